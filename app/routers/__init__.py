@@ -1,0 +1,1 @@
+"""evkg: app/routers."""
