@@ -261,6 +261,15 @@ def failures(gold: GoldEvent, event: Event, level: str) -> list[str]:
     return failed
 
 
+def find_evidence(text: str, evidence: str) -> list[tuple[int, int]]:
+    """Where the evidence phrase occurs in the raw text, folding as `fold` does.
+
+    Quote folding maps one character to one, so offsets in the folded text are the raw ones.
+    """
+    pattern = re.compile(r"\s+".join(map(re.escape, fold(evidence).split())), re.IGNORECASE)
+    return [(m.start(), m.end()) for m in pattern.finditer(text.translate(_QUOTES))]
+
+
 def date_within(period: str, extracted: str | None) -> bool:
     """An extracted date counts when it lies in the gold period at least as precisely."""
     return bool(extracted) and (extracted == period or extracted.startswith(period + "-"))
@@ -334,10 +343,12 @@ class DocumentResult:
     levels: dict[str, LevelResult]
     dates: list[dict[str, Any]]
     actors: list[dict[str, Any]]
+    warnings: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "file": self.file,
+            "warnings": self.warnings,
             "levels": {k: v.to_json() for k, v in self.levels.items()},
             "dates": self.dates,
             "actors": self.actors,
@@ -396,7 +407,19 @@ class Report:
         }
 
 
-def _score_level(gold: GoldDocument, events: list[Event], level: str) -> LevelResult:
+def _near(
+    gold: GoldEvent, spans: list[tuple[int, int]], event: Event, level: str
+) -> list[str] | None:
+    """Why a system event in the evidence's sentence failed; None if it is elsewhere."""
+    failed = failures(gold, event, level)
+    overlaps = any(event.sentence.start < end and start < event.sentence.end
+                   for start, end in spans)
+    return failed if "evidence" not in failed or overlaps else None
+
+
+def _score_level(
+    gold: GoldDocument, text: str, events: list[Event], level: str
+) -> LevelResult:
     golds = list(gold.events)
     required = [i for i, g in enumerate(golds) if not g.optional]
     optional = [i for i, g in enumerate(golds) if g.optional]
@@ -413,9 +436,10 @@ def _score_level(gold: GoldDocument, events: list[Event], level: str) -> LevelRe
         if g in matched:
             continue
         near = []
+        spans = find_evidence(text, golds[g].evidence)
         for s, event in enumerate(events):
-            failed = failures(golds[g], event, level)
-            if "evidence" in failed:
+            failed = _near(golds[g], spans, event, level)
+            if failed is None:
                 continue
             other = golds[owner[s]].evidence if s in owner else None
             near.append({**event_json(event), "failed": failed, "matched_to": other})
@@ -449,10 +473,15 @@ def _score_actors(gold: GoldDocument, extraction: Extraction) -> list[dict[str, 
 
 def score_document(gold: GoldDocument, extraction: Extraction) -> DocumentResult:
     """Score one extraction against the gold of its document."""
-    levels = {name: _score_level(gold, list(extraction.events), name) for name in LEVELS}
+    text = extraction.document.text
+    events = list(extraction.events)
+    levels = {name: _score_level(gold, text, events, name) for name in LEVELS}
+    warnings = [f"evidence not found in the document: \"{g.evidence}\""
+                for g in gold.events if not find_evidence(text, g.evidence)]
     return DocumentResult(
         file=gold.file,
         levels=levels,
+        warnings=warnings,
         dates=_score_dates(gold, levels["dyad"]),
         actors=_score_actors(gold, extraction),
     )

@@ -12,7 +12,14 @@ from pathlib import Path
 import pytest
 
 from app.commands import evaluate as command
-from ingest.evaluate import EvaluationError, date_within, evaluate, fold, load_gold
+from ingest.evaluate import (
+    EvaluationError,
+    date_within,
+    evaluate,
+    find_evidence,
+    fold,
+    load_gold,
+)
 from ingest.model import Actor, Event, Extraction, SourceDocument, Span
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -198,11 +205,32 @@ def test_actor_recall_by_name_and_by_code(corpus: tuple[Path, Path]) -> None:
     assert actors["summary"]["dyad"]["recall"] == 0.0
 
 
+def test_near_miss_across_a_different_sentence_split(tmp_path: Path) -> None:
+    """A system that cuts the sentence at "U.S." still shows up beside the missed gold event."""
+    text = "Militias attacked U.S. troops at dawn."
+    (tmp_path / "d.txt").write_text(text, encoding="utf-8")
+    gold = tmp_path / "g.yaml"
+    gold.write_text(
+        "format: 1\ndocuments:\n  - file: d.txt\n    events:\n"
+        "      - {evidence: attacked U.S. troops, source: {name: militias, code: IRQ},"
+        " root: [\"19\"]}\n"
+        "      - {evidence: words that are not there, root: [\"01\"], optional: true}\n",
+        encoding="utf-8",
+    )
+    cut = Event("id:e", "190", "x", 4, -10.0, Span("Militias attacked U.S.", 0, 22),
+                Span("attacked", 9, 17), MILITIAS)
+    doc = evaluate(gold, tmp_path, fixed([], [cut])).to_json()["documents"][0]
+    [miss] = doc["levels"]["entity"]["misses"]
+    assert [n["failed"] for n in miss["near"]] == [["evidence"]]
+    assert doc["warnings"] == ['evidence not found in the document: "words that are not there"']
+
+
 def test_helpers() -> None:
     assert date_within("2020-01", "2020-01") and date_within("2020-01", "2020-01-03")
     assert not date_within("2020-01", "2020") and not date_within("2020-01", "2020-02-01")
     assert not date_within("2020-01", None) and date_within("2020", "2020-12-31")
     assert fold("  It’s\n“Done” ") == "it's \"done\""
+    assert find_evidence("He said “it’s\n  done”.", 'IT\'S done"') == [(9, 21)]
 
 
 @pytest.mark.parametrize(

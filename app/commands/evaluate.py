@@ -113,6 +113,7 @@ def format_report(report: Report, verbose: bool = False) -> str:
     for doc in report.to_json()["documents"]:
         lines.append("")
         lines.append(f"== {doc['file']}")
+        lines += [f"  warning: {w}" for w in doc["warnings"]]
         lines += _level_lines("dyad", doc["levels"]["dyad"], verbose)
         if verbose:
             lines += _level_lines("entity", doc["levels"]["entity"], verbose=False)
