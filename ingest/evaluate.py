@@ -360,6 +360,9 @@ def _ratio(num: int, den: int) -> float | None:
 
 
 def _f1(p: float | None, r: float | None) -> float | None:
+    """Zero when either side is zero, even if the other is undefined (no system events)."""
+    if p == 0 or r == 0:
+        return 0.0
     if p is None or r is None:
         return None
     return 2 * p * r / (p + r) if p + r else 0.0

@@ -203,6 +203,7 @@ def test_actor_recall_by_name_and_by_code(corpus: tuple[Path, Path]) -> None:
     # no events at all: precision undefined, recall zero
     assert actors["summary"]["dyad"]["precision"] is None
     assert actors["summary"]["dyad"]["recall"] == 0.0
+    assert actors["summary"]["dyad"]["f1"] == 0.0
 
 
 def test_near_miss_across_a_different_sentence_split(tmp_path: Path) -> None:

@@ -85,6 +85,13 @@ def summary_lines(report: Report) -> list[str]:
     return lines
 
 
+def _why(near: dict[str, Any]) -> str:
+    if not near["failed"]:
+        return f"taken by \"{near['matched_to']}\""
+    names = {"evidence": "sentence split (evidence not inside)"}
+    return "wrong " + ", ".join(names.get(f, f) for f in near["failed"])
+
+
 def _level_lines(level: str, res: dict[str, Any], verbose: bool) -> list[str]:
     lines = []
     if verbose and res["hits"]:
@@ -97,9 +104,7 @@ def _level_lines(level: str, res: dict[str, Any], verbose: bool) -> list[str]:
         if not miss["near"]:
             lines.append("      nothing extracted from that sentence")
         for near in miss["near"]:
-            why = ", ".join(near["failed"]) or f"taken by \"{near['matched_to']}\""
-            lines.append(f"      near: {_system(near)}  (wrong {why})"
-                         if near["failed"] else f"      near: {_system(near)}  ({why})")
+            lines.append(f"      near: {_system(near)}  ({_why(near)})")
     if res["false_alarms"]:
         lines.append(f"  false alarms ({level}):")
     for fa in res["false_alarms"]:
