@@ -4,6 +4,25 @@ The rules are those of the gold README: events are matched one to one within a d
 at two levels (dyad: actor codes; entity: actor names). Matching is a maximum bipartite
 matching rather than greedy, so one system event cannot starve two gold events that both
 could have used it. Nothing here prints; `app.commands.evaluate` renders the report.
+
+Gold format 1 (YAML)::
+
+    format: 1
+    documents:
+      - file: NAME.txt              # relative to the corpus folder
+        published: 2020-05-13       # passed to the extractor (resolves relative dates)
+        actors:                     # actors the text names (actor recall)
+          - {name: [Iran, Tehran], code: IRN}
+        events:
+          - evidence: "words of the sentence"      # must lie inside the system's sentence
+            source: {name: [United States, U.S.], code: USA}   # absent: not scored
+            root: ["19", "18"]                      # CAMEO roots; any of them counts
+            target: {name: [Iran], code: [IRN]}     # absent: not scored
+            when: 2020-01                           # absent: date not scored
+            optional: true                          # matched: no hit, no false alarm
+
+`name` is compared case-insensitively with the label or any alias of the system's actor,
+`code` (one or a list) with its code. Unknown keys are errors, so typos cannot hide.
 """
 
 from __future__ import annotations
