@@ -1,0 +1,143 @@
+"""SPARQL helpers shared by the stores: safe IRIs, query forms, media types, term values.
+
+Results from every store are pyoxigraph objects (the embedded store returns them; the
+remote store parses the server's answer with pyoxigraph), so callers handle one type.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+import pyoxigraph as ox
+
+EVKG = "https://evkg.org/ontology#"
+CONTENT_HASH = f"{EVKG}contentHash"
+
+PREFIXES: dict[str, str] = {
+    "evkg": EVKG,
+    "id": "https://evkg.org/id/",
+    "cameo": "https://evkg.org/cameo/",
+    "plover": "https://evkg.org/plover/",
+    "sem": "http://semanticweb.cs.vu.nl/2009/11/sem/",
+    "gaf": "http://groundedannotationframework.org/gaf#",
+    "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+# For files people read: one prefix per kind of minted IRI, so local names need no escapes.
+EXPORT_PREFIXES: dict[str, str] = {
+    **{k: v for k, v in PREFIXES.items() if k != "id"},
+    "doc": "https://evkg.org/id/document/",
+    "actor": "https://evkg.org/id/actor/",
+    "event": "https://evkg.org/id/event/",
+    "place": "https://evkg.org/id/place/",
+    "run": "https://evkg.org/id/run/",
+}
+
+QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
+
+# Characters an IRI may not hold in SPARQL or N-Triples (RFC 3987 plus the grammar's own).
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_PROLOGUE = re.compile(
+    r"""\A(?:\s+|\#[^\n]*\n?|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)*""", re.IGNORECASE
+)
+_FORM = re.compile(r"\A(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+RESULT_MEDIA = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+GRAPH_MEDIA = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+    "application/trig": ox.RdfFormat.TRIG,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+
+
+class QuerySyntaxError(ValueError):
+    """The query or update text is not SPARQL this store accepts."""
+
+
+def check_iri(iri: str) -> str:
+    """Return `iri` if it is an absolute IRI safe to splice into SPARQL, else raise."""
+    if not isinstance(iri, str) or not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", iri):
+        raise ValueError(f"not an absolute IRI: {iri!r}")
+    if _BAD_IRI.search(iri):
+        raise ValueError(f"IRI holds characters not allowed in an IRI: {iri!r}")
+    return iri
+
+
+def query_form(sparql: str) -> QueryForm:
+    """The query's form (SELECT, ASK, CONSTRUCT, DESCRIBE), read past its prologue."""
+    body = sparql[_PROLOGUE.match(sparql).end() :]  # type: ignore[union-attr]
+    match = _FORM.match(body)
+    if not match:
+        raise QuerySyntaxError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
+    return match.group(1).upper()  # type: ignore[return-value]
+
+
+def python_value(term: Any) -> Any:
+    """A pyoxigraph term as a plain Python value: IRIs as str, literals as int/float/date/str."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value
+        value = term.value
+        try:
+            if dt.endswith(("#integer", "#int", "#long", "#short", "#nonNegativeInteger")):
+                return int(value)
+            if dt.endswith(("#double", "#float")):
+                return float(value)
+            if dt.endswith("#decimal"):
+                return Decimal(value)
+            if dt.endswith("#boolean"):
+                return value in ("true", "1")
+            if dt.endswith("#date"):
+                return date.fromisoformat(value)
+            if dt.endswith("#dateTime"):
+                return datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        return value
+    return str(term)
+
+
+def rows(solutions: Iterable[ox.QuerySolution], variables: list[str]) -> list[dict[str, Any]]:
+    """SELECT solutions as dicts of plain Python values (unbound variables are left out)."""
+    out = []
+    for solution in solutions:
+        row = {}
+        for name in variables:
+            term = solution[name]
+            if term is not None:
+                row[name] = python_value(term)
+        out.append(row)
+    return out
+
+
+def variable_names(solutions: ox.QuerySolutions) -> list[str]:
+    return [v.value for v in solutions.variables]
+
+
+def ntriples_literal(value: str) -> str:
+    """A plain string literal in N-Triples / SPARQL syntax."""
+    return str(ox.Literal(value))

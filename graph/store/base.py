@@ -1,0 +1,108 @@
+"""What every store offers, whether Oxigraph in this process or a SPARQL server elsewhere."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Literal, Protocol, runtime_checkable
+
+import pyoxigraph as ox
+import rdflib
+
+from graph.sparql import CONTENT_HASH, check_iri
+
+PutStatus = Literal["new", "unchanged", "replaced"]
+QueryResult = ox.QuerySolutions | bool | Iterator[ox.Triple]
+
+
+class StoreError(RuntimeError):
+    """The store refused or failed an operation; the message says why."""
+
+
+class StoreBusyError(StoreError):
+    """The embedded store is held by another process."""
+
+
+class TruncatedResultsError(StoreError):
+    """The server cut the results short (Virtuoso's row cap) and the answer would be wrong."""
+
+
+@dataclass(frozen=True)
+class DocumentGraph:
+    """One named graph ready to write: its IRI, the hash that says which version it is, and
+    its triples as N-Triples (the cheapest form to ship between processes and to a server)."""
+
+    iri: str
+    content_hash: str
+    ntriples: bytes
+
+    @classmethod
+    def from_graph(
+        cls, iri: str, graph: rdflib.Graph, content_hash: str | None = None
+    ) -> DocumentGraph:
+        """Take the hash from `<iri> evkg:contentHash` in the graph unless one is given."""
+        check_iri(iri)
+        if content_hash is None:
+            value = graph.value(rdflib.URIRef(iri), rdflib.URIRef(CONTENT_HASH))
+            if value is None:
+                raise ValueError(f"graph for {iri} has no evkg:contentHash and none was given")
+            content_hash = str(value)
+        else:
+            graph = with_hash(graph, iri, content_hash)
+        return cls(iri, content_hash, graph.serialize(format="nt", encoding="utf-8"))
+
+
+def with_hash(graph: rdflib.Graph, iri: str, content_hash: str) -> rdflib.Graph:
+    """A copy of `graph` that records `content_hash` as `<iri> evkg:contentHash`."""
+    out = rdflib.Graph()
+    for triple in graph:
+        out.add(triple)
+    out.set((rdflib.URIRef(iri), rdflib.URIRef(CONTENT_HASH), rdflib.Literal(content_hash)))
+    return out
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """The graph store interface; see docs/ARCHITECTURE.md ("Store interface")."""
+
+    def put_document(self, iri: str, graph: rdflib.Graph) -> PutStatus: ...
+
+    def put_documents(self, docs: Sequence[DocumentGraph]) -> list[PutStatus]: ...
+
+    def content_hashes(self, iris: Iterable[str]) -> dict[str, str]: ...
+
+    def remove_graph(self, iri: str) -> bool: ...
+
+    def load(
+        self, source: str | Path | bytes, graph_iri: str, format: str | None = None
+    ) -> PutStatus: ...
+
+    def graphs(self) -> list[str]: ...
+
+    def graph_size(self, iri: str) -> int: ...
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph_uris: Sequence[str] | None = None,
+        named_graph_uris: Sequence[str] | None = None,
+    ) -> QueryResult: ...
+
+    def select(self, sparql: str) -> list[dict]: ...
+
+    def query_serialized(
+        self,
+        sparql: str,
+        media_type: str | None = None,
+        *,
+        default_graph_uris: Sequence[str] | None = None,
+        named_graph_uris: Sequence[str] | None = None,
+    ) -> tuple[Iterator[bytes], str]: ...
+
+    def update(self, sparql: str) -> None: ...
+
+    def dump(self, out: BinaryIO, fmt: ox.RdfFormat, graph: str | None = None) -> None: ...
+
+    def close(self) -> None: ...

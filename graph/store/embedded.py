@@ -1,0 +1,249 @@
+"""The default store: Oxigraph on disk, queried by its own SPARQL engine in this process.
+
+Oxigraph (RocksDB) is owned by one process at a time: the API server and a CLI command
+cannot both open the same directory. Every write here is one Oxigraph transaction, so a
+document is either fully in or fully out, even if the process is killed mid-write.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import BinaryIO
+
+import pyoxigraph as ox
+import rdflib
+
+from graph.sparql import (
+    CONTENT_HASH,
+    EXPORT_PREFIXES,
+    GRAPH_MEDIA,
+    PREFIXES,
+    RESULT_MEDIA,
+    QuerySyntaxError,
+    check_iri,
+    query_form,
+    rows,
+    variable_names,
+)
+from graph.store.base import (
+    DocumentGraph,
+    PutStatus,
+    QueryResult,
+    StoreBusyError,
+    StoreError,
+)
+from graph.store.loading import parse_for_graph
+
+_HASH = ox.NamedNode(CONTENT_HASH)
+
+
+class OxigraphStore:
+    """Embedded Oxigraph; `path=None` keeps everything in memory."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path is not None else None
+        try:
+            if self.path is None:
+                self._store = ox.Store()
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
+        except OSError as exc:
+            if "lock" in str(exc).lower():
+                raise StoreBusyError(
+                    f"the store at {self.path} is open in another process (the embedded "
+                    "Oxigraph store is single-process: stop the API server or the other "
+                    "command, or use a remote store with EVKG_STORE=sparql:...)"
+                ) from exc
+            raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
+        self._write_lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"OxigraphStore({str(self.path) if self.path else ':memory:'})"
+
+    # -- documents ---------------------------------------------------------------------
+
+    def content_hashes(self, iris: Iterable[str]) -> dict[str, str]:
+        """The stored evkg:contentHash of each graph that exists (missing ones are left out)."""
+        out = {}
+        for iri in iris:
+            node = ox.NamedNode(check_iri(iri))
+            for quad in self._store.quads_for_pattern(node, _HASH, None, node):
+                out[iri] = quad.object.value
+                break
+        return out
+
+    def put_document(self, iri: str, graph: rdflib.Graph) -> PutStatus:
+        return self.put_documents([DocumentGraph.from_graph(iri, graph)])[0]
+
+    def put_documents(self, docs: Sequence[DocumentGraph]) -> list[PutStatus]:
+        """Write a batch in ONE transaction: new graphs added, changed graphs replaced."""
+        with self._write_lock:
+            stored = self.content_hashes(d.iri for d in docs)
+            statuses: list[PutStatus] = []
+            seen: dict[str, str] = {}
+            changed: list[DocumentGraph] = []
+            for doc in docs:
+                before = seen.get(doc.iri, stored.get(doc.iri))
+                if before == doc.content_hash:
+                    statuses.append("unchanged")
+                    continue
+                statuses.append("new" if before is None else "replaced")
+                seen[doc.iri] = doc.content_hash
+                changed.append(doc)
+            if not changed:
+                return statuses
+            latest = {d.iri: d for d in changed}  # the last version of an IRI in the batch wins
+            try:
+                self._store.update(_replace_update(latest.values()))
+            except SyntaxError as exc:
+                raise StoreError(f"invalid RDF in batch: {exc}") from exc
+            except OSError as exc:
+                raise StoreError(f"write failed: {exc}") from exc
+            return statuses
+
+    def remove_graph(self, iri: str) -> bool:
+        """Drop a named graph; False if there was none."""
+        node = ox.NamedNode(check_iri(iri))
+        with self._write_lock:
+            if not self._store.contains_named_graph(node):
+                return False
+            self._store.update(f"DROP GRAPH <{iri}>")
+            return True
+
+    def load(
+        self, source: str | Path | bytes, graph_iri: str, format: str | None = None
+    ) -> PutStatus:
+        """Load an RDF file into one named graph, replacing what it held before."""
+        return self.put_documents([parse_for_graph(source, graph_iri, format)])[0]
+
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def graph_size(self, iri: str) -> int:
+        node = ox.NamedNode(check_iri(iri))
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, node))
+
+    # -- SPARQL ------------------------------------------------------------------------
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph_uris: Sequence[str] | None = None,
+        named_graph_uris: Sequence[str] | None = None,
+    ) -> QueryResult:
+        """Run a query on Oxigraph's engine; the default graph is the union of all graphs."""
+        result = self._raw_query(sparql, default_graph_uris, named_graph_uris)
+        if isinstance(result, ox.QueryBoolean):
+            return bool(result)
+        return result
+
+    def _raw_query(
+        self,
+        sparql: str,
+        default_graph_uris: Sequence[str] | None,
+        named_graph_uris: Sequence[str] | None,
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        kwargs: dict = {}
+        if default_graph_uris:
+            kwargs["default_graph"] = [ox.NamedNode(check_iri(g)) for g in default_graph_uris]
+        else:
+            kwargs["use_default_graph_as_union"] = True
+        if named_graph_uris:
+            kwargs["named_graphs"] = [ox.NamedNode(check_iri(g)) for g in named_graph_uris]
+        try:
+            result = self._store.query(sparql, prefixes=PREFIXES, **kwargs)
+        except SyntaxError as exc:
+            raise QuerySyntaxError(str(exc)) from exc
+        except OSError as exc:
+            raise StoreError(f"query failed: {exc}") from exc
+        return result
+
+    def select(self, sparql: str) -> list[dict]:
+        """A SELECT as a list of dicts of plain Python values."""
+        result = self.query(sparql)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QuerySyntaxError("select() needs a SELECT query")
+        return rows(result, variable_names(result))
+
+    def query_serialized(
+        self,
+        sparql: str,
+        media_type: str | None = None,
+        *,
+        default_graph_uris: Sequence[str] | None = None,
+        named_graph_uris: Sequence[str] | None = None,
+    ) -> tuple[Iterator[bytes], str]:
+        """Results encoded by Oxigraph itself, in `media_type` (a sensible default if None)."""
+        form = query_form(sparql)
+        media = _pick_media(form, media_type)
+        result = self._raw_query(sparql, default_graph_uris, named_graph_uris)
+        buffer = io.BytesIO()
+        if form in ("SELECT", "ASK"):
+            result.serialize(buffer, RESULT_MEDIA[media])  # type: ignore[union-attr]
+        else:
+            ox.serialize(result, buffer, GRAPH_MEDIA[media], prefixes=PREFIXES)  # type: ignore[arg-type]
+        data = buffer.getvalue()
+        return iter([data[i : i + 65536] for i in range(0, len(data), 65536)] or [b""]), media
+
+    def update(self, sparql: str) -> None:
+        with self._write_lock:
+            try:
+                self._store.update(sparql, prefixes=PREFIXES)
+            except SyntaxError as exc:
+                raise QuerySyntaxError(str(exc)) from exc
+            except OSError as exc:
+                raise StoreError(f"update failed: {exc}") from exc
+
+    # -- export ------------------------------------------------------------------------
+
+    def dump(self, out: BinaryIO, fmt: ox.RdfFormat, graph: str | None = None) -> None:
+        """Stream the store (or one graph) to `out`; triple formats get the union of graphs."""
+        store = self._store
+        if graph is not None:
+            node = ox.NamedNode(check_iri(graph))
+            if not store.contains_named_graph(node):
+                raise StoreError(f"no graph {graph} in the store")
+            if fmt.supports_datasets:
+                quads = store.quads_for_pattern(None, None, None, node)
+                ox.serialize(quads, out, fmt, prefixes=EXPORT_PREFIXES)
+            else:
+                store.dump(out, fmt, from_graph=node, prefixes=EXPORT_PREFIXES)
+        elif fmt.supports_datasets:
+            store.dump(out, fmt, prefixes=EXPORT_PREFIXES)
+        else:
+            triples = store.query("CONSTRUCT WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+            ox.serialize(triples, out, fmt, prefixes=EXPORT_PREFIXES)
+
+    def flush(self) -> None:
+        if self.path is not None:
+            self._store.flush()
+
+    def close(self) -> None:
+        """Release the store (RocksDB closes when the last reference goes)."""
+        if getattr(self, "_store", None) is not None:
+            self.flush()
+            del self._store
+            self._store = None  # type: ignore[assignment]
+
+
+def _replace_update(docs: Iterable[DocumentGraph]) -> str:
+    """One SPARQL update dropping and re-inserting each graph: atomic in Oxigraph."""
+    docs = list(docs)
+    drops = " ".join(f"DROP SILENT GRAPH <{check_iri(d.iri)}> ;" for d in docs)
+    body = " ".join(f"GRAPH <{d.iri}> {{ {d.ntriples.decode('utf-8')} }}" for d in docs)
+    return f"{drops} INSERT DATA {{ {body} }}"
+
+
+def _pick_media(form: str, media_type: str | None) -> str:
+    table = RESULT_MEDIA if form in ("SELECT", "ASK") else GRAPH_MEDIA
+    if media_type is None:
+        return next(iter(table))
+    media = media_type.split(";")[0].strip().lower()
+    if media not in table:
+        raise ValueError(f"cannot give {form} results as {media_type}; use one of {list(table)}")
+    return media

@@ -1,0 +1,47 @@
+"""Reading a user's RDF file into one named graph, whatever its format."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graph.sparql import CONTENT_HASH, check_iri
+from graph.store.base import DocumentGraph
+from graph.store.formats import rdf_format
+
+
+def parse_for_graph(
+    source: str | Path | bytes, graph_iri: str, format: str | None = None
+) -> DocumentGraph:
+    """Parse `source` (a path or the bytes of a file) into the content of `graph_iri`.
+
+    Quads of a dataset format land in `graph_iri` too: the file becomes one graph. The
+    graph records the file's SHA-256 as `<graph_iri> evkg:contentHash`, so loading the same
+    bytes twice changes nothing.
+    """
+    check_iri(graph_iri)
+    if isinstance(source, bytes):
+        data, path = source, None
+    else:
+        path = Path(source)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ValueError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    fmt = rdf_format(format, path)
+    try:
+        triples = [
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in ox.parse(data, fmt, base_iri=graph_iri)
+        ]
+    except SyntaxError as exc:
+        name = path.name if path else "input"
+        raise ValueError(f"{name} is not valid {fmt.name}: {exc}") from exc
+    digest = hashlib.sha256(data).hexdigest()
+    node = ox.NamedNode(graph_iri)
+    hash_pred = ox.NamedNode(CONTENT_HASH)
+    triples = [t for t in triples if not (t.subject == node and t.predicate == hash_pred)]
+    triples.append(ox.Triple(node, hash_pred, ox.Literal(digest)))
+    return DocumentGraph(graph_iri, digest, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))

@@ -1,0 +1,373 @@
+"""Any SPARQL 1.1 store over HTTP: the Protocol for query and update, the Graph Store
+Protocol to replace a document's graph with one PUT.
+
+The service keeps no state of its own here, so several service processes can share one
+server behind a load balancer. Answers are parsed with pyoxigraph, so callers get the same
+result types as from the embedded store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import BinaryIO
+
+import httpx
+import pyoxigraph as ox
+import rdflib
+
+from graph.config import RemoteConfig
+from graph.sparql import (
+    CONTENT_HASH,
+    EXPORT_PREFIXES,
+    GRAPH_MEDIA,
+    PREFIXES,
+    RESULT_MEDIA,
+    QuerySyntaxError,
+    check_iri,
+    query_form,
+    rows,
+    variable_names,
+)
+from graph.store.base import (
+    DocumentGraph,
+    PutStatus,
+    QueryResult,
+    StoreError,
+    TruncatedResultsError,
+)
+from graph.store.loading import parse_for_graph
+
+PAGE = 5000  # rows per page when this module pages on its own (below Virtuoso's 10,000 cap)
+_PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+class SparqlStore:
+    """A remote SPARQL 1.1 store (Oxigraph server, Virtuoso, or any other)."""
+
+    def __init__(self, config: RemoteConfig, timeout: float = 120.0) -> None:
+        self.config = config
+        auth: httpx.Auth | None = None
+        if config.user is not None:
+            password = config.password or ""
+            auth = (
+                httpx.DigestAuth(config.user, password)
+                if config.auth == "digest"
+                else httpx.BasicAuth(config.user, password)
+            )
+        self._auth = auth
+        self._http = httpx.Client(timeout=timeout)
+
+    def __repr__(self) -> str:
+        return f"SparqlStore({self.config.query_url})"
+
+    # -- HTTP --------------------------------------------------------------------------
+
+    def _query_auth(self) -> httpx.Auth | None:
+        # Virtuoso's /sparql is open; elsewhere, credentials given apply to every request.
+        return None if self.config.flavour == "virtuoso" else self._auth
+
+    def _send_query(
+        self,
+        sparql: str,
+        accept: str,
+        default_graph_uris: Sequence[str] | None = None,
+        named_graph_uris: Sequence[str] | None = None,
+        stream: bool = False,
+    ) -> httpx.Response:
+        """POST the query form-encoded (Virtuoso never answers application/sparql-query)."""
+        form: list[tuple[str, str]] = [("query", _with_prefixes(sparql))]
+        form += [("default-graph-uri", check_iri(g)) for g in default_graph_uris or ()]
+        form += [("named-graph-uri", check_iri(g)) for g in named_graph_uris or ()]
+        if self.config.flavour == "oxigraph" and not default_graph_uris:
+            form.append(("union-default-graph", ""))
+        request = self._http.build_request(
+            "POST", self.config.query_url, data=dict_list(form), headers={"Accept": accept}
+        )
+        try:
+            response = self._http.send(request, auth=self._query_auth(), stream=stream)
+        except httpx.HTTPError as exc:
+            raise StoreError(f"cannot reach {self.config.query_url}: {exc}") from exc
+        if response.status_code >= 400:
+            body = response.read().decode("utf-8", "replace")[:500]
+            response.close()
+            if response.status_code == 400 or "syntax" in body.lower():
+                raise QuerySyntaxError(f"the store rejected the query: {body.strip()}")
+            raise StoreError(f"query failed ({response.status_code}): {body.strip()}")
+        return response
+
+    def _send_update(self, sparql: str) -> None:
+        try:
+            response = self._http.post(
+                self.config.update_url,
+                data={"update": _with_prefixes(sparql)},
+                auth=self._auth or httpx.USE_CLIENT_DEFAULT,
+            )
+        except httpx.HTTPError as exc:
+            raise StoreError(f"cannot reach {self.config.update_url}: {exc}") from exc
+        _raise_for(response, "update")
+
+    def _max_rows(self, response: httpx.Response) -> int | None:
+        header = response.headers.get("X-SPARQL-MaxRows")
+        if header and header.strip().isdigit():
+            return int(header)
+        return self.config.max_rows
+
+    # -- documents ---------------------------------------------------------------------
+
+    def content_hashes(self, iris: Iterable[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        iris = [check_iri(i) for i in iris]
+        for start in range(0, len(iris), 200):
+            values = " ".join(f"<{i}>" for i in iris[start : start + 200])
+            found = self.select(
+                f"SELECT ?g ?h WHERE {{ VALUES ?g {{ {values} }} "
+                f"GRAPH ?g {{ ?g <{CONTENT_HASH}> ?h }} }}"
+            )
+            out.update({row["g"]: str(row["h"]) for row in found})
+        return out
+
+    def put_document(self, iri: str, graph: rdflib.Graph) -> PutStatus:
+        return self.put_documents([DocumentGraph.from_graph(iri, graph)])[0]
+
+    def put_documents(self, docs: Sequence[DocumentGraph]) -> list[PutStatus]:
+        """Each changed document replaces its graph in one request (a GSP PUT)."""
+        stored = self.content_hashes({d.iri for d in docs})
+        statuses: list[PutStatus] = []
+        for doc in docs:
+            before = stored.get(doc.iri)
+            if before == doc.content_hash:
+                statuses.append("unchanged")
+                continue
+            self._replace(doc)
+            stored[doc.iri] = doc.content_hash
+            statuses.append("new" if before is None else "replaced")
+        return statuses
+
+    def _replace(self, doc: DocumentGraph) -> None:
+        check_iri(doc.iri)
+        if self.config.store_url is None:
+            self._send_update(
+                f"DROP SILENT GRAPH <{doc.iri}> ; "
+                f"INSERT DATA {{ GRAPH <{doc.iri}> {{ {doc.ntriples.decode('utf-8')} }} }}"
+            )
+            return
+        param = "graph-uri" if self.config.flavour == "virtuoso" else "graph"
+        try:
+            response = self._http.put(
+                self.config.store_url,
+                params={param: doc.iri},
+                content=doc.ntriples,
+                headers={"Content-Type": "text/turtle; charset=utf-8"},
+                auth=self._auth or httpx.USE_CLIENT_DEFAULT,
+            )
+        except httpx.HTTPError as exc:
+            raise StoreError(f"cannot reach {self.config.store_url}: {exc}") from exc
+        _raise_for(response, f"replacing graph {doc.iri}")
+
+    def remove_graph(self, iri: str) -> bool:
+        check_iri(iri)
+        if not self.query(f"ASK {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"):
+            return False
+        self._send_update(f"DROP SILENT GRAPH <{iri}>")
+        return True
+
+    def load(
+        self, source: str | Path | bytes, graph_iri: str, format: str | None = None
+    ) -> PutStatus:
+        return self.put_documents([parse_for_graph(source, graph_iri, format)])[0]
+
+    def graphs(self) -> list[str]:
+        """Named graphs holding triples, paged in order so no row cap cuts the list."""
+        found: list[str] = []
+        offset = 0
+        while True:
+            page = self.select(
+                "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } "
+                f"ORDER BY ?g LIMIT {PAGE} OFFSET {offset}"
+            )
+            found += [row["g"] for row in page if "g" in row]
+            if len(page) < PAGE:
+                break
+            offset += PAGE
+        ignore = self.config.ignore_graphs
+        return sorted(g for g in found if not g.startswith(ignore) and not g.startswith("_:"))
+
+    def graph_size(self, iri: str) -> int:
+        check_iri(iri)
+        result = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
+        return int(result[0]["n"]) if result else 0
+
+    # -- SPARQL ------------------------------------------------------------------------
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph_uris: Sequence[str] | None = None,
+        named_graph_uris: Sequence[str] | None = None,
+    ) -> QueryResult:
+        form = query_form(sparql)
+        if form in ("SELECT", "ASK"):
+            response = self._send_query(
+                sparql, "application/sparql-results+json", default_graph_uris, named_graph_uris
+            )
+            result = ox.parse_query_results(response.content, ox.QueryResultsFormat.JSON)
+            if isinstance(result, ox.QueryBoolean):
+                return bool(result)
+            cap = self._max_rows(response)
+            if cap is None:
+                return result
+            solutions = list(result)
+            if len(solutions) >= cap:
+                raise TruncatedResultsError(
+                    f"the store capped the results at {cap} rows; page the query with "
+                    "ORDER BY / LIMIT / OFFSET or raise the server's limit"
+                )
+            return _Solutions(variable_names(result), solutions)
+        response = self._send_query(
+            sparql, "application/n-triples", default_graph_uris, named_graph_uris
+        )
+        fmt = _graph_format(response)
+        cap = self._max_rows(response)
+        triples = [
+            ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(response.content, fmt)
+        ]
+        if cap is not None and len(triples) >= cap:
+            raise TruncatedResultsError(f"the store capped the triples at {cap}")
+        return iter(triples)
+
+    def select(self, sparql: str) -> list[dict]:
+        result = self.query(sparql)
+        if isinstance(result, bool) or not hasattr(result, "variables"):
+            raise QuerySyntaxError("select() needs a SELECT query")
+        names = result.names if isinstance(result, _Solutions) else variable_names(result)
+        return rows(result, names)
+
+    def query_serialized(
+        self,
+        sparql: str,
+        media_type: str | None = None,
+        *,
+        default_graph_uris: Sequence[str] | None = None,
+        named_graph_uris: Sequence[str] | None = None,
+    ) -> tuple[Iterator[bytes], str]:
+        """Forward the server's bytes as they arrive, without decoding them."""
+        form = query_form(sparql)
+        table = RESULT_MEDIA if form in ("SELECT", "ASK") else GRAPH_MEDIA
+        media = (media_type or next(iter(table))).split(";")[0].strip().lower()
+        if media not in table:
+            raise ValueError(
+                f"cannot give {form} results as {media_type}; use one of {list(table)}"
+            )
+        response = self._send_query(
+            sparql, media, default_graph_uris, named_graph_uris, stream=True
+        )
+        if response.headers.get("X-SPARQL-MaxRows"):
+            response.close()
+            # The cap is only signalled in a header: count rows the slow way before answering.
+            self.query(
+                sparql, default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris
+            )
+            response = self._send_query(
+                sparql, media, default_graph_uris, named_graph_uris, stream=True
+            )
+        returned = response.headers.get("Content-Type", media).split(";")[0].strip()
+
+        def chunks() -> Iterator[bytes]:
+            try:
+                yield from response.iter_bytes()
+            finally:
+                response.close()
+
+        return chunks(), returned
+
+    def update(self, sparql: str) -> None:
+        self._send_update(sparql)
+
+    # -- export ------------------------------------------------------------------------
+
+    def _graph_triples(self, iri: str) -> Iterator[ox.Triple]:
+        """Every triple of one graph, paged in a stable order under any row cap."""
+        offset = 0
+        while True:
+            page = self.query(
+                f"SELECT ?s ?p ?o WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }} "
+                f"ORDER BY ?s ?p ?o LIMIT {PAGE} OFFSET {offset}"
+            )
+            n = 0
+            for solution in page:  # type: ignore[union-attr]
+                n += 1
+                yield ox.Triple(solution["s"], solution["p"], solution["o"])
+            if n < PAGE:
+                return
+            offset += PAGE
+
+    def dump(self, out: BinaryIO, fmt: ox.RdfFormat, graph: str | None = None) -> None:
+        """Stream the store, graph by graph and page by page."""
+        names = [check_iri(graph)] if graph is not None else self.graphs()
+        if graph is not None and not self.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"):
+            raise StoreError(f"no graph {graph} in the store")
+
+        def quads() -> Iterator[ox.Quad]:
+            for name in names:
+                node = ox.NamedNode(name)
+                for t in self._graph_triples(name):
+                    yield ox.Quad(t.subject, t.predicate, t.object, node)
+
+        if fmt.supports_datasets:
+            ox.serialize(quads(), out, fmt, prefixes=EXPORT_PREFIXES)
+        else:
+            ox.serialize((q.triple for q in quads()), out, fmt, prefixes=EXPORT_PREFIXES)
+
+    def close(self) -> None:
+        self._http.close()
+
+
+class _Solutions(list):
+    """Solutions already read (to count them against a row cap), still iterable."""
+
+    def __init__(self, names: list[str], solutions: list[ox.QuerySolution]) -> None:
+        super().__init__(solutions)
+        self.names = names
+        self.variables = [ox.Variable(n) for n in names]
+
+
+def dict_list(form: list[tuple[str, str]]) -> dict[str, str | list[str]]:
+    """Repeated form fields as httpx wants them."""
+    out: dict[str, str | list[str]] = {}
+    for key, value in form:
+        if key in out:
+            prev = out[key]
+            out[key] = [*prev, value] if isinstance(prev, list) else [prev, value]
+        else:
+            out[key] = value
+    return out
+
+
+def _with_prefixes(sparql: str) -> str:
+    """evkg's prefixes, declared ahead so queries may use them as with the embedded store."""
+    return _PROLOGUE + sparql
+
+
+def _graph_format(response: httpx.Response) -> ox.RdfFormat:
+    media = response.headers.get("Content-Type", "application/n-triples").split(";")[0].strip()
+    if media in GRAPH_MEDIA:
+        return GRAPH_MEDIA[media]
+    if media in ("text/plain", "text/ntriples"):
+        return ox.RdfFormat.N_TRIPLES
+    raise StoreError(f"the store answered a graph query with {media!r}")
+
+
+def _raise_for(response: httpx.Response, what: str) -> None:
+    if response.status_code < 400:
+        return
+    body = response.text[:500].strip()
+    if response.status_code == 400:
+        raise QuerySyntaxError(f"the store rejected {what}: {body}")
+    if response.status_code in (401, 403):
+        raise StoreError(
+            f"the store refused {what} ({response.status_code}): check EVKG_STORE_USER and "
+            "EVKG_STORE_PASSWORD"
+        )
+    raise StoreError(f"{what} failed ({response.status_code}): {body}")
