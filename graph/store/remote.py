@@ -79,7 +79,7 @@ class SparqlStore:
         form: list[tuple[str, str]] = [("query", _with_prefixes(sparql))]
         form += [("default-graph-uri", check_iri(g)) for g in default_graph_uris or ()]
         form += [("named-graph-uri", check_iri(g)) for g in named_graph_uris or ()]
-        if self.config.flavour == "oxigraph" and not default_graph_uris:
+        if self.config.flavour == "oxigraph" and not default_graph_uris and not named_graph_uris:
             form.append(("union-default-graph", ""))
         request = self._http.build_request(
             "POST", self.config.query_url, data=dict_list(form), headers={"Accept": accept}
@@ -183,8 +183,8 @@ class SparqlStore:
         offset = 0
         while True:
             page = self.select(
-                "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } "
-                f"ORDER BY ?g LIMIT {PAGE} OFFSET {offset}"
+                "SELECT ?g WHERE { { SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } "
+                f"ORDER BY ?g }} }} LIMIT {PAGE} OFFSET {offset}"
             )
             found += [row["g"] for row in page if "g" in row]
             if len(page) < PAGE:
@@ -291,9 +291,10 @@ class SparqlStore:
         """Every triple of one graph, paged in a stable order under any row cap."""
         offset = 0
         while True:
+            # The ordered sub-select lets Virtuoso page past its cap (its "scrollable cursor").
             page = self.query(
-                f"SELECT ?s ?p ?o WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }} "
-                f"ORDER BY ?s ?p ?o LIMIT {PAGE} OFFSET {offset}"
+                f"SELECT ?s ?p ?o WHERE {{ {{ SELECT ?s ?p ?o WHERE {{ GRAPH <{iri}> "
+                f"{{ ?s ?p ?o }} }} ORDER BY ?s ?p ?o }} }} LIMIT {PAGE} OFFSET {offset}"
             )
             n = 0
             for solution in page:  # type: ignore[union-attr]

@@ -1,0 +1,255 @@
+"""One store test suite, run against embedded Oxigraph, Oxigraph's server and Virtuoso."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from servers import oxigraph_server, virtuoso_server  # noqa: F401
+
+from graph.sparql import CONTENT_HASH, QuerySyntaxError
+from graph.store import (
+    DocumentGraph,
+    GraphStore,
+    OxigraphStore,
+    StoreBusyError,
+    TruncatedResultsError,
+    open_store,
+)
+
+EVKG = rdflib.Namespace("https://evkg.org/ontology#")
+SEM = rdflib.Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
+SKOS = rdflib.Namespace("http://www.w3.org/2004/02/skos/core#")
+DOC = "https://evkg.org/id/document/"
+ACTOR = "https://evkg.org/id/actor/"
+TEST_GRAPH = "https://evkg.org/graph/test-"
+
+
+def doc_graph(key: str, content_hash: str, actors: list[str], title: str = "t") -> rdflib.Graph:
+    """A small document graph in the shape of docs/ARCHITECTURE.md."""
+    g = rdflib.Graph()
+    doc = rdflib.URIRef(DOC + key)
+    g.add((doc, rdflib.RDF.type, EVKG.Document))
+    g.add((doc, rdflib.DCTERMS.title, rdflib.Literal(title)))
+    g.add((doc, EVKG.contentHash, rdflib.Literal(content_hash)))
+    for i, slug in enumerate(actors):
+        actor = rdflib.URIRef(ACTOR + slug)
+        g.add((doc, EVKG.mentions, actor))
+        g.add((actor, rdflib.RDF.type, SEM.Actor))
+        g.add((actor, SKOS.prefLabel, rdflib.Literal(slug.replace("-", " ").title())))
+        event = rdflib.URIRef(f"https://evkg.org/id/event/{key}-{i}")
+        g.add((event, rdflib.RDF.type, SEM.Event))
+        g.add((event, SEM.hasActor, actor))
+        g.add((event, rdflib.RDFS.label, rdflib.Literal(f'line one\nline "two" {i} ünï')))
+    return g
+
+
+@pytest.fixture(params=["embedded", "oxigraph-server", "virtuoso"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
+    """A clean store of each kind; server stores are emptied of evkg's graphs after use."""
+    if request.param == "embedded":
+        opened = open_store(f"oxigraph:{tmp_path / 'store'}")
+    else:
+        fixture = "oxigraph_server" if request.param == "oxigraph-server" else "virtuoso_server"
+        opened = open_store(request.getfixturevalue(fixture).spec)
+    for g in opened.graphs():
+        opened.remove_graph(g)
+    yield opened
+    for g in opened.graphs():
+        opened.remove_graph(g)
+    opened.close()
+
+
+def triples_of(store: GraphStore, iri: str) -> set[tuple[str, str, str]]:
+    out = io.BytesIO()
+    store.dump(out, ox.RdfFormat.N_TRIPLES, graph=iri)
+    parsed = ox.parse(out.getvalue(), ox.RdfFormat.N_TRIPLES)
+    return {(str(t.subject), str(t.predicate), str(t.object)) for t in parsed}
+
+
+def mentioned_actors(store: GraphStore) -> int:
+    rows = store.select("SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?d evkg:mentions ?a }")
+    return int(rows[0]["n"])
+
+
+def test_put_document_is_new_then_unchanged_then_replaced(store: GraphStore) -> None:
+    iri = DOC + "a1"
+    first = doc_graph("a1", "h1", ["iran", "iraq"])
+    assert store.put_document(iri, first) == "new"
+    before = triples_of(store, iri)
+    assert len(before) == len(first)
+    assert store.put_document(iri, first) == "unchanged"
+    assert triples_of(store, iri) == before
+
+    second = doc_graph("a1", "h2", ["united-states"], title="changed")
+    assert store.put_document(iri, second) == "replaced"
+    after = triples_of(store, iri)
+    assert len(after) == len(second)
+    assert not any("iraq" in o for _, _, o in after), "old version's triples must be gone"
+    assert store.content_hashes([iri, DOC + "missing"]) == {iri: "h2"}
+
+
+def test_batch_writes_each_document_and_last_version_wins(store: GraphStore) -> None:
+    docs = [
+        DocumentGraph.from_graph(DOC + "b1", doc_graph("b1", "x", ["iran"])),
+        DocumentGraph.from_graph(DOC + "b2", doc_graph("b2", "y", ["iraq"])),
+        DocumentGraph.from_graph(DOC + "b1", doc_graph("b1", "z", ["hezbollah"])),
+    ]
+    assert store.put_documents(docs) == ["new", "new", "replaced"]
+    assert store.content_hashes([DOC + "b1", DOC + "b2"]) == {DOC + "b1": "z", DOC + "b2": "y"}
+    assert any("hezbollah" in o for _, _, o in triples_of(store, DOC + "b1"))
+    assert sorted(store.graphs()) == [DOC + "b1", DOC + "b2"]
+
+
+def test_remove_drops_the_document_and_actors_only_it_named(store: GraphStore) -> None:
+    store.put_document(DOC + "c1", doc_graph("c1", "1", ["iran", "iraq"]))
+    store.put_document(DOC + "c2", doc_graph("c2", "2", ["iraq"]))
+    assert mentioned_actors(store) == 2
+    assert store.remove_graph(DOC + "c1") is True
+    assert store.remove_graph(DOC + "c1") is False
+    assert store.graphs() == [DOC + "c2"]
+    assert mentioned_actors(store) == 1
+    assert not store.query(f"ASK {{ ?d evkg:mentions <{ACTOR}iran> }}")
+
+
+def test_default_graph_is_the_union_and_can_be_narrowed(store: GraphStore) -> None:
+    store.put_document(DOC + "d1", doc_graph("d1", "1", ["iran"]))
+    store.put_document(DOC + "d2", doc_graph("d2", "2", ["iraq"]))
+    docs = store.select("SELECT ?d WHERE { ?d a evkg:Document } ORDER BY ?d")
+    assert [r["d"] for r in docs] == [DOC + "d1", DOC + "d2"]
+    only = store.query("SELECT ?d WHERE { ?d a evkg:Document }", default_graph_uris=[DOC + "d2"])
+    assert [s["d"].value for s in only] == [DOC + "d2"]
+    named = store.query(
+        "SELECT ?g WHERE { GRAPH ?g { ?d a evkg:Document } }", named_graph_uris=[DOC + "d1"]
+    )
+    assert [s["g"].value for s in named] == [DOC + "d1"]
+    assert store.query(f"ASK {{ <{DOC}d1> evkg:mentions <{ACTOR}iran> }}") is True
+    triples = list(store.query(f"CONSTRUCT {{ <{DOC}d2> ?p ?o }} WHERE {{ <{DOC}d2> ?p ?o }}"))
+    assert len(triples) == 4 and all(isinstance(t, ox.Triple) for t in triples)
+
+
+def test_literals_survive_the_round_trip(store: GraphStore) -> None:
+    store.put_document(DOC + "e1", doc_graph("e1", "1", ["iran"]))
+    rows = store.select("SELECT ?l WHERE { ?e a sem:Event ; rdfs:label ?l }")
+    assert rows == [{"l": 'line one\nline "two" 0 ünï'}]
+
+
+def test_query_serialized_forwards_a_standard_encoding(store: GraphStore) -> None:
+    store.put_document(DOC + "f1", doc_graph("f1", "1", ["iran", "iraq"]))
+    chunks, media = store.query_serialized(
+        "SELECT ?a WHERE { ?d evkg:mentions ?a } ORDER BY ?a", "application/sparql-results+json"
+    )
+    assert media == "application/sparql-results+json"
+    data = json.loads(b"".join(chunks))
+    assert [b["a"]["value"] for b in data["results"]["bindings"]] == [
+        ACTOR + "iran",
+        ACTOR + "iraq",
+    ]
+    chunks, media = store.query_serialized(
+        f"CONSTRUCT {{ ?d ?p ?o }} WHERE {{ ?d ?p ?o FILTER(?d = <{DOC}f1>) }}", "text/turtle"
+    )
+    parsed = rdflib.Graph().parse(data=b"".join(chunks), format="turtle")
+    assert len(parsed) == 5
+
+
+def test_bad_input_is_a_clear_error_and_changes_nothing(store: GraphStore) -> None:
+    store.put_document(DOC + "g1", doc_graph("g1", "1", ["iran"]))
+    before = triples_of(store, DOC + "g1")
+    with pytest.raises(QuerySyntaxError):
+        store.query("SELEKT nonsense")
+    with pytest.raises(QuerySyntaxError):
+        store.update(f"DROP GRAPH <{DOC}g1> ; INSERT DATA {{ broken")
+    with pytest.raises(ValueError, match="IRI"):
+        store.remove_graph("not an iri")
+    with pytest.raises(ValueError, match="IRI"):
+        store.put_document(DOC + "g 1", doc_graph("g1", "2", []))
+    assert triples_of(store, DOC + "g1") == before
+
+
+def test_load_any_rdf_format_into_a_named_graph(store: GraphStore, tmp_path: Path) -> None:
+    source = rdflib.Graph()
+    ex = rdflib.Namespace("http://example.org/")
+    for i in range(5):
+        source.add((ex[f"s{i}"], ex.p, rdflib.Literal(i)))
+    graph_iri = TEST_GRAPH + "ref"
+    for fmt, suffix in [
+        ("turtle", ".ttl"),
+        ("nt", ".nt"),
+        ("xml", ".rdf"),
+        ("json-ld", ".jsonld"),
+    ]:
+        path = tmp_path / f"ref{suffix}"
+        source.serialize(path, format=fmt)
+        assert store.load(path, graph_iri) in ("new", "replaced")
+        assert store.load(path, graph_iri) == "unchanged"
+        assert store.graph_size(graph_iri) == 6  # + the file's content hash
+    quads = tmp_path / "ref.trig"
+    ds = rdflib.Dataset()
+    ds.graph(rdflib.URIRef("http://example.org/other")).add((ex.a, ex.b, ex.c))
+    ds.serialize(quads, format="trig")
+    assert store.load(quads, graph_iri) == "replaced"
+    assert store.graph_size(graph_iri) == 2
+
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<http://example.org/a> <http://example.org/b> .")
+    with pytest.raises(ValueError, match="not valid"):
+        store.load(broken, graph_iri)
+    with pytest.raises(ValueError, match="format"):
+        store.load(tmp_path / "ref.unknown", graph_iri)
+    assert store.graph_size(graph_iri) == 2
+
+
+def test_row_caps_are_paged_or_reported(store: GraphStore) -> None:
+    """Virtuoso cuts results at 10,000 rows; dumps page past it, plain queries say so."""
+    g = rdflib.Graph()
+    ex = rdflib.Namespace("http://example.org/")
+    for i in range(10_500):
+        g.add((ex[f"s{i}"], ex.p, rdflib.Literal(i)))
+    iri = TEST_GRAPH + "big"
+    store.put_documents([DocumentGraph.from_graph(iri, g, content_hash="big")])
+    assert len(triples_of(store, iri)) == 10_501
+    query = f"SELECT ?s WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
+    if getattr(getattr(store, "config", None), "flavour", None) == "virtuoso":
+        with pytest.raises(TruncatedResultsError, match="10000"):
+            store.select(query)
+    else:
+        assert len(store.select(query)) == 10_501
+
+
+def test_embedded_store_is_single_process(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, pyoxigraph; s = pyoxigraph.Store(sys.argv[1]); print('ok', flush=True);"
+            " sys.stdin.read()",
+            str(path),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == b"ok"
+        with pytest.raises(StoreBusyError, match="another process"):
+            OxigraphStore(path)
+    finally:
+        holder.communicate(b"")
+    reopened = OxigraphStore(path)  # the lock goes with the process
+    reopened.close()
+
+
+def test_content_hash_is_required() -> None:
+    g = rdflib.Graph()
+    g.add((rdflib.URIRef(DOC + "h"), rdflib.RDFS.label, rdflib.Literal("x")))
+    with pytest.raises(ValueError, match="contentHash"):
+        DocumentGraph.from_graph(DOC + "h", g)
+    with_hash = DocumentGraph.from_graph(DOC + "h", g, content_hash="abc")
+    assert CONTENT_HASH.encode() in with_hash.ntriples
