@@ -10,6 +10,10 @@ import sys
 COMMANDS = [
     "extract",
     "evaluate",
+    "ingest",
+    "load",
+    "remove",
+    "export",
 ]
 
 

@@ -1,0 +1,152 @@
+"""`evkg ingest PATH...`: read documents, extract events, keep them in the store."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from graph.config import DEFAULT_STORE, StoreConfigError
+from graph.store import GraphStore, StoreError, open_store
+
+STORE_HELP = (
+    "store to use: oxigraph:PATH, oxigraph-server:URL, virtuoso:URL or sparql:URL "
+    f"(default: $EVKG_STORE, else {DEFAULT_STORE})"
+)
+
+
+def add_store_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--store", metavar="SPEC", help=STORE_HELP)
+
+
+def open_or_explain(spec: str | None, command: str) -> GraphStore | None:
+    """Open the store, or print why not (busy, bad spec, unreachable) and return None."""
+    try:
+        return open_store(spec)
+    except (StoreError, StoreConfigError) as exc:
+        print(f"evkg {command}: {exc}", file=sys.stderr)
+        return None
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "ingest",
+        help="extract events from documents and keep them in the store",
+        description=(
+            "Read .txt, .md, .html and .jsonl documents (files, folders, globs), extract their "
+            "events and store each document as its own named graph. Unchanged documents are "
+            "skipped; changed ones replace their graph atomically."
+        ),
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="documents, folders or globs")
+    add_store_option(parser)
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=None,
+        help="extraction processes (default: one per core; 1 extracts in this process)",
+    )
+    parser.add_argument("--force", action="store_true", help="re-extract unchanged documents")
+    parser.add_argument(
+        "--no-vocab", action="store_true", help="do not load ontology/*.ttl into the store"
+    )
+    parser.add_argument("--verbose", "-v", action="store_true", help="print one line per document")
+    parser.set_defaults(func=run)
+
+
+def _count(paths: list[str]) -> int:
+    """How many documents to expect (JSON Lines files count their lines), for the bar."""
+    from ingest.readers import JSONL_SUFFIXES, expand
+
+    total = 0
+    for path in expand(paths):
+        if path.suffix.lower() in JSONL_SUFFIXES:
+            with open(path, "rb") as handle:
+                total += sum(1 for line in handle if line.strip())
+        else:
+            total += 1
+    return total
+
+
+def run(args: argparse.Namespace) -> int:
+    from ingest.pipeline import Ingestor, Outcome
+    from ingest.readers import read_paths
+
+    if args.jobs is not None and args.jobs < 1:
+        print("evkg ingest: --jobs must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        total = _count(args.paths)
+    except (FileNotFoundError, OSError) as exc:
+        print(f"evkg ingest: {exc}", file=sys.stderr)
+        return 2
+    store = open_or_explain(args.store, "ingest")
+    if store is None:
+        return 2
+    try:
+        if not args.no_vocab:
+            from graph.store.vocab import load_vocabularies
+
+            for name, status in load_vocabularies(store).items():
+                if status in ("new", "replaced"):
+                    print(f"vocabulary {name}: {status}", file=sys.stderr)
+        show_bar = sys.stderr.isatty() and not args.verbose and total > 1
+        progress = _progress() if show_bar else None
+
+        def on_outcome(outcome: Outcome) -> None:
+            if args.verbose:
+                reason = f"  ({outcome.reason})" if outcome.reason else ""
+                print(f"{outcome.status:9} {outcome.where}{reason}", flush=True)
+            if progress is not None:
+                progress.advance(task)
+
+        ingestor = Ingestor(store, jobs=args.jobs, force=args.force, on_outcome=on_outcome)
+        if progress is not None:
+            with progress:
+                task = progress.add_task("ingesting", total=total)
+                summary = ingestor.run(read_paths(args.paths))
+        else:
+            summary = ingestor.run(read_paths(args.paths))
+    except StoreError as exc:
+        print(f"evkg ingest: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+    _print_summary(summary)
+    return 1 if summary.failed else 0
+
+
+def _progress():  # type: ignore[no-untyped-def]
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        transient=True,
+    )
+
+
+def _print_summary(summary) -> None:  # type: ignore[no-untyped-def]
+    rate = summary.documents / summary.seconds if summary.seconds else 0.0
+    print(
+        f"documents: {summary.new} new, {summary.unchanged} unchanged, "
+        f"{summary.replaced} replaced, {summary.failed} failed"
+    )
+    print(
+        f"events: {summary.events}  triples: {summary.triples}  "
+        f"seconds: {summary.seconds:.1f}  ({rate:.1f} documents/s)"
+    )
+    for where, reason in summary.failures:
+        print(f"failed: {where}: {reason}")
+    if summary.failed > len(summary.failures):
+        print(f"... and {summary.failed - len(summary.failures)} more failures")

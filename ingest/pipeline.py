@@ -1,0 +1,223 @@
+"""Bulk ingestion: documents are extracted in a process pool and written by ONE writer.
+
+Why this shape: extraction (spaCy) is CPU-bound and embarrassingly parallel, while the
+embedded store accepts one writer. Documents whose stored content hash already matches are
+skipped before extraction, so re-running an ingestion is cheap and changes nothing. Each
+batch of documents is written in one store transaction: a process killed mid-run leaves
+every document fully in or fully out. Input is read lazily and at most a bounded window of
+documents is in flight, so memory stays flat however large the corpus.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Literal
+
+from graph.store import DocumentGraph, GraphStore, StoreError
+from ingest.model import SourceDocument
+from ingest.readers import ReadFailure
+
+Status = Literal["new", "unchanged", "replaced", "failed"]
+MAX_FAILURES_KEPT = 1000
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one document."""
+
+    where: str
+    status: Status
+    iri: str | None = None
+    reason: str | None = None
+    events: int = 0
+    triples: int = 0
+
+
+@dataclass
+class Summary:
+    """Totals of a run, for the closing report."""
+
+    new: int = 0
+    unchanged: int = 0
+    replaced: int = 0
+    failed: int = 0
+    events: int = 0
+    triples: int = 0
+    seconds: float = 0.0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def documents(self) -> int:
+        return self.new + self.unchanged + self.replaced + self.failed
+
+    def add(self, outcome: Outcome) -> None:
+        setattr(self, outcome.status, getattr(self, outcome.status) + 1)
+        if outcome.status == "failed":
+            if len(self.failures) < MAX_FAILURES_KEPT:
+                self.failures.append((outcome.where, outcome.reason or "unknown"))
+        elif outcome.status != "unchanged":
+            self.events += outcome.events
+            self.triples += outcome.triples
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """A worker's answer for one document: its graph, or why there is none."""
+
+    where: str
+    graph: DocumentGraph | None
+    events: int = 0
+    triples: int = 0
+    reason: str | None = None
+
+
+def where_of(doc: SourceDocument) -> str:
+    return doc.url or doc.file or doc.iri
+
+
+def extract_one(doc: SourceDocument) -> Extracted:
+    """Text -> events -> N-Triples. Runs in a worker; never raises for a bad document."""
+    from ingest import extract
+    from ingest.rdf import to_graph
+
+    try:
+        extraction = extract(doc)
+        graph = to_graph(extraction)
+        # The hash of the document as read, so the next run can skip it before extracting.
+        payload = DocumentGraph.from_graph(doc.iri, graph, content_hash=doc.content_hash)
+    except Exception as exc:  # noqa: BLE001 - one bad document must not stop a bulk run
+        return Extracted(where_of(doc), None, reason=f"extraction failed: {exc!r}"[:300])
+    return Extracted(where_of(doc), payload, len(extraction.events), payload.ntriples.count(b"\n"))
+
+
+def extract_many(docs: list[SourceDocument]) -> list[Extracted]:
+    return [extract_one(doc) for doc in docs]
+
+
+def _warm_up() -> None:
+    """Load the language model once per worker, not once per task."""
+    extract_one(SourceDocument(text="Iran warned the United States.", file="warm-up"))
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+class Ingestor:
+    """Runs one ingestion into `store` with `jobs` extraction processes."""
+
+    def __init__(
+        self,
+        store: GraphStore,
+        jobs: int | None = None,
+        batch_size: int = 64,
+        task_size: int = 8,
+        force: bool = False,
+        on_outcome: Callable[[Outcome], None] | None = None,
+    ) -> None:
+        self.store = store
+        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.batch_size = batch_size
+        self.task_size = task_size
+        self.force = force
+        self.on_outcome = on_outcome
+        self.summary = Summary()
+
+    def run(self, sources: Iterable[SourceDocument | ReadFailure]) -> Summary:
+        started = time.perf_counter()
+        pending: list[Extracted] = []
+        for extracted in self._extracted(sources):
+            pending.append(extracted)
+            if len(pending) >= self.batch_size:
+                self._write(pending)
+                pending = []
+        self._write(pending)
+        self.summary.seconds = time.perf_counter() - started
+        return self.summary
+
+    def _report(self, outcome: Outcome) -> None:
+        self.summary.add(outcome)
+        if self.on_outcome is not None:
+            self.on_outcome(outcome)
+
+    def _to_extract(
+        self, sources: Iterable[SourceDocument | ReadFailure]
+    ) -> Iterator[list[SourceDocument]]:
+        """Documents that need extraction, a task's worth at a time; the rest are reported."""
+        for chunk in _chunks(sources, self.batch_size):
+            docs = [d for d in chunk if isinstance(d, SourceDocument)]
+            stored = {} if self.force else self.store.content_hashes(d.iri for d in docs)
+            todo = []
+            for item in chunk:
+                if isinstance(item, ReadFailure):
+                    self._report(Outcome(item.where, "failed", reason=item.reason))
+                elif stored.get(item.iri) == item.content_hash:
+                    self._report(Outcome(where_of(item), "unchanged", item.iri))
+                else:
+                    todo.append(item)
+            yield from _chunks(todo, self.task_size)
+
+    def _extracted(self, sources: Iterable[SourceDocument | ReadFailure]) -> Iterator[Extracted]:
+        tasks = self._to_extract(sources)
+        if self.jobs == 1:
+            for task in tasks:
+                yield from extract_many(task)
+            return
+        context = multiprocessing.get_context("forkserver")
+        window: deque[Future[list[Extracted]]] = deque()
+        with ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_warm_up) as pool:
+            for task in tasks:
+                window.append(pool.submit(extract_many, task))
+                while len(window) >= self.jobs * 4:
+                    yield from window.popleft().result()
+            while window:
+                yield from window.popleft().result()
+
+    def _write(self, batch: list[Extracted]) -> None:
+        """One transaction per batch; if it fails, retry one by one to name the culprit."""
+        if not batch:
+            return
+        for item in batch:
+            if item.graph is None:
+                self._report(Outcome(item.where, "failed", reason=item.reason))
+        good = [item for item in batch if item.graph is not None]
+        if not good:
+            return
+        try:
+            statuses = self.store.put_documents([item.graph for item in good])  # type: ignore[misc]
+        except (StoreError, ValueError):
+            for item in good:
+                try:
+                    status = self.store.put_documents([item.graph])[0]  # type: ignore[list-item]
+                except (StoreError, ValueError) as exc:
+                    self._report(Outcome(item.where, "failed", reason=f"store refused it: {exc}"))
+                else:
+                    self._done(item, status)
+            return
+        for item, status in zip(good, statuses, strict=True):
+            self._done(item, status)
+
+    def _done(self, item: Extracted, status: Status) -> None:
+        assert item.graph is not None
+        self._report(
+            Outcome(item.where, status, item.graph.iri, events=item.events, triples=item.triples)
+        )
+
+
+def ingest(
+    store: GraphStore,
+    sources: Iterable[SourceDocument | ReadFailure],
+    jobs: int | None = None,
+    **options,
+) -> Summary:
+    """Ingest `sources` into `store`; see `Ingestor`."""
+    return Ingestor(store, jobs=jobs, **options).run(sources)
