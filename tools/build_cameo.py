@@ -110,7 +110,7 @@ def build() -> str:
         "    a skos:ConceptScheme ;",
         '    skos:prefLabel "PLOVER event categories"@en ;',
         '    rdfs:comment "The 16 event categories of PLOVER (manual draft 0.8, 2021). '
-        'evkg:quadClass gives the quad category stated in each category\'s section."@en ;',
+        "evkg:quadClass gives the quad category stated in each category's section.\"@en ;",
         "    skos:hasTopConcept "
         + ", ".join(f"plover:{t['category']}" for t in plover_types)
         + " .",
