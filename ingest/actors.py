@@ -1,0 +1,479 @@
+"""Finding actors in a sentence and linking each mention to a canonical actor.
+
+Mentions come in five shapes, tried in this order:
+
+1. a gazetteer name or alias ("Kataib Hezbollah", "CENTCOM", "Iraq's parliament");
+2. a country (name or demonym, or a possessive pronoun) before a generic agent noun
+   ("U.S. officials", "Iraqi forces", "its allies"): linked to the country's organ of that
+   sector when the gazetteer has one, else to a composed actor ("Iranian operatives");
+3. a demonym used as a noun ("the Iranians") or a title with a name ("Gen. Ali Smith");
+4. capitalised names ending in an organisation word ("Popular Front"), kept as new actors;
+5. pronouns and definite descriptions ("he", "its", "the president", "the militia"),
+   resolved against the actors mentioned before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from ingest.model import ID, Actor
+from ingest.text import nlp
+from ingest.vocab import ActorEntry, AgentNoun, Vocabulary, vocabulary
+
+LOCATIVE = {"in", "at", "near", "inside", "within", "across", "throughout", "into", "around",
+            "outside", "over", "from"}
+PERSON_PRONOUNS = {"he": "sg", "him": "sg", "his": "sg", "she": "sg", "her": "sg"}
+THING_PRONOUNS = {"it": "sg", "its": "sg"}
+GROUP_PRONOUNS = {"they": "pl", "them": "pl", "their": "pl"}
+POSSESSIVE_PRONOUNS = {"its", "their", "his", "her"}
+TITLES = {
+    "president", "gen.", "general", "prime minister", "minister", "secretary", "ayatollah",
+    "sheikh", "col.", "colonel", "lt.", "maj.", "major", "adm.", "admiral", "commander",
+    "ambassador", "speaker", "senator", "sen.", "rep.", "gov.", "king", "crown prince",
+    "emir", "sayyed", "sayyid", "cleric", "leader", "chief", "spokesman", "spokeswoman",
+    "envoy", "foreign minister", "defense secretary", "defence minister", "mr.", "ms.",
+    "mrs.", "dr.", "brig.", "brigadier", "lt. gen.", "maj. gen.", "brig. gen.",
+}
+ORG_HEADS = {
+    "ministry", "brigade", "brigades", "army", "front", "council", "organization",
+    "organisation", "party", "movement", "committee", "agency", "forces", "group", "battalion",
+    "battalions", "corps", "command", "office", "department", "authority", "commission",
+    "network", "institute", "company", "corporation", "alliance", "coalition", "militia",
+    "union", "bloc", "association", "guard", "guards", "service", "directorate", "court",
+}
+# Agent nouns that are mostly adjectives before another noun ("military aid").
+ADJECTIVAL = {"military", "government", "police", "security", "intelligence", "opposition",
+              "rebel", "army", "navy", "state", "official", "civilian", "media", "party"}
+CAPITALISED = re.compile(r"^[A-Z][\w'’.\-]*$")
+
+
+@dataclass
+class Mention:
+    """An actor mention: where it is and whom it names."""
+
+    start: int  # token index in the sentence's doc
+    end: int
+    actor: Actor
+    plural: bool = False
+    pronoun: bool = False
+    title: str | None = None
+
+
+@dataclass
+class Resolver:
+    """What earlier sentences said, for pronouns and definite descriptions."""
+
+    history: list[Mention] = field(default_factory=list)
+    new_actors: dict[str, Actor] = field(default_factory=dict)
+    focus: Counter = field(default_factory=Counter)  # country codes the story is about
+
+    def last(self, predicate) -> Actor | None:
+        for mention in reversed(self.history):
+            if predicate(mention):
+                return mention.actor
+        return None
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("’", "").replace("'", "")).strip("-")
+
+
+class ActorLinker:
+    """Holds the matchers built from the gazetteer; one per process."""
+
+    def __init__(self, vocab: Vocabulary) -> None:
+        self.vocab = vocab
+        language = nlp()
+        self.names = PhraseMatcher(language.vocab, attr="LOWER")
+        self.exact = PhraseMatcher(language.vocab, attr="ORTH")
+        self.demonyms = PhraseMatcher(language.vocab, attr="LOWER")
+        self.agents = PhraseMatcher(language.vocab, attr="LOWER")
+        self.by_key: dict[str, Actor] = {}
+        self.states: dict[str, ActorEntry] = {}
+        self.organs: dict[tuple[str, str], list[ActorEntry]] = {}
+        self.agent_nouns: dict[str, AgentNoun] = {}
+        self._build()
+
+    def _build(self) -> None:
+        language = nlp()
+        for iri, entry in self.vocab.actors.items():
+            actor = entry.actor
+            if actor.kind == "state" and actor.code:
+                self.states.setdefault(actor.code, entry)
+            for name in {actor.label, *actor.aliases}:
+                # Short all-capital names ("US", "IS") must match their case exactly.
+                matcher = self.exact if len(name) <= 4 and name.isupper() else self.names
+                matcher.add(iri, [language.make_doc(name)])
+            for demonym in entry.demonyms:
+                self.demonyms.add(iri, [language.make_doc(demonym)])
+        for iri, entry in self.vocab.actors.items():
+            actor = entry.actor
+            if actor.code and actor.sector and actor.kind not in {"state", "person"}:
+                state = self.states.get(actor.code)
+                if state and state.actor.iri in entry.part_of:
+                    self.organs.setdefault((actor.code, actor.sector), []).append(entry)
+        for agent in self.vocab.agents:
+            for form in agent.forms:
+                self.agent_nouns.setdefault(form, agent)
+                self.agents.add(form, [language.make_doc(form)])
+
+    # -- linking helpers -------------------------------------------------------------
+
+    def organ(self, code: str, agent: AgentNoun, surface: str) -> Actor:
+        """The organ of a country that a generic mention names, or a composed actor."""
+        state = self.states.get(code)
+        candidates = self.organs.get((code, agent.sector), [])
+        wanted = surface.lower()
+        for entry in candidates:
+            names = {entry.actor.label.lower(), *(a.lower() for a in entry.actor.aliases)}
+            if wanted in names:
+                return entry.actor
+        if len(candidates) == 1:
+            return candidates[0].actor
+        preferred = [c for c in candidates if _is_default_organ(c, agent)]
+        if len(preferred) == 1:
+            return preferred[0].actor
+        noun = surface.split()[-1].lower() if surface else agent.label
+        adjectives = sorted((d for d in (state.demonyms if state else ()) if not d.endswith("s")),
+                            key=len)
+        country = adjectives[0] if adjectives else (state.actor.label if state else code)
+        label = f"{country} {noun}"
+        return Actor(
+            iri=f"{ID}actor/{slug(label)}",
+            label=label,
+            aliases=tuple(sorted({surface})),
+            code=code,
+            sector=agent.sector,
+            kind="other",
+        )
+
+    def find(self, sent: Span, resolver: Resolver) -> tuple[list[Mention], list[tuple[int, Actor]]]:
+        """Actor mentions in a sentence, and the countries named as places ("in Iraq")."""
+        doc = sent.doc
+        taken: set[int] = set()
+        mentions: list[Mention] = []
+
+        def free(start: int, end: int) -> bool:
+            return all(i not in taken for i in range(start, end))
+
+        def add(mention: Mention) -> None:
+            mentions.append(mention)
+            taken.update(range(mention.start, mention.end))
+
+        named = _longest(
+            [(s, e, doc.vocab.strings[m]) for m, s, e in self.names(doc[sent.start : sent.end])]
+            + [(s, e, doc.vocab.strings[m]) for m, s, e in self.exact(doc[sent.start : sent.end])]
+        )
+        demonyms = {
+            (s, e): doc.vocab.strings[m] for m, s, e in self.demonyms(doc[sent.start : sent.end])
+        }
+        agents = _longest(
+            [(s, e, doc.vocab.strings[m]) for m, s, e in self.agents(doc[sent.start : sent.end])]
+        )
+        # PhraseMatcher gives offsets in the whole doc, also when run on a sentence.
+        places: list[tuple[int, Actor]] = []
+
+        # Shape 2: country or possessive + agent noun. Done first so "Iraqi forces" is one
+        # mention even where "Iraqi" alone would be a demonym.
+        for a_start, a_end, form in agents:
+            agent = self.agent_nouns[form]
+            head = _country_before(doc, a_start, named, demonyms, self.vocab, sent.start)
+            if head is None:
+                continue
+            h_start, code, actor_before = head
+            if not free(h_start, a_end) or _is_pro_modifier(doc, h_start):
+                continue
+            surface = doc[h_start:a_end].text
+            # A gazetteer name covering the same words wins ("Iraq's parliament").
+            exact = [n for n in named if n[0] <= h_start and n[1] >= a_end]
+            if exact:
+                continue
+            if actor_before is not None and actor_before.kind != "state":
+                continue
+            linked = self.organ(code, agent, surface)
+            add(Mention(h_start, a_end, linked, plural=form.endswith("s")))
+
+        # Shape 1: gazetteer names.
+        for start, end, iri in named:
+            if not free(start, end) or _is_pro_modifier(doc, start):
+                continue
+            entry = self.vocab.actors[iri]
+            if entry.actor.kind == "state" and start > sent.start:
+                if doc[start - 1].lower_ in LOCATIVE and not _possessive_after(doc, end):
+                    places.append((start, entry.actor))
+                    taken.update(range(start, end))
+                    continue
+            title = _title_before(doc, start, sent.start)
+            if title:
+                start -= len(title.split())
+            add(Mention(start, end, entry.actor, title=title))
+
+        # Shape 3: demonyms as nouns ("the Iranians"), and titles with unknown names.
+        for (start, end), iri in demonyms.items():
+            if not free(start, end):
+                continue
+            token = doc[end - 1]
+            if token.lower_.endswith(("ans", "ians", "is", "ese")) and not _is_pro_modifier(doc, start):
+                if end < len(doc) and doc[end].text[:1].isupper():
+                    continue
+                add(Mention(start, end, self.vocab.actors[iri].actor, plural=True))
+        for mention in self._titled_people(doc, sent, free):
+            add(mention)
+        for mention in self._new_organisations(doc, sent, free):
+            add(mention)
+
+        for _start, country in places:
+            resolver.focus[country.code] += 3  # "in Iraq" names the theatre
+        for mention in mentions:
+            if mention.actor.kind == "state" and mention.actor.code:
+                resolver.focus[mention.actor.code] += 1
+        for span in agents:
+            if free(span[0], span[1]) and not _is_pro_modifier(doc, span[0]):
+                bare = self._bare_agent(doc, span, resolver, mentions)
+                if bare:
+                    add(bare)
+
+        # Shape 5: pronouns and definite descriptions.
+        for i in range(sent.start, sent.end):
+            if i in taken:
+                continue
+            resolved = self._resolve(doc, i, resolver, agents, mentions)
+            if resolved:
+                add(resolved)
+
+        mentions.sort(key=lambda m: m.start)
+        for mention in mentions:
+            resolver.history.append(mention)
+            if mention.actor.iri not in self.vocab.actors:
+                resolver.new_actors.setdefault(mention.actor.iri, mention.actor)
+        return mentions, places
+
+    def _resolve(self, doc: Doc, i: int, resolver: Resolver, agents, mentions) -> Mention | None:
+        lower = doc[i].lower_
+        earlier = _Earlier(resolver.history, mentions)
+        if lower in PERSON_PRONOUNS:
+            # A pronoun most often takes up the subject: the sentence's first person.
+            here = [m for m in mentions if m.end <= i and m.actor.kind == "person" and not m.pronoun]
+            actor = min(here, key=lambda m: m.start).actor if here else None
+            actor = actor or _last(earlier, i, lambda m: m.actor.kind == "person")
+            return Mention(i, i + 1, actor, pronoun=True) if actor else None
+        if lower in POSSESSIVE_PRONOUNS:
+            owned = self._possessed_agent(doc, i, earlier, agents)
+            if owned:
+                return owned
+        if lower in THING_PRONOUNS:
+            if lower == "it" and i + 1 < len(doc) and doc[i + 1].lower_ in {"is", "was", "'s", "’s"}:
+                return None  # "it is natural that": no antecedent
+            actor = _last(earlier, i, lambda m: m.actor.kind not in {"person", None} and not m.plural)
+            return Mention(i, i + 1, actor, pronoun=True) if actor else None
+        if lower in GROUP_PRONOUNS:
+            actor = _last(earlier, i, lambda m: m.plural) or None
+            return Mention(i, i + 1, actor, pronoun=True, plural=True) if actor else None
+        if lower == "the" and i + 1 < len(doc):
+            # "the president", "the general": the last person introduced with that title.
+            for width in (2, 1):
+                words = doc[i + 1 : i + 1 + width].text.lower()
+                if words in TITLES and words not in {"leader", "chief"}:
+                    actor = _last(earlier, i, lambda m, w=words: m.title is not None
+                                  and m.title.lower().rstrip(".") in {w.rstrip("."), _expand(w)})
+                    if actor:
+                        return Mention(i, i + 1 + width, actor)
+        return None
+
+    def _bare_agent(self, doc: Doc, span: tuple[int, int, str], resolver: Resolver,
+                    mentions: list[Mention]) -> Mention | None:
+        """"the militia", "various militias": the last actor of that sector, else the
+        agents of the country the story is about."""
+        start, end, form = span
+        agent = self.agent_nouns[form]
+        earlier = _Earlier(resolver.history, mentions)
+        plural = form.endswith("s")
+        following = doc[end] if end < len(doc) else None
+        if form in ADJECTIVAL and following is not None and following.is_lower and following.is_alpha:
+            return None  # "military aid", "security situation"
+        if start >= 2 and doc[start - 1].lower_ in {"and", "or"}:
+            # "Iraqi officials and groups": the country carries over.
+            partner = next((m for m in mentions if m.end == start - 1), None)
+            if partner is not None and partner.actor.code and partner.actor.kind != "person":
+                return Mention(start, end, self.organ(partner.actor.code, agent, doc[start:end].text),
+                               plural=plural)
+        actor = _last(earlier, start, lambda m: m.actor.sector == agent.sector
+                      and m.actor.kind not in {"state", "person"})
+        if actor is None and resolver.focus:
+            code = resolver.focus.most_common(1)[0][0]
+            actor = self.organ(code, agent, doc[start:end].text)
+        return Mention(start, end, actor, plural=plural) if actor else None
+
+    def _possessed_agent(self, doc: Doc, i: int, earlier, agents) -> Mention | None:
+        """"its allies", "their forces": the owner's agents of that kind."""
+        for a_start, a_end, form in agents:
+            if i < a_start <= i + 3 and all(doc[k].is_alpha for k in range(i + 1, a_start)):
+                plural = doc[i].lower_ == "their"
+                owner = _last(earlier, i, (lambda m: m.plural) if plural else
+                              (lambda m: m.actor.kind not in {"person", None} and not m.plural))
+                if owner is None or not owner.code:
+                    return None
+                agent = self.agent_nouns[form]
+                surface = f"{owner.label} {doc[a_start:a_end].text}"
+                return Mention(i, a_end, self.organ(owner.code, agent, surface),
+                               plural=form.endswith("s"))
+        return None
+
+    def _titled_people(self, doc: Doc, sent: Span, free) -> list[Mention]:
+        out = []
+        i = sent.start
+        while i < sent.end:
+            token = doc[i]
+            if token.lower_ in TITLES and token.text[:1].isupper() and free(i, i + 1):
+                j = i + 1
+                while j < sent.end and CAPITALISED.match(doc[j].text) and free(j, j + 1) \
+                        and doc[j].lower_ not in TITLES:
+                    j += 1
+                if j - (i + 1) >= 2:
+                    name = doc[i + 1 : j].text
+                    code = self._demonym_code(doc, i - 1)
+                    actor = Actor(f"{ID}actor/{slug(name)}", name, (), code, None, "person")
+                    out.append(Mention(i, j, actor, title=token.text))
+                    i = j
+                    continue
+            i += 1
+        return out
+
+    def _new_organisations(self, doc: Doc, sent: Span, free) -> list[Mention]:
+        out = []
+        i = sent.start
+        while i < sent.end:
+            if CAPITALISED.match(doc[i].text) and free(i, i + 1) and i > sent.start:
+                j = i
+                while j < sent.end and (CAPITALISED.match(doc[j].text) or doc[j].lower_ in {"of", "al", "-"}) \
+                        and free(j, j + 1):
+                    j += 1
+                while j > i and doc[j - 1].lower_ in {"of", "al", "-"}:
+                    j -= 1
+                if j - i >= 2 and doc[j - 1].lower_ in ORG_HEADS:
+                    name = doc[i:j].text
+                    code = self._demonym_code(doc, i - 1)
+                    kind = "armed-group" if doc[j - 1].lower_ in {"brigade", "brigades", "battalion",
+                                                                   "battalions", "militia", "front"} else "other"
+                    actor = Actor(f"{ID}actor/{slug(name)}", name, (), code, None, kind)
+                    out.append(Mention(i, j, actor))
+                    i = j
+                    continue
+            i += 1
+        return out
+
+    def _demonym_code(self, doc: Doc, index: int) -> str | None:
+        if index < 0:
+            return None
+        word = doc[index].lower_
+        for entry in self.vocab.actors.values():
+            if entry.actor.kind == "state" and word in {d.lower() for d in entry.demonyms}:
+                return entry.actor.code
+        return None
+
+
+def _expand(word: str) -> str:
+    return {"gen": "general", "col": "colonel", "adm": "admiral", "sen": "senator"}.get(
+        word.rstrip("."), word
+    )
+
+
+@dataclass
+class _Earlier:
+    """Mentions before a point: earlier sentences' and this sentence's up to the point."""
+
+    history: list[Mention]
+    current: list[Mention]
+
+    def before(self, index: int) -> list[Mention]:
+        here = sorted((m for m in self.current if m.end <= index), key=lambda m: m.start)
+        return self.history + here
+
+
+def _last(earlier: _Earlier, before: int, predicate) -> Actor | None:
+    mentions = earlier.before(before)
+    for mention in reversed(mentions):
+        if not mention.pronoun and predicate(mention):
+            return mention.actor
+    for mention in reversed(mentions):
+        if predicate(mention):
+            return mention.actor
+    return None
+
+
+def _is_default_organ(entry: ActorEntry, agent: AgentNoun) -> bool:
+    """Among several organs of a sector, the one a bare generic mention means."""
+    kinds = {
+        "GOV": {"government-body"},
+        "MIL": {"armed-force"},
+        "LEG": {"legislature"},
+    }.get(agent.sector, set())
+    label = entry.actor.label.lower()
+    generic = ("government", "armed forces", "security forces", "parliament", "congress",
+               "military")
+    return entry.actor.kind in kinds and any(word in label for word in generic)
+
+
+def _longest(matches: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Keep the longest of overlapping matches, first come first served."""
+    chosen: list[tuple[int, int, str]] = []
+    used: set[int] = set()
+    for start, end, key in sorted(matches, key=lambda m: (-(m[1] - m[0]), m[0], m[2])):
+        if any(i in used for i in range(start, end)):
+            continue
+        chosen.append((start, end, key))
+        used.update(range(start, end))
+    return sorted(chosen)
+
+
+def _is_pro_modifier(doc: Doc, start: int) -> bool:
+    """"pro-Iran", "anti-American": a stance, not an actor."""
+    return start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in {"pro", "anti"}
+
+
+def _possessive_after(doc: Doc, end: int) -> bool:
+    return end < len(doc) and doc[end].lower_ in {"'s", "’s"}
+
+
+def _title_before(doc: Doc, start: int, floor: int) -> str | None:
+    for width in (3, 2, 1):
+        if start - width >= floor:
+            words = doc[start - width : start].text
+            if words.lower() in TITLES and words[:1].isupper():
+                return words
+    return None
+
+
+def _country_before(doc: Doc, agent_start: int, named, demonyms, vocab: Vocabulary, floor: int):
+    """The country word before an agent noun, skipping a few adjectives: (start, code, actor)."""
+    limit = max(floor, agent_start - 4)
+    i = agent_start
+    while i > limit:
+        i -= 1
+        token = doc[i]
+        if token.lower_ in {"'s", "’s"}:
+            continue
+        for start, end, iri in named:
+            if end == i + 1:
+                actor = vocab.actors[iri].actor
+                if actor.code:
+                    return start, actor.code, actor
+        for (start, end), iri in demonyms.items():
+            if end == i + 1:
+                return start, vocab.actors[iri].actor.code, None
+        if token.lower_ in POSSESSIVE_PRONOUNS:
+            return None  # resolved later by the caller of find()
+        if not token.is_alpha or token.is_stop or token.text[:1].isupper():
+            return None
+    return None
+
+
+@lru_cache(maxsize=1)
+def linker() -> ActorLinker:
+    return ActorLinker(vocabulary())

@@ -1,0 +1,118 @@
+"""Dates in a sentence, resolved against the document's published date.
+
+The result keeps the precision the text gives: "in December" is a month ("2019-12"),
+"on Jan. 3, 2020" a day, "last year" a year. Explicit dates are parsed by dateparser;
+relative ones are resolved here, because their meaning depends on the published date.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import dateparser
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+         ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+         ("september", "sept", "sep"), ("october", "oct"), ("november", "nov"),
+         ("december", "dec")],
+        start=1,
+    )
+    for name in names
+}
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+FULL_DATE = re.compile(
+    rf"\b{MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>(?:19|20)\d{{2}}))?\b"
+    rf"|\b(?P<day2>\d{{1,2}})\s+{MONTH.replace('month', 'month2')}(?:\s+(?P<year2>(?:19|20)\d{{2}}))?\b"
+)
+MONTH_YEAR = re.compile(rf"\b(?i:in|since|until|by|during|from|of|early|late|mid-?)?\s*{MONTH}(?:\s+of)?\s+(?P<year>(?:19|20)\d{{2}})\b")
+MONTH_ONLY = re.compile(rf"\b(?i:in|since|until|by|during|early|late|mid-?|last|this)\s+{MONTH}\b(?!\s+\d)")
+YEAR = re.compile(r"\b(?i:in|since|during|by|of|early|late|mid-?)\s+(?P<year>(?:19|20)\d{2})\b")
+WEEKDAY = re.compile(r"\b(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+RELATIVE = [
+    (re.compile(r"\b(?:the\s+)?(?:beginning|start)\s+of\s+(?:the|this)\s+year\b|\bearly\s+this\s+year\b", re.I), "start_of_year"),
+    (re.compile(r"\b(?:the\s+)?end\s+of\s+last\s+year\b|\blate\s+last\s+year\b", re.I), "end_of_last_year"),
+    (re.compile(r"\blast\s+year\b", re.I), "last_year"),
+    (re.compile(r"\bthis\s+year\b|\bearlier\s+this\s+year\b", re.I), "this_year"),
+    (re.compile(r"\blast\s+month\b", re.I), "last_month"),
+    (re.compile(r"\b(?:this|earlier\s+this)\s+month\b", re.I), "this_month"),
+    (re.compile(r"\blast\s+week\b|\bearlier\s+this\s+week\b|\bthis\s+week\b", re.I), "last_week"),
+    (re.compile(r"\byesterday\b", re.I), "yesterday"),
+    (re.compile(r"\btoday\b|\bon\s+the\s+day\b", re.I), "today"),
+]
+
+
+def _month_number(text: str) -> int:
+    return MONTHS[text.lower().rstrip(".")]
+
+
+def _latest_month(month: int, published: date) -> str:
+    """A month without a year: the latest one not after the published date."""
+    year = published.year if month <= published.month else published.year - 1
+    return f"{year:04d}-{month:02d}"
+
+
+def _relative(kind: str, published: date) -> str:
+    if kind == "start_of_year":
+        return f"{published.year:04d}-01"
+    if kind == "end_of_last_year":
+        return f"{published.year - 1:04d}-12"
+    if kind == "last_year":
+        return f"{published.year - 1:04d}"
+    if kind == "this_year":
+        return f"{published.year:04d}"
+    if kind == "last_month":
+        first = published.replace(day=1) - timedelta(days=1)
+        return f"{first.year:04d}-{first.month:02d}"
+    if kind == "this_month":
+        return f"{published.year:04d}-{published.month:02d}"
+    if kind == "last_week":
+        day = published - timedelta(days=7)
+        return f"{day.year:04d}-{day.month:02d}"
+    if kind == "yesterday":
+        return (published - timedelta(days=1)).isoformat()
+    return published.isoformat()
+
+
+def find_date(text: str, published: date | None) -> str | None:
+    """The first date the sentence states, as ISO text at its precision."""
+    found: list[tuple[int, str]] = []
+    for match in FULL_DATE.finditer(text):
+        month = _month_number(match.group("month") or match.group("month2"))
+        day = int(match.group("day") or match.group("day2"))
+        year_text = match.group("year") or match.group("year2")
+        if year_text:
+            year = int(year_text)
+        elif published is not None:
+            year = int(_latest_month(month, published)[:4])
+        else:
+            continue
+        parsed = dateparser.parse(f"{year}-{month:02d}-{day:02d}", settings={"STRICT_PARSING": True})
+        if parsed:
+            found.append((match.start(), parsed.date().isoformat()))
+    covered = [range(s, s + 12) for s, _ in found]
+    for match in MONTH_YEAR.finditer(text):
+        if not any(match.start("month") in r for r in covered):
+            found.append((match.start(), f"{int(match.group('year')):04d}-{_month_number(match.group('month')):02d}"))
+    if published is not None:
+        for match in MONTH_ONLY.finditer(text):
+            if not any(match.start("month") in r for r in covered):
+                found.append((match.start(), _latest_month(_month_number(match.group("month")), published)))
+        for match in WEEKDAY.finditer(text):
+            weekday = WEEKDAYS.index(match.group("weekday").lower())
+            back = (published.weekday() - weekday) % 7
+            found.append((match.start(), (published - timedelta(days=back)).isoformat()))
+        for pattern, kind in RELATIVE:
+            for match in pattern.finditer(text):
+                found.append((match.start(), _relative(kind, published)))
+    for match in YEAR.finditer(text):
+        if not any(d.startswith(match.group("year")) for _, d in found):
+            found.append((match.start(), match.group("year")))
+    if not found:
+        return None
+    return sorted(found)[0][1]

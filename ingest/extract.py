@@ -1,0 +1,108 @@
+"""One document in, its actors and events out: text -> sentences -> actors -> events."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ingest.actors import Resolver, linker
+from ingest.coding import code_sentence
+from ingest.dates import find_date
+from ingest.model import Actor, Event, Extraction, Place, SourceDocument, Span
+from ingest.places import place_finder
+from ingest.text import layout, nlp
+from ingest.vocab import vocabulary
+
+MAX_CHARS = 1_000_000  # about 150,000 words: far beyond any article
+
+
+class DocumentTooLarge(ValueError):
+    """A "document" this long is a dump, not an article."""
+
+
+def _label(event_code: str, source: Actor | None, target: Actor | None) -> str:
+    name = vocabulary().cameo[event_code].label if event_code in vocabulary().cameo else event_code
+    who = source.label if source else "someone"
+    whom = f" -> {target.label}" if target else ""
+    return f"{who}: {name}{whom}"
+
+
+def extract(doc: SourceDocument) -> Extraction:
+    """Read a document and code the events its sentences report."""
+    if len(doc.text) > MAX_CHARS:
+        raise DocumentTooLarge(f"{len(doc.text):,} characters; the limit is {MAX_CHARS:,}")
+    page = layout(doc.text)
+    if doc.published is None and page.dateline is not None:
+        doc = replace(doc, published=page.dateline)
+    if doc.title is None and page.title is not None:
+        doc = replace(doc, title=page.title)
+    published = doc.published
+    vocab = vocabulary()
+    actor_linker = linker()
+    places = place_finder()
+    resolver = Resolver()
+    actors: dict[str, Actor] = {}
+    events: list[Event] = []
+    places_seen: dict[str, Place] = {}
+    language = nlp()
+    paragraphs = page.paragraphs
+    for paragraph, parsed in zip(paragraphs, language.pipe(p.text for p in paragraphs), strict=True):
+        carried_date: str | None = None
+        for sent in parsed.sents:
+            mentions, country_places = actor_linker.find(sent, resolver)
+            for mention in mentions:
+                if not mention.pronoun:
+                    actors.setdefault(mention.actor.iri, mention.actor)
+            taken = {i for m in mentions for i in range(m.start, m.end)}
+            taken |= {i for i, _ in country_places}
+            named_places = places.find(sent, taken)
+            sentence_places = sorted(
+                named_places + [(i, places.countries[a.iri]) for i, a in country_places
+                                if a.iri in places.countries]
+            , key=lambda p: p[0])
+            stated = find_date(sent.text, published)
+            if stated:
+                carried_date = stated
+            when = carried_date or (published.isoformat() if published else None)
+            base = paragraph.start
+            sentence = Span(sent.text, base + sent.start_char, base + sent.end_char)
+            for coded in code_sentence(parsed, sent, mentions):
+                source = coded.source.actor if coded.source else None
+                target = coded.target.actor if coded.target else None
+                for actor in (source, target):
+                    if actor is not None:
+                        actors.setdefault(actor.iri, actor)
+                trigger_span = parsed[coded.start : coded.end]
+                place = _nearest_place(sentence_places, coded.start)
+                if place is not None:
+                    places_seen.setdefault(place.iri, place)
+                cameo = vocab.cameo.get(coded.code)
+                events.append(
+                    Event(
+                        iri=f"{doc.iri.replace('/document/', '/event/')}-{len(events) + 1}",
+                        code=coded.code,
+                        label=_label(coded.code, source, target),
+                        quad_class=cameo.quad_class if cameo else 0,
+                        goldstein=cameo.goldstein if cameo else 0.0,
+                        sentence=sentence,
+                        trigger=Span(
+                            trigger_span.text,
+                            base + trigger_span.start_char,
+                            base + trigger_span.end_char,
+                        ),
+                        source=source,
+                        target=target,
+                        date=when,
+                        place=place,
+                    )
+                )
+    return Extraction(
+        document=doc, actors=list(actors.values()), events=events, places=list(places_seen.values())
+    )
+
+
+def _nearest_place(places: list[tuple[int, Place]], token: int) -> Place | None:
+    """The place the sentence names after the trigger, else the closest before it."""
+    after = [p for i, p in places if i >= token]
+    if after:
+        return after[0]
+    return places[-1][1] if places else None

@@ -1,0 +1,45 @@
+"""Named places in a sentence (cities, bases, airports, provinces, countries)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Span
+
+from ingest.model import ID, Place
+from ingest.text import nlp
+from ingest.vocab import vocabulary
+
+
+class PlaceFinder:
+    def __init__(self) -> None:
+        language = nlp()
+        self.matcher = PhraseMatcher(language.vocab, attr="LOWER")
+        self.places: dict[str, Place] = {}
+        for iri, (place, aliases, _code) in vocabulary().places.items():
+            self.places[iri] = place
+            for name in {place.label, *aliases}:
+                self.matcher.add(iri, [language.make_doc(name)])
+        # A country is a place too when the text says "in Iraq".
+        self.countries = {
+            entry.actor.iri: Place(f"{ID}place/{entry.actor.iri.rsplit('/', 1)[-1]}", entry.actor.label)
+            for entry in vocabulary().actors.values()
+            if entry.actor.kind == "state"
+        }
+
+    def find(self, sent: Span, taken: set[int]) -> list[tuple[int, Place]]:
+        """(token index, place) for each named place not already read as an actor."""
+        found = []
+        by_label = {p.label: p for p in self.places.values()}
+        for match_id, start, end in self.matcher(sent):
+            if any(i in taken for i in range(start, end)):
+                continue
+            iri = sent.doc.vocab.strings[match_id]
+            found.append((start, self.places.get(iri) or by_label.get(iri)))
+        return [(i, p) for i, p in sorted(found, key=lambda f: f[0]) if p is not None]
+
+
+@lru_cache(maxsize=1)
+def place_finder() -> PlaceFinder:
+    return PlaceFinder()

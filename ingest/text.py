@@ -1,0 +1,127 @@
+"""From raw document text to the sentences worth reading.
+
+News pages carry furniture around the article: a date line, a repeated headline, image
+credits, reference lists, comment footers and teasers of other posts. None of it reports
+events, so it is set aside here, before any sentence is split.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+import dateparser
+import spacy
+from spacy.language import Language
+from spacy.util import compile_infix_regex
+
+# A line that ends the article: everything after it belongs to the page, not the story.
+FOOTER = re.compile(
+    r"^\s*(no comments?:?|\d+ comments?:?|post a comment|leave a (comment|reply)|share this"
+    r"|related (posts|articles|stories)|read more|you may also like|subscribe\b|newer post"
+    r"|older post|labels?:|tags?:|posted by\b)",
+    re.IGNORECASE,
+)
+CREDIT = re.compile(
+    r"^\s*(©|\(c\)|copyright\b|photo\b|image\b|credit\b|getty images|ap photo|reuters/|afp via"
+    r"|file photo)",
+    re.IGNORECASE,
+)
+# "1. Linzer, Dafna, “Title,” Outlet," or "Detsch, Jack, “Title,” Al Monitor, 2/5/19".
+REFERENCE = re.compile(
+    r"^\s*(\(?\d{1,3}[.)]\s+)?[A-Z][\w'’\-]+,\s+[A-Z][\w.'’\- ]{0,40},\s*[“\"]", re.UNICODE
+)
+TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
+WORD = re.compile(r"[A-Za-z][A-Za-z'’\-.]*")
+
+MIN_PROSE_WORDS = 6
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A run of article prose and its offset in the document's text."""
+
+    text: str
+    start: int
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What reading the page's shape tells: prose, headline and date line."""
+
+    paragraphs: list[Paragraph]
+    title: str | None
+    dateline: date | None
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for line in text.splitlines(keepends=True):
+        out.append((pos, line.rstrip("\r\n")))
+        pos += len(line)
+    return out
+
+
+def parse_dateline(line: str) -> date | None:
+    """A line that is nothing but a full date ("Tuesday, February 12, 2019")."""
+    stripped = line.strip()
+    if not stripped or len(stripped) > 40 or not re.search(r"\d{4}", stripped):
+        return None
+    if len(WORD.findall(stripped)) > 4:
+        return None
+    parsed = dateparser.parse(
+        stripped, languages=["en"], settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"]}
+    )
+    return parsed.date() if parsed else None
+
+
+def is_prose(line: str) -> bool:
+    words = WORD.findall(line)
+    if len(words) < MIN_PROSE_WORDS:
+        return False
+    if CREDIT.match(line) or REFERENCE.match(line):
+        return False
+    return bool(TERMINAL.search(line)) or len(words) >= 25
+
+
+def layout(text: str) -> Layout:
+    """Split the page into article paragraphs, and find its headline and date line."""
+    paragraphs: list[Paragraph] = []
+    seen: set[str] = set()
+    title: str | None = None
+    dateline: date | None = None
+    for index, (start, line) in enumerate(_lines(text)):
+        key = " ".join(line.split()).lower()
+        if not key:
+            continue
+        if FOOTER.match(line):
+            break
+        if index < 5 and dateline is None and not paragraphs:
+            found = parse_dateline(line)
+            if found:
+                dateline = found
+                continue
+        repeated = key in seen
+        seen.add(key)
+        if repeated or not is_prose(line):
+            if title is None and not paragraphs and not CREDIT.match(line) and len(key) > 8:
+                title = " ".join(line.split())
+            continue
+        lead = len(line) - len(line.lstrip())
+        paragraphs.append(Paragraph(line.strip(), start + lead))
+    return Layout(paragraphs, title, dateline)
+
+
+@lru_cache(maxsize=1)
+def nlp() -> Language:
+    """A blank English pipeline: tokenizer and rule-based sentencizer, no model to download."""
+    pipeline = spacy.blank("en")
+    infixes = list(pipeline.Defaults.infixes) + [
+        r"(?<=\.)-(?=[A-Za-z])",  # "U.S.-led", "U.S.-Iran"
+        r"(?<=[A-Za-z])[’']s\b",  # "Iraq’s"
+    ]
+    pipeline.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    pipeline.add_pipe("sentencizer")
+    return pipeline
