@@ -212,6 +212,8 @@ class ActorLinker:
             title = _title_before(doc, start, sent.start)
             if title:
                 start -= len(title.split())
+            else:
+                title = _title_within(doc, start, end)
             add(Mention(start, end, entry.actor, title=title))
 
         # Shape 3: demonyms as nouns ("the Iranians"), and titles with unknown names.
@@ -233,6 +235,11 @@ class ActorLinker:
         for mention in mentions:
             if mention.actor.kind == "state" and mention.actor.code:
                 resolver.focus[mention.actor.code] += 1
+        for i in range(sent.start, sent.end - 1):
+            if doc[i].lower_ == "the" and free(i, i + 2):
+                titled = self._titled_antecedent(doc, i, resolver, mentions)
+                if titled:
+                    add(titled)
         for span in agents:
             if free(span[0], span[1]) and not _is_pro_modifier(doc, span[0]):
                 bare = self._bare_agent(doc, span, resolver, mentions)
@@ -275,15 +282,20 @@ class ActorLinker:
         if lower in GROUP_PRONOUNS:
             actor = _last(earlier, i, lambda m: m.plural) or None
             return Mention(i, i + 1, actor, pronoun=True, plural=True) if actor else None
-        if lower == "the" and i + 1 < len(doc):
-            # "the president", "the general": the last person introduced with that title.
-            for width in (2, 1):
-                words = doc[i + 1 : i + 1 + width].text.lower()
-                if words in TITLES and words not in {"leader", "chief"}:
-                    actor = _last(earlier, i, lambda m, w=words: m.title is not None
-                                  and m.title.lower().rstrip(".") in {w.rstrip("."), _expand(w)})
-                    if actor:
-                        return Mention(i, i + 1 + width, actor)
+        return None
+
+    def _titled_antecedent(self, doc: Doc, i: int, resolver: Resolver,
+                           mentions: list[Mention]) -> Mention | None:
+        """"the president", "the general": the last person introduced with that title."""
+        earlier = _Earlier(resolver.history, mentions)
+        for width in (2, 1):
+            words = doc[i + 1 : i + 1 + width].text.lower()
+            if words in TITLES and words not in {"leader", "chief"}:
+                wanted = {words.rstrip("."), _expand(words)}
+                actor = _last(earlier, i, lambda m: m.title is not None
+                              and _expand(m.title.lower()) in wanted)
+                if actor:
+                    return Mention(i, i + 1 + width, actor)
         return None
 
     def _bare_agent(self, doc: Doc, span: tuple[int, int, str], resolver: Resolver,
@@ -379,9 +391,9 @@ class ActorLinker:
 
 
 def _expand(word: str) -> str:
-    return {"gen": "general", "col": "colonel", "adm": "admiral", "sen": "senator"}.get(
-        word.rstrip("."), word
-    )
+    word = word.lower().rstrip(".")
+    return {"gen": "general", "col": "colonel", "adm": "admiral", "sen": "senator",
+            "lt": "lieutenant", "maj": "major", "brig": "brigadier"}.get(word, word)
 
 
 @dataclass
@@ -439,6 +451,16 @@ def _is_pro_modifier(doc: Doc, start: int) -> bool:
 
 def _possessive_after(doc: Doc, end: int) -> bool:
     return end < len(doc) and doc[end].lower_ in {"'s", "’s"}
+
+
+def _title_within(doc: Doc, start: int, end: int) -> str | None:
+    """A title that a gazetteer alias itself starts with ("President Trump")."""
+    for width in (3, 2, 1):
+        if start + width < end:
+            words = doc[start : start + width].text
+            if words.lower() in TITLES:
+                return words
+    return None
 
 
 def _title_before(doc: Doc, start: int, floor: int) -> str | None:

@@ -54,7 +54,9 @@ LIGHT_VERBS = {
     "wages", "out", "with", "offered", "offer", "offers", "extended", "extend", "expanded",
     "increased", "stepped", "up", "suspended", "pursued", "announced",
 }
-SUBJECTLESS_ROOTS_OK = set()  # every event needs a source
+QUANTIFIERS = {"dozens", "hundreds", "thousands", "scores", "some", "many", "several", "most",
+               "all", "one", "two", "three", "four", "five", "none", "members", "each", "both",
+               "any", "few", "number", "group", "leaders", "leader", "head", "heads"}
 
 
 @dataclass
@@ -179,13 +181,15 @@ class SentenceCoder:
             if entry.adjacent and (len(gap) > 4 or (lower in PREPOSITIONS and lower != "of"
                                                     and lower not in entry.preps)):
                 return None
+            if entry.adjacent and lower == "of" and (not gap or gap[-1] not in QUANTIFIERS):
+                return None  # "the resignation of X": X is not the object
             gap.append(lower)
             i += 1
         return None
 
-    def _agent_by(self, after: int) -> Mention | None:
-        """The actor after "by" in a passive clause."""
-        for i in range(after, min(after + 8, self.sent.end)):
+    def _agent_by(self, after: int, reach: int = 6) -> Mention | None:
+        """The actor after "by" in a passive clause ("was killed by X", "an attack by X")."""
+        for i in range(after, min(after + reach, self.sent.end)):
             lower = self.doc[i].lower_
             if lower in CLAUSE_BREAK:
                 return None
@@ -345,7 +349,7 @@ class SentenceCoder:
         owner = self._owner(start)
         source = owner
         if source is None:
-            source = self._agent_by(end)
+            source = self._agent_by(end, reach=2)
         if source is None:
             governor = self._governor(start)
             if governor is not None:
