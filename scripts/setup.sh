@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Set up a development environment: a virtual environment in .venv with evkg and its test
+# tools, and the front-end packages of the network page. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e ".[test]"
+
+if [ -f package.json ] && command -v npm >/dev/null 2>&1; then
+  npm ci --no-audit --no-fund --silent
+fi
