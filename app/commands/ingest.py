@@ -46,6 +46,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=None,
         help="extraction processes (default: one per core; 1 extracts in this process)",
     )
+    parser.add_argument(
+        "--batch-size", type=int, default=64, help="documents per store transaction"
+    )
     parser.add_argument("--force", action="store_true", help="re-extract unchanged documents")
     parser.add_argument(
         "--no-vocab", action="store_true", help="do not load ontology/*.ttl into the store"
@@ -72,8 +75,8 @@ def run(args: argparse.Namespace) -> int:
     from ingest.pipeline import Ingestor, Outcome
     from ingest.readers import read_paths
 
-    if args.jobs is not None and args.jobs < 1:
-        print("evkg ingest: --jobs must be at least 1", file=sys.stderr)
+    if (args.jobs is not None and args.jobs < 1) or args.batch_size < 1:
+        print("evkg ingest: --jobs and --batch-size must be at least 1", file=sys.stderr)
         return 2
     try:
         total = _count(args.paths)
@@ -100,7 +103,13 @@ def run(args: argparse.Namespace) -> int:
             if progress is not None:
                 progress.advance(task)
 
-        ingestor = Ingestor(store, jobs=args.jobs, force=args.force, on_outcome=on_outcome)
+        ingestor = Ingestor(
+            store,
+            jobs=args.jobs,
+            batch_size=args.batch_size,
+            force=args.force,
+            on_outcome=on_outcome,
+        )
         if progress is not None:
             with progress:
                 task = progress.add_task("ingesting", total=total)
