@@ -331,10 +331,13 @@ def apply_rules(noun: Noun) -> None:
 def merge(nouns: list[Noun]) -> list[Noun]:
     """One concept per canonical form; a label belongs to the first concept that claims it."""
     by_label: dict[str, Noun] = {}
+    by_slug: dict[str, Noun] = {}
     out: list[Noun] = []
     for noun in nouns:
         apply_rules(noun)
-        owner = by_label.get(noun.forms[0])
+        # Spelling variants that differ only in punctuation ("pro-democracy movement",
+        # "pro democracy movement") share an IRI, so they are one concept.
+        owner = by_label.get(noun.forms[0]) or by_slug.get(slug(noun.forms[0]))
         if owner is not None:
             if owner.sector == noun.sector:
                 for form in noun.forms:
@@ -345,8 +348,11 @@ def merge(nouns: list[Noun]) -> list[Noun]:
         noun.forms = [f for f in noun.forms if f not in by_label]
         if not noun.forms:
             continue
+        if slug(noun.forms[0]) in by_slug:
+            continue
         for form in noun.forms:
             by_label[form] = noun
+        by_slug[slug(noun.forms[0])] = noun
         out.append(noun)
     return out
 
