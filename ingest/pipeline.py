@@ -51,6 +51,7 @@ class Summary:
     events: int = 0
     triples: int = 0
     seconds: float = 0.0
+    write_seconds: float = 0.0  # time inside the store's writes (the single writer's load)
     failures: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -192,6 +193,7 @@ class Ingestor:
         good = [item for item in batch if item.graph is not None]
         if not good:
             return
+        started = time.perf_counter()
         try:
             statuses = self.store.put_documents([item.graph for item in good])  # type: ignore[misc]
         except (StoreError, ValueError):
@@ -203,6 +205,7 @@ class Ingestor:
                 else:
                     self._done(item, status)
             return
+        self.summary.write_seconds += time.perf_counter() - started
         for item, status in zip(good, statuses, strict=True):
             self._done(item, status)
 

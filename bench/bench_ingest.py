@@ -1,0 +1,83 @@
+"""Bulk ingestion speed: documents/s with 1 and 2 extraction processes, and triples/s into
+the store, on a generated corpus; memory sampled as the run goes to show it stays flat.
+
+    python bench/bench_ingest.py --documents 10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from corpus import write_jsonl  # noqa: E402
+
+from graph.store import OxigraphStore  # noqa: E402
+from ingest.pipeline import Ingestor  # noqa: E402
+from ingest.readers import read_paths  # noqa: E402
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as handle:
+        pages = int(handle.read().split()[1])
+    return pages * resource.getpagesize() / 2**20
+
+
+def run(corpus: Path, jobs: int, workdir: Path, total: int) -> dict:
+    store = OxigraphStore(workdir / f"store-{jobs}")
+    samples: list[tuple[int, float]] = []
+    marks = {total // 4, total // 2, 3 * total // 4}
+
+    def on_outcome(_outcome) -> None:  # type: ignore[no-untyped-def]
+        done = ingestor.summary.documents
+        if done in marks:
+            samples.append((done, rss_mb()))
+
+    ingestor = Ingestor(store, jobs=jobs, on_outcome=on_outcome)
+    summary = ingestor.run(read_paths([corpus]))
+    samples.append((summary.documents, rss_mb()))
+    store.close()
+    return {
+        "jobs": jobs,
+        "documents": summary.documents,
+        "failed": summary.failed,
+        "seconds": summary.seconds,
+        "docs_per_s": summary.documents / summary.seconds,
+        "triples": summary.triples,
+        "write_triples_per_s": summary.triples / summary.write_seconds
+        if summary.write_seconds
+        else 0,
+        "rss_mb": samples,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=10_000)
+    parser.add_argument("--words", type=int, default=500)
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        corpus = write_jsonl(workdir / "corpus.jsonl", args.documents, words=args.words)
+        results = [run(corpus, jobs, workdir, args.documents) for jobs in args.jobs]
+    base = results[0]["docs_per_s"]
+    print(f"corpus: {args.documents} documents of ~{args.words} words")
+    for r in results:
+        memory = ", ".join(f"{n}: {mb:.0f} MB" for n, mb in r["rss_mb"])
+        print(
+            f"jobs={r['jobs']}: {r['docs_per_s']:.1f} documents/s "
+            f"(x{r['docs_per_s'] / base:.2f} of jobs={results[0]['jobs']}), "
+            f"{r['seconds']:.1f} s, {r['triples']} triples, failed {r['failed']}, "
+            f"store writes {r['write_triples_per_s']:,.0f} triples/s; writer RSS {memory}"
+        )
+
+
+if __name__ == "__main__":
+    main()
