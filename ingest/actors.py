@@ -26,30 +26,125 @@ from ingest.model import ID, Actor
 from ingest.text import nlp
 from ingest.vocab import ActorEntry, AgentNoun, Vocabulary, vocabulary
 
-LOCATIVE = {"in", "at", "near", "inside", "within", "across", "throughout", "into", "around",
-            "outside", "over", "from"}
+LOCATIVE = {"in", "inside", "within", "across", "throughout", "around"}
 PERSON_PRONOUNS = {"he": "sg", "him": "sg", "his": "sg", "she": "sg", "her": "sg"}
 THING_PRONOUNS = {"it": "sg", "its": "sg"}
 GROUP_PRONOUNS = {"they": "pl", "them": "pl", "their": "pl"}
 POSSESSIVE_PRONOUNS = {"its", "their", "his", "her"}
 TITLES = {
-    "president", "gen.", "general", "prime minister", "minister", "secretary", "ayatollah",
-    "sheikh", "col.", "colonel", "lt.", "maj.", "major", "adm.", "admiral", "commander",
-    "ambassador", "speaker", "senator", "sen.", "rep.", "gov.", "king", "crown prince",
-    "emir", "sayyed", "sayyid", "cleric", "leader", "chief", "spokesman", "spokeswoman",
-    "envoy", "foreign minister", "defense secretary", "defence minister", "mr.", "ms.",
-    "mrs.", "dr.", "brig.", "brigadier", "lt. gen.", "maj. gen.", "brig. gen.",
+    "president",
+    "gen.",
+    "general",
+    "prime minister",
+    "minister",
+    "secretary",
+    "ayatollah",
+    "sheikh",
+    "col.",
+    "colonel",
+    "lt.",
+    "maj.",
+    "major",
+    "adm.",
+    "admiral",
+    "commander",
+    "ambassador",
+    "speaker",
+    "senator",
+    "sen.",
+    "rep.",
+    "gov.",
+    "king",
+    "crown prince",
+    "emir",
+    "sayyed",
+    "sayyid",
+    "cleric",
+    "leader",
+    "chief",
+    "spokesman",
+    "spokeswoman",
+    "envoy",
+    "foreign minister",
+    "defense secretary",
+    "defence minister",
+    "mr.",
+    "ms.",
+    "mrs.",
+    "dr.",
+    "brig.",
+    "brigadier",
+    "lt. gen.",
+    "maj. gen.",
+    "brig. gen.",
 }
 ORG_HEADS = {
-    "ministry", "brigade", "brigades", "army", "front", "council", "organization",
-    "organisation", "party", "movement", "committee", "agency", "forces", "group", "battalion",
-    "battalions", "corps", "command", "office", "department", "authority", "commission",
-    "network", "institute", "company", "corporation", "alliance", "coalition", "militia",
-    "union", "bloc", "association", "guard", "guards", "service", "directorate", "court",
+    "ministry",
+    "brigade",
+    "brigades",
+    "army",
+    "front",
+    "council",
+    "organization",
+    "organisation",
+    "party",
+    "movement",
+    "committee",
+    "agency",
+    "forces",
+    "group",
+    "battalion",
+    "battalions",
+    "corps",
+    "command",
+    "office",
+    "department",
+    "authority",
+    "commission",
+    "network",
+    "institute",
+    "company",
+    "corporation",
+    "alliance",
+    "coalition",
+    "militia",
+    "union",
+    "bloc",
+    "association",
+    "guard",
+    "guards",
+    "service",
+    "directorate",
+    "court",
 }
 # Agent nouns that are mostly adjectives before another noun ("military aid").
-ADJECTIVAL = {"military", "government", "police", "security", "intelligence", "opposition",
-              "rebel", "army", "navy", "state", "official", "civilian", "media", "party"}
+ADJECTIVAL = {
+    "military",
+    "government",
+    "police",
+    "security",
+    "intelligence",
+    "opposition",
+    "rebel",
+    "army",
+    "navy",
+    "state",
+    "official",
+    "civilian",
+    "media",
+    "party",
+}
+# Words that may stand between a country and its agents ("Iraqi border guards").
+AGENT_MODIFIERS = {
+    "security", "special", "border", "armed", "military", "senior", "top", "federal", "local",
+    "elite", "national", "intelligence", "defense", "defence", "government", "foreign", "naval",
+    "air", "ground", "regular", "former", "allied", "tribal", "militia", "paramilitary",
+    "counterterrorism", "counter-terrorism", "coalition", "interior", "police", "navy", "army",
+    "state", "civilian", "shiite", "shia", "sunni", "kurdish", "opposition", "rebel", "militant",
+    "proxy", "high-ranking", "junior", "retired", "some", "many", "several", "two", "three",
+}  # fmt: skip
+FIRST_PERSON = {"we", "us", "our"}
+QUOTES = {'"', "“", "”", "‘", "'"}
 CAPITALISED = re.compile(r"^[A-Z][\w'’.\-]*$")
 
 
@@ -140,8 +235,9 @@ class ActorLinker:
         if len(preferred) == 1:
             return preferred[0].actor
         noun = surface.split()[-1].lower() if surface else agent.label
-        adjectives = sorted((d for d in (state.demonyms if state else ()) if not d.endswith("s")),
-                            key=len)
+        adjectives = sorted(
+            (d for d in (state.demonyms if state else ()) if not d.endswith("s")), key=len
+        )
         country = adjectives[0] if adjectives else (state.actor.label if state else code)
         label = f"{country} {noun}"
         return Actor(
@@ -187,6 +283,8 @@ class ActorLinker:
             if head is None:
                 continue
             h_start, code, actor_before = head
+            if _names_follow(doc, a_end, sent.end):
+                continue  # "Iraqi Foreign Minister Fuad Hussein": a title, not a group
             if not free(h_start, a_end) or _is_pro_modifier(doc, h_start):
                 continue
             surface = doc[h_start:a_end].text
@@ -221,10 +319,18 @@ class ActorLinker:
             if not free(start, end):
                 continue
             token = doc[end - 1]
-            if token.lower_.endswith(("ans", "ians", "is", "ese")) and not _is_pro_modifier(doc, start):
+            if token.lower_.endswith(("ans", "ians", "is", "ese")) and not _is_pro_modifier(
+                doc, start
+            ):
                 if end < len(doc) and doc[end].text[:1].isupper():
                     continue
                 add(Mention(start, end, self.vocab.actors[iri].actor, plural=True))
+        for (start, end), iri in demonyms.items():
+            if not free(start, end) or _is_pro_modifier(doc, start) or end >= sent.end:
+                continue
+            following = doc[end]
+            if following.is_alpha and following.is_lower and not following.is_stop:
+                add(Mention(start, end, self.vocab.actors[iri].actor))
         for mention in self._titled_people(doc, sent, free):
             add(mention)
         for mention in self._new_organisations(doc, sent, free):
@@ -266,75 +372,111 @@ class ActorLinker:
         earlier = _Earlier(resolver.history, mentions)
         if lower in PERSON_PRONOUNS:
             # A pronoun most often takes up the subject: the sentence's first person.
-            here = [m for m in mentions if m.end <= i and m.actor.kind == "person" and not m.pronoun]
+            here = [
+                m for m in mentions if m.end <= i and m.actor.kind == "person" and not m.pronoun
+            ]
             actor = min(here, key=lambda m: m.start).actor if here else None
             actor = actor or _last(earlier, i, lambda m: m.actor.kind == "person")
+            return Mention(i, i + 1, actor, pronoun=True) if actor else None
+        if lower in FIRST_PERSON:
+            # "We condemn ...", in a quotation: the speaker named before it.
+            opening = next((k for k in range(i - 1, -1, -1) if doc[k].text in QUOTES), i)
+            actor = _last(earlier, opening, lambda m: m.actor.kind is not None)
             return Mention(i, i + 1, actor, pronoun=True) if actor else None
         if lower in POSSESSIVE_PRONOUNS:
             owned = self._possessed_agent(doc, i, earlier, agents)
             if owned:
                 return owned
         if lower in THING_PRONOUNS:
-            if lower == "it" and i + 1 < len(doc) and doc[i + 1].lower_ in {"is", "was", "'s", "’s"}:
+            if (
+                lower == "it"
+                and i + 1 < len(doc)
+                and doc[i + 1].lower_ in {"is", "was", "'s", "’s"}
+            ):
                 return None  # "it is natural that": no antecedent
-            actor = _last(earlier, i, lambda m: m.actor.kind not in {"person", None} and not m.plural)
+            actor = _last(
+                earlier, i, lambda m: m.actor.kind not in {"person", None} and not m.plural
+            )
             return Mention(i, i + 1, actor, pronoun=True) if actor else None
         if lower in GROUP_PRONOUNS:
             actor = _last(earlier, i, lambda m: m.plural) or None
             return Mention(i, i + 1, actor, pronoun=True, plural=True) if actor else None
         return None
 
-    def _titled_antecedent(self, doc: Doc, i: int, resolver: Resolver,
-                           mentions: list[Mention]) -> Mention | None:
-        """"the president", "the general": the last person introduced with that title."""
+    def _titled_antecedent(
+        self, doc: Doc, i: int, resolver: Resolver, mentions: list[Mention]
+    ) -> Mention | None:
+        """ "the president", "the general": the last person introduced with that title."""
         earlier = _Earlier(resolver.history, mentions)
         for width in (2, 1):
             words = doc[i + 1 : i + 1 + width].text.lower()
             if words in TITLES and words not in {"leader", "chief"}:
                 wanted = {words.rstrip("."), _expand(words)}
-                actor = _last(earlier, i, lambda m: m.title is not None
-                              and _expand(m.title.lower()) in wanted)
+                actor = _last(
+                    earlier, i, lambda m: m.title is not None and _expand(m.title.lower()) in wanted
+                )
                 if actor:
                     return Mention(i, i + 1 + width, actor)
         return None
 
-    def _bare_agent(self, doc: Doc, span: tuple[int, int, str], resolver: Resolver,
-                    mentions: list[Mention]) -> Mention | None:
-        """"the militia", "various militias": the last actor of that sector, else the
+    def _bare_agent(
+        self, doc: Doc, span: tuple[int, int, str], resolver: Resolver, mentions: list[Mention]
+    ) -> Mention | None:
+        """ "the militia", "various militias": the last actor of that sector, else the
         agents of the country the story is about."""
         start, end, form = span
         agent = self.agent_nouns[form]
         earlier = _Earlier(resolver.history, mentions)
         plural = form.endswith("s")
         following = doc[end] if end < len(doc) else None
-        if form in ADJECTIVAL and following is not None and following.is_lower and following.is_alpha:
+        if (
+            form in ADJECTIVAL
+            and following is not None
+            and following.is_lower
+            and following.is_alpha
+        ):
             return None  # "military aid", "security situation"
+        if start > 0 and doc[start - 1].lower_ in {"a", "an", "one"}:
+            return None  # "a commander": someone new, not anyone named before
         if start >= 2 and doc[start - 1].lower_ in {"and", "or"}:
             # "Iraqi officials and groups": the country carries over.
             partner = next((m for m in mentions if m.end == start - 1), None)
             if partner is not None and partner.actor.code and partner.actor.kind != "person":
-                return Mention(start, end, self.organ(partner.actor.code, agent, doc[start:end].text),
-                               plural=plural)
-        actor = _last(earlier, start, lambda m: m.actor.sector == agent.sector
-                      and m.actor.kind not in {"state", "person"})
+                return Mention(
+                    start,
+                    end,
+                    self.organ(partner.actor.code, agent, doc[start:end].text),
+                    plural=plural,
+                )
+        actor = _last(
+            earlier,
+            start,
+            lambda m: m.actor.sector == agent.sector and m.actor.kind not in {"state", "person"},
+        )
         if actor is None and resolver.focus:
             code = resolver.focus.most_common(1)[0][0]
             actor = self.organ(code, agent, doc[start:end].text)
         return Mention(start, end, actor, plural=plural) if actor else None
 
     def _possessed_agent(self, doc: Doc, i: int, earlier, agents) -> Mention | None:
-        """"its allies", "their forces": the owner's agents of that kind."""
+        """ "its allies", "their forces": the owner's agents of that kind."""
         for a_start, a_end, form in agents:
             if i < a_start <= i + 3 and all(doc[k].is_alpha for k in range(i + 1, a_start)):
                 plural = doc[i].lower_ == "their"
-                owner = _last(earlier, i, (lambda m: m.plural) if plural else
-                              (lambda m: m.actor.kind not in {"person", None} and not m.plural))
+                owner = _last(
+                    earlier,
+                    i,
+                    (lambda m: m.plural)
+                    if plural
+                    else (lambda m: m.actor.kind not in {"person", None} and not m.plural),
+                )
                 if owner is None or not owner.code:
                     return None
                 agent = self.agent_nouns[form]
                 surface = f"{owner.label} {doc[a_start:a_end].text}"
-                return Mention(i, a_end, self.organ(owner.code, agent, surface),
-                               plural=form.endswith("s"))
+                return Mention(
+                    i, a_end, self.organ(owner.code, agent, surface), plural=form.endswith("s")
+                )
         return None
 
     def _titled_people(self, doc: Doc, sent: Span, free) -> list[Mention]:
@@ -344,8 +486,12 @@ class ActorLinker:
             token = doc[i]
             if token.lower_ in TITLES and token.text[:1].isupper() and free(i, i + 1):
                 j = i + 1
-                while j < sent.end and CAPITALISED.match(doc[j].text) and free(j, j + 1) \
-                        and doc[j].lower_ not in TITLES:
+                while (
+                    j < sent.end
+                    and CAPITALISED.match(doc[j].text)
+                    and free(j, j + 1)
+                    and doc[j].lower_ not in TITLES
+                ):
                     j += 1
                 if j - (i + 1) >= 2:
                     name = doc[i + 1 : j].text
@@ -363,16 +509,23 @@ class ActorLinker:
         while i < sent.end:
             if CAPITALISED.match(doc[i].text) and free(i, i + 1) and i > sent.start:
                 j = i
-                while j < sent.end and (CAPITALISED.match(doc[j].text) or doc[j].lower_ in {"of", "al", "-"}) \
-                        and free(j, j + 1):
+                while (
+                    j < sent.end
+                    and (CAPITALISED.match(doc[j].text) or doc[j].lower_ in {"of", "al", "-"})
+                    and free(j, j + 1)
+                ):
                     j += 1
                 while j > i and doc[j - 1].lower_ in {"of", "al", "-"}:
                     j -= 1
                 if j - i >= 2 and doc[j - 1].lower_ in ORG_HEADS:
                     name = doc[i:j].text
                     code = self._demonym_code(doc, i - 1)
-                    kind = "armed-group" if doc[j - 1].lower_ in {"brigade", "brigades", "battalion",
-                                                                   "battalions", "militia", "front"} else "other"
+                    kind = (
+                        "armed-group"
+                        if doc[j - 1].lower_
+                        in {"brigade", "brigades", "battalion", "battalions", "militia", "front"}
+                        else "other"
+                    )
                     actor = Actor(f"{ID}actor/{slug(name)}", name, (), code, None, kind)
                     out.append(Mention(i, j, actor))
                     i = j
@@ -381,19 +534,28 @@ class ActorLinker:
         return out
 
     def _demonym_code(self, doc: Doc, index: int) -> str | None:
-        if index < 0:
-            return None
-        word = doc[index].lower_
-        for entry in self.vocab.actors.values():
-            if entry.actor.kind == "state" and word in {d.lower() for d in entry.demonyms}:
-                return entry.actor.code
+        """The country of a demonym just before a title: "Iraqi Foreign Minister X"."""
+        for k in range(index, max(index - 3, -1), -1):
+            word = doc[k].lower_
+            for entry in self.vocab.actors.values():
+                if entry.actor.kind == "state" and word in {d.lower() for d in entry.demonyms}:
+                    return entry.actor.code
+            if not doc[k].text[:1].isupper():
+                return None
         return None
 
 
 def _expand(word: str) -> str:
     word = word.lower().rstrip(".")
-    return {"gen": "general", "col": "colonel", "adm": "admiral", "sen": "senator",
-            "lt": "lieutenant", "maj": "major", "brig": "brigadier"}.get(word, word)
+    return {
+        "gen": "general",
+        "col": "colonel",
+        "adm": "admiral",
+        "sen": "senator",
+        "lt": "lieutenant",
+        "maj": "major",
+        "brig": "brigadier",
+    }.get(word, word)
 
 
 @dataclass
@@ -427,8 +589,14 @@ def _is_default_organ(entry: ActorEntry, agent: AgentNoun) -> bool:
         "LEG": {"legislature"},
     }.get(agent.sector, set())
     label = entry.actor.label.lower()
-    generic = ("government", "armed forces", "security forces", "parliament", "congress",
-               "military")
+    generic = (
+        "government",
+        "armed forces",
+        "security forces",
+        "parliament",
+        "congress",
+        "military",
+    )
     return entry.actor.kind in kinds and any(word in label for word in generic)
 
 
@@ -445,12 +613,18 @@ def _longest(matches: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
 
 
 def _is_pro_modifier(doc: Doc, start: int) -> bool:
-    """"pro-Iran", "anti-American": a stance, not an actor."""
+    """ "pro-Iran", "anti-American": a stance, not an actor."""
     return start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in {"pro", "anti"}
 
 
 def _possessive_after(doc: Doc, end: int) -> bool:
     return end < len(doc) and doc[end].lower_ in {"'s", "’s"}
+
+
+def _names_follow(doc: Doc, end: int, limit: int) -> bool:
+    return end + 1 < limit and all(
+        CAPITALISED.match(doc[k].text) and doc[k].is_alpha for k in (end, end + 1)
+    )
 
 
 def _title_within(doc: Doc, start: int, end: int) -> str | None:
@@ -474,7 +648,7 @@ def _title_before(doc: Doc, start: int, floor: int) -> str | None:
 
 def _country_before(doc: Doc, agent_start: int, named, demonyms, vocab: Vocabulary, floor: int):
     """The country word before an agent noun, skipping a few adjectives: (start, code, actor)."""
-    limit = max(floor, agent_start - 4)
+    limit = max(floor, agent_start - 3)
     i = agent_start
     while i > limit:
         i -= 1
@@ -489,10 +663,8 @@ def _country_before(doc: Doc, agent_start: int, named, demonyms, vocab: Vocabula
         for (start, end), iri in demonyms.items():
             if end == i + 1:
                 return start, vocab.actors[iri].actor.code, None
-        if token.lower_ in POSSESSIVE_PRONOUNS:
-            return None  # resolved later by the caller of find()
-        if not token.is_alpha or token.is_stop or token.text[:1].isupper():
-            return None
+        if token.lower_ not in AGENT_MODIFIERS:
+            return None  # "its allies" is resolved with the pronouns; a verb ends the phrase
     return None
 
 

@@ -24,39 +24,266 @@ from ingest.model import Actor
 from ingest.triggers import Form, trigger_matcher
 
 BE = {"is", "are", "was", "were", "be", "been", "being", "'s", "’s", "get", "got", "gets"}
-ADVERB_SKIP = {"also", "still", "reportedly", "allegedly", "then", "later", "already", "not",
-               "further", "again", "just", "recently", "previously", "repeatedly", "once"}
-NEGATION = {"not", "n't", "never", "no", "neither", "nor", "without", "denied", "deny",
-            "denies", "refused", "declined"}
-IRREALIS = {"would", "could", "might", "may", "should", "will", "'d", "wo", "must", "can",
-            "if", "whether", "unless", "shall"}
-DETERMINERS = {"a", "an", "the", "this", "that", "these", "those", "its", "their", "his", "her",
-               "our", "another", "any", "some", "each", "every", "two", "three", "several",
-               "new", "more", "first", "latest", "recent", "last", "deadly", "fatal"}
-PREPOSITIONS = {"of", "in", "on", "at", "for", "to", "with", "against", "from", "by", "into",
-                "within", "among", "near", "over", "under", "about", "between", "inside",
-                "across", "throughout", "toward", "towards", "around", "outside", "without",
-                "during", "after", "before", "since", "like", "along", "beyond", "upon"}
-CLAUSE_BREAK = {",", ";", ":", "—", "–", "that", "which", "who", "whom", "while", "because",
-                "but", "when", "although", "though", "until", "if", "whether", "saying",
-                "according", "as", "where", "after", "before", "following", "amid", "despite",
-                "“", "”", "\"", "(", ")", "[", "]"}
+ADVERB_SKIP = {
+    "also",
+    "still",
+    "reportedly",
+    "allegedly",
+    "then",
+    "later",
+    "already",
+    "not",
+    "further",
+    "again",
+    "just",
+    "recently",
+    "previously",
+    "repeatedly",
+    "once",
+}
+NEGATION = {
+    "not",
+    "n't",
+    "never",
+    "no",
+    "neither",
+    "nor",
+    "without",
+    "denied",
+    "deny",
+    "denies",
+    "refused",
+    "declined",
+}
+IRREALIS = {
+    "would",
+    "could",
+    "might",
+    "may",
+    "should",
+    "will",
+    "'d",
+    "wo",
+    "must",
+    "can",
+    "if",
+    "whether",
+    "unless",
+    "shall",
+}
+DETERMINERS = {
+    "a",
+    "an",
+    "the",
+    "this",
+    "that",
+    "these",
+    "those",
+    "its",
+    "their",
+    "his",
+    "her",
+    "our",
+    "another",
+    "any",
+    "some",
+    "each",
+    "every",
+    "two",
+    "three",
+    "several",
+    "new",
+    "more",
+    "first",
+    "latest",
+    "recent",
+    "last",
+    "deadly",
+    "fatal",
+}
+PREPOSITIONS = {
+    "of",
+    "in",
+    "on",
+    "at",
+    "for",
+    "to",
+    "with",
+    "against",
+    "from",
+    "by",
+    "into",
+    "within",
+    "among",
+    "near",
+    "over",
+    "under",
+    "about",
+    "between",
+    "inside",
+    "across",
+    "throughout",
+    "toward",
+    "towards",
+    "around",
+    "outside",
+    "without",
+    "during",
+    "after",
+    "before",
+    "since",
+    "like",
+    "along",
+    "beyond",
+    "upon",
+}
+CLAUSE_BREAK = {
+    ",",
+    ";",
+    ":",
+    "—",
+    "–",
+    "that",
+    "which",
+    "who",
+    "whom",
+    "while",
+    "because",
+    "but",
+    "when",
+    "although",
+    "though",
+    "until",
+    "if",
+    "whether",
+    "saying",
+    "according",
+    "as",
+    "where",
+    "after",
+    "before",
+    "following",
+    "amid",
+    "despite",
+    "“",
+    "”",
+    '"',
+    "(",
+    ")",
+    "[",
+    "]",
+}
 HARD_BREAK = {";", ":", "—", "–"}
 LIGHT_VERBS = {
-    "launch", "launched", "launches", "launching", "conduct", "conducted", "conducts",
-    "conducting", "carry", "carried", "carries", "carrying", "stage", "staged", "stages",
-    "mount", "mounted", "mounts", "give", "gave", "gives", "given", "giving", "provide",
-    "provided", "provides", "providing", "restart", "restarted", "restarts", "resume",
-    "resumed", "resumes", "continue", "continued", "continues", "order", "ordered", "orders",
-    "approve", "approved", "authorize", "authorized", "authorise", "authorised", "claimed",
-    "claim", "claims", "held", "hold", "holds", "made", "make", "makes", "issued", "issue",
-    "issues", "began", "begin", "begins", "started", "start", "starts", "waged", "wage",
-    "wages", "out", "with", "offered", "offer", "offers", "extended", "extend", "expanded",
-    "increased", "stepped", "up", "suspended", "pursued", "announced",
+    "launch",
+    "launched",
+    "launches",
+    "launching",
+    "conduct",
+    "conducted",
+    "conducts",
+    "conducting",
+    "carry",
+    "carried",
+    "carries",
+    "carrying",
+    "stage",
+    "staged",
+    "stages",
+    "mount",
+    "mounted",
+    "mounts",
+    "give",
+    "gave",
+    "gives",
+    "given",
+    "giving",
+    "provide",
+    "provided",
+    "provides",
+    "providing",
+    "restart",
+    "restarted",
+    "restarts",
+    "resume",
+    "resumed",
+    "resumes",
+    "continue",
+    "continued",
+    "continues",
+    "order",
+    "ordered",
+    "orders",
+    "approve",
+    "approved",
+    "authorize",
+    "authorized",
+    "authorise",
+    "authorised",
+    "claimed",
+    "claim",
+    "claims",
+    "held",
+    "hold",
+    "holds",
+    "made",
+    "make",
+    "makes",
+    "issued",
+    "issue",
+    "issues",
+    "began",
+    "begin",
+    "begins",
+    "started",
+    "start",
+    "starts",
+    "waged",
+    "wage",
+    "wages",
+    "out",
+    "with",
+    "offered",
+    "offer",
+    "offers",
+    "extended",
+    "extend",
+    "expanded",
+    "increased",
+    "stepped",
+    "up",
+    "suspended",
+    "pursued",
+    "announced",
 }
-QUANTIFIERS = {"dozens", "hundreds", "thousands", "scores", "some", "many", "several", "most",
-               "all", "one", "two", "three", "four", "five", "none", "members", "each", "both",
-               "any", "few", "number", "group", "leaders", "leader", "head", "heads"}
+QUANTIFIERS = {
+    "dozens",
+    "hundreds",
+    "thousands",
+    "scores",
+    "some",
+    "many",
+    "several",
+    "most",
+    "all",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "none",
+    "members",
+    "each",
+    "both",
+    "any",
+    "few",
+    "number",
+    "group",
+    "leaders",
+    "leader",
+    "head",
+    "heads",
+}
 
 
 @dataclass
@@ -95,7 +322,7 @@ def _choose_form(forms: list[Form], doc: Doc, start: int, mention_ends: set[int]
     base_verbs = [f for f in verbs if f.tense == "base"]
     if lower == "to":
         return base_verbs[0] if base_verbs else nouns[0]
-    if lower in BE or lower in ADVERB_SKIP or lower.endswith("ly"):
+    if lower in BE or lower in ADVERB_SKIP or lower in IRREALIS or lower.endswith("ly"):
         return verbs[0]
     if lower == "turn" and start > 1 and doc[start - 2].lower_ == "in":
         return verbs[0]  # "in turn pause"
@@ -139,15 +366,20 @@ class SentenceCoder:
                 continue
             prev = self.doc[mention.start - 1].lower_ if mention.start > self.sent.start else ""
             between = [t.lower_ for t in self.doc[mention.end : before]]
-            next_to_verb = all(w in BE | ADVERB_SKIP | {"have", "has", "had", "to", "in", "turn"}
-                               or w.endswith("ly") for w in between)
+            next_to_verb = all(
+                w in BE | ADVERB_SKIP | {"have", "has", "had", "to", "in", "turn"}
+                or w.endswith("ly")
+                for w in between
+            )
             if prev in PREPOSITIONS and prev not in {"by"} and not next_to_verb:
                 i = mention.start
                 candidate = candidate or None
                 continue
             candidate = mention
             # "X and Y did": the first of coordinated actors.
-            while candidate.start - 2 >= self.sent.start and self.doc[candidate.start - 1].lower_ in {"and", "or"}:
+            while candidate.start - 2 >= self.sent.start and self.doc[
+                candidate.start - 1
+            ].lower_ in {"and", "or"}:
                 earlier = self.by_end.get(candidate.start - 1)
                 if earlier is None:
                     break
@@ -178,8 +410,10 @@ class SentenceCoder:
             lower = token.lower_
             if lower in CLAUSE_BREAK or lower in HARD_BREAK:
                 return None
-            if entry.adjacent and (len(gap) > 4 or (lower in PREPOSITIONS and lower != "of"
-                                                    and lower not in entry.preps)):
+            if entry.adjacent and (
+                len(gap) > 4
+                or (lower in PREPOSITIONS and lower != "of" and lower not in entry.preps)
+            ):
                 return None
             if entry.adjacent and lower == "of" and (not gap or gap[-1] not in QUANTIFIERS):
                 return None  # "the resignation of X": X is not the object
@@ -210,7 +444,9 @@ class SentenceCoder:
             if mention is not None:
                 return mention
             lower = self.doc[i].lower_
-            if lower in PREPOSITIONS - {"of"} or not (self.doc[i].is_alpha or lower in {"'s", "’s", "-"}):
+            if lower in PREPOSITIONS - {"of"} or not (
+                self.doc[i].is_alpha or lower in {"'s", "’s", "-"}
+            ):
                 return None
             if lower in LIGHT_VERBS or lower in BE:
                 return None
@@ -226,19 +462,23 @@ class SentenceCoder:
             lower = self.doc[i].lower_
             if lower in LIGHT_VERBS:
                 j = i
-                while j > self.sent.start and self.doc[j - 1].lower_ in LIGHT_VERBS | {"out", "with"}:
+                while j > self.sent.start and self.doc[j - 1].lower_ in LIGHT_VERBS | {
+                    "out",
+                    "with",
+                }:
                     j -= 1
                 return j
-            if lower in DETERMINERS or (self.doc[i].is_alpha and not self.doc[i].is_stop
-                                        and lower not in PREPOSITIONS):
+            if lower in DETERMINERS or (
+                self.doc[i].is_alpha and not self.doc[i].is_stop and lower not in PREPOSITIONS
+            ):
                 steps += 1
                 continue
             return None
         return None
 
     def _negated_or_hypothetical(self, start: int, subject: Mention | None) -> bool:
-        floor = subject.end if subject is not None else max(self.sent.start, start - 4)
-        window = [t.lower_ for t in self.doc[max(floor, start - 6) : start]]
+        floor = subject.start - 2 if subject is not None else start - 4
+        window = [t.lower_ for t in self.doc[max(self.sent.start, floor, start - 8) : start]]
         return any(w in NEGATION or w in IRREALIS for w in window)
 
     # -- coding ---------------------------------------------------------------------
@@ -249,7 +489,9 @@ class SentenceCoder:
         matches = []
         used: set[int] = set()
         for match_id, s, e in sorted(spans, key=lambda m: (-(m[2] - m[1]), m[1])):
-            if any(i in used for i in range(s, e)) or all(i in self.in_mention for i in range(s, e)):
+            if any(i in used for i in range(s, e)) or all(
+                i in self.in_mention for i in range(s, e)
+            ):
                 continue
             used.update(range(s, e))
             matches.append((s, e, matcher.forms[self.doc.vocab.strings[match_id]]))
@@ -259,7 +501,9 @@ class SentenceCoder:
             if start in consumed:
                 continue
             form = _choose_form(forms, self.doc, start, mention_ends)
-            coded = self._verb(form, start, end) if form.pos == "verb" else self._noun(form, start, end)
+            coded = (
+                self._verb(form, start, end) if form.pos == "verb" else self._noun(form, start, end)
+            )
             if coded is None:
                 continue
             if coded.target is not None:
@@ -315,7 +559,12 @@ class SentenceCoder:
             if prev == "to":
                 subject_from = start - 1
             source = self._subject(subject_from)
-            if source is not None and source.pronoun and entry.speech and source.actor.kind != "person":
+            if (
+                source is not None
+                and source.pronoun
+                and entry.speech
+                and source.actor.kind != "person"
+            ):
                 return None
             if self._negated_or_hypothetical(start, source):
                 return None
@@ -336,7 +585,7 @@ class SentenceCoder:
         return i >= self.sent.start and self.doc[i].lower_ in BE
 
     def _attack_owner_after(self, end: int) -> Mention | None:
-        """"was killed in a U.S. drone strike": the strike's owner did it."""
+        """ "was killed in a U.S. drone strike": the strike's owner did it."""
         for i in range(end, min(end + 6, self.sent.end)):
             mention = self.by_start.get(i)
             if mention is not None and self.doc[i - 1].lower_ not in {"in", "by", "a", "an", "the"}:
@@ -366,7 +615,7 @@ class SentenceCoder:
         return Coded(form, start, end, source, target)
 
     def _blamed_for(self, start: int) -> Mention | None:
-        """"blamed X for an attack": X is the attack's source."""
+        """ "blamed X for an attack": X is the attack's source."""
         i = start
         while i > self.sent.start and start - i < 5:
             i -= 1

@@ -15,10 +15,20 @@ import dateparser
 MONTHS = {
     name: number
     for number, names in enumerate(
-        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-         ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-         ("september", "sept", "sep"), ("october", "oct"), ("november", "nov"),
-         ("december", "dec")],
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
         start=1,
     )
     for name in names
@@ -30,13 +40,26 @@ FULL_DATE = re.compile(
     rf"\b{MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>(?:19|20)\d{{2}}))?\b"
     rf"|\b(?P<day2>\d{{1,2}})\s+{MONTH.replace('month', 'month2')}(?:\s+(?P<year2>(?:19|20)\d{{2}}))?\b"
 )
-MONTH_YEAR = re.compile(rf"\b(?i:in|since|until|by|during|from|of|early|late|mid-?)?\s*{MONTH}(?:\s+of)?\s+(?P<year>(?:19|20)\d{{2}})\b")
-MONTH_ONLY = re.compile(rf"\b(?i:in|since|until|by|during|early|late|mid-?|last|this)\s+{MONTH}\b(?!\s+\d)")
+MONTH_YEAR = re.compile(
+    rf"\b(?i:in|since|until|by|during|from|of|early|late|mid-?)?\s*{MONTH}(?:\s+of)?\s+(?P<year>(?:19|20)\d{{2}})\b"
+)
+MONTH_ONLY = re.compile(
+    rf"\b(?i:in|since|until|by|during|early|late|mid-?|last|this)\s+{MONTH}\b(?!\s+\d)"
+)
 YEAR = re.compile(r"\b(?i:in|since|during|by|of|early|late|mid-?)\s+(?P<year>(?:19|20)\d{2})\b")
 WEEKDAY = re.compile(r"\b(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 RELATIVE = [
-    (re.compile(r"\b(?:the\s+)?(?:beginning|start)\s+of\s+(?:the|this)\s+year\b|\bearly\s+this\s+year\b", re.I), "start_of_year"),
-    (re.compile(r"\b(?:the\s+)?end\s+of\s+last\s+year\b|\blate\s+last\s+year\b", re.I), "end_of_last_year"),
+    (
+        re.compile(
+            r"\b(?:the\s+)?(?:beginning|start)\s+of\s+(?:the|this)\s+year\b|\bearly\s+this\s+year\b",
+            re.I,
+        ),
+        "start_of_year",
+    ),
+    (
+        re.compile(r"\b(?:the\s+)?end\s+of\s+last\s+year\b|\blate\s+last\s+year\b", re.I),
+        "end_of_last_year",
+    ),
     (re.compile(r"\blast\s+year\b", re.I), "last_year"),
     (re.compile(r"\bthis\s+year\b|\bearlier\s+this\s+year\b", re.I), "this_year"),
     (re.compile(r"\blast\s+month\b", re.I), "last_month"),
@@ -92,17 +115,26 @@ def find_date(text: str, published: date | None) -> str | None:
             year = int(_latest_month(month, published)[:4])
         else:
             continue
-        parsed = dateparser.parse(f"{year}-{month:02d}-{day:02d}", settings={"STRICT_PARSING": True})
+        parsed = dateparser.parse(
+            f"{year}-{month:02d}-{day:02d}", settings={"STRICT_PARSING": True}
+        )
         if parsed:
             found.append((match.start(), parsed.date().isoformat()))
     covered = [range(s, s + 12) for s, _ in found]
     for match in MONTH_YEAR.finditer(text):
         if not any(match.start("month") in r for r in covered):
-            found.append((match.start(), f"{int(match.group('year')):04d}-{_month_number(match.group('month')):02d}"))
+            found.append(
+                (
+                    match.start(),
+                    f"{int(match.group('year')):04d}-{_month_number(match.group('month')):02d}",
+                )
+            )
     if published is not None:
         for match in MONTH_ONLY.finditer(text):
             if not any(match.start("month") in r for r in covered):
-                found.append((match.start(), _latest_month(_month_number(match.group("month")), published)))
+                found.append(
+                    (match.start(), _latest_month(_month_number(match.group("month")), published))
+                )
         for match in WEEKDAY.finditer(text):
             weekday = WEEKDAYS.index(match.group("weekday").lower())
             back = (published.weekday() - weekday) % 7

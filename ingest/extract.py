@@ -45,7 +45,9 @@ def extract(doc: SourceDocument) -> Extraction:
     places_seen: dict[str, Place] = {}
     language = nlp()
     paragraphs = page.paragraphs
-    for paragraph, parsed in zip(paragraphs, language.pipe(p.text for p in paragraphs), strict=True):
+    for paragraph, parsed in zip(
+        paragraphs, language.pipe(p.text for p in paragraphs), strict=True
+    ):
         carried_date: str | None = None
         for sent in parsed.sents:
             mentions, country_places = actor_linker.find(sent, resolver)
@@ -56,9 +58,14 @@ def extract(doc: SourceDocument) -> Extraction:
             taken |= {i for i, _ in country_places}
             named_places = places.find(sent, taken)
             sentence_places = sorted(
-                named_places + [(i, places.countries[a.iri]) for i, a in country_places
-                                if a.iri in places.countries]
-            , key=lambda p: p[0])
+                named_places
+                + [
+                    (i, places.countries[a.iri])
+                    for i, a in country_places
+                    if a.iri in places.countries
+                ],
+                key=lambda p: p[0],
+            )
             stated = find_date(sent.text, published)
             if stated:
                 carried_date = stated

@@ -23,7 +23,9 @@ class PlaceFinder:
                 self.matcher.add(iri, [language.make_doc(name)])
         # A country is a place too when the text says "in Iraq".
         self.countries = {
-            entry.actor.iri: Place(f"{ID}place/{entry.actor.iri.rsplit('/', 1)[-1]}", entry.actor.label)
+            entry.actor.iri: Place(
+                f"{ID}place/{entry.actor.iri.rsplit('/', 1)[-1]}", entry.actor.label
+            )
             for entry in vocabulary().actors.values()
             if entry.actor.kind == "state"
         }

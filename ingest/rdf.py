@@ -37,8 +37,15 @@ KIND_CONCEPTS = {
 
 def bind_prefixes(graph: Graph) -> Graph:
     for prefix, namespace in {
-        "evkg": EVKG, "id": ID, "cameo": CAMEO, "sem": SEM, "gaf": GAF, "nif": NIF,
-        "prov": PROV, "dcterms": DCTERMS, "skos": SKOS,
+        "evkg": EVKG,
+        "id": ID,
+        "cameo": CAMEO,
+        "sem": SEM,
+        "gaf": GAF,
+        "nif": NIF,
+        "prov": PROV,
+        "dcterms": DCTERMS,
+        "skos": SKOS,
     }.items():
         graph.bind(prefix, namespace, override=True)
     return graph

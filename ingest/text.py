@@ -72,7 +72,9 @@ def parse_dateline(line: str) -> date | None:
     if len(WORD.findall(stripped)) > 4:
         return None
     parsed = dateparser.parse(
-        stripped, languages=["en"], settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"]}
+        stripped,
+        languages=["en"],
+        settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"]},
     )
     return parsed.date() if parsed else None
 

@@ -17,7 +17,9 @@ from rdflib.namespace import RDF, RDFS, SKOS
 
 from ingest.model import Actor, Place
 
-ONTOLOGY_DIR = Path(os.environ.get("EVKG_ONTOLOGY_DIR") or Path(__file__).resolve().parent.parent / "ontology")
+ONTOLOGY_DIR = Path(
+    os.environ.get("EVKG_ONTOLOGY_DIR") or Path(__file__).resolve().parent.parent / "ontology"
+)
 TRIGGERS_FILE = Path(__file__).resolve().parent / "dictionaries" / "triggers.yaml"
 
 EVKG = Namespace("https://evkg.org/ontology#")
