@@ -161,6 +161,11 @@ HAND_ADDED: list[tuple[str, str, str, str]] = [
     ("proxy force", "proxy forces", "PRM", ""),
     ("armed group", "armed groups", "UAF", ""),
     ("faction", "factions", "PRM", ""),
+    ("group", "groups", "PRM", ""),
+    ("ally", "allies", "PRM", ""),
+    ("general", "", "MIL", ""),
+    ("national", "nationals", "CVL", ""),
+    ("diplomat", "diplomats", "GOV", ""),
 ]
 
 PREFIXES = """\
