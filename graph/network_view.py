@@ -1,0 +1,318 @@
+"""The actor network as the browser view and the exports draw it: `graph.network`'s graph
+plus what drawing needs (actor kind and country, aliases for search, weighted degree,
+server-side positions), capped at the most central actors when the network is large.
+
+The finished view is cached per (store version, filters, cap), so a repeated request, or
+the page reloaded, costs one small query (the version) and no layout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable
+from dataclasses import astuple
+from typing import Any
+
+import networkx as nx
+
+from graph.layout import LayoutCache
+from graph.network import CAMEO, Filters, Selectable, build_network, event_patterns
+from graph.sparql import check_iri
+
+DEFAULT_MAX_NODES = 2000
+QUAD_NAMES = {
+    1: "verbal cooperation",
+    2: "material cooperation",
+    3: "verbal conflict",
+    4: "material conflict",
+}
+
+VERSION_QUERY = "SELECT ?g ?h WHERE { GRAPH ?g { ?g evkg:contentHash ?h } }"
+DOCUMENTS_QUERY = """SELECT ?doc (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?issued) WHERE {
+  ?doc a evkg:Document . OPTIONAL { ?doc dcterms:title ?t } OPTIONAL { ?doc dcterms:issued ?d }
+} GROUP BY ?doc"""
+DATES_QUERY = """SELECT ?date (COUNT(DISTINCT ?e) AS ?n) WHERE {
+  ?e a sem:Event ; evkg:source ?s ; evkg:target ?t ; sem:hasTimeStamp ?date .
+} GROUP BY ?date"""
+ROOTS_QUERY = """SELECT ?root ?label WHERE {
+  ?root skos:topConceptOf cameo:scheme ; skos:notation ?code ; skos:prefLabel ?label .
+} ORDER BY ?code"""
+
+
+def store_version(source: Selectable) -> str:
+    """A digest of every document graph's content hash: it changes whenever a document is
+    added, replaced or removed, which is when cached views go stale."""
+    pairs = sorted((str(r["g"]), str(r["h"])) for r in source.select(VERSION_QUERY))
+    return hashlib.sha1(repr(pairs).encode()).hexdigest()[:16]
+
+
+def _iris(values: Iterable[str]) -> str:
+    return " ".join(f"<{check_iri(v)}>" for v in sorted(set(values)))
+
+
+def actor_facts(source: Selectable, actors: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Label, kind, country, sector and aliases of each actor (the gazetteer's facts)."""
+    actors = list(actors)
+    if not actors:
+        return {}
+    sparql = f"""SELECT ?a (SAMPLE(?l) AS ?label) (SAMPLE(?k) AS ?kind) (SAMPLE(?c) AS ?country)
+  (SAMPLE(?sec) AS ?sector) (GROUP_CONCAT(DISTINCT ?alt; separator="\\u001f") AS ?aliases)
+WHERE {{ VALUES ?a {{ {_iris(actors)} }}
+  OPTIONAL {{ ?a skos:prefLabel ?l }}
+  OPTIONAL {{ ?a evkg:actorKind ?kc . ?kc skos:notation ?k }}
+  OPTIONAL {{ ?a evkg:countryCode ?c }}
+  OPTIONAL {{ ?a evkg:sector ?sec }}
+  OPTIONAL {{ ?a skos:altLabel ?alt }}
+}} GROUP BY ?a"""
+    facts = {}
+    for row in source.select(sparql):
+        aliases = [a for a in str(row.get("aliases") or "").split("\x1f") if a]
+        facts[row["a"]] = {
+            "label": row.get("label") or row["a"].rsplit("/", 1)[-1],
+            "kind": row.get("kind") or "other",
+            "country": row.get("country") or "",
+            "sector": row.get("sector") or "",
+            "aliases": sorted(aliases),
+        }
+    return facts
+
+
+def most_central(graph: nx.DiGraph, max_nodes: int) -> nx.DiGraph:
+    """The `max_nodes` actors with the highest weighted degree and the edges among them."""
+    if graph.number_of_nodes() <= max_nodes:
+        return graph
+    degree = dict(graph.degree(weight="count"))
+    keep = sorted(graph, key=lambda n: (-degree[n], n))[:max_nodes]
+    return graph.subgraph(keep).copy()
+
+
+def decorate(source: Selectable, graph: nx.DiGraph) -> nx.DiGraph:
+    """Add actor facts to nodes and drawing attributes to nodes and edges, in place."""
+    facts = actor_facts(source, graph.nodes)
+    for node, data in graph.nodes(data=True):
+        fact = facts.get(node) or {
+            "label": data.get("label") or node.rsplit("/", 1)[-1],
+            "kind": "other",
+            "country": "",
+            "sector": "",
+            "aliases": [],
+        }
+        data.update(fact)
+        data["weight"] = int(graph.degree(node, weight="count"))
+    for _, _, data in graph.edges(data=True):
+        count = data["count"]
+        data["mean_goldstein"] = round(data["goldstein"] / count, 2) if count else 0.0
+    return graph
+
+
+def filters_key(filters: Filters) -> tuple:
+    return astuple(filters)
+
+
+class ViewCache:
+    """Thread-safe LRU of finished views and their graphs."""
+
+    def __init__(self, size: int = 32) -> None:
+        self._size = size
+        self._items: OrderedDict[Hashable, tuple[nx.DiGraph, dict]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.layouts = LayoutCache(size * 2)
+
+    def get(self, key: Hashable) -> tuple[nx.DiGraph, dict] | None:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        return None
+
+    def put(self, key: Hashable, value: tuple[nx.DiGraph, dict]) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+def network_view(
+    source: Selectable,
+    filters: Filters | None = None,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    cache: ViewCache | None = None,
+    evidence: bool = False,
+) -> tuple[nx.DiGraph, dict[str, Any]]:
+    """The filtered network (decorated, positioned, capped) and its node-link JSON.
+    `evidence` keeps each edge's events (dates, sentences): the GEXF timeline needs them."""
+    filters = filters or Filters()
+    if max_nodes < 1:
+        raise ValueError("max_nodes must be at least 1")
+    version = store_version(source)
+    key = (version, filters_key(filters), max_nodes, evidence)
+    if cache is not None and (hit := cache.get(key)) is not None:
+        return hit
+    full = build_network(source, filters, evidence=evidence)
+    graph = decorate(source, most_central(full, max_nodes))
+    if cache is not None:
+        positions = cache.layouts.positions(key[:3], graph)
+    else:
+        from graph.layout import compute_layout
+
+        positions = compute_layout(graph)
+    for node, (x, y) in positions.items():
+        graph.nodes[node]["x"], graph.nodes[node]["y"] = x, y
+    graph.graph.update(
+        {
+            "version": version,
+            "total_nodes": full.number_of_nodes(),
+            "total_edges": full.number_of_edges(),
+            "truncated": full.number_of_nodes() > graph.number_of_nodes(),
+            "filters": {k: v for k, v in zip(_FILTER_NAMES, filters_key(filters), strict=True)},
+        }
+    )
+    result = (graph, view_json(graph))
+    if cache is not None:
+        cache.put(key, result)
+    return result
+
+
+_FILTER_NAMES = [f for f in Filters.__dataclass_fields__]
+
+
+def view_json(graph: nx.DiGraph) -> dict[str, Any]:
+    """Node-link JSON in the shape the page draws (and the .json download holds)."""
+    nodes = []
+    for node, d in sorted(graph.nodes(data=True)):
+        nodes.append(
+            {
+                "id": node,
+                "label": d.get("label") or node.rsplit("/", 1)[-1],
+                "kind": d.get("kind", "other"),
+                "country": d.get("country", ""),
+                "sector": d.get("sector", ""),
+                "aliases": d.get("aliases", []),
+                "weight": d.get("weight", 0),
+                "x": d.get("x", 0.0),
+                "y": d.get("y", 0.0),
+            }
+        )
+    edges = []
+    for u, v, d in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1])):
+        edges.append(
+            {
+                "id": f"{u}|{v}",
+                "source": u,
+                "target": v,
+                "count": d["count"],
+                "goldstein": d.get("mean_goldstein", 0.0),
+                "first": d.get("first"),
+                "last": d.get("last"),
+            }
+        )
+    meta = {k: graph.graph[k] for k in ("version", "total_nodes", "total_edges", "truncated")
+            if k in graph.graph}
+    meta["filters"] = graph.graph.get("filters", {})
+    meta["nodes"] = len(nodes)
+    meta["edges"] = len(edges)
+    return {"directed": True, "meta": meta, "nodes": nodes, "edges": edges}
+
+
+def facets(source: Selectable) -> dict[str, Any]:
+    """What the filter controls offer: documents, CAMEO roots, quad classes and a monthly
+    histogram of event dates (for the time slider)."""
+    months: dict[str, int] = {}
+    for row in source.select(DATES_QUERY):
+        month = str(row["date"])[:7]
+        months[month] = months.get(month, 0) + int(row["n"])
+    docs = [
+        {
+            "iri": r["doc"],
+            "title": r.get("title") or r["doc"].rsplit("/", 1)[-1],
+            "issued": str(r["issued"]) if r.get("issued") is not None else None,
+        }
+        for r in source.select(DOCUMENTS_QUERY)
+    ]
+    docs.sort(key=lambda d: (d["issued"] or "", d["title"]))
+    roots = [
+        {"code": r["root"].removeprefix(CAMEO), "label": r["label"]}
+        for r in source.select(ROOTS_QUERY)
+    ]
+    return {
+        "histogram": [{"month": m, "count": months[m]} for m in sorted(months)],
+        "documents": docs,
+        "roots": roots,
+        "quads": [{"code": k, "label": v} for k, v in QUAD_NAMES.items()],
+    }
+
+
+def dyad_events(
+    source: Selectable, actor_from: str, actor_to: str, filters: Filters | None = None
+) -> list[dict[str, Any]]:
+    """The events behind one edge, each with its sentence and where in it the trigger and
+    the two actors' names sit (offsets within the sentence), for highlighting."""
+    filters = filters or Filters()
+    s, t = f"<{check_iri(actor_from)}>", f"<{check_iri(actor_to)}>"
+    sparql = f"""SELECT ?e ?type ?date ?gold ?quad ?doc ?label ?title ?sentence ?sb ?tb ?te ?code
+WHERE {{
+  BIND({s} AS ?s) BIND({t} AS ?t)
+  {event_patterns(filters, s, t)}
+  OPTIONAL {{ ?type skos:notation ?code }}
+  OPTIONAL {{ ?e rdfs:label ?label }}
+  OPTIONAL {{ ?doc dcterms:title ?title }}
+  OPTIONAL {{ ?e evkg:sentence ?m . ?m nif:anchorOf ?sentence ; nif:beginIndex ?sb }}
+  OPTIONAL {{ ?e gaf:denotedBy ?g . ?g nif:beginIndex ?tb ; nif:endIndex ?te }}
+}}"""
+    names = actor_facts(source, [actor_from, actor_to])
+    events: dict[str, dict[str, Any]] = {}
+    for row in source.select(sparql):
+        if row["e"] in events:
+            continue
+        sentence = row.get("sentence") or ""
+        marks = []
+        if sentence and row.get("sb") is not None and row.get("tb") is not None:
+            start = int(row["tb"]) - int(row["sb"])
+            end = int(row["te"]) - int(row["sb"])
+            if 0 <= start < end <= len(sentence):
+                marks.append({"start": start, "end": end, "kind": "trigger"})
+        for role, actor in (("source", actor_from), ("target", actor_to)):
+            marks.extend(_name_marks(sentence, names.get(actor), role))
+        events[row["e"]] = {
+            "iri": row["e"],
+            "code": row.get("code") or str(row["type"]).removeprefix(CAMEO),
+            "label": row.get("label"),
+            "date": str(row["date"]) if row.get("date") is not None else None,
+            "goldstein": float(row["gold"]) if row.get("gold") is not None else None,
+            "quad_class": row.get("quad"),
+            "document": row.get("doc"),
+            "document_title": row.get("title"),
+            "sentence": sentence,
+            "marks": _without_overlaps(marks),
+        }
+    return sorted(events.values(), key=lambda e: (e["date"] or "", e["iri"]))
+
+
+def _name_marks(sentence: str, fact: dict | None, role: str) -> list[dict[str, Any]]:
+    """Where the actor's label or an alias appears in the sentence (longest names first)."""
+    if not fact or not sentence:
+        return []
+    lower = sentence.lower()
+    marks = []
+    for name in sorted({fact["label"], *fact["aliases"]}, key=len, reverse=True):
+        if len(name) < 2:
+            continue
+        at = lower.find(name.lower())
+        while at != -1:
+            before = lower[at - 1] if at else " "
+            after = lower[at + len(name)] if at + len(name) < len(lower) else " "
+            if not before.isalnum() and not after.isalnum():
+                marks.append({"start": at, "end": at + len(name), "kind": role})
+            at = lower.find(name.lower(), at + 1)
+    return marks
+
+
+def _without_overlaps(marks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Keep the first of overlapping marks (trigger first, then longer names)."""
+    kept: list[dict[str, Any]] = []
+    for mark in marks:
+        if all(mark["end"] <= k["start"] or mark["start"] >= k["end"] for k in kept):
+            kept.append(mark)
+    return sorted(kept, key=lambda m: m["start"])
