@@ -425,6 +425,8 @@ class ActorLinker:
         """ "the militia", "various militias": the last actor of that sector, else the
         agents of the country the story is about."""
         start, end, form = span
+        if _names_follow(doc, end, len(doc)):
+            return None  # "Secretary of State Antony Blinken": a title
         agent = self.agent_nouns[form]
         earlier = _Earlier(resolver.history, mentions)
         plural = form.endswith("s")
@@ -456,7 +458,11 @@ class ActorLinker:
         if actor is None and resolver.focus:
             code = resolver.focus.most_common(1)[0][0]
             actor = self.organ(code, agent, doc[start:end].text)
-        return Mention(start, end, actor, plural=plural) if actor else None
+        if actor is None:
+            # "The militants": named only by what they are; kept, with no country.
+            noun = doc[start:end].text.lower()
+            actor = Actor(f"{ID}actor/{slug(noun)}", noun, (), None, agent.sector, "other")
+        return Mention(start, end, actor, plural=plural)
 
     def _possessed_agent(self, doc: Doc, i: int, earlier, agents) -> Mention | None:
         """ "its allies", "their forces": the owner's agents of that kind."""

@@ -355,6 +355,9 @@ class SentenceCoder:
 
     def _subject(self, before: int) -> Mention | None:
         """The nearest actor to the left that heads its phrase."""
+        relative = self._relative_antecedent(before)
+        if relative is not False:
+            return relative
         i = before
         candidate: Mention | None = None
         while i > self.sent.start:
@@ -375,7 +378,7 @@ class SentenceCoder:
                 i = mention.start
                 candidate = candidate or None
                 continue
-            candidate = mention
+            candidate = self._apposition_head(mention)
             # "X and Y did": the first of coordinated actors.
             while candidate.start - 2 >= self.sent.start and self.doc[
                 candidate.start - 1
@@ -386,6 +389,35 @@ class SentenceCoder:
                 candidate = earlier
             break
         return candidate
+
+    def _relative_antecedent(self, before: int) -> Mention | None | bool:
+        """"X, which hosts Y": the subject is what stands before "which" (or nothing).
+
+        False when the verb does not open a relative clause.
+        """
+        i = before - 1
+        while i > self.sent.start and self.doc[i].lower_ in ADVERB_SKIP | BE | {"have", "has", "had"}:
+            i -= 1
+        if i <= self.sent.start or self.doc[i].lower_ not in {"which", "who", "that"}:
+            return False
+        k = i - 1
+        if k > self.sent.start and self.doc[k].text == ",":
+            k -= 1
+        mention = self.by_end.get(k + 1)
+        if self.doc[i].lower_ == "that" and mention is None:
+            return False  # "said that X ...": a complement, not a relative clause
+        return mention
+
+    def _apposition_head(self, mention: Mention) -> Mention:
+        """"Kataib Hezbollah, an Iran-backed militia, fired": the name, not the description."""
+        k = mention.start - 1
+        while k > self.sent.start and self.doc[k].lower_ in DETERMINERS:
+            k -= 1
+        if k > self.sent.start and self.doc[k].text == ",":
+            head = self.by_end.get(k)
+            if head is not None:
+                return head
+        return mention
 
     def _object(self, after: int, form: Form) -> Mention | None:
         """The target after a trigger: its direct object or a prepositional object."""

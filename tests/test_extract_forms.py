@@ -87,3 +87,34 @@ def test_quoted_speech_keeps_its_speaker() -> None:
     )
     found = events_of(text)
     assert ("IRQ", "11", "TUR") in found or ("IRQ", "11", None) in found, found
+
+
+MORE_CASES = [
+    # news-wire shapes: attribution first, date and place clauses, appositions
+    ("On Sunday, Iraqi security forces arrested four members of the Islamic State in Kirkuk.",
+     ("IRQ", "17", "ISIS")),
+    ("Kataib Hezbollah, an Iran-backed militia, fired drones at Ain al-Asad air base, "
+     "which hosts U.S. troops.", ("IRQ", "19", None)),
+    ("The State Department accused Tehran of arming the Houthis.", ("USA", "11", "IRN")),
+    ("Iranian President Ebrahim Raisi threatened Israel with a crushing response.",
+     ("IRN", "13", "ISR")),
+    ("U.S. Secretary of State Antony Blinken met Iraqi Prime Minister Mohammed Shia al-Sudani "
+     "in Baghdad on Thursday.", ("USA", "04", "IRQ")),
+    ("Turkish warplanes bombed PKK positions in northern Iraq.", ("TUR", "18", None)),
+    ("Israeli jets struck Iranian weapons depots near Damascus overnight.", ("ISR", "19", "IRN")),
+    ("Muqtada al-Sadr called for the withdrawal of U.S. forces from Iraq.", ("IRQ", "10", "USA")),
+    ("The Iraqi government condemned the U.S. strike, calling it a violation of sovereignty.",
+     ("IRQ", "11", "USA")),
+    ("Washington imposed sanctions on Iraqi militia leader Qais al-Khazali.", ("USA", "16", "IRQ")),
+    ("The militants ambushed an Iraqi army patrol, killing five soldiers.", (None, "18", "IRQ")),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MORE_CASES, ids=[c[0][:48] for c in MORE_CASES])
+def test_more_sentence_forms(text: str, expected: tuple[str | None, str, str | None]) -> None:
+    source, root, target = expected
+    found = events_of(text)
+    assert any(
+        r == root and (source is None or s == source) and (target is None or t == target)
+        for s, r, t in found
+    ), f"{expected} not in {found}"
