@@ -14,6 +14,7 @@ COMMANDS = [
     "load",
     "remove",
     "export",
+    "serve",
 ]
 
 

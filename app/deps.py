@@ -1,0 +1,69 @@
+"""Shared state for the routers: settings, the store, the isolated query pool, auth."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import anyio
+from fastapi import Depends, Request
+
+from app.problems import Problem
+from app.settings import Settings
+from graph.isolated import PooledReader, QueryPool, QueryTimeout
+from graph.sparql import QuerySyntaxError
+from graph.store import GraphStore, StoreError
+
+
+@dataclass
+class State:
+    settings: Settings
+    store: GraphStore
+    pool: QueryPool | None  # None when the store cannot be snapshotted (in memory, remote)
+    write_lock: anyio.Lock
+
+    def reader(self) -> Any:
+        """What graph.queries and graph.network read through (isolated when possible)."""
+        if self.pool is not None:
+            return PooledReader(self.pool, self.settings.query_timeout)
+        return self.store
+
+    def after_write(self) -> None:
+        if self.pool is not None:
+            self.pool.refresh()
+
+
+def get_state(request: Request) -> State:
+    return request.app.state.evkg
+
+
+StateDep = Annotated[State, Depends(get_state)]
+
+
+def require_token(request: Request, state: StateDep) -> None:
+    """Writes need `Authorization: Bearer <EVKG_TOKEN>`; with no token set, none are allowed."""
+    if state.settings.token is None:
+        raise Problem(403, "this service is read-only (no write token is configured)")
+    header = request.headers.get("authorization", "")
+    scheme, _, given = header.partition(" ")
+    if scheme.lower() != "bearer" or not given:
+        raise Problem(401, "writes need Authorization: Bearer <token>",
+                      {"WWW-Authenticate": 'Bearer realm="evkg"'})
+    if not hmac.compare_digest(given.strip().encode(), state.settings.token.encode()):
+        raise Problem(403, "the token is not valid")
+
+
+WriteAllowed = Depends(require_token)
+
+
+async def read(state: State, fn: Any, *args: Any) -> Any:
+    """Run a blocking read in a thread, mapping store errors to problems."""
+    try:
+        return await anyio.to_thread.run_sync(fn, *args)
+    except QueryTimeout as exc:
+        raise Problem(503, str(exc), {"Retry-After": "5"}) from exc
+    except QuerySyntaxError as exc:
+        raise Problem(400, f"malformed SPARQL: {exc}") from exc
+    except StoreError as exc:
+        raise Problem(503, f"store error: {exc}") from exc

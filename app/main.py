@@ -1,0 +1,86 @@
+"""The HTTP service: `create_app()` wires settings, the store, the query pool and routers."""
+
+from __future__ import annotations
+
+import importlib
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import anyio
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from app import problems
+from app.deps import State
+from app.settings import Settings
+from graph.isolated import QueryPool
+from graph.store import OxigraphStore, open_store
+from graph.store.vocab import load_vocabularies
+
+ROUTERS = [
+    "health", "sparql", "graph_store", "documents", "actors", "events", "relations",
+    "paths", "export", "ontology", "linked_data",
+]
+OPTIONAL_ROUTERS = ["network"]  # the browser view, when present
+
+
+def _pool(store: object, settings: Settings) -> QueryPool | None:
+    """Isolated workers need an on-disk embedded store to snapshot."""
+    if isinstance(store, OxigraphStore) and store.path is not None:
+        snapshots = Path(tempfile.mkdtemp(prefix="evkg-snapshots-"))
+        return QueryPool(store, snapshots, settings.workers)
+    return None
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = open_store(settings.store)
+        if isinstance(store, OxigraphStore):
+            load_vocabularies(store)
+        pool = _pool(store, settings)
+        app.state.evkg = State(settings, store, pool, anyio.Lock())
+        try:
+            yield
+        finally:
+            if pool is not None:
+                pool.close()
+            store.close()
+
+    app = FastAPI(
+        title="evkg",
+        version="0.1.0",
+        description=(
+            "Events of the US/Iran/Iraq conflict extracted from news: a SPARQL 1.1 endpoint "
+            "and REST resources over actors, events, documents and the actor network. "
+            "Errors are RFC 9457 problem details."
+        ),
+        lifespan=lifespan,
+    )
+    problems.install(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type", "Accept"],
+        )
+    for name in ROUTERS:
+        try:
+            module = importlib.import_module(f"app.routers.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"app.routers.{name}":
+                raise
+            continue
+        app.include_router(module.router)
+    for name in OPTIONAL_ROUTERS:
+        try:
+            module = importlib.import_module(f"app.routers.{name}")
+        except ModuleNotFoundError:
+            continue
+        app.include_router(module.router)
+    return app

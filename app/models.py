@@ -1,0 +1,175 @@
+"""Pydantic models at the edge: what the REST resources accept and return."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class Health(BaseModel):
+    status: str
+    store: str
+    isolated: bool = Field(description="SPARQL runs in killable worker processes")
+    writable: bool = Field(description="a write token is configured")
+
+
+class Stats(BaseModel):
+    documents: int
+    events: int
+    actors: int
+    triples: int
+    graphs: int
+
+
+class Page(BaseModel):
+    limit: int
+    offset: int
+    next: str | None = Field(None, description="URL of the next page, if there may be one")
+
+
+class ActorSummary(BaseModel):
+    id: str
+    iri: str
+    label: str
+    events: int
+
+
+class ActorPage(Page):
+    items: list[ActorSummary]
+
+
+class Related(BaseModel):
+    id: str
+    iri: str
+    label: str | None
+
+
+class ActorDetail(BaseModel):
+    id: str
+    iri: str
+    label: str | None
+    aliases: list[str]
+    facts: dict[str, list[Any]]
+    parts: list[Related]
+    part_of: list[Related]
+    backers: list[Related]
+    backs: list[Related]
+    counts_by_root: dict[str, dict[str, int]] = Field(
+        description="role (source/target) -> CAMEO root -> events"
+    )
+    counts_by_quad: dict[str, dict[str, int]]
+
+
+class Node(BaseModel):
+    id: str
+    label: str
+    events: int
+    hop: int | None = None
+
+
+class EdgeEvent(BaseModel):
+    iri: str
+    code: str
+    date: str | None
+    goldstein: float
+    quad_class: int | None = None
+    sentence: str | None = None
+    document: str | None = None
+
+
+class Edge(BaseModel):
+    source: str
+    target: str
+    count: int
+    goldstein: float
+    first: str | None
+    last: str | None
+    events: list[EdgeEvent] = []
+
+
+class Network(BaseModel):
+    root: str | None = None
+    hops: int | None = None
+    node_cap: int | None = None
+    capped: bool = Field(False, description="the node cap was hit; more actors lie within hops")
+    nodes: list[Node]
+    edges: list[Edge]
+
+
+class EventOut(BaseModel):
+    iri: str
+    label: str | None
+    code: str
+    source: str | None
+    target: str | None
+    date: str | None
+    goldstein: float | None
+    quad_class: int | None
+    place: str | None
+    document: str | None
+    sentence: str | None
+    trigger: str | None
+
+
+class EventPage(Page):
+    items: list[EventOut]
+
+
+class TimelinePoint(BaseModel):
+    month: str
+    direction: str = Field(description="'ab' (a acts on b) or 'ba'")
+    count: int
+    goldstein: float
+
+
+class Relation(BaseModel):
+    a: str
+    b: str
+    a_to_b: list[EventOut]
+    b_to_a: list[EventOut]
+    timeline: list[TimelinePoint]
+
+
+class Paths(BaseModel):
+    source: str
+    target: str
+    max_hops: int
+    paths: list[list[str]]
+
+
+class DocumentIn(BaseModel):
+    text: str = Field(min_length=1, max_length=1_000_000,
+                      examples=["Iran fired missiles at a US base in Iraq on 8 January 2020."])
+    title: str | None = Field(None, max_length=1000)
+    published: date | None = None
+    url: str | None = Field(None, max_length=2000)
+
+
+class DocumentCreated(BaseModel):
+    id: str
+    iri: str
+    status: str = Field(description="new, unchanged or replaced")
+    events: list[dict[str, Any]]
+    actors: list[dict[str, Any]]
+
+
+class DocumentSummary(BaseModel):
+    id: str
+    iri: str
+    title: str | None
+    published: str | None
+    url: str | None
+    file: str | None
+    events: int
+
+
+class DocumentPage(Page):
+    items: list[DocumentSummary]
+
+
+class DocumentDetail(DocumentSummary):
+    text: str | None
+    marked: str | None = Field(None, description="the text with event triggers in [[...]]")
+    event_list: list[EventOut]

@@ -1,0 +1,37 @@
+"""Service settings, read once from the environment so tests and deployments agree."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class Settings:
+    store: str | None = None  # EVKG_STORE; None: graph.config's default
+    token: str | None = field(default=None, repr=False)  # writes need it; None: read-only
+    query_timeout: float = 30.0
+    max_rows: int = 10_000
+    cors_origins: tuple[str, ...] = ()
+    allow_service: bool = False
+    allow_load: bool = False
+    workers: int = 2  # query worker processes
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ) if env is None else env
+        origins = tuple(o.strip() for o in env.get("EVKG_CORS_ORIGINS", "").split(",") if o.strip())
+        return cls(
+            store=env.get("EVKG_STORE") or None,
+            token=env.get("EVKG_TOKEN") or None,
+            query_timeout=float(env.get("EVKG_QUERY_TIMEOUT") or 30),
+            max_rows=int(env.get("EVKG_MAX_ROWS") or 10_000),
+            cors_origins=origins,
+            allow_service=_flag(env.get("EVKG_ALLOW_SERVICE")),
+            allow_load=_flag(env.get("EVKG_ALLOW_LOAD")),
+            workers=max(1, int(env.get("EVKG_QUERY_WORKERS") or 2)),
+        )

@@ -1,0 +1,186 @@
+"""SPARQL for the REST resources: built here so the HTTP layer never writes SPARQL itself.
+
+Each function returns query text; callers run it with `select()` on a store or on the
+isolated query pool. Values from clients only enter through `check_iri` and
+`ntriples_literal`, so they cannot change a query's shape.
+"""
+
+from __future__ import annotations
+
+from graph.network import Filters, event_patterns
+from graph.sparql import check_iri, ntriples_literal
+
+ID = "https://evkg.org/id/"
+SD_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
+              "SPARQL_Results_TSV", "Turtle", "N-Triples", "RDF_XML", "JSON-LD")
+
+
+def _iri(value: str) -> str:
+    return f"<{check_iri(value)}>"
+
+
+def service_description(endpoint: str, update: bool) -> str:
+    """The SPARQL 1.1 Service Description of the endpoint, as Turtle."""
+    languages = "sd:SPARQL11Query" + (", sd:SPARQL11Update" if update else "")
+    formats = ", ".join(f"<http://www.w3.org/ns/formats/{f}>" for f in SD_FORMATS)
+    return f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+[] a sd:Service ;
+    sd:endpoint <{check_iri(endpoint)}> ;
+    sd:supportedLanguage {languages} ;
+    sd:feature sd:UnionDefaultGraph ;
+    sd:resultFormat {formats} ;
+    rdfs:comment "evkg: events of the US/Iran/Iraq conflict from the news. The default graph is the union of all graphs; SERVICE and LOAD are disabled unless configured." .
+"""
+
+
+def stats() -> str:
+    return """SELECT
+  (SUM(IF(?kind = 1, 1, 0)) AS ?documents) (SUM(IF(?kind = 2, 1, 0)) AS ?events)
+  (SUM(IF(?kind = 3, 1, 0)) AS ?actors)
+WHERE {
+  { SELECT DISTINCT ?x ?kind WHERE {
+      { ?x a evkg:Document . BIND(1 AS ?kind) } UNION { ?x a sem:Event . BIND(2 AS ?kind) }
+      UNION { ?x a sem:Actor . BIND(3 AS ?kind) } } }
+}"""
+
+
+def triple_count() -> str:
+    return "SELECT (COUNT(*) AS ?triples) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def actor_search(text: str | None, limit: int, offset: int) -> str:
+    match = ""
+    if text:
+        needle = ntriples_literal(text.lower())
+        match = (
+            "{ ?a skos:prefLabel ?name } UNION { ?a skos:altLabel ?name } "
+            f"FILTER(CONTAINS(LCASE(STR(?name)), {needle}))"
+        )
+    return f"""SELECT ?a (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?e) AS ?events) WHERE {{
+  {{ SELECT DISTINCT ?a WHERE {{ ?a a sem:Actor . {match} }} }}
+  OPTIONAL {{ ?a skos:prefLabel ?l }}
+  OPTIONAL {{ ?e sem:hasActor ?a }}
+}} GROUP BY ?a ORDER BY DESC(?events) ?a LIMIT {int(limit)} OFFSET {int(offset)}"""
+
+
+def actor_exists(actor: str) -> str:
+    return f"ASK {{ {_iri(actor)} ?p ?o }}"
+
+
+def actor_facts(actor: str) -> str:
+    return f"SELECT DISTINCT ?p ?o WHERE {{ {_iri(actor)} ?p ?o }} ORDER BY ?p ?o"
+
+
+def actor_links(actor: str) -> str:
+    """Who is part of the actor, and who backs it or is backed by it."""
+    a = _iri(actor)
+    return f"""SELECT DISTINCT ?rel ?other (SAMPLE(?l) AS ?label) WHERE {{
+  {{ ?other evkg:partOf {a} . BIND("part" AS ?rel) }}
+  UNION {{ {a} evkg:partOf ?other . BIND("partOf" AS ?rel) }}
+  UNION {{ {a} evkg:backedBy ?other . BIND("backer" AS ?rel) }}
+  UNION {{ ?other evkg:backedBy {a} . BIND("backs" AS ?rel) }}
+  OPTIONAL {{ ?other skos:prefLabel ?l }}
+}} GROUP BY ?rel ?other ORDER BY ?rel ?other"""
+
+
+def actor_counts(actor: str) -> str:
+    """Events of the actor per CAMEO root and quad class, as source and as target."""
+    a = _iri(actor)
+    return f"""SELECT ?role ?root ?quad (COUNT(DISTINCT ?e) AS ?n) WHERE {{
+  {{ ?e evkg:source {a} . BIND("source" AS ?role) }}
+  UNION {{ ?e evkg:target {a} . BIND("target" AS ?role) }}
+  ?e sem:eventType ?type .
+  OPTIONAL {{ ?type evkg:quadClass ?quad }}
+  BIND(SUBSTR(STR(?type), {len("https://evkg.org/cameo/") + 1}, 2) AS ?root)
+}} GROUP BY ?role ?root ?quad ORDER BY ?role ?root"""
+
+
+def events(
+    filters: Filters,
+    source: str | None = None,
+    target: str | None = None,
+    actor: str | None = None,
+    code: str | None = None,
+    place: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> str:
+    """Events with their evidence (sentence, trigger, document); source and target optional."""
+    parts = ["?e a sem:Event ; sem:eventType ?type ."]
+    parts.append("OPTIONAL { ?e evkg:source ?s } OPTIONAL { ?e evkg:target ?t }")
+    if source:
+        parts.append(f"?e evkg:source {_iri(source)} .")
+    if target:
+        parts.append(f"?e evkg:target {_iri(target)} .")
+    if actor:
+        parts.append(f"?e sem:hasActor {_iri(actor)} .")
+    if code:
+        parts.append(f"FILTER(?type = <https://evkg.org/cameo/{code}>)")
+    if place:
+        parts.append(f"?e sem:hasPlace {_iri(place)} .")
+    body = event_patterns(filters, source="?s0", target="?t0").replace(
+        "?e a sem:Event ; evkg:source ?s0 ; evkg:target ?t0 ; sem:eventType ?type .", ""
+    )
+    return f"""SELECT ?e ?label ?type ?s ?t ?date ?gold ?quad ?doc ?sentence ?trigger ?place
+WHERE {{
+  {{ SELECT DISTINCT ?e WHERE {{
+    {' '.join(parts)}
+    {body}
+  }} ORDER BY ?e LIMIT {int(limit)} OFFSET {int(offset)} }}
+  ?e sem:eventType ?type .
+  OPTIONAL {{ ?e rdfs:label ?label }}
+  OPTIONAL {{ ?e evkg:source ?s }} OPTIONAL {{ ?e evkg:target ?t }}
+  OPTIONAL {{ ?e sem:hasTimeStamp ?date }}
+  OPTIONAL {{ ?type evkg:goldstein ?gold }} OPTIONAL {{ ?type evkg:quadClass ?quad }}
+  OPTIONAL {{ ?e prov:wasDerivedFrom ?doc }}
+  OPTIONAL {{ ?e evkg:sentence/nif:anchorOf ?sentence }}
+  OPTIONAL {{ ?e gaf:denotedBy/nif:anchorOf ?trigger }}
+  OPTIONAL {{ ?e sem:hasPlace ?place }}
+}} ORDER BY ?date ?e"""
+
+
+def dyad_timeline(a: str, b: str) -> str:
+    """Monthly counts and Goldstein sums of a->b and b->a events."""
+    x, y = _iri(a), _iri(b)
+    return f"""SELECT ?dir ?month (COUNT(DISTINCT ?e) AS ?n) (SUM(?g) AS ?goldstein) WHERE {{
+  {{ ?e evkg:source {x} ; evkg:target {y} . BIND("ab" AS ?dir) }}
+  UNION {{ ?e evkg:source {y} ; evkg:target {x} . BIND("ba" AS ?dir) }}
+  ?e sem:eventType ?type ; sem:hasTimeStamp ?date .
+  OPTIONAL {{ ?type evkg:goldstein ?gold }}
+  BIND(COALESCE(?gold, 0) AS ?g)
+  BIND(SUBSTR(STR(?date), 1, 7) AS ?month)
+}} GROUP BY ?dir ?month ORDER BY ?month ?dir"""
+
+
+def documents(limit: int, offset: int) -> str:
+    return f"""SELECT ?d ?title ?issued ?url ?file (COUNT(DISTINCT ?e) AS ?events) WHERE {{
+  {{ SELECT DISTINCT ?d WHERE {{ ?d a evkg:Document }} ORDER BY ?d
+     LIMIT {int(limit)} OFFSET {int(offset)} }}
+  OPTIONAL {{ ?d dcterms:title ?title }} OPTIONAL {{ ?d dcterms:issued ?issued }}
+  OPTIONAL {{ ?d dcterms:source ?url }} OPTIONAL {{ ?d evkg:fileName ?file }}
+  OPTIONAL {{ ?e prov:wasDerivedFrom ?d }}
+}} GROUP BY ?d ?title ?issued ?url ?file ORDER BY ?d"""
+
+
+def document(iri: str) -> str:
+    d = _iri(iri)
+    return f"""SELECT ?title ?issued ?url ?file ?text ?publisher WHERE {{
+  GRAPH {d} {{ {d} a evkg:Document .
+    OPTIONAL {{ {d} dcterms:title ?title }} OPTIONAL {{ {d} dcterms:issued ?issued }}
+    OPTIONAL {{ {d} dcterms:source ?url }} OPTIONAL {{ {d} evkg:fileName ?file }}
+    OPTIONAL {{ {d} nif:isString ?text }} OPTIONAL {{ {d} dcterms:publisher ?publisher }} }}
+}} LIMIT 1"""
+
+
+def document_mentions(iri: str) -> str:
+    """Trigger mentions of the document's events, for marking up its text."""
+    d = _iri(iri)
+    return f"""SELECT ?e ?begin ?end ?type WHERE {{ GRAPH {d} {{
+  ?e gaf:denotedBy ?m ; sem:eventType ?type . ?m nif:beginIndex ?begin ; nif:endIndex ?end }}
+}} ORDER BY ?begin"""
+
+
+def resource(iri: str) -> str:
+    """Everything said about a minted IRI (for Linked Data)."""
+    return f"CONSTRUCT {{ {_iri(iri)} ?p ?o }} WHERE {{ {_iri(iri)} ?p ?o }}"
