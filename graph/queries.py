@@ -30,7 +30,8 @@ def service_description(endpoint: str, update: bool) -> str:
     sd:supportedLanguage {languages} ;
     sd:feature sd:UnionDefaultGraph ;
     sd:resultFormat {formats} ;
-    rdfs:comment "evkg: events of the US/Iran/Iraq conflict from the news. The default graph is the union of all graphs; SERVICE and LOAD are disabled unless configured." .
+    rdfs:comment "evkg: events of the US/Iran/Iraq conflict from the news. \
+The default graph is the union of all graphs." .
 """
 
 
