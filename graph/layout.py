@@ -31,8 +31,9 @@ def compute_layout(graph: nx.Graph, seed: int = 7, scale: float = SCALE) -> Posi
             undirected.edges[u, v]["weight"] += weight
         else:
             undirected.add_edge(u, v, weight=weight)
-    # Spread grows with the node count so labels of a large view do not pile up.
-    spread = scale * max(1.0, (n / 60.0) ** 0.5)
+    # Spread grows with the node count so labels of a large view do not pile up, while a
+    # small view stays compact enough to be drawn at a readable zoom.
+    spread = max(scale * 0.7, 60.0 * n**0.5)
     iterations = 50 if n <= 3000 else 30
     pos = nx.spring_layout(undirected, seed=seed, scale=spread, iterations=iterations)
     return {node: (round(float(x), 1), round(float(y), 1)) for node, (x, y) in pos.items()}

@@ -1,0 +1,190 @@
+"""The actor-network page (`/`), its data (`/network`, facets, the events behind an edge,
+neighbourhoods) and downloads of the filtered view (`/network.graphml|.gexf|.json`).
+
+Cytoscape.js is served from `node_modules` (installed by `npm ci`); when it is missing the
+page says how to install it and every JSON endpoint works regardless.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+
+from graph.network import Filters, neighbourhood
+from graph.network_export import CYTOSCAPE_JS, MEDIA_TYPES, render
+from graph.network_view import (
+    DEFAULT_MAX_NODES,
+    ViewCache,
+    decorate,
+    dyad_events,
+    facets,
+    network_view,
+    view_json,
+)
+from graph.sparql import check_iri
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+STATIC_TYPES = {".html": "text/html", ".js": "text/javascript", ".css": "text/css",
+                ".png": "image/png", ".svg": "image/svg+xml"}
+MISSING_LIBRARY = (
+    "Cytoscape.js is not installed, so the network cannot be drawn. Install the page's "
+    "packages with `npm ci` in the project folder (or run `bash scripts/setup.sh`), then "
+    "reload. The API works without it."
+)
+
+router = APIRouter(tags=["network"])
+
+
+def get_source(request: Request) -> Any:
+    """What the network queries read through: the app's isolated reader (a killable worker
+    on a snapshot) when it has one, else the store. Anything with `select()` will do."""
+    state = getattr(request.app.state, "evkg", None)
+    if state is None:
+        raise HTTPException(503, "no store is open")
+    return state.reader()
+
+
+def get_cache(request: Request) -> ViewCache:
+    cache = getattr(request.app.state, "network_cache", None)
+    if cache is None:
+        cache = request.app.state.network_cache = ViewCache()
+    return cache
+
+
+def get_filters(
+    since: Annotated[str | None, Query(description="ISO date, YYYY[-MM[-DD]]")] = None,
+    until: Annotated[str | None, Query(description="ISO date, YYYY[-MM[-DD]]")] = None,
+    root: Annotated[str | None, Query(description="CAMEO root, two digits")] = None,
+    quad: Annotated[int | None, Query(description="quad class 1-4")] = None,
+    min_events: Annotated[int, Query(description="fewest events per edge")] = 1,
+    document: Annotated[str | None, Query(description="document IRI")] = None,
+) -> Filters:
+    """The shared filters from the query string; a bad value is a 400 that says why."""
+    try:
+        return Filters(
+            since=since or None,
+            until=until or None,
+            root=root or None,
+            quad=quad,
+            min_events=min_events,
+            document=document or None,
+        )
+    except ValueError as exc:
+        raise HTTPException(400, str(exc)) from exc
+
+
+Source = Annotated[Any, Depends(get_source)]
+Cache = Annotated[ViewCache, Depends(get_cache)]
+FiltersDep = Annotated[Filters, Depends(get_filters)]
+MaxNodes = Annotated[int, Query(ge=1, le=20000, description="most actors drawn")]
+
+
+@router.get("/", include_in_schema=False)
+def page() -> FileResponse:
+    return FileResponse(STATIC / "index.html", media_type="text/html")
+
+
+@router.get("/static/vendor/cytoscape.min.js", include_in_schema=False)
+def cytoscape_library() -> Response:
+    if not CYTOSCAPE_JS.is_file():
+        return PlainTextResponse(MISSING_LIBRARY, status_code=404)
+    return FileResponse(CYTOSCAPE_JS, media_type="text/javascript")
+
+
+@router.get("/static/{name}", include_in_schema=False)
+def static_file(name: str) -> FileResponse:
+    path = (STATIC / name).resolve()
+    if path.parent != STATIC.resolve() or not path.is_file():
+        raise HTTPException(404, f"no static file {name}")
+    return FileResponse(path, media_type=STATIC_TYPES.get(path.suffix, "application/octet-stream"))
+
+
+@router.get("/network")
+def network(
+    source: Source, cache: Cache, filters: FiltersDep, max_nodes: MaxNodes = DEFAULT_MAX_NODES
+) -> JSONResponse:
+    """The filtered actor network with positions: at most `max_nodes` actors, the most
+    central first (`meta.truncated` says when some were left out)."""
+    _, body = network_view(source, filters, max_nodes, cache)
+    return JSONResponse(body)
+
+
+@router.get("/network/facets")
+def network_facets(source: Source) -> dict[str, Any]:
+    """What the filters offer: documents, CAMEO roots, quad classes, events per month."""
+    return facets(source)
+
+
+@router.get("/network/edge")
+def network_edge(
+    source: Source,
+    filters: FiltersDep,
+    actor_from: Annotated[str, Query(alias="source", description="source actor IRI")],
+    actor_to: Annotated[str, Query(alias="target", description="target actor IRI")],
+) -> dict[str, Any]:
+    """The events behind one directed edge, with sentences and highlight offsets."""
+    _check_iris(actor_from, actor_to)
+    events = dyad_events(source, actor_from, actor_to, filters)
+    return {"source": actor_from, "target": actor_to, "events": events}
+
+
+@router.get("/network/neighbourhood")
+def network_neighbourhood(
+    source: Source,
+    filters: FiltersDep,
+    actor: Annotated[str, Query(description="actor IRI")],
+    hops: Annotated[int, Query(ge=1, le=3)] = 1,
+    max_nodes: MaxNodes = 200,
+) -> JSONResponse:
+    """One actor's neighbourhood in the page's node-link shape, with its facts."""
+    _check_iris(actor)
+    try:
+        hood = neighbourhood(source, actor, hops, filters, max_nodes, evidence=False)
+    except ValueError as exc:
+        raise HTTPException(400, str(exc)) from exc
+    graph = decorate(source, hood.graph)
+    body = view_json(graph)
+    body["meta"]["actor"] = actor
+    body["meta"]["capped"] = hood.capped
+    return JSONResponse(body)
+
+
+def _download(source: Any, cache: ViewCache, filters: Filters, max_nodes: int, fmt: str):
+    graph, _ = network_view(source, filters, max_nodes, cache, evidence=fmt == "gexf")
+    headers = {"Content-Disposition": f'attachment; filename="evkg-network.{fmt}"'}
+    return Response(render(graph, fmt), media_type=MEDIA_TYPES[fmt], headers=headers)
+
+
+@router.get("/network.graphml")
+def network_graphml(
+    source: Source, cache: Cache, filters: FiltersDep, max_nodes: MaxNodes = DEFAULT_MAX_NODES
+) -> Response:
+    """The filtered view as GraphML."""
+    return _download(source, cache, filters, max_nodes, "graphml")
+
+
+@router.get("/network.gexf")
+def network_gexf(
+    source: Source, cache: Cache, filters: FiltersDep, max_nodes: MaxNodes = DEFAULT_MAX_NODES
+) -> Response:
+    """The filtered view as dynamic GEXF (dates for Gephi's timeline)."""
+    return _download(source, cache, filters, max_nodes, "gexf")
+
+
+@router.get("/network.json")
+def network_json(
+    source: Source, cache: Cache, filters: FiltersDep, max_nodes: MaxNodes = DEFAULT_MAX_NODES
+) -> Response:
+    """The filtered view as node-link JSON."""
+    return _download(source, cache, filters, max_nodes, "json")
+
+
+def _check_iris(*iris: str) -> None:
+    for iri in iris:
+        try:
+            check_iri(iri)
+        except ValueError as exc:
+            raise HTTPException(400, str(exc)) from exc

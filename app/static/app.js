@@ -1,0 +1,387 @@
+// The actor-network page: draws /network with server-computed positions, filters it,
+// expands neighbourhoods on click and shows the events behind an edge.
+
+const KIND_COLOURS = {
+  "state": "#1f618d", "government-body": "#2e86c1", "armed-force": "#117a65",
+  "militia": "#b9770e", "armed-group": "#922b21", "person": "#7d3c98",
+  "legislature": "#5499c7", "international-organisation": "#148f77", "media": "#717d7e",
+  "other": "#95a5a6",
+};
+const COUNTRY_SHAPES = { USA: "ellipse", IRN: "diamond", IRQ: "round-rectangle" };
+const OTHER_SHAPE = "hexagon";
+const LEGEND_SHAPES = { ellipse: "ellipse", diamond: "diamond", "round-rectangle": "square",
+  hexagon: "hexagon" };
+const MISSING_LIBRARY = "Cytoscape.js is not installed, so the network cannot be drawn. " +
+  "Install the page's packages with `npm ci` in the project folder (or run " +
+  "`bash scripts/setup.sh`), then reload. The API works without it.";
+
+const $ = (id) => document.getElementById(id);
+const state = { months: [], loads: 0, focus: null, view: null };
+let cy = null;
+
+// -- helpers -------------------------------------------------------------------------
+
+function escapeHtml(text) {
+  return String(text ?? "").replace(/[&<>"']/g, (c) => (
+    { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+}
+
+function mix(a, b, t) {
+  const pa = [1, 3, 5].map((i) => parseInt(a.slice(i, i + 2), 16));
+  const pb = [1, 3, 5].map((i) => parseInt(b.slice(i, i + 2), 16));
+  return "#" + pa.map((v, i) => Math.round(v + (pb[i] - v) * t).toString(16)
+    .padStart(2, "0")).join("");
+}
+
+// Conflict (Goldstein -10) red, neutral grey, cooperation (+10) blue.
+function toneOf(goldstein) {
+  const g = Math.max(-10, Math.min(10, goldstein || 0));
+  return g < 0 ? mix("#b3b6b7", "#c0392b", -g / 10) : mix("#b3b6b7", "#2471a3", g / 10);
+}
+
+function filterParams() {
+  const p = new URLSearchParams();
+  const from = Number($("time-from").value), to = Number($("time-to").value);
+  if (state.months.length) {
+    if (from > 0) p.set("since", state.months[Math.min(from, to)]);
+    if (to < state.months.length - 1) p.set("until", state.months[Math.max(from, to)]);
+  }
+  for (const [id, name] of [["root", "root"], ["quad", "quad"], ["document", "document"]]) {
+    if ($(id).value) p.set(name, $(id).value);
+  }
+  const min = Number($("min-events").value);
+  if (min > 1) p.set("min_events", String(min));
+  return p;
+}
+
+async function getJson(url) {
+  const response = await fetch(url);
+  if (!response.ok) {
+    let detail = response.statusText;
+    try { detail = (await response.json()).detail ?? detail; } catch { /* not JSON */ }
+    throw new Error(`${url}: ${response.status} ${typeof detail === "string" ? detail
+      : JSON.stringify(detail)}`);
+  }
+  return response.json();
+}
+
+function setStatus(text) { $("status").textContent = text; }
+
+function documentLink(iri) {
+  return `/documents/${encodeURIComponent(iri.split("/").pop())}`;
+}
+
+// -- drawing -------------------------------------------------------------------------
+
+function toElements(view, maxWeight, maxCount) {
+  const nodes = view.nodes.map((n) => ({
+    group: "nodes",
+    data: { ...n, size: 16 + 44 * Math.sqrt(n.weight / maxWeight),
+      colour: KIND_COLOURS[n.kind] || KIND_COLOURS.other,
+      shape: COUNTRY_SHAPES[n.country] || OTHER_SHAPE },
+    position: { x: n.x, y: n.y },
+  }));
+  const edges = view.edges.map((e) => ({
+    group: "edges",
+    data: { ...e, width: 1 + 9 * Math.sqrt(e.count / maxCount), tone: toneOf(e.goldstein) },
+  }));
+  return nodes.concat(edges);
+}
+
+function styleFor(large) {
+  return [
+    { selector: "node", style: {
+      "background-color": "data(colour)", shape: "data(shape)", width: "data(size)",
+      height: "data(size)", label: "data(label)", "font-size": large ? 11 : 18, "min-zoomed-font-size": large ? 7 : 0,
+      "text-valign": "bottom", "text-margin-y": 3, color: "#1c2833",
+      "text-outline-color": "#fff", "text-outline-width": large ? 0 : 2 } },
+    { selector: "edge", style: {
+      width: "data(width)", "line-color": "data(tone)", "target-arrow-color": "data(tone)",
+      "target-arrow-shape": "triangle", "arrow-scale": 0.8,
+      "curve-style": large ? "straight" : "bezier", opacity: 0.85 } },
+    { selector: ".faded", style: { opacity: 0.12, "text-opacity": 0 } },
+    { selector: ".match", style: { "border-width": 4, "border-color": "#f1c40f" } },
+    { selector: "node.focus", style: { "border-width": 4, "border-color": "#1c2833" } },
+    { selector: "edge.picked", style: { "line-style": "dashed", opacity: 1 } },
+  ];
+}
+
+function draw(view) {
+  state.view = view;
+  const maxWeight = Math.max(1, ...view.nodes.map((n) => n.weight));
+  const maxCount = Math.max(1, ...view.edges.map((e) => e.count));
+  const large = view.nodes.length > 500 || view.edges.length > 1000;
+  const elements = toElements(view, maxWeight, maxCount);
+  state.maxWeight = maxWeight;
+  state.maxCount = maxCount;
+  if (cy) cy.destroy();
+  cy = cytoscape({
+    container: $("cy"), elements, layout: { name: "preset", fit: true, padding: 30 },
+    style: styleFor(large), wheelSensitivity: 0.3, minZoom: 0.02, maxZoom: 4,
+    textureOnViewport: large, hideEdgesOnViewport: large, pixelRatio: large ? 1 : "auto",
+  });
+  window.evkg.cy = cy;
+  cy.one("render", () => {
+    state.loads += 1;
+    document.body.dataset.loads = String(state.loads);
+    document.body.dataset.state = "ready";
+    window.evkg.drawnAt = performance.now();
+  });
+  cy.on("tap", "node", (ev) => focusActor(ev.target.id()));
+  cy.on("tap", "edge", (ev) => showEdge(ev.target));
+  cy.on("tap", (ev) => { if (ev.target === cy) clearFocus(); });
+  const m = view.meta;
+  setStatus(`${m.nodes} actors, ${m.edges} dyads` + (m.truncated
+    ? ` (the ${m.nodes} most central of ${m.total_nodes}; click to expand)` : ""));
+  $("actor-names").innerHTML = view.nodes.map((n) => `<option value="${escapeHtml(n.label)}">`)
+    .join("");
+  updateDownloads();
+}
+
+async function load() {
+  document.body.dataset.state = "loading";
+  state.focus = null;
+  try {
+    const view = await getJson(`/network?${filterParams()}`);
+    draw(view);
+    if ($("search").value) search($("search").value);
+  } catch (err) {
+    document.body.dataset.state = "error";
+    setStatus(String(err.message || err));
+  }
+}
+
+// -- actor and edge details ----------------------------------------------------------
+
+function clearFocus() {
+  state.focus = null;
+  cy.elements().removeClass("faded focus picked");
+  $("panel").innerHTML = '<p class="hint">Click an actor to expand its neighbourhood, ' +
+    "or an edge to read the events behind it.</p>";
+}
+
+async function focusActor(id) {
+  state.focus = id;
+  const params = filterParams();
+  params.set("actor", id);
+  let hood;
+  try {
+    hood = await getJson(`/network/neighbourhood?${params}`);
+  } catch (err) {
+    $("panel").textContent = String(err.message || err);
+    return;
+  }
+  if (state.focus !== id) return;
+  const centre = cy.getElementById(id).position();
+  const fresh = hood.nodes.filter((n) => cy.getElementById(n.id).empty());
+  fresh.forEach((n, i) => {  // newcomers go on a ring around the actor
+    const angle = (2 * Math.PI * i) / Math.max(1, fresh.length);
+    n.x = centre.x + 160 * Math.cos(angle);
+    n.y = centre.y + 160 * Math.sin(angle);
+  });
+  const freshEdges = hood.edges.filter((e) => cy.getElementById(e.id).empty());
+  const added = toElements({ nodes: fresh, edges: freshEdges }, state.maxWeight,
+    state.maxCount);
+  cy.add(added);
+  const ids = new Set(hood.nodes.map((n) => n.id));
+  const keep = cy.nodes().filter((n) => ids.has(n.id()));
+  const shown = keep.union(keep.edgesWith(keep));
+  cy.elements().removeClass("focus picked").addClass("faded");
+  shown.removeClass("faded");
+  cy.getElementById(id).addClass("focus");
+  document.body.dataset.expanded = id;
+  showActor(id, hood);
+}
+
+function showActor(id, hood) {
+  const node = cy.getElementById(id).data();
+  const me = hood.nodes.find((n) => n.id === id) || node;
+  const out = hood.edges.filter((e) => e.source === id);
+  const inc = hood.edges.filter((e) => e.target === id);
+  const label = (other) => escapeHtml(cy.getElementById(other).data("label") || other);
+  const item = (e, other) => `<li>${label(other)}: ${e.count} event${e.count > 1 ? "s" : ""},
+    mean Goldstein ${e.goldstein}</li>`;
+  $("panel").innerHTML = `<h3 id="actor-title">${escapeHtml(me.label)}</h3>
+    <dl>
+      <dt>Kind</dt><dd>${escapeHtml(me.kind)}</dd>
+      <dt>Country</dt><dd>${escapeHtml(me.country || "–")}</dd>
+      <dt>Sector</dt><dd>${escapeHtml(me.sector || "–")}</dd>
+      <dt>Events</dt><dd>${me.weight}</dd>
+      <dt>Also</dt><dd>${escapeHtml((me.aliases || []).join(", ") || "–")}</dd>
+      <dt>IRI</dt><dd><code>${escapeHtml(id)}</code></dd>
+    </dl>
+    <h3>Acts on</h3><ul class="neighbours">${out.map((e) => item(e, e.target)).join("")
+      || "<li>no one</li>"}</ul>
+    <h3>Acted on by</h3><ul class="neighbours">${inc.map((e) => item(e, e.source)).join("")
+      || "<li>no one</li>"}</ul>`;
+}
+
+function highlighted(sentence, marks) {
+  let html = "", at = 0;
+  for (const m of marks) {
+    html += escapeHtml(sentence.slice(at, m.start));
+    html += `<mark class="${m.kind}">${escapeHtml(sentence.slice(m.start, m.end))}</mark>`;
+    at = m.end;
+  }
+  return html + escapeHtml(sentence.slice(at));
+}
+
+async function showEdge(edge) {
+  const d = edge.data();
+  const params = filterParams();
+  params.set("source", d.source);
+  params.set("target", d.target);
+  cy.elements().removeClass("picked");
+  edge.addClass("picked");
+  const from = cy.getElementById(d.source).data("label");
+  const to = cy.getElementById(d.target).data("label");
+  $("panel").innerHTML = `<h3>${escapeHtml(from)} → ${escapeHtml(to)}</h3><p>Loading…</p>`;
+  let body;
+  try {
+    body = await getJson(`/network/edge?${params}`);
+  } catch (err) {
+    $("panel").textContent = String(err.message || err);
+    return;
+  }
+  const events = body.events.map((e) => `<div class="event">
+      <div class="meta"><time>${escapeHtml(e.date || "undated")}</time> ·
+        CAMEO <code>${escapeHtml(e.code)}</code> ${escapeHtml(e.label || "")}</div>
+      <blockquote class="sentence">${highlighted(e.sentence || "", e.marks)}</blockquote>
+      <a href="${documentLink(e.document || "")}" target="_blank" rel="noopener">
+        ${escapeHtml(e.document_title || e.document || "document")}</a>
+    </div>`).join("");
+  $("panel").innerHTML = `<h3 id="edge-title">${escapeHtml(from)} → ${escapeHtml(to)}</h3>
+    <p>${body.events.length} event${body.events.length === 1 ? "" : "s"},
+      mean Goldstein ${d.goldstein}</p>${events}`;
+}
+
+// -- search --------------------------------------------------------------------------
+
+function search(text) {
+  const q = text.trim().toLowerCase();
+  cy.nodes().removeClass("match");
+  if (!q) { if (!state.focus) cy.elements().removeClass("faded"); return cy.collection(); }
+  const hits = cy.nodes().filter((n) => n.data("label").toLowerCase().includes(q) ||
+    (n.data("aliases") || []).some((a) => a.toLowerCase().includes(q)));
+  cy.elements().addClass("faded");
+  hits.removeClass("faded").addClass("match");
+  return hits;
+}
+
+// -- filters -------------------------------------------------------------------------
+
+function fillMonths(histogram) {
+  if (!histogram.length) return [];
+  const [y0, m0] = histogram[0].month.split("-").map(Number);
+  const [y1, m1] = histogram[histogram.length - 1].month.split("-").map(Number);
+  const months = [];
+  for (let y = y0, m = m0; y < y1 || (y === y1 && m <= m1); m === 12 ? (y++, m = 1) : m++) {
+    months.push(`${y}-${String(m).padStart(2, "0")}`);
+  }
+  return months;
+}
+
+function renderTime() {
+  const from = Number($("time-from").value), to = Number($("time-to").value);
+  const lo = Math.min(from, to), hi = Math.max(from, to);
+  [...$("histogram").children].forEach((bar, i) => bar.classList.toggle("in", i >= lo && i <= hi));
+  $("time-label").textContent = state.months.length
+    ? `${state.months[lo]} to ${state.months[hi]}` : "no dated events";
+}
+
+function updateDownloads() {
+  const q = filterParams().toString();
+  for (const fmt of ["graphml", "gexf", "json"]) {
+    $(`dl-${fmt}`).href = `/network.${fmt}${q ? "?" + q : ""}`;
+  }
+}
+
+async function setUpFilters() {
+  const f = await getJson("/network/facets");
+  const counts = Object.fromEntries(f.histogram.map((h) => [h.month, h.count]));
+  state.months = fillMonths(f.histogram);
+  const top = Math.max(1, ...f.histogram.map((h) => h.count));
+  $("histogram").innerHTML = state.months.map((m) => `<div title="${m}: ${counts[m] || 0} events"
+    style="height:${(100 * (counts[m] || 0)) / top}%"></div>`).join("");
+  for (const id of ["time-from", "time-to"]) {
+    $(id).max = String(Math.max(0, state.months.length - 1));
+  }
+  $("time-to").value = $("time-to").max;
+  $("root").innerHTML += f.roots.map((r) =>
+    `<option value="${r.code}">${r.code} ${escapeHtml(r.label.toLowerCase())}</option>`).join("");
+  $("quad").innerHTML += f.quads.map((q) =>
+    `<option value="${q.code}">${q.code} ${escapeHtml(q.label)}</option>`).join("");
+  $("document").innerHTML += f.documents.map((d) =>
+    `<option value="${escapeHtml(d.iri)}">${escapeHtml(d.issued || "")} ${escapeHtml(d.title)}
+    </option>`).join("");
+  renderTime();
+  let timer = null;
+  const reload = () => { clearTimeout(timer); timer = setTimeout(load, 150); };
+  for (const id of ["time-from", "time-to"]) {
+    $(id).addEventListener("input", () => { renderTime(); reload(); });
+  }
+  for (const id of ["root", "quad", "document", "min-events"]) {
+    $(id).addEventListener("change", reload);
+  }
+  $("reset").addEventListener("click", () => {
+    $("time-from").value = "0";
+    $("time-to").value = $("time-to").max;
+    for (const id of ["root", "quad", "document"]) $(id).value = "";
+    $("min-events").value = "1";
+    renderTime();
+    reload();
+  });
+}
+
+function renderLegend() {
+  $("legend-kinds").innerHTML = Object.entries(KIND_COLOURS).map(([kind, colour]) =>
+    `<li><span class="swatch" style="background:${colour}"></span>${kind}</li>`).join("");
+  const shapes = { ...COUNTRY_SHAPES, "other countries": OTHER_SHAPE };
+  $("legend-countries").innerHTML = Object.entries(shapes).map(([country, shape]) =>
+    `<li><span class="shape ${LEGEND_SHAPES[shape]}"></span>${country}</li>`).join("");
+}
+
+function setUpDownloadsAndSearch() {
+  $("dl-png").addEventListener("click", async (ev) => {
+    ev.preventDefault();
+    const blob = await cy.png({ output: "blob-promise", full: true, bg: "#ffffff", scale: 2 });
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = "evkg-network.png";
+    document.body.append(a);
+    a.click();
+    a.remove();
+  });
+  $("search").addEventListener("input", (ev) => search(ev.target.value));
+  $("search").addEventListener("keydown", (ev) => {
+    if (ev.key !== "Enter") return;
+    const hits = search(ev.target.value);
+    if (hits.length) {
+      cy.animate({ center: { eles: hits[0] }, duration: 300 });
+      focusActor(hits[0].id());
+    }
+  });
+}
+
+// -- start ---------------------------------------------------------------------------
+
+async function start() {
+  window.evkg = { state, cy: null, load, focusActor };
+  renderLegend();
+  if (typeof window.cytoscape !== "function") {
+    $("notice").hidden = false;
+    $("notice").textContent = MISSING_LIBRARY;
+    document.body.dataset.state = "no-library";
+    setStatus("network library missing");
+    return;
+  }
+  try {
+    await setUpFilters();
+  } catch (err) {
+    setStatus(String(err.message || err));
+  }
+  setUpDownloadsAndSearch();
+  await load();
+}
+
+start();
