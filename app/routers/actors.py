@@ -1,0 +1,100 @@
+"""Actors: search by label or alias, one actor's facts and counts, its neighbourhood."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+
+from app.deps import StateDep, read
+from app.models import ActorDetail, ActorPage, ActorSummary, Network, Related
+from app.problems import Problem
+from app.routers.events import DateQ, filters_of, minted, next_page
+from graph import queries
+from graph.network import DEFAULT_NODE_CAP, neighbourhood, to_json
+
+router = APIRouter(tags=["actors"])
+PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
+ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
+ActorId = Annotated[str, Path(max_length=200, examples=["iran"])]
+
+
+def _slug(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1]
+
+
+@router.get("/actors", response_model=ActorPage, summary="Search actors by label or alias")
+async def search(
+    request: Request, state: StateDep,
+    q: Annotated[str | None, Query(max_length=200, examples=["hezbollah"])] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> ActorPage:
+    rows = await read(state, state.reader().select, queries.actor_search(q, limit, offset))
+    items = [ActorSummary(id=_slug(r["a"]), iri=r["a"], label=r.get("label") or _slug(r["a"]),
+                          events=int(r.get("events", 0))) for r in rows]
+    return ActorPage(limit=limit, offset=offset, items=items,
+                     next=next_page(request, limit, offset, len(items)))
+
+
+async def _existing(state, actor_id: str) -> str:
+    iri = minted("actor", actor_id)
+    rows = await read(state, state.reader().select, queries.actor_facts(iri))
+    if not rows:
+        raise Problem(404, f"no actor {actor_id!r}")
+    return iri
+
+
+@router.get("/actors/{actor_id}", response_model=ActorDetail,
+            summary="An actor: facts, aliases, parts, backers, event counts")
+async def actor(actor_id: ActorId, state: StateDep) -> ActorDetail:
+    iri = minted("actor", actor_id)
+    reader = state.reader()
+    facts_rows = await read(state, reader.select, queries.actor_facts(iri))
+    if not facts_rows:
+        raise Problem(404, f"no actor {actor_id!r}")
+    facts: dict[str, list] = defaultdict(list)
+    for row in facts_rows:
+        value = row["o"]
+        value = value if isinstance(value, int | float | str | bool) else str(value)
+        if value not in facts[row["p"]]:
+            facts[row["p"]].append(value)
+    links = await read(state, reader.select, queries.actor_links(iri))
+    related: dict[str, list[Related]] = defaultdict(list)
+    for row in links:
+        related[row["rel"]].append(Related(id=_slug(row["other"]), iri=row["other"],
+                                           label=row.get("label")))
+    by_root: dict[str, dict[str, int]] = defaultdict(dict)
+    by_quad: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in await read(state, reader.select, queries.actor_counts(iri)):
+        role = row["role"]
+        by_root[role][row["root"]] = by_root[role].get(row["root"], 0) + int(row["n"])
+        quad = str(row.get("quad", "unknown"))
+        by_quad[role][quad] = by_quad[role].get(quad, 0) + int(row["n"])
+    labels = facts.get(PREF, [])
+    return ActorDetail(
+        id=actor_id if "/" not in actor_id else _slug(iri), iri=iri,
+        label=labels[0] if labels else None, aliases=sorted(map(str, facts.get(ALT, []))),
+        facts=dict(facts), parts=related["part"], part_of=related["partOf"],
+        backers=related["backer"], backs=related["backs"],
+        counts_by_root=dict(by_root), counts_by_quad=dict(by_quad),
+    )
+
+
+@router.get("/actors/{actor_id}/neighbourhood", response_model=Network,
+            summary="Actors within 1-3 hops and the events between them")
+async def actor_neighbourhood(
+    actor_id: ActorId, state: StateDep,
+    hops: Annotated[int, Query(ge=1, le=3)] = 1,
+    since: DateQ = None, until: DateQ = None,
+    root: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None,
+    quad: Annotated[int | None, Query(ge=1, le=4)] = None,
+    min_events: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    node_cap: Annotated[int, Query(ge=1, le=2000)] = DEFAULT_NODE_CAP,
+) -> Network:
+    iri = await _existing(state, actor_id)
+    filters = filters_of(since, until, root, quad, min_events)
+    result = await read(state, neighbourhood, state.reader(), iri, hops, filters, node_cap)
+    return Network(root=iri, hops=hops, node_cap=node_cap, capped=result.capped,
+                   **to_json(result.graph))

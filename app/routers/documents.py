@@ -1,0 +1,187 @@
+"""Documents: post text to extract and store it, list, read (JSON or Turtle), delete."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Annotated, Any
+
+import anyio
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+
+from app.deps import State, StateDep, WriteAllowed, read
+from app.models import DocumentCreated, DocumentDetail, DocumentIn, DocumentPage, DocumentSummary
+from app.problems import Problem
+from app.routers.events import dedupe, filters_of, minted, next_page
+from app.routers.sparql import accepted
+from graph import queries
+from ingest.extract import DocumentTooLarge
+from ingest.model import SourceDocument
+
+router = APIRouter(tags=["documents"])
+MAX_BODY = 2_000_000
+DocId = Annotated[str, Path(max_length=100, examples=["02c5fb17753ec921"])]
+RDF_MEDIA = ("text/turtle", "application/n-triples", "application/ld+json",
+             "application/rdf+xml", "application/trig")
+
+
+async def _incoming(request: Request) -> DocumentIn:
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media == "multipart/form-data":
+        form = await request.form()
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise Problem(400, "a multipart upload needs a 'file' part")
+        raw = await upload.read(MAX_BODY + 1)
+        fields: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str)}
+        fields.setdefault("title", upload.filename)
+    else:
+        raw = await request.body()
+        fields = {}
+    if len(raw) > MAX_BODY:
+        raise Problem(413, f"the document is over {MAX_BODY:,} bytes")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Problem(400, "the document is not UTF-8 text") from exc
+    if "\x00" in text:
+        raise Problem(400, "the document holds NUL characters: binary data, not text")
+    try:
+        if media == "application/json":
+            payload = json.loads(text)
+            if not isinstance(payload, dict):
+                raise Problem(422, "expected a JSON object {text, title, published, url}")
+            return DocumentIn.model_validate(payload)
+        if media in ("text/plain", "multipart/form-data"):
+            return DocumentIn(text=text, **{k: v or None for k, v in fields.items()
+                                            if k in ("title", "published", "url")})
+    except json.JSONDecodeError as exc:
+        raise Problem(400, f"malformed JSON: {exc}") from exc
+    except ValidationError as exc:
+        raise Problem(422, "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
+                                     for e in exc.errors())) from exc
+    raise Problem(415, "send text/plain, application/json or a multipart/form-data file")
+
+
+def _extract(doc: SourceDocument) -> tuple[Any, Any]:
+    from ingest import extract
+    from ingest.rdf import to_graph
+
+    extraction = extract(doc)
+    return extraction, to_graph(extraction)
+
+
+@router.post("/documents", status_code=201, response_model=DocumentCreated,
+             dependencies=[WriteAllowed], summary="Extract a document's events and store it",
+             openapi_extra={"requestBody": {"content": {
+                 "application/json": {"schema": DocumentIn.model_json_schema()},
+                 "text/plain": {"schema": {"type": "string"}},
+                 "multipart/form-data": {"schema": {"type": "object", "properties": {
+                     "file": {"type": "string", "format": "binary"}}}},
+             }}})
+async def post_document(request: Request, state: StateDep) -> Response:
+    body = await _incoming(request)
+    if not body.text.strip():
+        raise Problem(422, "the document is empty")
+    doc = SourceDocument(text=body.text, url=body.url, title=body.title,
+                         published=body.published)
+    try:
+        extraction, graph = await anyio.to_thread.run_sync(_extract, doc)
+    except DocumentTooLarge as exc:
+        raise Problem(413, str(exc)) from exc
+    async with state.write_lock:
+        status = await anyio.to_thread.run_sync(state.store.put_document, doc.iri, graph)
+        if status != "unchanged":
+            await anyio.to_thread.run_sync(state.after_write)
+    created = DocumentCreated(
+        id=doc.key, iri=doc.iri, status=status,
+        events=[e.to_json() for e in extraction.events],
+        actors=[a.to_json() for a in extraction.actors],
+    )
+    return Response(created.model_dump_json(), status_code=201 if status == "new" else 200,
+                    media_type="application/json", headers={"Location": f"/documents/{doc.key}"})
+
+
+def _summary(row: dict) -> DocumentSummary:
+    issued = row.get("issued")
+    return DocumentSummary(
+        id=row["d"].rsplit("/", 1)[-1], iri=row["d"], title=row.get("title"),
+        published=issued.isoformat() if isinstance(issued, date) else issued,
+        url=row.get("url"), file=row.get("file"), events=int(row.get("events", 0)),
+    )
+
+
+@router.get("/documents", response_model=DocumentPage, summary="The stored documents")
+async def list_documents(
+    request: Request, state: StateDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> DocumentPage:
+    rows = await read(state, state.reader().select, queries.documents(limit, offset))
+    items = [_summary(r) for r in rows]
+    return DocumentPage(limit=limit, offset=offset, items=items,
+                        next=next_page(request, limit, offset, len(items)))
+
+
+async def rdf_of(state: State, sparql: str, accept: list[str]) -> Response:
+    """A CONSTRUCT, in the client's RDF format (Turtle unless it asks otherwise)."""
+    media = next((m for m in accept if m in RDF_MEDIA), "text/turtle")
+    if state.pool is not None:
+        encoded = await read(state, state.pool.run, "serialize",
+                             {"sparql": sparql, "accept": [media], "max_rows": None},
+                             state.settings.query_timeout)
+        return Response(encoded.body, media_type=encoded.media, headers={"Vary": "Accept"})
+    chunks, media = await read(state, state.store.query_serialized, sparql, media)
+    return Response(b"".join(chunks), media_type=media, headers={"Vary": "Accept"})
+
+
+def marked_text(text: str, spans: list[tuple[int, int]]) -> str:
+    out, last = [], 0
+    for begin, end in sorted(set(spans)):
+        if begin < last or end > len(text):
+            continue
+        out += [text[last:begin], "[[", text[begin:end], "]]"]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+@router.get("/documents/{doc_id}", response_model=DocumentDetail,
+            summary="A document: metadata, events, its text with the triggers marked",
+            responses={200: {"content": {m: {} for m in RDF_MEDIA}}})
+async def get_document(doc_id: DocId, request: Request, state: StateDep) -> Any:
+    iri = minted("document", doc_id)
+    reader = state.reader()
+    rows = await read(state, reader.select, queries.document(iri))
+    if not rows:
+        raise Problem(404, f"no document {doc_id!r}")
+    accept = accepted(request)
+    if accept and accept[0] in RDF_MEDIA:
+        sparql = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
+        return await rdf_of(state, sparql, accept)
+    row = rows[0]
+    events = dedupe(await read(state, reader.select,
+                               queries.events(filters_of(), limit=1000).replace(
+                                   "sem:eventType ?type .", f"sem:eventType ?type ; "
+                                   f"prov:wasDerivedFrom <{iri}> .", 1)))
+    spans = [(int(m["begin"]), int(m["end"]))
+             for m in await read(state, reader.select, queries.document_mentions(iri))]
+    text = row.get("text")
+    summary = _summary({**row, "d": iri, "events": len(events)})
+    return DocumentDetail(**summary.model_dump(), text=text,
+                          marked=marked_text(text, spans) if text else None, event_list=events)
+
+
+@router.delete("/documents/{doc_id}", status_code=204, dependencies=[WriteAllowed],
+               summary="Remove a document and everything extracted from it")
+async def delete_document(doc_id: DocId, state: StateDep) -> Response:
+    iri = minted("document", doc_id)
+    async with state.write_lock:
+        removed = await anyio.to_thread.run_sync(state.store.remove_graph, iri)
+        if removed:
+            await anyio.to_thread.run_sync(state.after_write)
+    if not removed:
+        raise Problem(404, f"no document {doc_id!r}")
+    return Response(status_code=204)

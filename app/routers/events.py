@@ -1,0 +1,90 @@
+"""Events with their evidence, filtered by actors, CAMEO code, dates, place and document."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from app.deps import StateDep, read
+from app.models import EventOut, EventPage
+from app.problems import Problem
+from graph import queries
+from graph.network import Filters
+
+router = APIRouter(tags=["events"])
+ID = "https://evkg.org/id/"
+SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,200}$")
+
+
+def minted(kind: str, key: str) -> str:
+    """The IRI of a minted resource from its id (slug), or its full IRI; 400 otherwise."""
+    if key.startswith(f"{ID}{kind}/") and SLUG.match(key.rsplit("/", 1)[-1]):
+        return key
+    if not SLUG.match(key):
+        raise Problem(400, f"{key!r} is not a valid {kind} id")
+    return f"{ID}{kind}/{key}"
+
+
+def filters_of(since: str | None = None, until: str | None = None, root: str | None = None,
+               quad: int | None = None, min_events: int = 1,
+               document: str | None = None) -> Filters:
+    try:
+        return Filters(since, until, root, quad, min_events,
+                       minted("document", document) if document else None)
+    except ValueError as exc:
+        raise Problem(400, str(exc)) from exc
+
+
+def event_out(row: dict) -> EventOut:
+    code = str(row["type"]).rsplit("/", 1)[-1]
+    return EventOut(
+        iri=row["e"], label=row.get("label"), code=code, source=row.get("s"),
+        target=row.get("t"), date=str(row["date"]) if row.get("date") is not None else None,
+        goldstein=row.get("gold"), quad_class=row.get("quad"), place=row.get("place"),
+        document=row.get("doc"), sentence=row.get("sentence"), trigger=row.get("trigger"),
+    )
+
+
+def dedupe(rows: list[dict]) -> list[EventOut]:
+    seen: dict[str, EventOut] = {}
+    for row in rows:
+        seen.setdefault(row["e"], event_out(row))
+    return list(seen.values())
+
+
+def next_page(request: Request, limit: int, offset: int, got: int) -> str | None:
+    if got < limit:
+        return None
+    return str(request.url.include_query_params(offset=offset + limit, limit=limit))
+
+
+DateQ = Annotated[str | None, Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", examples=["2020-01"])]
+IdQ = Annotated[str | None, Query(max_length=300, examples=["iran"])]
+
+
+@router.get("/events", response_model=EventPage, summary="Events with their evidence")
+async def list_events(
+    request: Request, state: StateDep,
+    source: IdQ = None, target: IdQ = None, actor: IdQ = None,
+    root: Annotated[str | None, Query(pattern=r"^\d{2}$", examples=["19"])] = None,
+    code: Annotated[str | None, Query(pattern=r"^\d{2,4}$", examples=["190"])] = None,
+    since: DateQ = None, until: DateQ = None,
+    place: Annotated[str | None, Query(max_length=300, examples=["baghdad"])] = None,
+    document: IdQ = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> EventPage:
+    filters = filters_of(since, until, root, document=document)
+    sparql = queries.events(
+        filters,
+        source=minted("actor", source) if source else None,
+        target=minted("actor", target) if target else None,
+        actor=minted("actor", actor) if actor else None,
+        code=code, place=minted("place", place) if place else None,
+        limit=limit, offset=offset,
+    )
+    items = dedupe(await read(state, state.reader().select, sparql))
+    return EventPage(limit=limit, offset=offset, items=items,
+                     next=next_page(request, limit, offset, len(items)))

@@ -1,0 +1,32 @@
+"""How two actors connect: simple paths over the actor network (networkx)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.deps import StateDep, read
+from app.models import Paths
+from app.problems import Problem
+from app.routers.events import minted
+from graph.network import build_network, paths
+
+router = APIRouter(tags=["network"])
+
+
+@router.get("/paths", response_model=Paths, summary="Paths between two actors")
+async def find_paths(
+    state: StateDep,
+    source: Annotated[str, Query(alias="from", max_length=200, examples=["united-states"])],
+    target: Annotated[str, Query(alias="to", max_length=200, examples=["iran"])],
+    max_hops: Annotated[int, Query(ge=1, le=4)] = 3,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> Paths:
+    a, b = minted("actor", source), minted("actor", target)
+    graph = await read(state, build_network, state.reader())
+    for iri, name in ((a, source), (b, target)):
+        if iri not in graph:
+            raise Problem(404, f"actor {name!r} takes part in no events")
+    found = await read(state, paths, graph, a, b, max_hops, limit)
+    return Paths(source=a, target=b, max_hops=max_hops, paths=found)

@@ -1,0 +1,33 @@
+"""One dyad: the events between two actors both ways, and their monthly timeline."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from app.deps import StateDep, read
+from app.models import Relation, TimelinePoint
+from app.routers.events import dedupe, filters_of, minted
+from graph import queries
+
+router = APIRouter(tags=["relations"])
+ActorId = Annotated[str, Path(max_length=200, examples=["iran"])]
+
+
+@router.get("/relations/{a}/{b}", response_model=Relation,
+            summary="Events between two actors both ways, with a monthly timeline")
+async def relation(a: ActorId, b: ActorId, state: StateDep) -> Relation:
+    x, y = minted("actor", a), minted("actor", b)
+    reader = state.reader()
+    filters = filters_of()
+    ab = await read(state, reader.select, queries.events(filters, source=x, target=y,
+                                                         limit=1000))
+    ba = await read(state, reader.select, queries.events(filters, source=y, target=x,
+                                                         limit=1000))
+    timeline = [
+        TimelinePoint(month=r["month"], direction=r["dir"], count=int(r["n"]),
+                      goldstein=float(r.get("goldstein") or 0))
+        for r in await read(state, reader.select, queries.dyad_timeline(x, y))
+    ]
+    return Relation(a=x, b=y, a_to_b=dedupe(ab), b_to_a=dedupe(ba), timeline=timeline)
