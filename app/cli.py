@@ -15,6 +15,7 @@ COMMANDS = [
     "remove",
     "export",
     "serve",
+    "network",
 ]
 
 
