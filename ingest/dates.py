@@ -1,8 +1,9 @@
 """Dates in a sentence, resolved against the document's published date.
 
 The result keeps the precision the text gives: "in December" is a month ("2019-12"),
-"on Jan. 3, 2020" a day, "last year" a year. Explicit dates are parsed by dateparser;
-relative ones are resolved here, because their meaning depends on the published date.
+"on Jan. 3, 2020" a day, "last year" a year. Every form is resolved here rather than by a
+general date parser, because its meaning depends on the published date and its precision
+must be kept (a parser returns a full timestamp), and because this runs on every sentence.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-import dateparser
 
 MONTHS = {
     name: number
@@ -115,11 +115,10 @@ def find_date(text: str, published: date | None) -> str | None:
             year = int(_latest_month(month, published)[:4])
         else:
             continue
-        parsed = dateparser.parse(
-            f"{year}-{month:02d}-{day:02d}", settings={"STRICT_PARSING": True}
-        )
-        if parsed:
-            found.append((match.start(), parsed.date().isoformat()))
+        try:
+            found.append((match.start(), date(year, month, day).isoformat()))
+        except ValueError:
+            continue  # "February 30": not a date
     covered = [range(s, s + 12) for s, _ in found]
     for match in MONTH_YEAR.finditer(text):
         if not any(match.start("month") in r for r in covered):

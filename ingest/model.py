@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from typing import Any
 
@@ -25,7 +26,7 @@ class SourceDocument:
     published: date | None = None
     source: str | None = None
 
-    @property
+    @cached_property
     def identity(self) -> str:
         """What makes two versions the same document: its URL, else its file name."""
         if self.url:
@@ -34,7 +35,7 @@ class SourceDocument:
             return self.file
         return "sha1:" + hashlib.sha1(self.text.encode("utf-8")).hexdigest()
 
-    @property
+    @cached_property
     def key(self) -> str:
         return hashlib.sha1(self.identity.encode("utf-8")).hexdigest()[:16]
 

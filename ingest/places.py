@@ -33,12 +33,11 @@ class PlaceFinder:
     def find(self, sent: Span, taken: set[int]) -> list[tuple[int, Place]]:
         """(token index, place) for each named place not already read as an actor."""
         found = []
-        by_label = {p.label: p for p in self.places.values()}
         for match_id, start, end in self.matcher(sent):
             if any(i in taken for i in range(start, end)):
                 continue
             iri = sent.doc.vocab.strings[match_id]
-            found.append((start, self.places.get(iri) or by_label.get(iri)))
+            found.append((start, self.places.get(iri)))
         return [(i, p) for i, p in sorted(found, key=lambda f: f[0]) if p is not None]
 
 
