@@ -1,0 +1,58 @@
+"""The real API server for tests: uvicorn in a subprocess on a free loopback port, on a
+temporary on-disk store seeded with the seed documents; stopped after."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.servers import _stop, _wait_http, free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+TOKEN = "test-token"
+
+
+@dataclass(frozen=True)
+class ApiServer:
+    base: str
+    token: str
+    store_path: Path
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+def seed_store(path: Path) -> None:
+    """Ingest the seeds (in a child process, which then releases the store)."""
+    env = {**os.environ, "EVKG_STORE": f"oxigraph:{path}"}
+    subprocess.run([sys.executable, "-m", "app.cli", "ingest", "seeds", "--jobs", "1"],
+                   cwd=ROOT, env=env, check=True, capture_output=True)
+
+
+def start_api(workdir: Path, seeded: Path | None = None, **env_extra: str) -> Iterator[ApiServer]:
+    """Serve a copy of the store at `seeded` (else an empty one)."""
+    store = workdir / "store"
+    if seeded is not None:
+        shutil.copytree(seeded, store)
+    port = free_port()
+    env = {**os.environ, "EVKG_STORE": f"oxigraph:{store}", "EVKG_TOKEN": TOKEN,
+           "EVKG_QUERY_TIMEOUT": "5", **env_extra}
+    log = workdir / "server.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "serve", "--port", str(port),
+             "--log-level", "warning"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_http(f"{base}/health", proc, log)
+        yield ApiServer(base, TOKEN, store)
+    finally:
+        _stop(proc)
