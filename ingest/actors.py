@@ -207,7 +207,7 @@ class ActorLinker:
                 matcher.add(iri, [language.make_doc(name)])
             for demonym in entry.demonyms:
                 self.demonyms.add(iri, [language.make_doc(demonym)])
-        for iri, entry in self.vocab.actors.items():
+        for entry in self.vocab.actors.values():
             actor = entry.actor
             if actor.code and actor.sector and actor.kind not in {"state", "person"}:
                 state = self.states.get(actor.code)
@@ -302,11 +302,15 @@ class ActorLinker:
             if not free(start, end) or _is_pro_modifier(doc, start):
                 continue
             entry = self.vocab.actors[iri]
-            if entry.actor.kind == "state" and start > sent.start:
-                if doc[start - 1].lower_ in LOCATIVE and not _possessive_after(doc, end):
-                    places.append((start, entry.actor))
-                    taken.update(range(start, end))
-                    continue
+            if (
+                entry.actor.kind == "state"
+                and start > sent.start
+                and doc[start - 1].lower_ in LOCATIVE
+                and not _possessive_after(doc, end)
+            ):
+                places.append((start, entry.actor))
+                taken.update(range(start, end))
+                continue
             title = _title_before(doc, start, sent.start)
             if title:
                 start -= len(title.split())
@@ -413,7 +417,9 @@ class ActorLinker:
             if words in TITLES and words not in {"leader", "chief"}:
                 wanted = {words.rstrip("."), _expand(words)}
                 actor = _last(
-                    earlier, i, lambda m: m.title is not None and _expand(m.title.lower()) in wanted
+                    earlier,
+                    i,
+                    lambda m, w=wanted: m.title is not None and _expand(m.title.lower()) in w,
                 )
                 if actor:
                     return Mention(i, i + 1 + width, actor)

@@ -391,12 +391,16 @@ class SentenceCoder:
         return candidate
 
     def _relative_antecedent(self, before: int) -> Mention | None | bool:
-        """"X, which hosts Y": the subject is what stands before "which" (or nothing).
+        """ "X, which hosts Y": the subject is what stands before "which" (or nothing).
 
         False when the verb does not open a relative clause.
         """
         i = before - 1
-        while i > self.sent.start and self.doc[i].lower_ in ADVERB_SKIP | BE | {"have", "has", "had"}:
+        while i > self.sent.start and self.doc[i].lower_ in ADVERB_SKIP | BE | {
+            "have",
+            "has",
+            "had",
+        }:
             i -= 1
         if i <= self.sent.start or self.doc[i].lower_ not in {"which", "who", "that"}:
             return False
@@ -409,7 +413,7 @@ class SentenceCoder:
         return mention
 
     def _apposition_head(self, mention: Mention) -> Mention:
-        """"Kataib Hezbollah, an Iran-backed militia, fired": the name, not the description."""
+        """ "Kataib Hezbollah, an Iran-backed militia, fired": the name, not the description."""
         k = mention.start - 1
         while k > self.sent.start and self.doc[k].lower_ in DETERMINERS:
             k -= 1
@@ -431,9 +435,9 @@ class SentenceCoder:
                 prev = gap[-1] if gap else ""
                 if prev in entry.preps or (not entry.adjacent and set(gap) & set(entry.preps)):
                     return mention
-                if entry.object and (prev not in PREPOSITIONS or prev == "of"):
-                    if not entry.adjacent or len(gap) <= 4:
-                        return mention
+                direct = prev not in PREPOSITIONS or prev == "of"
+                if entry.object and direct and (not entry.adjacent or len(gap) <= 4):
+                    return mention
                 if entry.adjacent:
                     return None
                 gap.append("<actor>")
@@ -539,7 +543,7 @@ class SentenceCoder:
             if coded is None:
                 continue
             if coded.target is not None:
-                for s2, _e2, forms2 in matches:
+                for s2, _e2, _forms in matches:
                     if end <= s2 < coded.target.start:
                         consumed.add(s2)
             self.events.append(coded)
@@ -550,9 +554,9 @@ class SentenceCoder:
             return False
         if event.target is not None and event.target.actor.iri == event.source.actor.iri:
             return False
-        if event.target is None and (event.form.entry.needs_target or event.form.pos == "noun"):
-            return False
-        return True
+        # A noun alone ("the strike") reports an event only with someone it was done to.
+        needs_target = event.form.entry.needs_target or event.form.pos == "noun"
+        return event.target is not None or not needs_target
 
     def _previous_attack(self, before: int) -> Coded | None:
         for event in reversed(self.events):

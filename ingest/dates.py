@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-
 MONTHS = {
     name: number
     for number, names in enumerate(
@@ -35,10 +34,14 @@ MONTHS = {
 }
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
-MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+MONTH = (
+    r"(?P<month>January|February|March|April|May|June|July|August|September|October|November"
+    r"|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+)
 FULL_DATE = re.compile(
     rf"\b{MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>(?:19|20)\d{{2}}))?\b"
-    rf"|\b(?P<day2>\d{{1,2}})\s+{MONTH.replace('month', 'month2')}(?:\s+(?P<year2>(?:19|20)\d{{2}}))?\b"
+    rf"|\b(?P<day2>\d{{1,2}})\s+{MONTH.replace('month', 'month2')}"
+    rf"(?:\s+(?P<year2>(?:19|20)\d{{2}}))?\b"
 )
 MONTH_YEAR = re.compile(
     rf"\b(?i:in|since|until|by|during|from|of|early|late|mid-?)?\s*{MONTH}(?:\s+of)?\s+(?P<year>(?:19|20)\d{{2}})\b"

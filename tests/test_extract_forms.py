@@ -31,27 +31,50 @@ CASES = [
     ("Israel struck Hezbollah positions in southern Lebanon.", ("ISR", "19", "LBN")),
     ("Saudi Arabia praised Iraq's prime minister after the talks.", ("SAU", "05", "IRQ")),
     # passive voice
-    ("Two American contractors were killed by Kataib Hezbollah in a rocket attack.", ("IRQ", "18", "USA")),
-    ("Several Iraqi protesters were arrested by the Iraqi police in Baghdad.", ("IRQ", "17", "IRQ")),
+    (
+        "Two American contractors were killed by Kataib Hezbollah in a rocket attack.",
+        ("IRQ", "18", "USA"),
+    ),
+    (
+        "Several Iraqi protesters were arrested by the Iraqi police in Baghdad.",
+        ("IRQ", "17", "IRQ"),
+    ),
     # noun events with owners and light verbs
     ("A U.S. airstrike on Kataib Hezbollah headquarters killed 25 fighters.", ("USA", "19", "IRQ")),
     ("Israel launched airstrikes on Iranian targets in Syria.", ("ISR", "19", "IRN")),
-    ("The coalition carried out airstrikes against the Islamic State near Mosul.", ("COALITION", "19", "ISIS")),
+    (
+        "The coalition carried out airstrikes against the Islamic State near Mosul.",
+        ("COALITION", "19", "ISIS"),
+    ),
     # blame frames and relative clauses
     ("Washington blamed Iran for the attack on the tanker.", ("USA", "11", "IRN")),
     ("Iraqi officials accused Turkey of violating Iraq's sovereignty.", ("IRQ", "11", "TUR")),
-    ("Baghdad condemned the Turkish strike that killed two Iraqi border guards.", ("TUR", "19", "IRQ")),
+    (
+        "Baghdad condemned the Turkish strike that killed two Iraqi border guards.",
+        ("TUR", "19", "IRQ"),
+    ),
     # threats and embedded verbs
     ("Asaib Ahl al-Haq threatened to attack U.S. forces if they stayed.", ("IRQ", "13", "USA")),
     ("Iran warned Israel against any strike on its nuclear sites.", ("IRN", "01", "ISR")),
     # cooperation
     ("Iran supplied weapons and money to the Houthis.", ("IRN", "07", "YEM")),
     ("The United States sent military aid to the Peshmerga.", ("USA", "07", "IRQ")),
-    ("Iraqi Prime Minister Mustafa al-Kadhimi met with Iranian President Hassan Rouhani in Tehran.", ("IRQ", "04", "IRN")),
+    (
+        "Iraqi Prime Minister Mustafa al-Kadhimi met with Iranian President Hassan Rouhani "
+        "in Tehran.",
+        ("IRQ", "04", "IRN"),
+    ),
     ("Iran released two British nationals on Tuesday.", ("IRN", "08", "GBR")),
     # pronouns and definite descriptions across sentences
-    ("Hezbollah fired rockets at Israel. It said the attack avenged a commander.", ("LBN", "19", "ISR")),
-    ("The Pentagon said Iran-backed militias fired rockets at the base. The militias also attacked a U.S. convoy.", ("IRQ", "18", "USA")),
+    (
+        "Hezbollah fired rockets at Israel. It said the attack avenged a commander.",
+        ("LBN", "19", "ISR"),
+    ),
+    (
+        "The Pentagon said Iran-backed militias fired rockets at the base. "
+        "The militias also attacked a U.S. convoy.",
+        ("IRQ", "18", "USA"),
+    ),
     # sanctions and expulsions
     ("The U.S. Treasury imposed sanctions on Kataib Hezbollah leaders.", ("USA", "16", "IRQ")),
     ("Iraq's parliament voted to expel U.S. troops from the country.", ("IRQ", "16", "USA")),
@@ -91,20 +114,32 @@ def test_quoted_speech_keeps_its_speaker() -> None:
 
 MORE_CASES = [
     # news-wire shapes: attribution first, date and place clauses, appositions
-    ("On Sunday, Iraqi security forces arrested four members of the Islamic State in Kirkuk.",
-     ("IRQ", "17", "ISIS")),
-    ("Kataib Hezbollah, an Iran-backed militia, fired drones at Ain al-Asad air base, "
-     "which hosts U.S. troops.", ("IRQ", "19", None)),
+    (
+        "On Sunday, Iraqi security forces arrested four members of the Islamic State in Kirkuk.",
+        ("IRQ", "17", "ISIS"),
+    ),
+    (
+        "Kataib Hezbollah, an Iran-backed militia, fired drones at Ain al-Asad air base, "
+        "which hosts U.S. troops.",
+        ("IRQ", "19", None),
+    ),
     ("The State Department accused Tehran of arming the Houthis.", ("USA", "11", "IRN")),
-    ("Iranian President Ebrahim Raisi threatened Israel with a crushing response.",
-     ("IRN", "13", "ISR")),
-    ("U.S. Secretary of State Antony Blinken met Iraqi Prime Minister Mohammed Shia al-Sudani "
-     "in Baghdad on Thursday.", ("USA", "04", "IRQ")),
+    (
+        "Iranian President Ebrahim Raisi threatened Israel with a crushing response.",
+        ("IRN", "13", "ISR"),
+    ),
+    (
+        "U.S. Secretary of State Antony Blinken met Iraqi Prime Minister Mohammed Shia al-Sudani "
+        "in Baghdad on Thursday.",
+        ("USA", "04", "IRQ"),
+    ),
     ("Turkish warplanes bombed PKK positions in northern Iraq.", ("TUR", "18", None)),
     ("Israeli jets struck Iranian weapons depots near Damascus overnight.", ("ISR", "19", "IRN")),
     ("Muqtada al-Sadr called for the withdrawal of U.S. forces from Iraq.", ("IRQ", "10", "USA")),
-    ("The Iraqi government condemned the U.S. strike, calling it a violation of sovereignty.",
-     ("IRQ", "11", "USA")),
+    (
+        "The Iraqi government condemned the U.S. strike, calling it a violation of sovereignty.",
+        ("IRQ", "11", "USA"),
+    ),
     ("Washington imposed sanctions on Iraqi militia leader Qais al-Khazali.", ("USA", "16", "IRQ")),
     ("The militants ambushed an Iraqi army patrol, killing five soldiers.", (None, "18", "IRQ")),
 ]
