@@ -29,7 +29,9 @@ def main() -> None:
 
     corpus = [
         SourceDocument(
-            text=record["text"], url=record["url"], title=record["title"],
+            text=record["text"],
+            url=record["url"],
+            title=record["title"],
             published=date.fromisoformat(record["published"]),
         )
         for record in documents(args.documents, words=args.words)
@@ -37,7 +39,9 @@ def main() -> None:
     extract(corpus[0])  # load vocabularies and matchers once, as a worker does
 
     words = sum(len(d.text.split()) for d in corpus)
-    sentences = sum(len(list(nlp()(p.text).sents)) for d in corpus for p in layout(d.text).paragraphs)
+    sentences = sum(
+        len(list(nlp()(p.text).sents)) for d in corpus for p in layout(d.text).paragraphs
+    )
 
     started = time.perf_counter()
     events = sum(len(extract(document).events) for document in corpus)

@@ -63,7 +63,12 @@ def test_offsets_point_into_the_text(seed_documents) -> None:
         for event in extraction.events:
             for span in (event.sentence, event.trigger):
                 assert document.text[span.start : span.end] == span.text
-            assert event.sentence.start <= event.trigger.start < event.trigger.end <= event.sentence.end
+            assert (
+                event.sentence.start
+                <= event.trigger.start
+                < event.trigger.end
+                <= event.sentence.end
+            )
 
 
 def test_page_furniture_yields_no_events(seed_documents) -> None:
@@ -114,12 +119,17 @@ def test_unknown_organisation_is_kept_as_a_new_actor() -> None:
         ("nul.txt", b"Iran attacked\x00\x00 Iraq.\x00"),
     ],
 )
-def test_bad_input_gets_an_error_or_an_empty_result(tmp_path: Path, name: str, content: bytes) -> None:
+def test_bad_input_gets_an_error_or_an_empty_result(
+    tmp_path: Path, name: str, content: bytes
+) -> None:
     path = tmp_path / name
     path.write_bytes(content)
     result = subprocess.run(
         [sys.executable, "-m", "app.cli", "extract", str(path)],
-        capture_output=True, text=True, timeout=120, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
     )
     assert result.returncode in {0, 1}, result.stderr
     assert "Traceback" not in result.stderr
@@ -135,7 +145,10 @@ def test_huge_file_is_refused_quickly(tmp_path: Path) -> None:
     path.write_text(sentence * (50_000_000 // len(sentence)), encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "app.cli", "extract", str(path)],
-        capture_output=True, text=True, timeout=120, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
     )
     assert result.returncode == 1
     assert "limit" in result.stderr
@@ -145,7 +158,11 @@ def test_huge_file_is_refused_quickly(tmp_path: Path) -> None:
 def test_extract_cli_jsonl_shape() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "app.cli", "extract", str(SEEDS)],
-        capture_output=True, text=True, timeout=120, cwd=ROOT, check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        check=True,
     )
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(lines) == 2
@@ -156,17 +173,38 @@ def test_extract_cli_jsonl_shape() -> None:
             assert set(actor) == {"iri", "label", "aliases", "code", "sector", "kind"}
         for event in record["events"]:
             assert set(event) == {
-                "iri", "code", "root", "label", "quad_class", "goldstein", "source", "target",
-                "date", "place", "sentence", "trigger",
+                "iri",
+                "code",
+                "root",
+                "label",
+                "quad_class",
+                "goldstein",
+                "source",
+                "target",
+                "date",
+                "place",
+                "sentence",
+                "trigger",
             }
             assert event["root"] == event["code"][:2]
 
 
 def test_extract_cli_turtle_parses() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "app.cli", "extract", "--format", "turtle",
-         str(SEEDS / "002_b35e7bfbbd023063.txt")],
-        capture_output=True, text=True, timeout=120, cwd=ROOT, check=True,
+        [
+            sys.executable,
+            "-m",
+            "app.cli",
+            "extract",
+            "--format",
+            "turtle",
+            str(SEEDS / "002_b35e7bfbbd023063.txt"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        check=True,
     )
     graph = Graph().parse(data=result.stdout, format="turtle")
     assert len(graph) > 100

@@ -19,7 +19,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help="documents, folders or globs")
     parser.add_argument(
-        "--published", type=date.fromisoformat, metavar="YYYY-MM-DD",
+        "--published",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
         help="publication date, for documents that do not state one",
     )
     parser.add_argument("--format", choices=["jsonl", "turtle"], default="jsonl")
@@ -45,8 +47,12 @@ def run(args: argparse.Namespace) -> int:
         document: SourceDocument = item
         if document.published is None and args.published is not None:
             document = SourceDocument(
-                text=document.text, file=document.file, url=document.url,
-                title=document.title, published=args.published, source=document.source,
+                text=document.text,
+                file=document.file,
+                url=document.url,
+                title=document.title,
+                published=args.published,
+                source=document.source,
             )
         try:
             extraction = extract(document)
