@@ -1,0 +1,90 @@
+"""REST resources against the real server: documents, actors, network, events, errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import rdflib
+
+from tests.api_server import ApiServer, seed_store, start_api
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
+    seeded = tmp_path_factory.mktemp("seeded-rest") / "store"
+    seed_store(seeded)
+    yield from start_api(tmp_path_factory.mktemp("api-rest"), seeded)
+
+
+def test_actor_search_and_detail(api: ApiServer) -> None:
+    items = httpx.get(f"{api.base}/actors", params={"q": "iran"}).json()["items"]
+    assert items[0]["id"] == "iran" and items[0]["events"] > 0
+    iran = httpx.get(f"{api.base}/actors/iran").json()
+    assert iran["label"] == "Iran" and "Tehran" in iran["aliases"]
+    assert httpx.get(f"{api.base}/actors/no-such-actor").status_code == 404
+
+
+def test_neighbourhood_edges_aggregate_events(api: ApiServer) -> None:
+    net = httpx.get(f"{api.base}/actors/united-states/neighbourhood", params={"hops": 2}).json()
+    assert net["nodes"] and net["edges"]
+    for edge in net["edges"]:
+        assert edge["count"] == len(edge["events"]) >= 1
+    capped = httpx.get(f"{api.base}/actors/united-states/neighbourhood",
+                       params={"hops": 2, "node_cap": 2}).json()
+    assert capped["capped"] is True and len(capped["nodes"]) <= 2
+    bad = httpx.get(f"{api.base}/actors/united-states/neighbourhood", params={"hops": 9})
+    assert bad.status_code == 422 and bad.json()["status"] == 422
+
+
+def test_events_relations_paths(api: ApiServer) -> None:
+    events = httpx.get(f"{api.base}/events", params={"actor": "iran"}).json()["items"]
+    assert events and all(e["sentence"] for e in events)
+    rel = httpx.get(f"{api.base}/relations/united-states/iran").json()
+    assert rel["a_to_b"] or rel["b_to_a"]
+    paths = httpx.get(f"{api.base}/paths", params={"from": "united-states", "to": "iran"}).json()
+    assert ["https://evkg.org/id/actor/united-states", "https://evkg.org/id/actor/iran"] in \
+        paths["paths"]
+
+
+def test_documents_round_trip(api: ApiServer) -> None:
+    body = {"text": "Iran fired missiles at a US base in Iraq on 8 January 2020.",
+            "url": "https://example.org/test-doc", "title": "Test"}
+    denied = httpx.post(f"{api.base}/documents", json=body)
+    assert denied.status_code == 401
+    r = httpx.post(f"{api.base}/documents", json=body, headers=api.auth, timeout=120)
+    assert r.status_code == 201 and r.json()["events"]
+    doc_id = r.json()["id"]
+    again = httpx.post(f"{api.base}/documents", json=body, headers=api.auth, timeout=120)
+    assert again.json()["status"] == "unchanged"
+    detail = httpx.get(f"{api.base}/documents/{doc_id}").json()
+    assert "[[" in detail["marked"] and detail["event_list"]
+    ttl = httpx.get(f"{api.base}/documents/{doc_id}", headers={"Accept": "text/turtle"})
+    assert len(rdflib.Graph().parse(data=ttl.text, format="turtle")) > 10
+    assert httpx.delete(f"{api.base}/documents/{doc_id}").status_code == 401
+    assert httpx.delete(f"{api.base}/documents/{doc_id}", headers=api.auth).status_code == 204
+    assert httpx.get(f"{api.base}/documents/{doc_id}").status_code == 404
+
+
+@pytest.mark.parametrize("body,media", [
+    (b"", "text/plain"), (b"\x00\x01\xff", "text/plain"), (b"{", "application/json"),
+    (b"[1]", "application/json"), (b"x", "image/png"),
+])
+def test_bad_documents_are_4xx(api: ApiServer, body: bytes, media: str) -> None:
+    before = httpx.get(f"{api.base}/stats").json()
+    r = httpx.post(f"{api.base}/documents", content=body,
+                   headers={"Content-Type": media, **api.auth})
+    assert 400 <= r.status_code < 500 and r.json()["status"] == r.status_code
+    assert httpx.get(f"{api.base}/stats").json() == before
+
+
+def test_export_linked_data_health(api: ApiServer, tmp_path: Path) -> None:
+    with httpx.stream("GET", f"{api.base}/export", params={"format": "nquads"}) as r:
+        lines = sum(chunk.count(b"\n") for chunk in r.iter_bytes())
+    assert lines == httpx.get(f"{api.base}/stats").json()["triples"]
+    ld = httpx.get(f"{api.base}/id/actor/iran", headers={"Accept": "text/turtle"})
+    assert (rdflib.URIRef("https://evkg.org/id/actor/iran"), None, None) in \
+        rdflib.Graph().parse(data=ld.text, format="turtle")
+    assert httpx.get(f"{api.base}/health").json()["isolated"] is True
