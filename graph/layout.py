@@ -4,6 +4,7 @@ version: the same view asked twice is laid out once."""
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
@@ -16,8 +17,9 @@ SCALE = 1000.0  # positions fall in [-SCALE, SCALE]; Cytoscape draws them as pix
 
 
 def compute_layout(graph: nx.Graph, seed: int = 7, scale: float = SCALE) -> Positions:
-    """Force-directed positions (Fruchterman-Reingold), weighted by event count so actors
-    that deal with each other often sit close. Deterministic for a given graph and seed."""
+    """Force-directed positions (Fruchterman-Reingold); busy dyads pull a little harder
+    (log of the event count) without collapsing onto each other. Deterministic for a given
+    graph and seed."""
     n = graph.number_of_nodes()
     if n == 0:
         return {}
@@ -26,14 +28,14 @@ def compute_layout(graph: nx.Graph, seed: int = 7, scale: float = SCALE) -> Posi
     undirected = nx.Graph()
     undirected.add_nodes_from(sorted(graph))
     for u, v, data in graph.edges(data=True):
-        weight = float(data.get("count", 1))
+        weight = 1.0 + math.log(float(data.get("count", 1)))
         if undirected.has_edge(u, v):
             undirected.edges[u, v]["weight"] += weight
         else:
             undirected.add_edge(u, v, weight=weight)
     # Spread grows with the node count so labels of a large view do not pile up, while a
     # small view stays compact enough to be drawn at a readable zoom.
-    spread = max(scale * 0.7, 60.0 * n**0.5)
+    spread = max(scale, 60.0 * n**0.5)
     iterations = 50 if n <= 3000 else 30
     pos = nx.spring_layout(undirected, seed=seed, scale=spread, iterations=iterations)
     return {node: (round(float(x), 1), round(float(y), 1)) for node, (x, y) in pos.items()}

@@ -17,6 +17,15 @@ const MISSING_LIBRARY = "Cytoscape.js is not installed, so the network cannot be
 
 const $ = (id) => document.getElementById(id);
 const state = { months: [], loads: 0, focus: null, view: null };
+// `/?max_nodes=N` draws at most N actors (the most central first; the server's default
+// is 2,000); clicking an actor then grows the view by its neighbourhood.
+const MAX_NODES = new URLSearchParams(location.search).get("max_nodes");
+
+function viewParams() {
+  const p = filterParams();
+  if (MAX_NODES) p.set("max_nodes", MAX_NODES);
+  return p;
+}
 let cy = null;
 
 // -- helpers -------------------------------------------------------------------------
@@ -142,7 +151,7 @@ async function load() {
   document.body.dataset.state = "loading";
   state.focus = null;
   try {
-    const view = await getJson(`/network?${filterParams()}`);
+    const view = await getJson(`/network?${viewParams()}`);
     draw(view);
     if ($("search").value) search($("search").value);
   } catch (err) {
@@ -290,7 +299,7 @@ function renderTime() {
 }
 
 function updateDownloads() {
-  const q = filterParams().toString();
+  const q = viewParams().toString();
   for (const fmt of ["graphml", "gexf", "json"]) {
     $(`dl-${fmt}`).href = `/network.${fmt}${q ? "?" + q : ""}`;
   }
