@@ -144,6 +144,16 @@ AGENT_MODIFIERS = {
     "proxy", "high-ranking", "junior", "retired", "some", "many", "several", "two", "three",
 }  # fmt: skip
 FIRST_PERSON = {"we", "us", "our"}
+BACKING = {
+    "backed",
+    "aligned",
+    "allied",
+    "linked",
+    "funded",
+    "sponsored",
+    "supported",
+    "affiliated",
+}
 QUOTES = {'"', "“", "”", "‘", "'"}
 CAPITALISED = re.compile(r"^[A-Z][\w'’.\-]*$")
 
@@ -275,6 +285,12 @@ class ActorLinker:
         # PhraseMatcher gives offsets in the whole doc, also when run on a sentence.
         places: list[tuple[int, Actor]] = []
 
+        # "Iran-backed militants": the backer's proxies.
+        for a_start, a_end, form in agents:
+            backed = self._backed_agents(doc, a_start, a_end, form, named, demonyms, resolver)
+            if backed is not None and free(backed.start, backed.end):
+                add(backed)
+
         # Shape 2: country or possessive + agent noun. Done first so "Iraqi forces" is one
         # mention even where "Iraqi" alone would be a demonym.
         for a_start, a_end, form in agents:
@@ -305,7 +321,14 @@ class ActorLinker:
             if (
                 entry.actor.kind == "state"
                 and start > sent.start
-                and doc[start - 1].lower_ in LOCATIVE
+                and (
+                    doc[start - 1].lower_ in LOCATIVE
+                    or (
+                        doc[start - 1].lower_ in {"and", "or"}
+                        and places
+                        and places[-1][0] < start - 1
+                    )
+                )
                 and not _possessive_after(doc, end)
             ):
                 places.append((start, entry.actor))
@@ -470,9 +493,54 @@ class ActorLinker:
             actor = Actor(f"{ID}actor/{slug(noun)}", noun, (), None, agent.sector, "other")
         return Mention(start, end, actor, plural=plural)
 
+    def _backed_agents(
+        self, doc: Doc, a_start: int, a_end: int, form: str, named, demonyms, resolver: Resolver
+    ) -> Mention | None:
+        """ "Iran-backed militants", "Iranian-aligned factions": a gazetteer actor backed by
+        that state if there is one, else the backer's proxies as a composed actor."""
+        k = a_start - 1
+        while k > 0 and doc[k].lower_ in AGENT_MODIFIERS:
+            k -= 1
+        if k < 2 or doc[k].lower_ not in BACKING or doc[k - 1].text != "-":
+            return None
+        backer_end = k - 1
+        backer = next((self.vocab.actors[iri] for s, e, iri in named if e == backer_end), None)
+        if backer is None:
+            iri = next((iri for (s, e), iri in demonyms.items() if e == backer_end), None)
+            backer = self.vocab.actors.get(iri) if iri else None
+        if backer is None or backer.actor.kind != "state":
+            return None
+        start = next(
+            s
+            for s, e, _ in named + [(s, e, i) for (s, e), i in demonyms.items()]
+            if e == backer_end
+        )
+        proxies = [
+            entry
+            for entry in self.vocab.actors.values()
+            if backer.actor.iri in entry.backed_by and doc[k].lower_ in entry.actor.label.lower()
+        ]
+        if proxies:
+            actor = proxies[0].actor
+        else:
+            label = f"{backer.actor.label}-{doc[k].lower_} {doc[a_start:a_end].text.lower()}"
+            code = resolver.focus.most_common(1)[0][0] if resolver.focus else backer.actor.code
+            actor = Actor(
+                f"{ID}actor/{slug(label)}",
+                label,
+                (doc[start:a_end].text,),
+                code,
+                self.agent_nouns[form].sector,
+                "armed-group",
+            )
+        return Mention(start, a_end, actor, plural=form.endswith("s"))
+
     def _possessed_agent(self, doc: Doc, i: int, earlier, agents) -> Mention | None:
         """ "its allies", "their forces": the owner's agents of that kind."""
         for a_start, a_end, form in agents:
+            following = doc[a_end] if a_end < len(doc) else None
+            if form in ADJECTIVAL and following is not None and following.is_lower:
+                continue  # "its military operations"
             if i < a_start <= i + 3 and all(doc[k].is_alpha for k in range(i + 1, a_start)):
                 plural = doc[i].lower_ == "their"
                 owner = _last(

@@ -153,3 +153,14 @@ def test_more_sentence_forms(text: str, expected: tuple[str | None, str, str | N
         r == root and (source is None or s == source) and (target is None or t == target)
         for s, r, t in found
     ), f"{expected} not in {found}"
+
+
+def test_backed_proxies_and_attack_outcomes() -> None:
+    text = (
+        "The strikes came days after a drone attack by Iran-backed militants killed three "
+        "American soldiers in Jordan."
+    )
+    found = events_of(text)
+    assert ("IRQ", "19", "USA") in found or ("IRQ", "18", "USA") in found, found
+    # the killing completes the attack: one event, not two
+    assert len([f for f in found if f[1] in {"18", "19"}]) == 1, found
