@@ -482,7 +482,11 @@ class ActorLinker:
         actor = _last(
             earlier,
             start,
-            lambda m: m.actor.sector == agent.sector and m.actor.kind not in {"state", "person"},
+            lambda m: (
+                same_family(m.actor.sector, agent.sector)
+                and m.actor.kind not in {"state", "person"}
+            ),
+            window=SALIENCE_WINDOW,
         )
         if actor is None and resolver.focus:
             code = resolver.focus.most_common(1)[0][0]
@@ -625,6 +629,18 @@ class ActorLinker:
         return None
 
 
+# How far back a generic noun ("the group") looks for the actor it takes up, in mentions.
+SALIENCE_WINDOW = 10
+# Sectors a generic noun may take up from a named actor: "militants" after the PKK.
+SECTOR_FAMILIES = [{"REB", "UAF", "PRM", "IMG", "INS"}, {"GOV", "LEG", "JUD"}, {"MIL", "COP"}]
+
+
+def same_family(named: str | None, generic: str) -> bool:
+    if named == generic:
+        return True
+    return any(named in family and generic in family for family in SECTOR_FAMILIES)
+
+
 def _expand(word: str) -> str:
     word = word.lower().rstrip(".")
     return {
@@ -650,8 +666,11 @@ class _Earlier:
         return self.history + here
 
 
-def _last(earlier: _Earlier, before: int, predicate) -> Actor | None:
+def _last(earlier: _Earlier, before: int, predicate, window: int | None = None) -> Actor | None:
+    """The most recent actor that fits, within the last `window` mentions if given."""
     mentions = earlier.before(before)
+    if window is not None:
+        mentions = mentions[-window:]
     for mention in reversed(mentions):
         if not mention.pronoun and predicate(mention):
             return mention.actor

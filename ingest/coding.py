@@ -432,6 +432,9 @@ class SentenceCoder:
             token = self.doc[i]
             mention = self.by_start.get(i)
             if mention is not None:
+                # "U.S. Ambassador Alina Romanowski": the person, not the modifier before her.
+                while mention.end in self.by_start and self.doc[mention.end].text[:1].isupper():
+                    mention = self.by_start[mention.end]
                 prev = gap[-1] if gap else ""
                 if prev in entry.preps or (not entry.adjacent and set(gap) & set(entry.preps)):
                     return mention
@@ -591,10 +594,7 @@ class SentenceCoder:
                 source = self._attack_owner_after(end)
             coded = Coded(form, start, end, source, target)
         else:
-            subject_from = start
-            if prev == "to":
-                subject_from = start - 1
-            source = self._subject(subject_from)
+            source = self._controller(start, prev)
             if (
                 source is not None
                 and source.pronoun
@@ -606,6 +606,16 @@ class SentenceCoder:
                 return None
             coded = Coded(form, start, end, source, self._object(end, form))
         return coded
+
+    def _controller(self, start: int, prev: str) -> Mention | None:
+        """Who does a verb: in "X praised Y and urged Z", the subject of the verb before it;
+        otherwise the nearest actor on the left."""
+        coordinated = prev in {"and", "but", "then"}
+        if coordinated and self.events and self.events[-1].form.pos == "verb":
+            last = self.events[-1]
+            if last.source is not None and last.end <= start:
+                return last.source
+        return self._subject(start - 1 if prev == "to" else start)
 
     def _clause_start(self, start: int) -> int:
         i = start

@@ -47,8 +47,9 @@ _DOC_KEYS = {"file", "published", "actors", "events"}
 _EVENT_KEYS = {"evidence", "source", "root", "target", "when", "optional"}
 _ACTOR_KEYS = {"name", "code"}
 _PERIOD = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"',
-                         "„": '"', "‟": '"'})
+_QUOTES = str.maketrans(
+    {"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"'}
+)
 
 
 class EvaluationError(Exception):
@@ -120,8 +121,10 @@ class _Reader:
             raise self.fail(where, f"expected a mapping, got {type(value).__name__}")
         unknown = sorted(str(k) for k in value if k not in allowed)
         if unknown:
-            raise self.fail(where, f"unknown key(s) {', '.join(unknown)} "
-                                   f"(allowed: {', '.join(sorted(allowed))})")
+            raise self.fail(
+                where,
+                f"unknown key(s) {', '.join(unknown)} (allowed: {', '.join(sorted(allowed))})",
+            )
         return value
 
     def texts(self, value: Any, where: str) -> tuple[str, ...]:
@@ -149,10 +152,12 @@ class _Reader:
         out = []
         for item in items:
             text = f"{item:02d}" if isinstance(item, int) and not isinstance(item, bool) else item
-            if not isinstance(text, str) or not re.fullmatch(r"\d{2}", text) or not (
-                1 <= int(text) <= 20
+            if (
+                not isinstance(text, str)
+                or not re.fullmatch(r"\d{2}", text)
+                or not (1 <= int(text) <= 20)
             ):
-                raise self.fail(where, f"{item!r} is not a CAMEO root code (\"01\" to \"20\")")
+                raise self.fail(where, f'{item!r} is not a CAMEO root code ("01" to "20")')
             out.append(text)
         if not out:
             raise self.fail(where, "expected at least one root code")
@@ -212,10 +217,14 @@ class _Reader:
             if period.count("-") != 2:
                 raise self.fail(f"{where}.published", f"{period!r} is not a full date")
             published = date.fromisoformat(period)
-        actors = [self.actor(a, f"{where}.actors[{i}]")
-                  for i, a in enumerate(self.items(data.get("actors"), f"{where}.actors"))]
-        events = [self.event(e, f"{where}.events[{i}]")
-                  for i, e in enumerate(self.items(data.get("events"), f"{where}.events"))]
+        actors = [
+            self.actor(a, f"{where}.actors[{i}]")
+            for i, a in enumerate(self.items(data.get("actors"), f"{where}.actors"))
+        ]
+        events = [
+            self.event(e, f"{where}.events[{i}]")
+            for i, e in enumerate(self.items(data.get("events"), f"{where}.events"))
+        ]
         return GoldDocument(file[0], published, tuple(actors), tuple(events))
 
     def gold(self, data: Any) -> Gold:
@@ -226,8 +235,10 @@ class _Reader:
         if data["format"] != 1:
             raise self.fail("format", f"unknown format {data['format']!r} (this scorer reads 1)")
         self.mapping(data, "top level", {"format", "documents"})
-        docs = [self.document(d, f"documents[{i}]")
-                for i, d in enumerate(self.items(data.get("documents"), "documents"))]
+        docs = [
+            self.document(d, f"documents[{i}]")
+            for i, d in enumerate(self.items(data.get("documents"), "documents"))
+        ]
         seen: set[str] = set()
         for i, doc in enumerate(docs):
             if doc.file in seen:
@@ -295,8 +306,11 @@ def date_within(period: str, extracted: str | None) -> bool:
 
 
 def _match(
-    gold: list[GoldEvent], gold_ids: Iterable[int], events: list[Event],
-    event_ids: Iterable[int], level: str,
+    gold: list[GoldEvent],
+    gold_ids: Iterable[int],
+    events: list[Event],
+    event_ids: Iterable[int],
+    level: str,
 ) -> dict[int, int]:
     """Maximum matching gold -> system; among those, prefer pairs whose date is right."""
     graph = nx.Graph()
@@ -401,8 +415,15 @@ class Report:
         optional = sum(len(r.optional_matched) for r in res)
         required = sum(r.required for r in res)
         p, r = _ratio(hits, system - optional), _ratio(hits, required)
-        return {"precision": p, "recall": r, "f1": _f1(p, r), "hits": hits, "system": system,
-                "optional_matched": optional, "required": required}
+        return {
+            "precision": p,
+            "recall": r,
+            "f1": _f1(p, r),
+            "hits": hits,
+            "system": system,
+            "optional_matched": optional,
+            "required": required,
+        }
 
     def dates(self) -> dict[str, Any]:
         rows = [row for d in self.documents for row in d.dates]
@@ -413,8 +434,13 @@ class Report:
         rows = [row for d in self.documents for row in d.actors]
         entity = sum(row["by_entity"] for row in rows)
         code = sum(row["by_code"] for row in rows)
-        return {"entity": _ratio(entity, len(rows)), "code": _ratio(code, len(rows)),
-                "found_entity": entity, "found_code": code, "total": len(rows)}
+        return {
+            "entity": _ratio(entity, len(rows)),
+            "code": _ratio(code, len(rows)),
+            "found_entity": entity,
+            "found_code": code,
+            "total": len(rows),
+        }
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -434,21 +460,21 @@ def _near(
 ) -> list[str] | None:
     """Why a system event in the evidence's sentence failed; None if it is elsewhere."""
     failed = failures(gold, event, level)
-    overlaps = any(event.sentence.start < end and start < event.sentence.end
-                   for start, end in spans)
+    overlaps = any(
+        event.sentence.start < end and start < event.sentence.end for start, end in spans
+    )
     return failed if "evidence" not in failed or overlaps else None
 
 
-def _score_level(
-    gold: GoldDocument, text: str, events: list[Event], level: str
-) -> LevelResult:
+def _score_level(gold: GoldDocument, text: str, events: list[Event], level: str) -> LevelResult:
     golds = list(gold.events)
     required = [i for i, g in enumerate(golds) if not g.optional]
     optional = [i for i, g in enumerate(golds) if g.optional]
     matched = _match(golds, required, events, range(len(events)), level)
     taken = set(matched.values())
-    matched.update(_match(golds, optional, events,
-                          [s for s in range(len(events)) if s not in taken], level))
+    matched.update(
+        _match(golds, optional, events, [s for s in range(len(events)) if s not in taken], level)
+    )
     owner = {s: g for g, s in matched.items()}
     result = LevelResult(system=len(events), required=len(required))
     for g, s in matched.items():
@@ -476,8 +502,14 @@ def _score_dates(gold: GoldDocument, hits: LevelResult) -> list[dict[str, Any]]:
         when = hit["gold"]["when"]
         if when:
             extracted = hit["system"]["date"]
-            rows.append({"evidence": hit["gold"]["evidence"], "when": when,
-                         "extracted": extracted, "correct": date_within(when, extracted)})
+            rows.append(
+                {
+                    "evidence": hit["gold"]["evidence"],
+                    "when": when,
+                    "extracted": extracted,
+                    "correct": date_within(when, extracted),
+                }
+            )
     return rows
 
 
@@ -486,9 +518,12 @@ def _score_actors(gold: GoldDocument, extraction: Extraction) -> list[dict[str, 
     linked = list(extraction.actors)
     linked += [a for e in extraction.events for a in (e.source, e.target) if a is not None]
     return [
-        {"name": list(ga.names), "code": list(ga.codes),
-         "by_entity": any(actor_agrees(ga, a, "entity") for a in linked),
-         "by_code": any(actor_agrees(ga, a, "dyad") for a in linked)}
+        {
+            "name": list(ga.names),
+            "code": list(ga.codes),
+            "by_entity": any(actor_agrees(ga, a, "entity") for a in linked),
+            "by_code": any(actor_agrees(ga, a, "dyad") for a in linked),
+        }
         for ga in gold.actors
     ]
 
@@ -498,8 +533,11 @@ def score_document(gold: GoldDocument, extraction: Extraction) -> DocumentResult
     text = extraction.document.text
     events = list(extraction.events)
     levels = {name: _score_level(gold, text, events, name) for name in LEVELS}
-    warnings = [f"evidence not found in the document: \"{g.evidence}\""
-                for g in gold.events if not find_evidence(text, g.evidence)]
+    warnings = [
+        f'evidence not found in the document: "{g.evidence}"'
+        for g in gold.events
+        if not find_evidence(text, g.evidence)
+    ]
     return DocumentResult(
         file=gold.file,
         levels=levels,
@@ -525,8 +563,10 @@ def load_documents(gold: Gold, corpus: str | Path) -> list[SourceDocument]:
         raise EvaluationError(f"{corpus}: corpus folder not found")
     missing = [d.file for d in gold.documents if not (corpus / d.file).is_file()]
     if missing:
-        raise EvaluationError(f"{gold.path}: {len(missing)} annotated file(s) not in corpus "
-                              f"{corpus}: {', '.join(missing)}")
+        raise EvaluationError(
+            f"{gold.path}: {len(missing)} annotated file(s) not in corpus "
+            f"{corpus}: {', '.join(missing)}"
+        )
     docs = []
     for d in gold.documents:
         try:
@@ -550,10 +590,12 @@ def evaluate(
         try:
             extraction = extract(doc)
         except Exception as exc:
-            raise EvaluationError(f"{doc.file}: the extractor failed: "
-                                  f"{type(exc).__name__}: {exc}") from exc
+            raise EvaluationError(
+                f"{doc.file}: the extractor failed: {type(exc).__name__}: {exc}"
+            ) from exc
         if not isinstance(extraction, Extraction):
-            raise EvaluationError(f"{doc.file}: the extractor returned "
-                                  f"{type(extraction).__name__}, not an Extraction")
+            raise EvaluationError(
+                f"{doc.file}: the extractor returned {type(extraction).__name__}, not an Extraction"
+            )
         results.append(score_document(gd, extraction))
     return Report(gold=gold.path, corpus=str(corpus), documents=results)

@@ -15,6 +15,7 @@ from functools import lru_cache
 import dateparser
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
 # A line that ends the article: everything after it belongs to the page, not the story.
@@ -126,4 +127,75 @@ def nlp() -> Language:
     ]
     pipeline.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     pipeline.add_pipe("sentencizer")
+    pipeline.add_pipe("abbreviation_boundaries", after="sentencizer")
     return pipeline
+
+
+# An abbreviation that can end a sentence ("attacking the U.S. These groups ..."), and the
+# words that show a new sentence has begun after it.
+SENTENCE_FINAL_ABBREVIATIONS = {
+    "U.S.",
+    "U.K.",
+    "U.N.",
+    "U.A.E.",
+    "D.C.",
+    "Inc.",
+    "Corp.",
+    "Ltd.",
+    "Co.",
+    "Jr.",
+    "Sr.",
+    "etc.",
+    "a.m.",
+    "p.m.",
+}
+SENTENCE_STARTERS = {
+    "the",
+    "these",
+    "this",
+    "that",
+    "those",
+    "it",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "in",
+    "on",
+    "at",
+    "but",
+    "and",
+    "however",
+    "meanwhile",
+    "a",
+    "an",
+    "its",
+    "their",
+    "his",
+    "her",
+    "after",
+    "when",
+    "while",
+    "since",
+    "there",
+    "officials",
+    "as",
+    "during",
+    "according",
+    "still",
+}
+
+
+@Language.component("abbreviation_boundaries")
+def abbreviation_boundaries(doc: Doc) -> Doc:
+    """Split after "U.S." when the next word opens a sentence; the sentencizer cannot."""
+    for token in doc[:-1]:
+        following = doc[token.i + 1]
+        if (
+            token.text in SENTENCE_FINAL_ABBREVIATIONS
+            and following.is_title
+            and following.lower_ in SENTENCE_STARTERS
+        ):
+            following.is_sent_start = True
+    return doc
