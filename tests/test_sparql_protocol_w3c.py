@@ -64,7 +64,7 @@ TABLE: dict[str, tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]] = {
 }
 
 GRAPH = load(MANIFEST)
-TESTS = entries(GRAPH)
+TESTS = entries(GRAPH, MANIFEST)
 
 
 def test_table_covers_the_manifest() -> None:
