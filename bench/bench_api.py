@@ -1,0 +1,313 @@
+"""API latency and throughput on a store of >= 1 million triples: evkg serve against
+rdflib-endpoint (the same data in an rdflib Dataset) and pyoxigraph in-process (the floor).
+
+The store is ingested once from a generated corpus and cached under bench/out/ (with an
+N-Quads export for rdflib). Each target gets N concurrent clients on 127.0.0.1, each loop
+bounded by a request count and a time budget; requests over the per-request timeout count as
+timeouts, not as latencies.
+
+    python bench/bench_api.py --documents 1600 --clients 8 --requests 64
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "out"
+sys.path.insert(0, str(ROOT / "bench"))
+
+from corpus import write_jsonl  # noqa: E402
+
+ACTOR = "https://evkg.org/id/actor/iran"
+PROLOGUE = """PREFIX sem: <http://semanticweb.cs.vu.nl/2009/11/sem/>
+PREFIX evkg: <https://evkg.org/ontology#>
+"""
+# (a) Iran's 2-hop neighbourhood: its events (as source or target), their other actors and
+# those actors' events; aggregated so every engine does the whole join but sends little.
+TWO_HOP = PROLOGUE + f"""SELECT ?other (COUNT(DISTINCT ?e2) AS ?events) WHERE {{
+  {{ ?e1 evkg:source <{ACTOR}> }} UNION {{ ?e1 evkg:target <{ACTOR}> }}
+  ?e1 sem:hasActor ?other . FILTER(?other != <{ACTOR}>)
+  ?e2 sem:hasActor ?other .
+}} GROUP BY ?other ORDER BY DESC(?events)"""
+# (b) events by CAMEO root (first two digits of the code) and month.
+BY_ROOT_MONTH = PROLOGUE + """SELECT ?root ?month (COUNT(?e) AS ?events) WHERE {
+  ?e a sem:Event ; sem:eventType ?type ; sem:hasTimeStamp ?t .
+  BIND(SUBSTR(STRAFTER(STR(?type), "https://evkg.org/cameo/"), 1, 2) AS ?root)
+  BIND(SUBSTR(STR(?t), 1, 7) AS ?month)
+} GROUP BY ?root ?month ORDER BY ?root ?month"""
+QUERIES = {"a 2-hop SPARQL": TWO_HOP, "b group-by SPARQL": BY_ROOT_MONTH}
+REST = "c GET neighbourhood"
+RESULTS_JSON = "application/sparql-results+json"
+
+RDFLIB_SERVER = """
+import sys, rdflib, uvicorn
+from rdflib_endpoint import SparqlEndpoint
+dataset = rdflib.Dataset(default_union=True)
+dataset.parse(sys.argv[1], format="nquads")
+print("loaded", len(dataset), flush=True)
+uvicorn.run(SparqlEndpoint(graph=dataset, path="/sparql"), host="127.0.0.1",
+            port=int(sys.argv[2]), log_level="warning")
+"""
+
+
+@dataclass
+class Run:
+    target: str
+    query: str
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    timeouts: int = 0
+    seconds: float = 0.0
+
+    def pct(self, q: float) -> float | None:
+        if not self.latencies:
+            return None
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+
+def hammer(target: str, query: str, call: Callable[[], None], clients: int, requests: int,
+           budget: float, is_timeout: Callable[[Exception], bool]) -> Run:
+    """`clients` threads share `requests` calls; none starts after `budget` seconds."""
+    run = Run(target, query)
+    lock = threading.Lock()
+    left = [requests]
+    deadline = time.perf_counter() + budget
+
+    def client() -> None:
+        while time.perf_counter() < deadline:
+            with lock:
+                if left[0] <= 0:
+                    return
+                left[0] -= 1
+            start = time.perf_counter()
+            try:
+                call()
+            except Exception as exc:  # noqa: BLE001 - counted and reported
+                with lock:
+                    if is_timeout(exc):
+                        run.timeouts += 1
+                    else:
+                        run.errors += 1
+                        if run.errors == 1:
+                            print(f"  {target} {query}: {exc!r}"[:300], file=sys.stderr)
+                continue
+            with lock:
+                run.latencies.append(time.perf_counter() - start)
+
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    run.seconds = time.perf_counter() - started
+    return run
+
+
+# -- the data --------------------------------------------------------------------------
+
+
+def build(documents: int, jobs: int) -> tuple[Path, Path]:
+    """The cached store (ingested by `evkg ingest`) and its N-Quads export."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    store = OUT / f"api-store-{documents}"
+    done = store.with_suffix(".done")
+    nquads = OUT / f"api-store-{documents}.nq"
+    if not done.exists():
+        corpus = write_jsonl(OUT / f"api-corpus-{documents}.jsonl", documents)
+        env = {**os.environ, "EVKG_STORE": f"oxigraph:{store}"}
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "app.cli", "ingest", str(corpus), "--jobs",
+                        str(jobs)], cwd=ROOT, env=env, check=True, timeout=1800)
+        print(f"ingested {documents} documents in {time.perf_counter() - started:.0f} s")
+        done.touch()
+        nquads.unlink(missing_ok=True)
+    if not nquads.exists():
+        import pyoxigraph as ox
+
+        readonly = ox.Store.read_only(str(store))
+        readonly.dump(str(nquads) + ".part", ox.RdfFormat.N_QUADS)
+        del readonly
+        os.replace(str(nquads) + ".part", nquads)
+    return store, nquads
+
+
+# -- targets ---------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def server(command: list[str], env: dict[str, str], health: str, wait: float,
+           log: Path) -> Iterator[None]:
+    import httpx
+
+    with log.open("wb") as out:
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"server exited: {log.read_text()[-2000:]}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(health, timeout=2).status_code < 500:
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"server not up after {wait:.0f} s")
+            time.sleep(0.5)
+        yield
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def http_sparql(base: str, sparql: str, timeout: float) -> Callable[[], None]:
+    import httpx
+
+    local = threading.local()
+
+    def call() -> None:
+        if not hasattr(local, "client"):
+            local.client = httpx.Client(timeout=timeout)
+        response = local.client.post(f"{base}/sparql", data={"query": sparql},
+                                     headers={"Accept": RESULTS_JSON})
+        response.raise_for_status()
+        if not response.json()["results"]["bindings"]:
+            raise RuntimeError("no rows")
+
+    return call
+
+
+def http_get(url: str, timeout: float) -> Callable[[], None]:
+    import httpx
+
+    local = threading.local()
+
+    def call() -> None:
+        if not hasattr(local, "client"):
+            local.client = httpx.Client(timeout=timeout)
+        response = local.client.get(url)
+        response.raise_for_status()
+        response.json()
+
+    return call
+
+
+def is_http_timeout(exc: Exception) -> bool:
+    import httpx
+
+    return isinstance(exc, httpx.TimeoutException)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=1600, help="~660 triples each")
+    parser.add_argument("--jobs", type=int, default=2, help="extraction processes for the build")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=64, help="per target and query")
+    parser.add_argument("--budget", type=float, default=40.0, help="seconds per target and query")
+    parser.add_argument("--timeout", type=float, default=30.0, help="per request (HTTP)")
+    parser.add_argument("--rdflib-requests", type=int, default=16)
+    parser.add_argument("--rdflib-budget", type=float, default=90.0)
+    parser.add_argument("--rdflib-timeout", type=float, default=60.0)
+    parser.add_argument("--skip-rdflib", action="store_true")
+    args = parser.parse_args()
+    import pyoxigraph as ox
+
+    store_path, nquads = build(args.documents, args.jobs)
+    runs: list[Run] = []
+
+    # The floor: pyoxigraph in this process on the same store, results fully consumed.
+    store = ox.Store.read_only(str(store_path))
+    print(f"store: {len(store):,} quads ({store_path.name})")
+    for name, sparql in QUERIES.items():
+        def floor(sparql: str = sparql, store: ox.Store = store) -> None:
+            if not list(store.query(sparql, use_default_graph_as_union=True)):
+                raise RuntimeError("no rows")
+
+        runs.append(hammer("pyoxigraph", name, floor, args.clients, args.requests, args.budget,
+                           lambda _exc: False))
+    del store
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "EVKG_STORE": f"oxigraph:{store_path}",
+           "EVKG_QUERY_TIMEOUT": str(args.timeout)}
+    env.pop("EVKG_TOKEN", None)
+    with server([sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--log-level",
+                 "warning"], env, f"{base}/health", 120, OUT / "bench-api-evkg.log"):
+        for name, sparql in QUERIES.items():
+            runs.append(hammer("evkg", name, http_sparql(base, sparql, args.timeout),
+                               args.clients, args.requests, args.budget, is_http_timeout))
+        url = f"{base}/actors/iran/neighbourhood?hops=2"
+        runs.append(hammer("evkg", REST, http_get(url, args.timeout), args.clients,
+                           args.requests, args.budget, is_http_timeout))
+
+    if not args.skip_rdflib:
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        started = time.perf_counter()
+        with server([sys.executable, "-c", RDFLIB_SERVER, str(nquads), str(port)],
+                    dict(os.environ), f"{base}/sparql?query=ASK%7B%7D", 900,
+                    OUT / "bench-api-rdflib.log"):
+            print(f"rdflib-endpoint: loaded and up in {time.perf_counter() - started:.0f} s")
+            for name, sparql in QUERIES.items():
+                runs.append(hammer("rdflib-endpoint", name,
+                                   http_sparql(base, sparql, args.rdflib_timeout), args.clients,
+                                   args.rdflib_requests, args.rdflib_budget, is_http_timeout))
+    report(runs, args)
+
+
+def report(runs: list[Run], args: argparse.Namespace) -> None:
+    def ms(value: float | None) -> str:
+        return "-" if value is None else f"{value * 1000:,.0f}"
+
+    print(f"\n{args.clients} clients; requests per cell: {args.requests} "
+          f"(rdflib-endpoint {args.rdflib_requests}, timeout {args.rdflib_timeout:g} s)")
+    print("| target | query | ok | timeouts | errors | p50 ms | p99 ms | req/s | wall s |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for r in runs:
+        print(f"| {r.target} | {r.query} | {len(r.latencies)} | {r.timeouts} | {r.errors} | "
+              f"{ms(r.pct(0.5))} | {ms(r.pct(0.99))} | {r.throughput:.2f} | {r.seconds:.1f} |")
+    cell = {(r.target, r.query): r for r in runs}
+    print("\n| query | p50 evkg/floor | req/s floor/evkg | p50 rdflib/evkg | "
+          "req/s evkg/rdflib |")
+    print("| --- | --- | --- | --- | --- |")
+    for name in QUERIES:
+        evkg, floor, rdf = (cell.get((t, name)) for t in ("evkg", "pyoxigraph", "rdflib-endpoint"))
+
+        def ratio(x: float | None, y: float | None) -> str:
+            return f"{x / y:.1f}x" if x and y else "-"
+
+        print(f"| {name} | {ratio(evkg.pct(0.5), floor.pct(0.5))} | "
+              f"{ratio(floor.throughput, evkg.throughput)} | "
+              f"{ratio(rdf.pct(0.5), evkg.pct(0.5)) if rdf else '-'} | "
+              f"{ratio(evkg.throughput, rdf.throughput) if rdf else '-'} |")
+
+
+if __name__ == "__main__":
+    main()
