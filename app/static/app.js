@@ -107,7 +107,7 @@ function styleFor(large) {
     { selector: "edge", style: {
       width: "data(width)", "line-color": "data(tone)", "target-arrow-color": "data(tone)",
       "target-arrow-shape": "triangle", "arrow-scale": 0.8,
-      "curve-style": large ? "straight" : "bezier", opacity: 0.85 } },
+      "curve-style": large ? "haystack" : "bezier", opacity: 0.85 } },
     { selector: ".faded", style: { opacity: 0.12, "text-opacity": 0 } },
     { selector: ".match", style: { "border-width": 4, "border-color": "#f1c40f" } },
     { selector: "node.focus", style: { "border-width": 4, "border-color": "#1c2833" } },
@@ -147,11 +147,11 @@ function draw(view) {
   updateDownloads();
 }
 
-async function load() {
+async function load(pending = null) {
   document.body.dataset.state = "loading";
   state.focus = null;
   try {
-    const view = await getJson(`/network?${viewParams()}`);
+    const view = await (pending || getJson(`/network?${viewParams()}`));
     draw(view);
     if ($("search").value) search($("search").value);
   } catch (err) {
@@ -384,13 +384,16 @@ async function start() {
     setStatus("network library missing");
     return;
   }
+  // The unfiltered view is fetched while the filter controls are set up.
+  const first = getJson(`/network?${viewParams()}`);
+  first.catch(() => {});
   try {
     await setUpFilters();
   } catch (err) {
     setStatus(String(err.message || err));
   }
   setUpDownloadsAndSearch();
-  await load();
+  await load(first);
 }
 
 start();
