@@ -152,6 +152,7 @@ async function load(pending = null) {
   state.focus = null;
   try {
     const view = await (pending || getJson(`/network?${viewParams()}`));
+    window.evkg.fetchedAt = performance.now();
     draw(view);
     if ($("search").value) search($("search").value);
   } catch (err) {
