@@ -36,8 +36,8 @@ def _target(graph: str | None, default: str | None) -> str | None:
         raise Problem(400, str(exc)) from exc
 
 
-@router.api_route("/rdf-graphs", methods=["GET", "HEAD"], response_class=Response,
-                  summary="Read a graph (Graph Store Protocol)")
+@router.get("/rdf-graphs", summary="Read a graph (Graph Store Protocol)", response_class=Response)
+@router.head("/rdf-graphs", include_in_schema=False, response_class=Response)
 async def get_graph(request: Request, state: StateDep, graph: GraphQ = None,
                     default: Annotated[str | None, Query()] = None) -> Response:
     iri = _target(graph, default)
