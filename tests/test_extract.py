@@ -23,6 +23,18 @@ SEEDS = ROOT / "seeds"
 GOLD = ROOT / "tests" / "data" / "seed-events.yaml"
 
 
+def run_cli(*args: str, check: bool = False) -> subprocess.CompletedProcess:
+    """The real `evkg` command in a subprocess, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        check=check,
+    )
+
+
 @pytest.fixture(scope="module")
 def seed_documents() -> list[SourceDocument]:
     return [d for d in read_paths([SEEDS]) if isinstance(d, SourceDocument)]
@@ -124,13 +136,7 @@ def test_bad_input_gets_an_error_or_an_empty_result(
 ) -> None:
     path = tmp_path / name
     path.write_bytes(content)
-    result = subprocess.run(
-        [sys.executable, "-m", "app.cli", "extract", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-    )
+    result = run_cli("extract", str(path))
     assert result.returncode in {0, 1}, result.stderr
     assert "Traceback" not in result.stderr
     if result.returncode == 1:
@@ -143,27 +149,14 @@ def test_huge_file_is_refused_quickly(tmp_path: Path) -> None:
     path = tmp_path / "huge.txt"
     sentence = "Iran attacked Iraq. "
     path.write_text(sentence * (50_000_000 // len(sentence)), encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "app.cli", "extract", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-    )
+    result = run_cli("extract", str(path))
     assert result.returncode == 1
     assert "limit" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_extract_cli_jsonl_shape() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "app.cli", "extract", str(SEEDS)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-        check=True,
-    )
+    result = run_cli("extract", str(SEEDS), check=True)
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(lines) == 2
     for record in lines:
@@ -190,21 +183,8 @@ def test_extract_cli_jsonl_shape() -> None:
 
 
 def test_extract_cli_turtle_parses() -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "app.cli",
-            "extract",
-            "--format",
-            "turtle",
-            str(SEEDS / "002_b35e7bfbbd023063.txt"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-        check=True,
+    result = run_cli(
+        "extract", "--format", "turtle", str(SEEDS / "002_b35e7bfbbd023063.txt"), check=True
     )
     graph = Graph().parse(data=result.stdout, format="turtle")
     assert len(graph) > 100
