@@ -175,7 +175,6 @@ class Resolver:
     """What earlier sentences said, for pronouns and definite descriptions."""
 
     history: list[Mention] = field(default_factory=list)
-    new_actors: dict[str, Actor] = field(default_factory=dict)
     focus: Counter = field(default_factory=Counter)  # country codes the story is about
 
     def last(self, predicate) -> Actor | None:
@@ -199,7 +198,7 @@ class ActorLinker:
         self.exact = PhraseMatcher(language.vocab, attr="ORTH")
         self.demonyms = PhraseMatcher(language.vocab, attr="LOWER")
         self.agents = PhraseMatcher(language.vocab, attr="LOWER")
-        self.by_key: dict[str, Actor] = {}
+        self.demonym_codes: dict[str, str] = {}  # "iraqi" -> "IRQ", for titles and names
         self.states: dict[str, ActorEntry] = {}
         self.organs: dict[tuple[str, str], list[ActorEntry]] = {}
         self.agent_nouns: dict[str, AgentNoun] = {}
@@ -217,6 +216,8 @@ class ActorLinker:
                 matcher.add(iri, [language.make_doc(name)])
             for demonym in entry.demonyms:
                 self.demonyms.add(iri, [language.make_doc(demonym)])
+                if actor.kind == "state" and actor.code:
+                    self.demonym_codes.setdefault(demonym.lower(), actor.code)
         for entry in self.vocab.actors.values():
             actor = entry.actor
             if actor.code and actor.sector and actor.kind not in {"state", "person"}:
@@ -388,10 +389,7 @@ class ActorLinker:
                 add(resolved)
 
         mentions.sort(key=lambda m: m.start)
-        for mention in mentions:
-            resolver.history.append(mention)
-            if mention.actor.iri not in self.vocab.actors:
-                resolver.new_actors.setdefault(mention.actor.iri, mention.actor)
+        resolver.history.extend(mentions)
         return mentions, places
 
     def _resolve(self, doc: Doc, i: int, resolver: Resolver, agents, mentions) -> Mention | None:
@@ -620,10 +618,8 @@ class ActorLinker:
     def _demonym_code(self, doc: Doc, index: int) -> str | None:
         """The country of a demonym just before a title: "Iraqi Foreign Minister X"."""
         for k in range(index, max(index - 3, -1), -1):
-            word = doc[k].lower_
-            for entry in self.vocab.actors.values():
-                if entry.actor.kind == "state" and word in {d.lower() for d in entry.demonyms}:
-                    return entry.actor.code
+            if doc[k].lower_ in self.demonym_codes:
+                return self.demonym_codes[doc[k].lower_]
             if not doc[k].text[:1].isupper():
                 return None
         return None

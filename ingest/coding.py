@@ -15,12 +15,11 @@ shape of the clause, as in the classic event coders:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
 from ingest.actors import Mention
-from ingest.model import Actor
 from ingest.triggers import Form, trigger_matcher
 
 BE = {"is", "are", "was", "were", "be", "been", "being", "'s", "’s", "get", "got", "gets"}
@@ -295,8 +294,6 @@ class Coded:
     end: int
     source: Mention | None = None
     target: Mention | None = None
-    alive: bool = True
-    notes: list[str] = field(default_factory=list)
 
     @property
     def code(self) -> str:
@@ -553,7 +550,7 @@ class SentenceCoder:
         return [e for e in self.events if self._keep(e)]
 
     def _keep(self, event: Coded) -> bool:
-        if not event.alive or event.source is None:
+        if event.source is None:
             return False
         if event.target is not None and event.target.actor.iri == event.source.actor.iri:
             return False
@@ -563,7 +560,7 @@ class SentenceCoder:
 
     def _previous_attack(self, before: int) -> Coded | None:
         for event in reversed(self.events):
-            if event.end <= before and event.root in {"18", "19", "20"} and event.alive:
+            if event.end <= before and event.root in {"18", "19", "20"}:
                 return event
         return None
 
@@ -619,8 +616,7 @@ class SentenceCoder:
 
     def _clause_start(self, start: int) -> int:
         i = start
-        while i > self.sent.start and (doc_l := self.doc[i - 1].lower_) in BE | ADVERB_SKIP:
-            del doc_l
+        while i > self.sent.start and self.doc[i - 1].lower_ in BE | ADVERB_SKIP:
             i -= 1
         return i
 
@@ -675,7 +671,3 @@ class SentenceCoder:
 
 def code_sentence(doc: Doc, sent: Span, mentions: list[Mention]) -> list[Coded]:
     return SentenceCoder(doc, sent, mentions).code()
-
-
-def actor_of(mention: Mention | None) -> Actor | None:
-    return mention.actor if mention is not None else None

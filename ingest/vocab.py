@@ -61,13 +61,6 @@ class Vocabulary:
     cameo: dict[str, CameoCode] = field(default_factory=dict)
     triggers: list[dict] = field(default_factory=list)
 
-    def state_of(self, code: str) -> ActorEntry | None:
-        """The state (or stateless group) actor that stands for a country code."""
-        for entry in self.actors.values():
-            if entry.actor.code == code and entry.actor.kind == "state":
-                return entry
-        return None
-
 
 def _texts(graph: Graph, subject: URIRef, predicate: URIRef) -> list[str]:
     return sorted(str(o) for o in graph.objects(subject, predicate))
