@@ -8,11 +8,12 @@ Usage: python tools/build_cameo.py [--out PATH] [--check]
 
 from __future__ import annotations
 
-import argparse
 import csv
 import re
 import sys
 from pathlib import Path
+
+from generated import write_or_check
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "ontology" / "sources"
@@ -186,18 +187,7 @@ def build() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Write (or with --check, compare) the generated file."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--check", action="store_true", help="fail if --out differs")
-    args = parser.parse_args(argv)
-    text = build()
-    if args.check:
-        same = args.out.exists() and args.out.read_text(encoding="utf-8") == text
-        print(f"{args.out}: {'up to date' if same else 'OUT OF DATE'}")
-        return 0 if same else 1
-    args.out.write_text(text, encoding="utf-8")
-    print(f"wrote {args.out}")
-    return 0
+    return write_or_check(build, DEFAULT_OUT, __doc__.splitlines()[0], argv)
 
 
 if __name__ == "__main__":
