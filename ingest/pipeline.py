@@ -86,13 +86,13 @@ def where_of(doc: SourceDocument) -> str:
 def extract_one(doc: SourceDocument) -> Extracted:
     """Text -> events -> N-Triples. Runs in a worker; never raises for a bad document."""
     from ingest import extract
-    from ingest.rdf import to_graph
+    from ingest.rdf import to_ntriples
 
     try:
         extraction = extract(doc)
-        graph = to_graph(extraction)
-        # The hash of the document as read, so the next run can skip it before extracting.
-        payload = DocumentGraph.from_graph(doc.iri, graph, content_hash=doc.content_hash)
+        # The graph records the hash of the document as read (`<doc> evkg:contentHash`), so
+        # the next run can skip it before extracting.
+        payload = DocumentGraph(doc.iri, doc.content_hash, to_ntriples(extraction))
     except Exception as exc:  # noqa: BLE001 - one bad document must not stop a bulk run
         return Extracted(where_of(doc), None, reason=f"extraction failed: {exc!r}"[:300])
     return Extracted(where_of(doc), payload, len(extraction.events), payload.ntriples.count(b"\n"))
@@ -195,7 +195,10 @@ class Ingestor:
             return
         started = time.perf_counter()
         try:
-            statuses = self.store.put_documents([item.graph for item in good])  # type: ignore[misc]
+            statuses = self.store.put_documents(
+                [item.graph for item in good],  # type: ignore[misc]
+                bulk=True,
+            )
         except (StoreError, ValueError):
             for item in good:
                 try:

@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -214,3 +215,68 @@ def test_killed_ingestion_leaves_whole_documents_and_a_store_that_opens(tmp_path
     assert resumed.returncode == 0, resumed.stderr
     assert f"{60 - len(partial)} new, {len(partial)} unchanged" in resumed.stdout
     assert graph_sets(killed) == expected
+
+
+def test_store_opening_drops_what_a_killed_bulk_write_left(tmp_path: Path) -> None:
+    """A bulk write killed half way leaves its record of pending graphs: opening drops them."""
+    from graph.store.embedded import PENDING_GRAPH
+
+    corpus = write_jsonl(tmp_path / "corpus.jsonl", 3, words=120)
+    path = tmp_path / "store"
+    assert evkg("ingest", str(corpus), "--store", f"oxigraph:{path}", "-j", "1", "--no-vocab") == 0
+    whole = graph_sets(path)
+    assert len(whole) == 3
+    victim, kept = sorted(whole)[0], sorted(whole)[1:]
+
+    # The state a killed bulk write leaves: the victim recorded as pending, half its triples in.
+    raw = ox.Store(str(path))
+    graph = _node(victim)
+    quads = list(raw.quads_for_pattern(None, None, None, graph))
+    raw.remove_graph(graph)
+    raw.extend(quads[: len(quads) // 2])
+    pending = _node(PENDING_GRAPH)
+    raw.add(ox.Quad(pending, _node("https://evkg.org/ontology#pendingWrite"), graph, pending))
+    del raw
+
+    store = OxigraphStore(path)
+    try:
+        assert store.recovered == [victim]
+        assert victim not in store.graphs() and PENDING_GRAPH not in store.graphs()
+    finally:
+        store.close()
+    assert sorted(graph_sets(path)) == kept
+    assert evkg("ingest", str(corpus), "--store", f"oxigraph:{path}", "-j", "1", "--no-vocab") == 0
+    assert graph_sets(path) == whole
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.15, 0.4])
+def test_bulk_ingestion_killed_at_any_moment_keeps_documents_whole(
+    tmp_path: Path, delay: float
+) -> None:
+    """Batches of 20 documents, killed at several moments into the second batch's write."""
+    corpus = write_jsonl(tmp_path / "corpus.jsonl", 60, words=120)
+    command = [sys.executable, "-m", "app.cli", "ingest", str(corpus), "-j", "1", "--no-vocab"]
+    command += ["--batch-size", "20", "-v"]
+    reference = tmp_path / "reference"
+    done = subprocess.run(
+        [*command, "--store", f"oxigraph:{reference}"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    expected = graph_sets(reference)
+
+    killed = tmp_path / "killed"
+    proc = subprocess.Popen(
+        [*command, "--store", f"oxigraph:{killed}"], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("new"):
+            break  # the first batch is in; the second is being extracted or written
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+    partial = graph_sets(killed)
+    assert len(partial) >= 20
+    for iri, triples in partial.items():
+        assert triples == expected[iri], f"{iri} is only partly in the store"

@@ -43,12 +43,12 @@ class DocumentGraph:
     ) -> DocumentGraph:
         """Take the hash from `<iri> evkg:contentHash` in the graph unless one is given."""
         check_iri(iri)
+        recorded = list(graph.objects(rdflib.URIRef(iri), rdflib.URIRef(CONTENT_HASH)))
         if content_hash is None:
-            value = graph.value(rdflib.URIRef(iri), rdflib.URIRef(CONTENT_HASH))
-            if value is None:
+            if not recorded:
                 raise ValueError(f"graph for {iri} has no evkg:contentHash and none was given")
-            content_hash = str(value)
-        else:
+            content_hash = str(recorded[0])
+        elif [str(value) for value in recorded] != [content_hash]:
             graph = with_hash(graph, iri, content_hash)
         return cls(iri, content_hash, graph.serialize(format="nt", encoding="utf-8"))
 
@@ -68,7 +68,9 @@ class GraphStore(Protocol):
 
     def put_document(self, iri: str, graph: rdflib.Graph) -> PutStatus: ...
 
-    def put_documents(self, docs: Sequence[DocumentGraph]) -> list[PutStatus]: ...
+    def put_documents(
+        self, docs: Sequence[DocumentGraph], *, bulk: bool = False
+    ) -> list[PutStatus]: ...
 
     def content_hashes(self, iris: Iterable[str]) -> dict[str, str]: ...
 
