@@ -75,10 +75,8 @@ class OxigraphStore:
 
     def _drop_unfinished_writes(self) -> list[str]:
         """Remove the graphs of a bulk write that was killed before it finished."""
-        pending = [
-            quad.object.value
-            for quad in self._store.quads_for_pattern(_PENDING_GRAPH, _PENDING, None, _PENDING_GRAPH)
-        ]
+        records = self._store.quads_for_pattern(_PENDING_GRAPH, _PENDING, None, _PENDING_GRAPH)
+        pending = [quad.object.value for quad in records]
         if pending or self._store.contains_named_graph(_PENDING_GRAPH):
             drops = " ".join(f"DROP SILENT GRAPH <{iri}> ;" for iri in pending)
             self._store.update(f"{drops} DROP SILENT GRAPH <{PENDING_GRAPH}>")
