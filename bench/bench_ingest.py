@@ -1,12 +1,17 @@
 """Bulk ingestion speed: documents/s with 1 and 2 extraction processes, and triples/s into
 the store, on a generated corpus; memory sampled as the run goes to show it stays flat.
 
+Also the CPU time all processes spent per document (the writer's and the workers'): on a
+machine shared with other work, wall-clock documents/s falls with the load, while CPU time
+per document barely moves, so it is the figure to compare between runs.
+
     python bench/bench_ingest.py --documents 10000
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 import tempfile
@@ -29,8 +34,36 @@ def rss_mb() -> float:
     return pages * resource.getpagesize() / 2**20
 
 
+def cpu_seconds() -> float:
+    """User + system time of this process and all its descendants, live or ended (the
+    pool's workers are children of the forkserver, so RUSAGE_CHILDREN would not see them;
+    once they end, their time is in the forkserver's cutime and cstime)."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        parents[int(entry)] = int(fields[1])
+        ticks = sum(int(fields[k]) for k in (11, 12, 13, 14))  # utime stime cutime cstime
+        times[int(entry)] = ticks / os.sysconf("SC_CLK_TCK")
+    tree, grew = {os.getpid()}, True
+    while grew:
+        grew = False
+        for pid, parent in parents.items():
+            if parent in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    return sum(times.get(pid, 0.0) for pid in tree)
+
+
 def run(corpus: Path, jobs: int, workdir: Path, total: int) -> dict:
     store = OxigraphStore(workdir / f"store-{jobs}")
+    cpu_before = cpu_seconds()
     samples: list[tuple[int, float]] = []
     marks = {total // 4, total // 2, 3 * total // 4}
 
@@ -43,6 +76,7 @@ def run(corpus: Path, jobs: int, workdir: Path, total: int) -> dict:
     summary = ingestor.run(read_paths([corpus]))
     samples.append((summary.documents, rss_mb()))
     store.close()
+    cpu = cpu_seconds() - cpu_before
     return {
         "jobs": jobs,
         "documents": summary.documents,
@@ -54,6 +88,7 @@ def run(corpus: Path, jobs: int, workdir: Path, total: int) -> dict:
         if summary.write_seconds
         else 0,
         "rss_mb": samples,
+        "cpu_ms_per_doc": 1000 * cpu / max(1, summary.documents),
     }
 
 
@@ -68,14 +103,15 @@ def main() -> None:
         corpus = write_jsonl(workdir / "corpus.jsonl", args.documents, words=args.words)
         results = [run(corpus, jobs, workdir, args.documents) for jobs in args.jobs]
     base = results[0]["docs_per_s"]
-    print(f"corpus: {args.documents} documents of ~{args.words} words")
+    print(f"corpus: {args.documents} documents of ~{args.words} words; {os.getloadavg()=}")
     for r in results:
         memory = ", ".join(f"{n}: {mb:.0f} MB" for n, mb in r["rss_mb"])
         print(
             f"jobs={r['jobs']}: {r['docs_per_s']:.1f} documents/s "
             f"(x{r['docs_per_s'] / base:.2f} of jobs={results[0]['jobs']}), "
             f"{r['seconds']:.1f} s, {r['triples']} triples, failed {r['failed']}, "
-            f"store writes {r['write_triples_per_s']:,.0f} triples/s; writer RSS {memory}"
+            f"store writes {r['write_triples_per_s']:,.0f} triples/s; "
+            f"CPU {r['cpu_ms_per_doc']:.1f} ms/document; writer RSS {memory}"
         )
 
 

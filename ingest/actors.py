@@ -156,6 +156,24 @@ BACKING = {
 }
 QUOTES = {'"', "“", "”", "‘", "'"}
 CAPITALISED = re.compile(r"^[A-Z][\w'’.\-]*$")
+PRONOUNS = {
+    *PERSON_PRONOUNS,
+    *THING_PRONOUNS,
+    *GROUP_PRONOUNS,
+    *POSSESSIVE_PRONOUNS,
+    *FIRST_PERSON,
+}
+
+
+@lru_cache(maxsize=1)
+def _title_last_words() -> frozenset[str]:
+    """The last token of every title, however capitalised: a cheap test before a lookup."""
+    tokenizer = nlp().tokenizer
+    forms = [f for t in TITLES for f in (t, t.title(), t.capitalize(), t.upper())]
+    return frozenset(
+        {doc[-1].lower_ for doc in tokenizer.pipe(forms)} | {t.split()[-1] for t in TITLES}
+    )
+
 
 
 @dataclass
@@ -369,8 +387,9 @@ class ActorLinker:
         for mention in mentions:
             if mention.actor.kind == "state" and mention.actor.code:
                 resolver.focus[mention.actor.code] += 1
+        lowers = _words(doc)[1]
         for i in range(sent.start, sent.end - 1):
-            if doc[i].lower_ == "the" and free(i, i + 2):
+            if lowers[i] == "the" and free(i, i + 2):
                 titled = self._titled_antecedent(doc, i, resolver, mentions)
                 if titled:
                     add(titled)
@@ -393,7 +412,9 @@ class ActorLinker:
         return mentions, places
 
     def _resolve(self, doc: Doc, i: int, resolver: Resolver, agents, mentions) -> Mention | None:
-        lower = doc[i].lower_
+        lower = _words(doc)[1][i]
+        if lower not in PRONOUNS:
+            return None
         earlier = _Earlier(resolver.history, mentions)
         if lower in PERSON_PRONOUNS:
             # A pronoun most often takes up the subject: the sentence's first person.
@@ -563,23 +584,23 @@ class ActorLinker:
 
     def _titled_people(self, doc: Doc, sent: Span, free) -> list[Mention]:
         out = []
+        texts, lowers = _words(doc)
         i = sent.start
         while i < sent.end:
-            token = doc[i]
-            if token.lower_ in TITLES and token.text[:1].isupper() and free(i, i + 1):
+            if lowers[i] in TITLES and texts[i][:1].isupper() and free(i, i + 1):
                 j = i + 1
                 while (
                     j < sent.end
-                    and CAPITALISED.match(doc[j].text)
+                    and CAPITALISED.match(texts[j])
                     and free(j, j + 1)
-                    and doc[j].lower_ not in TITLES
+                    and lowers[j] not in TITLES
                 ):
                     j += 1
                 if j - (i + 1) >= 2:
                     name = doc[i + 1 : j].text
                     code = self._demonym_code(doc, i - 1)
                     actor = Actor(f"{ID}actor/{slug(name)}", name, (), code, None, "person")
-                    out.append(Mention(i, j, actor, title=token.text))
+                    out.append(Mention(i, j, actor, title=texts[i]))
                     i = j
                     continue
             i += 1
@@ -587,24 +608,25 @@ class ActorLinker:
 
     def _new_organisations(self, doc: Doc, sent: Span, free) -> list[Mention]:
         out = []
+        texts, lowers = _words(doc)
         i = sent.start
         while i < sent.end:
-            if CAPITALISED.match(doc[i].text) and free(i, i + 1) and i > sent.start:
+            if CAPITALISED.match(texts[i]) and free(i, i + 1) and i > sent.start:
                 j = i
                 while (
                     j < sent.end
-                    and (CAPITALISED.match(doc[j].text) or doc[j].lower_ in {"of", "al", "-"})
+                    and (CAPITALISED.match(texts[j]) or lowers[j] in {"of", "al", "-"})
                     and free(j, j + 1)
                 ):
                     j += 1
-                while j > i and doc[j - 1].lower_ in {"of", "al", "-"}:
+                while j > i and lowers[j - 1] in {"of", "al", "-"}:
                     j -= 1
-                if j - i >= 2 and doc[j - 1].lower_ in ORG_HEADS:
+                if j - i >= 2 and lowers[j - 1] in ORG_HEADS:
                     name = doc[i:j].text
                     code = self._demonym_code(doc, i - 1)
                     kind = (
                         "armed-group"
-                        if doc[j - 1].lower_
+                        if lowers[j - 1]
                         in {"brigade", "brigades", "battalion", "battalions", "militia", "front"}
                         else "other"
                     )
@@ -695,6 +717,16 @@ def _is_default_organ(entry: ActorEntry, agent: AgentNoun) -> bool:
     return entry.actor.kind in kinds and any(word in label for word in generic)
 
 
+def _words(doc: Doc) -> tuple[list[str], list[str]]:
+    """Each token's text and lower-case form, listed once per doc: reading them through
+    `doc[i]` makes a Token object every time, and the linker reads each token many times."""
+    cached = doc.user_data.get("evkg_words")
+    if cached is None:
+        cached = ([t.text for t in doc], [t.lower_ for t in doc])
+        doc.user_data["evkg_words"] = cached
+    return cached
+
+
 def _longest(matches: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Keep the longest of overlapping matches, first come first served."""
     chosen: list[tuple[int, int, str]] = []
@@ -724,8 +756,9 @@ def _names_follow(doc: Doc, end: int, limit: int) -> bool:
 
 def _title_within(doc: Doc, start: int, end: int) -> str | None:
     """A title that a gazetteer alias itself starts with ("President Trump")."""
+    lowers = _words(doc)[1]
     for width in (3, 2, 1):
-        if start + width < end:
+        if start + width < end and lowers[start + width - 1] in _title_last_words():
             words = doc[start : start + width].text
             if words.lower() in TITLES:
                 return words
@@ -733,6 +766,9 @@ def _title_within(doc: Doc, start: int, end: int) -> str | None:
 
 
 def _title_before(doc: Doc, start: int, floor: int) -> str | None:
+    lowers = _words(doc)[1]
+    if start - 1 < floor or lowers[start - 1] not in _title_last_words():
+        return None
     for width in (3, 2, 1):
         if start - width >= floor:
             words = doc[start - width : start].text

@@ -66,12 +66,13 @@ def extract(doc: SourceDocument) -> Extraction:
                 ],
                 key=lambda p: p[0],
             )
-            stated = find_date(sent.text, published)
+            sent_text = parsed.text[sent.start_char : sent.end_char]  # = sent.text, cheaper
+            stated = find_date(sent_text, published)
             if stated:
                 carried_date = stated
             when = carried_date or (published.isoformat() if published else None)
             base = paragraph.start
-            sentence = Span(sent.text, base + sent.start_char, base + sent.end_char)
+            sentence = Span(sent_text, base + sent.start_char, base + sent.end_char)
             for coded in code_sentence(parsed, sent, mentions):
                 source = coded.source.actor if coded.source else None
                 target = coded.target.actor if coded.target else None

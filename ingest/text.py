@@ -191,11 +191,9 @@ SENTENCE_STARTERS = {
 def abbreviation_boundaries(doc: Doc) -> Doc:
     """Split after "U.S." when the next word opens a sentence; the sentencizer cannot."""
     for token in doc[:-1]:
+        if token.text not in SENTENCE_FINAL_ABBREVIATIONS:
+            continue
         following = doc[token.i + 1]
-        if (
-            token.text in SENTENCE_FINAL_ABBREVIATIONS
-            and following.is_title
-            and following.lower_ in SENTENCE_STARTERS
-        ):
+        if following.is_title and following.lower_ in SENTENCE_STARTERS:
             following.is_sent_start = True
     return doc

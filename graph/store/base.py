@@ -36,6 +36,32 @@ class DocumentGraph:
     iri: str
     content_hash: str
     ntriples: bytes
+    # The same triples as N-Quads in graph `iri`, where the producer made them: the embedded
+    # store's bulk loader reads them without building a Python object per triple.
+    nquads: bytes | None = None
+
+    @classmethod
+    def from_triples(
+        cls, iri: str, content_hash: str, triples: Sequence[ox.Triple]
+    ) -> DocumentGraph:
+        """Serialise `triples` (which record `content_hash`) both ways, in Rust."""
+        graph = ox.NamedNode(check_iri(iri))
+        quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+        return cls(
+            iri,
+            content_hash,
+            ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
+            ox.serialize(quads, format=ox.RdfFormat.N_QUADS),
+        )
+
+    def as_nquads(self) -> bytes:
+        """The triples as N-Quads in graph `iri`."""
+        if self.nquads is not None:
+            return self.nquads
+        graph = ox.NamedNode(self.iri)
+        parsed = ox.parse(self.ntriples, ox.RdfFormat.N_TRIPLES)
+        quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in parsed]
+        return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
 
     @classmethod
     def from_graph(

@@ -141,11 +141,15 @@ class OxigraphStore:
 
     def _bulk_insert(self, docs: Sequence[DocumentGraph]) -> None:
         """Record the graphs about to be written, bulk-load them, then clear the record."""
-        quads = _quads(docs)  # parse first: a syntax error must leave nothing behind
+        data = b"".join(d.as_nquads() for d in docs)
         self._store.extend(
             ox.Quad(_PENDING_GRAPH, _PENDING, ox.NamedNode(d.iri), _PENDING_GRAPH) for d in docs
         )
-        self._store.bulk_extend(quads)
+        try:
+            self._store.bulk_load(data, ox.RdfFormat.N_QUADS)
+        except (SyntaxError, OSError):
+            self._drop_unfinished_writes()  # whatever part of the batch got in
+            raise
         self._store.update(f"DROP SILENT GRAPH <{PENDING_GRAPH}>")
 
     def remove_graph(self, iri: str) -> bool:
