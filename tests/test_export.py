@@ -151,3 +151,26 @@ def test_remote_and_embedded_exports_agree(store: GraphStore) -> None:  # noqa: 
                 "x2", "x2", ["iraq", "united-states"]
             )
             assert isomorphic(merged, expected)
+
+
+def test_union_export_writes_each_triple_once_grouped_by_subject(tmp_path: Path) -> None:
+    """Actors described in several graphs (and the default graph) come out once."""
+    opened = OxigraphStore(tmp_path / "store")
+    try:
+        for key, actors in (("u1", ["iran", "iraq"]), ("u2", ["iran", "hezbollah"])):
+            opened.put_document(DOC + key, doc_graph(key, key, actors))
+        opened.update('INSERT DATA { <https://evkg.org/id/actor/iran> skos:prefLabel "Iran" }')
+        out = io.BytesIO()
+        export(opened, "ntriples", out)
+        expected = set(
+            opened.query("CONSTRUCT WHERE { ?s ?p ?o }", default_graph_uris=None)  # union
+        )
+    finally:
+        opened.close()
+    lines = out.getvalue().decode().splitlines()
+    assert len(lines) == len(set(lines)), "a triple was written twice"
+    triples = list(ox.parse(out.getvalue(), ox.RdfFormat.N_TRIPLES))
+    assert {ox.Triple(q.subject, q.predicate, q.object) for q in triples} == expected
+    subjects = [q.subject for q in triples]
+    runs = [s for i, s in enumerate(subjects) if i == 0 or subjects[i - 1] != s]
+    assert len(runs) == len(set(runs)), "a subject's triples are split"

@@ -44,6 +44,7 @@ from graph.store.base import (
     StoreError,
 )
 from graph.store.loading import parse_for_graph
+from graph.store.union import union_triples
 
 _HASH = ox.NamedNode(CONTENT_HASH)
 PENDING_GRAPH = "https://evkg.org/graph/pending-writes"
@@ -263,7 +264,7 @@ class OxigraphStore:
         elif fmt.supports_datasets:
             store.dump(out, fmt, prefixes=EXPORT_PREFIXES)
         else:
-            ox.serialize(_union_triples(store), out, fmt, prefixes=EXPORT_PREFIXES)
+            ox.serialize(union_triples(store), out, fmt, prefixes=EXPORT_PREFIXES)
 
     def flush(self) -> None:
         if self.path is not None:
@@ -275,36 +276,6 @@ class OxigraphStore:
             self.flush()
             del self._store
             self._store = None  # type: ignore[assignment]
-
-
-def _union_triples(store: ox.Store) -> Iterator[ox.Triple]:
-    """Every triple of the union of all graphs once, grouped by subject, in flat memory.
-
-    A CONSTRUCT over the union would hold every triple in a set to drop the duplicates (an
-    actor is described in each document that names it): 700 MB at a million triples, and
-    growing. Instead each subject is written out whole by the first graph met in its
-    subject-ordered index (its "owner"), where copies of a triple from different graphs sit
-    side by side and a one-triple memory drops them.
-    """
-    graphs: list[ox.DefaultGraph | ox.NamedNode] = [ox.DefaultGraph(), *store.named_graphs()]
-    for graph in graphs:
-        previous = None
-        for quad in store.quads_for_pattern(None, None, None, graph):
-            subject = quad.subject
-            if subject == previous:
-                continue  # the subject's triples are contiguous within a graph
-            previous = subject
-            described = iter(store.quads_for_pattern(subject, None, None, None))
-            first = next(described)
-            if first.graph_name != graph:
-                continue  # another graph owns this subject
-            last = first.triple
-            yield last
-            for same in described:
-                triple = same.triple
-                if triple != last:
-                    yield triple
-                    last = triple
 
 
 def _quads(docs: Iterable[DocumentGraph]) -> list[ox.Quad]:
