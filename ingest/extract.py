@@ -66,7 +66,7 @@ def extract(doc: SourceDocument) -> Extraction:
                 ],
                 key=lambda p: p[0],
             )
-            sent_text = parsed.text[sent.start_char : sent.end_char]  # = sent.text, cheaper
+            sent_text = paragraph.text[sent.start_char : sent.end_char]  # = sent.text, cheaper
             stated = find_date(sent_text, published)
             if stated:
                 carried_date = stated

@@ -190,8 +190,8 @@ SENTENCE_STARTERS = {
 @Language.component("abbreviation_boundaries")
 def abbreviation_boundaries(doc: Doc) -> Doc:
     """Split after "U.S." when the next word opens a sentence; the sentencizer cannot."""
-    for token in doc[:-1]:
-        if token.text not in SENTENCE_FINAL_ABBREVIATIONS:
+    for token in doc:
+        if token.text not in SENTENCE_FINAL_ABBREVIATIONS or token.i + 1 == len(doc):
             continue
         following = doc[token.i + 1]
         if following.is_title and following.lower_ in SENTENCE_STARTERS:
