@@ -173,3 +173,13 @@ class DocumentDetail(DocumentSummary):
     text: str | None
     marked: str | None = Field(None, description="the text with event triggers in [[...]]")
     event_list: list[EventOut]
+
+
+class ProblemDetails(BaseModel):
+    """RFC 9457 problem details: the body of every 4xx and 5xx answer."""
+
+    type: str = Field("about:blank", description="a URI naming the kind of problem")
+    title: str = Field(description="the HTTP status phrase")
+    status: int = Field(description="the HTTP status code, repeated")
+    detail: str = Field(description="what went wrong, for people")
+    instance: str | None = Field(None, description="the path of the request")

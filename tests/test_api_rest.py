@@ -88,3 +88,32 @@ def test_export_linked_data_health(api: ApiServer, tmp_path: Path) -> None:
     assert (rdflib.URIRef("https://evkg.org/id/actor/iran"), None, None) in \
         rdflib.Graph().parse(data=ld.text, format="turtle")
     assert httpx.get(f"{api.base}/health").json()["isolated"] is True
+
+
+def test_errors_are_documented_problem_details(api: ApiServer) -> None:
+    spec = httpx.get(f"{api.base}/openapi.json").json()
+    assert set(spec["components"]["schemas"]["ProblemDetails"]["required"]) >= {
+        "title", "status", "detail"}
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            errors = {int(code): r for code, r in operation["responses"].items()
+                      if int(code) >= 400}
+            for code, answer in errors.items():
+                assert list(answer["content"]) == ["application/problem+json"], (path, code)
+                assert answer["content"]["application/problem+json"]["schema"] == {
+                    "$ref": "#/components/schemas/ProblemDetails"}
+            if operation.get("parameters") or operation.get("requestBody"):
+                assert 422 in errors or 400 in errors, (method, path)
+    answers = [
+        (httpx.get(f"{api.base}/actors/no-such-actor"), "/actors/{actor_id}", "get", 404),
+        (httpx.put(f"{api.base}/rdf-graphs", params={"graph": "https://example.org/g"},
+                   content=b"hello", headers={"Content-Type": "text/plain", **api.auth}),
+         "/rdf-graphs", "put", 415),
+        (httpx.get(f"{api.base}/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"},
+                   headers={"Accept": "image/png"}), "/sparql", "get", 406),
+    ]
+    for response, path, method, status in answers:
+        assert response.status_code == status, response.text
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert response.json()["status"] == status
+        assert str(status) in spec["paths"][path][method]["responses"]

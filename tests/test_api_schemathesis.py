@@ -1,6 +1,7 @@
 """Property-based checks of the HTTP API from its own OpenAPI document: schemathesis generates
 requests for every read operation against a real server on a copy of the seeded store and
-checks that none gives a 5xx and that responses conform to the schema.
+checks that none gives a 5xx and that each response's status, media type and body are the
+ones its operation documents.
 
 The operations are collected from the application's OpenAPI document (schemathesis's lazy
 fixture loader does not work with this pytest); the first test checks that the live server's
@@ -15,14 +16,18 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from app.main import create_app
 from tests.api_server import ApiServer, seed_store, start_api
 
-# Undocumented status codes and content types (status_code_conformance,
-# content_type_conformance) are not checked yet: the routes document only their 200 answers.
-CHECKS = [not_a_server_error, response_schema_conformance]
+# every status a route answers with, and every media type, must be documented in its spec
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
+          response_schema_conformance]
 
 
 @pytest.fixture(scope="module")

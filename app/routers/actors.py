@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Query, Request
 from app.deps import StateDep, read
 from app.models import ActorDetail, ActorPage, ActorSummary, Network, Related
 from app.problems import Problem
+from app.responses import problems
 from app.routers.events import DateQ, filters_of, minted, next_page
 from graph import queries
 from graph.network import DEFAULT_NODE_CAP, neighbourhood, to_json
@@ -24,7 +25,8 @@ def _slug(iri: str) -> str:
     return iri.rsplit("/", 1)[-1]
 
 
-@router.get("/actors", response_model=ActorPage, summary="Search actors by label or alias")
+@router.get("/actors", response_model=ActorPage, summary="Search actors by label or alias",
+            responses=problems(422, 503))
 async def search(
     request: Request, state: StateDep,
     q: Annotated[str | None, Query(max_length=200, examples=["hezbollah"])] = None,
@@ -47,7 +49,8 @@ async def _existing(state, actor_id: str) -> str:
 
 
 @router.get("/actors/{actor_id}", response_model=ActorDetail,
-            summary="An actor: facts, aliases, parts, backers, event counts")
+            summary="An actor: facts, aliases, parts, backers, event counts",
+            responses=problems(400, 404, 422, 503))
 async def actor(actor_id: ActorId, state: StateDep) -> ActorDetail:
     iri = minted("actor", actor_id)
     reader = state.reader()
@@ -83,7 +86,8 @@ async def actor(actor_id: ActorId, state: StateDep) -> ActorDetail:
 
 
 @router.get("/actors/{actor_id}/neighbourhood", response_model=Network,
-            summary="Actors within 1-3 hops and the events between them")
+            summary="Actors within 1-3 hops and the events between them",
+            responses=problems(400, 404, 422, 503))
 async def actor_neighbourhood(
     actor_id: ActorId, state: StateDep,
     hops: Annotated[int, Query(ge=1, le=3)] = 1,

@@ -9,13 +9,15 @@ from fastapi import APIRouter, Query
 from app.deps import StateDep, read
 from app.models import Paths
 from app.problems import Problem
+from app.responses import problems
 from app.routers.events import minted
 from graph.network import build_network, paths
 
 router = APIRouter(tags=["network"])
 
 
-@router.get("/paths", response_model=Paths, summary="Paths between two actors")
+@router.get("/paths", response_model=Paths, summary="Paths between two actors",
+            responses=problems(400, 404, 422, 503))
 async def find_paths(
     state: StateDep,
     source: Annotated[str, Query(alias="from", max_length=200, examples=["united-states"])],
