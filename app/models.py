@@ -86,7 +86,9 @@ class Edge(BaseModel):
     goldstein: float
     first: str | None
     last: str | None
-    events: list[EdgeEvent] = []
+    events: list[EdgeEvent] = Field([], description="the events behind the edge, oldest "
+                                    "first: its latest `events_per_edge` when it has more")
+    events_truncated: bool = Field(False, description="the edge has more events than listed")
 
 
 class Network(BaseModel):
@@ -94,6 +96,7 @@ class Network(BaseModel):
     hops: int | None = None
     node_cap: int | None = None
     capped: bool = Field(False, description="the node cap was hit; more actors lie within hops")
+    events_per_edge: int | None = Field(None, description="most events listed per edge")
     nodes: list[Node]
     edges: list[Edge]
 
