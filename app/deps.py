@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 import anyio
@@ -12,8 +12,10 @@ from fastapi import Depends, Request
 from app.problems import Problem
 from app.settings import Settings
 from graph.isolated import PooledReader, QueryPool, QueryTimeout
+from graph.network import Filters
+from graph.network_cache import NetworkCache
 from graph.sparql import QuerySyntaxError
-from graph.store import GraphStore, StoreError
+from graph.store import GraphStore, OxigraphStore, StoreError
 
 
 @dataclass
@@ -22,6 +24,8 @@ class State:
     store: GraphStore
     pool: QueryPool | None  # None when the store cannot be snapshotted (in memory, remote)
     write_lock: anyio.Lock
+    version: int = 0  # bumped after every write this process makes
+    networks: NetworkCache = field(default_factory=NetworkCache)
 
     def reader(self) -> Any:
         """What graph.queries and graph.network read through (isolated when possible)."""
@@ -32,6 +36,20 @@ class State:
     def after_write(self) -> None:
         if self.pool is not None:
             self.pool.refresh()
+        self.version += 1
+
+    def network(self, filters: Filters | None = None) -> Any:
+        """The actor network under `filters`, kept until the store changes. An embedded
+        store changes only through this process, so a counter of its writes is its version;
+        a remote one may be written by others, so its content hashes are asked for."""
+        source = self.reader()
+        if isinstance(self.store, OxigraphStore):
+            version: Any = ("writes", self.version)
+        else:
+            from graph.network_view import store_version  # the page's version, shared
+
+            version = ("content", store_version(source))
+        return self.networks.get(source, version, filters or Filters())
 
 
 def get_state(request: Request) -> State:

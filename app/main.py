@@ -12,7 +12,7 @@ import anyio
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from app import problems
+from app import problems, responses
 from app.deps import State
 from app.settings import Settings
 from graph.isolated import QueryPool
@@ -62,6 +62,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     problems.install(app)
+    generate = app.openapi
+
+    def openapi() -> dict:
+        """FastAPI's document, with the problem-details schema every error refers to."""
+        return app.openapi_schema or responses.finish(generate())
+
+    app.openapi = openapi  # type: ignore[method-assign]
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

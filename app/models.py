@@ -86,7 +86,9 @@ class Edge(BaseModel):
     goldstein: float
     first: str | None
     last: str | None
-    events: list[EdgeEvent] = []
+    events: list[EdgeEvent] = Field([], description="the events behind the edge, oldest "
+                                    "first: its latest `events_per_edge` when it has more")
+    events_truncated: bool = Field(False, description="the edge has more events than listed")
 
 
 class Network(BaseModel):
@@ -94,6 +96,7 @@ class Network(BaseModel):
     hops: int | None = None
     node_cap: int | None = None
     capped: bool = Field(False, description="the node cap was hit; more actors lie within hops")
+    events_per_edge: int | None = Field(None, description="most events listed per edge")
     nodes: list[Node]
     edges: list[Edge]
 
@@ -173,3 +176,13 @@ class DocumentDetail(DocumentSummary):
     text: str | None
     marked: str | None = Field(None, description="the text with event triggers in [[...]]")
     event_list: list[EventOut]
+
+
+class ProblemDetails(BaseModel):
+    """RFC 9457 problem details: the body of every 4xx and 5xx answer."""
+
+    type: str = Field("about:blank", description="a URI naming the kind of problem")
+    title: str = Field(description="the HTTP status phrase")
+    status: int = Field(description="the HTTP status code, repeated")
+    detail: str = Field(description="what went wrong, for people")
+    instance: str | None = Field(None, description="the path of the request")

@@ -9,6 +9,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from graph.isolated import QueryTimeout
+from graph.store import StoreError
+
 MEDIA = "application/problem+json"
 
 
@@ -54,6 +57,12 @@ def install(app: FastAPI) -> None:
             where = ".".join(str(p) for p in error.get("loc", ()))
             parts.append(f"{where}: {error.get('msg')}")
         return problem_response(422, "; ".join(parts) or "invalid request", request)
+
+    @app.exception_handler(StoreError)
+    async def _store(request: Request, exc: StoreError) -> JSONResponse:
+        # routes that read without app.deps.read (the network page's) get the same 503
+        headers = {"Retry-After": "5"} if isinstance(exc, QueryTimeout) else None
+        return problem_response(503, f"store error: {exc}", request, headers)
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> JSONResponse:

@@ -1,10 +1,13 @@
 """API latency and throughput on a store of >= 1 million triples: evkg serve against
-rdflib-endpoint (the same data in an rdflib Dataset) and pyoxigraph in-process (the floor).
+rdflib-endpoint (the same data in an rdflib Dataset) and pyoxigraph in-process (the floor),
+and evkg's REST neighbourhood and paths against the SPARQL 2-hop query they resemble.
 
 The store is ingested once from a generated corpus and cached under bench/out/ (with an
 N-Quads export for rdflib). Each target gets N concurrent clients on 127.0.0.1, each loop
 bounded by a request count and a time budget; requests over the per-request timeout count as
-timeouts, not as latencies.
+timeouts, not as latencies. The REST routes answer from an actor network kept per store
+version: the first request after the server starts builds it, and is timed on its own
+("cold") before the clients start.
 
     python bench/bench_api.py --documents 1600 --clients 8 --requests 64
 """
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import os
 import socket
 import subprocess
@@ -47,7 +51,10 @@ BY_ROOT_MONTH = PROLOGUE + """SELECT ?root ?month (COUNT(?e) AS ?events) WHERE {
   BIND(SUBSTR(STR(?t), 1, 7) AS ?month)
 } GROUP BY ?root ?month ORDER BY ?root ?month"""
 QUERIES = {"a 2-hop SPARQL": TWO_HOP, "b group-by SPARQL": BY_ROOT_MONTH}
-REST = "c GET neighbourhood"
+REST = {"c GET /actors/iran/neighbourhood?hops=2": "/actors/iran/neighbourhood?hops=2",
+        "d GET /paths?from=united-states&to=iran": "/paths?from=united-states&to=iran"}
+ROTATE = 16
+ROTATING = f"c' GET neighbourhood?hops=2 of the {ROTATE} most active actors in turn"
 RESULTS_JSON = "application/sparql-results+json"
 
 RDFLIB_SERVER = """
@@ -202,15 +209,20 @@ def http_sparql(base: str, sparql: str, timeout: float) -> Callable[[], None]:
     return call
 
 
-def http_get(url: str, timeout: float) -> Callable[[], None]:
+def http_get(url: str | list[str], timeout: float) -> Callable[[], None]:
+    """GET `url`, or each of a list of URLs in turn."""
     import httpx
 
     local = threading.local()
+    urls = itertools.cycle([url] if isinstance(url, str) else url)
+    lock = threading.Lock()
 
     def call() -> None:
         if not hasattr(local, "client"):
             local.client = httpx.Client(timeout=timeout)
-        response = local.client.get(url)
+        with lock:
+            target = next(urls)
+        response = local.client.get(target)
         response.raise_for_status()
         response.json()
 
@@ -235,16 +247,19 @@ def main() -> None:
     parser.add_argument("--rdflib-budget", type=float, default=90.0)
     parser.add_argument("--rdflib-timeout", type=float, default=60.0)
     parser.add_argument("--skip-rdflib", action="store_true")
+    parser.add_argument("--skip-group-by", action="store_true", help="leave out query (b)")
     args = parser.parse_args()
+    import httpx
     import pyoxigraph as ox
 
     store_path, nquads = build(args.documents, args.jobs)
     runs: list[Run] = []
+    queries = {k: v for k, v in QUERIES.items() if not (args.skip_group_by and k.startswith("b"))}
 
     # The floor: pyoxigraph in this process on the same store, results fully consumed.
     store = ox.Store.read_only(str(store_path))
     print(f"store: {len(store):,} quads ({store_path.name})")
-    for name, sparql in QUERIES.items():
+    for name, sparql in queries.items():
         def floor(sparql: str = sparql, store: ox.Store = store) -> None:
             if not list(store.query(sparql, use_default_graph_as_union=True)):
                 raise RuntimeError("no rows")
@@ -260,11 +275,20 @@ def main() -> None:
     env.pop("EVKG_TOKEN", None)
     with server([sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--log-level",
                  "warning"], env, f"{base}/health", 120, OUT / "bench-api-evkg.log"):
-        for name, sparql in QUERIES.items():
+        for name, sparql in queries.items():
             runs.append(hammer("evkg", name, http_sparql(base, sparql, args.timeout),
                                args.clients, args.requests, args.budget, is_http_timeout))
-        url = f"{base}/actors/iran/neighbourhood?hops=2"
-        runs.append(hammer("evkg", REST, http_get(url, args.timeout), args.clients,
+        for name, path in REST.items():
+            cold = hammer("evkg (cold)", name, http_get(base + path, args.timeout), 1, 1,
+                          args.budget, is_http_timeout)
+            runs.append(cold)
+            runs.append(hammer("evkg", name, http_get(base + path, args.timeout),
+                               args.clients, args.requests, args.budget, is_http_timeout))
+        # the same route for the most active actors in turn: most requests meet events
+        # whose sentences no earlier answer showed
+        top = httpx.get(f"{base}/actors", params={"limit": ROTATE}, timeout=args.timeout)
+        urls = [f"{base}/actors/{a['id']}/neighbourhood?hops=2" for a in top.json()["items"]]
+        runs.append(hammer("evkg", ROTATING, http_get(urls, args.timeout), args.clients,
                            args.requests, args.budget, is_http_timeout))
 
     if not args.skip_rdflib:
@@ -275,7 +299,7 @@ def main() -> None:
                     dict(os.environ), f"{base}/sparql?query=ASK%7B%7D", 900,
                     OUT / "bench-api-rdflib.log"):
             print(f"rdflib-endpoint: loaded and up in {time.perf_counter() - started:.0f} s")
-            for name, sparql in QUERIES.items():
+            for name, sparql in queries.items():
                 runs.append(hammer("rdflib-endpoint", name,
                                    http_sparql(base, sparql, args.rdflib_timeout), args.clients,
                                    args.rdflib_requests, args.rdflib_budget, is_http_timeout))
@@ -297,7 +321,7 @@ def report(runs: list[Run], args: argparse.Namespace) -> None:
     print("\n| query | p50 evkg/floor | req/s floor/evkg | p50 rdflib/evkg | "
           "req/s evkg/rdflib |")
     print("| --- | --- | --- | --- | --- |")
-    for name in QUERIES:
+    for name in (k for k in QUERIES if ("pyoxigraph", k) in cell):
         evkg, floor, rdf = (cell.get((t, name)) for t in ("evkg", "pyoxigraph", "rdflib-endpoint"))
 
         def ratio(x: float | None, y: float | None) -> str:
@@ -307,6 +331,19 @@ def report(runs: list[Run], args: argparse.Namespace) -> None:
               f"{ratio(floor.throughput, evkg.throughput)} | "
               f"{ratio(rdf.pct(0.5), evkg.pct(0.5)) if rdf else '-'} | "
               f"{ratio(evkg.throughput, rdf.throughput) if rdf else '-'} |")
+
+    two_hop = "a 2-hop SPARQL"
+    floor, evkg_a = cell.get(("pyoxigraph", two_hop)), cell.get(("evkg", two_hop))
+    print("\n| REST route | p50 ms | p50 / evkg (a) | p50 / floor (a) | req/s evkg (a) / route |")
+    print("| --- | --- | --- | --- | --- |")
+    for name in [*REST, ROTATING]:
+        route = cell.get(("evkg", name))
+        if not (route and floor and evkg_a and route.pct(0.5)):
+            print(f"| {name} | - | - | - | - |")
+            continue
+        print(f"| {name} | {ms(route.pct(0.5))} | {route.pct(0.5) / evkg_a.pct(0.5):.1f}x | "
+              f"{route.pct(0.5) / floor.pct(0.5):.1f}x | "
+              f"{evkg_a.throughput / route.throughput:.1f}x |")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import networkx as nx
 
@@ -76,18 +76,23 @@ def _iri(value: str) -> str:
     return f"<{check_iri(value)}>"
 
 
-def event_patterns(filters: Filters, source: str = "?s", target: str = "?t") -> str:
-    """The SPARQL group that binds ?e, ?s, ?t, ?type, ?date, ?gold, ?quad, ?doc."""
+def event_patterns(
+    filters: Filters, source: str = "?s", target: str = "?t", lean: bool = False
+) -> str:
+    """The SPARQL group that binds ?e, ?s, ?t, ?type, ?date, ?gold, ?quad, ?doc; `lean`
+    leaves ?quad and ?doc out unless a filter needs them (each OPTIONAL is a join per
+    event, which counts when a query reads the whole network)."""
     parts = [
         f"?e a sem:Event ; evkg:source {source} ; evkg:target {target} ; sem:eventType ?type .",
         "OPTIONAL { ?e sem:hasTimeStamp ?date }",
         "OPTIONAL { ?type evkg:goldstein ?gold }",
-        "OPTIONAL { ?type evkg:quadClass ?quad }",
     ]
+    if not lean or filters.quad:
+        parts.append("OPTIONAL { ?type evkg:quadClass ?quad }")
     if filters.document:
         parts.append(f"?e prov:wasDerivedFrom {_iri(filters.document)} .")
         parts.append(f"BIND({_iri(filters.document)} AS ?doc)")
-    else:
+    elif not lean:
         parts.append("OPTIONAL { ?e prov:wasDerivedFrom ?doc }")
     if filters.since:
         lit = ntriples_literal(filters.since)
@@ -195,6 +200,87 @@ def build_network(
     return graph
 
 
+class Ref(NamedTuple):
+    """One event behind an edge, as the network keeps it (its sentence is fetched when shown)."""
+
+    date: str | None
+    iri: str
+    goldstein: float
+    type: str
+    document: str | None
+
+
+def dyads_query(filters: Filters, actors: Iterable[str] | None = None) -> str:
+    """One row per directed dyad (?s ?t) with its events in ?refs, one line each of
+    "date goldstein type document iri" ("-" for an unknown date or document): a network,
+    or the ring around `actors`, comes back as one row per edge instead of one per event.
+    The inner group counts an event with two types or sentences once."""
+    touching = ""
+    if actors is not None:
+        listed = " ".join(_iri(a) for a in sorted(set(actors)))
+        touching = f"VALUES ?x {{ {listed} }} ?e sem:hasActor ?x ."
+    doc = "" if filters.document else "OPTIONAL { ?e prov:wasDerivedFrom ?doc }"
+    ref = ('CONCAT(COALESCE(STR(?date), "-"), " ", STR(COALESCE(?gold, 0)), " ", STR(?type), '
+           '" ", COALESCE(STR(?doc), "-"), " ", STR(?e))')
+    return f"""SELECT ?s ?t (GROUP_CONCAT(?ref; separator="\\n") AS ?refs) WHERE {{
+  {{ SELECT ?e ?s ?t (SAMPLE({ref}) AS ?ref) WHERE {{
+    {touching}
+    {event_patterns(filters, lean=True)}
+    {doc}
+  }} GROUP BY ?e ?s ?t }}
+}} GROUP BY ?s ?t"""
+
+
+def add_dyads(graph: nx.DiGraph, rows: list[dict]) -> None:
+    """Edges from `dyads_query` rows: count, goldstein (sum), first, last and `refs` (the
+    events, in date order). An edge already present is kept: any query that returned it
+    returned all of its events."""
+    for row in rows:
+        source, target = row["s"], row["t"]
+        if graph.has_edge(source, target):
+            continue
+        refs = []
+        for line in str(row.get("refs") or "").split("\n"):
+            if line:
+                date, gold, kind, doc, iri = line.split(" ", 4)
+                refs.append(Ref(None if date == "-" else date, iri, float(gold), kind,
+                                None if doc == "-" else doc))
+        refs.sort(key=lambda r: (r.date or "", r.iri))
+        dates = [r.date for r in refs if r.date is not None]
+        for node in (source, target):
+            if node not in graph:
+                graph.add_node(node, label=None)
+        graph.add_edge(source, target, count=len(refs),
+                       goldstein=round(sum(r.goldstein for r in refs), 3),
+                       first=min(dates, default=None), last=max(dates, default=None),
+                       refs=refs)
+
+
+def dyad_network(source: Selectable, filters: Filters | None = None) -> nx.DiGraph:
+    """The whole network under `filters` (min_events aside) with each edge's refs but no
+    sentences: one query, small enough to keep per store version and answer
+    neighbourhoods and paths from memory. `graph.graph["quads"]` maps CAMEO types to
+    quad classes."""
+    graph = nx.DiGraph()
+    add_dyads(graph, source.select(dyads_query(filters or Filters())))
+    label_nodes(source, graph)
+    graph.graph["quads"] = quad_classes(source)
+    return graph
+
+
+def quad_classes(source: Selectable) -> dict[str, int]:
+    """CAMEO type IRI -> quad class (a few hundred rows of vocabulary)."""
+    rows = source.select("SELECT ?type ?quad WHERE { ?type evkg:quadClass ?quad }")
+    return {r["type"]: int(r["quad"]) for r in rows}
+
+
+def sentences_query(events: Iterable[str]) -> str:
+    """The sentence of each listed event (events without one are left out)."""
+    listed = " ".join(_iri(e) for e in events)
+    return (f"SELECT ?e ?sentence WHERE {{ VALUES ?e {{ {listed} }} "
+            "?e evkg:sentence ?m . ?m nif:anchorOf ?sentence }")
+
+
 def neighbourhood(
     source: Selectable,
     actor: str,
@@ -202,20 +288,28 @@ def neighbourhood(
     filters: Filters | None = None,
     node_cap: int = DEFAULT_NODE_CAP,
     evidence: bool = True,
+    events_per_edge: int | None = None,
+    network: nx.DiGraph | None = None,
 ) -> Neighbourhood:
-    """Actors within `hops` events of `actor` (either direction) and the edges among them.
+    """Actors within `hops` events of `actor` (either direction) and the edges among them
+    that touch an actor nearer than `hops`.
 
-    Expands one ring at a time, so a 1-hop request never reads the whole network. When
-    the next ring would pass `node_cap`, the strongest-connected actors of that ring are
-    kept and `capped` says so.
+    Expands one ring at a time: from `network` (a `dyad_network` under the same filters,
+    read, never changed) when given, else with one aggregated query per ring, so a 1-hop
+    request never reads the whole network. When the next ring would pass `node_cap`, the
+    strongest-connected actors of that ring are kept and `capped` says so. With
+    `evidence`, each edge lists its events (its latest `events_per_edge` when that is set;
+    `events_truncated` marks an edge that has more).
     """
     if not 1 <= hops <= MAX_HOPS:
         raise ValueError(f"hops must be between 1 and {MAX_HOPS}")
     if node_cap < 1:
         raise ValueError("node_cap must be at least 1")
+    if events_per_edge is not None and events_per_edge < 0:
+        raise ValueError("events_per_edge must be at least 0")
     check_iri(actor)
     filters = filters or Filters()
-    full = nx.DiGraph()
+    full = network if network is not None else nx.DiGraph()
     hop_of = {actor: 0}
     frontier = {actor}
     queried: set[str] = set()
@@ -225,15 +319,13 @@ def neighbourhood(
         if not todo:
             break
         queried |= todo
-        _add_events(full, source.select(events_query(filters, todo, evidence)), evidence)
-        _prune(full, filters.min_events, keep=actor)
+        if network is None:
+            add_dyads(full, source.select(dyads_query(filters, todo)))
         ring: dict[str, int] = {}
-        for node in todo:
-            if node not in full:
-                continue
+        for node in sorted(todo & set(full)):
             for other in set(full.successors(node)) | set(full.predecessors(node)):
-                if other not in hop_of:
-                    weight = _weight(full, node, other)
+                weight = _weight(full, node, other, filters.min_events)
+                if other not in hop_of and weight:
                     ring[other] = ring.get(other, 0) + weight
         room = node_cap - len(hop_of)
         if len(ring) > room:
@@ -244,23 +336,78 @@ def neighbourhood(
         frontier = set(ring)
         if capped:
             break
-    if actor not in full:
-        full.add_node(actor, label=None)
-    graph = full.subgraph(hop_of).copy()
-    graph.graph.pop("events_seen", None)
-    label_nodes(source, graph)
-    for node, hop in hop_of.items():
-        if node in graph:
-            graph.nodes[node]["hop"] = hop
+    graph = _among(full, hop_of, queried, filters.min_events)
+    if any(label is None for _, label in graph.nodes(data="label")):
+        label_nodes(source, graph)  # a cached network labels its actors already
+    if evidence:
+        add_evidence(source, graph, full, events_per_edge)
     return Neighbourhood(graph, actor, hops, node_cap, capped, hop_of)
 
 
-def _weight(graph: nx.DiGraph, a: str, b: str) -> int:
+def _among(full: nx.DiGraph, hop_of: dict[str, int], queried: set[str],
+           min_events: int) -> nx.DiGraph:
+    """The actors of `hop_of` and the strong-enough edges among them touching `queried`,
+    as a new graph (so `full`, maybe a shared cached network, is never changed)."""
+    graph = nx.DiGraph()
+    for node, hop in hop_of.items():
+        label = full.nodes[node].get("label") if node in full else None
+        graph.add_node(node, label=label, hop=hop)
+    for node in queried & set(full):
+        edges = [(node, v) for v in full.successors(node)]
+        edges += [(u, node) for u in full.predecessors(node)]
+        for u, v in edges:
+            data = full.edges[u, v]
+            if u in hop_of and v in hop_of and data["count"] >= min_events:
+                graph.add_edge(u, v, events=[], **{k: data[k] for k in EDGE_KEYS})
+    return graph
+
+
+EDGE_KEYS = ("count", "goldstein", "first", "last")
+EVIDENCE_CHUNK = 5000  # events per sentence query
+
+
+def add_evidence(source: Selectable, graph: nx.DiGraph, full: nx.DiGraph,
+                 per_edge: int | None = None) -> None:
+    """Fill each edge's `events` (code, date, Goldstein, quad class, sentence, document)
+    from the refs `full` keeps for it: the latest `per_edge` of them when set, with
+    `events_truncated` saying whether the edge has more. Only the sentences of the events
+    shown are read (none that `full.graph["sentences"]` already holds)."""
+    chosen: dict[tuple[str, str], list[Ref]] = {}
+    for u, v in graph.edges:
+        refs = full.edges[u, v]["refs"]
+        if per_edge is not None:
+            refs = refs[-per_edge:] if per_edge else []
+        chosen[u, v] = refs
+    quads = full.graph.get("quads")
+    if quads is None:
+        quads = quad_classes(source)
+    # a cached network may carry a memo of sentences already read (shared, only grows)
+    sentences: dict[str, str | None] = full.graph.get("sentences", {})
+    iris = sorted({ref.iri for refs in chosen.values() for ref in refs if ref.iri not in sentences})
+    for start in range(0, len(iris), EVIDENCE_CHUNK):
+        chunk = iris[start:start + EVIDENCE_CHUNK]
+        found: dict[str, str] = {}
+        for row in source.select(sentences_query(chunk)):
+            if row["e"] not in found or row["sentence"] < found[row["e"]]:
+                found[row["e"]] = row["sentence"]
+        sentences.update({iri: found.get(iri) for iri in chunk})
+    for (u, v), refs in chosen.items():
+        data = graph.edges[u, v]
+        data["events_truncated"] = len(refs) < data["count"]
+        data["events"] = [
+            {"iri": r.iri, "code": r.type.removeprefix(CAMEO), "date": r.date,
+             "goldstein": r.goldstein, "quad_class": quads.get(r.type),
+             "sentence": sentences.get(r.iri), "document": r.document}
+            for r in refs
+        ]
+
+
+def _weight(graph: nx.DiGraph, a: str, b: str, min_events: int = 1) -> int:
+    """Events between a and b both ways, over the edges that have at least `min_events`."""
     total = 0
-    if graph.has_edge(a, b):
-        total += graph.edges[a, b]["count"]
-    if graph.has_edge(b, a):
-        total += graph.edges[b, a]["count"]
+    for u, v in ((a, b), (b, a)):
+        if graph.has_edge(u, v) and graph.edges[u, v]["count"] >= min_events:
+            total += graph.edges[u, v]["count"]
     return total
 
 
@@ -268,25 +415,46 @@ def paths(
     graph: nx.DiGraph, start: str, end: str, max_hops: int = 3, limit: int = 20
 ) -> list[list[str]]:
     """Simple paths from `start` to `end` of at most `max_hops` edges, in either direction
-    of each event, shortest first."""
-    if start not in graph or end not in graph:
+    of each event: the first `limit` by (length, actors), found length by length by a
+    depth-first walk in sorted order that only steps where `end` is still in reach, so a
+    dense network is not enumerated."""
+    if start not in graph or end not in graph or start == end:
         return []
     undirected = graph.to_undirected(as_view=True)
+    reach = nx.single_source_shortest_path_length(undirected, end, cutoff=max_hops)
+    if start not in reach:
+        return []
+    ordered: dict[str, list[str]] = {}
     found: list[list[str]] = []
-    for path in nx.all_simple_paths(undirected, start, end, cutoff=max_hops):
-        found.append(path)
-        if len(found) >= limit * 10:
+
+    def walk(path: list[str], left: int) -> None:
+        node = path[-1]
+        if node not in ordered:
+            ordered[node] = sorted(undirected[node])
+        for step in ordered[node]:
+            if len(found) >= limit:
+                return
+            if step in path or reach.get(step, max_hops + 1) > left - 1:
+                continue
+            if step == end:
+                if left == 1:
+                    found.append([*path, end])
+                continue
+            walk([*path, step], left - 1)
+
+    for length in range(reach[start], max_hops + 1):
+        walk([start], length)
+        if len(found) >= limit:
             break
-    found.sort(key=lambda p: (len(p), p))
-    return found[:limit]
+    return found
 
 
 def edge_json(graph: nx.DiGraph, source: str, target: str) -> dict[str, Any]:
     data = graph.edges[source, target]
     out = {"source": source, "target": target}
     out.update({k: data[k] for k in ("count", "goldstein", "first", "last")})
-    if data.get("events"):
-        out["events"] = sorted(data["events"], key=lambda e: (e["date"] or "", e["iri"]))
+    out["events"] = sorted(data.get("events", []), key=lambda e: (e["date"] or "", e["iri"]))
+    out["events_truncated"] = data.get("events_truncated", False)
     return out
 
 

@@ -66,7 +66,9 @@ def actor_search(text: str | None, limit: int, offset: int) -> str:
 
 
 def actor_exists(actor: str) -> str:
-    return f"ASK {{ {_iri(actor)} ?p ?o }}"
+    """One row if anything is said about the actor, none otherwise (SELECT, so the
+    isolated reader can run it)."""
+    return f"SELECT ?p WHERE {{ {_iri(actor)} ?p ?o }} LIMIT 1"
 
 
 def actor_facts(actor: str) -> str:

@@ -27,11 +27,36 @@ def test_actor_search_and_detail(api: ApiServer) -> None:
     assert httpx.get(f"{api.base}/actors/no-such-actor").status_code == 404
 
 
+def _slug(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1]
+
+
 def test_neighbourhood_edges_aggregate_events(api: ApiServer) -> None:
     net = httpx.get(f"{api.base}/actors/united-states/neighbourhood", params={"hops": 2}).json()
-    assert net["nodes"] and net["edges"]
+    assert net["nodes"] and net["edges"] and net["events_per_edge"] == 50
     for edge in net["edges"]:
-        assert edge["count"] == len(edge["events"]) >= 1
+        assert edge["count"] == len(edge["events"]) >= 1 and not edge["events_truncated"]
+        assert edge["goldstein"] == pytest.approx(sum(e["goldstein"] for e in edge["events"]))
+        dates = sorted(e["date"] for e in edge["events"] if e["date"])
+        assert (edge["first"], edge["last"]) == ((dates[0], dates[-1]) if dates else (None, None))
+        assert all(e["sentence"] and e["document"] for e in edge["events"])
+    busiest = max(net["edges"], key=lambda e: e["count"])
+    listed = httpx.get(f"{api.base}/events", params={
+        "source": _slug(busiest["source"]), "target": _slug(busiest["target"]), "limit": 1000,
+    }).json()["items"]
+    assert {e["iri"] for e in listed} == {e["iri"] for e in busiest["events"]}
+    assert busiest["count"] > 1, "the seeds have a dyad with several events"
+    one = httpx.get(f"{api.base}/actors/united-states/neighbourhood",
+                    params={"hops": 2, "events_per_edge": 1}).json()
+    cut = {(e["source"], e["target"]): e for e in one["edges"]}[
+        busiest["source"], busiest["target"]]
+    assert cut["count"] == busiest["count"] and cut["events_truncated"] is True
+    assert cut["events"] == busiest["events"][-1:]  # the latest one is kept
+    bare = httpx.get(f"{api.base}/actors/united-states/neighbourhood",
+                     params={"hops": 2, "events_per_edge": 0}).json()
+    assert [(e["source"], e["target"], e["count"]) for e in bare["edges"]] == [
+        (e["source"], e["target"], e["count"]) for e in net["edges"]]
+    assert all(e["events"] == [] and e["events_truncated"] for e in bare["edges"])
     capped = httpx.get(f"{api.base}/actors/united-states/neighbourhood",
                        params={"hops": 2, "node_cap": 2}).json()
     assert capped["capped"] is True and len(capped["nodes"]) <= 2
@@ -47,6 +72,42 @@ def test_events_relations_paths(api: ApiServer) -> None:
     paths = httpx.get(f"{api.base}/paths", params={"from": "united-states", "to": "iran"}).json()
     assert ["https://evkg.org/id/actor/united-states", "https://evkg.org/id/actor/iran"] in \
         paths["paths"]
+    found = paths["paths"]
+    assert found == sorted(found, key=lambda p: (len(p), p)), "shortest first, then by name"
+    for path in found:
+        assert path[0] == paths["source"] and path[-1] == paths["target"]
+        assert len(set(path)) == len(path) and len(path) - 1 <= paths["max_hops"]
+    first = httpx.get(f"{api.base}/paths", params={"from": "united-states", "to": "iran",
+                                                   "limit": 1}).json()["paths"]
+    assert first == found[:1]
+    missing = httpx.get(f"{api.base}/paths", params={"from": "united-states", "to": "nobody"})
+    assert missing.status_code == 404 and missing.json()["status"] == 404
+
+
+def test_network_answers_follow_writes(api: ApiServer) -> None:
+    """Neighbourhoods and paths come from a network kept per store version: a document
+    posted or deleted must show in them at once."""
+    body = {"text": "Hezbollah fired rockets at Israel on 3 March 2020.",
+            "url": "https://example.org/network-follows-writes"}
+
+    def edge(source: str, target: str) -> dict | None:
+        net = httpx.get(f"{api.base}/actors/{_slug(source)}/neighbourhood").json()
+        return {(e["source"], e["target"]): e for e in net["edges"]}.get((source, target))
+
+    made = httpx.post(f"{api.base}/documents", json=body, headers=api.auth, timeout=120)
+    assert made.status_code == 201, made.text
+    event = made.json()["events"][0]
+    source, target = event["source"]["iri"], event["target"]["iri"]
+    after = edge(source, target)
+    assert after is not None and event["iri"] in {e["iri"] for e in after["events"]}
+    paths = httpx.get(f"{api.base}/paths", params={"from": _slug(source),
+                                                   "to": _slug(target)}).json()["paths"]
+    assert [source, target] in paths
+    gone = httpx.delete(f"{api.base}/documents/{made.json()['id']}", headers=api.auth)
+    assert gone.status_code == 204
+    before = edge(source, target)
+    assert before is None or event["iri"] not in {e["iri"] for e in before["events"]}
+    assert (before["count"] if before else 0) == after["count"] - 1
 
 
 def test_documents_round_trip(api: ApiServer) -> None:
@@ -88,3 +149,32 @@ def test_export_linked_data_health(api: ApiServer, tmp_path: Path) -> None:
     assert (rdflib.URIRef("https://evkg.org/id/actor/iran"), None, None) in \
         rdflib.Graph().parse(data=ld.text, format="turtle")
     assert httpx.get(f"{api.base}/health").json()["isolated"] is True
+
+
+def test_errors_are_documented_problem_details(api: ApiServer) -> None:
+    spec = httpx.get(f"{api.base}/openapi.json").json()
+    assert set(spec["components"]["schemas"]["ProblemDetails"]["required"]) >= {
+        "title", "status", "detail"}
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            errors = {int(code): r for code, r in operation["responses"].items()
+                      if int(code) >= 400}
+            for code, answer in errors.items():
+                assert list(answer["content"]) == ["application/problem+json"], (path, code)
+                assert answer["content"]["application/problem+json"]["schema"] == {
+                    "$ref": "#/components/schemas/ProblemDetails"}
+            if operation.get("parameters") or operation.get("requestBody"):
+                assert 422 in errors or 400 in errors, (method, path)
+    answers = [
+        (httpx.get(f"{api.base}/actors/no-such-actor"), "/actors/{actor_id}", "get", 404),
+        (httpx.put(f"{api.base}/rdf-graphs", params={"graph": "https://example.org/g"},
+                   content=b"hello", headers={"Content-Type": "text/plain", **api.auth}),
+         "/rdf-graphs", "put", 415),
+        (httpx.get(f"{api.base}/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"},
+                   headers={"Accept": "image/png"}), "/sparql", "get", 406),
+    ]
+    for response, path, method, status in answers:
+        assert response.status_code == status, response.text
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert response.json()["status"] == status
+        assert str(status) in spec["paths"][path][method]["responses"]

@@ -54,7 +54,7 @@ XFAIL = {
     "union-default": "evkg's default graph is the union of all graphs (as queries see it), so "
                      "PUT ?default is refused with 405 by design; only named graphs are written",
     "multipart": "POST with a multipart/form-data body (one RDF document a part) is not "
-                 "supported: evkg answers 400, unknown RDF format",
+                 "supported: evkg answers 415, not an RDF format it reads",
 }
 
 GRAPH = load(MANIFEST)

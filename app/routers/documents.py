@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from app.deps import State, StateDep, WriteAllowed, read
 from app.models import DocumentCreated, DocumentDetail, DocumentIn, DocumentPage, DocumentSummary
 from app.problems import Problem
+from app.responses import RDF_GRAPHS, bodies, merge, problems
 from app.routers.events import dedupe, filters_of, minted, next_page
 from app.routers.sparql import accepted
 from graph import queries
@@ -23,8 +24,7 @@ from ingest.model import SourceDocument
 router = APIRouter(tags=["documents"])
 MAX_BODY = 2_000_000
 DocId = Annotated[str, Path(max_length=100, examples=["02c5fb17753ec921"])]
-RDF_MEDIA = ("text/turtle", "application/n-triples", "application/ld+json",
-             "application/rdf+xml", "application/trig")
+RDF_MEDIA = RDF_GRAPHS  # what a document (or any graph read) comes in besides JSON
 
 
 async def _incoming(request: Request) -> DocumentIn:
@@ -75,6 +75,9 @@ def _extract(doc: SourceDocument) -> tuple[Any, Any]:
 
 @router.post("/documents", status_code=201, response_model=DocumentCreated,
              dependencies=[WriteAllowed], summary="Extract a document's events and store it",
+             responses=merge({200: {"description": "Already stored (unchanged or replaced)",
+                                    "model": DocumentCreated}},
+                             problems(400, 401, 403, 413, 415, 422, 503)),
              openapi_extra={"requestBody": {"content": {
                  "application/json": {"schema": DocumentIn.model_json_schema()},
                  "text/plain": {"schema": {"type": "string"}},
@@ -113,7 +116,8 @@ def _summary(row: dict) -> DocumentSummary:
     )
 
 
-@router.get("/documents", response_model=DocumentPage, summary="The stored documents")
+@router.get("/documents", response_model=DocumentPage, summary="The stored documents",
+            responses=problems(422, 503))
 async def list_documents(
     request: Request, state: StateDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
@@ -150,7 +154,7 @@ def marked_text(text: str, spans: list[tuple[int, int]]) -> str:
 
 @router.get("/documents/{doc_id}", response_model=DocumentDetail,
             summary="A document: metadata, events, its text with the triggers marked",
-            responses={200: {"content": {m: {} for m in RDF_MEDIA}}})
+            responses=merge(bodies(*RDF_GRAPHS), problems(400, 404, 422, 503)))
 async def get_document(doc_id: DocId, request: Request, state: StateDep) -> Any:
     iri = minted("document", doc_id)
     reader = state.reader()
@@ -175,7 +179,8 @@ async def get_document(doc_id: DocId, request: Request, state: StateDep) -> Any:
 
 
 @router.delete("/documents/{doc_id}", status_code=204, dependencies=[WriteAllowed],
-               summary="Remove a document and everything extracted from it")
+               summary="Remove a document and everything extracted from it",
+               responses=problems(400, 401, 403, 404, 422))
 async def delete_document(doc_id: DocId, state: StateDep) -> Response:
     iri = minted("document", doc_id)
     async with state.write_lock:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from app.deps import StateDep, read
 from app.models import EventOut, EventPage
 from app.problems import Problem
+from app.responses import problems
 from graph import queries
 from graph.network import Filters
 
@@ -64,7 +65,8 @@ DateQ = Annotated[str | None, Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", exampl
 IdQ = Annotated[str | None, Query(max_length=300, examples=["iran"])]
 
 
-@router.get("/events", response_model=EventPage, summary="Events with their evidence")
+@router.get("/events", response_model=EventPage, summary="Events with their evidence",
+            responses=problems(400, 422, 503))
 async def list_events(
     request: Request, state: StateDep,
     source: IdQ = None, target: IdQ = None, actor: IdQ = None,

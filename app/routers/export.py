@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
 from app.deps import StateDep
+from app.responses import bodies, merge, problems
 from graph.export import export
 from graph.store.formats import rdf_format
 
@@ -32,8 +33,8 @@ class _Pipe:
 
 
 @router.get("/export", summary="Export every graph (streamed)", response_class=StreamingResponse,
-            responses={200: {"content": {"text/turtle": {}, "application/trig": {},
-                                         "application/n-quads": {}, "application/ld+json": {}}}})
+            responses=merge(bodies(*(rdf_format(f).media_type for f in get_args(Format))),
+                            problems(422)))
 async def export_all(state: StateDep,
                      format: Annotated[Format, Query()] = "trig") -> StreamingResponse:
     pipe = _Pipe()

@@ -14,14 +14,18 @@ from fastapi.responses import Response
 
 from app.deps import StateDep, WriteAllowed, read
 from app.problems import Problem
+from app.responses import RDF_GRAPHS, bodies, merge, problems
 from app.routers.documents import rdf_of
 from app.routers.sparql import accepted
 from graph.sparql import check_iri
 from graph.store import StoreError
+from graph.store.formats import rdf_format
 from graph.store.loading import parse_for_graph
 
 router = APIRouter(tags=["sparql"])
 MAX_BODY = 20_000_000
+WRITTEN = merge({201: {"description": "The graph was created"}},
+               problems(400, 401, 403, 405, 413, 415, 422, 503))
 GraphQ = Annotated[str | None, Query(max_length=2000, examples=["https://evkg.org/graph/cameo"])]
 
 
@@ -36,7 +40,8 @@ def _target(graph: str | None, default: str | None) -> str | None:
         raise Problem(400, str(exc)) from exc
 
 
-@router.get("/rdf-graphs", summary="Read a graph (Graph Store Protocol)", response_class=Response)
+@router.get("/rdf-graphs", summary="Read a graph (Graph Store Protocol)", response_class=Response,
+            responses=merge(bodies(*RDF_GRAPHS), problems(400, 404, 422, 503)))
 @router.head("/rdf-graphs", include_in_schema=False, response_class=Response)
 async def get_graph(request: Request, state: StateDep, graph: GraphQ = None,
                     default: Annotated[str | None, Query()] = None) -> Response:
@@ -58,13 +63,17 @@ async def _body(request: Request, iri: str):
         raise Problem(400, "the body is empty")
     media = request.headers.get("content-type", "text/turtle").split(";")[0].strip()
     try:
+        rdf_format(media)
+    except ValueError as exc:  # not RDF evkg reads: the protocol's 415, not a parse error
+        raise Problem(415, str(exc)) from exc
+    try:
         return parse_for_graph(raw, iri, media)
     except (ValueError, SyntaxError, StoreError) as exc:
         raise Problem(400, f"malformed RDF: {exc}") from exc
 
 
 @router.put("/rdf-graphs", dependencies=[WriteAllowed], summary="Replace a graph",
-            status_code=204)
+            status_code=204, responses=WRITTEN)
 async def put_graph(request: Request, state: StateDep, graph: GraphQ = None,
                     default: Annotated[str | None, Query()] = None) -> Response:
     iri = _target(graph, default)
@@ -79,7 +88,7 @@ async def put_graph(request: Request, state: StateDep, graph: GraphQ = None,
 
 
 @router.post("/rdf-graphs", dependencies=[WriteAllowed], summary="Add triples to a graph",
-             status_code=204)
+             status_code=204, responses=WRITTEN)
 async def post_graph(request: Request, state: StateDep, graph: GraphQ = None,
                      default: Annotated[str | None, Query()] = None) -> Response:
     iri = _target(graph, default)
@@ -95,7 +104,7 @@ async def post_graph(request: Request, state: StateDep, graph: GraphQ = None,
 
 
 @router.delete("/rdf-graphs", dependencies=[WriteAllowed], summary="Delete a graph",
-               status_code=204)
+               status_code=204, responses=problems(400, 401, 403, 404, 405, 422, 503))
 async def delete_graph(state: StateDep, graph: GraphQ = None,
                        default: Annotated[str | None, Query()] = None) -> Response:
     iri = _target(graph, default)

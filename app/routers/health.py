@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from app.deps import StateDep, read
 from app.models import Health, Stats
+from app.responses import problems
 from graph import queries
 
 router = APIRouter(tags=["service"])
@@ -17,7 +18,8 @@ async def health(state: StateDep) -> Health:
                   writable=state.settings.token is not None)
 
 
-@router.get("/stats", response_model=Stats, summary="Counts of documents, events, actors")
+@router.get("/stats", response_model=Stats, summary="Counts of documents, events, actors",
+            responses=problems(503))
 async def stats(state: StateDep) -> Stats:
     reader = state.reader()
     row = (await read(state, reader.select, queries.stats()))[0]

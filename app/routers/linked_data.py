@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from app.deps import StateDep, read
 from app.problems import Problem
+from app.responses import RDF_GRAPHS, bodies, merge, problems
 from app.routers.documents import RDF_MEDIA, rdf_of
 from app.routers.events import minted
 from app.routers.sparql import accepted
@@ -21,7 +22,8 @@ REST = {"actor": "/actors/{}", "document": "/documents/{}"}
 
 
 @router.get("/id/{kind}/{key}", summary="Resolve a minted IRI", response_class=Response,
-            responses={200: {"content": {m: {} for m in RDF_MEDIA}}, 303: {}})
+            responses=merge(bodies(*RDF_GRAPHS), {303: {"description": "See the REST view"}},
+                            problems(400, 404, 422, 503)))
 async def resolve(kind: Kind, key: Annotated[str, Path(max_length=200)], request: Request,
                   state: StateDep) -> Response:
     iri = minted(kind, key)

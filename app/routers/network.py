@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 
+from app.responses import bodies, merge, problems
 from graph.network import Filters, neighbourhood
 from graph.network_export import CYTOSCAPE_JS, MEDIA_TYPES, render
 from graph.network_view import (
@@ -102,7 +103,7 @@ def static_file(name: str) -> FileResponse:
     return FileResponse(path, media_type=STATIC_TYPES.get(path.suffix, "application/octet-stream"))
 
 
-@router.get("/network")
+@router.get("/network", responses=problems(400, 422, 503))
 def network(
     source: Source, cache: Cache, filters: FiltersDep, max_nodes: MaxNodes = DEFAULT_MAX_NODES
 ) -> JSONResponse:
@@ -112,13 +113,13 @@ def network(
     return JSONResponse(body)
 
 
-@router.get("/network/facets")
+@router.get("/network/facets", responses=problems(503))
 def network_facets(source: Source) -> dict[str, Any]:
     """What the filters offer: documents, CAMEO roots, quad classes, events per month."""
     return facets(source)
 
 
-@router.get("/network/edge")
+@router.get("/network/edge", responses=problems(400, 422, 503))
 def network_edge(
     source: Source,
     filters: FiltersDep,
@@ -131,7 +132,7 @@ def network_edge(
     return {"source": actor_from, "target": actor_to, "events": events}
 
 
-@router.get("/network/neighbourhood")
+@router.get("/network/neighbourhood", responses=problems(400, 422, 503))
 def network_neighbourhood(
     source: Source,
     filters: FiltersDep,
@@ -152,13 +153,18 @@ def network_neighbourhood(
     return JSONResponse(body)
 
 
+def _file(fmt: str) -> dict:
+    """OpenAPI responses of a download: its file's media type, or a problem document."""
+    return merge(bodies(MEDIA_TYPES[fmt]), problems(400, 422, 503))
+
+
 def _download(source: Any, cache: ViewCache, filters: Filters, max_nodes: int, fmt: str):
     graph, _ = network_view(source, filters, max_nodes, cache, evidence=fmt == "gexf")
     headers = {"Content-Disposition": f'attachment; filename="evkg-network.{fmt}"'}
     return Response(render(graph, fmt), media_type=MEDIA_TYPES[fmt], headers=headers)
 
 
-@router.get("/network.graphml")
+@router.get("/network.graphml", response_class=Response, responses=_file("graphml"))
 def network_graphml(
     source: Source, cache: Cache, filters: FiltersDep, max_nodes: MaxNodes = DEFAULT_MAX_NODES
 ) -> Response:
@@ -166,7 +172,7 @@ def network_graphml(
     return _download(source, cache, filters, max_nodes, "graphml")
 
 
-@router.get("/network.gexf")
+@router.get("/network.gexf", response_class=Response, responses=_file("gexf"))
 def network_gexf(
     source: Source, cache: Cache, filters: FiltersDep, max_nodes: MaxNodes = DEFAULT_MAX_NODES
 ) -> Response:
@@ -174,7 +180,7 @@ def network_gexf(
     return _download(source, cache, filters, max_nodes, "gexf")
 
 
-@router.get("/network.json")
+@router.get("/network.json", response_class=Response, responses=_file("json"))
 def network_json(
     source: Source, cache: Cache, filters: FiltersDep, max_nodes: MaxNodes = DEFAULT_MAX_NODES
 ) -> Response:

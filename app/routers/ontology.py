@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.deps import StateDep
+from app.responses import RDF_GRAPHS, bodies, merge, problems
 from app.routers.documents import rdf_of
 from app.routers.sparql import accepted
 from graph.store.vocab import vocabulary_graph
@@ -14,7 +15,7 @@ router = APIRouter(tags=["service"])
 
 
 @router.get("/ontology", summary="The evkg ontology", response_class=Response,
-            responses={200: {"content": {"text/turtle": {}}}})
+            responses=merge(bodies(*RDF_GRAPHS), problems(503)))
 async def ontology(request: Request, state: StateDep) -> Response:
     graph = vocabulary_graph("ontology")
     sparql = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"

@@ -9,13 +9,15 @@ from fastapi import APIRouter, Query
 from app.deps import StateDep, read
 from app.models import Paths
 from app.problems import Problem
+from app.responses import problems
 from app.routers.events import minted
-from graph.network import build_network, paths
+from graph.network import paths
 
 router = APIRouter(tags=["network"])
 
 
-@router.get("/paths", response_model=Paths, summary="Paths between two actors")
+@router.get("/paths", response_model=Paths, summary="Paths between two actors",
+            responses=problems(400, 404, 422, 503))
 async def find_paths(
     state: StateDep,
     source: Annotated[str, Query(alias="from", max_length=200, examples=["united-states"])],
@@ -24,7 +26,7 @@ async def find_paths(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Paths:
     a, b = minted("actor", source), minted("actor", target)
-    graph = await read(state, build_network, state.reader())
+    graph = await read(state, state.network)  # kept per store version, not rebuilt
     for iri, name in ((a, source), (b, target)):
         if iri not in graph:
             raise Problem(404, f"actor {name!r} takes part in no events")

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path
 
 from app.deps import StateDep, read
 from app.models import Relation, TimelinePoint
+from app.responses import problems
 from app.routers.events import dedupe, filters_of, minted
 from graph import queries
 
@@ -16,7 +17,8 @@ ActorId = Annotated[str, Path(max_length=200, examples=["iran"])]
 
 
 @router.get("/relations/{a}/{b}", response_model=Relation,
-            summary="Events between two actors both ways, with a monthly timeline")
+            summary="Events between two actors both ways, with a monthly timeline",
+            responses=problems(400, 422, 503))
 async def relation(a: ActorId, b: ActorId, state: StateDep) -> Relation:
     x, y = minted("actor", a), minted("actor", b)
     reader = state.reader()

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from app.deps import State, StateDep, read, require_token
 from app.problems import Problem
+from app.responses import RDF_GRAPHS, SPARQL_RESULTS, bodies, merge, problems
 from app.sparql_page import query_page
 from graph.queries import service_description
 from graph.results import Encoded, NotAcceptable, encode
@@ -45,6 +46,11 @@ _DOC = {
          "schema": {"type": "array", "items": {"type": "string"}}},
     ]
 }
+
+
+ANSWERS = bodies(*SPARQL_RESULTS, *RDF_GRAPHS, "text/html",
+                 description="Query results (bindings or a graph) in the negotiated format; "
+                 "without a query, the service description (Turtle, or a page for browsers)")
 
 
 def accepted(request: Request) -> list[str]:
@@ -209,7 +215,8 @@ async def run_update(state: State, request: Request, params: dict[str, list[str]
 
 
 @router.get("/sparql", summary="SPARQL query (GET); no query: the service description",
-            openapi_extra=_DOC, response_class=Response)
+            openapi_extra=_DOC, response_class=Response,
+            responses=merge(ANSWERS, problems(400, 403, 406, 503)))
 async def sparql_get(request: Request, state: StateDep) -> Response:
     params = await _params(request)
     if "update" in params:
@@ -226,6 +233,8 @@ async def sparql_get(request: Request, state: StateDep) -> Response:
 
 @router.post("/sparql", summary="SPARQL query or update (form or direct POST)",
              response_class=Response,
+             responses=merge(ANSWERS, {204: {"description": "The update was applied"}},
+                             problems(400, 401, 403, 406, 413, 415, 503)),
              openapi_extra={"requestBody": {"content": {
                  QUERY: {"schema": {"type": "string"}, "example": "ASK { ?s ?p ?o }"},
                  UPDATE: {"schema": {"type": "string"}},

@@ -1,0 +1,49 @@
+"""The API on a remote SPARQL store (Oxigraph's server): the actor network it keeps for
+neighbourhoods and paths must follow writes, here versioned by the store's content hashes
+(another service may write the same store, so no write counter of its own would do)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.api_server import ApiServer, start_api
+from tests.servers import start_oxigraph
+
+TEXTS = ["Hezbollah fired rockets at Israel on 3 March 2020.",
+         "Hezbollah attacked Israel with drones on 9 April 2020."]
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
+    for server in start_oxigraph(tmp_path_factory.mktemp("remote-oxigraph")):
+        yield from start_api(tmp_path_factory.mktemp("api-remote"), EVKG_STORE=server.spec)
+
+
+def _edges(api: ApiServer, actor: str) -> dict[tuple[str, str], dict]:
+    net = httpx.get(f"{api.base}/actors/{actor.rsplit('/', 1)[-1]}/neighbourhood").json()
+    return {(e["source"], e["target"]): e for e in net["edges"]}
+
+
+def test_neighbourhood_follows_writes_on_a_remote_store(api: ApiServer) -> None:
+    assert httpx.get(f"{api.base}/health").json()["isolated"] is False
+    posted = []
+    for n, text in enumerate(TEXTS):
+        r = httpx.post(f"{api.base}/documents", headers=api.auth, timeout=120,
+                       json={"text": text, "url": f"https://example.org/remote-{n}"})
+        assert r.status_code == 201, r.text
+        posted.append(r.json())
+        event = r.json()["events"][0]
+        dyad = (event["source"]["iri"], event["target"]["iri"])
+        edge = _edges(api, dyad[0]).get(dyad)
+        assert edge is not None and event["iri"] in {e["iri"] for e in edge["events"]}
+        assert edge["count"] == n + 1
+    paths = httpx.get(f"{api.base}/paths", params={"from": dyad[0].rsplit("/", 1)[-1],
+                                                   "to": dyad[1].rsplit("/", 1)[-1]})
+    assert list(dyad) in paths.json()["paths"]
+    gone = httpx.delete(f"{api.base}/documents/{posted[0]['id']}", headers=api.auth)
+    assert gone.status_code == 204
+    edge = _edges(api, dyad[0])[dyad]
+    assert edge["count"] == 1 and edge["events"][0]["iri"] == posted[1]["events"][0]["iri"]
