@@ -253,3 +253,24 @@ def test_content_hash_is_required() -> None:
         DocumentGraph.from_graph(DOC + "h", g)
     with_hash = DocumentGraph.from_graph(DOC + "h", g, content_hash="abc")
     assert CONTENT_HASH.encode() in with_hash.ntriples
+
+
+def test_document_graph_from_triples_gives_the_same_quads_in_its_graph() -> None:
+    """The N-Quads are derived from the N-Triples text: literals that look like line ends
+    (a dot, a newline, quotes) must not confuse it."""
+    iri = DOC + "nq"
+    node = ox.NamedNode(iri)
+    tricky = ['ends with a dot .', 'two\nlines .\n', 'quote " . and tab\t.', "ünï ."]
+    triples = [
+        ox.Triple(node, ox.NamedNode(f"{EVKG}label{i}"), ox.Literal(text))
+        for i, text in enumerate(tricky)
+    ]
+    triples.append(ox.Triple(node, ox.NamedNode(CONTENT_HASH), ox.Literal("h")))
+    doc = DocumentGraph.from_triples(iri, "h", triples)
+    assert doc.nquads is not None
+    quads = list(ox.parse(doc.nquads, ox.RdfFormat.N_QUADS))
+    assert len(quads) == len(triples)
+    assert {q.triple for q in quads} == set(triples)
+    assert {q.graph_name for q in quads} == {node}
+    assert doc.as_nquads() == doc.nquads
+    assert [q.triple for q in ox.parse(doc.ntriples, ox.RdfFormat.N_TRIPLES)] == triples

@@ -44,15 +44,15 @@ class DocumentGraph:
     def from_triples(
         cls, iri: str, content_hash: str, triples: Sequence[ox.Triple]
     ) -> DocumentGraph:
-        """Serialise `triples` (which record `content_hash`) both ways, in Rust."""
-        graph = ox.NamedNode(check_iri(iri))
-        quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
-        return cls(
-            iri,
-            content_hash,
-            ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
-            ox.serialize(quads, format=ox.RdfFormat.N_QUADS),
-        )
+        """Serialise `triples` (which record `content_hash`) as N-Triples and N-Quads.
+
+        Oxigraph writes N-Triples one triple a line, each ending in " .\n", a sequence no
+        term can hold (newlines in literals are escaped; IRIs have no spaces): naming the
+        graph before each of those makes the N-Quads without a second serialisation.
+        """
+        ntriples = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        graph = f" <{check_iri(iri)}> .\n".encode()
+        return cls(iri, content_hash, ntriples, ntriples.replace(b" .\n", graph))
 
     def as_nquads(self) -> bytes:
         """The triples as N-Quads in graph `iri`."""
