@@ -47,7 +47,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="extraction processes (default: one per core; 1 extracts in this process)",
     )
     parser.add_argument(
-        "--batch-size", type=int, default=64, help="documents per store transaction"
+        "--batch-size",
+        type=int,
+        default=64,
+        help="documents per store write (embedded store: one bulk load of the new ones)",
     )
     parser.add_argument("--force", action="store_true", help="re-extract unchanged documents")
     parser.add_argument(
