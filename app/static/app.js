@@ -9,6 +9,12 @@ const KIND_COLOURS = {
 };
 const COUNTRY_SHAPES = { USA: "ellipse", IRN: "diamond", IRQ: "round-rectangle" };
 const OTHER_SHAPE = "hexagon";
+// Views above this size are drawn lean: straight "haystack" edges without arrows, and labels
+// only on the most central actors until the user zooms in far enough to read them all.
+const LARGE_NODES = 500, LARGE_EDGES = 1000;
+const TOP_LABELS = 40;
+const LABEL_ZOOM = 0.65;  // 11 px labels read from here on (min-zoomed-font-size 7)
+const GOLDSTEIN_STEPS = 2;  // edge colours in steps of 0.5 on the -10..10 scale
 const LEGEND_SHAPES = { ellipse: "ellipse", diamond: "diamond", "round-rectangle": "square",
   hexagon: "hexagon" };
 const MISSING_LIBRARY = "Cytoscape.js is not installed, so the network cannot be drawn. " +
@@ -82,68 +88,152 @@ function documentLink(iri) {
 
 // -- drawing -------------------------------------------------------------------------
 
-function toElements(view, maxWeight, maxCount) {
+// Colours and shapes are classes (one stylesheet rule each), not values parsed per element:
+// Cytoscape then shares the computed style among elements of one kind, country or tone.
+function kindClass(kind) { return `k-${KIND_COLOURS[kind] ? kind : "other"}`; }
+function countryClass(country) { return `c-${COUNTRY_SHAPES[country] ? country : "other"}`; }
+function toneStep(goldstein) {
+  const g = Math.max(-10, Math.min(10, goldstein || 0));
+  return Math.round(g * GOLDSTEIN_STEPS) + 10 * GOLDSTEIN_STEPS;
+}
+
+function toElements(view, maxWeight, maxCount, top = new Set()) {
   const nodes = view.nodes.map((n) => ({
     group: "nodes",
-    data: { ...n, size: 16 + 44 * Math.sqrt(n.weight / maxWeight),
-      colour: KIND_COLOURS[n.kind] || KIND_COLOURS.other,
-      shape: COUNTRY_SHAPES[n.country] || OTHER_SHAPE },
+    data: { ...n, size: 16 + 44 * Math.sqrt(n.weight / maxWeight) },
     position: { x: n.x, y: n.y },
+    classes: `${kindClass(n.kind)} ${countryClass(n.country)}${top.has(n.id) ? " top" : ""}`,
   }));
   const edges = view.edges.map((e) => ({
     group: "edges",
-    data: { ...e, width: 1 + 9 * Math.sqrt(e.count / maxCount), tone: toneOf(e.goldstein) },
+    data: { ...e, width: 1 + 9 * Math.sqrt(e.count / maxCount) },
+    classes: `g${toneStep(e.goldstein)}`,
   }));
   return nodes.concat(edges);
 }
 
-function styleFor(large) {
-  return [
-    { selector: "node", style: {
-      "background-color": "data(colour)", shape: "data(shape)", width: "data(size)",
-      height: "data(size)", label: "data(label)", "font-size": large ? 11 : 18, "min-zoomed-font-size": large ? 7 : 0,
-      "text-valign": "bottom", "text-margin-y": 3, color: "#1c2833",
-      "text-outline-color": "#fff", "text-outline-width": large ? 0 : 2 } },
-    { selector: "edge", style: {
-      width: "data(width)", "line-color": "data(tone)", "target-arrow-color": "data(tone)",
-      "target-arrow-shape": "triangle", "arrow-scale": 0.8,
-      "curve-style": large ? "haystack" : "bezier", opacity: 0.85 } },
+function toneRules(arrows) {
+  const rules = [];
+  for (let step = 0; step <= 20 * GOLDSTEIN_STEPS; step++) {
+    const colour = toneOf(step / GOLDSTEIN_STEPS - 10);
+    rules.push({ selector: `edge.g${step}`, style: arrows
+      ? { "line-color": colour, "target-arrow-color": colour } : { "line-color": colour } });
+  }
+  return rules;
+}
+
+// `topFont`: the font size (in graph units) at which the top actors' labels read at the
+// zoom the view opens with.
+function styleFor(large, topFont) {
+  const text = { label: "data(label)", "text-valign": "bottom", "text-margin-y": 3,
+    color: "#1c2833" };
+  const sheet = [
+    { selector: "node", style: { width: "data(size)", height: "data(size)" } },
+    ...Object.entries(KIND_COLOURS).map(([kind, colour]) => (
+      { selector: `node.k-${kind}`, style: { "background-color": colour } })),
+    ...Object.entries({ ...COUNTRY_SHAPES, other: OTHER_SHAPE }).map(([country, shape]) => (
+      { selector: `node.c-${country}`, style: { shape } })),
+  ];
+  if (large) {
+    sheet.push(
+      { selector: "node.top", style: { ...text, "font-size": topFont,
+        "text-outline-color": "#fff", "text-outline-width": Math.max(1, topFont / 10) } },
+      { selector: "node.named", style: { ...text, "font-size": 11, "min-zoomed-font-size": 7,
+        "text-outline-width": 0 } },
+      { selector: "edge", style: { width: "data(width)", "curve-style": "haystack",
+        opacity: 0.85 } },
+    );
+  } else {
+    sheet.push(
+      { selector: "node", style: { ...text, "font-size": 18, "text-outline-color": "#fff",
+        "text-outline-width": 2 } },
+      { selector: "edge", style: { width: "data(width)", "curve-style": "bezier",
+        "target-arrow-shape": "triangle", "arrow-scale": 0.8, opacity: 0.85 } },
+    );
+  }
+  return sheet.concat(toneRules(!large), [
     { selector: ".faded", style: { opacity: 0.12, "text-opacity": 0 } },
     { selector: ".match", style: { "border-width": 4, "border-color": "#f1c40f" } },
     { selector: "node.focus", style: { "border-width": 4, "border-color": "#1c2833" } },
     { selector: "edge.picked", style: { "line-style": "dashed", opacity: 1 } },
-  ];
+  ]);
+}
+
+// The zoom and pan that fit the nodes, computed from the positions the server sent: letting
+// Cytoscape fit would measure every element (labels included) before the first frame.
+function fitViewport(nodes, width, height, padding = 30) {
+  if (!nodes.length) return { zoom: 1, pan: { x: width / 2, y: height / 2 } };
+  let x1 = Infinity, y1 = Infinity, x2 = -Infinity, y2 = -Infinity;
+  for (const n of nodes) {
+    x1 = Math.min(x1, n.x); x2 = Math.max(x2, n.x);
+    y1 = Math.min(y1, n.y); y2 = Math.max(y2, n.y);
+  }
+  const margin = 30;  // half the largest node
+  const w = x2 - x1 + 2 * margin, h = y2 - y1 + 2 * margin;
+  const zoom = Math.max(0.02, Math.min(4, (width - 2 * padding) / w,
+    (height - 2 * padding) / h));
+  return { zoom, pan: { x: width / 2 - zoom * (x1 + x2) / 2,
+    y: height / 2 - zoom * (y1 + y2) / 2 } };
+}
+
+// Large views label every actor once zoomed in far enough to read them, and only the top
+// ones before (one class flip when the zoom crosses the threshold, not per frame).
+function labelOnZoom() {
+  const all = cy.zoom() >= LABEL_ZOOM;
+  if (all === state.allLabels) return;
+  state.allLabels = all;
+  cy.batch(() => (all ? cy.nodes().addClass("named") : cy.nodes().removeClass("named")));
 }
 
 function draw(view) {
+  const t0 = performance.now();
   state.view = view;
-  const maxWeight = Math.max(1, ...view.nodes.map((n) => n.weight));
-  const maxCount = Math.max(1, ...view.edges.map((e) => e.count));
-  const large = view.nodes.length > 500 || view.edges.length > 1000;
-  const elements = toElements(view, maxWeight, maxCount);
+  let maxWeight = 1, maxCount = 1;
+  for (const n of view.nodes) maxWeight = Math.max(maxWeight, n.weight);
+  for (const e of view.edges) maxCount = Math.max(maxCount, e.count);
+  const large = view.nodes.length > LARGE_NODES || view.edges.length > LARGE_EDGES;
+  const top = new Set(large ? [...view.nodes].sort((a, b) => b.weight - a.weight)
+    .slice(0, TOP_LABELS).map((n) => n.id) : []);
+  const elements = toElements(view, maxWeight, maxCount, top);
+  const built = performance.now() - t0;
   state.maxWeight = maxWeight;
   state.maxCount = maxCount;
+  state.large = large;
+  state.allLabels = false;
   if (cy) cy.destroy();
+  const box = $("cy").getBoundingClientRect();
+  const { zoom, pan } = fitViewport(view.nodes, box.width, box.height);
   cy = cytoscape({
-    container: $("cy"), elements, layout: { name: "preset", fit: true, padding: 30 },
-    style: styleFor(large), wheelSensitivity: 0.3, minZoom: 0.02, maxZoom: 4,
-    textureOnViewport: large, hideEdgesOnViewport: large, pixelRatio: large ? 1 : "auto",
+    container: $("cy"), elements, layout: { name: "preset", fit: false }, zoom, pan,
+    style: styleFor(large, Math.max(11, Math.min(120, 9 / zoom))), wheelSensitivity: 0.3,
+    minZoom: 0.02, maxZoom: 4, textureOnViewport: large, hideEdgesOnViewport: large,
+    pixelRatio: large ? 1 : "auto", motionBlur: false,
   });
   window.evkg.cy = cy;
+  // where the first draw's time goes (bench/bench_draw.py reports these)
+  window.evkg.marks = { fetched: window.evkg.fetchedAt, elements: built,
+    created: performance.now() - t0 };
   cy.one("render", () => {
-    state.loads += 1;
-    document.body.dataset.loads = String(state.loads);
-    document.body.dataset.state = "ready";
     window.evkg.drawnAt = performance.now();
+    window.evkg.marks.drawn = window.evkg.drawnAt - t0;
+    state.filtersReady.then(() => {
+      state.loads += 1;
+      document.body.dataset.loads = String(state.loads);
+      document.body.dataset.state = "ready";
+    });
+    // the search box's suggestions are not needed for the first frame
+    setTimeout(() => {
+      $("actor-names").innerHTML = view.nodes.map((n) =>
+        `<option value="${escapeHtml(n.label)}">`).join("");
+    }, 0);
   });
+  if (large) cy.on("zoom", labelOnZoom);
   cy.on("tap", "node", (ev) => focusActor(ev.target.id()));
   cy.on("tap", "edge", (ev) => showEdge(ev.target));
   cy.on("tap", (ev) => { if (ev.target === cy) clearFocus(); });
   const m = view.meta;
   setStatus(`${m.nodes} actors, ${m.edges} dyads` + (m.truncated
     ? ` (the ${m.nodes} most central of ${m.total_nodes}; click to expand)` : ""));
-  $("actor-names").innerHTML = view.nodes.map((n) => `<option value="${escapeHtml(n.label)}">`)
-    .join("");
   updateDownloads();
 }
 
@@ -375,25 +465,32 @@ function setUpDownloadsAndSearch() {
 
 // -- start ---------------------------------------------------------------------------
 
+// The library is a deferred script after this module, so it has run (or failed to load)
+// by DOMContentLoaded; the first /network request is already on its way by then.
+function libraryLoaded() {
+  return new Promise((resolve) => {
+    const check = () => resolve(typeof window.cytoscape === "function");
+    if (typeof window.cytoscape === "function") check();
+    else document.addEventListener("DOMContentLoaded", check, { once: true });
+  });
+}
+
 async function start() {
   window.evkg = { state, cy: null, load, focusActor };
+  // The view is fetched first, while the library loads and the filter controls are set up;
+  // it is drawn as soon as it and the library are here (the facets are not waited for).
+  const first = getJson(`/network?${viewParams()}`);
+  first.catch(() => {});
+  state.filtersReady = setUpFilters().catch((err) => setStatus(String(err.message || err)));
   renderLegend();
-  if (typeof window.cytoscape !== "function") {
+  setUpDownloadsAndSearch();
+  if (!(await libraryLoaded())) {
     $("notice").hidden = false;
     $("notice").textContent = MISSING_LIBRARY;
     document.body.dataset.state = "no-library";
     setStatus("network library missing");
     return;
   }
-  // The unfiltered view is fetched while the filter controls are set up.
-  const first = getJson(`/network?${viewParams()}`);
-  first.catch(() => {});
-  try {
-    await setUpFilters();
-  } catch (err) {
-    setStatus(String(err.message || err));
-  }
-  setUpDownloadsAndSearch();
   await load(first);
 }
 
