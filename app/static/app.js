@@ -32,6 +32,26 @@ function viewParams() {
   if (MAX_NODES) p.set("max_nodes", MAX_NODES);
   return p;
 }
+
+// The view in its compact shape (a third of the node-link JSON the downloads hold).
+function fetchView() {
+  const p = viewParams();
+  p.set("compact", "true");
+  return getJson(`/network?${p}`).then(expand);
+}
+
+// The compact shape back into edge objects: rows of `edge_fields`, with source and target
+// as indexes into `nodes`.
+function expand(body) {
+  const at = Object.fromEntries(body.edge_fields.map((f, i) => [f, i]));
+  const nodes = body.nodes;
+  const edges = body.edges.map((row) => {
+    const source = nodes[row[at.source]].id, target = nodes[row[at.target]].id;
+    return { id: `${source}|${target}`, source, target, count: row[at.count],
+      goldstein: row[at.goldstein], quad: row[at.quad] };
+  });
+  return { meta: body.meta, nodes, edges };
+}
 let cy = null;
 
 // -- helpers -------------------------------------------------------------------------
@@ -210,6 +230,12 @@ function draw(view) {
     pixelRatio: large ? 1 : "auto", motionBlur: false,
   });
   window.evkg.cy = cy;
+  // Cytoscape's first frame otherwise paints every element into its layer textures before
+  // anything shows (~15% of a large first draw); this lets it build them over the next
+  // frames instead, as it does for later changes. An internal flag: without it (another
+  // version of the library), the page draws the same, only later.
+  const layers = large && cy.renderer().data && cy.renderer().data.lyrTxrCache;
+  if (layers && layers.firstGet === true) layers.firstGet = false;
   // where the first draw's time goes (bench/bench_draw.py reports these)
   window.evkg.marks = { fetched: window.evkg.fetchedAt, elements: built,
     created: performance.now() - t0 };
@@ -241,7 +267,7 @@ async function load(pending = null) {
   document.body.dataset.state = "loading";
   state.focus = null;
   try {
-    const view = await (pending || getJson(`/network?${viewParams()}`));
+    const view = await (pending || fetchView());
     window.evkg.fetchedAt = performance.now();
     draw(view);
     if ($("search").value) search($("search").value);
@@ -264,9 +290,10 @@ async function focusActor(id) {
   state.focus = id;
   const params = filterParams();
   params.set("actor", id);
+  params.set("compact", "true");
   let hood;
   try {
-    hood = await getJson(`/network/neighbourhood?${params}`);
+    hood = expand(await getJson(`/network/neighbourhood?${params}`));
   } catch (err) {
     $("panel").textContent = String(err.message || err);
     return;
@@ -479,7 +506,7 @@ async function start() {
   window.evkg = { state, cy: null, load, focusActor };
   // The view is fetched first, while the library loads and the filter controls are set up;
   // it is drawn as soon as it and the library are here (the facets are not waited for).
-  const first = getJson(`/network?${viewParams()}`);
+  const first = fetchView();
   first.catch(() => {});
   state.filtersReady = setUpFilters().catch((err) => setStatus(String(err.message || err)));
   renderLegend();
