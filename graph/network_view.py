@@ -105,6 +105,7 @@ def decorate(source: Selectable, graph: nx.DiGraph) -> nx.DiGraph:
     for _, _, data in graph.edges(data=True):
         count = data["count"]
         data["mean_goldstein"] = round(data["goldstein"] / count, 2) if count else 0.0
+        data["quad"] = dominant_quad(data.get("quads"))
     return graph
 
 
@@ -263,7 +264,7 @@ def view_json(graph: nx.DiGraph) -> dict[str, Any]:
                 "target": v,
                 "count": d["count"],
                 "goldstein": d.get("mean_goldstein", 0.0),
-                "quad": dominant_quad(d.get("quads")),
+                "quad": d.get("quad"),
                 "first": d.get("first"),
                 "last": d.get("last"),
             }
@@ -300,8 +301,7 @@ def compact_json(graph: nx.DiGraph) -> dict[str, Any]:
                 item[key] = d[key]
         nodes.append(item)
     edges = [
-        [index[u], index[v], d["count"], d.get("mean_goldstein", 0.0),
-         dominant_quad(d.get("quads"))]
+        [index[u], index[v], d["count"], d.get("mean_goldstein", 0.0), d.get("quad")]
         for u, v, d in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1]))
     ]
     return {"directed": True, "meta": _meta(graph, len(nodes), len(edges)), "nodes": nodes,
