@@ -15,6 +15,10 @@ const LARGE_NODES = 500, LARGE_EDGES = 1000;
 const TOP_LABELS = 40;
 const LABEL_ZOOM = 0.65;  // 11 px labels read from here on (min-zoomed-font-size 7)
 const GOLDSTEIN_STEPS = 2;  // edge colours in steps of 0.5 on the -10..10 scale
+// Edges coloured by the quad class most of their events have (0: none known).
+const QUAD_COLOURS = { 1: "#7fb3d5", 2: "#1f618d", 3: "#e59866", 4: "#c0392b", 0: "#b3b6b7" };
+const QUAD_NAMES = { 1: "verbal cooperation", 2: "material cooperation",
+  3: "verbal conflict", 4: "material conflict", 0: "unknown" };
 const LEGEND_SHAPES = { ellipse: "ellipse", diamond: "diamond", "round-rectangle": "square",
   hexagon: "hexagon" };
 const MISSING_LIBRARY = "Cytoscape.js is not installed, so the network cannot be drawn. " +
@@ -81,9 +85,10 @@ function filterParams() {
     if (from > 0) p.set("since", state.months[Math.min(from, to)]);
     if (to < state.months.length - 1) p.set("until", state.months[Math.max(from, to)]);
   }
-  for (const [id, name] of [["root", "root"], ["quad", "quad"], ["document", "document"]]) {
-    if ($(id).value) p.set(name, $(id).value);
+  for (const id of ["root", "quad"]) {  // several may be picked: any of them matches
+    for (const option of $(id).selectedOptions) p.append(id, option.value);
   }
+  if ($("document").value) p.set("document", $("document").value);
   const min = Number($("min-events").value);
   if (min > 1) p.set("min_events", String(min));
   return p;
@@ -127,20 +132,26 @@ function toElements(view, maxWeight, maxCount, top = new Set()) {
   const edges = view.edges.map((e) => ({
     group: "edges",
     data: { ...e, width: 1 + 9 * Math.sqrt(e.count / maxCount) },
-    classes: `g${toneStep(e.goldstein)}`,
+    classes: `g${toneStep(e.goldstein)} q${e.quad || 0}`,
   }));
   return nodes.concat(edges);
 }
 
-function toneRules(arrows) {
+// One rule per tone step (by mean Goldstein) or per quad class, whichever colours edges.
+function edgeColourRules(arrows, colourBy) {
+  const rule = (selector, colour) => ({ selector, style: arrows
+    ? { "line-color": colour, "target-arrow-color": colour } : { "line-color": colour } });
+  if (colourBy === "quad") {
+    return Object.entries(QUAD_COLOURS).map(([q, colour]) => rule(`edge.q${q}`, colour));
+  }
   const rules = [];
   for (let step = 0; step <= 20 * GOLDSTEIN_STEPS; step++) {
-    const colour = toneOf(step / GOLDSTEIN_STEPS - 10);
-    rules.push({ selector: `edge.g${step}`, style: arrows
-      ? { "line-color": colour, "target-arrow-color": colour } : { "line-color": colour } });
+    rules.push(rule(`edge.g${step}`, toneOf(step / GOLDSTEIN_STEPS - 10)));
   }
   return rules;
 }
+
+function colourBy() { return $("edge-colour").value === "quad" ? "quad" : "goldstein"; }
 
 // `topFont`: the font size (in graph units) at which the top actors' labels read at the
 // zoom the view opens with.
@@ -171,7 +182,7 @@ function styleFor(large, topFont) {
         "target-arrow-shape": "triangle", "arrow-scale": 0.8, opacity: 0.85 } },
     );
   }
-  return sheet.concat(toneRules(!large), [
+  return sheet.concat(edgeColourRules(!large, colourBy()), [
     { selector: ".faded", style: { opacity: 0.12, "text-opacity": 0 } },
     { selector: ".match", style: { "border-width": 4, "border-color": "#f1c40f" } },
     { selector: "node.focus", style: { "border-width": 4, "border-color": "#1c2833" } },
@@ -223,9 +234,10 @@ function draw(view) {
   if (cy) cy.destroy();
   const box = $("cy").getBoundingClientRect();
   const { zoom, pan } = fitViewport(view.nodes, box.width, box.height);
+  state.topFont = Math.max(11, Math.min(120, 9 / zoom));
   cy = cytoscape({
     container: $("cy"), elements, layout: { name: "preset", fit: false }, zoom, pan,
-    style: styleFor(large, Math.max(11, Math.min(120, 9 / zoom))), wheelSensitivity: 0.3,
+    style: styleFor(large, state.topFont), wheelSensitivity: 0.3,
     minZoom: 0.02, maxZoom: 4, textureOnViewport: large, hideEdgesOnViewport: large,
     pixelRatio: large ? 1 : "auto", motionBlur: false,
   });
@@ -379,7 +391,7 @@ async function showEdge(edge) {
     </div>`).join("");
   $("panel").innerHTML = `<h3 id="edge-title">${escapeHtml(from)} → ${escapeHtml(to)}</h3>
     <p>${body.events.length} event${body.events.length === 1 ? "" : "s"},
-      mean Goldstein ${d.goldstein}</p>${events}`;
+      mean Goldstein ${d.goldstein}, mostly ${QUAD_NAMES[d.quad || 0]}</p>${events}`;
 }
 
 // -- search --------------------------------------------------------------------------
@@ -434,9 +446,9 @@ async function setUpFilters() {
     $(id).max = String(Math.max(0, state.months.length - 1));
   }
   $("time-to").value = $("time-to").max;
-  $("root").innerHTML += f.roots.map((r) =>
+  $("root").innerHTML = f.roots.map((r) =>
     `<option value="${r.code}">${r.code} ${escapeHtml(r.label.toLowerCase())}</option>`).join("");
-  $("quad").innerHTML += f.quads.map((q) =>
+  $("quad").innerHTML = f.quads.map((q) =>
     `<option value="${q.code}">${q.code} ${escapeHtml(q.label)}</option>`).join("");
   $("document").innerHTML += f.documents.map((d) =>
     `<option value="${escapeHtml(d.iri)}">${escapeHtml(d.issued || "")} ${escapeHtml(d.title)}
@@ -453,14 +465,31 @@ async function setUpFilters() {
   $("reset").addEventListener("click", () => {
     $("time-from").value = "0";
     $("time-to").value = $("time-to").max;
-    for (const id of ["root", "quad", "document"]) $(id).value = "";
+    for (const id of ["root", "quad"]) {
+      for (const option of $(id).options) option.selected = false;
+    }
+    $("document").value = "";
     $("min-events").value = "1";
     renderTime();
     reload();
   });
 }
 
+// Recolour the edges in place (no refetch, no new instance) and switch the legend.
+function setEdgeColour() {
+  const quad = colourBy() === "quad";
+  $("legend-goldstein").hidden = quad;
+  $("legend-quads").hidden = !quad;
+  document.body.dataset.edgeColour = colourBy();
+  if (cy) cy.style(styleFor(state.large, state.topFont));
+}
+
 function renderLegend() {
+  $("legend-quads").innerHTML = [1, 2, 3, 4, 0].map((q) => `<li><span class="swatch line"
+    style="background:${QUAD_COLOURS[q]}"></span>${q ? q + " " : ""}${QUAD_NAMES[q]}</li>`)
+    .join("");
+  $("edge-colour").addEventListener("change", setEdgeColour);
+  setEdgeColour();  // the browser may have kept the choice of a previous visit
   $("legend-kinds").innerHTML = Object.entries(KIND_COLOURS).map(([kind, colour]) =>
     `<li><span class="swatch" style="background:${colour}"></span>${kind}</li>`).join("");
   const shapes = { ...COUNTRY_SHAPES, "other countries": OTHER_SHAPE };
