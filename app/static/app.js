@@ -243,9 +243,9 @@ function draw(view) {
   });
   window.evkg.cy = cy;
   // Cytoscape's first frame otherwise paints every element into its layer textures before
-  // anything shows (~15% of a large first draw); this lets it build them over the next
-  // frames instead, as it does for later changes. An internal flag: without it (another
-  // version of the library), the page draws the same, only later.
+  // anything shows (10-20% of a large first draw); this lets it build them over the next
+  // frames instead, as it does after later changes. The flag is internal to the library:
+  // should a later version drop it, the page draws the same, only later.
   const layers = large && cy.renderer().data && cy.renderer().data.lyrTxrCache;
   if (layers && layers.firstGet === true) layers.firstGet = false;
   // where the first draw's time goes (bench/bench_draw.py reports these)
@@ -321,7 +321,8 @@ async function focusActor(id) {
   const freshEdges = hood.edges.filter((e) => cy.getElementById(e.id).empty());
   const added = toElements({ nodes: fresh, edges: freshEdges }, state.maxWeight,
     state.maxCount);
-  cy.add(added);
+  const newcomers = cy.add(added);
+  if (state.allLabels) newcomers.nodes().addClass("named");  // zoomed in: label them too
   const ids = new Set(hood.nodes.map((n) => n.id));
   const keep = cy.nodes().filter((n) => ids.has(n.id()));
   const shown = keep.union(keep.edgesWith(keep));
