@@ -286,7 +286,7 @@ EDGE_FIELDS = ["source", "target", "count", "goldstein", "quad"]
 
 
 def compact_json(graph: nx.DiGraph) -> dict[str, Any]:
-    """What the page draws, about a third of `view_json`'s size for a large view: nodes as
+    """What the page draws, about a quarter of `view_json`'s size for a large view: nodes as
     there, without empty facts; each edge a row of `EDGE_FIELDS` whose source and target are
     indexes into `nodes` (its id is "source IRI|target IRI", rebuilt by the page)."""
     nodes = []

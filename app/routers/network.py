@@ -119,7 +119,7 @@ def static_file(name: str) -> FileResponse:
 
 Compact = Annotated[bool, Query(
     description="the page's shape: edges as rows of `edge_fields`, source and target as "
-    "indexes into `nodes`, empty facts left out (about a third of the size)")]
+    "indexes into `nodes`, empty facts left out (about a quarter of the size)")]
 
 
 @router.get("/network")

@@ -37,7 +37,7 @@ function viewParams() {
   return p;
 }
 
-// The view in its compact shape (a third of the node-link JSON the downloads hold).
+// The view in its compact shape (a quarter of the node-link JSON the downloads hold).
 function fetchView() {
   const p = viewParams();
   p.set("compact", "true");
