@@ -6,7 +6,13 @@ the real app on loopback, and opens `/` several times. The figure is the page's 
 facets and network requests. The first load pays for the server's layout; later loads are
 served from the position cache.
 
+`--against DIR` serves a second checkout (say an older commit, unpacked with
+`git archive COMMIT | tar -x -C DIR`, with `node_modules` linked into it) from a copy of the
+same store, and opens the two pages alternately, so that the ratio is measured under the
+same load even when the machine is shared.
+
     .venv/bin/python bench/bench_draw.py [--nodes 2000] [--edges 4000] [--runs 5]
+        [--against DIR]
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -83,15 +90,63 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def serve(root: Path, store: Path) -> tuple[subprocess.Popen, str]:
+    """The app of checkout `root` on the store at `store`, once it answers."""
+    port = free_port()
+    env = {**os.environ, "EVKG_STORE": f"oxigraph:{store}", "PYTHONPATH": str(root)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",
+         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        cwd=root, env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        if server.poll() is not None:
+            raise RuntimeError(f"the server of {root} exited with {server.returncode}")
+        try:
+            if httpx.get(f"{base}/network/facets", timeout=5).status_code == 200:
+                return server, base
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    server.terminate()
+    raise RuntimeError(f"the server of {root} did not start")
+
+
+def first_draw(browser, base: str) -> dict:
+    """Open the page once; the page's own clock for data in and first draw, in seconds."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    try:
+        page.goto(base + "/")
+        page.wait_for_selector("body[data-state=ready]", timeout=120000)
+        got = page.evaluate("""() => ({drawn: evkg.drawnAt, fetched: evkg.fetchedAt,
+            marks: evkg.marks || null,
+            counts: [evkg.cy.nodes().length, evkg.cy.edges().length]})""")
+    finally:
+        page.close()
+    return {"drawn": got["drawn"] / 1000, "fetched": got["fetched"] / 1000,
+            "marks": got["marks"], "counts": got["counts"]}
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--nodes", type=int, default=2000)
     parser.add_argument("--edges", type=int, default=4000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--against", type=Path, metavar="DIR",
+                        help="another evkg checkout to measure alternately with this one")
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
 
+    roots = {"this": ROOT}
+    if args.against:
+        roots["against"] = args.against.resolve()
+    times: dict[str, list[dict]] = {name: [] for name in roots}
+    print(f"load average at start: {load_average()}")
     with tempfile.TemporaryDirectory(prefix="evkg-bench-draw-") as tmp:
         path = Path(tmp) / "store"
         store = OxigraphStore(path)
@@ -99,46 +154,47 @@ def main() -> int:
         store.load(synthetic_turtle(args.nodes, args.edges), "https://evkg.org/id/document/bench",
                    "turtle")
         store.close()
-        port = free_port()
-        env = {**os.environ, "EVKG_STORE": f"oxigraph:{path}"}
-        server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",
-             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-            cwd=ROOT, env=env,
-        )
-        base = f"http://127.0.0.1:{port}"
+        servers = {}
         try:
-            for _ in range(600):
-                try:
-                    if httpx.get(f"{base}/network/facets", timeout=5).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
+            for name, root in roots.items():
+                copy = Path(tmp) / f"store-{name}"
+                shutil.copytree(path, copy)  # the embedded store has one owner
+                servers[name] = serve(root, copy)
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path="/usr/bin/chromium",
                                             args=CHROMIUM_ARGS)
-                times = []
-                drawn = None
                 for run in range(args.runs + 1):
-                    page = browser.new_page(viewport={"width": 1400, "height": 900})
-                    page.goto(base + "/")
-                    page.wait_for_selector("body[data-state=ready]", timeout=120000)
-                    ms = page.evaluate("evkg.drawnAt")
-                    fetched = page.evaluate("evkg.fetchedAt")
-                    drawn = page.evaluate("[evkg.cy.nodes().length, evkg.cy.edges().length]")
-                    page.close()
-                    label = "cold (layout on the server)" if run == 0 else f"warm run {run}"
-                    print(f"{label}: first draw after {ms / 1000:.2f} s "
-                          f"(data in after {fetched / 1000:.2f} s)")
-                    if run:
-                        times.append(ms / 1000)
+                    for name, (_, base) in servers.items():
+                        got = first_draw(browser, base)
+                        label = "cold (layout on the server)" if run == 0 else f"warm run {run}"
+                        marks = ""
+                        if got["marks"]:
+                            m = got["marks"]
+                            marks = (f"; after the data: elements {m['elements']:.0f} ms, "
+                                     f"Cytoscape created {m['created']:.0f} ms, "
+                                     f"drawn {m['drawn']:.0f} ms")
+                        print(f"{name} {label}: first draw after {got['drawn']:.2f} s "
+                              f"(data in after {got['fetched']:.2f} s{marks}), "
+                              f"{got['counts'][0]} actors, {got['counts'][1]} dyads", flush=True)
+                        if run:
+                            times[name].append(got)
                 browser.close()
         finally:
-            server.terminate()
-            server.wait(10)
-    print(f"drawn: {drawn[0]} actors, {drawn[1]} dyads")
-    print(f"time to first draw (cached positions): median {statistics.median(times):.2f} s, "
-          f"max {max(times):.2f} s over {len(times)} runs (target <= 2 s)")
+            for server, _ in servers.values():
+                server.terminate()
+                server.wait(10)
+    print(f"load average at end: {load_average()}")
+    medians = {}
+    for name, got in times.items():
+        drawn = [g["drawn"] for g in got]
+        fetched = [g["fetched"] for g in got]
+        medians[name] = statistics.median(drawn)
+        print(f"{name} ({roots[name]}): time to first draw (cached positions): median "
+              f"{medians[name]:.2f} s, max {max(drawn):.2f} s over {len(drawn)} runs "
+              f"(target <= 2 s); data in: median {statistics.median(fetched):.2f} s")
+    if "against" in medians:
+        print(f"ratio against/this of the median first draw: "
+              f"{medians['against'] / medians['this']:.2f}x")
     return 0
 
 

@@ -42,8 +42,8 @@ class Filters:
 
     since: str | None = None
     until: str | None = None
-    root: str | None = None  # CAMEO root, "19"
-    quad: int | None = None  # quad class 1..4
+    root: str | tuple[str, ...] | None = None  # CAMEO root "19", or several: ("18", "19")
+    quad: int | tuple[int, ...] | None = None  # quad class 1..4, or several
     min_events: int = 1  # edges with fewer events are dropped
     document: str | None = None  # only events of this document (IRI)
 
@@ -52,14 +52,31 @@ class Filters:
             value = getattr(self, name)
             if value is not None and not _DATE.match(value):
                 raise ValueError(f"{name} must be an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
-        if self.root is not None and not _ROOT.match(self.root):
+        if self.root is not None and not all(
+            isinstance(r, str) and _ROOT.match(r) for r in self.roots
+        ):
             raise ValueError("root must be a two-digit CAMEO root such as 19")
-        if self.quad is not None and self.quad not in (1, 2, 3, 4):
+        if self.quad is not None and not all(q in (1, 2, 3, 4) for q in self.quads):
             raise ValueError("quad must be 1, 2, 3 or 4")
         if self.min_events < 1:
             raise ValueError("min_events must be at least 1")
         if self.document is not None:
             check_iri(self.document)
+
+
+    @property
+    def roots(self) -> tuple[str, ...]:
+        """The CAMEO roots asked for (any of them matches); empty: all."""
+        if self.root is None:
+            return ()
+        return (self.root,) if isinstance(self.root, str) else tuple(self.root)
+
+    @property
+    def quads(self) -> tuple[int, ...]:
+        """The quad classes asked for (any of them matches); empty: all."""
+        if self.quad is None:
+            return ()
+        return (self.quad,) if isinstance(self.quad, int) else tuple(self.quad)
 
 
 @dataclass
@@ -100,10 +117,11 @@ def event_patterns(
     if filters.until:
         lit = ntriples_literal(filters.until)
         parts.append(f"FILTER(BOUND(?date) && STR(?date) <= SUBSTR({lit}, 1, STRLEN(STR(?date))))")
-    if filters.root:
-        parts.append(f'FILTER(STRSTARTS(STR(?type), "{CAMEO}{filters.root}"))')
-    if filters.quad:
-        parts.append(f"FILTER(?quad = {int(filters.quad)})")
+    if filters.roots:
+        starts = " || ".join(f'STRSTARTS(STR(?type), "{CAMEO}{r}")' for r in filters.roots)
+        parts.append(f"FILTER({starts})")
+    if filters.quads:
+        parts.append(f"FILTER(?quad IN ({', '.join(str(int(q)) for q in filters.quads)}))")
     return "\n  ".join(parts)
 
 
@@ -154,6 +172,9 @@ def _add_events(graph: nx.DiGraph, rows: list[dict], evidence: bool) -> None:
             data = graph.edges[source, target]
         data["count"] += 1
         data["goldstein"] = round(data["goldstein"] + gold, 3)
+        if row.get("quad") is not None:  # events per quad class, for colouring by class
+            quads = data.setdefault("quads", {})
+            quads[int(row["quad"])] = quads.get(int(row["quad"]), 0) + 1
         if date is not None:
             data["first"] = date if data["first"] is None else min(data["first"], date)
             data["last"] = date if data["last"] is None else max(data["last"], date)

@@ -28,7 +28,7 @@ MEDIA_TYPES = {
 }
 
 _NODE_KEYS = ("label", "kind", "country", "sector", "weight", "x", "y")
-_EDGE_KEYS = ("count", "mean_goldstein", "first", "last")
+_EDGE_KEYS = ("count", "mean_goldstein", "quad", "first", "last")
 
 
 class MissingLibraryError(RuntimeError):
@@ -158,7 +158,7 @@ const maxC = Math.max(1, ...view.edges.map(e => e.count));
 const elements = view.nodes.map(n => ({group: "nodes", data: {...n,
   size: 14 + 40 * Math.sqrt(n.weight / maxW)}, position: {x: n.x, y: n.y}}))
   .concat(view.edges.map(e => ({group: "edges", data: {...e,
-  width: 1 + 7 * e.count / maxC}})));
+  width: 1 + 7 * e.count / maxC, tone: tone(e.goldstein)}})));
 function tone(g) { return g < -1 ? "#c0392b" : g > 1 ? "#2471a3" : "#999"; }
 const cy = cytoscape({container: document.getElementById("cy"), elements,
   layout: {name: "preset"}, wheelSensitivity: 0.3,
@@ -166,8 +166,8 @@ const cy = cytoscape({container: document.getElementById("cy"), elements,
     {selector: "node", style: {label: "data(label)", width: "data(size)",
       height: "data(size)", "font-size": 10, "background-color": "#5d6d7e"}},
     {selector: "edge", style: {width: "data(width)", "curve-style": "bezier",
-      "target-arrow-shape": "triangle", "line-color": e => tone(e.data("goldstein")),
-      "target-arrow-color": e => tone(e.data("goldstein")), opacity: 0.8}}]});
+      "target-arrow-shape": "triangle", "line-color": "data(tone)",
+      "target-arrow-color": "data(tone)", opacity: 0.8}}]});
 document.getElementById("counts").textContent =
   view.nodes.length + " actors, " + view.edges.length + " dyads";
 cy.on("tap", "node, edge", ev => {

@@ -9,6 +9,7 @@ the page reloaded, costs one small query (the version) and no layout.
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable
@@ -104,6 +105,7 @@ def decorate(source: Selectable, graph: nx.DiGraph) -> nx.DiGraph:
     for _, _, data in graph.edges(data=True):
         count = data["count"]
         data["mean_goldstein"] = round(data["goldstein"] / count, 2) if count else 0.0
+        data["quad"] = dominant_quad(data.get("quads"))
     return graph
 
 
@@ -111,14 +113,36 @@ def filters_key(filters: Filters) -> tuple:
     return astuple(filters)
 
 
+def dominant_quad(quads: dict[int, int] | None) -> int | None:
+    """The quad class most of an edge's events have (ties: the more conflictual class)."""
+    if not quads:
+        return None
+    return max(quads, key=lambda q: (quads[q], q))
+
+
 class ViewCache:
-    """Thread-safe LRU of finished views and their graphs."""
+    """Thread-safe LRU of finished views and their graphs, and of the page's encoded
+    bodies (a 2,000-actor view is ~20 ms of JSON encoding, paid once)."""
 
     def __init__(self, size: int = 32) -> None:
         self._size = size
         self._items: OrderedDict[Hashable, tuple[nx.DiGraph, dict]] = OrderedDict()
+        self._bodies: OrderedDict[Hashable, bytes] = OrderedDict()
         self._lock = threading.Lock()
         self.layouts = LayoutCache(size * 2)
+
+    def body(self, key: Hashable) -> bytes | None:
+        with self._lock:
+            if key in self._bodies:
+                self._bodies.move_to_end(key)
+                return self._bodies[key]
+        return None
+
+    def put_body(self, key: Hashable, body: bytes) -> None:
+        with self._lock:
+            self._bodies[key] = body
+            while len(self._bodies) > self._size:
+                self._bodies.popitem(last=False)
 
     def get(self, key: Hashable) -> tuple[nx.DiGraph, dict] | None:
         with self._lock:
@@ -146,7 +170,43 @@ def network_view(
     filters = filters or Filters()
     if max_nodes < 1:
         raise ValueError("max_nodes must be at least 1")
+    return _view(source, filters, max_nodes, cache, evidence, store_version(source))
+
+
+def page_view(
+    source: Selectable,
+    filters: Filters | None = None,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    cache: ViewCache | None = None,
+) -> bytes:
+    """The view in the page's compact shape (`compact_json`), encoded; cached as bytes, so a
+    repeated request costs the version query and nothing else."""
+    filters = filters or Filters()
+    if max_nodes < 1:
+        raise ValueError("max_nodes must be at least 1")
     version = store_version(source)
+    key = (version, filters_key(filters), max_nodes)
+    if cache is not None and (hit := cache.body(key)) is not None:
+        return hit
+    graph, _ = _view(source, filters, max_nodes, cache, False, version)
+    body = encode(compact_json(graph))
+    if cache is not None:
+        cache.put_body(key, body)
+    return body
+
+
+def encode(body: dict[str, Any]) -> bytes:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _view(
+    source: Selectable,
+    filters: Filters,
+    max_nodes: int,
+    cache: ViewCache | None,
+    evidence: bool,
+    version: str,
+) -> tuple[nx.DiGraph, dict[str, Any]]:
     key = (version, filters_key(filters), max_nodes, evidence)
     if cache is not None and (hit := cache.get(key)) is not None:
         return hit
@@ -204,16 +264,48 @@ def view_json(graph: nx.DiGraph) -> dict[str, Any]:
                 "target": v,
                 "count": d["count"],
                 "goldstein": d.get("mean_goldstein", 0.0),
+                "quad": d.get("quad"),
                 "first": d.get("first"),
                 "last": d.get("last"),
             }
         )
+    return {"directed": True, "meta": _meta(graph, len(nodes), len(edges)), "nodes": nodes,
+            "edges": edges}
+
+
+def _meta(graph: nx.DiGraph, nodes: int, edges: int) -> dict[str, Any]:
     meta = {k: graph.graph[k] for k in ("version", "total_nodes", "total_edges", "truncated")
             if k in graph.graph}
     meta["filters"] = graph.graph.get("filters", {})
-    meta["nodes"] = len(nodes)
-    meta["edges"] = len(edges)
-    return {"directed": True, "meta": meta, "nodes": nodes, "edges": edges}
+    meta["nodes"] = nodes
+    meta["edges"] = edges
+    return meta
+
+
+EDGE_FIELDS = ["source", "target", "count", "goldstein", "quad"]
+
+
+def compact_json(graph: nx.DiGraph) -> dict[str, Any]:
+    """What the page draws, about a quarter of `view_json`'s size for a large view: nodes as
+    there, without empty facts; each edge a row of `EDGE_FIELDS` whose source and target are
+    indexes into `nodes` (its id is "source IRI|target IRI", rebuilt by the page)."""
+    nodes = []
+    index = {}
+    for i, (node, d) in enumerate(sorted(graph.nodes(data=True))):
+        index[node] = i
+        item = {"id": node, "label": d.get("label") or node.rsplit("/", 1)[-1],
+                "kind": d.get("kind", "other"), "weight": d.get("weight", 0),
+                "x": d.get("x", 0.0), "y": d.get("y", 0.0)}
+        for key in ("country", "sector", "aliases"):
+            if d.get(key):
+                item[key] = d[key]
+        nodes.append(item)
+    edges = [
+        [index[u], index[v], d["count"], d.get("mean_goldstein", 0.0), d.get("quad")]
+        for u, v, d in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1]))
+    ]
+    return {"directed": True, "meta": _meta(graph, len(nodes), len(edges)), "nodes": nodes,
+            "edge_fields": EDGE_FIELDS, "edges": edges}
 
 
 def facets(source: Selectable) -> dict[str, Any]:

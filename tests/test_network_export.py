@@ -13,7 +13,16 @@ import pytest
 
 from graph.network import Filters
 from graph.network_export import full_date, render, to_gexf
-from graph.network_view import ViewCache, dyad_events, facets, network_view
+from graph.network_view import (
+    EDGE_FIELDS,
+    ViewCache,
+    compact_json,
+    dyad_events,
+    encode,
+    facets,
+    network_view,
+    page_view,
+)
 from graph.store import OxigraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,6 +147,53 @@ def test_filters_narrow_the_view(store):
     assert labels(min_events=2) == {"Iran", "Kata'ib Hezbollah"}
     assert labels(document=f"{DOC}b") == {"United States", "Iran"}
     assert labels(until="2019-12-31") == {"Iran", "Kata'ib Hezbollah"}
+
+
+def test_several_roots_or_quad_classes_match_any_of_them(store):
+    def labels(**kw):
+        return {n["label"] for n in network_view(store, Filters(**kw))[1]["nodes"]}
+
+    assert labels(root=("07", "19")) == {"United States", "Iran", "Kata'ib Hezbollah"}
+    assert labels(root=("07", "19")) != labels(root="07")
+    assert labels(quad=(2,)) == labels(quad=2) == {"Iran", "Kata'ib Hezbollah"}
+    assert labels(quad=(1, 3)) == set()
+    for bad in ({"quad": (2, 9)}, {"root": ("07", "7")}, {"root": ("07", 19)}):
+        with pytest.raises(ValueError):
+            Filters(**bad)
+
+
+def test_each_edge_has_the_quad_class_of_most_of_its_events(store):
+    graph, body = network_view(store)
+    quads = {e["id"]: e["quad"] for e in body["edges"]}
+    assert quads == {f"{A}iran|{A}kh": 2, f"{A}us|{A}kh": 4, f"{A}us|{A}iran": 4}
+    parsed = nx.read_graphml(_bytes_file(render(graph, "graphml")))
+    assert parsed.edges[f"{A}iran", f"{A}kh"]["quad"] == 2
+
+
+def test_compact_shape_holds_the_view_in_fewer_bytes(store):
+    graph, body = network_view(store)
+    compact = compact_json(graph)
+    assert compact["edge_fields"] == EDGE_FIELDS
+    ids = [n["id"] for n in compact["nodes"]]
+    assert ids == [n["id"] for n in body["nodes"]]
+    rows = [dict(zip(EDGE_FIELDS, row, strict=True)) for row in compact["edges"]]
+    rebuilt = [{**r, "source": ids[r["source"]], "target": ids[r["target"]]} for r in rows]
+    assert rebuilt == [{k: e[k] for k in EDGE_FIELDS} for e in body["edges"]]
+    us = next(n for n in compact["nodes"] if n["label"] == "United States")
+    assert (us["country"], us["aliases"], us["weight"]) == ("USA", ["America", "U.S."], 2)
+    assert "sector" not in us  # empty facts are left out
+    assert compact["meta"] == body["meta"]
+    assert len(encode(compact)) < len(encode(body))
+
+
+def test_page_view_is_cached_encoded_until_the_store_changes(store):
+    cache = ViewCache()
+    first = page_view(store, cache=cache)
+    assert page_view(store, cache=cache) is first
+    assert json.loads(first) == compact_json(network_view(store, cache=cache)[0])
+    store.remove_graph(f"{DOC}b")
+    changed = json.loads(page_view(store, cache=cache))
+    assert changed["meta"]["edges"] == 2 and changed != json.loads(first)
 
 
 def test_facets_offer_documents_roots_and_a_monthly_histogram(store):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -39,17 +40,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`evkg ingest seeds` into a new store, then the real app on uvicorn."""
-    folder = tmp_path_factory.mktemp("page")
-    env = {**os.environ, "EVKG_STORE": f"oxigraph:{folder / 'store'}"}
+def serve(store: Path, log_path: Path) -> Iterator[str]:
+    """The real app on uvicorn over the store at `store`, until the caller is done."""
+    env = {**os.environ, "EVKG_STORE": f"oxigraph:{store}"}
     env.pop("EVKG_TOKEN", None)
-    evkg = [sys.executable, "-m", "app.cli"]
-    subprocess.run([*evkg, "ingest", str(ROOT / "seeds")], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
     port = free_port()
-    log = (folder / "server.log").open("w")
+    log = log_path.open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",
          "--host", "127.0.0.1", "--port", str(port)],
@@ -59,7 +55,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         for _ in range(300):
             if proc.poll() is not None:
-                raise RuntimeError((folder / "server.log").read_text())
+                raise RuntimeError(log_path.read_text())
             try:
                 if httpx.get(f"{base}/network", timeout=5).status_code == 200:
                     break
@@ -73,6 +69,56 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         proc.terminate()
         proc.wait(10)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`evkg ingest seeds` into a new store, then the real app on uvicorn."""
+    folder = tmp_path_factory.mktemp("page")
+    env = {**os.environ, "EVKG_STORE": f"oxigraph:{folder / 'store'}"}
+    env.pop("EVKG_TOKEN", None)
+    subprocess.run([sys.executable, "-m", "app.cli", "ingest", str(ROOT / "seeds")], cwd=ROOT,
+                   env=env, check=True, capture_output=True)
+    yield from serve(folder / "store", folder / "server.log")
+
+
+def large_turtle(nodes: int, edges: int) -> bytes:
+    """A generated network above the page's "large" threshold: a ring (so every actor has a
+    dyad) plus random chords, skewed towards low-numbered actors so degrees differ."""
+    rng = random.Random(3)
+    dyads = {(i, (i + 1) % nodes) for i in range(nodes)}
+    while len(dyads) < edges:
+        s, t = int(rng.random() ** 2 * nodes), rng.randrange(nodes)
+        if s != t:
+            dyads.add((s, t))
+    lines = ["@prefix evkg: <https://evkg.org/ontology#> .",
+             "@prefix sem: <http://semanticweb.cs.vu.nl/2009/11/sem/> .",
+             "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .",
+             "@prefix prov: <http://www.w3.org/ns/prov#> .",
+             '<https://evkg.org/id/document/large> a evkg:Document ; evkg:contentHash "l" .']
+    lines += [f'<{ACTOR}g{i}> skos:prefLabel "Generated {i}" .' for i in range(nodes)]
+    codes = ["042", "057", "111", "190"]
+    for n, (s, t) in enumerate(sorted(dyads)):
+        lines.append(
+            f"<https://evkg.org/id/event/large-{n}> a sem:Event ; evkg:source <{ACTOR}g{s}> ; "
+            f"evkg:target <{ACTOR}g{t}> ; sem:hasActor <{ACTOR}g{s}>, <{ACTOR}g{t}> ; "
+            f"sem:eventType <https://evkg.org/cameo/{codes[n % 4]}> ; "
+            "prov:wasDerivedFrom <https://evkg.org/id/document/large> .")
+    return "\n".join(lines).encode()
+
+
+@pytest.fixture(scope="module")
+def large_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app over a generated 600-actor, 1,200-dyad network (a "large" view)."""
+    from graph.store import OxigraphStore
+    from graph.store.vocab import load_vocabularies
+
+    folder = tmp_path_factory.mktemp("large")
+    store = OxigraphStore(folder / "store")
+    load_vocabularies(store)
+    store.load(large_turtle(600, 1200), "https://evkg.org/id/document/large", "turtle")
+    store.close()
+    yield from serve(folder / "store", folder / "server.log")
 
 
 @pytest.fixture(scope="module")
@@ -191,12 +237,12 @@ def test_each_filter_changes_what_is_drawn(page, server):
     conflict = change_and_wait(page, lambda: page.select_option("#quad", "4"))
     assert conflict == api_labels(server, quad=4) != everyone
     assert "CBS News" not in conflict and "Iran" in conflict
-    change_and_wait(page, lambda: page.select_option("#quad", ""))
+    change_and_wait(page, lambda: page.select_option("#quad", []))
 
     fight = change_and_wait(page, lambda: page.select_option("#root", "19"))
     assert fight == api_labels(server, root="19") != everyone
     assert "Donald Trump" not in fight and "Qassem Soleimani" in fight
-    change_and_wait(page, lambda: page.select_option("#root", ""))
+    change_and_wait(page, lambda: page.select_option("#root", []))
 
     def min_events(n: int):
         page.fill("#min-events", str(n))
@@ -223,6 +269,111 @@ def test_each_filter_changes_what_is_drawn(page, server):
     assert "Donald Trump" not in recent and "Qassem Soleimani" in recent
     assert page.text_content("#time-label").startswith("2020-01")
     assert "2020-01" in page.get_attribute("#dl-graphml", "href")
+
+
+def test_several_roots_and_quad_classes_draw_events_of_any(page, server):
+    open_page(page, server)
+    everyone = drawn_labels(page)
+    both = change_and_wait(page, lambda: page.select_option("#root", ["18", "01"]))
+    assert both == api_labels(server, root=["18", "01"])
+    assert both == api_labels(server, root="18") | api_labels(server, root="01")
+    assert both not in (api_labels(server, root="18"), api_labels(server, root="01"), everyone)
+    href = page.get_attribute("#dl-gexf", "href")
+    assert "root=18" in href and "root=01" in href
+    change_and_wait(page, lambda: page.select_option("#root", []))
+
+    cooperation = change_and_wait(page, lambda: page.select_option("#quad", ["1", "2"]))
+    assert cooperation == api_labels(server, quad=[1, 2])
+    assert cooperation == api_labels(server, quad=1) | api_labels(server, quad=2) != everyone
+    body = httpx.get(f"{server}/network.json", params={"quad": [2, 1]}).json()
+    assert body["meta"]["filters"]["quad"] == [1, 2]
+    change_and_wait(page, lambda: page.click("#reset"))
+    assert page.eval_on_selector("#quad", "s => s.selectedOptions.length") == 0
+    assert drawn_labels(page) == everyone
+
+
+QUAD_RGB = {1: "rgb(127,179,213)", 2: "rgb(31,97,141)", 3: "rgb(229,152,102)",
+            4: "rgb(192,57,43)"}
+
+
+def test_edges_coloured_by_quad_class_with_the_legend_following(page, server):
+    open_page(page, server)
+    colours = "Object.fromEntries(evkg.cy.edges().map(e => [e.id(), e.style('line-color')]))"
+    by_tone = page.evaluate(colours)
+    assert page.locator("#legend .gradient").is_visible()
+    assert not page.locator("#legend-quads").is_visible()
+    before = loads(page)
+
+    page.select_option("#edge-colour", "quad")
+    by_quad = page.evaluate(colours)
+    expected = {e["id"]: QUAD_RGB[e["quad"]] for e in httpx.get(f"{server}/network").json()
+                ["edges"]}
+    assert by_quad == expected
+    assert by_quad != by_tone
+    assert page.locator("#legend-quads").is_visible()
+    assert not page.locator("#legend .gradient").is_visible()
+    assert "material conflict" in page.text_content("#legend-quads")
+    assert loads(page) == before  # recoloured in place, not fetched again
+
+    page.select_option("#edge-colour", "goldstein")
+    assert page.evaluate(colours) == by_tone
+    assert page.locator("#legend .gradient").is_visible()
+
+
+def test_first_draw_does_not_wait_for_the_filter_facets(page, server):
+    held = []  # the facets request is held unanswered until the network is drawn
+    page.route("**/network/facets", lambda route: held.append(route))
+    page.goto(f"{server}/")
+    page.wait_for_function("window.evkg && evkg.drawnAt > 0", timeout=20000)
+    assert held and drawn_labels(page) == api_labels(server)
+    assert page.eval_on_selector("#root", "s => s.options.length") == 0
+    assert page.get_attribute("body", "data-state") == "loading"  # filters not usable yet
+    held[0].continue_()
+    page.wait_for_selector("body[data-state=ready]", timeout=20000)
+    assert page.eval_on_selector("#root", "s => s.options.length") > 5
+
+
+def inside_viewport(page) -> bool:
+    return page.evaluate("""() => { const e = evkg.cy.extent();
+        return evkg.cy.nodes().every(n => { const b = n.boundingBox({includeLabels: false});
+          return b.x1 >= e.x1 && b.x2 <= e.x2 && b.y1 >= e.y1 && b.y2 <= e.y2; }); }""")
+
+
+def test_view_opens_fitted_to_every_actor(page, server):
+    open_page(page, server)
+    assert inside_viewport(page)
+    assert page.evaluate("evkg.cy.zoom()") > 0.3  # fitted, not a dot in the middle
+
+
+def test_large_view_labels_its_central_actors_until_zoomed_in(page, large_server):
+    open_page(page, large_server)
+    view = httpx.get(f"{large_server}/network").json()
+    assert page.evaluate("evkg.cy.nodes().length") == len(view["nodes"]) == 600
+    assert inside_viewport(page)
+    top = set(page.evaluate("evkg.cy.nodes('.top').map(n => n.id())"))
+    assert len(top) == 40
+    weight = {n["id"]: n["weight"] for n in view["nodes"]}
+    assert min(weight[n] for n in top) >= max(w for n, w in weight.items() if n not in top)
+    label = "id => evkg.cy.getElementById(id).style('label')"
+    some_top = sorted(top)[0]
+    other = next(n for n in sorted(weight) if n not in top)
+    assert page.evaluate(label, some_top) == page.evaluate(
+        "id => evkg.cy.getElementById(id).data('label')", some_top)
+    assert page.evaluate(label, other) == ""
+    edge = "evkg.cy.edges()[0]"
+    assert page.evaluate(f"{edge}.style('curve-style')") == "haystack"
+
+    page.evaluate("() => { evkg.cy.zoom({level: 1, renderedPosition: {x: 300, y: 300}}); }")
+    assert page.evaluate("evkg.cy.nodes('.named').length") == 600
+    assert page.evaluate(label, other).startswith("Generated ")
+    page.evaluate("() => { evkg.cy.fit(); }")  # (returning cy would serialise all of it)
+    assert page.evaluate("evkg.cy.nodes('.named').length") == 0
+    assert page.evaluate(label, other) == ""
+
+    click_element(page, f"evkg.cy.getElementById('{other}')")  # expansion still works
+    page.wait_for_selector(f"body[data-expanded='{other}']", timeout=20000)
+    assert page.text_content("#actor-title") == page.evaluate(
+        "id => evkg.cy.getElementById(id).data('label')", other)
 
 
 def test_search_marks_actors_by_label_and_alias(page, server):
@@ -276,7 +427,8 @@ def test_page_explains_a_missing_network_library(page, server):
 
 
 def test_bad_input_is_a_clear_400(server):
-    for query, words in [("?quad=9", "quad"), ("?since=last-week", "since"),
+    for query, words in [("?quad=9", "quad"), ("?quad=4&quad=9", "quad"),
+                         ("?root=19&root=x", "root"), ("?since=last-week", "since"),
                          ("?min_events=0", "min_events"), ("?root=7", "root")]:
         response = httpx.get(f"{server}/network{query}")
         assert response.status_code == 400, query
@@ -303,7 +455,7 @@ def test_screenshot_for_the_readme(page, server):
     open_page(page, server)
     click_element(page, f"evkg.cy.getElementById('{ACTOR}iran|{ACTOR}hashd-al-shaabi')")
     page.wait_for_selector("#edge-title")
-    page.evaluate("evkg.cy.fit(undefined, 30)")
+    page.evaluate("() => { evkg.cy.fit(undefined, 30); }")
     page.wait_for_timeout(300)
     target = ROOT / "docs" / "screenshot.png"
     page.screenshot(path=str(target))

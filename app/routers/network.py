@@ -19,10 +19,12 @@ from graph.network_export import CYTOSCAPE_JS, MEDIA_TYPES, render
 from graph.network_view import (
     DEFAULT_MAX_NODES,
     ViewCache,
+    compact_json,
     decorate,
     dyad_events,
     facets,
     network_view,
+    page_view,
     view_json,
 )
 from graph.sparql import check_iri
@@ -55,11 +57,24 @@ def get_cache(request: Request) -> ViewCache:
     return cache
 
 
+def _one_or_many(values: list | None) -> Any:
+    """Repeated query values as the filter takes them: None, one value, or a sorted tuple
+    (so `root=18&root=19` and `root=19&root=18` share a cached view)."""
+    values = sorted({v for v in values or [] if v != ""})
+    if not values:
+        return None
+    return values[0] if len(values) == 1 else tuple(values)
+
+
 def get_filters(
     since: Annotated[str | None, Query(description="ISO date, YYYY[-MM[-DD]]")] = None,
     until: Annotated[str | None, Query(description="ISO date, YYYY[-MM[-DD]]")] = None,
-    root: Annotated[str | None, Query(description="CAMEO root, two digits")] = None,
-    quad: Annotated[int | None, Query(description="quad class 1-4")] = None,
+    root: Annotated[
+        list[str] | None, Query(description="CAMEO root, two digits; repeat for any of several")
+    ] = None,
+    quad: Annotated[
+        list[int] | None, Query(description="quad class 1-4; repeat for any of several")
+    ] = None,
     min_events: Annotated[int, Query(description="fewest events per edge")] = 1,
     document: Annotated[str | None, Query(description="document IRI")] = None,
 ) -> Filters:
@@ -68,8 +83,8 @@ def get_filters(
         return Filters(
             since=since or None,
             until=until or None,
-            root=root or None,
-            quad=quad,
+            root=_one_or_many(root),
+            quad=_one_or_many(quad),
             min_events=min_events,
             document=document or None,
         )
@@ -103,12 +118,24 @@ def static_file(name: str) -> FileResponse:
     return FileResponse(path, media_type=STATIC_TYPES.get(path.suffix, "application/octet-stream"))
 
 
+Compact = Annotated[bool, Query(
+    description="the page's shape: edges as rows of `edge_fields`, source and target as "
+    "indexes into `nodes`, empty facts left out (about a quarter of the size)")]
+
+
 @router.get("/network", responses=problems(400, 422, 503))
 def network(
-    source: Source, cache: Cache, filters: FiltersDep, max_nodes: MaxNodes = DEFAULT_MAX_NODES
-) -> JSONResponse:
+    source: Source,
+    cache: Cache,
+    filters: FiltersDep,
+    max_nodes: MaxNodes = DEFAULT_MAX_NODES,
+    compact: Compact = False,
+) -> Response:
     """The filtered actor network with positions: at most `max_nodes` actors, the most
     central first (`meta.truncated` says when some were left out)."""
+    if compact:
+        return Response(page_view(source, filters, max_nodes, cache),
+                        media_type="application/json")
     _, body = network_view(source, filters, max_nodes, cache)
     return JSONResponse(body)
 
@@ -139,6 +166,7 @@ def network_neighbourhood(
     actor: Annotated[str, Query(description="actor IRI")],
     hops: Annotated[int, Query(ge=1, le=3)] = 1,
     max_nodes: MaxNodes = 200,
+    compact: Compact = False,
 ) -> JSONResponse:
     """One actor's neighbourhood in the page's node-link shape, with its facts."""
     _check_iris(actor)
@@ -147,7 +175,7 @@ def network_neighbourhood(
     except ValueError as exc:
         raise HTTPException(400, str(exc)) from exc
     graph = decorate(source, hood.graph)
-    body = view_json(graph)
+    body = compact_json(graph) if compact else view_json(graph)
     body["meta"]["actor"] = actor
     body["meta"]["capped"] = hood.capped
     return JSONResponse(body)

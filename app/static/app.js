@@ -9,6 +9,16 @@ const KIND_COLOURS = {
 };
 const COUNTRY_SHAPES = { USA: "ellipse", IRN: "diamond", IRQ: "round-rectangle" };
 const OTHER_SHAPE = "hexagon";
+// Views above this size are drawn lean: straight "haystack" edges without arrows, and labels
+// only on the most central actors until the user zooms in far enough to read them all.
+const LARGE_NODES = 500, LARGE_EDGES = 1000;
+const TOP_LABELS = 40;
+const LABEL_ZOOM = 0.65;  // 11 px labels read from here on (min-zoomed-font-size 7)
+const GOLDSTEIN_STEPS = 2;  // edge colours in steps of 0.5 on the -10..10 scale
+// Edges coloured by the quad class most of their events have (0: none known).
+const QUAD_COLOURS = { 1: "#7fb3d5", 2: "#1f618d", 3: "#e59866", 4: "#c0392b", 0: "#b3b6b7" };
+const QUAD_NAMES = { 1: "verbal cooperation", 2: "material cooperation",
+  3: "verbal conflict", 4: "material conflict", 0: "unknown" };
 const LEGEND_SHAPES = { ellipse: "ellipse", diamond: "diamond", "round-rectangle": "square",
   hexagon: "hexagon" };
 const MISSING_LIBRARY = "Cytoscape.js is not installed, so the network cannot be drawn. " +
@@ -25,6 +35,26 @@ function viewParams() {
   const p = filterParams();
   if (MAX_NODES) p.set("max_nodes", MAX_NODES);
   return p;
+}
+
+// The view in its compact shape (a quarter of the node-link JSON the downloads hold).
+function fetchView() {
+  const p = viewParams();
+  p.set("compact", "true");
+  return getJson(`/network?${p}`).then(expand);
+}
+
+// The compact shape back into edge objects: rows of `edge_fields`, with source and target
+// as indexes into `nodes`.
+function expand(body) {
+  const at = Object.fromEntries(body.edge_fields.map((f, i) => [f, i]));
+  const nodes = body.nodes;
+  const edges = body.edges.map((row) => {
+    const source = nodes[row[at.source]].id, target = nodes[row[at.target]].id;
+    return { id: `${source}|${target}`, source, target, count: row[at.count],
+      goldstein: row[at.goldstein], quad: row[at.quad] };
+  });
+  return { meta: body.meta, nodes, edges };
 }
 let cy = null;
 
@@ -55,9 +85,10 @@ function filterParams() {
     if (from > 0) p.set("since", state.months[Math.min(from, to)]);
     if (to < state.months.length - 1) p.set("until", state.months[Math.max(from, to)]);
   }
-  for (const [id, name] of [["root", "root"], ["quad", "quad"], ["document", "document"]]) {
-    if ($(id).value) p.set(name, $(id).value);
+  for (const id of ["root", "quad"]) {  // several may be picked: any of them matches
+    for (const option of $(id).selectedOptions) p.append(id, option.value);
   }
+  if ($("document").value) p.set("document", $("document").value);
   const min = Number($("min-events").value);
   if (min > 1) p.set("min_events", String(min));
   return p;
@@ -82,68 +113,165 @@ function documentLink(iri) {
 
 // -- drawing -------------------------------------------------------------------------
 
-function toElements(view, maxWeight, maxCount) {
+// Colours and shapes are classes (one stylesheet rule each), not values parsed per element:
+// Cytoscape then shares the computed style among elements of one kind, country or tone.
+function kindClass(kind) { return `k-${KIND_COLOURS[kind] ? kind : "other"}`; }
+function countryClass(country) { return `c-${COUNTRY_SHAPES[country] ? country : "other"}`; }
+function toneStep(goldstein) {
+  const g = Math.max(-10, Math.min(10, goldstein || 0));
+  return Math.round(g * GOLDSTEIN_STEPS) + 10 * GOLDSTEIN_STEPS;
+}
+
+function toElements(view, maxWeight, maxCount, top = new Set()) {
   const nodes = view.nodes.map((n) => ({
     group: "nodes",
-    data: { ...n, size: 16 + 44 * Math.sqrt(n.weight / maxWeight),
-      colour: KIND_COLOURS[n.kind] || KIND_COLOURS.other,
-      shape: COUNTRY_SHAPES[n.country] || OTHER_SHAPE },
+    data: { ...n, size: 16 + 44 * Math.sqrt(n.weight / maxWeight) },
     position: { x: n.x, y: n.y },
+    classes: `${kindClass(n.kind)} ${countryClass(n.country)}${top.has(n.id) ? " top" : ""}`,
   }));
   const edges = view.edges.map((e) => ({
     group: "edges",
-    data: { ...e, width: 1 + 9 * Math.sqrt(e.count / maxCount), tone: toneOf(e.goldstein) },
+    data: { ...e, width: 1 + 9 * Math.sqrt(e.count / maxCount) },
+    classes: `g${toneStep(e.goldstein)} q${e.quad || 0}`,
   }));
   return nodes.concat(edges);
 }
 
-function styleFor(large) {
-  return [
-    { selector: "node", style: {
-      "background-color": "data(colour)", shape: "data(shape)", width: "data(size)",
-      height: "data(size)", label: "data(label)", "font-size": large ? 11 : 18, "min-zoomed-font-size": large ? 7 : 0,
-      "text-valign": "bottom", "text-margin-y": 3, color: "#1c2833",
-      "text-outline-color": "#fff", "text-outline-width": large ? 0 : 2 } },
-    { selector: "edge", style: {
-      width: "data(width)", "line-color": "data(tone)", "target-arrow-color": "data(tone)",
-      "target-arrow-shape": "triangle", "arrow-scale": 0.8,
-      "curve-style": large ? "haystack" : "bezier", opacity: 0.85 } },
+// One rule per tone step (by mean Goldstein) or per quad class, whichever colours edges.
+function edgeColourRules(arrows, colourBy) {
+  const rule = (selector, colour) => ({ selector, style: arrows
+    ? { "line-color": colour, "target-arrow-color": colour } : { "line-color": colour } });
+  if (colourBy === "quad") {
+    return Object.entries(QUAD_COLOURS).map(([q, colour]) => rule(`edge.q${q}`, colour));
+  }
+  const rules = [];
+  for (let step = 0; step <= 20 * GOLDSTEIN_STEPS; step++) {
+    rules.push(rule(`edge.g${step}`, toneOf(step / GOLDSTEIN_STEPS - 10)));
+  }
+  return rules;
+}
+
+function colourBy() { return $("edge-colour").value === "quad" ? "quad" : "goldstein"; }
+
+// `topFont`: the font size (in graph units) at which the top actors' labels read at the
+// zoom the view opens with.
+function styleFor(large, topFont) {
+  const text = { label: "data(label)", "text-valign": "bottom", "text-margin-y": 3,
+    color: "#1c2833" };
+  const sheet = [
+    { selector: "node", style: { width: "data(size)", height: "data(size)" } },
+    ...Object.entries(KIND_COLOURS).map(([kind, colour]) => (
+      { selector: `node.k-${kind}`, style: { "background-color": colour } })),
+    ...Object.entries({ ...COUNTRY_SHAPES, other: OTHER_SHAPE }).map(([country, shape]) => (
+      { selector: `node.c-${country}`, style: { shape } })),
+  ];
+  if (large) {
+    sheet.push(
+      { selector: "node.top", style: { ...text, "font-size": topFont,
+        "text-outline-color": "#fff", "text-outline-width": Math.max(1, topFont / 10) } },
+      { selector: "node.named", style: { ...text, "font-size": 11, "min-zoomed-font-size": 7,
+        "text-outline-width": 0 } },
+      { selector: "edge", style: { width: "data(width)", "curve-style": "haystack",
+        opacity: 0.85 } },
+    );
+  } else {
+    sheet.push(
+      { selector: "node", style: { ...text, "font-size": 18, "text-outline-color": "#fff",
+        "text-outline-width": 2 } },
+      { selector: "edge", style: { width: "data(width)", "curve-style": "bezier",
+        "target-arrow-shape": "triangle", "arrow-scale": 0.8, opacity: 0.85 } },
+    );
+  }
+  return sheet.concat(edgeColourRules(!large, colourBy()), [
     { selector: ".faded", style: { opacity: 0.12, "text-opacity": 0 } },
     { selector: ".match", style: { "border-width": 4, "border-color": "#f1c40f" } },
     { selector: "node.focus", style: { "border-width": 4, "border-color": "#1c2833" } },
     { selector: "edge.picked", style: { "line-style": "dashed", opacity: 1 } },
-  ];
+  ]);
+}
+
+// The zoom and pan that fit the nodes, computed from the positions the server sent: letting
+// Cytoscape fit would measure every element (labels included) before the first frame.
+function fitViewport(nodes, width, height, padding = 30) {
+  if (!nodes.length) return { zoom: 1, pan: { x: width / 2, y: height / 2 } };
+  let x1 = Infinity, y1 = Infinity, x2 = -Infinity, y2 = -Infinity;
+  for (const n of nodes) {
+    x1 = Math.min(x1, n.x); x2 = Math.max(x2, n.x);
+    y1 = Math.min(y1, n.y); y2 = Math.max(y2, n.y);
+  }
+  const margin = 30;  // half the largest node
+  const w = x2 - x1 + 2 * margin, h = y2 - y1 + 2 * margin;
+  const zoom = Math.max(0.02, Math.min(4, (width - 2 * padding) / w,
+    (height - 2 * padding) / h));
+  return { zoom, pan: { x: width / 2 - zoom * (x1 + x2) / 2,
+    y: height / 2 - zoom * (y1 + y2) / 2 } };
+}
+
+// Large views label every actor once zoomed in far enough to read them, and only the top
+// ones before (one class flip when the zoom crosses the threshold, not per frame).
+function labelOnZoom() {
+  const all = cy.zoom() >= LABEL_ZOOM;
+  if (all === state.allLabels) return;
+  state.allLabels = all;
+  cy.batch(() => (all ? cy.nodes().addClass("named") : cy.nodes().removeClass("named")));
 }
 
 function draw(view) {
+  const t0 = performance.now();
   state.view = view;
-  const maxWeight = Math.max(1, ...view.nodes.map((n) => n.weight));
-  const maxCount = Math.max(1, ...view.edges.map((e) => e.count));
-  const large = view.nodes.length > 500 || view.edges.length > 1000;
-  const elements = toElements(view, maxWeight, maxCount);
+  let maxWeight = 1, maxCount = 1;
+  for (const n of view.nodes) maxWeight = Math.max(maxWeight, n.weight);
+  for (const e of view.edges) maxCount = Math.max(maxCount, e.count);
+  const large = view.nodes.length > LARGE_NODES || view.edges.length > LARGE_EDGES;
+  const top = new Set(large ? [...view.nodes].sort((a, b) => b.weight - a.weight)
+    .slice(0, TOP_LABELS).map((n) => n.id) : []);
+  const elements = toElements(view, maxWeight, maxCount, top);
+  const built = performance.now() - t0;
   state.maxWeight = maxWeight;
   state.maxCount = maxCount;
+  state.large = large;
+  state.allLabels = false;
   if (cy) cy.destroy();
+  const box = $("cy").getBoundingClientRect();
+  const { zoom, pan } = fitViewport(view.nodes, box.width, box.height);
+  state.topFont = Math.max(11, Math.min(120, 9 / zoom));
   cy = cytoscape({
-    container: $("cy"), elements, layout: { name: "preset", fit: true, padding: 30 },
-    style: styleFor(large), wheelSensitivity: 0.3, minZoom: 0.02, maxZoom: 4,
-    textureOnViewport: large, hideEdgesOnViewport: large, pixelRatio: large ? 1 : "auto",
+    container: $("cy"), elements, layout: { name: "preset", fit: false }, zoom, pan,
+    style: styleFor(large, state.topFont), wheelSensitivity: 0.3,
+    minZoom: 0.02, maxZoom: 4, textureOnViewport: large, hideEdgesOnViewport: large,
+    pixelRatio: large ? 1 : "auto", motionBlur: false,
   });
   window.evkg.cy = cy;
+  // Cytoscape's first frame otherwise paints every element into its layer textures before
+  // anything shows (10-20% of a large first draw); this lets it build them over the next
+  // frames instead, as it does after later changes. The flag is internal to the library:
+  // should a later version drop it, the page draws the same, only later.
+  const layers = large && cy.renderer().data && cy.renderer().data.lyrTxrCache;
+  if (layers && layers.firstGet === true) layers.firstGet = false;
+  // where the first draw's time goes (bench/bench_draw.py reports these)
+  window.evkg.marks = { fetched: window.evkg.fetchedAt, elements: built,
+    created: performance.now() - t0 };
   cy.one("render", () => {
-    state.loads += 1;
-    document.body.dataset.loads = String(state.loads);
-    document.body.dataset.state = "ready";
     window.evkg.drawnAt = performance.now();
+    window.evkg.marks.drawn = window.evkg.drawnAt - t0;
+    state.filtersReady.then(() => {
+      state.loads += 1;
+      document.body.dataset.loads = String(state.loads);
+      document.body.dataset.state = "ready";
+    });
+    // the search box's suggestions are not needed for the first frame
+    setTimeout(() => {
+      $("actor-names").innerHTML = view.nodes.map((n) =>
+        `<option value="${escapeHtml(n.label)}">`).join("");
+    }, 0);
   });
+  if (large) cy.on("zoom", labelOnZoom);
   cy.on("tap", "node", (ev) => focusActor(ev.target.id()));
   cy.on("tap", "edge", (ev) => showEdge(ev.target));
   cy.on("tap", (ev) => { if (ev.target === cy) clearFocus(); });
   const m = view.meta;
   setStatus(`${m.nodes} actors, ${m.edges} dyads` + (m.truncated
     ? ` (the ${m.nodes} most central of ${m.total_nodes}; click to expand)` : ""));
-  $("actor-names").innerHTML = view.nodes.map((n) => `<option value="${escapeHtml(n.label)}">`)
-    .join("");
   updateDownloads();
 }
 
@@ -151,7 +279,7 @@ async function load(pending = null) {
   document.body.dataset.state = "loading";
   state.focus = null;
   try {
-    const view = await (pending || getJson(`/network?${viewParams()}`));
+    const view = await (pending || fetchView());
     window.evkg.fetchedAt = performance.now();
     draw(view);
     if ($("search").value) search($("search").value);
@@ -174,9 +302,10 @@ async function focusActor(id) {
   state.focus = id;
   const params = filterParams();
   params.set("actor", id);
+  params.set("compact", "true");
   let hood;
   try {
-    hood = await getJson(`/network/neighbourhood?${params}`);
+    hood = expand(await getJson(`/network/neighbourhood?${params}`));
   } catch (err) {
     $("panel").textContent = String(err.message || err);
     return;
@@ -192,7 +321,8 @@ async function focusActor(id) {
   const freshEdges = hood.edges.filter((e) => cy.getElementById(e.id).empty());
   const added = toElements({ nodes: fresh, edges: freshEdges }, state.maxWeight,
     state.maxCount);
-  cy.add(added);
+  const newcomers = cy.add(added);
+  if (state.allLabels) newcomers.nodes().addClass("named");  // zoomed in: label them too
   const ids = new Set(hood.nodes.map((n) => n.id));
   const keep = cy.nodes().filter((n) => ids.has(n.id()));
   const shown = keep.union(keep.edgesWith(keep));
@@ -262,7 +392,7 @@ async function showEdge(edge) {
     </div>`).join("");
   $("panel").innerHTML = `<h3 id="edge-title">${escapeHtml(from)} → ${escapeHtml(to)}</h3>
     <p>${body.events.length} event${body.events.length === 1 ? "" : "s"},
-      mean Goldstein ${d.goldstein}</p>${events}`;
+      mean Goldstein ${d.goldstein}, mostly ${QUAD_NAMES[d.quad || 0]}</p>${events}`;
 }
 
 // -- search --------------------------------------------------------------------------
@@ -317,9 +447,9 @@ async function setUpFilters() {
     $(id).max = String(Math.max(0, state.months.length - 1));
   }
   $("time-to").value = $("time-to").max;
-  $("root").innerHTML += f.roots.map((r) =>
+  $("root").innerHTML = f.roots.map((r) =>
     `<option value="${r.code}">${r.code} ${escapeHtml(r.label.toLowerCase())}</option>`).join("");
-  $("quad").innerHTML += f.quads.map((q) =>
+  $("quad").innerHTML = f.quads.map((q) =>
     `<option value="${q.code}">${q.code} ${escapeHtml(q.label)}</option>`).join("");
   $("document").innerHTML += f.documents.map((d) =>
     `<option value="${escapeHtml(d.iri)}">${escapeHtml(d.issued || "")} ${escapeHtml(d.title)}
@@ -336,14 +466,31 @@ async function setUpFilters() {
   $("reset").addEventListener("click", () => {
     $("time-from").value = "0";
     $("time-to").value = $("time-to").max;
-    for (const id of ["root", "quad", "document"]) $(id).value = "";
+    for (const id of ["root", "quad"]) {
+      for (const option of $(id).options) option.selected = false;
+    }
+    $("document").value = "";
     $("min-events").value = "1";
     renderTime();
     reload();
   });
 }
 
+// Recolour the edges in place (no refetch, no new instance) and switch the legend.
+function setEdgeColour() {
+  const quad = colourBy() === "quad";
+  $("legend-goldstein").hidden = quad;
+  $("legend-quads").hidden = !quad;
+  document.body.dataset.edgeColour = colourBy();
+  if (cy) cy.style(styleFor(state.large, state.topFont));
+}
+
 function renderLegend() {
+  $("legend-quads").innerHTML = [1, 2, 3, 4, 0].map((q) => `<li><span class="swatch line"
+    style="background:${QUAD_COLOURS[q]}"></span>${q ? q + " " : ""}${QUAD_NAMES[q]}</li>`)
+    .join("");
+  $("edge-colour").addEventListener("change", setEdgeColour);
+  setEdgeColour();  // the browser may have kept the choice of a previous visit
   $("legend-kinds").innerHTML = Object.entries(KIND_COLOURS).map(([kind, colour]) =>
     `<li><span class="swatch" style="background:${colour}"></span>${kind}</li>`).join("");
   const shapes = { ...COUNTRY_SHAPES, "other countries": OTHER_SHAPE };
@@ -375,25 +522,32 @@ function setUpDownloadsAndSearch() {
 
 // -- start ---------------------------------------------------------------------------
 
+// The library is a deferred script after this module, so it has run (or failed to load)
+// by DOMContentLoaded; the first /network request is already on its way by then.
+function libraryLoaded() {
+  return new Promise((resolve) => {
+    const check = () => resolve(typeof window.cytoscape === "function");
+    if (typeof window.cytoscape === "function") check();
+    else document.addEventListener("DOMContentLoaded", check, { once: true });
+  });
+}
+
 async function start() {
   window.evkg = { state, cy: null, load, focusActor };
+  // The view is fetched first, while the library loads and the filter controls are set up;
+  // it is drawn as soon as it and the library are here (the facets are not waited for).
+  const first = fetchView();
+  first.catch(() => {});
+  state.filtersReady = setUpFilters().catch((err) => setStatus(String(err.message || err)));
   renderLegend();
-  if (typeof window.cytoscape !== "function") {
+  setUpDownloadsAndSearch();
+  if (!(await libraryLoaded())) {
     $("notice").hidden = false;
     $("notice").textContent = MISSING_LIBRARY;
     document.body.dataset.state = "no-library";
     setStatus("network library missing");
     return;
   }
-  // The unfiltered view is fetched while the filter controls are set up.
-  const first = getJson(`/network?${viewParams()}`);
-  first.catch(() => {});
-  try {
-    await setUpFilters();
-  } catch (err) {
-    setStatus(String(err.message || err));
-  }
-  setUpDownloadsAndSearch();
   await load(first);
 }
 
