@@ -73,6 +73,13 @@ RELATIVE = [
 ]
 
 
+# Every pattern above needs a digit, a month name, or one of these words ("day" covers the
+# weekdays, "today" and "yesterday"): most sentences have none and skip the full scan.
+MAY_HOLD_A_DATE = re.compile(
+    r"\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|day|year|month|week", re.I
+)
+
+
 def _month_number(text: str) -> int:
     return MONTHS[text.lower().rstrip(".")]
 
@@ -107,6 +114,8 @@ def _relative(kind: str, published: date) -> str:
 
 def find_date(text: str, published: date | None) -> str | None:
     """The first date the sentence states, as ISO text at its precision."""
+    if not MAY_HOLD_A_DATE.search(text):
+        return None
     found: list[tuple[int, str]] = []
     for match in FULL_DATE.finditer(text):
         month = _month_number(match.group("month") or match.group("month2"))
