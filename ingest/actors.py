@@ -24,6 +24,7 @@ from spacy.tokens import Doc, Span
 
 from ingest.model import ID, Actor
 from ingest.text import nlp
+from ingest.text import words as _words
 from ingest.vocab import ActorEntry, AgentNoun, Vocabulary, vocabulary
 
 LOCATIVE = {"in", "inside", "within", "across", "throughout", "around"}
@@ -715,16 +716,6 @@ def _is_default_organ(entry: ActorEntry, agent: AgentNoun) -> bool:
         "military",
     )
     return entry.actor.kind in kinds and any(word in label for word in generic)
-
-
-def _words(doc: Doc) -> tuple[list[str], list[str]]:
-    """Each token's text and lower-case form, listed once per doc: reading them through
-    `doc[i]` makes a Token object every time, and the linker reads each token many times."""
-    cached = doc.user_data.get("evkg_words")
-    if cached is None:
-        cached = ([t.text for t in doc], [t.lower_ for t in doc])
-        doc.user_data["evkg_words"] = cached
-    return cached
 
 
 def _longest(matches: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

@@ -187,13 +187,29 @@ SENTENCE_STARTERS = {
 }
 
 
+def words(doc: Doc) -> tuple[list[str], list[str]]:
+    """Each token's text and lower-case form, listed once per doc: reading them through
+    `doc[i]` makes a Token object every time, and the linker reads each token many times."""
+    cached = doc.user_data.get("evkg_words")
+    if cached is None:
+        texts: list[str] = []
+        lowers: list[str] = []
+        for token in doc:
+            texts.append(token.text)
+            lowers.append(token.lower_)
+        cached = doc.user_data["evkg_words"] = (texts, lowers)
+    return cached
+
+
 @Language.component("abbreviation_boundaries")
 def abbreviation_boundaries(doc: Doc) -> Doc:
     """Split after "U.S." when the next word opens a sentence; the sentencizer cannot."""
-    for token in doc:
-        if token.text not in SENTENCE_FINAL_ABBREVIATIONS or token.i + 1 == len(doc):
-            continue
-        following = doc[token.i + 1]
-        if following.is_title and following.lower_ in SENTENCE_STARTERS:
-            following.is_sent_start = True
+    texts, lowers = words(doc)
+    for i in range(len(texts) - 1):
+        if (
+            texts[i] in SENTENCE_FINAL_ABBREVIATIONS
+            and texts[i + 1].istitle()
+            and lowers[i + 1] in SENTENCE_STARTERS
+        ):
+            doc[i + 1].is_sent_start = True
     return doc
