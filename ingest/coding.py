@@ -521,7 +521,10 @@ class SentenceCoder:
 
     def code(self) -> list[Coded]:
         matcher = trigger_matcher()
-        spans = matcher.matcher(self.doc[self.sent.start : self.sent.end])
+        found = self.doc.user_data.get("evkg_trigger_matches")
+        if found is None:  # match the whole paragraph once; each sentence takes its share
+            found = self.doc.user_data["evkg_trigger_matches"] = matcher.matcher(self.doc)
+        spans = [m for m in found if m[1] >= self.sent.start and m[2] <= self.sent.end]
         matches = []
         used: set[int] = set()
         for match_id, s, e in sorted(spans, key=lambda m: (-(m[2] - m[1]), m[1])):
