@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 
 from app.responses import bodies, merge, problems
+from app.routers.events import one_or_many
 from graph.network import Filters, neighbourhood
 from graph.network_export import CYTOSCAPE_JS, MEDIA_TYPES, render
 from graph.network_view import (
@@ -57,15 +58,6 @@ def get_cache(request: Request) -> ViewCache:
     return cache
 
 
-def _one_or_many(values: list | None) -> Any:
-    """Repeated query values as the filter takes them: None, one value, or a sorted tuple
-    (so `root=18&root=19` and `root=19&root=18` share a cached view)."""
-    values = sorted({v for v in values or [] if v != ""})
-    if not values:
-        return None
-    return values[0] if len(values) == 1 else tuple(values)
-
-
 def get_filters(
     since: Annotated[str | None, Query(description="ISO date, YYYY[-MM[-DD]]")] = None,
     until: Annotated[str | None, Query(description="ISO date, YYYY[-MM[-DD]]")] = None,
@@ -83,8 +75,8 @@ def get_filters(
         return Filters(
             since=since or None,
             until=until or None,
-            root=_one_or_many(root),
-            quad=_one_or_many(quad),
+            root=one_or_many(root),
+            quad=one_or_many(quad),
             min_events=min_events,
             document=document or None,
         )
