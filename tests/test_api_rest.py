@@ -109,10 +109,31 @@ def test_neighbourhood_repeated_root_and_quad(api: ApiServer) -> None:
     assert all(e["quad_class"] in (3, 4) for e in _events(_hood(api, quad=[3, 4])).values())
 
 
+def test_neighbourhood_in_the_page_shape(api: ApiServer) -> None:
+    full = _hood(api, root=["18", "19"])
+    response = httpx.get(f"{api.base}/actors/united-states/neighbourhood",
+                         params={"hops": 2, "root": ["18", "19"], "compact": "true"})
+    assert response.status_code == 200 and "sentence" not in response.text
+    page = response.json()
+    assert page["edge_fields"] == ["source", "target", "count", "goldstein", "quad"]
+    assert page["meta"]["actor"] == full["root"] and page["meta"]["capped"] is False
+    ids = [n["id"] for n in page["nodes"]]
+    assert ids == [n["id"] for n in full["nodes"]]
+    rows = {(ids[s], ids[t]): (count, mean) for s, t, count, mean, _ in page["edges"]}
+    assert rows == {(e["source"], e["target"]): (e["count"], round(e["goldstein"] / e["count"], 2))
+                    for e in full["edges"]}
+    nodes = {n["id"]: n for n in page["nodes"]}
+    us = nodes[full["root"]]
+    assert (us["label"], us["kind"], us["country"]) == ("United States", "state", "USA")
+    assert us["weight"] == sum(c for (s, t), (c, _) in rows.items() if us["id"] in (s, t))
+    assert all(n["kind"] for n in page["nodes"]) and "Persia" in nodes[
+        "https://evkg.org/id/actor/iran"]["aliases"]
+
+
 @pytest.mark.parametrize("params,status,words", [
     ({"root": "7"}, 422, "root"), ({"root": ["19", "x"]}, 422, "root"),
     ({"quad": [4, 9]}, 422, "quad"), ({"quad": "x"}, 422, "quad"),
-    ({"document": "not a document!"}, 400, "document"),
+    ({"document": "not a document!"}, 400, "document"), ({"compact": "maybe"}, 422, "compact"),
     ({"since": "last-week"}, 422, "since"),
 ])
 def test_neighbourhood_bad_filters_are_problems(api: ApiServer, params: dict, status: int,

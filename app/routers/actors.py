@@ -11,12 +11,13 @@ from fastapi.responses import Response
 from pydantic import Field
 
 from app.deps import StateDep, read
-from app.models import ActorDetail, ActorPage, ActorSummary, Network, Related
+from app.models import ActorDetail, ActorPage, ActorSummary, Network, PageNetwork, Related
 from app.problems import Problem
 from app.responses import problems
 from app.routers.events import DateQ, filters_of, minted, next_page
 from graph import queries
 from graph.network import DEFAULT_NODE_CAP, neighbourhood, to_json
+from graph.network_view import encode, neighbourhood_page
 
 EVENTS_PER_EDGE = 50
 
@@ -32,6 +33,10 @@ QuadsQ = Annotated[list[Annotated[int, Field(ge=1, le=4)]] | None, Query(
     max_length=4, description="quad class 1-4; repeat for any of several")]
 DocumentQ = Annotated[str | None, Query(
     max_length=300, description="only the events of this document (its id or IRI)")]
+CompactQ = Annotated[bool, Query(
+    description="the network page's shape, as `/network?compact=true`: nodes with kind and "
+    "country, edges as rows of `edge_fields` indexing `nodes`, no events or sentences "
+    "(`events_per_edge` is then ignored)")]
 
 
 def _slug(iri: str) -> str:
@@ -98,7 +103,7 @@ async def actor(actor_id: ActorId, state: StateDep) -> ActorDetail:
     )
 
 
-@router.get("/actors/{actor_id}/neighbourhood", response_model=Network,
+@router.get("/actors/{actor_id}/neighbourhood", response_model=Network | PageNetwork,
             summary="Actors within 1-3 hops and the events between them",
             responses=problems(400, 404, 422, 503))
 async def actor_neighbourhood(
@@ -112,14 +117,18 @@ async def actor_neighbourhood(
     events_per_edge: Annotated[int, Query(
         ge=0, le=1000, description="most events listed per edge, the latest first kept; "
         "an edge with more says `events_truncated`")] = EVENTS_PER_EDGE,
+    compact: CompactQ = False,
 ) -> Response:
     iri = await _existing(state, actor_id)
     filters = filters_of(since, until, root, quad, min_events, document)
 
     def work() -> bytes:
         # rings come from the actor network kept per store version; only sentences are read
-        hood = neighbourhood(state.reader(), iri, hops, filters, node_cap, True,
+        reader = state.reader()
+        hood = neighbourhood(reader, iri, hops, filters, node_cap, not compact,
                              events_per_edge, state.network(filters))
+        if compact:
+            return encode(neighbourhood_page(reader, hood))
         body = {"root": iri, "hops": hops, "node_cap": node_cap, "capped": hood.capped,
                 "events_per_edge": events_per_edge, **to_json(hood.graph)}
         # written straight from graph.network's JSON shape (the Network model documents it,
