@@ -101,6 +101,31 @@ class Network(BaseModel):
     edges: list[Edge]
 
 
+class PageNode(BaseModel):
+    id: str
+    label: str
+    kind: str = Field(description="actor kind (colours the node)")
+    weight: int = Field(description="events of the actor's edges shown")
+    x: float
+    y: float
+    country: str | None = Field(None, description="ISO 3166 alpha-3 (shapes the node); "
+                                "left out when unknown")
+    sector: str | None = None
+    aliases: list[str] = []
+
+
+class PageNetwork(BaseModel):
+    """The page's compact node-link shape (`compact=true`), as `/network?compact=true`:
+    each edge a row of `edge_fields` whose source and target index `nodes`; no events."""
+
+    directed: bool
+    meta: dict[str, Any] = Field(description="`actor`, `capped`, counts of nodes and edges")
+    nodes: list[PageNode]
+    edge_fields: list[str] = Field(examples=[["source", "target", "count", "goldstein",
+                                               "quad"]])
+    edges: list[list[Any]]
+
+
 class EventOut(BaseModel):
     iri: str
     label: str | None

@@ -19,7 +19,14 @@ from typing import Any
 import networkx as nx
 
 from graph.layout import LayoutCache
-from graph.network import CAMEO, Filters, Selectable, build_network, event_patterns
+from graph.network import (
+    CAMEO,
+    Filters,
+    Neighbourhood,
+    Selectable,
+    build_network,
+    event_patterns,
+)
 from graph.sparql import check_iri
 
 DEFAULT_MAX_NODES = 2000
@@ -306,6 +313,15 @@ def compact_json(graph: nx.DiGraph) -> dict[str, Any]:
     ]
     return {"directed": True, "meta": _meta(graph, len(nodes), len(edges)), "nodes": nodes,
             "edge_fields": EDGE_FIELDS, "edges": edges}
+
+
+def neighbourhood_page(source: Selectable, hood: Neighbourhood) -> dict[str, Any]:
+    """One actor's neighbourhood in the page's compact shape, its actors decorated as the
+    view's are (kind, country, weight...) so that an expansion is drawn like the view; no
+    sentences. `meta` names the actor and whether the node cap was hit."""
+    body = compact_json(decorate(source, hood.graph))
+    body["meta"].update(actor=hood.root, capped=hood.capped)
+    return body
 
 
 def facets(source: Selectable) -> dict[str, Any]:

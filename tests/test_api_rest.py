@@ -64,6 +64,86 @@ def test_neighbourhood_edges_aggregate_events(api: ApiServer) -> None:
     assert bad.status_code == 422 and bad.json()["status"] == 422
 
 
+def _hood(api: ApiServer, **params: object) -> dict:
+    response = httpx.get(f"{api.base}/actors/united-states/neighbourhood",
+                         params={"hops": 2, **params})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def _events(net: dict) -> dict[str, dict]:
+    return {e["iri"]: e for edge in net["edges"] for e in edge["events"]}
+
+
+def test_neighbourhood_document_filter(api: ApiServer) -> None:
+    everything = _events(_hood(api))
+    near = _events(_hood(api, hops=1))  # the actor's own events, from every document
+    documents = httpx.get(f"{api.base}/network/facets").json()["documents"]
+    assert len(documents) >= 2
+    for doc in documents:
+        by_id = _hood(api, document=_slug(doc["iri"]))
+        assert by_id == _hood(api, document=doc["iri"])  # an id or the minted IRI
+        events = _events(by_id)
+        assert events and {e["document"] for e in events.values()} == {doc["iri"]}
+        assert set(events) < set(everything)  # narrowed to that document's events
+        for edge in by_id["edges"]:
+            listed = httpx.get(f"{api.base}/events", params={
+                "source": _slug(edge["source"]), "target": _slug(edge["target"]),
+                "document": _slug(doc["iri"]), "limit": 1000}).json()["items"]
+            assert edge["count"] == len(listed)
+        assert set(_events(_hood(api, hops=1, document=_slug(doc["iri"])))) == {
+            iri for iri, e in near.items() if e["document"] == doc["iri"]}
+    none = _hood(api, document="no-such-document")
+    assert none["edges"] == [] and [n["id"] for n in none["nodes"]] == [none["root"]]
+
+
+def test_neighbourhood_repeated_root_and_quad(api: ApiServer) -> None:
+    for name, values in [("root", ["18", "19"]), ("quad", [3, 4])]:
+        one, two = (set(_events(_hood(api, **{name: v}))) for v in values)
+        assert one and two and not one & two
+        both = _hood(api, **{name: values})
+        assert set(_events(both)) == one | two  # an event of any of them counts
+        assert both == _hood(api, **{name: values[::-1]})
+    fights = _events(_hood(api, root="19"))  # a single value still works
+    assert fights and all(e["code"].startswith("19") for e in fights.values())
+    assert all(e["quad_class"] in (3, 4) for e in _events(_hood(api, quad=[3, 4])).values())
+
+
+def test_neighbourhood_in_the_page_shape(api: ApiServer) -> None:
+    full = _hood(api, root=["18", "19"])
+    response = httpx.get(f"{api.base}/actors/united-states/neighbourhood",
+                         params={"hops": 2, "root": ["18", "19"], "compact": "true"})
+    assert response.status_code == 200 and "sentence" not in response.text
+    page = response.json()
+    assert page["edge_fields"] == ["source", "target", "count", "goldstein", "quad"]
+    assert page["meta"]["actor"] == full["root"] and page["meta"]["capped"] is False
+    ids = [n["id"] for n in page["nodes"]]
+    assert ids == [n["id"] for n in full["nodes"]]
+    rows = {(ids[s], ids[t]): (count, mean) for s, t, count, mean, _ in page["edges"]}
+    assert rows == {(e["source"], e["target"]): (e["count"], round(e["goldstein"] / e["count"], 2))
+                    for e in full["edges"]}
+    nodes = {n["id"]: n for n in page["nodes"]}
+    us = nodes[full["root"]]
+    assert (us["label"], us["kind"], us["country"]) == ("United States", "state", "USA")
+    assert us["weight"] == sum(c for (s, t), (c, _) in rows.items() if us["id"] in (s, t))
+    assert all(n["kind"] for n in page["nodes"]) and "Persia" in nodes[
+        "https://evkg.org/id/actor/iran"]["aliases"]
+
+
+@pytest.mark.parametrize("params,status,words", [
+    ({"root": "7"}, 422, "root"), ({"root": ["19", "x"]}, 422, "root"),
+    ({"quad": [4, 9]}, 422, "quad"), ({"quad": "x"}, 422, "quad"),
+    ({"document": "not a document!"}, 400, "document"), ({"compact": "maybe"}, 422, "compact"),
+    ({"since": "last-week"}, 422, "since"),
+])
+def test_neighbourhood_bad_filters_are_problems(api: ApiServer, params: dict, status: int,
+                                                words: str) -> None:
+    response = httpx.get(f"{api.base}/actors/united-states/neighbourhood", params=params)
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["status"] == status and words in response.json()["detail"]
+
+
 def test_events_relations_paths(api: ApiServer) -> None:
     events = httpx.get(f"{api.base}/events", params={"actor": "iran"}).json()["items"]
     assert events and all(e["sentence"] for e in events)

@@ -189,11 +189,26 @@ def test_seeds_network_renders_with_expected_actors(page, server):
     assert page.locator("#legend .gradient").is_visible()
 
 
+def neighbourhood_requests(page) -> list[httpx.URL]:
+    """The URLs of every neighbourhood the page asks for, as it asks."""
+    seen: list[httpx.URL] = []
+    page.on("request", lambda r: seen.append(httpx.URL(r.url))
+            if "neighbourhood" in r.url else None)
+    return seen
+
+
+def expand_actor(page, slug: str) -> None:
+    click_element(page, f"evkg.cy.getElementById('{ACTOR}{slug}')")
+    page.wait_for_selector(f"body[data-expanded='{ACTOR}{slug}']", timeout=20000)
+
+
 def test_click_on_actor_expands_its_neighbourhood(page, server):
+    asked = neighbourhood_requests(page)
     open_page(page, server, "?max_nodes=3")  # start from the three most central actors
     assert len(drawn_labels(page)) == 3
-    click_element(page, f"evkg.cy.getElementById('{ACTOR}united-states')")
-    page.wait_for_selector(f"body[data-expanded='{ACTOR}united-states']", timeout=20000)
+    expand_actor(page, "united-states")
+    assert [u.path for u in asked] == ["/actors/united-states/neighbourhood"]
+    assert asked[0].params.get("compact") == "true" and "actor" not in asked[0].params
     labels = drawn_labels(page)
     assert {"Iranian operatives", "Qassem Soleimani", "Hashd al-Shaabi"} <= labels
     assert page.text_content("#actor-title") == "United States"
@@ -201,6 +216,48 @@ def test_click_on_actor_expands_its_neighbourhood(page, server):
     faded = set(page.evaluate("evkg.cy.nodes('.faded').map(n => n.data('label'))"))
     shown = labels - faded
     assert "Qassem Soleimani" in shown and "United States" in shown
+
+
+def shown_ids(page) -> tuple[set[str], set[str]]:
+    """The actors and edges the expansion left unfaded."""
+    return (set(page.evaluate("evkg.cy.nodes().not('.faded').map(n => n.id())")),
+            set(page.evaluate("evkg.cy.edges().not('.faded').map(e => e.id())")))
+
+
+def api_hood(server: str, slug: str, **params: object) -> tuple[set[str], set[str]]:
+    """Actors and edge ids of the REST neighbourhood in the page's shape."""
+    body = httpx.get(f"{server}/actors/{slug}/neighbourhood",
+                     params={"compact": "true", **params}).json()
+    at = {f: i for i, f in enumerate(body["edge_fields"])}
+    ids = [n["id"] for n in body["nodes"]]
+    return set(ids), {f"{ids[e[at['source']]]}|{ids[e[at['target']]]}" for e in body["edges"]}
+
+
+def test_expansion_applies_the_document_and_several_roots(page, server):
+    asked = neighbourhood_requests(page)
+    open_page(page, server, "?max_nodes=3")
+    doc = page.eval_on_selector("#document", "s => [...s.options].find(o => "
+                                "o.text.includes('Watchdog')).value")
+    change_and_wait(page, lambda: page.select_option("#document", doc))
+    change_and_wait(page, lambda: page.select_option("#root", ["18", "19"]))
+    both = {"document": doc, "root": ["18", "19"]}
+    # each click tells a filter apart: the militias' neighbourhood needs both roots, the
+    # United States' the document
+    for slug, others in [("iran-backed-militias", [{"document": doc, "root": "18"},
+                                                   {"document": doc, "root": "19"}]),
+                         ("united-states", [{"root": ["18", "19"]}, {}])]:
+        expand_actor(page, slug)
+        url = asked[-1]
+        assert url.path == f"/actors/{slug}/neighbourhood"
+        assert url.params["document"] == doc and url.params.get_list("root") == ["18", "19"]
+        nodes, edges = shown_ids(page)
+        want_nodes, want_edges = api_hood(server, slug, **both)
+        assert nodes == want_nodes and want_edges <= edges
+        # the panel lists the expansion's own edges (the view may hold others among them)
+        listed = page.locator("#panel .neighbours li").all_text_contents()
+        assert len([t for t in listed if t != "no one"]) == len(want_edges)
+        assert all(api_hood(server, slug, **p) != (want_nodes, want_edges) for p in others)
+    assert page.text_content("#actor-title") == "United States"
 
 
 def test_click_on_edge_shows_its_sentence(page, server):

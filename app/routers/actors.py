@@ -8,14 +8,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
+from pydantic import Field
 
 from app.deps import StateDep, read
-from app.models import ActorDetail, ActorPage, ActorSummary, Network, Related
+from app.models import ActorDetail, ActorPage, ActorSummary, Network, PageNetwork, Related
 from app.problems import Problem
 from app.responses import problems
 from app.routers.events import DateQ, filters_of, minted, next_page
 from graph import queries
 from graph.network import DEFAULT_NODE_CAP, neighbourhood, to_json
+from graph.network_view import encode, neighbourhood_page
 
 EVENTS_PER_EDGE = 50
 
@@ -23,6 +25,18 @@ router = APIRouter(tags=["actors"])
 PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
 ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
 ActorId = Annotated[str, Path(max_length=200, examples=["iran"])]
+# repeated query parameters, as /network takes them: an event of any of them counts
+RootsQ = Annotated[list[Annotated[str, Field(pattern=r"^\d{2}$")]] | None, Query(
+    max_length=20, description="CAMEO root, two digits; repeat for any of several",
+    examples=[["18", "19"]])]
+QuadsQ = Annotated[list[Annotated[int, Field(ge=1, le=4)]] | None, Query(
+    max_length=4, description="quad class 1-4; repeat for any of several")]
+DocumentQ = Annotated[str | None, Query(
+    max_length=300, description="only the events of this document (its id or IRI)")]
+CompactQ = Annotated[bool, Query(
+    description="the network page's shape, as `/network?compact=true`: nodes with kind and "
+    "country, edges as rows of `edge_fields` indexing `nodes`, no events or sentences "
+    "(`events_per_edge` is then ignored)")]
 
 
 def _slug(iri: str) -> str:
@@ -89,28 +103,32 @@ async def actor(actor_id: ActorId, state: StateDep) -> ActorDetail:
     )
 
 
-@router.get("/actors/{actor_id}/neighbourhood", response_model=Network,
+@router.get("/actors/{actor_id}/neighbourhood", response_model=Network | PageNetwork,
             summary="Actors within 1-3 hops and the events between them",
             responses=problems(400, 404, 422, 503))
 async def actor_neighbourhood(
     actor_id: ActorId, state: StateDep,
     hops: Annotated[int, Query(ge=1, le=3)] = 1,
     since: DateQ = None, until: DateQ = None,
-    root: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None,
-    quad: Annotated[int | None, Query(ge=1, le=4)] = None,
+    root: RootsQ = None, quad: QuadsQ = None,
     min_events: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    document: DocumentQ = None,
     node_cap: Annotated[int, Query(ge=1, le=2000)] = DEFAULT_NODE_CAP,
     events_per_edge: Annotated[int, Query(
         ge=0, le=1000, description="most events listed per edge, the latest first kept; "
         "an edge with more says `events_truncated`")] = EVENTS_PER_EDGE,
+    compact: CompactQ = False,
 ) -> Response:
     iri = await _existing(state, actor_id)
-    filters = filters_of(since, until, root, quad, min_events)
+    filters = filters_of(since, until, root, quad, min_events, document)
 
     def work() -> bytes:
         # rings come from the actor network kept per store version; only sentences are read
-        hood = neighbourhood(state.reader(), iri, hops, filters, node_cap, True,
+        reader = state.reader()
+        hood = neighbourhood(reader, iri, hops, filters, node_cap, not compact,
                              events_per_edge, state.network(filters))
+        if compact:
+            return encode(neighbourhood_page(reader, hood))
         body = {"root": iri, "hops": hops, "node_cap": node_cap, "capped": hood.capped,
                 "events_per_edge": events_per_edge, **to_json(hood.graph)}
         # written straight from graph.network's JSON shape (the Network model documents it,

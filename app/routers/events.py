@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
@@ -28,11 +29,25 @@ def minted(kind: str, key: str) -> str:
     return f"{ID}{kind}/{key}"
 
 
-def filters_of(since: str | None = None, until: str | None = None, root: str | None = None,
-               quad: int | None = None, min_events: int = 1,
+def one_or_many(values: Any) -> Any:
+    """Query values as `Filters` takes them: None, one value, or a sorted tuple (so
+    `root=18&root=19` and `root=19&root=18` share a cached network); a lone value as is."""
+    if values is None or isinstance(values, str | int):
+        return values
+    values = sorted({v for v in values if v != ""})
+    if not values:
+        return None
+    return values[0] if len(values) == 1 else tuple(values)
+
+
+def filters_of(since: str | None = None, until: str | None = None,
+               root: str | Sequence[str] | None = None,
+               quad: int | Sequence[int] | None = None, min_events: int = 1,
                document: str | None = None) -> Filters:
+    """The shared event filters; `root` and `quad` may be several (any of them matches),
+    `document` an id or a minted IRI. A bad value is a 400 that says why."""
     try:
-        return Filters(since, until, root, quad, min_events,
+        return Filters(since, until, one_or_many(root), one_or_many(quad), min_events,
                        minted("document", document) if document else None)
     except ValueError as exc:
         raise Problem(400, str(exc)) from exc

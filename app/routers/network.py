@@ -1,5 +1,6 @@
-"""The actor-network page (`/`), its data (`/network`, facets, the events behind an edge,
-neighbourhoods) and downloads of the filtered view (`/network.graphml|.gexf|.json`).
+"""The actor-network page (`/`), its data (`/network`, facets, the events behind an edge)
+and downloads of the filtered view (`/network.graphml|.gexf|.json`). The page expands an
+actor through the REST neighbourhood (`/actors/{id}/neighbourhood?compact=true`).
 
 Cytoscape.js is served from `node_modules` (installed by `npm ci`); when it is missing the
 page says how to install it and every JSON endpoint works regardless.
@@ -14,18 +15,16 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 
 from app.responses import bodies, merge, problems
-from graph.network import Filters, neighbourhood
+from app.routers.events import one_or_many
+from graph.network import Filters
 from graph.network_export import CYTOSCAPE_JS, MEDIA_TYPES, render
 from graph.network_view import (
     DEFAULT_MAX_NODES,
     ViewCache,
-    compact_json,
-    decorate,
     dyad_events,
     facets,
     network_view,
     page_view,
-    view_json,
 )
 from graph.sparql import check_iri
 
@@ -57,15 +56,6 @@ def get_cache(request: Request) -> ViewCache:
     return cache
 
 
-def _one_or_many(values: list | None) -> Any:
-    """Repeated query values as the filter takes them: None, one value, or a sorted tuple
-    (so `root=18&root=19` and `root=19&root=18` share a cached view)."""
-    values = sorted({v for v in values or [] if v != ""})
-    if not values:
-        return None
-    return values[0] if len(values) == 1 else tuple(values)
-
-
 def get_filters(
     since: Annotated[str | None, Query(description="ISO date, YYYY[-MM[-DD]]")] = None,
     until: Annotated[str | None, Query(description="ISO date, YYYY[-MM[-DD]]")] = None,
@@ -83,8 +73,8 @@ def get_filters(
         return Filters(
             since=since or None,
             until=until or None,
-            root=_one_or_many(root),
-            quad=_one_or_many(quad),
+            root=one_or_many(root),
+            quad=one_or_many(quad),
             min_events=min_events,
             document=document or None,
         )
@@ -157,28 +147,6 @@ def network_edge(
     _check_iris(actor_from, actor_to)
     events = dyad_events(source, actor_from, actor_to, filters)
     return {"source": actor_from, "target": actor_to, "events": events}
-
-
-@router.get("/network/neighbourhood", responses=problems(400, 422, 503))
-def network_neighbourhood(
-    source: Source,
-    filters: FiltersDep,
-    actor: Annotated[str, Query(description="actor IRI")],
-    hops: Annotated[int, Query(ge=1, le=3)] = 1,
-    max_nodes: MaxNodes = 200,
-    compact: Compact = False,
-) -> JSONResponse:
-    """One actor's neighbourhood in the page's node-link shape, with its facts."""
-    _check_iris(actor)
-    try:
-        hood = neighbourhood(source, actor, hops, filters, max_nodes, evidence=False)
-    except ValueError as exc:
-        raise HTTPException(400, str(exc)) from exc
-    graph = decorate(source, hood.graph)
-    body = compact_json(graph) if compact else view_json(graph)
-    body["meta"]["actor"] = actor
-    body["meta"]["capped"] = hood.capped
-    return JSONResponse(body)
 
 
 def _file(fmt: str) -> dict:

@@ -298,14 +298,19 @@ function clearFocus() {
     "or an edge to read the events behind it.</p>";
 }
 
+// The REST neighbourhood of an actor, in the page's compact shape and under the page's
+// filters. The route takes the actor's id: the last segment of its minted IRI.
+function neighbourhoodUrl(iri) {
+  const params = filterParams();
+  params.set("compact", "true");
+  return `/actors/${encodeURIComponent(iri.split("/").pop())}/neighbourhood?${params}`;
+}
+
 async function focusActor(id) {
   state.focus = id;
-  const params = filterParams();
-  params.set("actor", id);
-  params.set("compact", "true");
   let hood;
   try {
-    hood = expand(await getJson(`/network/neighbourhood?${params}`));
+    hood = expand(await getJson(neighbourhoodUrl(id)));
   } catch (err) {
     $("panel").textContent = String(err.message || err);
     return;
