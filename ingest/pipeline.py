@@ -120,7 +120,7 @@ class Ingestor:
         self,
         store: GraphStore,
         jobs: int | None = None,
-        batch_size: int = 64,
+        batch_size: int = 256,  # one bulk load per batch: larger batches cost less CPU a document
         task_size: int = 8,
         force: bool = False,
         on_outcome: Callable[[Outcome], None] | None = None,

@@ -49,7 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--batch-size",
         type=int,
-        default=64,
+        default=256,
         help="documents per store write (embedded store: one bulk load of the new ones)",
     )
     parser.add_argument("--force", action="store_true", help="re-extract unchanged documents")
