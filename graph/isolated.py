@@ -47,15 +47,21 @@ class _Worker:
     conn: Connection
 
 
-def _serve(conn: Connection) -> None:
+def _serve(conn: Connection, snapshot: str | None = None) -> None:
     """Worker loop: (snapshot, kind, args) in; out ("value", obj), ("encoded", media, kind,
-    rows, truncated) followed by the body's bytes, or ("error", kind, text)."""
+    rows, truncated, size) followed by the body's bytes, or ("error", kind, text).
+    `snapshot` is opened at once, so the first query does not pay for it."""
     import pyoxigraph as ox
 
     from graph.results import NotAcceptable, encode
     from graph.sparql import PREFIXES, rows, variable_names
 
     current: tuple[str, Any] | None = None
+    if snapshot:
+        try:
+            current = (snapshot, ox.Store.read_only(snapshot))
+        except Exception:  # noqa: BLE001 - the first task opens it again and reports why
+            current = None
     while True:
         try:
             snapshot, kind, args = conn.recv()
@@ -127,7 +133,8 @@ class QueryPool:
 
     def _start(self) -> _Worker:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_serve, args=(child,), daemon=True)
+        process = self._context.Process(target=_serve, args=(child, self.snapshot),
+                                        daemon=True)
         process.start()
         child.close()
         return _Worker(process, parent)
