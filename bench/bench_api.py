@@ -19,6 +19,7 @@ import contextlib
 import itertools
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -128,7 +129,34 @@ def hammer(target: str, query: str, call: Callable[[], None], clients: int, requ
     return run
 
 
+def merged(parts: list[Run]) -> Run:
+    """Rounds of one target and query as one cell: latencies pooled, seconds summed."""
+    run = Run(parts[0].target, parts[0].query)
+    for part in parts:
+        run.latencies += part.latencies
+        run.errors += part.errors
+        run.timeouts += part.timeouts
+        run.seconds += part.seconds
+    return run
+
+
 # -- the data --------------------------------------------------------------------------
+
+
+def clone(store: Path, target: Path) -> Path:
+    """A copy of the closed store for the floor to read while evkg serves the original:
+    RocksDB never rewrites its table files (.sst), so they are hard-linked; the rest is
+    copied. The same idea as the snapshots evkg's workers read."""
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    for item in store.iterdir():
+        if item.name == "LOCK":
+            continue
+        if item.suffix == ".sst":
+            os.link(item, target / item.name)
+        else:
+            shutil.copy2(item, target / item.name)
+    return target
 
 
 def build(documents: int, jobs: int) -> tuple[Path, Path]:
@@ -246,6 +274,8 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=30.0, help="per request (HTTP)")
     parser.add_argument("--workers", type=int, default=0,
                         help="evkg's query workers (EVKG_QUERY_WORKERS; default: --clients)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="turns the floor and evkg take per query (SPARQL cells)")
     parser.add_argument("--rdflib-requests", type=int, default=16)
     parser.add_argument("--rdflib-budget", type=float, default=90.0)
     parser.add_argument("--rdflib-timeout", type=float, default=60.0)
@@ -259,22 +289,22 @@ def main() -> None:
     runs: list[Run] = []
     queries = {k: v for k, v in QUERIES.items() if not (args.skip_group_by and k.startswith("b"))}
 
-    # The floor: pyoxigraph in this process on the same store, with the work evkg's answer
-    # needs and no more: the results written as SPARQL JSON (by Oxigraph), and read back as
-    # the HTTP clients read theirs. Oxigraph leaves the GIL while it evaluates, so the
-    # floor's client threads run their queries at once, on every core.
-    store = ox.Store.read_only(str(store_path))
-    print(f"store: {len(store):,} quads ({store_path.name})")
-    for name, sparql in queries.items():
-        def floor(sparql: str = sparql, store: ox.Store = store) -> None:
-            body = store.query(sparql, use_default_graph_as_union=True).serialize(
+    # The floor: pyoxigraph in this process on a copy of the same store, with the work
+    # evkg's answer needs and no more: the results written as SPARQL JSON (by Oxigraph) and
+    # read back as the HTTP clients read theirs. Oxigraph leaves the GIL while it
+    # evaluates, so the floor's client threads run their queries at once, on every core.
+    floor_copy = clone(store_path, OUT / f"api-store-{args.documents}-floor")
+    store = ox.Store.read_only(str(floor_copy))
+    print(f"store: {len(store):,} quads ({store_path.name}); "
+          f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+    def floor_call(sparql: str, db: ox.Store = store) -> Callable[[], None]:
+        def call() -> None:
+            body = db.query(sparql, use_default_graph_as_union=True).serialize(
                 format=ox.QueryResultsFormat.JSON)
             if not json.loads(body)["results"]["bindings"]:
                 raise RuntimeError("no rows")
-
-        runs.append(hammer("pyoxigraph", name, floor, args.clients, args.requests, args.budget,
-                           lambda _exc: False))
-    del store
+        return call
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -282,15 +312,34 @@ def main() -> None:
     # query at once, and so does evkg. With fewer workers than clients, evkg's queries wait
     # in line while the floor's share the cores, and on a machine with other work a
     # process group with fewer runnable tasks gets a smaller share of the CPU.
+    workers = args.workers or args.clients
     env = {**os.environ, "EVKG_STORE": f"oxigraph:{store_path}",
-           "EVKG_QUERY_TIMEOUT": str(args.timeout),
-           "EVKG_QUERY_WORKERS": str(args.workers or args.clients)}
+           "EVKG_QUERY_TIMEOUT": str(args.timeout), "EVKG_QUERY_WORKERS": str(workers)}
     env.pop("EVKG_TOKEN", None)
     with server([sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--log-level",
                  "warning"], env, f"{base}/health", 120, OUT / "bench-api-evkg.log"):
+        # The floor and evkg take turns, `--rounds` each per query, so load from other work
+        # on the machine falls on both alike; a round gets its share of requests and budget.
         for name, sparql in queries.items():
-            runs.append(hammer("evkg", name, http_sparql(base, sparql, args.timeout),
-                               args.clients, args.requests, args.budget, is_http_timeout))
+            # untimed: every worker (and the floor) answers a few first, as in a server
+            # that has been up a while; a fresh worker's first queries warm its caches
+            warm = 2 * max(workers, args.clients)
+            hammer("pyoxigraph", name, floor_call(sparql), args.clients, warm, args.budget,
+                   lambda _exc: False)
+            hammer("evkg", name, http_sparql(base, sparql, args.timeout), workers, warm,
+                   args.budget, is_http_timeout)
+            parts: dict[str, list[Run]] = {"pyoxigraph": [], "evkg": []}
+            for turn in range(args.rounds):
+                share = args.requests // args.rounds + (turn < args.requests % args.rounds)
+                parts["pyoxigraph"].append(hammer(
+                    "pyoxigraph", name, floor_call(sparql), args.clients, share,
+                    args.budget / args.rounds, lambda _exc: False))
+                parts["evkg"].append(hammer(
+                    "evkg", name, http_sparql(base, sparql, args.timeout), args.clients, share,
+                    args.budget / args.rounds, is_http_timeout))
+            runs += [merged(parts["pyoxigraph"]), merged(parts["evkg"])]
+        del store
+        shutil.rmtree(floor_copy, ignore_errors=True)
         for name, path in REST.items():
             cold = hammer("evkg (cold)", name, http_get(base + path, args.timeout), 1, 1,
                           args.budget, is_http_timeout)
