@@ -260,3 +260,24 @@ def test_query_workers_default_to_twice_the_cpus_and_can_be_set() -> None:
     cpus = len(os.sched_getaffinity(0))
     assert Settings.from_env({}).workers == min(16, max(2, 2 * cpus))
     assert Settings.from_env({"EVKG_QUERY_WORKERS": "3"}).workers == 3
+
+
+def test_results_read_back_as_the_terms_oxigraph_answers(api: ApiServer) -> None:
+    """evkg writes result formats itself (to cap rows); read back, they must give the very
+    terms Oxigraph's own answer holds: IRIs, blank nodes, language tags, datatypes, escapes,
+    unbound variables."""
+    import pyoxigraph as ox
+
+    query = '''SELECT ?a ?b ?c ?d WHERE { VALUES (?a ?b ?c ?d) {
+      (<http://x.org/é> "say \\"hi\\"\\n\\t<&> \\u0001" "chat"@fr 12)
+      (UNDEF "x"^^<http://x.org/dt> UNDEF 1.5e0)
+      (<http://x.org/y> UNDEF "2020-01"^^xsd:gYearMonth true) } }'''
+    expected = [[s[v] for v in "abcd"] for s in ox.Store().query(
+        query, prefixes={"xsd": "http://www.w3.org/2001/XMLSchema#"})]
+    for media, fmt in [("application/sparql-results+json", ox.QueryResultsFormat.JSON),
+                       ("application/sparql-results+xml", ox.QueryResultsFormat.XML),
+                       ("text/tab-separated-values", ox.QueryResultsFormat.TSV)]:
+        r = q(api, query, media)
+        assert r.status_code == 200, r.text
+        got = [[s[v] for v in "abcd"] for s in ox.parse_query_results(r.content, fmt)]
+        assert got == expected, media
