@@ -9,6 +9,11 @@ timeouts, not as latencies. The REST routes answer from an actor network kept pe
 version: the first request after the server starts builds it, and is timed on its own
 ("cold") before the clients start.
 
+The floor reads a hard-linked copy of the store while evkg serves the original, and the two
+take turns (`--rounds`) on each SPARQL query, after untimed requests that warm every query
+worker, so that load from other work on the machine falls on both alike. evkg gets one query
+worker per client (`--workers` to change), as the floor runs one query per client thread.
+
     python bench/bench_api.py --documents 1600 --clients 8 --requests 64
 """
 
@@ -19,6 +24,7 @@ import contextlib
 import itertools
 import json
 import os
+import queue
 import shutil
 import socket
 import subprocess
@@ -28,6 +34,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
@@ -221,16 +228,32 @@ def server(command: list[str], env: dict[str, str], health: str, wait: float,
             proc.wait()
 
 
-def http_sparql(base: str, sparql: str, timeout: float) -> Callable[[], None]:
-    import httpx
+class Clients:
+    """HTTP clients made before the clock starts and kept from cell to cell: making an
+    httpx.Client costs ~20 ms of CPU (its TLS context), which timed requests would pay and
+    the floor would not, and kept clients keep their connections open."""
 
-    local = threading.local()
+    def __init__(self, n: int, timeout: float) -> None:
+        import httpx
 
+        self.free: queue.Queue[Any] = queue.Queue()
+        for _ in range(n):
+            self.free.put(httpx.Client(timeout=timeout))
+
+    @contextlib.contextmanager
+    def one(self) -> Iterator[Any]:
+        client = self.free.get()
+        try:
+            yield client
+        finally:
+            self.free.put(client)
+
+
+def http_sparql(base: str, sparql: str, clients: Clients) -> Callable[[], None]:
     def call() -> None:
-        if not hasattr(local, "client"):
-            local.client = httpx.Client(timeout=timeout)
-        response = local.client.post(f"{base}/sparql", data={"query": sparql},
-                                     headers={"Accept": RESULTS_JSON})
+        with clients.one() as client:
+            response = client.post(f"{base}/sparql", data={"query": sparql},
+                                   headers={"Accept": RESULTS_JSON})
         response.raise_for_status()
         if not response.json()["results"]["bindings"]:
             raise RuntimeError("no rows")
@@ -238,20 +261,16 @@ def http_sparql(base: str, sparql: str, timeout: float) -> Callable[[], None]:
     return call
 
 
-def http_get(url: str | list[str], timeout: float) -> Callable[[], None]:
+def http_get(url: str | list[str], clients: Clients) -> Callable[[], None]:
     """GET `url`, or each of a list of URLs in turn."""
-    import httpx
-
-    local = threading.local()
     urls = itertools.cycle([url] if isinstance(url, str) else url)
     lock = threading.Lock()
 
     def call() -> None:
-        if not hasattr(local, "client"):
-            local.client = httpx.Client(timeout=timeout)
         with lock:
             target = next(urls)
-        response = local.client.get(target)
+        with clients.one() as client:
+            response = client.get(target)
         response.raise_for_status()
         response.json()
 
@@ -318,6 +337,7 @@ def main() -> None:
     env.pop("EVKG_TOKEN", None)
     with server([sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--log-level",
                  "warning"], env, f"{base}/health", 120, OUT / "bench-api-evkg.log"):
+        http = Clients(max(workers, args.clients), args.timeout)
         # The floor and evkg take turns, `--rounds` each per query, so load from other work
         # on the machine falls on both alike; a round gets its share of requests and budget.
         for name, sparql in queries.items():
@@ -326,7 +346,7 @@ def main() -> None:
             warm = 2 * max(workers, args.clients)
             hammer("pyoxigraph", name, floor_call(sparql), args.clients, warm, args.budget,
                    lambda _exc: False)
-            hammer("evkg", name, http_sparql(base, sparql, args.timeout), workers, warm,
+            hammer("evkg", name, http_sparql(base, sparql, http), workers, warm,
                    args.budget, is_http_timeout)
             parts: dict[str, list[Run]] = {"pyoxigraph": [], "evkg": []}
             for turn in range(args.rounds):
@@ -335,22 +355,22 @@ def main() -> None:
                     "pyoxigraph", name, floor_call(sparql), args.clients, share,
                     args.budget / args.rounds, lambda _exc: False))
                 parts["evkg"].append(hammer(
-                    "evkg", name, http_sparql(base, sparql, args.timeout), args.clients, share,
+                    "evkg", name, http_sparql(base, sparql, http), args.clients, share,
                     args.budget / args.rounds, is_http_timeout))
             runs += [merged(parts["pyoxigraph"]), merged(parts["evkg"])]
         del store
         shutil.rmtree(floor_copy, ignore_errors=True)
         for name, path in REST.items():
-            cold = hammer("evkg (cold)", name, http_get(base + path, args.timeout), 1, 1,
+            cold = hammer("evkg (cold)", name, http_get(base + path, http), 1, 1,
                           args.budget, is_http_timeout)
             runs.append(cold)
-            runs.append(hammer("evkg", name, http_get(base + path, args.timeout),
+            runs.append(hammer("evkg", name, http_get(base + path, http),
                                args.clients, args.requests, args.budget, is_http_timeout))
         # the same route for the most active actors in turn: most requests meet events
         # whose sentences no earlier answer showed
         top = httpx.get(f"{base}/actors", params={"limit": ROTATE}, timeout=args.timeout)
         urls = [f"{base}/actors/{a['id']}/neighbourhood?hops=2" for a in top.json()["items"]]
-        runs.append(hammer("evkg", ROTATING, http_get(urls, args.timeout), args.clients,
+        runs.append(hammer("evkg", ROTATING, http_get(urls, http), args.clients,
                            args.requests, args.budget, is_http_timeout))
 
     if not args.skip_rdflib:
@@ -361,9 +381,10 @@ def main() -> None:
                     dict(os.environ), f"{base}/sparql?query=ASK%7B%7D", 900,
                     OUT / "bench-api-rdflib.log"):
             print(f"rdflib-endpoint: loaded and up in {time.perf_counter() - started:.0f} s")
+            rdflib_http = Clients(args.clients, args.rdflib_timeout)
             for name, sparql in queries.items():
                 runs.append(hammer("rdflib-endpoint", name,
-                                   http_sparql(base, sparql, args.rdflib_timeout), args.clients,
+                                   http_sparql(base, sparql, rdflib_http), args.clients,
                                    args.rdflib_requests, args.rdflib_budget, is_http_timeout))
     report(runs, args)
 
