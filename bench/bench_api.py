@@ -301,6 +301,11 @@ def main() -> None:
     parser.add_argument("--skip-rdflib", action="store_true")
     parser.add_argument("--skip-group-by", action="store_true", help="leave out query (b)")
     args = parser.parse_args()
+    import importlib.util
+
+    if not args.skip_rdflib and importlib.util.find_spec("rdflib_endpoint") is None:
+        sys.exit("rdflib-endpoint is not installed (pip install -e '.[bench]'), "
+                 "or pass --skip-rdflib")
     import httpx
     import pyoxigraph as ox
 
