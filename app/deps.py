@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -52,7 +54,8 @@ class State:
         return self.networks.get(source, version, filters or Filters())
 
 
-def get_state(request: Request) -> State:
+async def get_state(request: Request) -> State:
+    """Async, so FastAPI does not send every request through a thread to fetch it."""
     return request.app.state.evkg
 
 
@@ -75,13 +78,20 @@ def require_token(request: Request, state: StateDep) -> None:
 WriteAllowed = Depends(require_token)
 
 
-async def read(state: State, fn: Any, *args: Any) -> Any:
-    """Run a blocking read in a thread, mapping store errors to problems."""
+@contextmanager
+def store_problems() -> Iterator[None]:
+    """Store errors as problems: a timeout 503 with Retry-After, bad SPARQL 400."""
     try:
-        return await anyio.to_thread.run_sync(fn, *args)
+        yield
     except QueryTimeout as exc:
         raise Problem(503, str(exc), {"Retry-After": "5"}) from exc
     except QuerySyntaxError as exc:
         raise Problem(400, f"malformed SPARQL: {exc}") from exc
     except StoreError as exc:
         raise Problem(503, f"store error: {exc}") from exc
+
+
+async def read(state: State, fn: Any, *args: Any) -> Any:
+    """Run a blocking read in a thread, mapping store errors to problems."""
+    with store_problems():
+        return await anyio.to_thread.run_sync(fn, *args)

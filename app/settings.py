@@ -6,6 +6,16 @@ import os
 from dataclasses import dataclass, field
 
 
+def default_workers() -> int:
+    """Twice the usable CPUs, 2 to 16: a long query then holds one worker while short ones
+    still share the cores, instead of queueing behind it (each worker costs a process)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return min(16, max(2, 2 * cpus))
+
+
 def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in ("1", "true", "yes", "on")
 
@@ -19,7 +29,7 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     allow_service: bool = False
     allow_load: bool = False
-    workers: int = 2  # query worker processes
+    workers: int = field(default_factory=default_workers)  # query worker processes
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -33,5 +43,5 @@ class Settings:
             cors_origins=origins,
             allow_service=_flag(env.get("EVKG_ALLOW_SERVICE")),
             allow_load=_flag(env.get("EVKG_ALLOW_LOAD")),
-            workers=max(1, int(env.get("EVKG_QUERY_WORKERS") or 2)),
+            workers=max(1, int(env.get("EVKG_QUERY_WORKERS") or default_workers())),
         )

@@ -9,6 +9,11 @@ timeouts, not as latencies. The REST routes answer from an actor network kept pe
 version: the first request after the server starts builds it, and is timed on its own
 ("cold") before the clients start.
 
+The floor reads a hard-linked copy of the store while evkg serves the original, and the two
+take turns (`--rounds`) on each SPARQL query, after untimed requests that warm every query
+worker, so that load from other work on the machine falls on both alike. evkg gets one query
+worker per client (`--workers` to change), as the floor runs one query per client thread.
+
     python bench/bench_api.py --documents 1600 --clients 8 --requests 64
 """
 
@@ -17,7 +22,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import itertools
+import json
 import os
+import queue
+import shutil
 import socket
 import subprocess
 import sys
@@ -26,6 +34,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
@@ -127,7 +136,34 @@ def hammer(target: str, query: str, call: Callable[[], None], clients: int, requ
     return run
 
 
+def merged(parts: list[Run]) -> Run:
+    """Rounds of one target and query as one cell: latencies pooled, seconds summed."""
+    run = Run(parts[0].target, parts[0].query)
+    for part in parts:
+        run.latencies += part.latencies
+        run.errors += part.errors
+        run.timeouts += part.timeouts
+        run.seconds += part.seconds
+    return run
+
+
 # -- the data --------------------------------------------------------------------------
+
+
+def clone(store: Path, target: Path) -> Path:
+    """A copy of the closed store for the floor to read while evkg serves the original:
+    RocksDB never rewrites its table files (.sst), so they are hard-linked; the rest is
+    copied. The same idea as the snapshots evkg's workers read."""
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    for item in store.iterdir():
+        if item.name == "LOCK":
+            continue
+        if item.suffix == ".sst":
+            os.link(item, target / item.name)
+        else:
+            shutil.copy2(item, target / item.name)
+    return target
 
 
 def build(documents: int, jobs: int) -> tuple[Path, Path]:
@@ -192,16 +228,32 @@ def server(command: list[str], env: dict[str, str], health: str, wait: float,
             proc.wait()
 
 
-def http_sparql(base: str, sparql: str, timeout: float) -> Callable[[], None]:
-    import httpx
+class Clients:
+    """HTTP clients made before the clock starts and kept from cell to cell: making an
+    httpx.Client costs ~20 ms of CPU (its TLS context), which timed requests would pay and
+    the floor would not, and kept clients keep their connections open."""
 
-    local = threading.local()
+    def __init__(self, n: int, timeout: float) -> None:
+        import httpx
 
+        self.free: queue.Queue[Any] = queue.Queue()
+        for _ in range(n):
+            self.free.put(httpx.Client(timeout=timeout))
+
+    @contextlib.contextmanager
+    def one(self) -> Iterator[Any]:
+        client = self.free.get()
+        try:
+            yield client
+        finally:
+            self.free.put(client)
+
+
+def http_sparql(base: str, sparql: str, clients: Clients) -> Callable[[], None]:
     def call() -> None:
-        if not hasattr(local, "client"):
-            local.client = httpx.Client(timeout=timeout)
-        response = local.client.post(f"{base}/sparql", data={"query": sparql},
-                                     headers={"Accept": RESULTS_JSON})
+        with clients.one() as client:
+            response = client.post(f"{base}/sparql", data={"query": sparql},
+                                   headers={"Accept": RESULTS_JSON})
         response.raise_for_status()
         if not response.json()["results"]["bindings"]:
             raise RuntimeError("no rows")
@@ -209,20 +261,16 @@ def http_sparql(base: str, sparql: str, timeout: float) -> Callable[[], None]:
     return call
 
 
-def http_get(url: str | list[str], timeout: float) -> Callable[[], None]:
+def http_get(url: str | list[str], clients: Clients) -> Callable[[], None]:
     """GET `url`, or each of a list of URLs in turn."""
-    import httpx
-
-    local = threading.local()
     urls = itertools.cycle([url] if isinstance(url, str) else url)
     lock = threading.Lock()
 
     def call() -> None:
-        if not hasattr(local, "client"):
-            local.client = httpx.Client(timeout=timeout)
         with lock:
             target = next(urls)
-        response = local.client.get(target)
+        with clients.one() as client:
+            response = client.get(target)
         response.raise_for_status()
         response.json()
 
@@ -243,12 +291,21 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=64, help="per target and query")
     parser.add_argument("--budget", type=float, default=40.0, help="seconds per target and query")
     parser.add_argument("--timeout", type=float, default=30.0, help="per request (HTTP)")
+    parser.add_argument("--workers", type=int, default=0,
+                        help="evkg's query workers (EVKG_QUERY_WORKERS; default: --clients)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="turns the floor and evkg take per query (SPARQL cells)")
     parser.add_argument("--rdflib-requests", type=int, default=16)
     parser.add_argument("--rdflib-budget", type=float, default=90.0)
     parser.add_argument("--rdflib-timeout", type=float, default=60.0)
     parser.add_argument("--skip-rdflib", action="store_true")
     parser.add_argument("--skip-group-by", action="store_true", help="leave out query (b)")
     args = parser.parse_args()
+    import importlib.util
+
+    if not args.skip_rdflib and importlib.util.find_spec("rdflib_endpoint") is None:
+        sys.exit("rdflib-endpoint is not installed (pip install -e '.[bench]'), "
+                 "or pass --skip-rdflib")
     import httpx
     import pyoxigraph as ox
 
@@ -256,39 +313,69 @@ def main() -> None:
     runs: list[Run] = []
     queries = {k: v for k, v in QUERIES.items() if not (args.skip_group_by and k.startswith("b"))}
 
-    # The floor: pyoxigraph in this process on the same store, results fully consumed.
-    store = ox.Store.read_only(str(store_path))
-    print(f"store: {len(store):,} quads ({store_path.name})")
-    for name, sparql in queries.items():
-        def floor(sparql: str = sparql, store: ox.Store = store) -> None:
-            if not list(store.query(sparql, use_default_graph_as_union=True)):
-                raise RuntimeError("no rows")
+    # The floor: pyoxigraph in this process on a copy of the same store, with the work
+    # evkg's answer needs and no more: the results written as SPARQL JSON (by Oxigraph) and
+    # read back as the HTTP clients read theirs. Oxigraph leaves the GIL while it
+    # evaluates, so the floor's client threads run their queries at once, on every core.
+    floor_copy = clone(store_path, OUT / f"api-store-{args.documents}-floor")
+    store = ox.Store.read_only(str(floor_copy))
+    print(f"store: {len(store):,} quads ({store_path.name}); "
+          f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
-        runs.append(hammer("pyoxigraph", name, floor, args.clients, args.requests, args.budget,
-                           lambda _exc: False))
-    del store
+    def floor_call(sparql: str, db: ox.Store = store) -> Callable[[], None]:
+        def call() -> None:
+            body = db.query(sparql, use_default_graph_as_union=True).serialize(
+                format=ox.QueryResultsFormat.JSON)
+            if not json.loads(body)["results"]["bindings"]:
+                raise RuntimeError("no rows")
+        return call
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    # As many query workers as clients (unless --workers): the floor runs every client's
+    # query at once, and so does evkg. With fewer workers than clients, evkg's queries wait
+    # in line while the floor's share the cores, and on a machine with other work a
+    # process group with fewer runnable tasks gets a smaller share of the CPU.
+    workers = args.workers or args.clients
     env = {**os.environ, "EVKG_STORE": f"oxigraph:{store_path}",
-           "EVKG_QUERY_TIMEOUT": str(args.timeout)}
+           "EVKG_QUERY_TIMEOUT": str(args.timeout), "EVKG_QUERY_WORKERS": str(workers)}
     env.pop("EVKG_TOKEN", None)
     with server([sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--log-level",
                  "warning"], env, f"{base}/health", 120, OUT / "bench-api-evkg.log"):
+        http = Clients(max(workers, args.clients), args.timeout)
+        # The floor and evkg take turns, `--rounds` each per query, so load from other work
+        # on the machine falls on both alike; a round gets its share of requests and budget.
         for name, sparql in queries.items():
-            runs.append(hammer("evkg", name, http_sparql(base, sparql, args.timeout),
-                               args.clients, args.requests, args.budget, is_http_timeout))
+            # untimed: every worker (and the floor) answers a few first, as in a server
+            # that has been up a while; a fresh worker's first queries warm its caches
+            warm = 2 * max(workers, args.clients)
+            hammer("pyoxigraph", name, floor_call(sparql), args.clients, warm, args.budget,
+                   lambda _exc: False)
+            hammer("evkg", name, http_sparql(base, sparql, http), workers, warm,
+                   args.budget, is_http_timeout)
+            parts: dict[str, list[Run]] = {"pyoxigraph": [], "evkg": []}
+            for turn in range(args.rounds):
+                share = args.requests // args.rounds + (turn < args.requests % args.rounds)
+                parts["pyoxigraph"].append(hammer(
+                    "pyoxigraph", name, floor_call(sparql), args.clients, share,
+                    args.budget / args.rounds, lambda _exc: False))
+                parts["evkg"].append(hammer(
+                    "evkg", name, http_sparql(base, sparql, http), args.clients, share,
+                    args.budget / args.rounds, is_http_timeout))
+            runs += [merged(parts["pyoxigraph"]), merged(parts["evkg"])]
+        del store
+        shutil.rmtree(floor_copy, ignore_errors=True)
         for name, path in REST.items():
-            cold = hammer("evkg (cold)", name, http_get(base + path, args.timeout), 1, 1,
+            cold = hammer("evkg (cold)", name, http_get(base + path, http), 1, 1,
                           args.budget, is_http_timeout)
             runs.append(cold)
-            runs.append(hammer("evkg", name, http_get(base + path, args.timeout),
+            runs.append(hammer("evkg", name, http_get(base + path, http),
                                args.clients, args.requests, args.budget, is_http_timeout))
         # the same route for the most active actors in turn: most requests meet events
         # whose sentences no earlier answer showed
         top = httpx.get(f"{base}/actors", params={"limit": ROTATE}, timeout=args.timeout)
         urls = [f"{base}/actors/{a['id']}/neighbourhood?hops=2" for a in top.json()["items"]]
-        runs.append(hammer("evkg", ROTATING, http_get(urls, args.timeout), args.clients,
+        runs.append(hammer("evkg", ROTATING, http_get(urls, http), args.clients,
                            args.requests, args.budget, is_http_timeout))
 
     if not args.skip_rdflib:
@@ -299,9 +386,10 @@ def main() -> None:
                     dict(os.environ), f"{base}/sparql?query=ASK%7B%7D", 900,
                     OUT / "bench-api-rdflib.log"):
             print(f"rdflib-endpoint: loaded and up in {time.perf_counter() - started:.0f} s")
+            rdflib_http = Clients(args.clients, args.rdflib_timeout)
             for name, sparql in queries.items():
                 runs.append(hammer("rdflib-endpoint", name,
-                                   http_sparql(base, sparql, args.rdflib_timeout), args.clients,
+                                   http_sparql(base, sparql, rdflib_http), args.clients,
                                    args.rdflib_requests, args.rdflib_budget, is_http_timeout))
     report(runs, args)
 
@@ -311,7 +399,9 @@ def report(runs: list[Run], args: argparse.Namespace) -> None:
         return "-" if value is None else f"{value * 1000:,.0f}"
 
     print(f"\n{args.clients} clients; requests per cell: {args.requests} "
-          f"(rdflib-endpoint {args.rdflib_requests}, timeout {args.rdflib_timeout:g} s)")
+          f"(rdflib-endpoint {args.rdflib_requests}, timeout {args.rdflib_timeout:g} s); "
+          f"evkg query workers: {args.workers or args.clients}; "
+          f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print("| target | query | ok | timeouts | errors | p50 ms | p99 ms | req/s | wall s |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in runs:

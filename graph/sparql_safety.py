@@ -3,8 +3,10 @@
 A query or update must not make the server fetch anything (SERVICE, LOAD) unless the
 operator allowed it. The check parses the text with rdflib's SPARQL grammar and looks for
 the operations in the parse tree, so a keyword inside a string, an IRI or a comment is not
-mistaken for one. Parsing with rdflib is slow, so it only runs when a cheap scan finds the
-keyword at all (or a \\u escape that could spell it).
+mistaken for one. Parsing with rdflib is slow (10-20 ms for a short query), so it only runs
+when a cheap scan finds the keyword as a word (or a \\u escape that could spell it): a
+variable `?download` or an IRI `.../services/` does not count. Verdicts on short texts are
+kept, so a client repeating a query pays the parse once.
 
 `with_using` applies the protocol's `using-graph-uri` / `using-named-graph-uri` to an
 update, which Oxigraph's Python API cannot take as parameters.
@@ -14,11 +16,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from typing import Any
 
 from graph.sparql import check_iri
 
-_SCAN = re.compile(r"service|load|\\u|\\U", re.IGNORECASE)
+# SERVICE and LOAD as words (keywords stand between delimiters), or an escape that could
+# spell them; anything else cannot hold either operation.
+_SCAN = re.compile(r"\bservice\b|\bload\b|\\u|\\U", re.IGNORECASE)
+CACHED_TEXT = 20_000  # characters; longer texts are parsed every time
 
 
 class ForbiddenOperation(ValueError):
@@ -41,20 +47,36 @@ def _walk(node: Any) -> Iterator[str]:
             yield from _walk(value)
 
 
-def _operations(text: str, update: bool) -> set[str] | None:
+def _operations(text: str, update: bool) -> frozenset[str] | None:
     """Names of the parse-tree nodes, or None if rdflib's grammar cannot read the text."""
+    if len(text) <= CACHED_TEXT:
+        return _cached_operations(text, update)
+    return _parse_operations(text, update)
+
+
+@lru_cache(maxsize=256)
+def _cached_operations(text: str, update: bool) -> frozenset[str] | None:
+    return _parse_operations(text, update)
+
+
+def _parse_operations(text: str, update: bool) -> frozenset[str] | None:
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
     try:
         tree = parseUpdate(text) if update else parseQuery(text)
     except Exception:  # noqa: BLE001 - rdflib raises several kinds; Oxigraph has the last word
         return None
-    return set(_walk(list(tree) if not isinstance(tree, dict) else tree))
+    return frozenset(_walk(list(tree) if not isinstance(tree, dict) else tree))
+
+
+def needs_parse(text: str) -> bool:
+    """Whether the text could hold SERVICE or LOAD at all (then it is parsed to tell)."""
+    return _SCAN.search(text) is not None
 
 
 def check_query(text: str, allow_service: bool = False) -> None:
     """Raise ForbiddenOperation if the query uses SERVICE and that is not allowed."""
-    if allow_service or not _SCAN.search(text):
+    if allow_service or not needs_parse(text):
         return
     names = _operations(text, update=False)
     if names is None:
@@ -67,7 +89,7 @@ def check_query(text: str, allow_service: bool = False) -> None:
 
 def check_update(text: str, allow_load: bool = False, allow_service: bool = False) -> None:
     """Raise ForbiddenOperation for LOAD (and SERVICE inside an update) unless allowed."""
-    if (allow_load and allow_service) or not _SCAN.search(text):
+    if (allow_load and allow_service) or not needs_parse(text):
         return
     names = _operations(text, update=True)
     if names is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -179,3 +180,104 @@ def test_bad_bodies_are_4xx(api: ApiServer) -> None:
         r = httpx.post(f"{api.base}/sparql", content=body, headers={"Content-Type": media})
         assert 400 <= r.status_code < 500, (body[:20], r.status_code)
         json.loads(r.text)
+
+
+@pytest.fixture(scope="module")
+def one_worker(tmp_path_factory: pytest.TempPathFactory, seeded: Path) -> Iterator[ApiServer]:
+    """A server with a single query worker, so concurrent requests must wait for it."""
+    yield from start_api(tmp_path_factory.mktemp("one-worker"), seeded,
+                         EVKG_QUERY_WORKERS="1", EVKG_QUERY_TIMEOUT="5")
+
+
+def test_concurrent_queries_share_one_worker_and_each_gets_its_own_answer(
+        one_worker: ApiServer) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def count(n: int) -> int:
+        r = q(one_worker, f"SELECT (COUNT(*) + {n} AS ?n) WHERE {{ ?e a sem:Event }}")
+        assert r.status_code == 200, r.text
+        return int(r.json()["results"]["bindings"][0]["n"]["value"])
+
+    events = count(0)
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(count, range(1, 25)))
+    assert answers == [events + n for n in range(1, 25)]
+
+
+def test_a_timed_out_query_frees_the_worker_for_those_waiting(one_worker: ApiServer) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    with ThreadPoolExecutor(2) as pool:
+        stuck = pool.submit(q, one_worker, slow)
+        time.sleep(0.5)  # the slow query holds the only worker
+        waiting = pool.submit(q, one_worker, "ASK { ?e a sem:Event }")
+        assert stuck.result().status_code == 503
+        # the waiter got the replacement worker (or timed out waiting: 503, not a hang)
+        assert waiting.result().status_code in (200, 503)
+    assert q(one_worker, "ASK { ?e a sem:Event }").json()["boolean"] is True
+
+
+def test_a_result_over_a_megabyte_arrives_whole(api: ApiServer) -> None:
+    """Large answers are read off the worker's pipe in a thread; the bytes must all come."""
+    pattern = ("{ ?d nif:isString ?t . ?e a sem:Event . "
+               "VALUES ?k { 1 2 3 4 5 6 7 8 9 10 } }")
+    big = f'SELECT (GROUP_CONCAT(?t; separator="") AS ?all) WHERE {pattern}'
+    size = f"SELECT (SUM(STRLEN(?t)) AS ?n) WHERE {pattern}"
+    expected = int(q(api, size).json()["results"]["bindings"][0]["n"]["value"])
+    assert expected > 1_100_000  # over graph.isolated.LOOP_READ_LIMIT
+    r = q(api, big)
+    assert r.status_code == 200
+    assert len(r.json()["results"]["bindings"][0]["all"]["value"]) == expected
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT ?download ?payload WHERE { BIND(1 AS ?download) BIND(2 AS ?payload) }",
+    "SELECT * WHERE { <https://example.org/services/x> ?p ?o }",
+    "SELECT ?service WHERE { BIND(3 AS ?service) }",
+])
+def test_service_and_load_inside_other_words_are_fine(api: ApiServer, query: str) -> None:
+    assert q(api, query).status_code == 200
+
+
+def test_only_words_and_escapes_send_a_query_to_the_parser() -> None:
+    from graph.sparql_safety import ForbiddenOperation, check_query, needs_parse
+
+    assert not needs_parse("SELECT ?download WHERE { <http://x/services/y> ?p ?upload }")
+    assert needs_parse("SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }")
+    assert needs_parse("SELECT * WHERE { ?s ?p '\\u0053ERVICE' }")
+    assert needs_parse("select * where {service<http://x/>{?s ?p ?o}}")
+    for _ in range(2):  # the second verdict comes from the cache, and must be the same
+        with pytest.raises(ForbiddenOperation):
+            check_query("SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }")
+
+
+def test_query_workers_default_to_twice_the_cpus_and_can_be_set() -> None:
+    import os
+
+    from app.settings import Settings
+
+    cpus = len(os.sched_getaffinity(0))
+    assert Settings.from_env({}).workers == min(16, max(2, 2 * cpus))
+    assert Settings.from_env({"EVKG_QUERY_WORKERS": "3"}).workers == 3
+
+
+def test_results_read_back_as_the_terms_oxigraph_answers(api: ApiServer) -> None:
+    """evkg writes result formats itself (to cap rows); read back, they must give the very
+    terms Oxigraph's own answer holds: IRIs, blank nodes, language tags, datatypes, escapes,
+    unbound variables."""
+    import pyoxigraph as ox
+
+    query = '''SELECT ?a ?b ?c ?d WHERE { VALUES (?a ?b ?c ?d) {
+      (<http://x.org/é> "say \\"hi\\"\\n\\t<&> \\u0001" "chat"@fr 12)
+      (UNDEF "x"^^<http://x.org/dt> UNDEF 1.5e0)
+      (<http://x.org/y> UNDEF "2020-01"^^xsd:gYearMonth true) } }'''
+    expected = [[s[v] for v in "abcd"] for s in ox.Store().query(
+        query, prefixes={"xsd": "http://www.w3.org/2001/XMLSchema#"})]
+    for media, fmt in [("application/sparql-results+json", ox.QueryResultsFormat.JSON),
+                       ("application/sparql-results+xml", ox.QueryResultsFormat.XML),
+                       ("text/tab-separated-values", ox.QueryResultsFormat.TSV)]:
+        r = q(api, query, media)
+        assert r.status_code == 200, r.text
+        got = [[s[v] for v in "abcd"] for s in ox.parse_query_results(r.content, fmt)]
+        assert got == expected, media

@@ -14,7 +14,7 @@ import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from app.deps import State, StateDep, read, require_token
+from app.deps import State, StateDep, read, require_token, store_problems
 from app.problems import Problem
 from app.responses import RDF_GRAPHS, SPARQL_RESULTS, bodies, merge, problems
 from app.sparql_page import query_page
@@ -158,8 +158,9 @@ async def run_query(state: State, request: Request, params: dict[str, list[str]]
     }
     try:
         if state.pool is not None:
-            encoded = await read(state, state.pool.run, "serialize", args,
-                                 state.settings.query_timeout)
+            with store_problems():
+                encoded = await state.pool.run_async("serialize", args,
+                                                     state.settings.query_timeout)
         else:
             encoded = await _in_process(state, args)
     except NotAcceptable as exc:
