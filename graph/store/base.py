@@ -36,28 +36,29 @@ class DocumentGraph:
     iri: str
     content_hash: str
     ntriples: bytes
-    # The same triples as N-Quads in graph `iri`, where the producer made them: the embedded
-    # store's bulk loader reads them without building a Python object per triple.
-    nquads: bytes | None = None
+    # True when Oxigraph wrote `ntriples` (see `from_triples`): N-Quads are then one
+    # substitution away, which the embedded store's bulk loader reads without building a
+    # Python object per triple. Carrying only one form halves what workers ship.
+    canonical: bool = False
 
     @classmethod
     def from_triples(
         cls, iri: str, content_hash: str, triples: Sequence[ox.Triple]
     ) -> DocumentGraph:
-        """Serialise `triples` (which record `content_hash`) as N-Triples and N-Quads.
+        """Serialise `triples` (which record `content_hash`) as N-Triples, with Oxigraph."""
+        check_iri(iri)
+        return cls(iri, content_hash, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), True)
+
+    def as_nquads(self) -> bytes:
+        """The triples as N-Quads in graph `iri`.
 
         Oxigraph writes N-Triples one triple a line, each ending in " .\n", a sequence no
         term can hold (newlines in literals are escaped; IRIs have no spaces): naming the
-        graph before each of those makes the N-Quads without a second serialisation.
+        graph before each of those makes the N-Quads without parsing. Other N-Triples
+        (comments, other spacing) are parsed and written again.
         """
-        ntriples = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-        graph = f" <{check_iri(iri)}> .\n".encode()
-        return cls(iri, content_hash, ntriples, ntriples.replace(b" .\n", graph))
-
-    def as_nquads(self) -> bytes:
-        """The triples as N-Quads in graph `iri`."""
-        if self.nquads is not None:
-            return self.nquads
+        if self.canonical:
+            return self.ntriples.replace(b" .\n", f" <{self.iri}> .\n".encode())
         graph = ox.NamedNode(self.iri)
         parsed = ox.parse(self.ntriples, ox.RdfFormat.N_TRIPLES)
         quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in parsed]
