@@ -151,8 +151,7 @@ class QueryPool:
             self._generation += 1
             target = self.snapshots / f"g{self._generation:06d}"
             shutil.rmtree(target, ignore_errors=True)
-            self.store.flush()
-            self.store._store.backup(str(target))  # the embedded store's pyoxigraph Store
+            self.store.snapshot(target)
             self.snapshot = str(target)
             # Workers may still read the previous snapshot; older ones are unused.
             for old in sorted(self.snapshots.glob("g*"))[:-2]:

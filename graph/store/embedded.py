@@ -266,6 +266,14 @@ class OxigraphStore:
         else:
             ox.serialize(union_triples(store), out, fmt, prefixes=EXPORT_PREFIXES)
 
+    def snapshot(self, target: str | Path) -> None:
+        """A read-only copy of the store as it is now, in `target` (a new folder): a RocksDB
+        checkpoint of hard links, cheap, openable with `pyoxigraph.Store.read_only`."""
+        if self.path is None:
+            raise StoreError("an in-memory store has no snapshot on disk")
+        self.flush()
+        self._store.backup(str(target))
+
     def flush(self) -> None:
         if self.path is not None:
             self._store.flush()
