@@ -23,7 +23,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from ingest.model import ID, Actor
-from ingest.text import nlp
+from ingest.text import matches_in, nlp
 from ingest.text import words as _words
 from ingest.vocab import ActorEntry, AgentNoun, Vocabulary, vocabulary
 
@@ -176,7 +176,6 @@ def _title_last_words() -> frozenset[str]:
     )
 
 
-
 @dataclass
 class Mention:
     """An actor mention: where it is and whom it names."""
@@ -279,25 +278,6 @@ class ActorLinker:
             kind="other",
         )
 
-    def _matches(self, doc: Doc) -> dict[str, list[tuple[int, int, str]]]:
-        """Each matcher's (start, end, key) over the whole paragraph, run once per doc: a
-        sentence takes the ones inside it (matching sentence by sentence cost 4x the calls)."""
-        cached = doc.user_data.get("evkg_actor_matches")
-        if cached is None:
-            strings = doc.vocab.strings
-            matchers = {
-                "names": self.names,
-                "exact": self.exact,
-                "demonyms": self.demonyms,
-                "agents": self.agents,
-            }
-            cached = {
-                kind: [(s, e, strings[m]) for m, s, e in matcher(doc)]
-                for kind, matcher in matchers.items()
-            }
-            doc.user_data["evkg_actor_matches"] = cached
-        return cached
-
     def find(self, sent: Span, resolver: Resolver) -> tuple[list[Mention], list[tuple[int, Actor]]]:
         """Actor mentions in a sentence, and the countries named as places ("in Iraq")."""
         doc = sent.doc
@@ -311,14 +291,12 @@ class ActorLinker:
             mentions.append(mention)
             taken.update(range(mention.start, mention.end))
 
-        matches = self._matches(doc)
+        def within(matcher: PhraseMatcher) -> list[tuple[int, int, str]]:
+            return [(s, e, doc.vocab.strings[m]) for m, s, e in matches_in(sent, matcher)]
 
-        def within(kind: str) -> list[tuple[int, int, str]]:
-            return [m for m in matches[kind] if m[0] >= sent.start and m[1] <= sent.end]
-
-        named = _longest(within("names") + within("exact"))
-        demonyms = {(s, e): iri for s, e, iri in within("demonyms")}
-        agents = _longest(within("agents"))
+        named = _longest(within(self.names) + within(self.exact))
+        demonyms = {(s, e): iri for s, e, iri in within(self.demonyms)}
+        agents = _longest(within(self.agents))
         places: list[tuple[int, Actor]] = []
 
         # "Iran-backed militants": the backer's proxies.

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from ingest.actors import Mention
+from ingest.text import matches_in
 from ingest.triggers import Form, trigger_matcher
 
 BE = {"is", "are", "was", "were", "be", "been", "being", "'s", "’s", "get", "got", "gets"}
@@ -521,10 +522,7 @@ class SentenceCoder:
 
     def code(self) -> list[Coded]:
         matcher = trigger_matcher()
-        found = self.doc.user_data.get("evkg_trigger_matches")
-        if found is None:  # match the whole paragraph once; each sentence takes its share
-            found = self.doc.user_data["evkg_trigger_matches"] = matcher.matcher(self.doc)
-        spans = [m for m in found if m[1] >= self.sent.start and m[2] <= self.sent.end]
+        spans = matches_in(self.sent, matcher.matcher)
         matches = []
         used: set[int] = set()
         for match_id, s, e in sorted(spans, key=lambda m: (-(m[2] - m[1]), m[1])):

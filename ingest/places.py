@@ -8,7 +8,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Span
 
 from ingest.model import ID, Place
-from ingest.text import nlp
+from ingest.text import matches_in, nlp
 from ingest.vocab import vocabulary
 
 
@@ -32,15 +32,11 @@ class PlaceFinder:
 
     def find(self, sent: Span, taken: set[int]) -> list[tuple[int, Place]]:
         """(token index, place) for each named place not already read as an actor."""
-        doc = sent.doc
-        matches = doc.user_data.get("evkg_place_matches")
-        if matches is None:  # match the whole paragraph once; each sentence takes its share
-            matches = doc.user_data["evkg_place_matches"] = self.matcher(doc)
         found = []
-        for match_id, start, end in matches:
-            if start < sent.start or end > sent.end or any(i in taken for i in range(start, end)):
+        for match_id, start, end in matches_in(sent, self.matcher):
+            if any(i in taken for i in range(start, end)):
                 continue
-            iri = doc.vocab.strings[match_id]
+            iri = sent.doc.vocab.strings[match_id]
             found.append((start, self.places.get(iri)))
         return [(i, p) for i, p in sorted(found, key=lambda f: f[0]) if p is not None]
 

@@ -8,6 +8,7 @@ events, so it is set aside here, before any sentence is split.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -15,7 +16,7 @@ from functools import lru_cache
 import dateparser
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex
 
 # A line that ends the article: everything after it belongs to the page, not the story.
@@ -199,6 +200,21 @@ def words(doc: Doc) -> tuple[list[str], list[str]]:
             lowers.append(token.lower_)
         cached = doc.user_data["evkg_words"] = (texts, lowers)
     return cached
+
+
+Match = tuple[int, int, int]  # (match id, start token, end token), as spaCy's matchers give
+
+
+def matches_in(sent: Span, matcher: Callable[[Doc], list[Match]]) -> list[Match]:
+    """`matcher`'s (match id, start, end) inside `sent`. The whole paragraph is matched
+    once, kept on its doc, and each sentence takes its share: matching sentence by sentence
+    cost a call per matcher and sentence. Matches are listed in the matcher's order."""
+    doc = sent.doc
+    key = ("evkg_matches", id(matcher))
+    found = doc.user_data.get(key)
+    if found is None:
+        found = doc.user_data[key] = matcher(doc)
+    return [m for m in found if m[1] >= sent.start and m[2] <= sent.end]
 
 
 @Language.component("abbreviation_boundaries")
