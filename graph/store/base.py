@@ -57,6 +57,7 @@ class DocumentGraph:
         graph before each of those makes the N-Quads without parsing. Other N-Triples
         (comments, other spacing) are parsed and written again.
         """
+        check_iri(self.iri)  # it goes into the text as it is
         if self.canonical:
             return self.ntriples.replace(b" .\n", f" <{self.iri}> .\n".encode())
         graph = ox.NamedNode(self.iri)

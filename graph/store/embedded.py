@@ -287,15 +287,8 @@ class OxigraphStore:
 
 
 def _quads(docs: Iterable[DocumentGraph]) -> list[ox.Quad]:
-    """The documents' N-Triples as quads of their own named graphs."""
-    quads: list[ox.Quad] = []
-    for doc in docs:
-        graph = ox.NamedNode(check_iri(doc.iri))
-        quads += [
-            ox.Quad(t.subject, t.predicate, t.object, graph)
-            for t in ox.parse(doc.ntriples, ox.RdfFormat.N_TRIPLES)
-        ]
-    return quads
+    """The documents' triples as quads of their own named graphs."""
+    return list(ox.parse(b"".join(d.as_nquads() for d in docs), ox.RdfFormat.N_QUADS))
 
 
 def _replace_update(docs: Iterable[DocumentGraph]) -> str:
