@@ -167,34 +167,42 @@ def test_seed_store_validates_against_the_shapes(seeded: Path) -> None:
     assert conforms, report
 
 
-def test_killed_ingestion_leaves_whole_documents_and_a_store_that_opens(tmp_path: Path) -> None:
-    corpus = write_jsonl(tmp_path / "corpus.jsonl", 60, words=120)
-    command = [
-        sys.executable,
-        "-m",
-        "app.cli",
-        "ingest",
-        str(corpus),
-        "-j",
-        "1",
-        "--no-vocab",
-        "--batch-size",
-        "4",
-        "-v",
-    ]
-    reference = tmp_path / "reference"
+def ingest_command(corpus: Path, batch_size: int) -> list[str]:
+    """`evkg ingest` in a process of its own, one line per document."""
+    return [sys.executable, "-m", "app.cli", "ingest", str(corpus), "-j", "1", "--no-vocab",
+            "--batch-size", str(batch_size), "-v"]
+
+
+def reference_graphs(command: list[str], path: Path) -> dict[str, set]:
+    """What an uninterrupted run of `command` stores, graph by graph."""
     done = subprocess.run(
-        [*command, "--store", f"oxigraph:{reference}"], cwd=ROOT, capture_output=True, text=True
+        [*command, "--store", f"oxigraph:{path}"], cwd=ROOT, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
-    expected = graph_sets(reference)
+    return graph_sets(path)
+
+
+def start_ingest(command: list[str], path: Path) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [*command, "--store", f"oxigraph:{path}"], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    return proc
+
+
+def assert_whole(partial: dict[str, set], expected: dict[str, set]) -> None:
+    for iri, triples in partial.items():
+        assert triples == expected[iri], f"{iri} is only partly in the store"
+
+
+def test_killed_ingestion_leaves_whole_documents_and_a_store_that_opens(tmp_path: Path) -> None:
+    corpus = write_jsonl(tmp_path / "corpus.jsonl", 60, words=120)
+    command = ingest_command(corpus, batch_size=4)
+    expected = reference_graphs(command, tmp_path / "reference")
     assert len(expected) == 60
 
     killed = tmp_path / "killed"
-    proc = subprocess.Popen(
-        [*command, "--store", f"oxigraph:{killed}"], cwd=ROOT, stdout=subprocess.PIPE, text=True
-    )
-    assert proc.stdout is not None
+    proc = start_ingest(command, killed)
     written = 0
     for line in proc.stdout:
         written += line.startswith("new")
@@ -206,8 +214,7 @@ def test_killed_ingestion_leaves_whole_documents_and_a_store_that_opens(tmp_path
 
     partial = graph_sets(killed)
     assert 10 <= len(partial) < 60
-    for iri, triples in partial.items():
-        assert triples == expected[iri], f"{iri} is only partly in the store"
+    assert_whole(partial, expected)
 
     resumed = subprocess.run(
         [*command, "--store", f"oxigraph:{killed}"], cwd=ROOT, capture_output=True, text=True
@@ -255,20 +262,11 @@ def test_bulk_ingestion_killed_at_any_moment_keeps_documents_whole(
 ) -> None:
     """Batches of 20 documents, killed at several moments into the second batch's write."""
     corpus = write_jsonl(tmp_path / "corpus.jsonl", 60, words=120)
-    command = [sys.executable, "-m", "app.cli", "ingest", str(corpus), "-j", "1", "--no-vocab"]
-    command += ["--batch-size", "20", "-v"]
-    reference = tmp_path / "reference"
-    done = subprocess.run(
-        [*command, "--store", f"oxigraph:{reference}"], cwd=ROOT, capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr
-    expected = graph_sets(reference)
+    command = ingest_command(corpus, batch_size=20)
+    expected = reference_graphs(command, tmp_path / "reference")
 
     killed = tmp_path / "killed"
-    proc = subprocess.Popen(
-        [*command, "--store", f"oxigraph:{killed}"], cwd=ROOT, stdout=subprocess.PIPE, text=True
-    )
-    assert proc.stdout is not None
+    proc = start_ingest(command, killed)
     for line in proc.stdout:
         if line.startswith("new"):
             break  # the first batch is in; the second is being extracted or written
@@ -278,5 +276,4 @@ def test_bulk_ingestion_killed_at_any_moment_keeps_documents_whole(
 
     partial = graph_sets(killed)
     assert len(partial) >= 20
-    for iri, triples in partial.items():
-        assert triples == expected[iri], f"{iri} is only partly in the store"
+    assert_whole(partial, expected)
