@@ -11,6 +11,7 @@ documents is in flight, so memory stays flat however large the corpus.
 from __future__ import annotations
 
 import gc
+import math
 import multiprocessing
 import os
 import time
@@ -181,7 +182,7 @@ class Ingestor:
         window: deque[Future[list[Extracted]]] = deque()
         # Enough tasks in flight that the workers keep extracting while the writer writes a
         # whole batch (else they stall for the length of every write), and still bounded.
-        in_flight = self.jobs * 4 + -(-self.batch_size // self.task_size)
+        in_flight = self.jobs * 4 + math.ceil(self.batch_size / self.task_size)
         with ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_warm_up) as pool:
             for task in tasks:
                 window.append(pool.submit(extract_many, task))
