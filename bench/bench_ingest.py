@@ -61,7 +61,7 @@ def cpu_seconds() -> float:
     return sum(times.get(pid, 0.0) for pid in tree)
 
 
-def run(corpus: Path, jobs: int, workdir: Path, total: int) -> dict:
+def run(corpus: Path, jobs: int, workdir: Path, total: int, batch_size: int) -> dict:
     store = OxigraphStore(workdir / f"store-{jobs}")
     cpu_before = cpu_seconds()
     samples: list[tuple[int, float]] = []
@@ -72,7 +72,7 @@ def run(corpus: Path, jobs: int, workdir: Path, total: int) -> dict:
         if done in marks:
             samples.append((done, rss_mb()))
 
-    ingestor = Ingestor(store, jobs=jobs, on_outcome=on_outcome)
+    ingestor = Ingestor(store, jobs=jobs, batch_size=batch_size, on_outcome=on_outcome)
     summary = ingestor.run(read_paths([corpus]))
     samples.append((summary.documents, rss_mb()))
     store.close()
@@ -97,13 +97,21 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=10_000)
     parser.add_argument("--words", type=int, default=500)
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument(
+        "--batch-size", type=int, default=Ingestor.batch_size, help="documents per store write"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         corpus = write_jsonl(workdir / "corpus.jsonl", args.documents, words=args.words)
-        results = [run(corpus, jobs, workdir, args.documents) for jobs in args.jobs]
+        results = [
+            run(corpus, jobs, workdir, args.documents, args.batch_size) for jobs in args.jobs
+        ]
     base = results[0]["docs_per_s"]
-    print(f"corpus: {args.documents} documents of ~{args.words} words; {os.getloadavg()=}")
+    print(
+        f"corpus: {args.documents} documents of ~{args.words} words, {args.batch_size} a write; "
+        f"{os.getloadavg()=}"
+    )
     for r in results:
         memory = ", ".join(f"{n}: {mb:.0f} MB" for n, mb in r["rss_mb"])
         print(

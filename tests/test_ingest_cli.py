@@ -17,6 +17,7 @@ import rdflib
 
 from app.cli import main
 from graph.store import OxigraphStore
+from graph.store.embedded import JOURNAL, PENDING_GRAPH
 from graph.store.vocab import vocabulary_graph
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -224,36 +225,61 @@ def test_killed_ingestion_leaves_whole_documents_and_a_store_that_opens(tmp_path
     assert graph_sets(killed) == expected
 
 
-def test_store_opening_drops_what_a_killed_bulk_write_left(tmp_path: Path) -> None:
-    """A bulk write killed half way leaves its record of pending graphs: opening drops them."""
-    from graph.store.embedded import PENDING_GRAPH
-
-    corpus = write_jsonl(tmp_path / "corpus.jsonl", 3, words=120)
-    path = tmp_path / "store"
+def _half_written(path: Path) -> tuple[str, set, list]:
+    """A store of 3 documents, with the first one cut to half its triples, as a bulk write
+    killed half way leaves it; returns that victim, the whole graphs and the kept ones."""
+    corpus = write_jsonl(path.parent / "corpus.jsonl", 3, words=120)
     assert evkg("ingest", str(corpus), "--store", f"oxigraph:{path}", "-j", "1", "--no-vocab") == 0
     whole = graph_sets(path)
     assert len(whole) == 3
-    victim, kept = sorted(whole)[0], sorted(whole)[1:]
-
-    # The state a killed bulk write leaves: the victim recorded as pending, half its triples in.
+    assert not (path / JOURNAL).exists()  # a finished bulk write clears its journal
+    victim = sorted(whole)[0]
     raw = ox.Store(str(path))
     graph = _node(victim)
     quads = list(raw.quads_for_pattern(None, None, None, graph))
     raw.remove_graph(graph)
     raw.extend(quads[: len(quads) // 2])
-    pending = _node(PENDING_GRAPH)
-    raw.add(ox.Quad(pending, _node("https://evkg.org/ontology#pendingWrite"), graph, pending))
     del raw
+    return victim, whole, sorted(whole)[1:]
 
+
+def _reopens_without(path: Path, victim: str, kept: list, whole: set) -> None:
     store = OxigraphStore(path)
     try:
         assert store.recovered == [victim]
         assert victim not in store.graphs() and PENDING_GRAPH not in store.graphs()
     finally:
         store.close()
+    assert not (path / JOURNAL).exists() and not (path / f"{JOURNAL}.draft").exists()
     assert sorted(graph_sets(path)) == kept
+    corpus = path.parent / "corpus.jsonl"
     assert evkg("ingest", str(corpus), "--store", f"oxigraph:{path}", "-j", "1", "--no-vocab") == 0
     assert graph_sets(path) == whole
+
+
+def test_store_opening_drops_what_a_killed_bulk_write_left(tmp_path: Path) -> None:
+    """A bulk write killed half way leaves its journal of pending graphs: opening drops them."""
+    path = tmp_path / "store"
+    victim, whole, kept = _half_written(path)
+    # The journal lists the victim (and a line that is no IRI, which is skipped); a draft of
+    # the next journal, left by a kill while it was written, goes too.
+    (path / JOURNAL).write_text(f"{victim}\nhttps://evkg.org/id/docu ment/cut", "utf-8")
+    (path / f"{JOURNAL}.draft").write_text("https://evkg.org/id/document/next\n", "utf-8")
+    _reopens_without(path, victim, kept, whole)
+
+
+def test_store_opening_drops_graphs_an_older_version_recorded_as_pending(
+    tmp_path: Path,
+) -> None:
+    """Stores written by versions that kept the pending record inside the store recover too."""
+    path = tmp_path / "store"
+    victim, whole, kept = _half_written(path)
+    raw = ox.Store(str(path))
+    pending = _node(PENDING_GRAPH)
+    record = _node("https://evkg.org/ontology#pendingWrite")
+    raw.add(ox.Quad(pending, record, _node(victim), pending))
+    del raw
+    _reopens_without(path, victim, kept, whole)
 
 
 @pytest.mark.parametrize("delay", [0.0, 0.15, 0.4])
