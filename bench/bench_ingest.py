@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from corpus import write_jsonl  # noqa: E402
 
 from graph.store import OxigraphStore  # noqa: E402
-from ingest.pipeline import Ingestor  # noqa: E402
+from ingest.pipeline import BATCH_SIZE, Ingestor  # noqa: E402
 from ingest.readers import read_paths  # noqa: E402
 
 
@@ -98,7 +98,7 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=500)
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument(
-        "--batch-size", type=int, default=Ingestor.batch_size, help="documents per store write"
+        "--batch-size", type=int, default=BATCH_SIZE, help="documents per store write"
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:

@@ -28,6 +28,9 @@ from ingest.readers import ReadFailure
 
 Status = Literal["new", "unchanged", "replaced", "failed"]
 MAX_FAILURES_KEPT = 1000
+# Documents a store write (one bulk load). At 10,000 documents, 1,024 cost no less CPU a
+# document than 256 and held ~500 MB more (bench/RESULTS.md).
+BATCH_SIZE = 256
 
 
 @dataclass(frozen=True)
@@ -121,20 +124,18 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
 class Ingestor:
     """Runs one ingestion into `store` with `jobs` extraction processes."""
 
-    batch_size = 256  # documents a store write, by default
-
     def __init__(
         self,
         store: GraphStore,
         jobs: int | None = None,
-        batch_size: int | None = None,  # one bulk load per batch: larger cost less CPU a document
+        batch_size: int = BATCH_SIZE,
         task_size: int = 8,
         force: bool = False,
         on_outcome: Callable[[Outcome], None] | None = None,
     ) -> None:
         self.store = store
         self.jobs = max(1, jobs or os.cpu_count() or 1)
-        self.batch_size = batch_size or type(self).batch_size
+        self.batch_size = batch_size
         self.task_size = task_size
         self.force = force
         self.on_outcome = on_outcome

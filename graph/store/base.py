@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal, Protocol, runtime_checkable
 
@@ -38,21 +38,17 @@ class DocumentGraph:
     ntriples: bytes
     # True when Oxigraph wrote `ntriples` (see `from_triples`): N-Quads are then one
     # substitution away, which the embedded store's bulk loader reads without building a
-    # Python object per triple.
+    # Python object per triple. Carrying only one form halves what workers ship; making the
+    # N-Quads in the workers instead gave no more documents/s (bench/RESULTS.md).
     canonical: bool = False
-    # The N-Quads, when made ahead (by `from_triples`, in an ingestion worker, so that the
-    # single writer does not spend its time on them).
-    nquads: bytes | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_triples(
         cls, iri: str, content_hash: str, triples: Sequence[ox.Triple]
     ) -> DocumentGraph:
-        """Serialise `triples` (which record `content_hash`) as N-Triples, with Oxigraph,
-        and as the N-Quads of graph `iri`."""
+        """Serialise `triples` (which record `content_hash`) as N-Triples, with Oxigraph."""
         check_iri(iri)
-        ntriples = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-        return cls(iri, content_hash, ntriples, True, _name_graph(ntriples, iri))
+        return cls(iri, content_hash, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), True)
 
     def as_nquads(self) -> bytes:
         """The triples as N-Quads in graph `iri`.
@@ -63,10 +59,8 @@ class DocumentGraph:
         (comments, other spacing) are parsed and written again.
         """
         check_iri(self.iri)  # it goes into the text as it is
-        if self.nquads is not None:
-            return self.nquads
         if self.canonical:
-            return _name_graph(self.ntriples, self.iri)
+            return self.ntriples.replace(b" .\n", f" <{self.iri}> .\n".encode())
         graph = ox.NamedNode(self.iri)
         parsed = ox.parse(self.ntriples, ox.RdfFormat.N_TRIPLES)
         quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in parsed]
@@ -86,11 +80,6 @@ class DocumentGraph:
         elif [str(value) for value in recorded] != [content_hash]:
             graph = with_hash(graph, iri, content_hash)
         return cls(iri, content_hash, graph.serialize(format="nt", encoding="utf-8"))
-
-
-def _name_graph(ntriples: bytes, iri: str) -> bytes:
-    """Oxigraph's N-Triples of a graph as the N-Quads of graph `iri` (see `as_nquads`)."""
-    return ntriples.replace(b" .\n", f" <{iri}> .\n".encode())
 
 
 def with_hash(graph: rdflib.Graph, iri: str, content_hash: str) -> rdflib.Graph:
