@@ -20,9 +20,11 @@ from graph.store import (
     GraphStore,
     OxigraphStore,
     StoreBusyError,
+    StoreError,
     TruncatedResultsError,
     open_store,
 )
+from graph.store.embedded import JOURNAL
 
 EVKG = rdflib.Namespace("https://evkg.org/ontology#")
 SEM = rdflib.Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
@@ -275,3 +277,25 @@ def test_document_graph_from_triples_gives_the_same_quads_in_its_graph() -> None
     slow = DocumentGraph(iri, "h", doc.ntriples)  # not known to be Oxigraph's: parsed
     assert set(ox.parse(slow.as_nquads(), ox.RdfFormat.N_QUADS)) == set(quads)
     assert [q.triple for q in ox.parse(doc.ntriples, ox.RdfFormat.N_TRIPLES)] == triples
+
+
+@pytest.mark.parametrize("on_disk", [True, False])
+def test_a_failed_bulk_write_leaves_none_of_its_batch(tmp_path: Path, on_disk: bool) -> None:
+    """A batch whose N-Quads break part way is refused whole, in memory as on disk."""
+    store = OxigraphStore(tmp_path / "store" if on_disk else None)
+    try:
+        kept = DocumentGraph.from_graph(DOC + "kept", doc_graph("kept", "k", ["iran"]))
+        assert store.put_documents([kept], bulk=True) == ["new"]
+        good = DocumentGraph.from_graph(DOC + "good", doc_graph("good", "g", ["iraq"]))
+        text = doc_graph("bad", "b", ["syria"]).serialize(format="nt", encoding="utf-8")
+        # Claimed to be Oxigraph's own text, so nothing parses it before the bulk loader does.
+        fine = DocumentGraph(DOC + "good", "g", good.ntriples, canonical=True)
+        broken = text + b'<https://x/s> <https://x/p> "never closed .\n'
+        bad = DocumentGraph(DOC + "bad", "b", broken, canonical=True)
+        with pytest.raises(StoreError):
+            store.put_documents([fine, bad], bulk=True)
+        assert store.graphs() == [DOC + "kept"]
+        if on_disk:
+            assert not (tmp_path / "store" / JOURNAL).exists()
+    finally:
+        store.close()

@@ -87,12 +87,18 @@ class OxigraphStore:
         records = self._store.quads_for_pattern(_PENDING_GRAPH, _PENDING, None, _PENDING_GRAPH)
         pending += [quad.object.value for quad in records if quad.object.value not in pending]
         if pending or self._store.contains_named_graph(_PENDING_GRAPH):
-            drops = " ".join(f"DROP SILENT GRAPH <{iri}> ;" for iri in pending)
-            self._store.update(f"{drops} DROP SILENT GRAPH <{PENDING_GRAPH}>")
+            self._drop_pending(pending)
+        if self.path is not None:  # a journal naming nothing valid; a draft a kill cut short
+            for leftover in (JOURNAL, f"{JOURNAL}.draft"):
+                (self.path / leftover).unlink(missing_ok=True)
+        return pending
+
+    def _drop_pending(self, iris: Iterable[str]) -> None:
+        """Drop these graphs (and any record of them) in one update, then the journal."""
+        drops = " ".join(f"DROP SILENT GRAPH <{check_iri(iri)}> ;" for iri in iris)
+        self._store.update(f"{drops} DROP SILENT GRAPH <{PENDING_GRAPH}>")
         if self.path is not None:
             (self.path / JOURNAL).unlink(missing_ok=True)
-            (self.path / f"{JOURNAL}.draft").unlink(missing_ok=True)  # killed while writing it
-        return pending
 
     def _journal_entries(self) -> list[str]:
         """The graph IRIs the journal lists (it is renamed into place whole, so it names every
@@ -187,7 +193,7 @@ class OxigraphStore:
         try:
             self._store.bulk_load(data, ox.RdfFormat.N_QUADS, lenient=lenient)
         except (SyntaxError, OSError):
-            self._drop_unfinished_writes()  # whatever part of the batch got in
+            self._drop_pending([d.iri for d in docs])  # whatever part of the batch got in
             raise
         if self.path is not None:
             (self.path / JOURNAL).unlink()
