@@ -17,7 +17,7 @@ import rdflib
 
 from app.cli import main
 from graph.store import OxigraphStore
-from graph.store.embedded import JOURNAL, PENDING_GRAPH
+from graph.store.embedded import JOURNAL, JOURNAL_DRAFT, PENDING_GRAPH
 from graph.store.vocab import vocabulary_graph
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -250,7 +250,7 @@ def _reopens_without(path: Path, victim: str, kept: list, whole: set) -> None:
         assert victim not in store.graphs() and PENDING_GRAPH not in store.graphs()
     finally:
         store.close()
-    assert not (path / JOURNAL).exists() and not (path / f"{JOURNAL}.draft").exists()
+    assert not (path / JOURNAL).exists() and not (path / JOURNAL_DRAFT).exists()
     assert sorted(graph_sets(path)) == kept
     corpus = path.parent / "corpus.jsonl"
     assert evkg("ingest", str(corpus), "--store", f"oxigraph:{path}", "-j", "1", "--no-vocab") == 0
@@ -264,7 +264,7 @@ def test_store_opening_drops_what_a_killed_bulk_write_left(tmp_path: Path) -> No
     # The journal lists the victim (and a line that is no IRI, which is skipped); a draft of
     # the next journal, left by a kill while it was written, goes too.
     (path / JOURNAL).write_text(f"{victim}\nhttps://evkg.org/id/docu ment/cut", "utf-8")
-    (path / f"{JOURNAL}.draft").write_text("https://evkg.org/id/document/next\n", "utf-8")
+    (path / JOURNAL_DRAFT).write_text("https://evkg.org/id/document/next\n", "utf-8")
     _reopens_without(path, victim, kept, whole)
 
 

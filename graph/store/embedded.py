@@ -53,6 +53,7 @@ from graph.store.union import union_triples
 
 _HASH = ox.NamedNode(CONTENT_HASH)
 JOURNAL = "evkg-pending-writes"  # in the store's folder: one graph IRI a line
+JOURNAL_DRAFT = f"{JOURNAL}.draft"  # the next journal while it is written
 # Where earlier versions recorded pending graphs, inside the store; still read on opening.
 PENDING_GRAPH = "https://evkg.org/graph/pending-writes"
 _PENDING_GRAPH = ox.NamedNode(PENDING_GRAPH)
@@ -79,6 +80,8 @@ class OxigraphStore:
                 ) from exc
             raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
         self._write_lock = threading.Lock()
+        # An in-memory store does not outlive its process: it needs no journal.
+        self._journal = self.path / JOURNAL if self.path is not None else None
         self.recovered = self._drop_unfinished_writes()
 
     def _drop_unfinished_writes(self) -> list[str]:
@@ -87,25 +90,21 @@ class OxigraphStore:
         records = self._store.quads_for_pattern(_PENDING_GRAPH, _PENDING, None, _PENDING_GRAPH)
         pending += [quad.object.value for quad in records if quad.object.value not in pending]
         if pending or self._store.contains_named_graph(_PENDING_GRAPH):
-            self._drop_pending(pending)
-        if self.path is not None:  # a journal naming nothing valid; a draft a kill cut short
-            for leftover in (JOURNAL, f"{JOURNAL}.draft"):
-                (self.path / leftover).unlink(missing_ok=True)
+            self._drop_graphs(pending)
+        self._clear_journal()  # also one naming nothing valid, or a draft a kill cut short
         return pending
 
-    def _drop_pending(self, iris: Iterable[str]) -> None:
-        """Drop these graphs (and any record of them) in one update, then the journal."""
+    def _drop_graphs(self, iris: Iterable[str]) -> None:
+        """Drop these graphs, and any record of them an earlier version kept, in one update."""
         drops = " ".join(f"DROP SILENT GRAPH <{check_iri(iri)}> ;" for iri in iris)
         self._store.update(f"{drops} DROP SILENT GRAPH <{PENDING_GRAPH}>")
-        if self.path is not None:
-            (self.path / JOURNAL).unlink(missing_ok=True)
 
     def _journal_entries(self) -> list[str]:
         """The graph IRIs the journal lists (it is renamed into place whole, so it names every
         graph of its batch; a line that is no IRI is skipped)."""
-        if self.path is None or not (self.path / JOURNAL).exists():
+        if self._journal is None or not self._journal.exists():
             return []
-        lines = (self.path / JOURNAL).read_text("utf-8", errors="replace").splitlines()
+        lines = self._journal.read_text("utf-8", errors="replace").splitlines()
         entries = []
         for line in dict.fromkeys(lines):
             try:
@@ -116,15 +115,20 @@ class OxigraphStore:
 
     def _write_journal(self, iris: Iterable[str]) -> None:
         """List `iris` as pending, durably and all at once (write aside, then rename)."""
-        if self.path is None:
-            return  # an in-memory store does not outlive its process
-        draft = self.path / f"{JOURNAL}.draft"
+        if self._journal is None:
+            return
+        draft = self._journal.with_name(JOURNAL_DRAFT)
         with open(draft, "w", encoding="utf-8") as handle:
             handle.writelines(f"{iri}\n" for iri in iris)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(draft, self.path / JOURNAL)
-        _fsync_folder(self.path)
+        os.replace(draft, self._journal)
+        _fsync_folder(self._journal.parent)
+
+    def _clear_journal(self) -> None:
+        if self._journal is not None:
+            self._journal.unlink(missing_ok=True)
+            self._journal.with_name(JOURNAL_DRAFT).unlink(missing_ok=True)
 
     def __repr__(self) -> str:
         return f"OxigraphStore({str(self.path) if self.path else ':memory:'})"
@@ -193,10 +197,10 @@ class OxigraphStore:
         try:
             self._store.bulk_load(data, ox.RdfFormat.N_QUADS, lenient=lenient)
         except (SyntaxError, OSError):
-            self._drop_pending([d.iri for d in docs])  # whatever part of the batch got in
+            self._drop_graphs([d.iri for d in docs])  # whatever part of the batch got in
+            self._clear_journal()
             raise
-        if self.path is not None:
-            (self.path / JOURNAL).unlink()
+        self._clear_journal()
 
     def remove_graph(self, iri: str) -> bool:
         """Drop a named graph; False if there was none."""
