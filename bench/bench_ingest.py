@@ -1,9 +1,9 @@
 """Bulk ingestion speed: documents/s with 1 and 2 extraction processes, and triples/s into
 the store, on a generated corpus; memory sampled as the run goes to show it stays flat.
 
-Also the CPU time all processes spent per document (the writer's and the workers'): on a
-machine shared with other work, wall-clock documents/s falls with the load, while CPU time
-per document barely moves, so it is the figure to compare between runs.
+Also the CPU time all processes spent per document (the writer's and the workers'): it
+moves less with the machine's load than documents/s do, but a slower host moves it too
+(18.4 to 27.0 ms for the same code within an hour), so compare runs made side by side.
 
     python bench/bench_ingest.py --documents 10000
 """
