@@ -125,21 +125,15 @@ def event_patterns(
     return "\n  ".join(parts)
 
 
-def events_query(
-    filters: Filters, actors: Iterable[str] | None = None, evidence: bool = False
-) -> str:
-    """Dyadic events (both a source and a target), optionally touching `actors`."""
-    values = ""
-    if actors is not None:
-        listed = " ".join(_iri(a) for a in sorted(set(actors)))
-        values = f"VALUES ?x {{ {listed} }} ?e sem:hasActor ?x ."
+def events_query(filters: Filters, evidence: bool = False) -> str:
+    """Dyadic events (both a source and a target)."""
     sentence = ""
     if evidence:
         sentence = "OPTIONAL { ?e evkg:sentence ?m . ?m nif:anchorOf ?sentence }"
     return (
         "SELECT DISTINCT ?e ?s ?t ?type ?date ?gold ?quad ?doc"
         + (" ?sentence" if evidence else "")
-        + f" WHERE {{\n  {values}\n  {event_patterns(filters)}\n  {sentence}\n}}"
+        + f" WHERE {{\n  {event_patterns(filters)}\n  {sentence}\n}}"
     )
 
 
@@ -192,11 +186,11 @@ def _add_events(graph: nx.DiGraph, rows: list[dict], evidence: bool) -> None:
             )
 
 
-def _prune(graph: nx.DiGraph, min_events: int, keep: str | None = None) -> None:
+def _prune(graph: nx.DiGraph, min_events: int) -> None:
     if min_events > 1:
         weak = [(u, v) for u, v, d in graph.edges(data=True) if d["count"] < min_events]
         graph.remove_edges_from(weak)
-        graph.remove_nodes_from([n for n in list(graph) if graph.degree(n) == 0 and n != keep])
+        graph.remove_nodes_from([n for n in list(graph) if graph.degree(n) == 0])
 
 
 def label_nodes(source: Selectable, graph: nx.DiGraph) -> None:
@@ -473,7 +467,7 @@ def paths(
 def edge_json(graph: nx.DiGraph, source: str, target: str) -> dict[str, Any]:
     data = graph.edges[source, target]
     out = {"source": source, "target": target}
-    out.update({k: data[k] for k in ("count", "goldstein", "first", "last")})
+    out.update({k: data[k] for k in EDGE_KEYS})
     out["events"] = sorted(data.get("events", []), key=lambda e: (e["date"] or "", e["iri"]))
     out["events_truncated"] = data.get("events_truncated", False)
     return out

@@ -24,7 +24,6 @@ from ingest.model import SourceDocument
 router = APIRouter(tags=["documents"])
 MAX_BODY = 2_000_000
 DocId = Annotated[str, Path(max_length=100, examples=["02c5fb17753ec921"])]
-RDF_MEDIA = RDF_GRAPHS  # what a document (or any graph read) comes in besides JSON
 
 
 async def _incoming(request: Request) -> DocumentIn:
@@ -131,7 +130,7 @@ async def list_documents(
 
 async def rdf_of(state: State, sparql: str, accept: list[str]) -> Response:
     """A CONSTRUCT, in the client's RDF format (Turtle unless it asks otherwise)."""
-    media = next((m for m in accept if m in RDF_MEDIA), "text/turtle")
+    media = next((m for m in accept if m in RDF_GRAPHS), "text/turtle")
     if state.pool is not None:
         encoded = await read(state, state.pool.run, "serialize",
                              {"sparql": sparql, "accept": [media], "max_rows": None},
@@ -162,7 +161,7 @@ async def get_document(doc_id: DocId, request: Request, state: StateDep) -> Any:
     if not rows:
         raise Problem(404, f"no document {doc_id!r}")
     accept = accepted(request)
-    if accept and accept[0] in RDF_MEDIA:
+    if accept and accept[0] in RDF_GRAPHS:
         sparql = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
         return await rdf_of(state, sparql, accept)
     row = rows[0]

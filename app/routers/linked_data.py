@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from app.deps import StateDep, read
 from app.problems import Problem
 from app.responses import RDF_GRAPHS, bodies, merge, problems
-from app.routers.documents import RDF_MEDIA, rdf_of
+from app.routers.documents import rdf_of
 from app.routers.events import minted
 from app.routers.sparql import accepted
 from graph import queries
@@ -31,6 +31,6 @@ async def resolve(kind: Kind, key: Annotated[str, Path(max_length=200)], request
     if not rows:
         raise Problem(404, f"nothing is known about {iri}")
     accept = accepted(request)
-    if any(m in RDF_MEDIA for m in accept) or kind not in REST:
+    if any(m in RDF_GRAPHS for m in accept) or kind not in REST:
         return await rdf_of(state, queries.resource(iri), accept)
     return RedirectResponse(REST[kind].format(key), status_code=303)
