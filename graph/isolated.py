@@ -279,11 +279,9 @@ class QueryPool:
         """Read and drop the reply a cancelled caller left behind, then free the worker."""
         try:
             if worker.conn.poll(timeout):
-                while True:  # the header, and the body if any; nothing else is pending
-                    reply = worker.conn.recv()
-                    if reply[0] == "encoded":
-                        worker.conn.recv_bytes()
-                    break
+                reply = worker.conn.recv()  # the header, and the body if any: nothing else
+                if reply[0] == "encoded":
+                    worker.conn.recv_bytes()
             else:
                 worker = self._restart(worker)
         except (EOFError, OSError):

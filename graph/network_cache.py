@@ -61,14 +61,14 @@ class NetworkCache:
                 if self._sentences[0] != version:
                     self._sentences = (version, {})
                 network.graph["sentences"] = self._sentences[1]
-                dropped = [k for k in self._networks if k[0] != version]  # the store changed
-                for old in dropped:
+                stale = [k for k in self._networks if k[0] != version]  # the store changed
+                for old in stale:
                     del self._networks[old]
                 self._networks[key] = network
+                dropped = bool(stale) or len(self._networks) > self.size
                 while len(self._networks) > self.size:
                     self._networks.popitem(last=False)
-                    dropped.append(None)
-                _keep_from_collector(bool(dropped))
+                _keep_from_collector(dropped)
         return network
 
 

@@ -150,13 +150,12 @@ def encode_bindings(
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(variables)
-        writer.writerows([memo[s[i]] if s[i] is not None else "" for i in width]
-                         for s in solutions)
+        writer.writerows([memo[s[i]] for i in width] for s in solutions)  # None -> ""
         return buffer.getvalue().encode("utf-8")
-    memo = _Memo(str)
+    memo = _Memo(lambda term: "" if term is None else str(term))
     lines = ["\t".join(f"?{v}" for v in variables)]
     for s in solutions:
-        lines.append("\t".join("" if s[i] is None else memo[s[i]] for i in width))
+        lines.append("\t".join(memo[s[i]] for i in width))
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
