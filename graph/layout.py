@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import math
 import threading
-from collections import OrderedDict
 from collections.abc import Hashable
 
 import networkx as nx
 import numpy as np
+
+from graph.lru import Lru
 
 Positions = dict[str, tuple[float, float]]
 
@@ -91,23 +92,20 @@ class LayoutCache:
     """A small thread-safe LRU of positions keyed by (store version, filter key)."""
 
     def __init__(self, size: int = 64) -> None:
-        self._size = size
-        self._items: OrderedDict[Hashable, Positions] = OrderedDict()
-        self._lock = threading.Lock()
+        self._items: Lru[Positions] = Lru(size)
+        self._lock = threading.Lock()  # for the counters
         self.hits = 0
         self.misses = 0
 
     def positions(self, key: Hashable, graph: nx.Graph) -> Positions:
         """The cached positions for `key`, computing them from `graph` on a miss."""
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
+        cached = self._items.get(key)
+        if cached is not None:
+            with self._lock:
                 self.hits += 1
-                return self._items[key]
+            return cached
         pos = compute_layout(graph)
         with self._lock:
             self.misses += 1
-            self._items[key] = pos
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
+        self._items.put(key, pos)
         return pos

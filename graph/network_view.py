@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from collections import OrderedDict
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 from dataclasses import astuple
 from typing import Any
 
 import networkx as nx
 
 from graph.layout import LayoutCache
+from graph.lru import Lru
 from graph.network import (
     CAMEO,
     Filters,
@@ -128,41 +127,13 @@ def dominant_quad(quads: dict[int, int] | None) -> int | None:
 
 
 class ViewCache:
-    """Thread-safe LRU of finished views and their graphs, and of the page's encoded
+    """Thread-safe LRUs of finished views and their graphs, and of the page's encoded
     bodies (a 2,000-actor view is ~20 ms of JSON encoding, paid once)."""
 
     def __init__(self, size: int = 32) -> None:
-        self._size = size
-        self._items: OrderedDict[Hashable, tuple[nx.DiGraph, dict]] = OrderedDict()
-        self._bodies: OrderedDict[Hashable, bytes] = OrderedDict()
-        self._lock = threading.Lock()
+        self.views: Lru[tuple[nx.DiGraph, dict]] = Lru(size)
+        self.bodies: Lru[bytes] = Lru(size)
         self.layouts = LayoutCache(size * 2)
-
-    def body(self, key: Hashable) -> bytes | None:
-        with self._lock:
-            if key in self._bodies:
-                self._bodies.move_to_end(key)
-                return self._bodies[key]
-        return None
-
-    def put_body(self, key: Hashable, body: bytes) -> None:
-        with self._lock:
-            self._bodies[key] = body
-            while len(self._bodies) > self._size:
-                self._bodies.popitem(last=False)
-
-    def get(self, key: Hashable) -> tuple[nx.DiGraph, dict] | None:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        return None
-
-    def put(self, key: Hashable, value: tuple[nx.DiGraph, dict]) -> None:
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
 
 
 def network_view(
@@ -193,12 +164,12 @@ def page_view(
         raise ValueError("max_nodes must be at least 1")
     version = store_version(source)
     key = (version, filters_key(filters), max_nodes)
-    if cache is not None and (hit := cache.body(key)) is not None:
+    if cache is not None and (hit := cache.bodies.get(key)) is not None:
         return hit
     graph, _ = _view(source, filters, max_nodes, cache, False, version)
     body = encode(compact_json(graph))
     if cache is not None:
-        cache.put_body(key, body)
+        cache.bodies.put(key, body)
     return body
 
 
@@ -215,7 +186,7 @@ def _view(
     version: str,
 ) -> tuple[nx.DiGraph, dict[str, Any]]:
     key = (version, filters_key(filters), max_nodes, evidence)
-    if cache is not None and (hit := cache.get(key)) is not None:
+    if cache is not None and (hit := cache.views.get(key)) is not None:
         return hit
     full = build_network(source, filters, evidence=evidence)
     graph = decorate(source, most_central(full, max_nodes))
@@ -238,7 +209,7 @@ def _view(
     )
     result = (graph, view_json(graph))
     if cache is not None:
-        cache.put(key, result)
+        cache.views.put(key, result)
     return result
 
 
