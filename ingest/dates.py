@@ -73,11 +73,12 @@ RELATIVE = [
 ]
 
 
-# Every pattern above needs a digit, a month name, or one of these words ("day" covers the
-# weekdays, "today" and "yesterday"): most sentences have none and skip the full scan.
-MAY_HOLD_A_DATE = re.compile(
-    r"\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|day|year|month|week", re.I
-)
+# What each family of patterns needs before it can match: a cue costs one scan of the
+# sentence (or a substring test) where the family it guards costs up to a dozen scans, and
+# most sentences hold no date. Each cue matches wherever its family can.
+MONTH_CUE = re.compile(MONTH.replace("?P<month>", "") + r"(?![a-z])")  # MONTH, then no letter
+RELATIVE_WORDS = ("day", "week", "month", "year")  # weekdays, today, yesterday, last year...
+CENTURIES = ("19", "20")  # a bare year is 19xx or 20xx
 
 
 def _month_number(text: str) -> int:
@@ -114,8 +115,22 @@ def _relative(kind: str, published: date) -> str:
 
 def find_date(text: str, published: date | None) -> str | None:
     """The first date the sentence states, as ISO text at its precision."""
-    if not MAY_HOLD_A_DATE.search(text):
-        return None
+    found: list[tuple[int, str]] = []
+    if MONTH_CUE.search(text):
+        found += _month_dates(text, published)
+    if published is not None:
+        lowered = text.lower()
+        if any(word in lowered for word in RELATIVE_WORDS):
+            found += _relative_dates(text, published)
+    if any(century in text for century in CENTURIES):
+        for match in YEAR.finditer(text):
+            if not any(d.startswith(match.group("year")) for _, d in found):
+                found.append((match.start(), match.group("year")))
+    return min(found)[1] if found else None
+
+
+def _month_dates(text: str, published: date | None) -> list[tuple[int, str]]:
+    """Dates that name a month: "Jan. 3, 2020", "3 January", "March 2019", "in December"."""
     found: list[tuple[int, str]] = []
     for match in FULL_DATE.finditer(text):
         month = _month_number(match.group("month") or match.group("month2"))
@@ -134,28 +149,24 @@ def find_date(text: str, published: date | None) -> str | None:
     covered = [range(s, s + 12) for s, _ in found]
     for match in MONTH_YEAR.finditer(text):
         if not any(match.start("month") in r for r in covered):
-            found.append(
-                (
-                    match.start(),
-                    f"{int(match.group('year')):04d}-{_month_number(match.group('month')):02d}",
-                )
-            )
+            month = _month_number(match.group("month"))
+            found.append((match.start(), f"{int(match.group('year')):04d}-{month:02d}"))
     if published is not None:
         for match in MONTH_ONLY.finditer(text):
             if not any(match.start("month") in r for r in covered):
-                found.append(
-                    (match.start(), _latest_month(_month_number(match.group("month")), published))
-                )
-        for match in WEEKDAY.finditer(text):
-            weekday = WEEKDAYS.index(match.group("weekday").lower())
-            back = (published.weekday() - weekday) % 7
-            found.append((match.start(), (published - timedelta(days=back)).isoformat()))
-        for pattern, kind in RELATIVE:
-            for match in pattern.finditer(text):
-                found.append((match.start(), _relative(kind, published)))
-    for match in YEAR.finditer(text):
-        if not any(d.startswith(match.group("year")) for _, d in found):
-            found.append((match.start(), match.group("year")))
-    if not found:
-        return None
-    return sorted(found)[0][1]
+                month = _month_number(match.group("month"))
+                found.append((match.start(), _latest_month(month, published)))
+    return found
+
+
+def _relative_dates(text: str, published: date) -> list[tuple[int, str]]:
+    """Dates told from the published one: "on Tuesday", "last year", "yesterday"."""
+    found: list[tuple[int, str]] = []
+    for match in WEEKDAY.finditer(text):
+        weekday = WEEKDAYS.index(match.group("weekday").lower())
+        back = (published.weekday() - weekday) % 7
+        found.append((match.start(), (published - timedelta(days=back)).isoformat()))
+    for pattern, kind in RELATIVE:
+        for match in pattern.finditer(text):
+            found.append((match.start(), _relative(kind, published)))
+    return found
