@@ -78,7 +78,8 @@ RELATIVE = [
 # most sentences hold no date. Each cue matches wherever its family can.
 MONTH_CUE = re.compile(MONTH.replace("?P<month>", "") + r"(?![a-z])")  # MONTH, then no letter
 RELATIVE_WORDS = ("day", "week", "month", "year")  # weekdays, today, yesterday, last year...
-CENTURIES = ("19", "20")  # a bare year is 19xx or 20xx
+CENTURIES = ("19", "20")  # a year is 19xx or 20xx
+DIGIT = re.compile(r"\d")
 
 
 def _month_number(text: str) -> int:
@@ -122,17 +123,22 @@ def find_date(text: str, published: date | None) -> str | None:
         lowered = text.lower()
         if any(word in lowered for word in RELATIVE_WORDS):
             found += _relative_dates(text, published)
-    if any(century in text for century in CENTURIES):
+    if _may_name_a_year(text):
         for match in YEAR.finditer(text):
             if not any(d.startswith(match.group("year")) for _, d in found):
                 found.append((match.start(), match.group("year")))
     return min(found)[1] if found else None
 
 
+def _may_name_a_year(text: str) -> bool:
+    return any(century in text for century in CENTURIES)
+
+
 def _month_dates(text: str, published: date | None) -> list[tuple[int, str]]:
     """Dates that name a month: "Jan. 3, 2020", "3 January", "March 2019", "in December"."""
     found: list[tuple[int, str]] = []
-    for match in FULL_DATE.finditer(text):
+    days = FULL_DATE.finditer(text) if DIGIT.search(text) else ()  # a day is a number
+    for match in days:
         month = _month_number(match.group("month") or match.group("month2"))
         day = int(match.group("day") or match.group("day2"))
         year_text = match.group("year") or match.group("year2")
@@ -147,7 +153,7 @@ def _month_dates(text: str, published: date | None) -> list[tuple[int, str]]:
         except ValueError:
             continue  # "February 30": not a date
     covered = [range(s, s + 12) for s, _ in found]
-    for match in MONTH_YEAR.finditer(text):
+    for match in MONTH_YEAR.finditer(text) if _may_name_a_year(text) else ():
         if not any(match.start("month") in r for r in covered):
             month = _month_number(match.group("month"))
             found.append((match.start(), f"{int(match.group('year')):04d}-{month:02d}"))
