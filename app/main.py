@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,8 +17,10 @@ from app import problems, responses
 from app.deps import State
 from app.settings import Settings
 from graph.isolated import QueryPool
-from graph.store import OxigraphStore, open_store
+from graph.store import GraphStore, OxigraphStore, StoreError, open_store
 from graph.store.vocab import load_vocabularies
+
+log = logging.getLogger("evkg")
 
 ROUTERS = [
     "health", "sparql", "graph_store", "documents", "actors", "events", "relations",
@@ -34,14 +37,26 @@ def _pool(store: object, settings: Settings) -> QueryPool | None:
     return None
 
 
+def _ensure_vocabularies(store: GraphStore, settings: Settings) -> None:
+    """Documents name the gazetteer's actors without describing them, and events take their
+    Goldstein scores from the CAMEO scheme, so the store must hold the vocabularies: load
+    any that is missing or changed. The embedded store is this process's own; a remote one
+    only when this service may write (else `evkg ingest`, which loads them, filled it)."""
+    if not isinstance(store, OxigraphStore) and settings.token is None:
+        return
+    try:
+        load_vocabularies(store)
+    except StoreError as exc:  # a remote store may refuse; reads still work
+        log.warning("could not load the vocabularies into %r: %s", store, exc)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = open_store(settings.store)
-        if isinstance(store, OxigraphStore):
-            load_vocabularies(store)
+        _ensure_vocabularies(store, settings)
         pool = _pool(store, settings)
         app.state.evkg = State(settings, store, pool, anyio.Lock())
         try:

@@ -8,18 +8,23 @@ triples (~600 for a 500-word article), and adding them to rdflib's memory store 
 than extracting the events did (about 17 us a triple, against about 2 us here). What the
 ontology entails is not repeated: a mention is typed evkg:Mention only (a subclass of
 nif:String), an actor or place labelled with skos:prefLabel only (a sub-property of
-rdfs:label): each triple costs the store's writer ~15 us with RocksDB's compactions. Bulk
+rdfs:label): each triple costs the store's writer ~10-15 us with RocksDB's compactions.
+Nor is reference data copied: an actor from the gazetteer is only named (its description is
+in the store's gazetteer graph); an actor the text alone introduced is described. Bulk
 ingestion takes the N-Triples straight to the store; `to_graph` gives an rdflib graph for
 the callers that want one (Turtle output).
 """
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 import pyoxigraph as ox
 from rdflib import Graph, Namespace
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from ingest.model import Actor, Extraction, Span
+from ingest.vocab import vocabulary
 
 EVKG = Namespace("https://evkg.org/ontology#")
 ID = Namespace("https://evkg.org/id/")
@@ -127,11 +132,13 @@ def time_literal(value: str) -> ox.Literal:
 
 
 class _Builder:
-    """Collects the triples of one document; actors and mentions are described once."""
+    """Collects the triples of one document; actors and mentions are described once, and
+    the actors in `gazetteer` (described in the gazetteer's graph) not at all."""
 
-    def __init__(self) -> None:
+    def __init__(self, gazetteer: Container[str]) -> None:
         self.triples: list[ox.Triple] = []
         self._described: set[str] = set()
+        self._gazetteer = gazetteer
 
     def add(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
         self.triples.append(ox.Triple(s, p, o))
@@ -149,7 +156,7 @@ class _Builder:
 
     def actor(self, actor: Actor) -> ox.NamedNode:
         node = ox.NamedNode(actor.iri)
-        if actor.iri in self._described:
+        if actor.iri in self._described or actor.iri in self._gazetteer:
             return node
         self._described.add(actor.iri)
         self.add(node, T.type, T.sem_actor)
@@ -166,9 +173,13 @@ class _Builder:
         return node
 
 
-def triples(extraction: Extraction) -> list[ox.Triple]:
-    """The triples of one document: metadata, text, actors, events and provenance."""
-    out = _Builder()
+def triples(extraction: Extraction, standalone: bool = False) -> list[ox.Triple]:
+    """The triples of one document: metadata, text, actors, events and provenance.
+
+    `standalone` describes the gazetteer's actors too, for a graph read on its own rather
+    than in a store that holds the gazetteer (`evkg extract`).
+    """
+    out = _Builder(() if standalone else vocabulary().actors)
     add = out.add
     doc = extraction.document
     document = ox.NamedNode(doc.iri)
@@ -222,9 +233,9 @@ def triples(extraction: Extraction) -> list[ox.Triple]:
     return list(dict.fromkeys(out.triples))  # a graph is a set: same triple, once
 
 
-def to_ntriples(extraction: Extraction) -> bytes:
+def to_ntriples(extraction: Extraction, standalone: bool = False) -> bytes:
     """The document's graph as N-Triples: what the store and the worker processes carry."""
-    return ox.serialize(triples(extraction), format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize(triples(extraction, standalone), format=ox.RdfFormat.N_TRIPLES)
 
 
 def bind_prefixes(graph: Graph) -> Graph:
@@ -233,8 +244,8 @@ def bind_prefixes(graph: Graph) -> Graph:
     return graph
 
 
-def to_graph(extraction: Extraction) -> Graph:
+def to_graph(extraction: Extraction, standalone: bool = False) -> Graph:
     """The document's graph in rdflib, prefixes bound (for Turtle and other serialisations)."""
     graph = bind_prefixes(Graph())
-    graph.parse(data=to_ntriples(extraction), format="nt")
+    graph.parse(data=to_ntriples(extraction, standalone), format="nt")
     return graph

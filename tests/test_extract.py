@@ -10,13 +10,15 @@ from pathlib import Path
 
 import pytest
 from pyshacl import validate
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
+from rdflib.namespace import SKOS
 
 from ingest import SourceDocument, extract
 from ingest.evaluate import evaluate
 from ingest.rdf import to_graph
 from ingest.readers import read_paths
+from ingest.vocab import vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -56,9 +58,28 @@ def test_every_extracted_graph_conforms_to_the_shapes(seed_documents) -> None:
     shapes = Graph().parse(ROOT / "ontology" / "shapes.ttl")
     ontology = Graph().parse(ROOT / "ontology" / "evkg.ttl")
     for document in seed_documents:
-        graph = to_graph(extract(document))
-        conforms, _, report = validate(graph, shacl_graph=shapes, ont_graph=ontology)
-        assert conforms, report
+        extraction = extract(document)
+        for graph in (to_graph(extraction), to_graph(extraction, standalone=True)):
+            conforms, _, report = validate(graph, shacl_graph=shapes, ont_graph=ontology)
+            assert conforms, report
+
+
+def test_gazetteer_actors_are_named_and_text_actors_described(seed_documents) -> None:
+    """A document's graph does not copy the gazetteer (the store holds it once); an actor
+    only the text introduced is described there, and `standalone` describes them all."""
+    gazetteer = vocabulary().actors
+    kinds = set()
+    for document in seed_documents:
+        extraction = extract(document)
+        stored, standalone = to_graph(extraction), to_graph(extraction, standalone=True)
+        for actor in extraction.actors:
+            node = URIRef(actor.iri)
+            known = actor.iri in gazetteer
+            kinds.add(known)
+            assert (None, None, node) in stored  # named: mentioned, or an event's role
+            assert (set(stored.predicate_objects(node)) == set()) is known, actor
+            assert str(standalone.value(node, SKOS.prefLabel)) == actor.label
+    assert kinds == {True, False}  # the seeds have both kinds: neither case is vacuous
 
 
 def test_same_document_same_triples(seed_documents) -> None:

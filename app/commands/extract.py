@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
             failures += 1
             continue
         if args.format == "turtle":
-            sys.stdout.write(to_graph(extraction).serialize(format="turtle"))
+            sys.stdout.write(to_graph(extraction, standalone=True).serialize(format="turtle"))
         else:
             sys.stdout.write(json.dumps(extraction.to_json(), ensure_ascii=False) + "\n")
         sys.stdout.flush()
