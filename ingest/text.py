@@ -8,7 +8,6 @@ events, so it is set aside here, before any sentence is split.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -207,34 +206,15 @@ Match = tuple[int, int, int]  # (match id, start token, end token), as spaCy's m
 
 
 def matches_in(sent: Span, matcher: Callable[[Doc], list[Match]]) -> list[Match]:
-    """`matcher`'s (match id, start, end) inside `sent`, in the matcher's order (shared:
-    do not change the list). The whole paragraph is matched once and its matches are
-    sorted into its sentences once, both kept on the doc: matching sentence by sentence cost
-    a call per matcher and sentence, and filtering the paragraph's matches for every
-    sentence cost as much again."""
+    """`matcher`'s (match id, start, end) inside `sent`. The whole paragraph is matched
+    once, kept on its doc, and each sentence takes its share: matching sentence by sentence
+    cost a call per matcher and sentence. Matches are listed in the matcher's order."""
     doc = sent.doc
     key = ("evkg_matches", id(matcher))
-    by_sentence = doc.user_data.get(key)
-    if by_sentence is None:
-        by_sentence = doc.user_data[key] = _by_sentence(doc, matcher(doc))
-    found = by_sentence.get((sent.start, sent.end))
-    if found is None:  # not one of the doc's sentences
-        found = [m for m in by_sentence[None] if m[1] >= sent.start and m[2] <= sent.end]
-    return found
-
-
-def _by_sentence(doc: Doc, matches: list[Match]) -> dict:
-    """{(start, end) of each sentence: its matches, None: all of them}. A match across a
-    sentence boundary belongs to neither sentence."""
-    bounds = [(s.start, s.end) for s in doc.sents]
-    starts = [start for start, _ in bounds]
-    out: dict = {bound: [] for bound in bounds}
-    for match in matches:
-        i = bisect_right(starts, match[1]) - 1
-        if i >= 0 and match[2] <= bounds[i][1]:
-            out[bounds[i]].append(match)
-    out[None] = matches
-    return out
+    found = doc.user_data.get(key)
+    if found is None:
+        found = doc.user_data[key] = matcher(doc)
+    return [m for m in found if m[1] >= sent.start and m[2] <= sent.end]
 
 
 @Language.component("abbreviation_boundaries")
