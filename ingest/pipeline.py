@@ -91,13 +91,14 @@ def where_of(doc: SourceDocument) -> str:
 def extract_one(doc: SourceDocument) -> Extracted:
     """Text -> events -> N-Triples. Runs in a worker; never raises for a bad document."""
     from ingest import extract
-    from ingest.rdf import triples
+    from ingest.rdf import to_ntriples
 
     try:
         extraction = extract(doc)
         # The graph records the hash of the document as read (`<doc> evkg:contentHash`), so
         # the next run can skip it before extracting.
-        payload = DocumentGraph.from_triples(doc.iri, doc.content_hash, triples(extraction))
+        ntriples = to_ntriples(extraction)  # as Oxigraph writes them: canonical
+        payload = DocumentGraph(doc.iri, doc.content_hash, ntriples, canonical=True)
     except Exception as exc:  # noqa: BLE001 - one bad document must not stop a bulk run
         return Extracted(where_of(doc), None, reason=f"extraction failed: {exc!r}"[:300])
     return Extracted(where_of(doc), payload, len(extraction.events), payload.ntriples.count(b"\n"))

@@ -16,7 +16,7 @@ from rdflib.namespace import SKOS
 
 from ingest import SourceDocument, extract
 from ingest.evaluate import evaluate
-from ingest.rdf import to_graph
+from ingest.rdf import to_graph, to_ntriples
 from ingest.readers import read_paths
 from ingest.vocab import vocabulary
 
@@ -80,6 +80,23 @@ def test_gazetteer_actors_are_named_and_text_actors_described(seed_documents) ->
             assert (set(stored.predicate_objects(node)) == set()) is known, actor
             assert str(standalone.value(node, SKOS.prefLabel)) == actor.label
     assert kinds == {True, False}  # the seeds have both kinds: neither case is vacuous
+
+
+def test_the_ntriples_are_as_oxigraph_writes_them(seed_documents) -> None:
+    """The bulk loader takes them unchecked (`canonical`): each line must be what Oxigraph's
+    own serialiser writes, escapes included, each triple once."""
+    import pyoxigraph as ox
+
+    awkward = SourceDocument(
+        text='Iran said "no" \\ to the U.S.\nIraq\'s militias\tattacked. é 日本 \u2028 end.',
+        file='a "quoted" name.txt',
+        title="Title with \\ and \"",
+    )
+    for document in [*seed_documents, awkward]:
+        data = to_ntriples(extract(document))
+        parsed = list(ox.parse(data, ox.RdfFormat.N_TRIPLES))
+        assert ox.serialize(parsed, format=ox.RdfFormat.N_TRIPLES) == data
+        assert len(set(parsed)) == len(parsed) == data.count(b"\n")
 
 
 def test_same_document_same_triples(seed_documents) -> None:
