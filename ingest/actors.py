@@ -285,7 +285,7 @@ class ActorLinker:
         mentions: list[Mention] = []
 
         def free(start: int, end: int) -> bool:
-            return all(i not in taken for i in range(start, end))
+            return taken.isdisjoint(range(start, end))
 
         def add(mention: Mention) -> None:
             mentions.append(mention)
@@ -717,7 +717,7 @@ def _longest(matches: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     chosen: list[tuple[int, int, str]] = []
     used: set[int] = set()
     for start, end, key in sorted(matches, key=lambda m: (-(m[1] - m[0]), m[0], m[2])):
-        if any(i in used for i in range(start, end)):
+        if not used.isdisjoint(range(start, end)):
             continue
         chosen.append((start, end, key))
         used.update(range(start, end))

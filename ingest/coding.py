@@ -526,9 +526,7 @@ class SentenceCoder:
         matches = []
         used: set[int] = set()
         for match_id, s, e in sorted(spans, key=lambda m: (-(m[2] - m[1]), m[1])):
-            if any(i in used for i in range(s, e)) or all(
-                i in self.in_mention for i in range(s, e)
-            ):
+            if not used.isdisjoint(range(s, e)) or self.in_mention.issuperset(range(s, e)):
                 continue
             used.update(range(s, e))
             matches.append((s, e, matcher.forms[self.doc.vocab.strings[match_id]]))

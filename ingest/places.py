@@ -34,7 +34,7 @@ class PlaceFinder:
         """(token index, place) for each named place not already read as an actor."""
         found = []
         for match_id, start, end in matches_in(sent, self.matcher):
-            if any(i in taken for i in range(start, end)):
+            if not taken.isdisjoint(range(start, end)):
                 continue
             iri = sent.doc.vocab.strings[match_id]
             found.append((start, self.places.get(iri)))
