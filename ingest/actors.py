@@ -281,6 +281,7 @@ class ActorLinker:
     def find(self, sent: Span, resolver: Resolver) -> tuple[list[Mention], list[tuple[int, Actor]]]:
         """Actor mentions in a sentence, and the countries named as places ("in Iraq")."""
         doc = sent.doc
+        texts, lowers = _words(doc)
         taken: set[int] = set()
         mentions: list[Mention] = []
 
@@ -336,9 +337,9 @@ class ActorLinker:
                 entry.actor.kind == "state"
                 and start > sent.start
                 and (
-                    doc[start - 1].lower_ in LOCATIVE
+                    lowers[start - 1] in LOCATIVE
                     or (
-                        doc[start - 1].lower_ in {"and", "or"}
+                        lowers[start - 1] in {"and", "or"}
                         and places
                         and places[-1][0] < start - 1
                     )
@@ -363,7 +364,7 @@ class ActorLinker:
             if token.lower_.endswith(("ans", "ians", "is", "ese")) and not _is_pro_modifier(
                 doc, start
             ):
-                if end < len(doc) and doc[end].text[:1].isupper():
+                if end < len(doc) and texts[end][:1].isupper():
                     continue
                 add(Mention(start, end, self.vocab.actors[iri].actor, plural=True))
         for (start, end), iri in demonyms.items():
@@ -382,7 +383,6 @@ class ActorLinker:
         for mention in mentions:
             if mention.actor.kind == "state" and mention.actor.code:
                 resolver.focus[mention.actor.code] += 1
-        lowers = _words(doc)[1]
         for i in range(sent.start, sent.end - 1):
             if lowers[i] == "the" and free(i, i + 2):
                 titled = self._titled_antecedent(doc, i, resolver, mentions)
@@ -634,10 +634,11 @@ class ActorLinker:
 
     def _demonym_code(self, doc: Doc, index: int) -> str | None:
         """The country of a demonym just before a title: "Iraqi Foreign Minister X"."""
+        texts, lowers = _words(doc)
         for k in range(index, max(index - 3, -1), -1):
-            if doc[k].lower_ in self.demonym_codes:
-                return self.demonym_codes[doc[k].lower_]
-            if not doc[k].text[:1].isupper():
+            if lowers[k] in self.demonym_codes:
+                return self.demonym_codes[lowers[k]]
+            if not texts[k][:1].isupper():
                 return None
         return None
 
@@ -726,11 +727,12 @@ def _longest(matches: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
 
 def _is_pro_modifier(doc: Doc, start: int) -> bool:
     """ "pro-Iran", "anti-American": a stance, not an actor."""
-    return start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in {"pro", "anti"}
+    texts, lowers = _words(doc)
+    return start >= 2 and texts[start - 1] == "-" and lowers[start - 2] in {"pro", "anti"}
 
 
 def _possessive_after(doc: Doc, end: int) -> bool:
-    return end < len(doc) and doc[end].lower_ in {"'s", "’s"}
+    return end < len(doc) and _words(doc)[1][end] in {"'s", "’s"}
 
 
 def _names_follow(doc: Doc, end: int, limit: int) -> bool:

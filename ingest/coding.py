@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from ingest.actors import Mention
-from ingest.text import matches_in
+from ingest.text import matches_in, words
 from ingest.triggers import Form, trigger_matcher
 
 BE = {"is", "are", "was", "were", "be", "been", "being", "'s", "’s", "get", "got", "gets"}
@@ -347,6 +347,7 @@ class SentenceCoder:
         self.by_start = {m.start: m for m in mentions}
         self.by_end = {m.end: m for m in mentions}
         self.in_mention = {i for m in mentions for i in range(m.start, m.end)}
+        self.texts, self.lowers = words(doc)  # doc[i].text / .lower_ without a Token each
         self.events: list[Coded] = []
 
     # -- scanning helpers -------------------------------------------------------------
@@ -360,13 +361,13 @@ class SentenceCoder:
         candidate: Mention | None = None
         while i > self.sent.start:
             i -= 1
-            if self.doc[i].text in HARD_BREAK:
+            if self.texts[i] in HARD_BREAK:
                 break
             mention = self.by_end.get(i + 1)
             if mention is None:
                 continue
-            prev = self.doc[mention.start - 1].lower_ if mention.start > self.sent.start else ""
-            between = [t.lower_ for t in self.doc[mention.end : before]]
+            prev = self.lowers[mention.start - 1] if mention.start > self.sent.start else ""
+            between = self.lowers[mention.end : before]
             next_to_verb = all(
                 w in BE | ADVERB_SKIP | {"have", "has", "had", "to", "in", "turn"}
                 or w.endswith("ly")
@@ -378,9 +379,9 @@ class SentenceCoder:
                 continue
             candidate = self._apposition_head(mention)
             # "X and Y did": the first of coordinated actors.
-            while candidate.start - 2 >= self.sent.start and self.doc[
+            while candidate.start - 2 >= self.sent.start and self.lowers[
                 candidate.start - 1
-            ].lower_ in {"and", "or"}:
+            ] in {"and", "or"}:
                 earlier = self.by_end.get(candidate.start - 1)
                 if earlier is None:
                     break
@@ -394,28 +395,28 @@ class SentenceCoder:
         False when the verb does not open a relative clause.
         """
         i = before - 1
-        while i > self.sent.start and self.doc[i].lower_ in ADVERB_SKIP | BE | {
+        while i > self.sent.start and self.lowers[i] in ADVERB_SKIP | BE | {
             "have",
             "has",
             "had",
         }:
             i -= 1
-        if i <= self.sent.start or self.doc[i].lower_ not in {"which", "who", "that"}:
+        if i <= self.sent.start or self.lowers[i] not in {"which", "who", "that"}:
             return False
         k = i - 1
-        if k > self.sent.start and self.doc[k].text == ",":
+        if k > self.sent.start and self.texts[k] == ",":
             k -= 1
         mention = self.by_end.get(k + 1)
-        if self.doc[i].lower_ == "that" and mention is None:
+        if self.lowers[i] == "that" and mention is None:
             return False  # "said that X ...": a complement, not a relative clause
         return mention
 
     def _apposition_head(self, mention: Mention) -> Mention:
         """ "Kataib Hezbollah, an Iran-backed militia, fired": the name, not the description."""
         k = mention.start - 1
-        while k > self.sent.start and self.doc[k].lower_ in DETERMINERS:
+        while k > self.sent.start and self.lowers[k] in DETERMINERS:
             k -= 1
-        if k > self.sent.start and self.doc[k].text == ",":
+        if k > self.sent.start and self.texts[k] == ",":
             head = self.by_end.get(k)
             if head is not None:
                 return head
@@ -431,7 +432,7 @@ class SentenceCoder:
             mention = self.by_start.get(i)
             if mention is not None:
                 # "U.S. Ambassador Alina Romanowski": the person, not the modifier before her.
-                while mention.end in self.by_start and self.doc[mention.end].text[:1].isupper():
+                while mention.end in self.by_start and self.texts[mention.end][:1].isupper():
                     mention = self.by_start[mention.end]
                 prev = gap[-1] if gap else ""
                 if prev in entry.preps or (not entry.adjacent and set(gap) & set(entry.preps)):
@@ -461,7 +462,7 @@ class SentenceCoder:
     def _agent_by(self, after: int, reach: int = 6) -> Mention | None:
         """The actor after "by" in a passive clause ("was killed by X", "an attack by X")."""
         for i in range(after, min(after + reach, self.sent.end)):
-            lower = self.doc[i].lower_
+            lower = self.lowers[i]
             if lower in CLAUSE_BREAK:
                 return None
             if lower == "by" and i + 1 < self.sent.end:
@@ -480,7 +481,7 @@ class SentenceCoder:
             mention = self.by_end.get(i + 1)
             if mention is not None:
                 return mention
-            lower = self.doc[i].lower_
+            lower = self.lowers[i]
             if lower in PREPOSITIONS - {"of"} or not (
                 self.doc[i].is_alpha or lower in {"'s", "’s", "-"}
             ):
@@ -496,10 +497,10 @@ class SentenceCoder:
         steps = 0
         while i > self.sent.start and steps < 6:
             i -= 1
-            lower = self.doc[i].lower_
+            lower = self.lowers[i]
             if lower in LIGHT_VERBS:
                 j = i
-                while j > self.sent.start and self.doc[j - 1].lower_ in LIGHT_VERBS | {
+                while j > self.sent.start and self.lowers[j - 1] in LIGHT_VERBS | {
                     "out",
                     "with",
                 }:
@@ -515,7 +516,7 @@ class SentenceCoder:
 
     def _negated_or_hypothetical(self, start: int, subject: Mention | None) -> bool:
         floor = subject.start - 2 if subject is not None else start - 4
-        window = [t.lower_ for t in self.doc[max(self.sent.start, floor, start - 8) : start]]
+        window = self.lowers[max(self.sent.start, floor, start - 8) : start]
         return any(w in NEGATION or w in IRREALIS for w in window)
 
     # -- coding ---------------------------------------------------------------------
@@ -564,8 +565,7 @@ class SentenceCoder:
         return None
 
     def _verb(self, form: Form, start: int, end: int) -> Coded | None:
-        doc = self.doc
-        prev = doc[start - 1].lower_ if start > self.sent.start else ""
+        prev = self.lowers[start - 1] if start > self.sent.start else ""
         entry = form.entry
         # "strike that killed Y", "strike on X, injuring Y": complete the attack.
         if entry.completes:
@@ -615,21 +615,21 @@ class SentenceCoder:
 
     def _clause_start(self, start: int) -> int:
         i = start
-        while i > self.sent.start and self.doc[i - 1].lower_ in BE | ADVERB_SKIP:
+        while i > self.sent.start and self.lowers[i - 1] in BE | ADVERB_SKIP:
             i -= 1
         return i
 
     def _be_before(self, start: int) -> bool:
         i = start - 1
-        while i >= self.sent.start and self.doc[i].lower_ in ADVERB_SKIP:
+        while i >= self.sent.start and self.lowers[i] in ADVERB_SKIP:
             i -= 1
-        return i >= self.sent.start and self.doc[i].lower_ in BE
+        return i >= self.sent.start and self.lowers[i] in BE
 
     def _attack_owner_after(self, end: int) -> Mention | None:
         """ "was killed in a U.S. drone strike": the strike's owner did it."""
         for i in range(end, min(end + 6, self.sent.end)):
             mention = self.by_start.get(i)
-            if mention is not None and self.doc[i - 1].lower_ not in {"in", "by", "a", "an", "the"}:
+            if mention is not None and self.lowers[i - 1] not in {"in", "by", "a", "an", "the"}:
                 return None
             if mention is not None:
                 return mention
@@ -660,7 +660,7 @@ class SentenceCoder:
         i = start
         while i > self.sent.start and start - i < 5:
             i -= 1
-            if self.doc[i].lower_ == "for":
+            if self.lowers[i] == "for":
                 for event in reversed(self.events):
                     if event.root == "11" and event.target is not None and event.end <= i:
                         return event.target
