@@ -14,7 +14,7 @@ take turns (`--rounds`) on each SPARQL query, after untimed requests that warm e
 worker, so that load from other work on the machine falls on both alike. evkg gets one query
 worker per client (`--workers` to change), as the floor runs one query per client thread.
 
-    python bench/bench_api.py --documents 1600 --clients 8 --requests 64
+    python bench/bench_api.py --documents 1850 --clients 8 --requests 64
 """
 
 from __future__ import annotations
@@ -285,7 +285,7 @@ def is_http_timeout(exc: Exception) -> bool:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--documents", type=int, default=1600, help="~660 triples each")
+    parser.add_argument("--documents", type=int, default=1850, help="~550 triples each: >= 1M")
     parser.add_argument("--jobs", type=int, default=2, help="extraction processes for the build")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--requests", type=int, default=64, help="per target and query")
