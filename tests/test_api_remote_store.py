@@ -40,6 +40,11 @@ def test_neighbourhood_follows_writes_on_a_remote_store(api: ApiServer) -> None:
         edge = _edges(api, dyad[0]).get(dyad)
         assert edge is not None and event["iri"] in {e["iri"] for e in edge["events"]}
         assert edge["count"] == n + 1
+        # The service loaded the vocabularies into the store it may write to: the actors
+        # have their gazetteer labels, the events their CAMEO Goldstein scores.
+        assert edge["goldstein"] < 0
+        actor = httpx.get(f"{api.base}/actors/{dyad[0].rsplit('/', 1)[-1]}").json()
+        assert actor["label"] == "Hezbollah"
     paths = httpx.get(f"{api.base}/paths", params={"from": dyad[0].rsplit("/", 1)[-1],
                                                    "to": dyad[1].rsplit("/", 1)[-1]})
     assert list(dyad) in paths.json()["paths"]
