@@ -352,6 +352,9 @@ def neighbourhood(
         if capped:
             break
     graph = _among(full, hop_of, queried, filters.min_events)
+    if "quads" not in full.graph:  # our own graph; a cached network has them already
+        full.graph["quads"] = quad_classes(source)
+    count_quads(graph, full)
     if any(label is None for _, label in graph.nodes(data="label")):
         label_nodes(source, graph)  # a cached network labels its actors already
     if evidence:
@@ -378,6 +381,19 @@ def _among(full: nx.DiGraph, hop_of: dict[str, int], queried: set[str],
 
 
 EDGE_KEYS = ("count", "goldstein", "first", "last")
+
+
+def count_quads(graph: nx.DiGraph, full: nx.DiGraph) -> None:
+    """Each edge's events per quad class (`quads`, as `network` gives them, for colouring
+    an expansion like the view), counted from the refs `full` keeps for the edge."""
+    quad_of = full.graph["quads"]
+    for u, v, data in graph.edges(data=True):
+        counts: dict[int, int] = {}
+        for ref in full.edges[u, v]["refs"]:
+            quad = quad_of.get(ref.type)
+            if quad is not None:
+                counts[quad] = counts.get(quad, 0) + 1
+        data["quads"] = counts
 EVIDENCE_CHUNK = 5000  # events per sentence query
 
 

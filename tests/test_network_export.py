@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import networkx as nx
 import pytest
 
-from graph.network import Filters
+from graph.network import Filters, dyad_network, neighbourhood
 from graph.network_export import full_date, render, to_gexf
 from graph.network_view import (
     EDGE_FIELDS,
@@ -20,6 +20,7 @@ from graph.network_view import (
     dyad_events,
     encode,
     facets,
+    neighbourhood_page,
     network_view,
     page_view,
 )
@@ -168,6 +169,20 @@ def test_each_edge_has_the_quad_class_of_most_of_its_events(store):
     assert quads == {f"{A}iran|{A}kh": 2, f"{A}us|{A}kh": 4, f"{A}us|{A}iran": 4}
     parsed = nx.read_graphml(_bytes_file(render(graph, "graphml")))
     assert parsed.edges[f"{A}iran", f"{A}kh"]["quad"] == 2
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_an_expanded_neighbourhood_has_the_quad_classes_of_the_view(store, cached):
+    """The page draws an expansion (`neighbourhood_page`) with the view's colours."""
+    _, body = network_view(store)
+    view = {(e["source"], e["target"]): e["quad"] for e in body["edges"]}
+    network = dyad_network(store) if cached else None
+    hood = neighbourhood(store, f"{A}us", hops=2, evidence=False, network=network)
+    page = neighbourhood_page(store, hood)
+    ids = [n["id"] for n in page["nodes"]]
+    field = page["edge_fields"].index("quad")
+    expanded = {(ids[row[0]], ids[row[1]]): row[field] for row in page["edges"]}
+    assert expanded == view and set(expanded.values()) == {2, 4}
 
 
 def test_compact_shape_holds_the_view_in_fewer_bytes(store):
