@@ -11,9 +11,9 @@ from typing import Annotated, Any
 import anyio
 from fastapi import Depends, Request
 
-from app.problems import Problem
+from app.problems import Problem, store_problem
 from app.settings import Settings
-from graph.isolated import PooledReader, QueryPool, QueryTimeout
+from graph.isolated import PooledReader, QueryPool
 from graph.network import Filters
 from graph.network_cache import NetworkCache
 from graph.sparql import QuerySyntaxError
@@ -80,15 +80,11 @@ WriteAllowed = Depends(require_token)
 
 @contextmanager
 def store_problems() -> Iterator[None]:
-    """Store errors as problems: a timeout 503 with Retry-After, bad SPARQL 400."""
+    """Store errors as problems (`app.problems.store_problem`)."""
     try:
         yield
-    except QueryTimeout as exc:
-        raise Problem(503, str(exc), {"Retry-After": "5"}) from exc
-    except QuerySyntaxError as exc:
-        raise Problem(400, f"malformed SPARQL: {exc}") from exc
-    except StoreError as exc:
-        raise Problem(503, f"store error: {exc}") from exc
+    except (StoreError, QuerySyntaxError) as exc:
+        raise store_problem(exc) from exc
 
 
 async def read(state: State, fn: Any, *args: Any) -> Any:

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.isolated import QueryTimeout
+from graph.sparql import QuerySyntaxError
 from graph.store import StoreError
 
 MEDIA = "application/problem+json"
@@ -23,6 +24,16 @@ class Problem(Exception):
         self.status = status
         self.detail = detail
         self.headers = headers or {}
+
+
+def store_problem(exc: StoreError | QuerySyntaxError) -> Problem:
+    """The one answer to a failed store read, wherever it surfaces: a timeout is 503 with
+    Retry-After, malformed SPARQL 400, any other store error 503."""
+    if isinstance(exc, QuerySyntaxError):
+        return Problem(400, f"malformed SPARQL: {exc}")
+    if isinstance(exc, QueryTimeout):
+        return Problem(503, str(exc), {"Retry-After": "5"})
+    return Problem(503, f"store error: {exc}")
 
 
 def problem_response(
@@ -59,10 +70,11 @@ def install(app: FastAPI) -> None:
         return problem_response(422, "; ".join(parts) or "invalid request", request)
 
     @app.exception_handler(StoreError)
-    async def _store(request: Request, exc: StoreError) -> JSONResponse:
-        # routes that read without app.deps.read (the network page's) get the same 503
-        headers = {"Retry-After": "5"} if isinstance(exc, QueryTimeout) else None
-        return problem_response(503, f"store error: {exc}", request, headers)
+    @app.exception_handler(QuerySyntaxError)
+    async def _store(request: Request, exc: StoreError | QuerySyntaxError) -> JSONResponse:
+        # routes that read without app.deps.read (the network page's) answer as it does
+        problem = store_problem(exc)
+        return problem_response(problem.status, problem.detail, request, problem.headers)
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> JSONResponse:

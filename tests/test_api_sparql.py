@@ -11,6 +11,10 @@ import httpx
 import pytest
 import rdflib
 
+from app.problems import store_problem
+from graph.isolated import QueryTimeout
+from graph.sparql import QuerySyntaxError
+from graph.store import StoreError
 from tests.api_server import ApiServer, seed_store, start_api
 
 EVENTS = "SELECT ?e WHERE { ?e a sem:Event } ORDER BY ?e"
@@ -140,7 +144,20 @@ def test_timeout_gives_503_and_the_service_stays_up(api: ApiServer) -> None:
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     r = q(api, slow)
     assert r.status_code == 503 and "longer than" in r.json()["detail"]
+    assert r.headers["retry-after"] == "5"
     assert q(api, "ASK { ?s ?p ?o }").json()["boolean"] is True
+
+
+@pytest.mark.parametrize(("error", "status", "detail", "retry"), [
+    (QueryTimeout("took longer than 1 s"), 503, "took longer than 1 s", "5"),
+    (QuerySyntaxError("expected }"), 400, "malformed SPARQL: expected }", None),
+    (StoreError("connection refused"), 503, "store error: connection refused", None),
+])
+def test_store_failures_answer_alike_on_every_route(error, status, detail, retry) -> None:
+    """One mapping serves the routes that read through app.deps and the app's handler."""
+    problem = store_problem(error)
+    assert (problem.status, problem.detail, problem.headers.get("Retry-After")) == (
+        status, detail, retry)
 
 
 def test_service_description_and_html_page(api: ApiServer) -> None:
