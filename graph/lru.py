@@ -31,3 +31,7 @@ class Lru(Generic[Value]):
             self._items[key] = value
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._items)

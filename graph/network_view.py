@@ -127,11 +127,13 @@ def dominant_quad(quads: dict[int, int] | None) -> int | None:
 
 
 class ViewCache:
-    """Thread-safe LRUs of finished views and their graphs, and of the page's encoded
-    bodies (a 2,000-actor view is ~20 ms of JSON encoding, paid once)."""
+    """Thread-safe LRUs of finished views' graphs, their node-link JSON and the page's
+    encoded bodies (a 2,000-actor view is ~20 ms of JSON, paid once, and only by the shape
+    that is asked for)."""
 
     def __init__(self, size: int = 32) -> None:
-        self.views: Lru[tuple[nx.DiGraph, dict]] = Lru(size)
+        self.views: Lru[nx.DiGraph] = Lru(size)
+        self.view_bodies: Lru[dict] = Lru(size)  # `view_json`, made only when asked for
         self.bodies: Lru[bytes] = Lru(size)
         self.layouts = LayoutCache(size * 2)
 
@@ -148,7 +150,15 @@ def network_view(
     filters = filters or Filters()
     if max_nodes < 1:
         raise ValueError("max_nodes must be at least 1")
-    return _view(source, filters, max_nodes, cache, evidence, store_version(source))
+    version = store_version(source)
+    graph = _view(source, filters, max_nodes, cache, evidence, version)
+    key = (version, filters_key(filters), max_nodes, evidence)
+    if cache is not None and (hit := cache.view_bodies.get(key)) is not None:
+        return graph, hit
+    body = view_json(graph)
+    if cache is not None:
+        cache.view_bodies.put(key, body)
+    return graph, body
 
 
 def page_view(
@@ -166,7 +176,7 @@ def page_view(
     key = (version, filters_key(filters), max_nodes)
     if cache is not None and (hit := cache.bodies.get(key)) is not None:
         return hit
-    graph, _ = _view(source, filters, max_nodes, cache, False, version)
+    graph = _view(source, filters, max_nodes, cache, False, version)
     body = encode(compact_json(graph))
     if cache is not None:
         cache.bodies.put(key, body)
@@ -184,7 +194,8 @@ def _view(
     cache: ViewCache | None,
     evidence: bool,
     version: str,
-) -> tuple[nx.DiGraph, dict[str, Any]]:
+) -> nx.DiGraph:
+    """The decorated, positioned view's graph, cached per store version and filters."""
     key = (version, filters_key(filters), max_nodes, evidence)
     if cache is not None and (hit := cache.views.get(key)) is not None:
         return hit
@@ -207,10 +218,9 @@ def _view(
             "filters": {k: v for k, v in zip(_FILTER_NAMES, filters_key(filters), strict=True)},
         }
     )
-    result = (graph, view_json(graph))
     if cache is not None:
-        cache.views.put(key, result)
-    return result
+        cache.views.put(key, graph)
+    return graph
 
 
 _FILTER_NAMES = [f for f in Filters.__dataclass_fields__]

@@ -204,8 +204,10 @@ def test_compact_shape_holds_the_view_in_fewer_bytes(store):
 def test_page_view_is_cached_encoded_until_the_store_changes(store):
     cache = ViewCache()
     first = page_view(store, cache=cache)
+    assert len(cache.views) == 1 and len(cache.view_bodies) == 0  # no node-link JSON made
     assert page_view(store, cache=cache) is first
     assert json.loads(first) == compact_json(network_view(store, cache=cache)[0])
+    assert network_view(store, cache=cache)[1] is network_view(store, cache=cache)[1]
     store.remove_graph(f"{DOC}b")
     changed = json.loads(page_view(store, cache=cache))
     assert changed["meta"]["edges"] == 2 and changed != json.loads(first)
