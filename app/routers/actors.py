@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from typing import Annotated
 
@@ -134,6 +133,6 @@ async def actor_neighbourhood(
         # written straight from graph.network's JSON shape (the Network model documents it,
         # and the schema tests hold the two together): validating thousands of events
         # again would cost more than finding them
-        return json.dumps(body, separators=(",", ":")).encode()
+        return encode(body)
 
     return Response(await read(state, work), media_type="application/json")
