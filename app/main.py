@@ -18,7 +18,7 @@ from app.deps import State
 from app.settings import Settings
 from graph.isolated import QueryPool
 from graph.store import GraphStore, OxigraphStore, StoreError, open_store
-from graph.store.vocab import load_vocabularies
+from graph.store.vocab import VOCABULARIES, load_vocabularies, vocabulary_graph
 
 log = logging.getLogger("evkg")
 
@@ -41,13 +41,22 @@ def _ensure_vocabularies(store: GraphStore, settings: Settings) -> None:
     """Documents name the gazetteer's actors without describing them, and events take their
     Goldstein scores from the CAMEO scheme, so the store must hold the vocabularies: load
     any that is missing or changed. The embedded store is this process's own; a remote one
-    only when this service may write (else `evkg ingest`, which loads them, filled it)."""
-    if not isinstance(store, OxigraphStore) and settings.token is None:
-        return
+    only when this service may write (else `evkg ingest`, which loads them, filled it; if
+    none did, the operator is told at start)."""
     try:
-        load_vocabularies(store)
+        if isinstance(store, OxigraphStore) or settings.token is not None:
+            load_vocabularies(store)
+            return
+        missing = [name for name in VOCABULARIES if store.graph_size(vocabulary_graph(name)) == 0]
     except StoreError as exc:  # a remote store may refuse; reads still work
-        log.warning("could not load the vocabularies into %r: %s", store, exc)
+        log.warning("could not load or check the vocabularies of %r: %s", store, exc)
+        return
+    if missing:
+        log.warning(
+            "%r holds no %s vocabulary graph: actors show without labels and events without "
+            "Goldstein scores until `evkg ingest` (or this service with EVKG_TOKEN) loads them",
+            store, ", ".join(missing),
+        )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

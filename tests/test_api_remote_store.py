@@ -5,6 +5,7 @@ neighbourhoods and paths must follow writes, here versioned by the store's conte
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -52,3 +53,15 @@ def test_neighbourhood_follows_writes_on_a_remote_store(api: ApiServer) -> None:
     assert gone.status_code == 204
     edge = _edges(api, dyad[0])[dyad]
     assert edge["count"] == 1 and edge["events"][0]["iri"] == posted[1]["events"][0]["iri"]
+
+
+def test_a_read_only_service_says_when_the_store_lacks_the_vocabularies(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """It may not load them itself; the operator learns why labels are missing."""
+    for server in start_oxigraph(tmp_path_factory.mktemp("bare-oxigraph")):
+        workdir = tmp_path_factory.mktemp("api-read-only")
+        for api in start_api(workdir, EVKG_STORE=server.spec, EVKG_TOKEN=""):
+            assert httpx.get(f"{api.base}/health").json()["writable"] is False
+        log = (Path(workdir) / "server.log").read_text()
+        assert "holds no ontology, cameo, actors, agents vocabulary graph" in log, log
