@@ -123,11 +123,13 @@ class _Terms:
 
 T = _Terms
 KINDS = {kind: _iri(EVKG, concept) for kind, concept in KIND_CONCEPTS.items()}
-XSD_TYPES = {name: ox.NamedNode(f"{XSD_NS}{name}") for name in ("integer", "date", "gYear",
-                                                                "gYearMonth")}
+XSD_TYPES = {
+    name: ox.NamedNode(f"{XSD_NS}{name}") for name in ("integer", "date", "gYear", "gYearMonth")
+}
 
 
 def _typed(value: str, datatype: str) -> str:
+    """A literal of an XSD type (`XSD_TYPES`) in N-Triples form."""
     return str(ox.Literal(value, datatype=XSD_TYPES[datatype]))
 
 
