@@ -381,6 +381,7 @@ def _among(full: nx.DiGraph, hop_of: dict[str, int], queried: set[str],
 
 
 EDGE_KEYS = ("count", "goldstein", "first", "last")
+EVIDENCE_CHUNK = 5000  # events per sentence query
 
 
 def count_quads(graph: nx.DiGraph, full: nx.DiGraph) -> None:
@@ -394,7 +395,6 @@ def count_quads(graph: nx.DiGraph, full: nx.DiGraph) -> None:
             if quad is not None:
                 counts[quad] = counts.get(quad, 0) + 1
         data["quads"] = counts
-EVIDENCE_CHUNK = 5000  # events per sentence query
 
 
 def add_evidence(source: Selectable, graph: nx.DiGraph, full: nx.DiGraph,
@@ -402,16 +402,15 @@ def add_evidence(source: Selectable, graph: nx.DiGraph, full: nx.DiGraph,
     """Fill each edge's `events` (code, date, Goldstein, quad class, sentence, document)
     from the refs `full` keeps for it: the latest `per_edge` of them when set, with
     `events_truncated` saying whether the edge has more. Only the sentences of the events
-    shown are read (none that `full.graph["sentences"]` already holds)."""
+    shown are read (none that `full.graph["sentences"]` already holds). Quad classes come
+    from `full.graph["quads"]`, which `neighbourhood` makes sure of."""
     chosen: dict[tuple[str, str], list[Ref]] = {}
     for u, v in graph.edges:
         refs = full.edges[u, v]["refs"]
         if per_edge is not None:
             refs = refs[-per_edge:] if per_edge else []
         chosen[u, v] = refs
-    quads = full.graph.get("quads")
-    if quads is None:
-        quads = quad_classes(source)
+    quads = full.graph["quads"]
     # a cached network may carry a memo of sentences already read (shared, only grows)
     sentences: dict[str, str | None] = full.graph.get("sentences", {})
     iris = sorted({ref.iri for refs in chosen.values() for ref in refs if ref.iri not in sentences})
