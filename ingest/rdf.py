@@ -151,13 +151,14 @@ class _Builder:
     def __init__(self, document_iri: str, gazetteer: Container[str]) -> None:
         self.lines: dict[str, None] = {}
         self._document_iri = document_iri
+        self.document = _iri(document_iri)
         self._described: set[str] = set()
         self._gazetteer = gazetteer
 
     def add(self, s: str, p: str, o: str) -> None:
         self.lines[f"{s} {p} {o} .\n"] = None
 
-    def mention(self, document: str, span: Span) -> str:
+    def mention(self, span: Span) -> str:
         node = _iri(f"{self._document_iri}#char={span.start},{span.end}")
         if node not in self._described:
             self._described.add(node)
@@ -165,7 +166,7 @@ class _Builder:
             self.add(node, T.begin, _typed(str(span.start), "integer"))
             self.add(node, T.end, _typed(str(span.end), "integer"))
             self.add(node, T.anchor, _text(span.text))
-            self.add(node, T.reference_context, document)
+            self.add(node, T.reference_context, self.document)
         return node
 
     def actor(self, actor: Actor) -> str:
@@ -197,7 +198,7 @@ def to_ntriples(extraction: Extraction, standalone: bool = False) -> bytes:
     doc = extraction.document
     out = _Builder(doc.iri, () if standalone else vocabulary().actors)
     add = out.add
-    document = _iri(doc.iri)
+    document = out.document
     run = _iri(ID, f"run/{doc.key}-{EXTRACTOR_VERSION}")
     add(document, T.type, T.document)
     add(document, T.type, T.context)
@@ -241,8 +242,8 @@ def to_ntriples(extraction: Extraction, standalone: bool = False) -> bytes:
             add(node, T.has_place, _iri(event.place.iri))
         if event.date:
             add(node, T.time_stamp, time_literal(event.date))
-        add(node, T.denoted_by, out.mention(document, event.trigger))
-        add(node, T.sentence, out.mention(document, event.sentence))
+        add(node, T.denoted_by, out.mention(event.trigger))
+        add(node, T.sentence, out.mention(event.sentence))
         add(node, T.derived, document)
         add(node, T.generated, run)
     return "".join(out.lines).encode("utf-8")

@@ -36,7 +36,8 @@ class DocumentGraph:
     iri: str
     content_hash: str
     ntriples: bytes
-    # True when Oxigraph wrote `ntriples` (see `from_triples`): N-Quads are then one
+    # True when Oxigraph wrote `ntriples`, or each of its terms one triple a line (see
+    # `from_triples`, and `ingest.rdf.to_ntriples` for bulk ingestion): N-Quads are then one
     # substitution away, which the embedded store's bulk loader reads without building a
     # Python object per triple. Carrying only one form halves what workers ship; making the
     # N-Quads in the workers instead gave no more documents/s (bench/RESULTS.md).
