@@ -117,24 +117,23 @@ def _relative(kind: str, published: date) -> str:
 def find_date(text: str, published: date | None) -> str | None:
     """The first date the sentence states, as ISO text at its precision."""
     found: list[tuple[int, str]] = []
+    may_name_a_year = any(century in text for century in CENTURIES)
     if MONTH_CUE.search(text):
-        found += _month_dates(text, published)
+        found += _month_dates(text, published, may_name_a_year)
     if published is not None:
         lowered = text.lower()
         if any(word in lowered for word in RELATIVE_WORDS):
             found += _relative_dates(text, published)
-    if _may_name_a_year(text):
+    if may_name_a_year:
         for match in YEAR.finditer(text):
             if not any(d.startswith(match.group("year")) for _, d in found):
                 found.append((match.start(), match.group("year")))
     return min(found)[1] if found else None
 
 
-def _may_name_a_year(text: str) -> bool:
-    return any(century in text for century in CENTURIES)
-
-
-def _month_dates(text: str, published: date | None) -> list[tuple[int, str]]:
+def _month_dates(
+    text: str, published: date | None, may_name_a_year: bool
+) -> list[tuple[int, str]]:
     """Dates that name a month: "Jan. 3, 2020", "3 January", "March 2019", "in December"."""
     found: list[tuple[int, str]] = []
     days = FULL_DATE.finditer(text) if DIGIT.search(text) else ()  # a day is a number
@@ -153,7 +152,7 @@ def _month_dates(text: str, published: date | None) -> list[tuple[int, str]]:
         except ValueError:
             continue  # "February 30": not a date
     covered = [range(s, s + 12) for s, _ in found]
-    for match in MONTH_YEAR.finditer(text) if _may_name_a_year(text) else ():
+    for match in MONTH_YEAR.finditer(text) if may_name_a_year else ():
         if not any(match.start("month") in r for r in covered):
             month = _month_number(match.group("month"))
             found.append((match.start(), f"{int(match.group('year')):04d}-{month:02d}"))
