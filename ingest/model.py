@@ -104,6 +104,9 @@ class Event:
     target: Actor | None = None
     date: str | None = None  # ISO at the text's precision: "2020", "2020-01", "2020-01-03"
     place: Place | None = None
+    # asserted, negated, hypothetical, intended, claimed or denied (ontology/evkg.ttl's
+    # evkg:ModalityScheme); the coder keeps every reading and says which it is.
+    modality: str = "asserted"
 
     @property
     def root(self) -> str:
@@ -121,6 +124,7 @@ class Event:
             "target": self.target.to_json() if self.target else None,
             "date": self.date,
             "place": self.place.to_json() if self.place else None,
+            "modality": self.modality,
             "sentence": self.sentence.to_json(),
             "trigger": self.trigger.to_json(),
         }
