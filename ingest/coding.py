@@ -1,672 +1,571 @@
-"""Event coding: triggers in a sentence, with their source and target actors.
+"""Event coding on a dependency parse: triggers, their source and target, and modality.
 
-No parser runs here: the blank pipeline gives tokens only. Roles come from the shallow
-shape of the clause, as in the classic event coders:
+A sentence that names an actor and a trigger word is parsed (`ingest.parser`). Then, as
+PETRARCH does on constituency trees, each verb is looked up by lemma and its patterns are
+matched against the words of its clause (object, particle, prepositional phrases, synset
+nouns); event nouns are looked up too ("air strike", "incursion"). Roles come from the
+parse:
 
-- a verb's source is the nearest actor to its left that is not inside a prepositional
-  phrase ("X, head of Y, condemned" -> X), the first of coordinated actors, or, for a
-  passive verb, the actor after "by";
-- a verb's target is its direct object or the actor after one of its prepositions;
-- a noun's source is its owner ("the U.S. drone strike", "Iran's attack"), the subject of a
-  light verb ("Iran responded with a missile strike"), or the one blamed for it;
-- "that killed Y", ", injuring Y" complete the attack before them instead of starting one;
-- negated and hypothetical clauses ("did not attack", "would strike") report no event.
+- source: the subject of an active verb, the "by" agent of a passive one; for a verb with
+  no subject of its own, the subject it shares (coordination, "plans to", "X and Y agreed
+  to"), the object that controls it ("accused Iran of attacking"), or the noun a relative
+  clause or participle hangs on; for an event noun, its possessor or modifier ("Turkey's
+  incursion", "U.S. airstrikes"), its "by" phrase, or the subject of a light verb
+  ("carried out strikes");
+- target: the indirect or direct object, else the object of one of the sense's
+  prepositions; an object that is no actor lends its own possessor or preposition
+  ("condemned Turkey's incursion", "provided aid to Iraqis");
+- coordinated actors give one event each; symmetric events ("X and Y met") both ways;
+- modality from negation, modal verbs, conditions and the verb that governs the clause
+  (`asserted`, `negated`, `hypothetical`, `intended`, `claimed`, `denied`).
+
+Word classes (light verbs, modal words, verbs of intent, belief and denial) are data in
+`dictionaries/grammar.yaml`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
-from spacy.tokens import Doc, Span
+import yaml
+from spacy.tokens import Doc, Token
 
 from ingest.actors import Mention
-from ingest.text import matches_in, words
-from ingest.triggers import Form, trigger_matcher
+from ingest.triggers import Pattern, PrepItem, Sense, dictionary
 
-BE = {"is", "are", "was", "were", "be", "been", "being", "'s", "’s", "get", "got", "gets"}
-ADVERB_SKIP = {
-    "also",
-    "still",
-    "reportedly",
-    "allegedly",
-    "then",
-    "later",
-    "already",
-    "not",
-    "further",
-    "again",
-    "just",
-    "recently",
-    "previously",
-    "repeatedly",
-    "once",
-}
-NEGATION = {
-    "not",
-    "n't",
-    "never",
-    "no",
-    "neither",
-    "nor",
-    "without",
-    "denied",
-    "deny",
-    "denies",
-    "refused",
-    "declined",
-}
-IRREALIS = {
-    "would",
-    "could",
-    "might",
-    "may",
-    "should",
-    "will",
-    "'d",
-    "wo",
-    "must",
-    "can",
-    "if",
-    "whether",
-    "unless",
-    "shall",
-}
-DETERMINERS = {
-    "a",
-    "an",
-    "the",
-    "this",
-    "that",
-    "these",
-    "those",
-    "its",
-    "their",
-    "his",
-    "her",
-    "our",
-    "another",
-    "any",
-    "some",
-    "each",
-    "every",
-    "two",
-    "three",
-    "several",
-    "new",
-    "more",
-    "first",
-    "latest",
-    "recent",
-    "last",
-    "deadly",
-    "fatal",
-}
-PREPOSITIONS = {
-    "of",
-    "in",
-    "on",
-    "at",
-    "for",
-    "to",
-    "with",
-    "against",
-    "from",
-    "by",
-    "into",
-    "within",
-    "among",
-    "near",
-    "over",
-    "under",
-    "about",
-    "between",
-    "inside",
-    "across",
-    "throughout",
-    "toward",
-    "towards",
-    "around",
-    "outside",
-    "without",
-    "during",
-    "after",
-    "before",
-    "since",
-    "like",
-    "along",
-    "beyond",
-    "upon",
-}
-CLAUSE_BREAK = {
-    ",",
-    ";",
-    ":",
-    "—",
-    "–",
-    "that",
-    "which",
-    "who",
-    "whom",
-    "while",
-    "because",
-    "but",
-    "when",
-    "although",
-    "though",
-    "until",
-    "if",
-    "whether",
-    "saying",
-    "according",
-    "as",
-    "where",
-    "after",
-    "before",
-    "following",
-    "amid",
-    "despite",
-    "“",
-    "”",
-    '"',
-    "(",
-    ")",
-    "[",
-    "]",
-}
-HARD_BREAK = {";", ":", "—", "–"}
-LIGHT_VERBS = {
-    "launch",
-    "launched",
-    "launches",
-    "launching",
-    "conduct",
-    "conducted",
-    "conducts",
-    "conducting",
-    "carry",
-    "carried",
-    "carries",
-    "carrying",
-    "stage",
-    "staged",
-    "stages",
-    "mount",
-    "mounted",
-    "mounts",
-    "give",
-    "gave",
-    "gives",
-    "given",
-    "giving",
-    "provide",
-    "provided",
-    "provides",
-    "providing",
-    "restart",
-    "restarted",
-    "restarts",
-    "resume",
-    "resumed",
-    "resumes",
-    "continue",
-    "continued",
-    "continues",
-    "order",
-    "ordered",
-    "orders",
-    "approve",
-    "approved",
-    "authorize",
-    "authorized",
-    "authorise",
-    "authorised",
-    "claimed",
-    "claim",
-    "claims",
-    "held",
-    "hold",
-    "holds",
-    "made",
-    "make",
-    "makes",
-    "issued",
-    "issue",
-    "issues",
-    "began",
-    "begin",
-    "begins",
-    "started",
-    "start",
-    "starts",
-    "waged",
-    "wage",
-    "wages",
-    "out",
-    "with",
-    "offered",
-    "offer",
-    "offers",
-    "extended",
-    "extend",
-    "expanded",
-    "increased",
-    "stepped",
-    "up",
-    "suspended",
-    "pursued",
-    "announced",
-}
-QUANTIFIERS = {
-    "dozens",
-    "hundreds",
-    "thousands",
-    "scores",
-    "some",
-    "many",
-    "several",
-    "most",
-    "all",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "none",
-    "members",
-    "each",
-    "both",
-    "any",
-    "few",
-    "number",
-    "group",
-    "leaders",
-    "leader",
-    "head",
-    "heads",
-}
+__all__ = ["Coded", "Grammar", "code_parsed", "grammar"]
+
+GRAMMAR_FILE = Path(__file__).resolve().parent / "dictionaries" / "grammar.yaml"
+SUBJECTS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
+CLAUSE_EDGES = {"nsubj", "nsubjpass", "csubj", "advcl", "ccomp", "conj", "cc", "parataxis",
+                "punct", "relcl", "mark", "aux", "auxpass", "neg", "appos", "discourse"}  # fmt: skip
+MODIFIERS = ("poss", "compound", "amod", "nmod", "npadvmod")
+PASSIVE_AUX = {"auxpass"}
+
+
+@dataclass(frozen=True)
+class Grammar:
+    light_verbs: frozenset[str]
+    hypothetical_aux: frozenset[str]
+    future_aux: frozenset[str]
+    conditional_marks: frozenset[str]
+    intent_verbs: frozenset[str]
+    claim_verbs: frozenset[str]
+    doubt_verbs: frozenset[str]
+    claim_adverbs: frozenset[str]
+    deny_verbs: frozenset[str]
+    negators: frozenset[str]
+    accusation_preps: frozenset[str]
+    accusation_adjectives: frozenset[str]
+    speech_verbs: frozenset[str]
+    target_preps: tuple[str, ...]
+    agent_preps: frozenset[str]
+    object_control_preps: frozenset[str]
+    symmetric_roots: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def grammar() -> Grammar:
+    with GRAMMAR_FILE.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    values = {}
+    for name, kind in Grammar.__annotations__.items():
+        words = [str(w).lower() for w in data[name]]
+        values[name] = tuple(words) if "tuple" in str(kind) else frozenset(words)
+    return Grammar(**values)
 
 
 @dataclass
 class Coded:
-    """An event found in a sentence, before dates and places are attached."""
+    """An event found in a parsed sentence (token indices are the sentence's own)."""
 
-    form: Form
+    code: str
     start: int
     end: int
     source: Mention | None = None
     target: Mention | None = None
-
-    @property
-    def code(self) -> str:
-        return self.form.entry.code
+    modality: str = "asserted"
 
     @property
     def root(self) -> str:
         return self.code[:2]
 
 
-def _choose_form(forms: list[Form], doc: Doc, start: int, mention_ends: set[int]) -> Form:
-    """A word that can be a verb or a noun ("strike", "attack"): decide from its left."""
-    verbs = [f for f in forms if f.pos == "verb"]
-    nouns = [f for f in forms if f.pos == "noun"]
-    if not verbs:
-        return nouns[0]
-    if not nouns:
-        return verbs[0]
-    prev = doc[start - 1] if start > 0 else None
-    if prev is None:
-        return nouns[0]
-    lower = prev.lower_
-    base_verbs = [f for f in verbs if f.tense == "base"]
-    if lower == "to":
-        return base_verbs[0] if base_verbs else nouns[0]
-    if lower in BE or lower in ADVERB_SKIP or lower in IRREALIS or lower.endswith("ly"):
-        return verbs[0]
-    if lower == "turn" and start > 1 and doc[start - 2].lower_ == "in":
-        return verbs[0]  # "in turn pause"
-    nxt = doc[start + 1].lower_ if start + 1 < len(doc) else ""
-    if nxt in DETERMINERS - {"that"} and lower not in DETERMINERS:
-        return verbs[0]
-    if lower in DETERMINERS or prev.like_num or lower in {"'s", "’s"}:
-        return nouns[0]
-    if start in mention_ends:  # "militants attack", "U.S. strike": ambiguous; a subject
-        verb_tenses = {f.tense for f in verbs}  # before an -ed/-s form is a clause
-        return verbs[0] if verb_tenses & {"past", "s"} else nouns[0]
-    if prev.is_alpha and not prev.is_stop and prev.lower_ not in PREPOSITIONS:
-        return nouns[0]  # "drone strike", "rocket attack"
-    return verbs[0] if any(f.tense in {"past", "ing", "s"} for f in verbs) else nouns[0]
+@dataclass
+class _Reading:
+    """A trigger with what its sense and patterns say, before roles are read."""
+
+    token: Token
+    code: str
+    sense: Sense
+    used: set[int] = field(default_factory=set)  # tokens its pattern consumed
+    noun: bool = False
 
 
 class SentenceCoder:
-    """Codes the events of one sentence."""
+    """Codes the events of one parsed sentence, given the actor mentions in it."""
 
-    def __init__(self, doc: Doc, sent: Span, mentions: list[Mention]) -> None:
+    def __init__(self, doc: Doc, mentions: list[Mention]) -> None:
         self.doc = doc
-        self.sent = sent
-        self.mentions = mentions
-        self.by_start = {m.start: m for m in mentions}
-        self.by_end = {m.end: m for m in mentions}
-        self.in_mention = {i for m in mentions for i in range(m.start, m.end)}
-        self.texts, self.lowers = words(doc)  # doc[i].text / .lower_ without a Token each
-        self.events: list[Coded] = []
+        self.g = grammar()
+        self.d = dictionary()
+        self.by_token: dict[int, Mention] = {}
+        for mention in mentions:
+            for i in range(mention.start, mention.end):
+                self.by_token[i] = mention
+        self.lemmas = [t.lemma_.lower() for t in doc]
+        self.lowers = [t.lower_ for t in doc]
 
-    # -- scanning helpers -------------------------------------------------------------
+    # -- dictionary matching ----------------------------------------------------------
 
-    def _subject(self, before: int) -> Mention | None:
-        """The nearest actor to the left that heads its phrase."""
-        relative = self._relative_antecedent(before)
-        if relative is not False:
-            return relative
-        i = before
-        candidate: Mention | None = None
-        while i > self.sent.start:
-            i -= 1
-            if self.texts[i] in HARD_BREAK:
-                break
-            mention = self.by_end.get(i + 1)
-            if mention is None:
-                continue
-            prev = self.lowers[mention.start - 1] if mention.start > self.sent.start else ""
-            between = self.lowers[mention.end : before]
-            next_to_verb = all(
-                w in BE | ADVERB_SKIP | {"have", "has", "had", "to", "in", "turn"}
-                or w.endswith("ly")
-                for w in between
-            )
-            if prev in PREPOSITIONS and prev not in {"by"} and not next_to_verb:
-                i = mention.start
-                candidate = candidate or None
-                continue
-            candidate = self._apposition_head(mention)
-            # "X and Y did": the first of coordinated actors.
-            while candidate.start - 2 >= self.sent.start and self.lowers[
-                candidate.start - 1
-            ] in {"and", "or"}:
-                earlier = self.by_end.get(candidate.start - 1)
-                if earlier is None:
-                    break
-                candidate = earlier
-            break
-        return candidate
+    def _clause(self, verb: Token) -> list[Token]:
+        """The words after a verb that belong to its own clause (its complements)."""
+        out: list[Token] = []
+        stack = [c for c in verb.children if c.i > verb.i and c.dep_ not in CLAUSE_EDGES]
+        while stack:
+            token = stack.pop()
+            out.append(token)
+            stack.extend(c for c in token.children if c.dep_ not in {"relcl", "advcl", "punct"})
+        return sorted(out, key=lambda t: t.i)
 
-    def _relative_antecedent(self, before: int) -> Mention | None | bool:
-        """ "X, which hosts Y": the subject is what stands before "which" (or nothing).
-
-        False when the verb does not open a relative clause.
-        """
-        i = before - 1
-        while i > self.sent.start and self.lowers[i] in ADVERB_SKIP | BE | {
-            "have",
-            "has",
-            "had",
-        }:
-            i -= 1
-        if i <= self.sent.start or self.lowers[i] not in {"which", "who", "that"}:
-            return False
-        k = i - 1
-        if k > self.sent.start and self.texts[k] == ",":
-            k -= 1
-        mention = self.by_end.get(k + 1)
-        if self.lowers[i] == "that" and mention is None:
-            return False  # "said that X ...": a complement, not a relative clause
-        return mention
-
-    def _apposition_head(self, mention: Mention) -> Mention:
-        """ "Kataib Hezbollah, an Iran-backed militia, fired": the name, not the description."""
-        k = mention.start - 1
-        while k > self.sent.start and self.lowers[k] in DETERMINERS:
-            k -= 1
-        if k > self.sent.start and self.texts[k] == ",":
-            head = self.by_end.get(k)
-            if head is not None:
-                return head
-        return mention
-
-    def _object(self, after: int, form: Form) -> Mention | None:
-        """The target after a trigger: its direct object or a prepositional object."""
-        entry = form.entry
-        gap: list[str] = []
-        i = after
-        while i < self.sent.end:
-            token = self.doc[i]
-            mention = self.by_start.get(i)
-            if mention is not None:
-                # "U.S. Ambassador Alina Romanowski": the person, not the modifier before her.
-                while mention.end in self.by_start and self.texts[mention.end][:1].isupper():
-                    mention = self.by_start[mention.end]
-                prev = gap[-1] if gap else ""
-                if prev in entry.preps or (not entry.adjacent and set(gap) & set(entry.preps)):
-                    return mention
-                direct = prev not in PREPOSITIONS or prev == "of"
-                if entry.object and direct and (not entry.adjacent or len(gap) <= 4):
-                    return mention
-                if entry.adjacent:
-                    return None
-                gap.append("<actor>")
-                i = mention.end
-                continue
-            lower = token.lower_
-            if lower in CLAUSE_BREAK or lower in HARD_BREAK:
-                return None
-            if entry.adjacent and (
-                len(gap) > 4
-                or (lower in PREPOSITIONS and lower != "of" and lower not in entry.preps)
-            ):
-                return None
-            if entry.adjacent and lower == "of" and (not gap or gap[-1] not in QUANTIFIERS):
-                return None  # "the resignation of X": X is not the object
-            gap.append(lower)
-            i += 1
-        return None
-
-    def _agent_by(self, after: int, reach: int = 6) -> Mention | None:
-        """The actor after "by" in a passive clause ("was killed by X", "an attack by X")."""
-        for i in range(after, min(after + reach, self.sent.end)):
-            lower = self.lowers[i]
-            if lower in CLAUSE_BREAK:
-                return None
-            if lower == "by" and i + 1 < self.sent.end:
-                for j in range(i + 1, min(i + 5, self.sent.end)):
-                    if j in self.by_start:
-                        return self.by_start[j]
-                return None
-        return None
-
-    def _owner(self, start: int) -> Mention | None:
-        """The actor that owns a noun: "the U.S. drone strike", "its full range of support"."""
-        i = start
-        steps = 0
-        while i > self.sent.start and steps < 6:
-            i -= 1
-            mention = self.by_end.get(i + 1)
-            if mention is not None:
-                return mention
-            lower = self.lowers[i]
-            if lower in PREPOSITIONS - {"of"} or not (
-                self.doc[i].is_alpha or lower in {"'s", "’s", "-"}
-            ):
-                return None
-            if lower in LIGHT_VERBS or lower in BE:
-                return None
-            steps += 1
-        return None
-
-    def _governor(self, start: int) -> int | None:
-        """Index of a light verb governing a noun phrase that starts near `start`."""
-        i = start
-        steps = 0
-        while i > self.sent.start and steps < 6:
-            i -= 1
-            lower = self.lowers[i]
-            if lower in LIGHT_VERBS:
-                j = i
-                while j > self.sent.start and self.lowers[j - 1] in LIGHT_VERBS | {
-                    "out",
-                    "with",
-                }:
-                    j -= 1
-                return j
-            if lower in DETERMINERS or (
-                self.doc[i].is_alpha and not self.doc[i].is_stop and lower not in PREPOSITIONS
-            ):
-                steps += 1
-                continue
+    def _has(self, item: str, tokens: list[Token], start: int) -> int | None:
+        """Where (index in `tokens`) the word, phrase or synset `item` occurs from `start`."""
+        if item.startswith("&"):
+            members = self.d.synsets.get(item[1:], frozenset())
+            for i in range(start, len(tokens)):
+                for member in members:
+                    if self._phrase_at(member.split(), tokens, i):
+                        return i
             return None
+        words = item.split()
+        for i in range(start, len(tokens)):
+            if self._phrase_at(words, tokens, i):
+                return i
         return None
 
-    def _negated_or_hypothetical(self, start: int, subject: Mention | None) -> bool:
-        floor = subject.start - 2 if subject is not None else start - 4
-        window = self.lowers[max(self.sent.start, floor, start - 8) : start]
-        return any(w in NEGATION or w in IRREALIS for w in window)
+    def _phrase_at(self, words: list[str], tokens: list[Token], i: int) -> bool:
+        if i + len(words) > len(tokens):
+            return False
+        for offset, word in enumerate(words):
+            token = tokens[i + offset]
+            if word not in (self.lowers[token.i], self.lemmas[token.i]):
+                return False
+        return True
 
-    # -- coding ---------------------------------------------------------------------
+    def _matches(self, pattern: Pattern, verb: Token, clause: list[Token]) -> set[int] | None:
+        """The tokens a pattern consumes, or None when the clause lacks one of its items."""
+        used: set[int] = set()
+        position = 0
+        for item in pattern.after:
+            if isinstance(item, PrepItem):
+                found = self._prep(item, clause, position)
+                if found is None:
+                    return None
+                used |= found
+                continue
+            at = self._has(item, clause, position)
+            if at is None:
+                return None
+            used.update(t.i for t in clause[at : at + len(item.split())])
+            position = at + 1
+        if pattern.before:
+            before = [t for t in self.doc[: verb.i] if t.i not in used]
+            position = 0
+            for item in pattern.before:
+                if isinstance(item, PrepItem):
+                    return None
+                at = self._has(item, before, position)
+                if at is None:
+                    return None
+                position = at + 1
+        return used
+
+    def _prep(self, item: PrepItem, clause: list[Token], start: int) -> set[int] | None:
+        for token in clause[start:]:
+            if self.lowers[token.i] != item.prep:
+                continue
+            inside = sorted(token.subtree, key=lambda t: t.i)[1:]
+            position, used = 0, {token.i}
+            for word in item.words:
+                at = self._has(word, inside, position)
+                if at is None:
+                    break
+                used.add(inside[at].i)
+                position = at + 1
+            else:
+                return used
+        return None
+
+    def _read_verb(self, verb: Token) -> _Reading | None:
+        senses = self.d.verbs.get(self.lemmas[verb.i])
+        if not senses:
+            return None
+        clause = self._clause(verb)
+        best: tuple[int, str, Sense, set[int]] | None = None
+        for sense in senses:
+            for pattern in sense.patterns:
+                used = self._matches(pattern, verb, clause)
+                if used is not None and (best is None or pattern.weight > best[0]):
+                    best = (pattern.weight, pattern.code, sense, used)
+        if best is not None:
+            return _Reading(verb, best[1], best[2], best[3])
+        for sense in senses:
+            if sense.code:
+                return _Reading(verb, sense.code, sense)
+        return None
+
+    def _read_noun(self, noun: Token) -> _Reading | None:
+        for sense in self.d.nouns.get(self.lemmas[noun.i], ()):
+            words = sense.words
+            first = noun.i - len(words) + 1
+            if first < 0 or sense.code is None:
+                continue
+            span = range(first, noun.i + 1)
+            if all(
+                w in (self.lowers[i], self.lemmas[i])
+                for w, i in zip(words[:-1], span, strict=False)
+            ):
+                return _Reading(noun, sense.code, sense, set(span), noun=True)
+        return None
+
+    # -- actors -----------------------------------------------------------------------
+
+    def actors_at(self, token: Token, depth: int = 0) -> list[Mention]:
+        """The actors a noun phrase names: the head's mention and its coordinated ones, else
+        its possessor or modifier, else the object of its "of"/"from" phrase."""
+        found = self._own(token, depth)
+        for conj in token.conjuncts:
+            if conj.i > token.i:
+                for mention in self._own(conj, depth):
+                    if mention not in found:
+                        found.append(mention)
+        return found
+
+    def _own(self, token: Token, depth: int) -> list[Mention]:
+        mention = self.by_token.get(token.i)
+        if mention is not None:
+            return [mention]
+        if depth > 2:
+            return []
+        for dep in MODIFIERS:
+            for child in token.children:
+                if child.dep_ == dep and child.i in self.by_token:
+                    return self.actors_at(child, depth + 1)
+        for child in token.children:
+            if child.dep_ == "prep" and self.lowers[child.i] in {"of", "from"}:
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        found = self.actors_at(pobj, depth + 1)
+                        if found:
+                            return found
+        if token.dep_ == "appos":
+            return []
+        for child in token.children:
+            if child.dep_ == "appos":
+                return self._own(child, depth + 1)
+        return []
+
+    def _subject(self, verb: Token, seen: int = 0) -> tuple[list[Mention], bool]:
+        """(source actors, whether the verb is passive) of a verb."""
+        passive = any(c.dep_ in PASSIVE_AUX or c.dep_ == "nsubjpass" for c in verb.children)
+        if passive:
+            for child in verb.children:
+                if child.dep_ == "agent":
+                    for pobj in child.children:
+                        if pobj.dep_ == "pobj":
+                            return self.actors_at(pobj), True
+            return [], True
+        for child in verb.children:
+            if child.dep_ in {"nsubj", "csubj"}:
+                if child.tag_ in {"WDT", "WP"} and verb.dep_ == "relcl":
+                    return self.actors_at(verb.head), False
+                return self.actors_at(child), False
+        if seen > 4:
+            return [], False
+        head = verb.head
+        if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ != "VBN"):
+            return self.actors_at(head), False
+        if verb.dep_ == "acl" and verb.tag_ == "VBN":
+            return [], True
+        if verb.dep_ == "conj" and head.pos_ in {"VERB", "AUX"}:
+            return self._subject(head, seen + 1)
+        if verb.dep_ == "pcomp" and head.dep_ == "prep":
+            governor = head.head
+            if self.lowers[head.i] in self.g.object_control_preps:
+                objects = [c for c in governor.children if c.dep_ in {"dobj", "dative"}]
+                if objects:
+                    return self.actors_at(objects[0]), False
+            if governor.pos_ in {"VERB", "AUX"}:
+                return self._subject(governor, seen + 1)
+        if verb.dep_ in {"xcomp", "advcl", "ccomp"} and head.pos_ in {"VERB", "AUX", "ADJ"}:
+            if verb.dep_ == "xcomp":
+                objects = [c for c in head.children if c.dep_ in {"dobj", "dative"}]
+                if objects:
+                    return self.actors_at(objects[0]), False
+            return self._subject(head, seen + 1)
+        return [], False
+
+    def _passive_target(self, verb: Token) -> list[Mention]:
+        for child in verb.children:
+            if child.dep_ == "nsubjpass":
+                return self.actors_at(child)
+        if verb.dep_ == "acl" and verb.tag_ == "VBN":
+            return self.actors_at(verb.head)
+        if verb.dep_ == "conj" and verb.head.pos_ == "VERB":
+            return self._passive_target(verb.head)
+        return []
+
+    def _object_targets(self, head: Token, sense: Sense, used: set[int]) -> list[Mention]:
+        """The target of a verb or noun: objects first, then its prepositions'."""
+        children = list(head.children)
+        if sense.object or not head.pos_ == "NOUN":
+            for dep in ("dative", "dobj", "attr", "oprd"):
+                for child in children:
+                    if child.dep_ == dep:
+                        found = self.actors_at(child)
+                        if found:
+                            return found
+                        found = self._through(child)
+                        if found:
+                            return found
+        preps = [c for c in children if c.dep_ in {"prep", "dative"}]
+        for child in children:
+            if child.dep_ == "dobj":
+                preps.extend(c for c in child.children if c.dep_ == "prep")
+        wanted = list(sense.preps) + [p for p in self.g.target_preps if p not in sense.preps]
+        for prep_word in wanted:
+            for prep in preps:
+                if self.lowers[prep.i] != prep_word:
+                    continue
+                for pobj in prep.children:
+                    if pobj.dep_ in {"pobj", "pcomp"}:
+                        found = self.actors_at(pobj) or self._through(pobj)
+                        if found:
+                            return found
+        for child in children:
+            if child.dep_ == "xcomp":
+                return self._object_targets(child, sense, used)
+        return []
+
+    def _through(self, noun: Token) -> list[Mention]:
+        """An object that is no actor may still name one: its preposition's object."""
+        for prep in noun.children:
+            if prep.dep_ == "prep" and self.lowers[prep.i] in self.g.target_preps:
+                for pobj in prep.children:
+                    if pobj.dep_ == "pobj":
+                        found = self.actors_at(pobj)
+                        if found:
+                            return found
+        return []
+
+    # -- nominal events ---------------------------------------------------------------
+
+    def _noun_roles(self, noun: Token, sense: Sense) -> tuple[list[Mention], list[Mention]]:
+        source: list[Mention] = []
+        for child in noun.children:
+            if child.dep_ in MODIFIERS and child.i in self.by_token:
+                source = self.actors_at(child)
+                break
+        if not source:
+            for child in noun.children:
+                if child.dep_ == "prep" and self.lowers[child.i] in self.g.agent_preps:
+                    for pobj in child.children:
+                        if pobj.dep_ == "pobj":
+                            source = self.actors_at(pobj)
+        target: list[Mention] = []
+        wanted = list(sense.preps) + [p for p in self.g.target_preps if p not in sense.preps]
+        preps = [c for c in noun.children if c.dep_ == "prep"]
+        light = noun.head if noun.dep_ in {"dobj", "pobj", "nsubjpass"} else None
+        if light is not None and light.dep_ == "prep":
+            light = light.head
+        if light is not None:
+            preps += [c for c in light.children if c.dep_ == "prep" and c.i > noun.i]
+        for prep_word in wanted:
+            for prep in preps:
+                if self.lowers[prep.i] != prep_word or prep_word in self.g.agent_preps:
+                    continue
+                for pobj in prep.children:
+                    if pobj.dep_ == "pobj":
+                        target = self.actors_at(pobj)
+                if target:
+                    break
+            if target:
+                break
+        if not source and light is not None and light.pos_ in {"VERB", "AUX"}:
+            if self.lemmas[light.i] in self.g.light_verbs or noun.dep_ == "dobj":
+                source, passive = self._subject(light)
+                if passive:
+                    source = []
+        return source, target
+
+    # -- modality ---------------------------------------------------------------------
+
+    def modality(self, token: Token) -> str:
+        g = self.g
+        for child in token.children:
+            lower = self.lowers[child.i]
+            if child.dep_ == "neg" or (child.dep_ == "det" and lower == "no"):
+                return "negated"
+        for child in token.children:
+            lower = self.lowers[child.i]
+            if child.dep_ == "aux" and lower in g.future_aux:
+                return "intended"
+            if child.dep_ == "aux" and lower in g.hypothetical_aux:
+                return "hypothetical"
+            if child.dep_ == "mark" and lower in g.conditional_marks:
+                return "hypothetical"
+            if child.dep_ == "advcl" and any(
+                c.dep_ == "mark" and self.lowers[c.i] in g.conditional_marks for c in child.children
+            ):
+                return "hypothetical"
+            if child.dep_ == "advmod" and lower in g.claim_adverbs:
+                return "claimed"
+        if token.pos_ == "NOUN":
+            token = token.head
+            if token.dep_ == "prep":
+                token = token.head
+            if token.pos_ not in {"VERB", "AUX"}:
+                return "asserted"
+            inherited = self.modality(token)
+            if inherited != "asserted":
+                return inherited
+        node, steps = token, 0
+        while node.dep_ in {"xcomp", "ccomp", "pcomp", "conj", "advcl", "acomp"} and steps < 5:
+            dep = node.dep_
+            node = node.head
+            if node.dep_ == "prep":
+                node = node.head
+            steps += 1
+            lemma = self.lemmas[node.i]
+            if dep == "conj" or dep == "advcl":
+                continue
+            if lemma in g.deny_verbs:
+                return "denied"
+            if lemma in g.doubt_verbs:
+                return "claimed"
+            if dep in {"xcomp", "pcomp"} and lemma in g.intent_verbs:
+                return "intended"
+            if any(c.dep_ == "neg" for c in node.children) and dep == "xcomp":
+                return "negated"
+        return "asserted"
+
+    # -- the sentence -----------------------------------------------------------------
+
+    def readings(self) -> list[_Reading]:
+        found: list[_Reading] = []
+        consumed: set[int] = set()
+        for token in self.doc:
+            if token.i in consumed or token.i in self.by_token:
+                continue
+            if token.pos_ in {"VERB", "AUX"} or (token.pos_ == "ADJ" and token.tag_ == "VBN"):
+                reading = self._read_verb(token)
+                if reading is not None:
+                    found.append(reading)
+                    consumed |= reading.used
+        for token in self.doc:
+            if (
+                token.i in consumed
+                or token.i in self.by_token
+                or token.pos_
+                not in {
+                    "NOUN",
+                    "PROPN",
+                }
+            ):
+                continue
+            reading = self._read_noun(token)
+            if reading is not None:
+                found.append(reading)
+        return found
+
+    def _accusations(self) -> Iterator[Coded]:
+        """ "X was behind the attack", "X was responsible for": 112 from whoever says so."""
+        for token in self.doc:
+            if self.lemmas[token.i] != "be":
+                continue
+            cue = next(
+                (
+                    c
+                    for c in token.children
+                    if (c.dep_ == "prep" and self.lowers[c.i] in self.g.accusation_preps)
+                    or (c.dep_ == "acomp" and self.lemmas[c.i] in self.g.accusation_adjectives)
+                ),
+                None,
+            )
+            if cue is None:
+                continue
+            accused = [m for c in token.children if c.dep_ == "nsubj" for m in self.actors_at(c)]
+            if not accused or token.dep_ != "ccomp":
+                continue
+            speakers, passive = self._subject(token.head)
+            if passive:
+                continue
+            for speaker in speakers:
+                for target in accused:
+                    yield Coded("112", cue.i, cue.i + 1, speaker, target)
 
     def code(self) -> list[Coded]:
-        matcher = trigger_matcher()
-        spans = matches_in(self.sent, matcher.matcher)
-        matches = []
-        used: set[int] = set()
-        for match_id, s, e in sorted(spans, key=lambda m: (-(m[2] - m[1]), m[1])):
-            if not used.isdisjoint(range(s, e)) or self.in_mention.issuperset(range(s, e)):
-                continue
-            used.update(range(s, e))
-            matches.append((s, e, matcher.forms[self.doc.vocab.strings[match_id]]))
-        consumed: set[int] = set()
-        mention_ends = set(self.by_end)
-        for start, end, forms in sorted(matches, key=lambda m: m[0]):
-            if start in consumed:
-                continue
-            form = _choose_form(forms, self.doc, start, mention_ends)
-            coded = (
-                self._verb(form, start, end) if form.pos == "verb" else self._noun(form, start, end)
-            )
-            if coded is None:
-                continue
-            if coded.target is not None:
-                for s2, _e2, _forms in matches:
-                    if end <= s2 < coded.target.start:
-                        consumed.add(s2)
-            self.events.append(coded)
-        return [e for e in self.events if self._keep(e)]
+        events: list[Coded] = []
+        for reading in self.readings():
+            token = reading.token
+            if reading.noun:
+                sources, targets = self._noun_roles(token, reading.sense)
+                start = min(reading.used)
+            else:
+                sources, passive = self._subject(token)
+                targets = (
+                    self._passive_target(token)
+                    if passive
+                    else self._object_targets(token, reading.sense, reading.used)
+                )
+                start = token.i
+            modality = self.modality(token)
+            events.extend(self._pairs(reading, sources, targets, start, modality))
+        events.extend(self._accusations())
+        return _unique(events)
 
-    def _keep(self, event: Coded) -> bool:
-        if event.source is None:
-            return False
-        if event.target is not None and event.target.actor.iri == event.source.actor.iri:
-            return False
-        # A noun alone ("the strike") reports an event only with someone it was done to.
-        needs_target = event.form.entry.needs_target or event.form.pos == "noun"
-        return event.target is not None or not needs_target
-
-    def _previous_attack(self, before: int) -> Coded | None:
-        for event in reversed(self.events):
-            if event.end <= before and event.root in {"18", "19", "20"}:
-                return event
-        return None
-
-    def _verb(self, form: Form, start: int, end: int) -> Coded | None:
-        prev = self.lowers[start - 1] if start > self.sent.start else ""
-        entry = form.entry
-        # "strike that killed Y", "strike on X, injuring Y": complete the attack.
-        if entry.completes:
-            link = prev if prev in {"that", "which", ","} else None
-            attack = self._previous_attack(start)
-            if link and attack is not None and (link == "," or attack.end >= start - 3):
-                if attack.target is None:
-                    attack.target = self._object(end, form)
-                return None
-        # "threatening to expel X": the embedded verb gives its target to the main one.
-        if prev == "to" and start - 2 >= self.sent.start:
-            for event in reversed(self.events):
-                if event.end in {start - 1, start - 2} and event.form.pos == "verb":
-                    if event.target is None:
-                        event.target = self._object(end, form)
-                    return None
-        passive = form.tense in {"past", "participle"} and self._be_before(start)
-        if passive:
-            target = self._subject(self._clause_start(start))
-            source = self._agent_by(end)
-            if source is None:
-                source = self._attack_owner_after(end)
-            coded = Coded(form, start, end, source, target)
-        else:
-            source = self._controller(start, prev)
-            if (
-                source is not None
-                and source.pronoun
-                and entry.speech
-                and source.actor.kind != "person"
-            ):
-                return None
-            if self._negated_or_hypothetical(start, source):
-                return None
-            coded = Coded(form, start, end, source, self._object(end, form))
-        return coded
-
-    def _controller(self, start: int, prev: str) -> Mention | None:
-        """Who does a verb: in "X praised Y and urged Z", the subject of the verb before it;
-        otherwise the nearest actor on the left."""
-        coordinated = prev in {"and", "but", "then"}
-        if coordinated and self.events and self.events[-1].form.pos == "verb":
-            last = self.events[-1]
-            if last.source is not None and last.end <= start:
-                return last.source
-        return self._subject(start - 1 if prev == "to" else start)
-
-    def _clause_start(self, start: int) -> int:
-        i = start
-        while i > self.sent.start and self.lowers[i - 1] in BE | ADVERB_SKIP:
-            i -= 1
-        return i
-
-    def _be_before(self, start: int) -> bool:
-        i = start - 1
-        while i >= self.sent.start and self.lowers[i] in ADVERB_SKIP:
-            i -= 1
-        return i >= self.sent.start and self.lowers[i] in BE
-
-    def _attack_owner_after(self, end: int) -> Mention | None:
-        """ "was killed in a U.S. drone strike": the strike's owner did it."""
-        for i in range(end, min(end + 6, self.sent.end)):
-            mention = self.by_start.get(i)
-            if mention is not None and self.lowers[i - 1] not in {"in", "by", "a", "an", "the"}:
-                return None
-            if mention is not None:
-                return mention
-        return None
-
-    def _noun(self, form: Form, start: int, end: int) -> Coded | None:
-        owner = self._owner(start)
-        source = owner
-        if source is None:
-            source = self._agent_by(end, reach=2)
-        if source is None:
-            governor = self._governor(start)
-            if governor is not None:
-                subject = self._subject(governor)
-                if subject is not None and not self._negated_or_hypothetical(governor, subject):
-                    source = subject
-        if source is None:
-            blame = self._blamed_for(start)
-            if blame is not None:
-                source = blame
-        target = self._object(end, form) if form.entry.preps else None
-        if source is None:
-            return None
-        return Coded(form, start, end, source, target)
-
-    def _blamed_for(self, start: int) -> Mention | None:
-        """ "blamed X for an attack": X is the attack's source."""
-        i = start
-        while i > self.sent.start and start - i < 5:
-            i -= 1
-            if self.lowers[i] == "for":
-                for event in reversed(self.events):
-                    if event.root == "11" and event.target is not None and event.end <= i:
-                        return event.target
-                return None
-        return None
+    def _pairs(self, reading, sources, targets, start, modality) -> Iterator[Coded]:
+        end = reading.token.i + 1
+        code = reading.code
+        if not sources:
+            return
+        if not targets:
+            if code[:2] in self.g.symmetric_roots and len(sources) > 1:
+                for a in sources:
+                    for b in sources:
+                        if a.actor.iri != b.actor.iri:
+                            yield Coded(code, start, end, a, b, modality)
+                return
+            if reading.sense.needs_target or reading.noun:
+                return
+            for source in sources:
+                yield Coded(code, start, end, source, None, modality)
+            return
+        for source in sources:
+            for target in targets:
+                if source.actor.iri != target.actor.iri:
+                    yield Coded(code, start, end, source, target, modality)
 
 
-def code_sentence(doc: Doc, sent: Span, mentions: list[Mention]) -> list[Coded]:
-    return SentenceCoder(doc, sent, mentions).code()
+def _unique(events: list[Coded]) -> list[Coded]:
+    seen: set[tuple] = set()
+    out = []
+    for event in events:
+        key = (
+            event.root,
+            event.source.actor.iri if event.source else None,
+            event.target.actor.iri if event.target else None,
+            event.modality,
+        )
+        if key not in seen:
+            seen.add(key)
+            out.append(event)
+    return out
+
+
+def code_parsed(doc: Doc, mentions: list[Mention]) -> list[Coded]:
+    """The events of one parsed sentence; `mentions` index into `doc`."""
+    return SentenceCoder(doc, mentions).code()

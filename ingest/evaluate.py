@@ -528,10 +528,17 @@ def _score_actors(gold: GoldDocument, extraction: Extraction) -> list[dict[str, 
     ]
 
 
-def score_document(gold: GoldDocument, extraction: Extraction) -> DocumentResult:
+# What a reader counts as reported: done, planned or alleged; not what the text says did not
+# happen, would happen only if, or is denied.
+SCORED_MODALITIES = frozenset({"asserted", "intended", "claimed"})
+
+
+def score_document(
+    gold: GoldDocument, extraction: Extraction, modalities: frozenset[str] = SCORED_MODALITIES
+) -> DocumentResult:
     """Score one extraction against the gold of its document."""
     text = extraction.document.text
-    events = list(extraction.events)
+    events = [e for e in extraction.events if e.modality in modalities]
     levels = {name: _score_level(gold, text, events, name) for name in LEVELS}
     warnings = [
         f'evidence not found in the document: "{g.evidence}"'
@@ -578,9 +585,13 @@ def load_documents(gold: Gold, corpus: str | Path) -> list[SourceDocument]:
 
 
 def evaluate(
-    gold: Gold | str | Path, corpus: str | Path, extractor: Extractor | None = None
+    gold: Gold | str | Path,
+    corpus: str | Path,
+    extractor: Extractor | None = None,
+    modalities: frozenset[str] = SCORED_MODALITIES,
 ) -> Report:
-    """Run `extractor` on every gold document found in `corpus` and score it."""
+    """Run `extractor` on every gold document found in `corpus` and score its events of
+    the given modalities."""
     if not isinstance(gold, Gold):
         gold = load_gold(gold)
     docs = load_documents(gold, corpus)
@@ -597,5 +608,5 @@ def evaluate(
             raise EvaluationError(
                 f"{doc.file}: the extractor returned {type(extraction).__name__}, not an Extraction"
             )
-        results.append(score_document(gd, extraction))
+        results.append(score_document(gd, extraction, modalities))
     return Report(gold=gold.path, corpus=str(corpus), documents=results)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ingest.actors import Resolver, linker
-from ingest.coding import code_sentence
+from ingest.coding import code_parsed
 from ingest.dates import find_date
 from ingest.model import Actor, Event, Extraction, Place, SourceDocument, Span
+from ingest.parser import parse
 from ingest.places import place_finder
-from ingest.text import layout, nlp
+from ingest.text import layout, nlp, words
+from ingest.triggers import dictionary
 from ingest.vocab import vocabulary
 
 MAX_CHARS = 1_000_000  # about 150,000 words: far beyond any article
@@ -44,6 +46,7 @@ def extract(doc: SourceDocument) -> Extraction:
     events: list[Event] = []
     places_seen: dict[str, Place] = {}
     language = nlp()
+    triggers = dictionary().forms
     paragraphs = page.paragraphs
     for paragraph, parsed in zip(
         paragraphs, language.pipe(p.text for p in paragraphs), strict=True
@@ -73,14 +76,21 @@ def extract(doc: SourceDocument) -> Extraction:
             when = carried_date or (published.isoformat() if published else None)
             base = paragraph.start
             sentence = Span(sent_text, base + sent.start_char, base + sent.end_char)
-            for coded in code_sentence(parsed, sent, mentions):
+            lowers = words(parsed)[1]
+            if not mentions or triggers.isdisjoint(lowers[sent.start : sent.end]):
+                continue  # nothing here can be an event: no parse
+            tree = parse(sent)
+            shifted = [
+                replace(m, start=m.start - sent.start, end=m.end - sent.start) for m in mentions
+            ]
+            for coded in code_parsed(tree, shifted):
                 source = coded.source.actor if coded.source else None
                 target = coded.target.actor if coded.target else None
                 for actor in (source, target):
                     if actor is not None:
                         actors.setdefault(actor.iri, actor)
-                trigger_span = parsed[coded.start : coded.end]
-                place = _nearest_place(sentence_places, coded.start)
+                trigger_span = parsed[sent.start + coded.start : sent.start + coded.end]
+                place = _nearest_place(sentence_places, sent.start + coded.start)
                 if place is not None:
                     places_seen.setdefault(place.iri, place)
                 cameo = vocab.cameo.get(coded.code)
@@ -101,6 +111,7 @@ def extract(doc: SourceDocument) -> Extraction:
                         target=target,
                         date=when,
                         place=place,
+                        modality=coded.modality,
                     )
                 )
     return Extraction(

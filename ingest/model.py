@@ -13,6 +13,8 @@ from functools import cached_property
 from typing import Any
 
 ID = "https://evkg.org/id/"
+# How a text reports an event (ontology/evkg.ttl, evkg:ModalityScheme).
+MODALITIES = ("asserted", "negated", "hypothetical", "intended", "claimed", "denied")
 
 
 @dataclass(frozen=True)

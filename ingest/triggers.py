@@ -1,121 +1,172 @@
-"""The trigger dictionary turned into spaCy matchers.
+"""The event dictionary: verbs and nouns that report events, with the patterns that code them.
 
-Each dictionary line yields surface patterns: a verb's inflections (derived here, with the
-irregular forms the dictionary gives) and a noun's plural. A match remembers whether it was
-a verb or a noun and which form, so the coder can tell "was killed" from "killed".
+Two data files feed it. `dictionaries/cameo_verbs.yaml` is built by `tools/build_verbs.py`
+from PETRARCH2's CAMEO verb dictionary: every verb's default code and its phrase patterns
+("- * (TO BORDER) [154]"). `dictionaries/triggers.yaml` is evkg's own list: event nouns
+("air strike", "incursion") and verb phrases the CAMEO file lacks. Both become `Sense`s
+keyed by lemma; the coder matches a sense's patterns against a parsed clause.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
-from spacy.matcher import PhraseMatcher
+import yaml
 
-from ingest.text import nlp
 from ingest.vocab import vocabulary
 
+__all__ = ["Dictionary", "Pattern", "PrepItem", "Sense", "dictionary", "verb_forms"]
+
+CAMEO_VERBS = Path(__file__).resolve().parent / "dictionaries" / "cameo_verbs.yaml"
 VOWELS = set("aeiou")
 
 
 @dataclass(frozen=True)
-class TriggerEntry:
-    code: str
-    preps: tuple[str, ...] = ()
-    object: bool = True
-    adjacent: bool = False
-    needs_target: bool = False
-    completes: bool = False
-    speech: bool = False
+class PrepItem:
+    """A prepositional phrase a pattern asks for: "(TO BORDER)" -> to + [border]."""
+
+    prep: str
+    words: tuple[str, ...] = ()
+
+
+Item = str | PrepItem  # a word, a phrase ("arms shipment") or a synset ("&weapon")
 
 
 @dataclass(frozen=True)
-class Form:
-    """One surface pattern of an entry."""
+class Pattern:
+    code: str
+    before: tuple[Item, ...] = ()
+    after: tuple[Item, ...] = ()
 
-    entry: TriggerEntry
-    pos: str  # "verb" or "noun"
-    tense: str  # "base", "s", "past", "participle", "ing", "noun"
+    @property
+    def weight(self) -> int:
+        """How much of the clause the pattern pins down: the more, the more specific."""
+        total = 0
+        for item in (*self.before, *self.after):
+            total += 1 + len(item.words) if isinstance(item, PrepItem) else len(item.split())
+        return total
 
 
-def _regular(verb: str) -> dict[str, str]:
+@dataclass(frozen=True)
+class Sense:
+    """One reading of a verb or noun: its default code and its more specific patterns."""
+
+    code: str | None
+    patterns: tuple[Pattern, ...] = ()
+    preps: tuple[str, ...] = ()  # prepositions that introduce its target ("aid to Y")
+    object: bool = True  # whether the direct object can be the target
+    needs_target: bool = True
+    words: tuple[str, ...] = ()  # a noun phrase's words, the head last but one or more
+
+
+@dataclass
+class Dictionary:
+    verbs: dict[str, list[Sense]]
+    nouns: dict[str, list[Sense]]  # keyed by the phrase's last word, lemmatised
+    synsets: dict[str, frozenset[str]]
+    forms: frozenset[str]  # lower-case surface forms: a sentence without one has no event
+
+
+def _regular(verb: str) -> list[str]:
     """Regular inflections, with the consonant doubled after a short stressed vowel (ban)."""
     if verb.endswith("e"):
-        return {"s": verb + "s", "past": verb + "d", "ing": verb[:-1] + "ing"}
+        return [verb + "s", verb + "d", verb[:-1] + "ing"]
     if verb.endswith("y") and len(verb) > 2 and verb[-2] not in VOWELS:
-        return {"s": verb[:-1] + "ies", "past": verb[:-1] + "ied", "ing": verb + "ing"}
+        return [verb[:-1] + "ies", verb[:-1] + "ied", verb + "ing"]
     if verb.endswith(("s", "sh", "ch", "x", "z")):
-        return {"s": verb + "es", "past": verb + "ed", "ing": verb + "ing"}
+        return [verb + "es", verb + "ed", verb + "ing"]
     short_cvc = (
         len(verb) <= 4
         and verb[-1] not in VOWELS | set("wxy")
         and verb[-2] in VOWELS
-        and verb[-3] not in VOWELS
+        and verb[-3:-2] not in VOWELS
     )
     stem = verb + verb[-1] if short_cvc else verb
-    return {"s": verb + "s", "past": stem + "ed", "ing": stem + "ing"}
+    return [verb + "s", stem + "ed", stem + "ing", verb + "ed", verb + "ing"]
 
 
-def verb_forms(pattern: str) -> dict[str, str]:
-    """Inflections of a verb pattern: "strike/struck/struck/striking" (past, participle and
-    -ing form optional) followed by words that stay as they are."""
-    head, _, rest = pattern.partition(" ")
-    parts = head.split("/")
-    base = parts[0]
-    forms = {"base": base, **_regular(base)}
-    if len(parts) > 1:
-        forms["past"] = parts[1]
-    forms["participle"] = parts[2] if len(parts) > 2 else forms["past"]
-    if len(parts) > 3:
-        forms["ing"] = parts[3]
-    if rest:
-        forms = {tense: f"{word} {rest}" for tense, word in forms.items()}
-    return forms
+def verb_forms(base: str, irregular: tuple[str, ...] = ()) -> set[str]:
+    return {base, *_regular(base), *irregular}
 
 
-def noun_forms(noun: str) -> list[str]:
-    words = noun.split()
-    last = words[-1]
-    if last.endswith(("s", "sh", "ch", "x")):
-        plural = last + "es" if not last.endswith("s") else last
-    elif last.endswith("y") and last[-2:-1] not in VOWELS:
-        plural = last[:-1] + "ies"
-    else:
-        plural = last + "s"
-    return sorted({noun, " ".join([*words[:-1], plural])})
+def noun_forms(noun: str) -> set[str]:
+    if noun.endswith(("s", "sh", "ch", "x")):
+        return {noun, noun + "es"}
+    if noun.endswith("y") and noun[-2:-1] not in VOWELS:
+        return {noun, noun[:-1] + "ies"}
+    return {noun, noun + "s"}
 
 
-class TriggerMatcher:
-    def __init__(self) -> None:
-        language = nlp()
-        self.matcher = PhraseMatcher(language.vocab, attr="LOWER")
-        self.forms: dict[str, list[Form]] = {}
-        for raw in vocabulary().triggers:
-            entry = TriggerEntry(
-                code=str(raw["code"]),
-                preps=tuple(raw.get("preps", ())),
-                object=raw.get("object", True),
-                adjacent=raw.get("adjacent", False),
-                needs_target=raw.get("needs_target", False),
-                completes=raw.get("completes", False),
-                speech=raw.get("speech", False),
+def _item(raw: object) -> Item:
+    if isinstance(raw, dict):
+        return PrepItem(str(raw["prep"]).lower(), tuple(str(w).lower() for w in raw["words"]))
+    return str(raw).lower()
+
+
+def _cameo(path: Path, verbs: dict[str, list[Sense]], forms: set[str]) -> dict:
+    with path.open(encoding="utf-8") as handle:
+        data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    for lemma, entries in sorted(data["verbs"].items()):
+        for entry in entries:
+            patterns = []
+            particle = tuple(str(entry.get("particle", "")).lower().split())
+            for raw in entry.get("patterns", ()):
+                code = raw.get("code")
+                if not code:
+                    continue
+                after = tuple(_item(i) for i in raw.get("after", ()) if i not in ("$", "+", "^"))
+                before = tuple(_item(i) for i in raw.get("before", ()) if i not in ("$", "+", "^"))
+                patterns.append(Pattern(str(code), before, (*particle, *after)))
+            default = entry.get("code")
+            if particle:
+                if default:
+                    patterns.append(Pattern(str(default), (), particle))
+                default = None
+            verbs.setdefault(lemma, []).append(
+                Sense(str(default) if default else None, tuple(patterns))
             )
-            for verb in raw.get("verbs", ()):
-                for tense, text in verb_forms(verb).items():
-                    self._add(text, Form(entry, "verb", tense))
-            for noun in raw.get("nouns", ()):
-                for text in noun_forms(noun):
-                    self._add(text, Form(entry, "noun", "noun"))
+            forms.update(verb_forms(lemma, tuple(entry.get("forms", ()))))
+    return {
+        name: frozenset(str(m).lower() for m in members)
+        for name, members in data.get("synsets", {}).items()
+    }
 
-    def _add(self, text: str, form: Form) -> None:
-        key = text.lower()
-        if key not in self.forms:
-            self.forms[key] = []
-            self.matcher.add(key, [nlp().make_doc(text)])
-        if form not in self.forms[key]:
-            self.forms[key].append(form)
+
+def _evkg(entries: list[dict], verbs, nouns, forms: set[str]) -> None:
+    for raw in entries:
+        code = str(raw["code"])
+        common = {
+            "preps": tuple(raw.get("preps", ())),
+            "object": raw.get("object", True),
+            "needs_target": raw.get("needs_target", False),
+        }
+        for pattern in raw.get("verbs", ()):
+            head, _, rest = pattern.partition(" ")
+            parts = head.split("/")
+            base = parts[0]
+            after = tuple(rest.lower().split())
+            sense = (
+                Sense(None, (Pattern(code, (), after),), **common)
+                if after
+                else Sense(code, (), **common)
+            )
+            verbs.setdefault(base, []).insert(0, sense)
+            forms.update(verb_forms(base, tuple(parts[1:])))
+        for noun in raw.get("nouns", ()):
+            words = tuple(noun.lower().split())
+            nouns.setdefault(words[-1], []).append(Sense(code, (), words=words, **common))
+            forms.update(noun_forms(words[-1]))
 
 
 @lru_cache(maxsize=1)
-def trigger_matcher() -> TriggerMatcher:
-    return TriggerMatcher()
+def dictionary() -> Dictionary:
+    verbs: dict[str, list[Sense]] = {}
+    nouns: dict[str, list[Sense]] = {}
+    forms: set[str] = set()
+    synsets = _cameo(CAMEO_VERBS, verbs, forms) if CAMEO_VERBS.exists() else {}
+    _evkg(vocabulary().triggers, verbs, nouns, forms)
+    for senses in nouns.values():
+        senses.sort(key=lambda s: -len(s.words))  # "drone strike" before "strike"
+    return Dictionary(verbs, nouns, synsets, frozenset(forms))

@@ -10,7 +10,8 @@ import json
 import sys
 from typing import Any
 
-from ingest.evaluate import LEVELS, EvaluationError, Report, evaluate
+from ingest.evaluate import LEVELS, SCORED_MODALITIES, EvaluationError, Report, evaluate
+from ingest.model import MODALITIES
 
 
 def register(subparsers: Any) -> None:
@@ -25,15 +26,30 @@ def register(subparsers: Any) -> None:
     parser.add_argument("corpus", help="folder holding the annotated documents")
     parser.add_argument("--json", action="store_true", help="print the full report as JSON")
     parser.add_argument(
-        "--verbose", action="store_true",
+        "--verbose",
+        action="store_true",
         help="also list hits, entity-level misses and false alarms, and every date scored",
+    )
+    parser.add_argument(
+        "--modality",
+        default=",".join(sorted(SCORED_MODALITIES)),
+        help="comma-separated modalities of the events scored, or 'all' (default: %(default)s)",
     )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    chosen = {m.strip() for m in args.modality.split(",") if m.strip()}
+    if chosen == {"all"}:
+        chosen = set(MODALITIES)
+    if not chosen or not chosen <= set(MODALITIES):
+        print(
+            f"evkg evaluate: error: --modality takes 'all' or some of {', '.join(MODALITIES)}",
+            file=sys.stderr,
+        )
+        return 2
     try:
-        report = evaluate(args.gold, args.corpus)
+        report = evaluate(args.gold, args.corpus, modalities=frozenset(chosen))
     except EvaluationError as exc:
         print(f"evkg evaluate: error: {exc}", file=sys.stderr)
         return 2
@@ -59,14 +75,18 @@ def _gold_actor(actor: dict[str, Any] | None) -> str:
 
 
 def _system(event: dict[str, Any]) -> str:
-    return (f"{event['code']} {_actor(event['source'])} -> {_actor(event['target'])}"
-            f" [{event['trigger']}] date {event['date'] or '-'}")
+    return (
+        f"{event['code']} {_actor(event['source'])} -> {_actor(event['target'])}"
+        f" [{event['trigger']}] date {event['date'] or '-'}"
+    )
 
 
 def _gold(gold: dict[str, Any]) -> str:
-    return (f"\"{gold['evidence']}\": root {'/'.join(gold['root'])} "
-            f"{_gold_actor(gold['source'])} -> {_gold_actor(gold['target'])}"
-            + (f" when {gold['when']}" if gold["when"] else ""))
+    return (
+        f'"{gold["evidence"]}": root {"/".join(gold["root"])} '
+        f"{_gold_actor(gold['source'])} -> {_gold_actor(gold['target'])}"
+        + (f" when {gold['when']}" if gold["when"] else "")
+    )
 
 
 def summary_lines(report: Report) -> list[str]:
@@ -75,19 +95,23 @@ def summary_lines(report: Report) -> list[str]:
     lines = []
     for name in LEVELS:
         s = data[name]
-        lines.append(f"{name}: precision {_num(s['precision'])} recall {_num(s['recall'])} "
-                     f"f1 {_num(s['f1'])} ({s['hits']} hits, {s['system']} system events, "
-                     f"{s['optional_matched']} on optional gold, {s['required']} required gold)")
+        lines.append(
+            f"{name}: precision {_num(s['precision'])} recall {_num(s['recall'])} "
+            f"f1 {_num(s['f1'])} ({s['hits']} hits, {s['system']} system events, "
+            f"{s['optional_matched']} on optional gold, {s['required']} required gold)"
+        )
     d, a = data["dates"], data["actors"]
     lines.append(f"dates: {_num(d['accuracy'])} ({d['correct']}/{d['total']})")
-    lines.append(f"actors: {_num(a['entity'])} ({a['found_entity']}/{a['total']}); "
-                 f"by code {_num(a['code'])} ({a['found_code']}/{a['total']})")
+    lines.append(
+        f"actors: {_num(a['entity'])} ({a['found_entity']}/{a['total']}); "
+        f"by code {_num(a['code'])} ({a['found_code']}/{a['total']})"
+    )
     return lines
 
 
 def _why(near: dict[str, Any]) -> str:
     if not near["failed"]:
-        return f"taken by \"{near['matched_to']}\""
+        return f'taken by "{near["matched_to"]}"'
     names = {"evidence": "sentence split (evidence not inside)"}
     return "wrong " + ", ".join(names.get(f, f) for f in near["failed"])
 
@@ -125,8 +149,10 @@ def format_report(report: Report, verbose: bool = False) -> str:
         for row in doc["dates"]:
             if verbose or not row["correct"]:
                 mark = "ok" if row["correct"] else "wrong"
-                lines.append(f"  date {mark}: \"{row['evidence']}\" gold {row['when']}, "
-                             f"extracted {row['extracted'] or '-'}")
+                lines.append(
+                    f'  date {mark}: "{row["evidence"]}" gold {row["when"]}, '
+                    f"extracted {row['extracted'] or '-'}"
+                )
         missing = [row["name"][0] for row in doc["actors"] if not row["by_entity"]]
         if missing:
             lines.append(f"  actors not linked: {', '.join(missing)}")
