@@ -7,6 +7,8 @@ data file beside this module. All are loaded once per process.
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +26,66 @@ TRIGGERS_FILE = Path(__file__).resolve().parent / "dictionaries" / "triggers.yam
 
 EVKG = Namespace("https://evkg.org/ontology#")
 GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
+
+# -- the key names are matched on ------------------------------------------------------
+
+# Spelling rules applied to each word, in order: transliterations of one Arabic or
+# Persian name differ in vowels, doubled letters and q/k ("Kata'ib Hizballah", "Kataeb
+# Hezbollah"; "Qassem", "Qasim"); folding them lets one alias match them all.
+_WORD_FOLDS = [
+    (re.compile(r"ck"), "k"),
+    (re.compile(r"q"), "k"),
+    (re.compile(r"[eio]zb"), "izb"),  # hezb/hizb/hozb
+    (re.compile(r"[aeiou]llah"), "allah"),  # -ollah/-ullah/-allah
+    (re.compile(r"ou|oo"), "u"),
+    (re.compile(r"ee"), "i"),
+    (re.compile(r"ae|ai|ay|ei"), "ai"),  # Kataeb/Kataib, Qaeda/Qaida, Shaykh/Sheikh
+    (re.compile(r"(\w)\1+"), r"\1"),  # doubled letters
+    (re.compile(r"(?<=[^aeiou])e(?=[^aeiouy]$)"), "i"),  # Qasem/Qasim, Hakem/Hakim
+]
+# Arabic article forms assimilated to the next letter ("ad-Din", "ash-Sham", "el-Sisi").
+ARTICLES = frozenset({"el", "ad", "ar", "as", "ash", "at", "az", "an", "ath", "ud", "ul", "ed"})
+_APOSTROPHES = re.compile(r"['’‘`´ʿʾʻʼ]")
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+_SPLIT = re.compile(r"[\s\-‐‑–—_/]+")
+_WORD_KEYS: dict[str, str] = {}
+
+
+def word_key(word: str) -> str:
+    """One word's key: case-folded, without diacritics, apostrophes or punctuation, and
+    with the spelling rules above applied."""
+    key = _WORD_KEYS.get(word)
+    if key is None:
+        text = unicodedata.normalize("NFKD", word)
+        text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+        text = _NOT_ALNUM.sub("", _APOSTROPHES.sub("", text))
+        for pattern, replacement in _WORD_FOLDS:
+            text = pattern.sub(replacement, text)
+        key = text
+        if len(_WORD_KEYS) < 500_000:
+            _WORD_KEYS[word] = key
+    return key
+
+
+def name_words(name: str) -> list[str]:
+    """The word keys of a name: words split at blanks and hyphens, an article written
+    before a hyphen read as "al" ("ad-Din" = "al-Din"), empty keys left out."""
+    parts = [p for p in _SPLIT.split(name.strip()) if p]
+    hyphened = re.findall(r"(\S+?)[\-‐‑–—]", name)
+    out = []
+    for index, part in enumerate(parts):
+        key = word_key(part)
+        if part.lower() in ARTICLES and part in hyphened and index + 1 < len(parts):
+            key = "al"
+        if key:
+            out.append(key)
+    return out
+
+
+def name_key(name: str) -> str:
+    """The key a name is matched on: its word keys run together, so "al-Sadr", "al Sadr"
+    and "Al Sadr" are one key, and so are "Kata'ib Hizballah" and "Kataeb Hezbollah"."""
+    return "".join(name_words(name))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1021 @@
+"""Build ontology/countries.ttl and ontology/international.ttl from the PETRARCH2 actor
+dictionaries in ontology/sources/.
+
+Why: the hand-written gazetteer (actors.ttl) covers one conflict. The Phoenix actor
+dictionaries list every state (names, capital, adjectives of origin, provinces, cities),
+its organs ("AFGHAN_NATIONAL_SECURITY_FORCES [AFGMIL]"), its office holders with dated
+roles ("[USAGOV 010120-090120]"), and the international bodies (IGO, UN, NGO codes). This
+script turns them into sem:Actor entries in the vocabulary actors.ttl uses.
+
+Dictionary syntax read here (PETRARCH2 documentation, "Actor Dictionary"): a record is a
+primary phrase, optionally with a code in brackets, then synonym lines starting with `+`,
+then date restrictions on lines starting with a tab: `[CODE]` (default), `[CODE <DATE]`
+(before), `[CODE >DATE]` (after), `[CODE DATE-DATE]` (between). Words are joined by `_`
+or blanks; `#` starts a comment. Dates are YYYYMMDD or YYMMDD, where YY 00-30 is 20YY and
+31-99 is 19YY; a date PETRARCH cannot read (bad day, 7 digits) is skipped as PETRARCH
+skips it. A primary phrase with no code and nothing after it shares the codes of the next
+record, as in PETRARCH: it is another name of the same actor ("YELTSIN" before
+"RUSSIAN_PRESIDENT_YELTSIN [...]").
+
+Choices:
+- A state is the first record whose current code is a bare 3-letter country code (later
+  records with the same code and a name containing the state's are merged into it); its
+  other records with that code (a region, a city) are not the state and are left out.
+  Historical states (SUN, CSK, DDR, SCG, YUG) are states with their former ISO codes.
+- A state's names are the primary name and the synonyms that are spellings of it or of a
+  word of it (similar strings, or forms such as "Republic of X"); adjectives of origin
+  (-an, -ian, -ese, -ish, -i, -ic, ... sharing a stem with a name, or listed in
+  IRREGULAR_DEMONYMS) become evkg:demonym; the capital (CAPITALS, checked against the
+  synonyms) becomes an altLabel; provinces, cities and landmarks are left out.
+- Records with a country code and a sector ("[AFGMIL]") are the state's organs, linked by
+  evkg:partOf; records from CountryInfo, or with dated roles and a name without
+  organisation words, are people. A person keeps the full name and the name without
+  middle names or initials, and evkg:role for each dated role; only people with a role
+  ending after 1990, or open-ended, are kept.
+- International records are kept when coded IGO (international organisations, UNO for UN
+  bodies, EUR for European ones) or NGO; multinational companies (MNC) are left out.
+- An actor already in actors.ttl (a state with the same country code, or any actor with a
+  name in common) keeps its IRI: only aliases, demonyms and roles it lacks are added, and
+  no alias that actors.ttl gives to another actor is ever added (a hand-written entry
+  wins). Names are compared on `ingest.vocab.name_key`, the key the linker matches on.
+- An alias that two generated actors would share is left off both.
+
+Usage: python tools/build_actors.py [--out-dir DIR] [--check]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import difflib
+import re
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, SKOS
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from build_agents import CAMEO_TO_PLOVER  # noqa: E402
+
+from ingest.vocab import name_key  # noqa: E402
+
+SOURCES = ROOT / "ontology" / "sources"
+COUNTRIES_SOURCE = SOURCES / "Phoenix.Countries.actors.txt"
+INTERNATIONAL_SOURCE = SOURCES / "Phoenix.International.actors.txt"
+HAND = ROOT / "ontology" / "actors.ttl"
+OUT_DIR = ROOT / "ontology"
+COUNTRIES_OUT = "countries.ttl"
+INTERNATIONAL_OUT = "international.ttl"
+
+ACTOR = "https://evkg.org/id/actor/"
+EVKG = "https://evkg.org/ontology#"
+SEM_ACTOR = URIRef("http://semanticweb.cs.vu.nl/2009/11/sem/Actor")
+
+# People whose every role ended before this are left out (the file stays small).
+ROLE_CUTOFF = dt.date(1991, 1, 1)
+
+# CAMEO codes that are not ISO 3166-1 alpha-3: East Timor, Kosovo (no ISO code; XKX is
+# the user-assigned code the EU and IMF use).
+CODE_FIXES = {"TMP": "TLS", "KSV": "XKX", "ROM": "ROU"}
+# Country records that are not states: a fictional test country of the TABARI suite.
+NOT_STATES = {"KNT"}
+# Readable names where the source's primary name is an official or misspelt form.
+STATE_NAMES = {
+    "USA": "United States",
+    "GBR": "United Kingdom",
+    "RUS": "Russia",
+    "ZAF": "South Africa",
+    "TZA": "Tanzania",
+    "BRN": "Brunei",
+    "MDG": "Madagascar",
+    "COG": "Republic of the Congo",
+    "COD": "Democratic Republic of the Congo",
+    "CIV": "Côte d'Ivoire",
+    "KNA": "Saint Kitts and Nevis",
+    "VNM": "Vietnam",
+    "TLS": "Timor-Leste",
+    "GNB": "Guinea-Bissau",
+    "SUN": "Soviet Union",
+    "DDR": "East Germany",
+    "CSK": "Czechoslovakia",
+    "SCG": "Serbia and Montenegro",
+    "YUG": "Yugoslavia",
+    "SWZ": "Eswatini",
+    "FSM": "Micronesia",
+}
+# Capitals as news writes them (general knowledge), ISO code -> names; the first one the
+# source lists among the state's synonyms is used, else the first here. Capitals that are
+# common words or names ("Male", "Victoria", "Hamilton") are left out, and so is
+# Jerusalem, whose status is disputed.
+CAPITALS = {
+    "AFG": "Kabul", "ALB": "Tirana", "DZA": "Algiers", "AND": "Andorra la Vella",
+    "AGO": "Luanda", "ATG": "St. John's", "ARG": "Buenos Aires", "ARM": "Yerevan",
+    "AUS": "Canberra", "AUT": "Vienna", "AZE": "Baku", "BHS": "Nassau", "BHR": "Manama",
+    "BGD": "Dhaka", "BRB": "Bridgetown", "BLR": "Minsk", "BEL": "Brussels",
+    "BLZ": "Belmopan", "BEN": "Porto-Novo", "BTN": "Thimphu", "BOL": "La Paz|Sucre",
+    "BIH": "Sarajevo", "BWA": "Gaborone", "BRA": "Brasilia|Brasília",
+    "BRN": "Bandar Seri Begawan", "BGR": "Sofia", "BFA": "Ouagadougou",
+    "BDI": "Bujumbura|Gitega", "KHM": "Phnom Penh", "CMR": "Yaounde|Yaoundé",
+    "CAN": "Ottawa", "CPV": "Praia", "CAF": "Bangui", "TCD": "N'Djamena", "CHL": "Santiago",
+    "CHN": "Beijing", "COL": "Bogota|Bogotá", "COM": "Moroni", "COG": "Brazzaville",
+    "CRI": "San Jose|San José", "CIV": "Yamoussoukro|Abidjan", "HRV": "Zagreb",
+    "CUB": "Havana", "CYP": "Nicosia", "CZE": "Prague", "COD": "Kinshasa",
+    "DNK": "Copenhagen", "DJI": "Djibouti", "DMA": "Roseau", "DOM": "Santo Domingo",
+    "ECU": "Quito", "EGY": "Cairo", "SLV": "San Salvador", "GNQ": "Malabo", "ERI": "Asmara",
+    "EST": "Tallinn", "ETH": "Addis Ababa", "FJI": "Suva", "FIN": "Helsinki", "FRA": "Paris",
+    "GAB": "Libreville", "GMB": "Banjul", "GEO": "Tbilisi", "DEU": "Berlin", "GHA": "Accra",
+    "GBR": "London", "GRC": "Athens", "GRD": "St. George's", "GTM": "Guatemala City",
+    "GIN": "Conakry", "GNB": "Bissau", "GUY": "Georgetown", "HTI": "Port-au-Prince",
+    "HND": "Tegucigalpa", "HUN": "Budapest", "ISL": "Reykjavik", "IND": "New Delhi",
+    "IDN": "Jakarta", "IRN": "Tehran", "IRQ": "Baghdad", "IRL": "Dublin", "ITA": "Rome",
+    "JAM": "Kingston", "JPN": "Tokyo", "JOR": "Amman", "KAZ": "Astana", "KEN": "Nairobi",
+    "KIR": "Tarawa", "KWT": "Kuwait City", "KGZ": "Bishkek", "LAO": "Vientiane",
+    "LVA": "Riga", "LBN": "Beirut", "LSO": "Maseru", "LBR": "Monrovia", "LBY": "Tripoli",
+    "LIE": "Vaduz", "LTU": "Vilnius", "LUX": "Luxembourg", "MKD": "Skopje",
+    "MDG": "Antananarivo", "MWI": "Lilongwe", "MYS": "Kuala Lumpur", "MLI": "Bamako",
+    "MLT": "Valletta", "MHL": "Majuro", "MRT": "Nouakchott", "MUS": "Port Louis",
+    "MEX": "Mexico City", "FSM": "Palikir", "MDA": "Chisinau", "MCO": "Monaco",
+    "MNG": "Ulaanbaatar|Ulan Bator", "MNE": "Podgorica", "MAR": "Rabat", "MOZ": "Maputo",
+    "MMR": "Naypyidaw|Naypyitaw", "NAM": "Windhoek", "NRU": "Yaren", "NPL": "Kathmandu",
+    "NLD": "Amsterdam", "NZL": "Wellington", "NIC": "Managua", "NER": "Niamey",
+    "NGA": "Abuja", "PRK": "Pyongyang", "NOR": "Oslo", "OMN": "Muscat", "PAK": "Islamabad",
+    "PLW": "Ngerulmud|Melekeok", "PSE": "Ramallah", "PAN": "Panama City",
+    "PNG": "Port Moresby", "PRY": "Asuncion|Asunción", "PER": "Lima", "PHL": "Manila",
+    "POL": "Warsaw", "PRT": "Lisbon", "QAT": "Doha", "ZAF": "Pretoria", "ROU": "Bucharest",
+    "RUS": "Moscow", "RWA": "Kigali", "KNA": "Basseterre", "LCA": "Castries",
+    "VCT": "Kingstown", "WSM": "Apia", "SMR": "San Marino", "STP": "Sao Tome|São Tomé",
+    "SAU": "Riyadh", "SEN": "Dakar", "SRB": "Belgrade", "SLE": "Freetown",
+    "SGP": "Singapore", "SVK": "Bratislava", "SVN": "Ljubljana", "SLB": "Honiara",
+    "SOM": "Mogadishu", "KOR": "Seoul", "SSD": "Juba", "ESP": "Madrid", "LKA": "Colombo",
+    "SDN": "Khartoum", "SUR": "Paramaribo", "SWZ": "Mbabane", "SWE": "Stockholm",
+    "CHE": "Bern|Berne", "SYR": "Damascus", "TWN": "Taipei", "TJK": "Dushanbe",
+    "TZA": "Dodoma|Dar es Salaam", "THA": "Bangkok", "TLS": "Dili", "TGO": "Lome|Lomé",
+    "TON": "Nuku'alofa", "TTO": "Port of Spain", "TUN": "Tunis", "TUR": "Ankara",
+    "TKM": "Ashgabat", "TUV": "Funafuti", "UGA": "Kampala", "UKR": "Kyiv|Kiev",
+    "ARE": "Abu Dhabi", "URY": "Montevideo", "USA": "Washington", "UZB": "Tashkent",
+    "VUT": "Port Vila", "VEN": "Caracas", "VNM": "Hanoi", "YEM": "Sanaa|Sana'a",
+    "ZMB": "Lusaka", "ZWE": "Harare", "XKX": "Pristina", "DDR": "East Berlin",
+}  # fmt: skip
+# Adjectives of origin that share no stem with the state's name (from the source's
+# synonyms; matched after upper-casing).
+IRREGULAR_DEMONYMS = {
+    "FRENCH", "DUTCH", "SWISS", "GREEK", "GREEKS", "THAI", "THAIS", "CZECH", "CZECHS",
+    "BRITISH", "BRITON", "BRITONS", "IRISH", "DANISH", "DANE", "DANES", "SPANISH",
+    "FINNISH", "FINN", "FINNS", "POLISH", "POLE", "POLES", "SWEDE", "SWEDES", "TURK",
+    "TURKS", "SCOT", "SCOTS", "WELSH", "FILIPINO", "FILIPINOS", "MALAGASY", "LAO",
+    "MONEGASQUE", "MAGYAR", "PERSIAN", "PERSIANS", "ARAB", "KIWI", "KIWIS",
+    "BURMESE", "SOVIET", "SOVIETS", "YANKEE", "YANKEES", "NEW ZEALANDER",
+    "NEW ZEALANDERS", "ICELANDER", "ICELANDERS", "LUXEMBOURGER", "DUTCHMAN",
+}  # fmt: skip
+DEMONYM_SUFFIXES = ("an", "ans", "ese", "ish", "i", "is", "ic", "ics", "ot", "ots", "er", "ers")
+# Words that make a phrase a form of a state's name ("Republic of X").
+STATE_FORM_WORDS = {
+    "REPUBLIC", "KINGDOM", "STATE", "STATES", "FEDERATION", "FEDERAL", "EMIRATE",
+    "EMIRATES", "SULTANATE", "PRINCIPALITY", "DEMOCRATIC", "UNION", "COMMONWEALTH",
+    "ISLAMIC", "ARAB", "PEOPLE'S", "PEOPLES", "SOCIALIST", "GRAND", "DUCHY", "UNITED",
+    "THE", "OF", "AND", "HASHEMITE", "COOPERATIVE", "PLURINATIONAL",
+    "BOLIVARIAN", "ORIENTAL", "INDEPENDENT", "CO-OPERATIVE",
+}  # fmt: skip
+# Words of a name that make it an organisation rather than a person.
+ORG_WORDS = {
+    "ARMY", "FORCES", "FORCE", "MINISTRY", "DEPARTMENT", "COUNCIL", "ASSEMBLY", "PARTY",
+    "CONGRESS", "COURT", "AGENCY", "SERVICE", "SERVICES", "COMMITTEE", "COMMISSION",
+    "OFFICE", "BUREAU", "GOVERNMENT", "PARLIAMENT", "SENATE", "HOUSE", "MILITARY", "GUARD",
+    "GUARDS", "POLICE", "FRONT", "MOVEMENT", "BRIGADE", "BRIGADES", "UNION", "ALLIANCE",
+    "COALITION", "ORGANIZATION", "ORGANISATION", "AUTHORITY", "BANK", "FUND", "INSTITUTE",
+    "UNIVERSITY", "NETWORK", "GROUP", "CORPS", "COMMAND", "DIRECTORATE", "ADMINISTRATION",
+    "FEDERATION", "ASSOCIATION", "SOCIETY", "FOUNDATION", "CENTER", "CENTRE", "PALACE",
+    "KREMLIN", "TEAM", "PROGRAM", "PROGRAMME", "DECLARATION", "OBSERVATORY", "COMMUNITY",
+    "NATIONS", "LEAGUE", "SECRETARIAT", "TRIBUNAL", "MISSION", "BOARD", "REPUBLIC",
+    "STATE", "STATES", "ISLANDS", "NATIONAL", "INTELLIGENCE", "SECURITY", "DEFENSE",
+    "DEFENCE", "CABINET", "PRESIDENCY", "KNESSET", "BUNDESRAT", "REICHSTAG", "POLITBURO",
+    "JUNTA", "REGIME", "REBELS", "MILITIA", "INSURGENTS", "TALIBAN", "AL-QAEDA", "COMPANY",
+    "CORPORATION", "TRUST", "CAMPAIGN", "WATCH", "INTERNATIONAL", "PANEL", "REGIONAL",
+}  # fmt: skip
+# Words that open a title before a name ("PRESIDENT_BORIS_YELTSIN") and are stripped.
+TITLE_WORDS = {
+    "PRESIDENT", "VICE", "PRIME", "MINISTER", "SECRETARY", "SECRETARY-GENERAL", "GENERAL",
+    "GEN.", "GEN", "LEADER", "CHIEF", "FORMER", "EX-PRESIDENT", "KING", "QUEEN", "PRINCE",
+    "PRINCESS", "CROWN", "SHEIKH", "SHEIK", "EMIR", "AMIR", "SULTAN", "AYATOLLAH", "GRAND",
+    "DR.", "DR", "MR.", "MRS.", "MS.", "MR", "MRS", "COL.", "COLONEL", "LT.", "MAJ.",
+    "ADMIRAL", "ADM.", "COMMANDER", "CHAIRMAN", "SPEAKER", "SENATOR", "SEN.", "GOVERNOR",
+    "AMBASSADOR", "FOREIGN", "DEFENSE", "DEFENCE", "INTERIOR", "FINANCE", "CONGRESSMAN",
+    "REPRESENTATIVE", "REP.", "SIR", "LORD", "DAME", "JUDGE", "JUSTICE", "PREMIER",
+    "CHANCELLOR", "MONSIGNOR", "POPE", "BISHOP", "CARDINAL", "IMAM", "MULLAH", "SAYYED",
+    "SAYYID", "HAJ", "HAJJI", "MARSHAL", "FIELD", "BRIG.", "BRIGADIER", "CAPTAIN", "CAPT.",
+    "SERGEANT", "SGT.", "DEPUTY", "ACTING", "INTERIM", "SPOKESMAN", "SPOKESWOMAN",
+    "GOV.", "GOV", "PRES.", "AMB.", "PRESIDENT-ELECT", "SECY", "SEC.", "PM", "FM",
+}  # fmt: skip
+# Words that make a would-be person name a description ("SOVIET_LEADER_LEONID_BREZHNEV").
+DESCRIPTION_WORDS = {
+    "OF", "THE", "FOR", "AND", "SOVIET", "COMMUNIST", "PARTY", "ADMINISTRATION", "US",
+    "U.S.", "UN", "U.N.", "EU", "AMERICAN", "BRITISH", "FRENCH", "RUSSIAN", "CHINESE",
+    "THEN", "HEAD", "OFFICIAL", "OFFICIALS", "SPOKESMAN", "MINISTER", "PRESIDENT",
+    "SECRETARY", "LEADER", "CHIEF", "FORMER", "GOVERNMENT", "REGIME",
+}  # fmt: skip
+# Particles that stay lower case inside a name, and that keep a name whole (no short form).
+PARTICLES = {
+    "al", "el", "bin", "ibn", "bint", "abu", "abd", "abdel", "abdul", "de", "da", "di", "do",
+    "dos", "das", "du", "del", "della", "der", "den", "van", "von", "la", "le", "ter", "ould",
+    "ben", "y", "e", "of", "the", "and", "for", "in", "on", "at", "to", "a",
+}  # fmt: skip
+LOWER_WORDS = {
+    "al", "el", "bin", "ibn", "bint", "de", "da", "di", "do", "dos", "das", "du", "del",
+    "della", "der", "den", "van", "von", "la", "le", "ter", "ould", "y", "e", "of", "the",
+    "and", "for", "in", "on", "at", "to", "a", "an",
+}  # fmt: skip
+KIND_BY_SECTOR = {
+    "MIL": "ArmedForce",
+    "LEG": "Legislature",
+    "GOV": "GovernmentBody",
+    "JUD": "GovernmentBody",
+    "COP": "GovernmentBody",
+    "SPY": "GovernmentBody",
+    "PRM": "Militia",
+    "UAF": "Militia",
+    "REB": "ArmedGroup",
+    "JRN": "Media",
+}
+
+
+def plover_sectors() -> set[str]:
+    lines = (SOURCES / "plover_sector_codes.tsv").read_text(encoding="utf-8").splitlines()
+    return {line.split("\t")[0] for line in lines[1:] if line.strip()}
+
+
+PLOVER = plover_sectors()
+
+
+# ---------------------------------------------------------------------------
+# Reading the dictionaries
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Role:
+    code: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+    dated: bool = False  # a restriction was given (else the record's default code)
+
+
+@dataclass
+class Record:
+    line: int
+    names: list[str]  # primary phrase(s) first, then synonyms, as in the file
+    roles: list[Role] = field(default_factory=list)
+    comment: str = ""
+    heads: int = 1  # how many of `names` are primary phrases
+    bad_dates: int = 0
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A PETRARCH date: YYMMDD (YY 00-30 is 20YY) or, from 8 digits on, YYYYMMDD."""
+    digits = text.strip()
+    if not digits.isdigit():
+        return None
+    try:
+        if len(digits) <= 7:
+            year = int(digits[:2])
+            year += 2000 if year <= 30 else 1900
+            return dt.date(year, int(digits[2:4]), int(digits[4:]))
+        return dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        return None
+
+
+def parse_code(text: str) -> Role | None | str:
+    """One bracketed code with its restriction; "bad" if the restriction is unreadable."""
+    code, _, rest = text.strip().partition(" ")
+    code, rest = code.strip(), rest.strip()
+    if not code or code == "---":
+        return None
+    if not rest:
+        return Role(code)
+    if rest[0] in "<>":
+        date = parse_date(rest[1:].strip()[:8].split()[0] if rest[1:].strip() else "")
+        if date is None:
+            return "bad"
+        if rest[0] == "<":
+            return Role(code, end=date, dated=True)
+        return Role(code, start=date, dated=True)
+    if "-" in rest:
+        first, _, second = rest.partition("-")
+        start, end = parse_date(first), parse_date(second)
+        if start is None or end is None or end < start:
+            return "bad"
+        return Role(code, start=start, end=end, dated=True)
+    return "bad"
+
+
+BRACKETS = re.compile(r"\[([^\]]*)\]")
+
+
+def read_records(path: Path) -> list[Record]:
+    """The records of a PETRARCH actor dictionary, in file order."""
+    records: list[Record] = []
+    current: Record | None = None
+
+    def add_codes(text: str) -> None:
+        for inner in BRACKETS.findall(text):
+            role = parse_code(inner)
+            if role == "bad":
+                current.bad_dates += 1
+            elif role is not None:
+                current.roles.append(role)
+
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = re.sub(r"<!--.*?-->", "", raw)
+        if not line.strip() or line.lstrip().startswith(("#", "<")):
+            continue
+        body, hash_, comment = line.partition("#")
+        if line[0] in "\t " and current is not None:
+            if "[" in body:
+                add_codes(body)
+            elif body.strip() and not body.strip().startswith("["):
+                # A synonym written on an indented line ("\tJOHN_MCCLOY_ [..]").
+                current.names.append(body.split("[")[0].strip())
+                add_codes(body)
+            continue
+        if line[0] == "+":
+            if current is not None:
+                current.names.append(body[1:].split("[")[0].strip())
+                add_codes(body[1:])
+            continue
+        name = body.split("[")[0].strip()
+        if not name:
+            continue
+        if (
+            current is not None
+            and not current.roles
+            and len(current.names) == current.heads
+            and not current.bad_dates
+        ):
+            # The previous primary phrase had no code and no synonyms: same actor.
+            current.names.append(name)
+            current.heads += 1
+            current.comment += comment
+        else:
+            current = Record(number, [name], comment=comment)
+            records.append(current)
+        add_codes(body)
+    return [r for r in records if any(n for n in r.names)]
+
+
+# ---------------------------------------------------------------------------
+# Names
+# ---------------------------------------------------------------------------
+
+
+def words_of(name: str) -> list[str]:
+    """The words of a dictionary phrase, upper case: `_` and blanks separate them."""
+    return [w for w in re.split(r"[_\s]+", name.strip().strip("_").upper()) if w]
+
+
+def is_acronym(word: str) -> bool:
+    letters = re.sub(r"[^A-Z]", "", word)
+    return bool(letters) and (
+        "." in word or len(letters) <= 2 or not re.search(r"[AEIOUY]", letters)
+    )
+
+
+def _cap(part: str) -> str:
+    low = part.lower()
+    if low.startswith("mc") and len(low) > 3:
+        return "Mc" + low[2:].capitalize()
+    if len(low) > 2 and low[1] == "'" and low[0] in "od":
+        return low[0].upper() + "'" + low[2:].capitalize()
+    return low.capitalize()
+
+
+def readable(words: list[str], acronyms: bool = True) -> str:
+    """Title case for upper-case dictionary words: "AL-ASSAD" -> "al-Assad"."""
+    out = []
+    for index, word in enumerate(words):
+        if re.fullmatch(r"[IVX]+", word) and index > 0:
+            out.append(word)
+        elif word.lower() in LOWER_WORDS and index > 0:
+            out.append(word.lower())
+        elif acronyms and is_acronym(word):
+            out.append(word)
+        else:
+            parts = word.split("-")
+            shown = []
+            for k, part in enumerate(parts):
+                low = part.lower()
+                if low in LOWER_WORDS and (index > 0 or k > 0 or len(parts) > 1):
+                    shown.append(low)
+                else:
+                    shown.append(_cap(part))
+            out.append("-".join(shown))
+    text = " ".join(out)
+    return text[:1].upper() + text[1:] if text[:2] not in {"al", "el"} else text
+
+
+def person_names(names: list[str]) -> list[str]:
+    """Names a person record gives: titles stripped, descriptions dropped, the full name
+    and the name without middle names or initials."""
+    out: list[str] = []
+    for name in names:
+        if "," in name or "(" in name:
+            continue
+        words = words_of(name)
+        while words and words[0] in TITLE_WORDS:
+            words = words[1:]
+        if len(words) < 2 or any(w in DESCRIPTION_WORDS for w in words):
+            continue
+        if any(not re.fullmatch(r"[A-Z][A-Z.'\-]*", w) for w in words):
+            continue
+        full = readable(words, acronyms=False)
+        out.append(full)
+        lowered = {w.lower() for w in words}
+        if len(words) >= 3 and not lowered & PARTICLES:
+            out.append(readable([words[0], words[-1]], acronyms=False))
+    return list(dict.fromkeys(out))
+
+
+# ---------------------------------------------------------------------------
+# Codes
+# ---------------------------------------------------------------------------
+
+
+def split_code(code: str) -> tuple[str, list[str]]:
+    """ "USAGOVMIL" -> ("USA", ["GOV", "MIL"]); "IGOUNOKID" -> ("UNO", ["KID"])."""
+    parts = [code[i : i + 3] for i in range(0, len(code), 3)]
+    if parts and parts[0] == "IGO":
+        rest = parts[1:]
+        if rest and rest[0] == "UNO":
+            return "UNO", rest[1:]
+        if rest and rest[0] == "EUR":
+            return "EUR", rest[1:]
+        return "IGO", rest
+    if not parts:
+        return "", []
+    return CODE_FIXES.get(parts[0], parts[0]), parts[1:]
+
+
+def plover(segments: list[str]) -> str | None:
+    for segment in segments:
+        sector = CAMEO_TO_PLOVER.get(segment, segment)
+        if sector in PLOVER:
+            return sector
+    return None
+
+
+def current_role(roles: list[Role]) -> Role | None:
+    """The role that holds now: open-ended first, then the latest dated, then the default."""
+    open_ended = [r for r in roles if r.dated and r.start and r.end is None]
+    if open_ended:
+        return max(open_ended, key=lambda r: r.start)
+    dated = [r for r in roles if r.dated]
+    if dated:
+        return max(dated, key=lambda r: (r.end or dt.date.max, r.start or dt.date.min))
+    return roles[0] if roles else None
+
+
+def latest_role(roles: list[Role]) -> Role | None:
+    """A person's latest office: the dated role that ends last (open-ended counts as last)."""
+    dated = [r for r in roles if r.dated]
+    if not dated:
+        return roles[0] if roles else None
+    return max(
+        dated,
+        key=lambda r: (
+            r.end or dt.date.max,
+            r.start or dt.date.min,
+            split_code(r.code)[1][:1] != ["ELI"],
+        ),
+    )
+
+
+# ---------------------------------------------------------------------------
+# Actors
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Actor:
+    slug: str
+    label: str | None  # None: an actor of actors.ttl, which keeps its own label
+    kind: str | None = None
+    code: str | None = None
+    sector: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    demonyms: list[str] = field(default_factory=list)
+    part_of: str | None = None
+    roles: list[Role] = field(default_factory=list)
+    file: str = COUNTRIES_OUT
+    comment: str | None = None
+
+
+@dataclass
+class Hand:
+    """What actors.ttl says, for reuse and for the hand-written-wins rule."""
+
+    owner: dict[str, set[str]]  # name key -> slugs
+    states: dict[str, str]  # country code -> slug
+    kinds: dict[str, str]  # slug -> kind local name
+    names: dict[str, set[str]]  # slug -> name keys it already has
+
+
+def read_hand() -> Hand:
+    graph = Graph().parse(HAND, format="turtle")
+    owner: dict[str, set[str]] = defaultdict(set)
+    names: dict[str, set[str]] = defaultdict(set)
+    states: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    evkg_kind = URIRef(EVKG + "actorKind")
+    for subject in graph.subjects(RDF.type, SEM_ACTOR):
+        slug = str(subject).removeprefix(ACTOR)
+        kind = graph.value(subject, evkg_kind)
+        kinds[slug] = str(kind).removeprefix(EVKG) if kind else ""
+        for prop in (SKOS.prefLabel, SKOS.altLabel, URIRef(EVKG + "demonym")):
+            for label in graph.objects(subject, prop):
+                key = name_key(str(label))
+                if key:
+                    owner[key].add(slug)
+                    names[slug].add(key)
+        code = graph.value(subject, URIRef(EVKG + "countryCode"))
+        if kinds[slug] == "State" and code is not None:
+            states[str(code)] = slug
+    return Hand(owner, states, kinds, names)
+
+
+def slugify(text: str) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("'", "").replace("’", "")).strip("-")
+
+
+def _stem_shared(word: str, names: list[list[str]], least: int = 4) -> bool:
+    for name in names:
+        for other in name:
+            if other in STATE_FORM_WORDS:
+                continue
+            common = 0
+            for a, b in zip(word, other, strict=False):
+                if a != b:
+                    break
+                common += 1
+            if common >= min(least, len(other) - 1) and common >= 3:
+                return True
+    return False
+
+
+def classify_state_synonym(synonym: str, primary: list[list[str]]) -> str | None:
+    """ "name", "demonym" or None (a province, a city, a landmark, a foreign form)."""
+    words = words_of(synonym)
+    if not words or any(re.search(r"[(),0-9]", w) for w in words):
+        return None
+    phrase = " ".join(words)
+    last = words[-1]
+    if phrase in IRREGULAR_DEMONYMS:
+        return "demonym"
+    base = " ".join(primary[0])
+    similar = difflib.SequenceMatcher(None, phrase, base).ratio() >= 0.8
+    extends = any(last.startswith(w[:-1]) for p in primary for w in p if len(w) > 3)
+    if similar and not extends:
+        return "name"  # a spelling of the name ("AFGHANSITAN")
+    if (
+        len(words) <= 2
+        and last.lower().endswith(DEMONYM_SUFFIXES)
+        and not last.endswith(("STAN", "LAND", "IA"))
+        and _stem_shared(last, primary)
+        and phrase not in {" ".join(p) for p in primary}
+    ):
+        return "demonym"
+    if similar:
+        return "name"
+    significant = [w for w in primary[0] if w not in STATE_FORM_WORDS]
+    rest = [w for w in words if w not in STATE_FORM_WORDS]
+    if rest and significant and set(rest) <= set(primary[0]) and set(significant) <= set(words):
+        return "name"  # "UNITED_STATES" for "UNITED_STATES_OF_AMERICA"
+    if rest and set(words) - set(rest) and all(_stem_shared(w, primary, 5) for w in rest):
+        return "name"  # "REPUBLIC_OF_HUNGARY"
+    if len(words) == 1 and len(last) <= 3 and last.isalpha() and len(primary[0]) > 1:
+        initials = "".join(w[0] for w in primary[0] if w not in {"OF", "THE", "AND"})
+        if last == initials:
+            return "name"  # "USA", "UAE"
+    return None
+
+
+class Builder:
+    def __init__(self) -> None:
+        self.hand = read_hand()
+        self.actors: dict[str, Actor] = {}  # slug -> actor, in build order
+        self.stats: dict[str, int] = defaultdict(int)
+        self.state_slugs: dict[str, str] = {}  # country code -> slug
+
+    # -- identities -----------------------------------------------------------------
+
+    def new_slug(self, label: str, code: str | None) -> str:
+        base = slugify(label) or "actor"
+        slug = base
+        if slug in self.actors or slug in self.hand.kinds:
+            slug = f"{base}-{code.lower()}" if code else base
+        number = 2
+        while slug in self.actors or slug in self.hand.kinds:
+            slug = f"{base}-{number}"
+            number += 1
+        return slug
+
+    def hand_match(self, names: list[str], kinds: set[str] | None = None) -> str | None:
+        """The actors.ttl actor one of the names already names (the first name first)."""
+        for name in names:
+            owners = sorted(
+                slug
+                for slug in self.hand.owner.get(name_key(name), ())
+                if kinds is None or self.hand.kinds.get(slug) in kinds
+            )
+            if owners:
+                return owners[0]
+        return None
+
+    def add(self, actor: Actor) -> Actor:
+        existing = self.actors.get(actor.slug)
+        if existing is None:
+            self.actors[actor.slug] = actor
+            return actor
+        for name in actor.aliases:
+            if name not in existing.aliases:
+                existing.aliases.append(name)
+        for name in actor.demonyms:
+            if name not in existing.demonyms:
+                existing.demonyms.append(name)
+        existing.roles.extend(r for r in actor.roles if r not in existing.roles)
+        return existing
+
+    # -- countries --------------------------------------------------------------------
+
+    def build_countries(self, records: list[Record]) -> None:
+        states: dict[str, tuple[Record, list[Record]]] = {}
+        for record in records:
+            if "CountryInfo" in record.comment or not record.roles:
+                continue
+            role = current_role(record.roles)
+            raw = role.code if role else ""
+            if len(raw) != 3 or not raw.isalpha() or raw in NOT_STATES:
+                continue
+            code = CODE_FIXES.get(raw, raw)
+            if code not in states:
+                states[code] = (record, [])
+            else:
+                first = words_of(states[code][0].names[0])
+                mine = words_of(record.names[0])
+                if " ".join(first) in " ".join(mine) or " ".join(mine) in " ".join(first):
+                    states[code][1].append(record)
+        for code, (record, extra) in states.items():
+            self.add_state(code, record, extra)
+        section: str | None = None
+        state_records = {id(r) for r, extra in states.values()} | {
+            id(x) for _, extra in states.values() for x in extra
+        }
+        for record in records:
+            if id(record) in state_records:
+                section = next(c for c, (r, ex) in states.items() if r is record or record in ex)
+                continue
+            if not record.roles:
+                continue
+            if "CountryInfo" in record.comment.replace("COUNTRYINFO", "CountryInfo"):
+                self.add_person(record, COUNTRIES_OUT)
+                continue
+            self.add_other(record, section)
+
+    def add_state(self, code: str, record: Record, extra: list[Record]) -> None:
+        primary = [words_of(n) for n in record.names[: record.heads]]
+        names: list[str] = []
+        demonyms: list[str] = []
+        synonyms = record.names[record.heads :] + [n for r in extra for n in r.names]
+        for synonym in synonyms:
+            kind = classify_state_synonym(synonym, primary)
+            if kind == "name":
+                names.append(readable(words_of(synonym)))
+            elif kind == "demonym":
+                demonyms.append(readable(words_of(synonym), acronyms=False))
+        label = STATE_NAMES.get(code) or readable(primary[0], acronyms=False)
+        capitals = CAPITALS.get(code, "").split("|") if code in CAPITALS else []
+        listed = {name_key(s) for s in synonyms}
+        capital = next((c for c in capitals if name_key(c) in listed), None)
+        if capital:
+            self.stats["capitals from the source"] += 1
+        elif capitals:
+            capital = capitals[0]
+            self.stats["capitals from the table"] += 1
+        aliases = [readable(p, acronyms=False) for p in primary] + names
+        if capital:
+            aliases.append(capital)
+        slug = self.hand.states.get(code)
+        if slug is None:
+            slug = self.hand_match([label], {"State"})
+        actor = Actor(
+            slug=slug or self.new_slug(label, code),
+            label=None if slug else label,
+            kind="State",
+            code=code,
+            sector="GOV",
+            aliases=list(dict.fromkeys(a for a in aliases if a != label)),
+            demonyms=list(dict.fromkeys(demonyms)),
+        )
+        self.state_slugs[code] = actor.slug
+        self.stats["states"] += 1
+        self.add(actor)
+
+    def add_other(self, record: Record, section: str | None) -> None:
+        """A record of a country's section that is not the state: an organ, a person or a
+        group."""
+        role = current_role(record.roles)
+        code, segments = split_code(role.code)
+        words = words_of(record.names[0])
+        dated = any(r.dated for r in record.roles)
+        org_like = any(w in ORG_WORDS for w in words) or all(
+            len(words_of(n)) == 1 for n in record.names
+        )
+        if ("ELI" in segments[:1] or dated) and not org_like and person_names(record.names):
+            self.add_person(record, COUNTRIES_OUT)
+            return
+        if not segments or len(code) != 3:
+            if code in {"IMG", "IGO", "UNO", "EUR", "NGO"}:
+                self.add_body(record, COUNTRIES_OUT)
+            return
+        sector = plover(segments)
+        if sector is None:
+            return
+        state = self.state_slugs.get(code)
+        self.add_body(record, COUNTRIES_OUT, part_of=state)
+
+    # -- people -----------------------------------------------------------------------
+
+    def add_person(self, record: Record, file: str) -> None:
+        names = person_names(record.names)
+        roles = [r for r in record.roles if r.dated]
+        undated = [r for r in record.roles if not r.dated]
+        if not names or not record.roles:
+            return
+        if (
+            roles
+            and not any(r.end is None or r.end >= ROLE_CUTOFF for r in roles)
+            and not (undated and not any(r.end for r in roles))
+        ):
+            self.stats["people whose roles ended before 1991"] += 1
+            return
+        if not roles and not undated:
+            return
+        latest = latest_role(record.roles)
+        code, segments = split_code(latest.code)
+        sector = plover(segments) or ("GOV" if code in {"UNO", "EUR", "IGO"} else "ELI")
+        if not re.fullmatch(r"[A-Z]{3}", code):
+            return
+        label = names[0]
+        slug = self.hand_match(names, {"Person"})
+        if slug is None:
+            plain = slugify(label)
+            for other in (self.actors.get(plain), self.actors.get(f"{plain}-{code.lower()}")):
+                if other is not None and other.kind == "Person" and other.code == code:
+                    slug = other.slug
+                    break
+        actor = Actor(
+            slug=slug or self.new_slug(label, code),
+            label=None if slug and slug in self.hand.kinds else label,
+            kind="Person",
+            code=code,
+            sector=sector,
+            aliases=[n for n in names if n != label],
+            roles=roles,
+            file=file,
+        )
+        if slug and slug in self.actors:
+            actor.label = self.actors[slug].label
+        self.stats["people"] += 1
+        self.add(actor)
+
+    # -- organisations -----------------------------------------------------------------
+
+    def add_body(self, record: Record, file: str, part_of: str | None = None) -> None:
+        role = current_role(record.roles)
+        code, segments = split_code(role.code)
+        if not re.fullmatch(r"[A-Z]{3}", code):
+            return
+        names = []
+        for name in record.names:
+            words = words_of(name)
+            if not words or any(re.search(r"[(),]", w) for w in words):
+                continue
+            names.append(readable(words))
+        names = list(dict.fromkeys(n for n in names if name_key(n)))
+        if not names:
+            return
+        if code in {"IGO", "UNO", "EUR"}:
+            kind, sector = "InternationalOrganisation", plover(segments) or "GOV"
+        elif code == "NGO":
+            kind, sector = "OtherActor", plover(segments) or "SOC"
+        elif code == "IMG":
+            kind, sector = "ArmedGroup", "REB"
+        else:
+            sector = plover(segments)
+            kind = KIND_BY_SECTOR.get(sector, "OtherActor")
+            if "LEG" in segments:
+                kind, sector = "Legislature", "LEG"
+        label = names[0]
+        slug = self.hand_match(names)
+        actor = Actor(
+            slug=slug or self.new_slug(label, code if len(code) == 3 else None),
+            label=None if slug else label,
+            kind=kind,
+            code=code,
+            sector=sector,
+            aliases=names[1:] if not slug else names,
+            part_of=part_of if not slug else None,
+            file=file,
+        )
+        self.stats["international bodies" if file == INTERNATIONAL_OUT else "organs"] += 1
+        self.add(actor)
+
+    # -- international --------------------------------------------------------------------
+
+    def build_international(self, records: list[Record]) -> None:
+        for record in records:
+            if not record.roles:
+                continue
+            role = current_role(record.roles)
+            code, segments = split_code(role.code)
+            if code not in {"IGO", "UNO", "EUR", "NGO"} and not role.code.startswith("IGO"):
+                if (
+                    any(r.dated for r in record.roles)
+                    and person_names(record.names)
+                    and any(split_code(r.code)[0] in {"IGO", "UNO", "EUR"} for r in record.roles)
+                ):
+                    self.add_person(record, INTERNATIONAL_OUT)
+                continue
+            words = words_of(record.names[0])
+            dated = any(r.dated for r in record.roles)
+            org_like = any(w in ORG_WORDS for w in words) or all(
+                len(words_of(n)) == 1 for n in record.names
+            )
+            if (dated or "ELI" in segments) and not org_like and person_names(record.names):
+                self.add_person(record, INTERNATIONAL_OUT)
+            elif not org_like and len(words) >= 2 and person_names(record.names):
+                continue  # a staff member named without a role: not a body
+            else:
+                self.add_body(record, INTERNATIONAL_OUT)
+
+    # -- aliases ----------------------------------------------------------------------------
+
+    def settle_aliases(self) -> None:
+        """Drop aliases actors.ttl gives to another actor, and those two generated actors
+        would share; drop what an actor of actors.ttl already has."""
+        claims: dict[str, set[str]] = defaultdict(set)
+        for actor in self.actors.values():
+            for name in [actor.label or "", *actor.aliases, *actor.demonyms]:
+                key = name_key(name)
+                if key:
+                    claims[key].add(actor.slug)
+        for actor in self.actors.values():
+            own = name_key(actor.label or "")
+            kept_aliases, kept_demonyms = [], []
+            seen = {own} | self.hand.names.get(actor.slug, set())
+            for target, names in ((kept_aliases, actor.aliases), (kept_demonyms, actor.demonyms)):
+                for name in names:
+                    key = name_key(name)
+                    if not key or key in seen or len(key) < 2:
+                        continue
+                    hand = self.hand.owner.get(key, set())
+                    if hand - {actor.slug}:
+                        self.stats["aliases dropped: actors.ttl gives them to another actor"] += 1
+                        continue
+                    if len(claims[key]) > 1:
+                        self.stats["aliases dropped: shared by two generated actors"] += 1
+                        continue
+                    seen.add(key)
+                    target.append(name)
+            actor.aliases, actor.demonyms = kept_aliases, kept_demonyms
+
+    # -- output -----------------------------------------------------------------------------
+
+    def render(self, file: str) -> str:
+        head = HEADERS[file]
+        out = [head]
+        for actor in self.actors.values():
+            if actor.file != file:
+                continue
+            if actor.label is None and not (actor.aliases or actor.demonyms or actor.roles):
+                continue
+            out.append(render_actor(actor))
+        return "\n".join(out)
+
+
+def lit(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def date_lit(day: dt.date) -> str:
+    return f'"{day.isoformat()}"^^xsd:date'
+
+
+def render_actor(actor: Actor) -> str:
+    parts = []
+    if actor.label is not None:
+        label = lit(actor.label)
+        parts.append(f"a sem:Actor ; skos:prefLabel {label} ; rdfs:label {label}")
+    if actor.aliases:
+        parts.append("skos:altLabel " + ", ".join(lit(a) for a in actor.aliases))
+    if actor.demonyms:
+        parts.append("evkg:demonym " + ", ".join(lit(d) for d in actor.demonyms))
+    if actor.label is not None:
+        parts.append(
+            f"evkg:actorKind evkg:{actor.kind} ; evkg:countryCode {lit(actor.code)} ; "
+            f"evkg:sector {lit(actor.sector)}"
+        )
+        if actor.part_of:
+            parts.append(f"evkg:partOf actor:{actor.part_of}")
+    roles = sorted(
+        {(r.code, r.start, r.end) for r in actor.roles},
+        key=lambda r: (r[1] or dt.date.min, r[2] or dt.date.max, r[0]),
+    )
+    if roles:
+        shown = []
+        for code, start, end in roles:
+            inner = [f"evkg:roleCode {lit(code)}"]
+            if start:
+                inner.append(f"evkg:start {date_lit(start)}")
+            if end:
+                inner.append(f"evkg:end {date_lit(end)}")
+            shown.append("[ " + " ; ".join(inner) + " ]")
+        parts.append("evkg:role " + ", ".join(shown))
+    return f"actor:{actor.slug} " + " ;\n    ".join(parts) + " .\n"
+
+
+PREFIXES = """@prefix actor: <https://evkg.org/id/actor/> .
+@prefix evkg:  <https://evkg.org/ontology#> .
+@prefix sem:   <http://semanticweb.cs.vu.nl/2009/11/sem/> .
+@prefix skos:  <http://www.w3.org/2004/02/skos/core#> .
+@prefix rdfs:  <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd:   <http://www.w3.org/2001/XMLSchema#> .
+"""
+
+HEADERS = {
+    COUNTRIES_OUT: PREFIXES
+    + """
+# evkg actor gazetteer, generated: every state, its organs and its office holders.
+# DO NOT EDIT: made by tools/build_actors.py from ontology/sources/Phoenix.Countries.actors.txt
+# (PETRARCH2 dictionaries, MIT, Copyright (c) 2014 Open Event Data Alliance; see
+# ontology/SOURCES.md). Actors of actors.ttl keep their IRIs and get here only what they
+# lack. Roles are the dictionary's dated codes (country + PLOVER/CAMEO sector).
+""",
+    INTERNATIONAL_OUT: PREFIXES
+    + """
+# evkg actor gazetteer, generated: international organisations (IGO; UNO for UN bodies,
+# EUR for European ones), non-governmental organisations (NGO) and their office holders.
+# DO NOT EDIT: made by tools/build_actors.py from
+# ontology/sources/Phoenix.International.actors.txt (PETRARCH2 dictionaries, MIT,
+# Copyright (c) 2015 Open Event Data Alliance; see ontology/SOURCES.md).
+""",
+}
+
+
+def build() -> tuple[dict[str, str], dict[str, int]]:
+    builder = Builder()
+    countries = read_records(COUNTRIES_SOURCE)
+    international = read_records(INTERNATIONAL_SOURCE)
+    builder.stats["dates PETRARCH cannot read (skipped)"] = sum(
+        r.bad_dates for r in countries + international
+    )
+    builder.build_countries(countries)
+    builder.build_international(international)
+    builder.settle_aliases()
+    texts = {name: builder.render(name) for name in (COUNTRIES_OUT, INTERNATIONAL_OUT)}
+    return texts, dict(builder.stats)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out-dir", type=Path, default=OUT_DIR)
+    parser.add_argument("--check", action="store_true", help="fail if the files differ")
+    parser.add_argument("--stats", action="store_true", help="print what was built")
+    args = parser.parse_args(argv)
+    texts, stats = build()
+    if args.stats:
+        for key, value in sorted(stats.items()):
+            print(f"{key}: {value}")
+    status = 0
+    for name, text in texts.items():
+        path = args.out_dir / name
+        if args.check:
+            same = path.exists() and path.read_text(encoding="utf-8") == text
+            print(f"{path}: {'up to date' if same else 'OUT OF DATE'}")
+            status |= 0 if same else 1
+        else:
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path}")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
