@@ -39,9 +39,27 @@ from ingest.triggers import Pattern, PrepItem, Sense, dictionary
 __all__ = ["Coded", "Grammar", "code_parsed", "grammar"]
 
 GRAMMAR_FILE = Path(__file__).resolve().parent / "dictionaries" / "grammar.yaml"
-SUBJECTS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
-CLAUSE_EDGES = {"nsubj", "nsubjpass", "csubj", "advcl", "ccomp", "conj", "cc", "parataxis",
-                "punct", "relcl", "mark", "aux", "auxpass", "neg", "appos", "discourse"}  # fmt: skip
+# Dependents of a verb that open another clause or are function words: not its complements.
+CLAUSE_EDGES = frozenset(
+    [
+        "nsubj",
+        "nsubjpass",
+        "csubj",
+        "advcl",
+        "ccomp",
+        "conj",
+        "cc",
+        "parataxis",
+        "punct",
+        "relcl",
+        "mark",
+        "aux",
+        "auxpass",
+        "neg",
+        "appos",
+        "discourse",
+    ]
+)
 MODIFIERS = ("poss", "compound", "amod", "nmod", "npadvmod")
 PASSIVE_AUX = {"auxpass"}
 
@@ -210,7 +228,10 @@ class SentenceCoder:
                 used = self._matches(pattern, verb, clause)
                 if used is not None and (best is None or pattern.weight > best[0]):
                     best = (pattern.weight, pattern.code, sense, used)
-        if best is not None:
+        # evkg's own reading of a verb (triggers.yaml, listed first) outweighs a one-word
+        # CAMEO pattern: those are the dictionary's weakest evidence.
+        own = next((s for s in senses if s.code and s.preps is not None and s.words == ()), None)
+        if best is not None and (best[0] > 1 or own is None or not own.preps):
             return _Reading(verb, best[1], best[2], best[3])
         for sense in senses:
             if sense.code:
@@ -321,7 +342,7 @@ class SentenceCoder:
     def _object_targets(self, head: Token, sense: Sense, used: set[int]) -> list[Mention]:
         """The target of a verb or noun: objects first, then its prepositions'."""
         children = list(head.children)
-        if sense.object or not head.pos_ == "NOUN":
+        if sense.object or head.pos_ != "NOUN":
             for dep in ("dative", "dobj", "attr", "oprd"):
                 for child in children:
                     if child.dep_ == dep:
@@ -394,11 +415,15 @@ class SentenceCoder:
                     break
             if target:
                 break
-        if not source and light is not None and light.pos_ in {"VERB", "AUX"}:
-            if self.lemmas[light.i] in self.g.light_verbs or noun.dep_ == "dobj":
-                source, passive = self._subject(light)
-                if passive:
-                    source = []
+        if (
+            not source
+            and light is not None
+            and light.pos_ in {"VERB", "AUX"}
+            and (self.lemmas[light.i] in self.g.light_verbs or noun.dep_ == "dobj")
+        ):
+            source, passive = self._subject(light)
+            if passive:
+                source = []
         return source, target
 
     # -- modality ---------------------------------------------------------------------
@@ -455,31 +480,58 @@ class SentenceCoder:
     # -- the sentence -----------------------------------------------------------------
 
     def readings(self) -> list[_Reading]:
-        found: list[_Reading] = []
+        nouns: dict[int, _Reading] = {}
+        for token in self.doc:
+            if token.i not in self.by_token and token.pos_ in {"NOUN", "PROPN"}:
+                reading = self._read_noun(token)
+                if reading is not None:
+                    nouns[token.i] = reading
+        verbs: list[_Reading] = []
         consumed: set[int] = set()
         for token in self.doc:
             if token.i in consumed or token.i in self.by_token:
                 continue
             if token.pos_ in {"VERB", "AUX"} or (token.pos_ == "ADJ" and token.tag_ == "VBN"):
                 reading = self._read_verb(token)
-                if reading is not None:
-                    found.append(reading)
-                    consumed |= reading.used
-        for token in self.doc:
+                if reading is None or self._lends_to_noun(reading, nouns):
+                    continue
+                verbs.append(reading)
+                consumed |= reading.used
+        found = verbs + [r for i, r in nouns.items() if i not in consumed]
+        return self._drop_bare_speech(found)
+
+    def _lends_to_noun(self, reading: _Reading, nouns: dict[int, _Reading]) -> bool:
+        """ "carried out strikes", "launched an attack": the noun is the event, the light
+        verb only its subject's way to it (unless a pattern read the two together)."""
+        if self.lemmas[reading.token.i] not in self.g.light_verbs:
+            return False
+        objects = [c.i for c in reading.token.children if c.dep_ in {"dobj", "attr"}]
+        return any(i in nouns and i not in reading.used for i in objects)
+
+    def _drop_bare_speech(self, readings: list[_Reading]) -> list[_Reading]:
+        """ "X said Y attacked Z" reports the attack: a verb of saying read by its default
+        code yields nothing when its complement holds another event."""
+        triggers = {r.token.i for r in readings}
+        kept = []
+        for reading in readings:
+            token = reading.token
             if (
-                token.i in consumed
-                or token.i in self.by_token
-                or token.pos_
-                not in {
-                    "NOUN",
-                    "PROPN",
-                }
+                not reading.noun
+                and self.lemmas[token.i] in self.g.speech_verbs
+                and not reading.used
             ):
-                continue
-            reading = self._read_noun(token)
-            if reading is not None:
-                found.append(reading)
-        return found
+                inside = {
+                    t.i
+                    for c in token.children
+                    if c.dep_ in {"ccomp", "xcomp", "parataxis", "advcl"}
+                    for t in c.subtree
+                }
+                if inside & triggers:
+                    continue
+                if token.dep_ in {"parataxis", "ccomp"} and token.head.i in triggers:
+                    continue  # "..., officials said."
+            kept.append(reading)
+        return kept
 
     def _accusations(self) -> Iterator[Coded]:
         """ "X was behind the attack", "X was responsible for": 112 from whoever says so."""
@@ -539,7 +591,9 @@ class SentenceCoder:
                         if a.actor.iri != b.actor.iri:
                             yield Coded(code, start, end, a, b, modality)
                 return
-            if reading.sense.needs_target or reading.noun:
+            # A bare default code with no one acted upon is the dictionary's weakest reading.
+            by_default = not reading.used and reading.sense.preps == ()
+            if reading.sense.needs_target or reading.noun or by_default:
                 return
             for source in sources:
                 yield Coded(code, start, end, source, None, modality)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ingest.actors import Resolver, linker
-from ingest.coding import code_parsed
+from spacy.tokens import Span as SentenceSpan
+
+from ingest.actors import Mention, Resolver, linker
+from ingest.coding import Coded, code_parsed
 from ingest.dates import find_date
 from ingest.model import Actor, Event, Extraction, Place, SourceDocument, Span
 from ingest.parser import parse
 from ingest.places import place_finder
+from ingest.rules import code_sentence
+from ingest.settings import CODERS, SettingError, settings
 from ingest.text import layout, nlp, words
 from ingest.triggers import dictionary
 from ingest.vocab import vocabulary
@@ -28,8 +32,9 @@ def _label(event_code: str, source: Actor | None, target: Actor | None) -> str:
     return f"{who}: {name}{whom}"
 
 
-def extract(doc: SourceDocument) -> Extraction:
-    """Read a document and code the events its sentences report."""
+def extract(doc: SourceDocument, coder: str | None = None) -> Extraction:
+    """Read a document and code the events its sentences report, with `coder` (`rules` or
+    `parse`; default: the EVKG_CODER setting)."""
     if len(doc.text) > MAX_CHARS:
         raise DocumentTooLarge(f"{len(doc.text):,} characters; the limit is {MAX_CHARS:,}")
     page = layout(doc.text)
@@ -46,7 +51,11 @@ def extract(doc: SourceDocument) -> Extraction:
     events: list[Event] = []
     places_seen: dict[str, Place] = {}
     language = nlp()
-    triggers = dictionary().forms
+    coder = coder or settings().coder
+    if coder not in CODERS:
+        raise SettingError(f"coder {coder!r}: use one of {', '.join(CODERS)}")
+    by_parse = coder == "parse"
+    triggers = dictionary().forms if by_parse else frozenset()
     paragraphs = page.paragraphs
     for paragraph, parsed in zip(
         paragraphs, language.pipe(p.text for p in paragraphs), strict=True
@@ -76,21 +85,21 @@ def extract(doc: SourceDocument) -> Extraction:
             when = carried_date or (published.isoformat() if published else None)
             base = paragraph.start
             sentence = Span(sent_text, base + sent.start_char, base + sent.end_char)
-            lowers = words(parsed)[1]
-            if not mentions or triggers.isdisjoint(lowers[sent.start : sent.end]):
-                continue  # nothing here can be an event: no parse
-            tree = parse(sent)
-            shifted = [
-                replace(m, start=m.start - sent.start, end=m.end - sent.start) for m in mentions
-            ]
-            for coded in code_parsed(tree, shifted):
+            if by_parse:
+                lowers = words(parsed)[1]
+                if not mentions or triggers.isdisjoint(lowers[sent.start : sent.end]):
+                    continue  # nothing here can be an event: no parse
+                coded_events = _parse_coded(sent, mentions)
+            else:
+                coded_events = code_sentence(parsed, sent, mentions)
+            for coded in coded_events:
                 source = coded.source.actor if coded.source else None
                 target = coded.target.actor if coded.target else None
                 for actor in (source, target):
                     if actor is not None:
                         actors.setdefault(actor.iri, actor)
-                trigger_span = parsed[sent.start + coded.start : sent.start + coded.end]
-                place = _nearest_place(sentence_places, sent.start + coded.start)
+                trigger_span = parsed[coded.start : coded.end]
+                place = _nearest_place(sentence_places, coded.start)
                 if place is not None:
                     places_seen.setdefault(place.iri, place)
                 cameo = vocab.cameo.get(coded.code)
@@ -111,12 +120,27 @@ def extract(doc: SourceDocument) -> Extraction:
                         target=target,
                         date=when,
                         place=place,
-                        modality=coded.modality,
+                        modality=getattr(coded, "modality", "asserted"),
                     )
                 )
     return Extraction(
         document=doc, actors=list(actors.values()), events=events, places=list(places_seen.values())
     )
+
+
+def _parse_coded(sent: SentenceSpan, mentions: list[Mention]) -> list[Coded]:
+    """The parse coder on one sentence, its token positions moved back to the paragraph's."""
+    tree = parse(sent)
+    offset = sent.start
+    local = [replace(m, start=m.start - offset, end=m.end - offset) for m in mentions]
+    coded = code_parsed(tree, local)
+    back = {id(local_m): m for local_m, m in zip(local, mentions, strict=True)}
+    for event in coded:
+        event.start += offset
+        event.end += offset
+        event.source = back[id(event.source)] if event.source is not None else None
+        event.target = back[id(event.target)] if event.target is not None else None
+    return coded
 
 
 def _nearest_place(places: list[tuple[int, Place]], token: int) -> Place | None:

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 from functools import lru_cache
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+
+from ingest.settings import settings
 
 __all__ = ["ModelMissing", "model", "parse", "DEFAULT_MODEL"]
 
@@ -74,7 +75,7 @@ def _check_meta(folder: Path, configured: bool) -> dict:
 @lru_cache(maxsize=1)
 def model() -> Language:
     """The trained pipeline, loaded once per process, without NER."""
-    configured = os.environ.get("EVKG_SPACY_MODEL") or ""
+    configured = settings().spacy_model or ""
     folder = _data_folder(configured or DEFAULT_MODEL)
     _check_meta(folder, configured=bool(configured))
     language = spacy.load(folder, exclude=list(EXCLUDE))

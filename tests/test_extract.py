@@ -214,6 +214,7 @@ def test_extract_cli_jsonl_shape() -> None:
                 "target",
                 "date",
                 "place",
+                "modality",
                 "sentence",
                 "trigger",
             }
