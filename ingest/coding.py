@@ -369,6 +369,11 @@ class SentenceCoder:
         for child in children:
             if child.dep_ == "xcomp":
                 return self._object_targets(child, sense, used)
+        for child in children:  # "demanded that X withdraw", "urged that X stop"
+            if child.dep_ == "ccomp":
+                for subject in child.children:
+                    if subject.dep_ in {"nsubj", "nsubjpass"}:
+                        return self.actors_at(subject)
         return []
 
     def _through(self, noun: Token) -> list[Mention]:

@@ -19,6 +19,9 @@ from ingest.triggers import dictionary
 from ingest.vocab import vocabulary
 
 MAX_CHARS = 1_000_000  # about 150,000 words: far beyond any article
+# A "sentence" longer than this is a table, a list or a run-on scrape: not parsed (the
+# parser's cost grows with length and its reading of such text is noise).
+MAX_PARSED_TOKENS = 300
 
 
 class DocumentTooLarge(ValueError):
@@ -87,7 +90,11 @@ def extract(doc: SourceDocument, coder: str | None = None) -> Extraction:
             sentence = Span(sent_text, base + sent.start_char, base + sent.end_char)
             if by_parse:
                 lowers = words(parsed)[1]
-                if not mentions or triggers.isdisjoint(lowers[sent.start : sent.end]):
+                if (
+                    not mentions
+                    or len(sent) > MAX_PARSED_TOKENS
+                    or triggers.isdisjoint(lowers[sent.start : sent.end])
+                ):
                     continue  # nothing here can be an event: no parse
                 coded_events = _parse_coded(sent, mentions)
             else:
