@@ -83,14 +83,17 @@ class Grammar:
     agent_preps: frozenset[str]
     object_control_preps: frozenset[str]
     symmetric_roots: frozenset[str]
+    intent_codes: dict[str, str]
 
 
 @lru_cache(maxsize=1)
 def grammar() -> Grammar:
     with GRAMMAR_FILE.open(encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
-    values = {}
+    values: dict[str, object] = {"intent_codes": dict(data["intent_codes"])}
     for name, kind in Grammar.__annotations__.items():
+        if name in values:
+            continue
         words = [str(w).lower() for w in data[name]]
         values[name] = tuple(words) if "tuple" in str(kind) else frozenset(words)
     return Grammar(**values)
@@ -580,6 +583,8 @@ class SentenceCoder:
                 )
                 start = token.i
             modality = self.modality(token)
+            if modality == "intended":
+                reading.code = self.g.intent_codes.get(reading.code[:2], reading.code)
             events.extend(self._pairs(reading, sources, targets, start, modality))
         events.extend(self._accusations())
         return _unique(events)
