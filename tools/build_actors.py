@@ -808,7 +808,10 @@ class Builder:
             words = words_of(name)
             if not words or any(re.search(r"[(),]", w) for w in words):
                 continue
-            names.append(readable(words))
+            if len(words) == 1 and len(words[0]) <= 6 and words[0].isalpha():
+                names.append(words[0])  # an abbreviation: "ASEAN", "UNICEF"
+            else:
+                names.append(readable(words))
         names = list(dict.fromkeys(n for n in names if name_key(n)))
         if not names:
             return
@@ -922,8 +925,7 @@ def date_lit(day: dt.date) -> str:
 def render_actor(actor: Actor) -> str:
     parts = []
     if actor.label is not None:
-        label = lit(actor.label)
-        parts.append(f"a sem:Actor ; skos:prefLabel {label} ; rdfs:label {label}")
+        parts.append(f"a sem:Actor ; skos:prefLabel {lit(actor.label)}")
     if actor.aliases:
         parts.append("skos:altLabel " + ", ".join(lit(a) for a in actor.aliases))
     if actor.demonyms:
@@ -967,7 +969,9 @@ HEADERS = {
 # DO NOT EDIT: made by tools/build_actors.py from ontology/sources/Phoenix.Countries.actors.txt
 # (PETRARCH2 dictionaries, MIT, Copyright (c) 2014 Open Event Data Alliance; see
 # ontology/SOURCES.md). Actors of actors.ttl keep their IRIs and get here only what they
-# lack. Roles are the dictionary's dated codes (country + PLOVER/CAMEO sector).
+# lack. Roles are the dictionary's dated codes (country + PLOVER/CAMEO sector). Labels are
+# skos:prefLabel only (actors.ttl repeats them as rdfs:label; here that would add 20,000
+# triples for no reader).
 """,
     INTERNATIONAL_OUT: PREFIXES
     + """
@@ -975,7 +979,8 @@ HEADERS = {
 # EUR for European ones), non-governmental organisations (NGO) and their office holders.
 # DO NOT EDIT: made by tools/build_actors.py from
 # ontology/sources/Phoenix.International.actors.txt (PETRARCH2 dictionaries, MIT,
-# Copyright (c) 2015 Open Event Data Alliance; see ontology/SOURCES.md).
+# Copyright (c) 2014 Open Event Data; see ontology/SOURCES.md). Labels are
+# skos:prefLabel only.
 """,
 }
 
