@@ -25,7 +25,15 @@ from spacy.tokens import Doc, Span
 from ingest.model import ID, Actor
 from ingest.text import matches_in, nlp
 from ingest.text import words as _words
-from ingest.vocab import ActorEntry, AgentNoun, Vocabulary, vocabulary
+from ingest.vocab import (
+    ARTICLES,
+    ActorEntry,
+    AgentNoun,
+    Vocabulary,
+    name_words,
+    vocabulary,
+    word_key,
+)
 
 LOCATIVE = {"in", "inside", "within", "across", "throughout", "around"}
 PERSON_PRONOUNS = {"he": "sg", "him": "sg", "his": "sg", "she": "sg", "her": "sg"}
@@ -206,19 +214,94 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("’", "").replace("'", "")).strip("-")
 
 
+HYPHENS = frozenset({"-", "‐", "‑", "–", "—"})
+# Tokens a name may run across without a word of its own: hyphens and apostrophes.
+JOINERS = HYPHENS | {"'", "’", "‘"}
+
+
+class NameMatcher:
+    """Gazetteer names matched on their key (`ingest.vocab.name_key`): case-folded, without
+    diacritics, apostrophes or hyphens, with transliteration variants folded, so that
+    "Kata'ib Hizballah", "Kataeb Hezbollah" and "KATAIB HEZBOLLAH" are one name. A name
+    written with capitals matches only where one of its words is capitalised ("Turkey",
+    not "turkey"); a name written in lower case ("the coalition") matches in any case.
+
+    Called on a doc, it gives spaCy-matcher-like (match id, start, end) triples."""
+
+    def __init__(self, strings) -> None:
+        self.strings = strings
+        self.keys: dict[str, list[int]] = {}  # name key -> match ids (IRI hashes)
+        self.prefixes: set[str] = set()  # keys of a name's first words, to stop early
+        self.caseless: set[str] = set()  # keys of names written in lower case
+
+    def add(self, iri: str, name: str) -> None:
+        words = name_words(name)
+        key = "".join(words)
+        if len(key) < 2:
+            return
+        match_id = self.strings.add(iri)
+        ids = self.keys.setdefault(key, [])
+        if match_id not in ids:
+            ids.append(match_id)
+        if name == name.lower():
+            self.caseless.add(key)
+        so_far = ""
+        for word in words[:-1]:
+            so_far += word
+            self.prefixes.add(so_far)
+            if word.endswith("s") and len(word) > 2:
+                self.prefixes.add(so_far[:-1])  # "Iraq's": the tokenizer splits off "'s"
+        if len(words) == 1 and key.endswith("s") and len(key) > 2:
+            self.prefixes.add(key[:-1])
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        texts = _words(doc)[0]
+        size = len(texts)
+        token_keys = []
+        for i, text in enumerate(texts):
+            key = word_key(text)
+            if key and i + 1 < size and texts[i + 1] in HYPHENS and text.lower() in ARTICLES:
+                key = "al"  # "ad-Din", "el-Sisi" = "al-Din", "al-Sisi"
+            token_keys.append(key)
+        found = []
+        keys, prefixes, caseless = self.keys, self.prefixes, self.caseless
+        for i in range(size):
+            so_far = token_keys[i]
+            if not so_far:
+                continue
+            j = i
+            while True:
+                ids = keys.get(so_far)
+                if ids and (
+                    so_far in caseless or any(texts[k][:1].isupper() for k in range(i, j + 1))
+                ):
+                    found.extend((match_id, i, j + 1) for match_id in ids)
+                if so_far not in prefixes:
+                    break
+                j += 1
+                while j < size and not token_keys[j] and texts[j] in JOINERS:
+                    j += 1
+                if j >= size or not token_keys[j]:
+                    break
+                so_far += token_keys[j]
+        return found
+
+
 class ActorLinker:
     """Holds the matchers built from the gazetteer; one per process."""
 
     def __init__(self, vocab: Vocabulary) -> None:
         self.vocab = vocab
         language = nlp()
-        self.names = PhraseMatcher(language.vocab, attr="LOWER")
+        self.names = NameMatcher(language.vocab.strings)
         self.exact = PhraseMatcher(language.vocab, attr="ORTH")
         self.demonyms = PhraseMatcher(language.vocab, attr="LOWER")
         self.agents = PhraseMatcher(language.vocab, attr="LOWER")
         self.demonym_codes: dict[str, str] = {}  # "iraqi" -> "IRQ", for titles and names
+        self.demonym_cased: dict[str, bool] = {}  # first word lower-cased -> written capitalised
         self.states: dict[str, ActorEntry] = {}
         self.organs: dict[tuple[str, str], list[ActorEntry]] = {}
+        self.proxies: dict[str, list[ActorEntry]] = {}  # backer IRI -> actors it backs
         self.agent_nouns: dict[str, AgentNoun] = {}
         self._build()
 
@@ -230,18 +313,30 @@ class ActorLinker:
                 self.states.setdefault(actor.code, entry)
             for name in {actor.label, *actor.aliases}:
                 # Short all-capital names ("US", "IS") must match their case exactly.
-                matcher = self.exact if len(name) <= 4 and name.isupper() else self.names
-                matcher.add(iri, [language.make_doc(name)])
+                if len(name) <= 4 and name.isupper():
+                    self.exact.add(iri, [language.make_doc(name)])
+                else:
+                    self.names.add(iri, name)
+            for backer in entry.backed_by:
+                self.proxies.setdefault(backer, []).append(entry)
             for demonym in entry.demonyms:
                 self.demonyms.add(iri, [language.make_doc(demonym)])
+                head = demonym.split()[0]
+                self.demonym_cased[head.lower()] = head[:1].isupper()
                 if actor.kind == "state" and actor.code:
                     self.demonym_codes.setdefault(demonym.lower(), actor.code)
+        generated: dict[tuple[str, str], list[ActorEntry]] = {}
         for entry in self.vocab.actors.values():
             actor = entry.actor
             if actor.code and actor.sector and actor.kind not in {"state", "person"}:
                 state = self.states.get(actor.code)
                 if state and state.actor.iri in entry.part_of:
-                    self.organs.setdefault((actor.code, actor.sector), []).append(entry)
+                    organs = generated if entry.generated else self.organs
+                    organs.setdefault((actor.code, actor.sector), []).append(entry)
+        # A country's generated organs stand for "X officials" only where actors.ttl has
+        # none of that sector: the hand-written ones were chosen for that.
+        for key, entries in generated.items():
+            self.organs.setdefault(key, entries)
         for agent in self.vocab.agents:
             for form in agent.forms:
                 self.agent_nouns.setdefault(form, agent)
@@ -267,6 +362,9 @@ class ActorLinker:
         adjectives = sorted(
             (d for d in (state.demonyms if state else ()) if not d.endswith("s")), key=len
         )
+        written = surface.split()[0].lower() if surface else ""
+        named = [d for d in adjectives if d.lower() == written]  # "Polish", not "Pole"
+        adjectives = named or adjectives
         country = adjectives[0] if adjectives else (state.actor.label if state else code)
         label = f"{country} {noun}"
         return Actor(
@@ -296,7 +394,12 @@ class ActorLinker:
             return [(s, e, doc.vocab.strings[m]) for m, s, e in matches_in(sent, matcher)]
 
         named = _longest(within(self.names) + within(self.exact))
-        demonyms = {(s, e): iri for s, e, iri in within(self.demonyms)}
+        # A capitalised demonym names a country only when written so ("Polish", not "polish").
+        demonyms = {
+            (s, e): iri
+            for s, e, iri in within(self.demonyms)
+            if texts[s][:1].isupper() or not self.demonym_cased.get(lowers[s], False)
+        }
         agents = _longest(within(self.agents))
         places: list[tuple[int, Actor]] = []
 
@@ -327,6 +430,11 @@ class ActorLinker:
                 continue
             linked = self.organ(code, agent, surface)
             add(Mention(h_start, a_end, linked, plural=form.endswith("s")))
+            for partner in self._coordinated(doc, h_start, demonyms, sent.start, free):
+                # "Hungarian and Romanian officials": each country has its officials.
+                p_start, p_end, p_code = partner
+                p_surface = f"{doc[p_start:p_end].text} {doc[a_start:a_end].text}"
+                add(Mention(p_start, p_end, self.organ(p_code, agent, p_surface), plural=True))
 
         # Shape 1: gazetteer names.
         for start, end, iri in named:
@@ -338,11 +446,7 @@ class ActorLinker:
                 and start > sent.start
                 and (
                     lowers[start - 1] in LOCATIVE
-                    or (
-                        lowers[start - 1] in {"and", "or"}
-                        and places
-                        and places[-1][0] < start - 1
-                    )
+                    or (lowers[start - 1] in {"and", "or"} and places and places[-1][0] < start - 1)
                 )
                 and not _possessive_after(doc, end)
             ):
@@ -355,6 +459,17 @@ class ActorLinker:
             else:
                 title = _title_within(doc, start, end)
             add(Mention(start, end, entry.actor, title=title))
+            head = next((iri for (s, e), iri in demonyms.items() if s == start and e < end), None)
+            noun = next((a for a in agents if a[1] == end and a[0] >= start), None)
+            if head is not None and noun is not None and entry.actor.kind != "person":
+                # "Iraqi and Iranian forces": the first country has its forces too.
+                agent = self.agent_nouns[noun[2]]
+                for p_start, p_end, p_code in self._coordinated(
+                    doc, start, demonyms, sent.start, free
+                ):
+                    p_surface = f"{doc[p_start:p_end].text} {doc[noun[0] : noun[1]].text}"
+                    linked = self.organ(p_code, agent, p_surface)
+                    add(Mention(p_start, p_end, linked, plural=True))
 
         # Shape 3: demonyms as nouns ("the Iranians"), and titles with unknown names.
         for (start, end), iri in demonyms.items():
@@ -535,8 +650,8 @@ class ActorLinker:
         )
         proxies = [
             entry
-            for entry in self.vocab.actors.values()
-            if backer.actor.iri in entry.backed_by and doc[k].lower_ in entry.actor.label.lower()
+            for entry in self.proxies.get(backer.actor.iri, ())
+            if doc[k].lower_ in entry.actor.label.lower()
         ]
         if proxies:
             actor = proxies[0].actor
@@ -576,6 +691,26 @@ class ActorLinker:
                     i, a_end, self.organ(owner.code, agent, surface), plural=form.endswith("s")
                 )
         return None
+
+    def _coordinated(self, doc: Doc, start: int, demonyms, floor: int, free) -> list:
+        """Demonyms coordinated before the one at `start` ("Hungarian, Polish and
+        Romanian"): (start, end, country code) of each, nearest first."""
+        out = []
+        texts, lowers = _words(doc)
+        while start - 2 >= floor and lowers[start - 1] in {"and", "or", ","}:
+            previous = next(
+                ((s, e, iri) for (s, e), iri in demonyms.items() if e == start - 1), None
+            )
+            if previous is None or not free(previous[0], previous[1]):
+                break
+            code = self.vocab.actors[previous[2]].actor.code
+            if not code or self.vocab.actors[previous[2]].actor.kind != "state":
+                break
+            out.append((previous[0], previous[1], code))
+            start = previous[0]
+            if start - 1 >= floor and lowers[start - 1] == ",":
+                continue
+        return out
 
     def _titled_people(self, doc: Doc, sent: Span, free) -> list[Mention]:
         out = []

@@ -1,21 +1,24 @@
 """The vocabularies extraction reads: actors, agent nouns, places, CAMEO codes, triggers.
 
-Actors, agents, places and CAMEO live in `ontology/*.ttl`; the trigger dictionary is a
-data file beside this module. All are loaded once per process.
+Actors, agents, places and CAMEO live in `ontology/*.ttl` (the actor gazetteer is the
+hand-written actors.ttl plus the generated countries.ttl and international.ttl); the trigger
+dictionary is a data file beside this module. All are loaded once per process.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 import re
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import pyoxigraph
 import yaml
-from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
 
 from ingest.model import Actor, Place
 
@@ -24,8 +27,8 @@ ONTOLOGY_DIR = Path(
 )
 TRIGGERS_FILE = Path(__file__).resolve().parent / "dictionaries" / "triggers.yaml"
 
-EVKG = Namespace("https://evkg.org/ontology#")
-GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
+EVKG = "https://evkg.org/ontology#"
+GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 
 # -- the key names are matched on ------------------------------------------------------
 
@@ -96,6 +99,7 @@ class ActorEntry:
     demonyms: tuple[str, ...] = ()
     part_of: tuple[str, ...] = ()
     backed_by: tuple[str, ...] = ()
+    generated: bool = False  # from countries.ttl or international.ttl, not actors.ttl
 
 
 @dataclass(frozen=True)
@@ -124,90 +128,231 @@ class Vocabulary:
     triggers: list[dict] = field(default_factory=list)
 
 
-def _texts(graph: Graph, subject: URIRef, predicate: URIRef) -> list[str]:
-    return sorted(str(o) for o in graph.objects(subject, predicate))
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+SEM = "http://semanticweb.cs.vu.nl/2009/11/sem/"
+
+# Subject IRI -> predicate IRI -> object values (IRIs and literal lexical forms).
+Index = dict[str, dict[str, list[str]]]
+
+# The actor gazetteer: the hand-written file first (its entries win), then the generated.
+ACTOR_FILES = ("actors.ttl", "countries.ttl", "international.ttl")
 
 
-def _one(graph: Graph, subject: URIRef, predicate: URIRef) -> str | None:
-    values = _texts(graph, subject, predicate)
-    return values[0] if values else None
+# The generated gazetteers' office holders carry dated roles (blank nodes, about half
+# their triples) that linking does not read: they are cut from the text before parsing.
+_ROLES = re.compile(rb";\s*evkg:role\s+\[[^\]]*\](?:\s*,\s*\[[^\]]*\])*")
 
 
-def _parse(name: str) -> Graph:
-    graph = Graph()
+def _parse(name: str, into: Index | None = None, wanted: frozenset[str] | None = None) -> Index:
+    """A vocabulary file's triples about named subjects, indexed by subject (only the
+    `wanted` predicates if given).
+
+    pyoxigraph's parser: rdflib took seconds on the generated gazetteers. A missing or
+    unparsable file is an error that names it (an empty gazetteer would silently find no
+    actors)."""
     path = ONTOLOGY_DIR / name
-    if path.exists():
-        graph.parse(path, format="turtle")
-    return graph
+    if not path.is_file():
+        raise FileNotFoundError(f"vocabulary file missing: {path}")
+    index: Index = {} if into is None else into
+    text = path.read_bytes()
+    if b"evkg:role" in text:
+        text = _ROLES.sub(b"", text)
+    named = pyoxigraph.NamedNode
+    try:
+        for subject, predicate, obj, _graph in pyoxigraph.parse(
+            input=text, format=pyoxigraph.RdfFormat.TURTLE
+        ):
+            if type(subject) is not named:
+                continue  # blank nodes: not needed for linking
+            predicate = predicate.value
+            if wanted is not None and predicate not in wanted:
+                continue
+            if type(obj) is pyoxigraph.BlankNode:
+                continue
+            by_predicate = index.get(subject.value)
+            if by_predicate is None:
+                by_predicate = index[subject.value] = {}
+            values = by_predicate.get(predicate)
+            if values is None:
+                by_predicate[predicate] = [obj.value]
+            else:
+                values.append(obj.value)
+    except SyntaxError as error:
+        raise ValueError(f"vocabulary file {path} does not parse: {error}") from error
+    return index
+
+
+def _texts(index: Index, subject: str, predicate: str) -> list[str]:
+    return sorted(index.get(subject, {}).get(predicate, ()))
+
+
+def _one(index: Index, subject: str, predicate: str) -> str | None:
+    values = index.get(subject, {}).get(predicate)
+    return min(values) if values else None
+
+
+def _subjects(index: Index, rdf_type: str) -> list[str]:
+    return sorted(s for s, p in index.items() if rdf_type in p.get(RDF_TYPE, ()))
+
+
+ACTOR_PREDICATES = frozenset(
+    {
+        RDF_TYPE,
+        RDFS_LABEL,
+        SKOS + "prefLabel",
+        SKOS + "altLabel",
+        EVKG + "demonym",
+        EVKG + "actorKind",
+        EVKG + "countryCode",
+        EVKG + "sector",
+        EVKG + "partOf",
+        EVKG + "backedBy",
+    }
+)
 
 
 def _load_actors(vocab: Vocabulary) -> None:
-    graph = _parse("actors.ttl") + _parse("evkg.ttl")
-    kinds = {s: str(o) for s, o in graph.subject_objects(SKOS.notation)}
-    sem_actor = URIRef("http://semanticweb.cs.vu.nl/2009/11/sem/Actor")
-    for subject in sorted(set(graph.subjects(RDF.type, sem_actor))):
-        label = _one(graph, subject, SKOS.prefLabel) or _one(graph, subject, RDFS.label)
+    index: Index = {}
+    hand: set[str] = set()
+    for name in ACTOR_FILES:
+        _parse(name, index, ACTOR_PREDICATES)
+        if name == ACTOR_FILES[0]:
+            hand = {s for s, p in index.items() if SKOS + "prefLabel" in p}
+    ontology = _parse("evkg.ttl")
+    kinds = {s: v[0] for s, p in ontology.items() if (v := p.get(SKOS + "notation"))}
+    sem_actor = SEM + "Actor"
+    subjects = sorted(s for s, p in index.items() if sem_actor in p.get(RDF_TYPE, ()))
+    # Hand-written actors first: where two share a name or a country code, theirs wins.
+    subjects.sort(key=lambda s: s not in hand)
+    pref, alt, demonym = SKOS + "prefLabel", SKOS + "altLabel", EVKG + "demonym"
+    kind_p, code_p, sector_p = EVKG + "actorKind", EVKG + "countryCode", EVKG + "sector"
+    part_p, backer_p = EVKG + "partOf", EVKG + "backedBy"
+    empty: list[str] = []
+
+    def first(values: list[str] | None) -> str | None:
+        if not values:
+            return None
+        return values[0] if len(values) == 1 else min(values)
+
+    def listed(values: list[str]) -> tuple[str, ...]:
+        return tuple(values) if len(values) < 2 else tuple(sorted(set(values)))
+
+    for subject in subjects:
+        props = index[subject]
+        label = first(props.get(pref)) or first(props.get(RDFS_LABEL))
         if not label:
             continue
-        kind = next(iter(graph.objects(subject, EVKG.actorKind)), None)
+        kind = props.get(kind_p)
         actor = Actor(
-            iri=str(subject),
+            iri=subject,
             label=label,
-            aliases=tuple(_texts(graph, subject, SKOS.altLabel)),
-            code=_one(graph, subject, EVKG.countryCode),
-            sector=_one(graph, subject, EVKG.sector),
-            kind=kinds.get(kind) if kind is not None else None,
+            aliases=listed(props.get(alt, empty)),
+            code=first(props.get(code_p)),
+            sector=first(props.get(sector_p)),
+            kind=kinds.get(kind[0]) if kind else None,
         )
-        vocab.actors[str(subject)] = ActorEntry(
+        vocab.actors[subject] = ActorEntry(
             actor=actor,
-            demonyms=tuple(_texts(graph, subject, EVKG.demonym)),
-            part_of=tuple(_texts(graph, subject, EVKG.partOf)),
-            backed_by=tuple(_texts(graph, subject, EVKG.backedBy)),
+            demonyms=listed(props.get(demonym, empty)),
+            part_of=listed(props.get(part_p, empty)),
+            backed_by=listed(props.get(backer_p, empty)),
+            generated=subject not in hand,
         )
 
 
 def _load_agents(vocab: Vocabulary) -> None:
-    graph = _parse("agents.ttl")
-    for subject in sorted(set(graph.subjects(EVKG.sector, None))):
-        sector = _one(graph, subject, EVKG.sector)
-        label = _one(graph, subject, SKOS.prefLabel)
-        forms = {label or ""} | set(_texts(graph, subject, SKOS.altLabel))
+    index = _parse(
+        "agents.ttl", wanted=frozenset({EVKG + "sector", SKOS + "prefLabel", SKOS + "altLabel"})
+    )
+    for subject in sorted(s for s, p in index.items() if EVKG + "sector" in p):
+        sector = _one(index, subject, EVKG + "sector")
+        label = _one(index, subject, SKOS + "prefLabel")
+        forms = {label or ""} | set(_texts(index, subject, SKOS + "altLabel"))
         forms = tuple(sorted(f.lower() for f in forms if f))
         if sector and forms:
             vocab.agents.append(AgentNoun(forms=forms, sector=sector, label=label or forms[0]))
 
 
 def _load_places(vocab: Vocabulary) -> None:
-    graph = _parse("places.ttl")
-    sem_place = URIRef("http://semanticweb.cs.vu.nl/2009/11/sem/Place")
-    for subject in sorted(set(graph.subjects(RDF.type, sem_place))):
-        label = _one(graph, subject, SKOS.prefLabel) or _one(graph, subject, RDFS.label)
+    index = _parse("places.ttl")
+    for subject in _subjects(index, SEM + "Place"):
+        label = _one(index, subject, SKOS + "prefLabel") or _one(index, subject, RDFS_LABEL)
         if not label:
             continue
-        aliases = tuple(_texts(graph, subject, SKOS.altLabel))
-        code = _one(graph, subject, EVKG.countryCode)
-        vocab.places[str(subject)] = (Place(str(subject), label), aliases, code)
+        aliases = tuple(_texts(index, subject, SKOS + "altLabel"))
+        code = _one(index, subject, EVKG + "countryCode")
+        vocab.places[subject] = (Place(subject, label), aliases, code)
 
 
 def _load_cameo(vocab: Vocabulary) -> None:
-    graph = _parse("cameo.ttl")
-    for subject, code in graph.subject_objects(EVKG.cameoCode):
-        vocab.cameo[str(code)] = CameoCode(
-            code=str(code),
-            label=_one(graph, subject, SKOS.prefLabel) or str(code),
-            goldstein=float(_one(graph, subject, EVKG.goldstein) or 0.0),
-            quad_class=int(_one(graph, subject, EVKG.quadClass) or 0),
-        )
+    index = _parse("cameo.ttl")
+    for subject, props in index.items():
+        for code in props.get(EVKG + "cameoCode", ()):
+            vocab.cameo[code] = CameoCode(
+                code=code,
+                label=_one(index, subject, SKOS + "prefLabel") or code,
+                goldstein=float(_one(index, subject, EVKG + "goldstein") or 0.0),
+                quad_class=int(_one(index, subject, EVKG + "quadClass") or 0),
+            )
 
 
-@lru_cache(maxsize=1)
-def vocabulary() -> Vocabulary:
+# Files vocabulary() reads from ONTOLOGY_DIR.
+VOCABULARY_FILES = (*ACTOR_FILES, "evkg.ttl", "agents.ttl", "places.ttl", "cameo.ttl")
+CACHE_DIR = Path(os.environ.get("EVKG_CACHE_DIR") or Path.home() / ".cache" / "evkg")
+
+
+def _cache_path() -> Path:
+    """Where the parsed vocabulary is kept, named for what it was built from: the files'
+    paths, sizes and times, and the code that reads them. Every file must exist."""
+    digest = hashlib.sha256()
+    for path in [*(ONTOLOGY_DIR / n for n in VOCABULARY_FILES), TRIGGERS_FILE]:
+        if not path.is_file():
+            raise FileNotFoundError(f"vocabulary file missing: {path}")
+        stat = path.stat()
+        digest.update(f"{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    for module in (Path(__file__), Path(__file__).with_name("model.py")):
+        digest.update(module.read_bytes())
+    return CACHE_DIR / f"vocabulary-{digest.hexdigest()[:24]}.pickle"
+
+
+def _build() -> Vocabulary:
     vocab = Vocabulary()
     _load_actors(vocab)
     _load_agents(vocab)
     _load_places(vocab)
     _load_cameo(vocab)
     vocab.triggers = load_triggers(TRIGGERS_FILE)
+    return vocab
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    """The vocabularies, parsed once per process; the parsed form is also kept on disk
+    (CACHE_DIR, or EVKG_CACHE_DIR) so the next process need not parse 20,000 actors again.
+    A cache that cannot be read or written is ignored."""
+    cache = _cache_path()
+    try:
+        with cache.open("rb") as handle:
+            vocab = pickle.load(handle)
+        if isinstance(vocab, Vocabulary):
+            return vocab
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+        pass
+    vocab = _build()
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        week_ago = time.time() - 7 * 86400
+        for stale in cache.parent.glob("vocabulary-*.pickle"):
+            if stale.stat().st_mtime < week_ago:
+                stale.unlink(missing_ok=True)
+        partial = cache.with_suffix(f".{os.getpid()}.tmp")
+        with partial.open("wb") as handle:
+            pickle.dump(vocab, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(cache)
+    except OSError:
+        pass
     return vocab
 
 
