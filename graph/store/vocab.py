@@ -14,6 +14,8 @@ VOCABULARIES = {
     "ontology": "evkg.ttl",
     "cameo": "cameo.ttl",
     "actors": "actors.ttl",
+    "countries": "countries.ttl",
+    "international": "international.ttl",
     "agents": "agents.ttl",
 }
 
