@@ -29,8 +29,10 @@ from ingest.vocab import (
     ARTICLES,
     ActorEntry,
     AgentNoun,
+    NameIndex,
     Vocabulary,
-    name_words,
+    is_exact_name,
+    name_index,
     vocabulary,
     word_key,
 )
@@ -228,31 +230,11 @@ class NameMatcher:
 
     Called on a doc, it gives spaCy-matcher-like (match id, start, end) triples."""
 
-    def __init__(self, strings) -> None:
-        self.strings = strings
-        self.keys: dict[str, list[int]] = {}  # name key -> match ids (IRI hashes)
-        self.prefixes: set[str] = set()  # keys of a name's first words, to stop early
-        self.caseless: set[str] = set()  # keys of names written in lower case
-
-    def add(self, iri: str, name: str) -> None:
-        words = name_words(name)
-        key = "".join(words)
-        if len(key) < 2:
-            return
-        match_id = self.strings.add(iri)
-        ids = self.keys.setdefault(key, [])
-        if match_id not in ids:
-            ids.append(match_id)
-        if name == name.lower():
-            self.caseless.add(key)
-        so_far = ""
-        for word in words[:-1]:
-            so_far += word
-            self.prefixes.add(so_far)
-            if word.endswith("s") and len(word) > 2:
-                self.prefixes.add(so_far[:-1])  # "Iraq's": the tokenizer splits off "'s"
-        if len(words) == 1 and key.endswith("s") and len(key) > 2:
-            self.prefixes.add(key[:-1])
+    def __init__(self, strings, index: NameIndex) -> None:
+        add = strings.add
+        self.keys = {key: [add(iri) for iri in iris] for key, iris in index.keys.items()}
+        self.prefixes = index.prefixes
+        self.caseless = index.caseless
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
         texts = _words(doc)[0]
@@ -293,7 +275,8 @@ class ActorLinker:
     def __init__(self, vocab: Vocabulary) -> None:
         self.vocab = vocab
         language = nlp()
-        self.names = NameMatcher(language.vocab.strings)
+        names = vocab.names or name_index(vocab.actors)
+        self.names = NameMatcher(language.vocab.strings, names)
         self.exact = PhraseMatcher(language.vocab, attr="ORTH")
         self.demonyms = PhraseMatcher(language.vocab, attr="LOWER")
         self.agents = PhraseMatcher(language.vocab, attr="LOWER")
@@ -313,10 +296,8 @@ class ActorLinker:
                 self.states.setdefault(actor.code, entry)
             for name in {actor.label, *actor.aliases}:
                 # Short all-capital names ("US", "IS") must match their case exactly.
-                if len(name) <= 4 and name.isupper():
+                if is_exact_name(name):
                     self.exact.add(iri, [language.make_doc(name)])
-                else:
-                    self.names.add(iri, name)
             for backer in entry.backed_by:
                 self.proxies.setdefault(backer, []).append(entry)
             for demonym in entry.demonyms:

@@ -91,6 +91,50 @@ def name_key(name: str) -> str:
     return "".join(name_words(name))
 
 
+def is_exact_name(name: str) -> bool:
+    """Short all-capital names ("US", "IS", "KH") are matched as written, not on their key."""
+    return len(name) <= 4 and name.isupper()
+
+
+@dataclass
+class NameIndex:
+    """Actor names by key, for matching token runs: the IRIs each key names, the keys of
+    names' first words (a run that is none of them cannot grow into a name), and the keys of
+    names written in lower case (which match whatever the case of the text)."""
+
+    keys: dict[str, list[str]] = field(default_factory=dict)
+    prefixes: set[str] = field(default_factory=set)
+    caseless: set[str] = field(default_factory=set)
+
+    def add(self, iri: str, name: str) -> None:
+        words = name_words(name)
+        key = "".join(words)
+        if len(key) < 2:
+            return
+        iris = self.keys.setdefault(key, [])
+        if iri not in iris:
+            iris.append(iri)
+        if name == name.lower():
+            self.caseless.add(key)
+        so_far = ""
+        for word in words[:-1]:
+            so_far += word
+            self.prefixes.add(so_far)
+            if word.endswith("s") and len(word) > 2:
+                self.prefixes.add(so_far[:-1])  # "Iraq's": the tokenizer splits off "'s"
+        if len(words) == 1 and key.endswith("s") and len(key) > 2:
+            self.prefixes.add(key[:-1])
+
+
+def name_index(actors: dict[str, ActorEntry]) -> NameIndex:
+    index = NameIndex()
+    for iri, entry in actors.items():
+        for name in sorted({entry.actor.label, *entry.actor.aliases}):
+            if not is_exact_name(name):
+                index.add(iri, name)
+    return index
+
+
 @dataclass(frozen=True)
 class ActorEntry:
     """A gazetteer actor with what linking needs beyond its public face."""
@@ -126,6 +170,9 @@ class Vocabulary:
     places: dict[str, tuple[Place, tuple[str, ...], str | None]] = field(default_factory=dict)
     cameo: dict[str, CameoCode] = field(default_factory=dict)
     triggers: list[dict] = field(default_factory=list)
+    # The actor names matched on their key, worked out once with the vocabulary and kept
+    # with it: the linker would otherwise fold 30,000 names at every start.
+    names: NameIndex | None = None
 
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -324,6 +371,7 @@ def _build() -> Vocabulary:
     _load_places(vocab)
     _load_cameo(vocab)
     vocab.triggers = load_triggers(TRIGGERS_FILE)
+    vocab.names = name_index(vocab.actors)
     return vocab
 
 
