@@ -1,0 +1,282 @@
+"""Actors of every state and the international bodies: the generated gazetteers
+(ontology/countries.ttl, ontology/international.ttl), the spelling-folded name key the
+linker matches on, and the vocabulary's loading."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
+
+from ingest import SourceDocument, extract
+from ingest.actors import Resolver, linker
+from ingest.model import Actor
+from ingest.text import nlp
+from ingest.vocab import name_key, vocabulary
+
+ROOT = Path(__file__).resolve().parent.parent
+ONTOLOGY = ROOT / "ontology"
+ACTOR = Namespace("https://evkg.org/id/actor/")
+EVKG = Namespace("https://evkg.org/ontology#")
+SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
+SKOS_ALT = URIRef("http://www.w3.org/2004/02/skos/core#altLabel")
+
+
+def mentions(text: str) -> list[tuple[str, Actor]]:
+    """(surface, actor) of each mention the linker finds, sentence by sentence."""
+    doc = nlp()(text)
+    resolver = Resolver()
+    found = []
+    for sent in doc.sents:
+        for mention in linker().find(sent, resolver)[0]:
+            found.append((doc[mention.start : mention.end].text, mention.actor))
+    return found
+
+
+def codes(text: str) -> set[str | None]:
+    return {actor.code for _, actor in mentions(text)}
+
+
+def iris(text: str) -> set[str]:
+    return {actor.iri for _, actor in mentions(text)}
+
+
+# ---------------------------------------------------------------------------
+# The name key
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "variants",
+    [
+        ("Kata'ib Hizballah", "Kataeb Hezbollah", "Kataib Hizbollah", "KATAIB HIZBULLAH"),
+        ("Qassem", "Qasim", "Qasem"),
+        ("al-Qaeda", "al Qaeda", "Al-Qaida", "al-Qa'ida"),
+        ("ad-Din", "al-Din", "al Din"),
+        ("Abdullah", "Abdallah", "Abdollah"),
+        ("Hay'at Tahrir al-Sham", "Hayat Tahrir al-Sham", "Hay’at Tahrir al Sham"),
+        ("Viktor Orbán", "Viktor Orban"),
+        ("Shaykh", "Sheikh", "Shaikh"),
+    ],
+)
+def test_spelling_variants_share_a_key(variants: tuple[str, ...]) -> None:
+    assert len({name_key(v) for v in variants}) == 1, {v: name_key(v) for v in variants}
+
+
+@pytest.mark.parametrize(
+    ("one", "other"), [("Iran", "Iraq"), ("Mali", "Male"), ("Niger", "Nigeria")]
+)
+def test_different_names_keep_different_keys(one: str, other: str) -> None:
+    assert name_key(one) != name_key(other)
+
+
+# ---------------------------------------------------------------------------
+# Linking
+# ---------------------------------------------------------------------------
+
+
+def test_coordinated_demonyms_each_link_their_country() -> None:
+    assert {"HUN", "ROU"} <= codes("Senior Hungarian and Romanian officials met on Monday.")
+    assert {"POL", "CZE", "SVK"} <= codes("Polish, Czech and Slovak diplomats met in Vienna.")
+
+
+def test_a_capital_names_its_state() -> None:
+    found = mentions("Washington said it would not accept the proposal.")
+    assert (found[0][0], found[0][1].code) == ("Washington", "USA")
+    assert "HUN" in codes("Budapest rejected the request on Tuesday.")
+
+
+@pytest.mark.parametrize(
+    "spelling", ["Kata'ib Hizballah", "Kataeb Hezbollah", "Kataib Hizbullah", "Kata’ib Hezbollah"]
+)
+def test_transliterations_link_to_one_actor(spelling: str) -> None:
+    assert iris(f"{spelling} fighters fired rockets at the base.") == {
+        str(ACTOR["kataib-hezbollah"])
+    }
+
+
+def test_international_bodies_have_their_codes() -> None:
+    found = {actor.label: actor.code for _, actor in mentions("NATO and the African Union met.")}
+    assert found["NATO"] == "IGO"
+    assert found["African Union"] == "IGO"
+    assert "UNO" in codes("UNICEF said the children needed help.")
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Viktor Orban met the envoy in the morning.", "HUN"),
+        ("Angela Merkel spoke with reporters.", "DEU"),
+        ("Nicolas Maduro addressed the crowd.", "VEN"),
+    ],
+)
+def test_a_world_leader_by_full_name_gets_their_country(text: str, code: str) -> None:
+    people = [actor for _, actor in mentions(text) if actor.kind == "person"]
+    assert people and people[0].code == code
+
+
+def test_a_capitalised_name_does_not_match_a_common_word() -> None:
+    assert "TUR" not in codes("The family ate turkey and rice.")
+    assert "TUR" in codes("Turkey shelled the villages.")
+    assert "POL" not in codes("Soldiers polish their boots before the parade.")
+
+
+def test_post_2014_armed_groups_are_known() -> None:
+    text = (
+        "The Taliban, al-Shabaab, the Rapid Support Forces, Hayat Tahrir al-Sham and the "
+        "Houthis were named in the report."
+    )
+    found = {actor.iri for _, actor in mentions(text)}
+    for slug in (
+        "taliban",
+        "al-shabaab",
+        "rapid-support-forces",
+        "hayat-tahrir-al-sham",
+        "houthis",
+    ):
+        assert str(ACTOR[slug]) in found, slug
+
+
+def test_extraction_links_states_of_the_world() -> None:
+    text = "Senior Hungarian and Romanian officials agreed on a border deal on Monday."
+    extraction = extract(SourceDocument(text=text, file="w.txt", published=date(2021, 3, 1)))
+    assert {"HUN", "ROU"} <= {a.code for a in extraction.actors}
+
+
+# ---------------------------------------------------------------------------
+# The gazetteers
+# ---------------------------------------------------------------------------
+
+
+def test_the_generated_gazetteers_are_current() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "build_actors.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def world() -> Graph:
+    graph = Graph()
+    for name in ("countries.ttl", "international.ttl"):
+        graph.parse(ONTOLOGY / name, format="turtle")
+    return graph
+
+
+def test_every_state_has_a_code_a_label_and_no_province_alias(world: Graph) -> None:
+    states = set(world.subjects(EVKG.actorKind, EVKG.State))
+    assert len(states) >= 150  # and the states of actors.ttl, whose kind is said there
+    hungary = ACTOR["hungary"]
+    assert str(world.value(hungary, EVKG.countryCode)) == "HUN"
+    assert Literal("Hungarian") in set(world.objects(hungary, EVKG.demonym))
+    assert Literal("Budapest") in set(world.objects(hungary, SKOS_ALT))
+    provinces = {"Helmand", "Kandahar", "Mosul", "Basra", "California", "Texas"}
+    aliases = {str(o) for s in states for o in world.objects(s, SKOS_ALT)}
+    assert provinces.isdisjoint(aliases)
+
+
+def test_reused_actors_get_no_second_label(world: Graph) -> None:
+    hand = Graph().parse(ONTOLOGY / "actors.ttl", format="turtle")
+    pref = URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")
+    for actor in set(hand.subjects(RDF.type, SEM.Actor)):
+        assert (actor, pref, None) not in world, actor
+    # The United States keeps its hand-written IRI: nothing else is a state with its code.
+    usa = [
+        s
+        for s in world.subjects(EVKG.countryCode, Literal("USA"))
+        if (s, EVKG.actorKind, EVKG.State) in world
+    ]
+    assert usa == []
+
+
+def test_office_holders_have_dated_roles(world: Graph) -> None:
+    orban = ACTOR["viktor-orban"]
+    roles = list(world.objects(orban, EVKG.role))
+    assert roles
+    codes_ = {str(world.value(r, EVKG.roleCode)) for r in roles}
+    assert "HUNGOV" in codes_
+    starts = [world.value(r, EVKG.start) for r in roles]
+    assert all(
+        s is None or s.datatype == URIRef("http://www.w3.org/2001/XMLSchema#date") for s in starts
+    )
+
+
+def test_no_generated_alias_names_two_actors(world: Graph) -> None:
+    owners: dict[str, set] = {}
+    for prop in (SKOS_ALT, EVKG.demonym):
+        for actor, label in world.subject_objects(prop):
+            owners.setdefault(name_key(str(label)), set()).add(actor)
+    shared = {k: v for k, v in owners.items() if len(v) > 1}
+    assert shared == {}
+
+
+# ---------------------------------------------------------------------------
+# Loading
+# ---------------------------------------------------------------------------
+
+
+def test_vocabulary_loads_the_world() -> None:
+    vocab = vocabulary()
+    assert len(vocab.actors) > 15000
+    hand = vocab.actors[str(ACTOR["united-states"])]
+    assert not hand.generated and hand.actor.label == "United States"
+    assert vocab.actors[str(ACTOR["hungary"])].generated
+
+
+def test_a_missing_vocabulary_file_is_an_error_that_names_it(tmp_path: Path) -> None:
+    for name in ("evkg.ttl", "agents.ttl", "places.ttl", "cameo.ttl", "countries.ttl"):
+        (tmp_path / name).write_bytes((ONTOLOGY / name).read_bytes())
+    (tmp_path / "international.ttl").write_text("@prefix x: <https://x/> .\nx:a x:b x:c .\n")
+    code = (
+        "from ingest import vocab\n"
+        "try:\n"
+        "    vocab.vocabulary()\n"
+        "except FileNotFoundError as error:\n"
+        "    print(error)\n"
+    )
+    env = {
+        **os.environ,
+        "EVKG_ONTOLOGY_DIR": str(tmp_path),
+        "EVKG_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env
+    )
+    assert "actors.ttl" in result.stdout, result.stdout + result.stderr
+
+
+def test_an_unparsable_vocabulary_file_is_an_error_that_names_it(tmp_path: Path) -> None:
+    for name in ("evkg.ttl", "agents.ttl", "places.ttl", "cameo.ttl", "international.ttl"):
+        (tmp_path / name).write_bytes((ONTOLOGY / name).read_bytes())
+    (tmp_path / "actors.ttl").write_bytes((ONTOLOGY / "actors.ttl").read_bytes())
+    (tmp_path / "countries.ttl").write_text("this is not turtle\n")
+    code = (
+        "from ingest import vocab\n"
+        "try:\n"
+        "    vocab.vocabulary()\n"
+        "except ValueError as error:\n"
+        "    print(error)\n"
+    )
+    env = {
+        **os.environ,
+        "EVKG_ONTOLOGY_DIR": str(tmp_path),
+        "EVKG_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env
+    )
+    assert "countries.ttl" in result.stdout, result.stdout + result.stderr
+
+
+def test_the_store_loads_the_new_gazetteers() -> None:
+    from graph.store.vocab import VOCABULARIES
+
+    assert VOCABULARIES["countries"] == "countries.ttl"
+    assert VOCABULARIES["international"] == "international.ttl"
