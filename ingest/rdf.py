@@ -38,7 +38,10 @@ RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 
 EXTRACTOR_IRI = f"{ID}agent/extractor"
-EXTRACTOR_VERSION = "1"
+# 2: events of every modality, each with its evkg:modality (1 kept asserted events only and
+# wrote no modality). Stored documents are re-extracted only when their text changes or with
+# `evkg ingest --force`; the run IRI (`id:run/{document hash}-{version}`) tells the two apart.
+EXTRACTOR_VERSION = "2"
 
 KIND_CONCEPTS = {
     "state": "State",
@@ -51,6 +54,16 @@ KIND_CONCEPTS = {
     "media": "Media",
     "armed-group": "ArmedGroup",
     "other": "OtherActor",
+}
+
+# Event.modality -> its concept in evkg:ModalityScheme (ontology/evkg.ttl)
+MODALITY_CONCEPTS = {
+    "asserted": "Asserted",
+    "negated": "Negated",
+    "hypothetical": "Hypothetical",
+    "intended": "Intended",
+    "claimed": "Claimed",
+    "denied": "Denied",
 }
 
 PREFIXES = {
@@ -94,6 +107,7 @@ class _Terms:
     source = _iri(EVKG, "source")
     target = _iri(EVKG, "target")
     sentence = _iri(EVKG, "sentence")
+    modality = _iri(EVKG, "modality")
     context = _iri(NIF, "Context")
     is_string = _iri(NIF, "isString")
     begin = _iri(NIF, "beginIndex")
@@ -123,6 +137,7 @@ class _Terms:
 
 T = _Terms
 KINDS = {kind: _iri(EVKG, concept) for kind, concept in KIND_CONCEPTS.items()}
+MODALITIES = {name: _iri(EVKG, concept) for name, concept in MODALITY_CONCEPTS.items()}
 XSD_TYPES = {
     name: ox.NamedNode(f"{XSD_NS}{name}") for name in ("integer", "date", "gYear", "gYearMonth")
 }
@@ -233,6 +248,10 @@ def to_ntriples(extraction: Extraction, standalone: bool = False) -> bytes:
         add(node, T.type, T.sem_event)
         add(node, T.label, _text(event.label))
         add(node, T.event_type, _iri(CAMEO, event.code))
+        modality = MODALITIES.get(event.modality)
+        if modality is None:  # written as asserted, it would be reported as having happened
+            raise ValueError(f"event {event.iri} has an unknown modality {event.modality!r}")
+        add(node, T.modality, modality)  # every event, so a reader need not assume
         for role, actor in ((T.source, event.source), (T.target, event.target)):
             if actor is not None:
                 actor_node = out.actor(actor)
