@@ -24,6 +24,23 @@ from graph.sparql import check_iri, ntriples_literal
 
 CAMEO = "https://evkg.org/cameo/"
 ACTOR = "https://evkg.org/id/actor/"
+EVKG = "https://evkg.org/ontology#"
+# how the text puts an event (evkg:modality): the concepts of evkg:ModalityScheme by their
+# skos:notation; an event that states none counts as asserted
+MODALITIES = {
+    "asserted": f"{EVKG}Asserted",
+    "negated": f"{EVKG}Negated",
+    "hypothetical": f"{EVKG}Hypothetical",
+    "intended": f"{EVKG}Intended",
+    "claimed": f"{EVKG}Claimed",
+    "denied": f"{EVKG}Denied",
+}
+MODALITY_NAMES = {iri: name for name, iri in MODALITIES.items()}
+ASSERTED = "asserted"
+ALL_MODALITIES = "all"
+MODALITY_CHOICES = (
+    f"{', '.join(MODALITIES)} (several comma-separated), or {ALL_MODALITIES}"
+)
 DEFAULT_NODE_CAP = 200
 MAX_HOPS = 3
 
@@ -46,8 +63,14 @@ class Filters:
     quad: int | tuple[int, ...] | None = None  # quad class 1..4, or several
     min_events: int = 1  # edges with fewer events are dropped
     document: str | None = None  # only events of this document (IRI)
+    # which readings count (`parse_modality`): "asserted" (the default: what the text
+    # reports as having happened), another of MODALITIES, a sorted tuple of several, or "all"
+    modality: str | tuple[str, ...] = ASSERTED
 
     def __post_init__(self) -> None:
+        # as given ("negated,claimed", a list from repeated parameters...), kept canonical so
+        # that equal choices share cached networks and views
+        object.__setattr__(self, "modality", parse_modality(self.modality))
         for name in ("since", "until"):
             value = getattr(self, name)
             if value is not None and not _DATE.match(value):
@@ -78,6 +101,63 @@ class Filters:
             return ()
         return (self.quad,) if isinstance(self.quad, int) else tuple(self.quad)
 
+    @property
+    def modalities(self) -> tuple[str, ...]:
+        """The modalities asked for (any of them matches); empty: any, or none stated."""
+        if self.modality == ALL_MODALITIES:
+            return ()
+        return (self.modality,) if isinstance(self.modality, str) else self.modality
+
+
+def parse_modality(value: str | Iterable[str] | None) -> str | tuple[str, ...]:
+    """A modality choice as `Filters` keeps it: one name, a sorted tuple of several, or
+    "all" (every event, whatever its modality or none). Takes a name, a comma-separated
+    list, or several of either (repeated query parameters); case and spaces do not matter;
+    nothing at all is the default, asserted. Anything else is a ValueError naming the
+    accepted values."""
+    if value is None:
+        return ASSERTED
+    parts = [value] if isinstance(value, str) else list(value)
+    names: set[str] = set()
+    for part in parts:
+        if not isinstance(part, str):
+            raise ValueError(f"modality must be one of {MODALITY_CHOICES}; got {part!r}")
+        for name in part.split(","):
+            name = name.strip().lower()
+            if not name:
+                continue
+            if name != ALL_MODALITIES and name not in MODALITIES:
+                raise ValueError(f"modality must be one of {MODALITY_CHOICES}; got {name!r}")
+            names.add(name)
+    if not names:
+        return ASSERTED
+    if ALL_MODALITIES in names or names == set(MODALITIES):
+        return ALL_MODALITIES
+    chosen = tuple(sorted(names))
+    return chosen[0] if len(chosen) == 1 else chosen
+
+
+def modality_name(value: Any) -> str:
+    """The modality of an event from its evkg:modality (unbound: asserted); a concept from
+    outside the scheme is given as its IRI."""
+    if value is None or value == "" or value == "-":
+        return ASSERTED
+    return MODALITY_NAMES.get(str(value), str(value))
+
+
+def modality_pattern(filters: Filters, event: str = "?e") -> str:
+    """The SPARQL that keeps the events of `filters.modality` and binds ?modality to the
+    event's evkg:modality (left unbound when it states none, which counts as asserted): the
+    one place a modality choice becomes a query."""
+    chosen = filters.modalities
+    stated = f"{event} evkg:modality ?modality"
+    if not chosen:
+        return f"OPTIONAL {{ {stated} }}"
+    listed = ", ".join(f"<{MODALITIES[name]}>" for name in chosen)
+    if ASSERTED in chosen:
+        return f"OPTIONAL {{ {stated} }} FILTER(!BOUND(?modality) || ?modality IN ({listed}))"
+    return f"{stated} . FILTER(?modality IN ({listed}))"
+
 
 @dataclass
 class Neighbourhood:
@@ -96,11 +176,13 @@ def _iri(value: str) -> str:
 def event_patterns(
     filters: Filters, source: str = "?s", target: str = "?t", lean: bool = False
 ) -> str:
-    """The SPARQL group that binds ?e, ?s, ?t, ?type, ?date, ?gold, ?quad, ?doc; `lean`
-    leaves ?quad and ?doc out unless a filter needs them (each OPTIONAL is a join per
-    event, which counts when a query reads the whole network)."""
+    """The SPARQL group that binds ?e, ?s, ?t, ?type, ?date, ?gold, ?quad, ?doc and
+    ?modality (`modality_pattern`); `lean` leaves ?quad and ?doc out unless a filter needs
+    them (each OPTIONAL is a join per event, which counts when a query reads the whole
+    network)."""
     parts = [
         f"?e a sem:Event ; evkg:source {source} ; evkg:target {target} ; sem:eventType ?type .",
+        modality_pattern(filters),
         "OPTIONAL { ?e sem:hasTimeStamp ?date }",
         "OPTIONAL { ?type evkg:goldstein ?gold }",
     ]
@@ -131,7 +213,7 @@ def events_query(filters: Filters, evidence: bool = False) -> str:
     if evidence:
         sentence = "OPTIONAL { ?e evkg:sentence ?m . ?m nif:anchorOf ?sentence }"
     return (
-        "SELECT DISTINCT ?e ?s ?t ?type ?date ?gold ?quad ?doc"
+        "SELECT DISTINCT ?e ?s ?t ?type ?date ?gold ?quad ?doc ?modality"
         + (" ?sentence" if evidence else "")
         + f" WHERE {{\n  {event_patterns(filters)}\n  {sentence}\n}}"
     )
@@ -182,6 +264,7 @@ def _add_events(graph: nx.DiGraph, rows: list[dict], evidence: bool) -> None:
                     "quad_class": row.get("quad"),
                     "sentence": row.get("sentence"),
                     "document": row.get("doc"),
+                    "modality": modality_name(row.get("modality")),
                 }
             )
 
@@ -223,11 +306,13 @@ class Ref(NamedTuple):
     goldstein: float
     type: str
     document: str | None
+    modality: str = ASSERTED
 
 
 def dyads_query(filters: Filters, actors: Iterable[str] | None = None) -> str:
     """One row per directed dyad (?s ?t) with its events in ?refs, one line each of
-    "date goldstein type document iri" ("-" for an unknown date or document): a network,
+    "date goldstein type document iri modality" ("-" for an unknown date or document, or no
+    modality stated): a network,
     or the ring around `actors`, comes back as one row per edge instead of one per event.
     The inner group counts an event with two types or sentences once."""
     touching = ""
@@ -236,7 +321,7 @@ def dyads_query(filters: Filters, actors: Iterable[str] | None = None) -> str:
         touching = f"VALUES ?x {{ {listed} }} ?e sem:hasActor ?x ."
     doc = "" if filters.document else "OPTIONAL { ?e prov:wasDerivedFrom ?doc }"
     ref = ('CONCAT(COALESCE(STR(?date), "-"), " ", STR(COALESCE(?gold, 0)), " ", STR(?type), '
-           '" ", COALESCE(STR(?doc), "-"), " ", STR(?e))')
+           '" ", COALESCE(STR(?doc), "-"), " ", STR(?e), " ", COALESCE(STR(?modality), "-"))')
     return f"""SELECT ?s ?t (GROUP_CONCAT(?ref; separator="\\n") AS ?refs) WHERE {{
   {{ SELECT ?e ?s ?t (SAMPLE({ref}) AS ?ref) WHERE {{
     {touching}
@@ -257,9 +342,9 @@ def add_dyads(graph: nx.DiGraph, rows: list[dict]) -> None:
         refs = []
         for line in str(row.get("refs") or "").split("\n"):
             if line:
-                date, gold, kind, doc, iri = line.split(" ", 4)
+                date, gold, kind, doc, iri, modality = line.split(" ", 5)
                 refs.append(Ref(None if date == "-" else date, iri, float(gold), kind,
-                                None if doc == "-" else doc))
+                                None if doc == "-" else doc, modality_name(modality)))
         refs.sort(key=lambda r: (r.date or "", r.iri))
         dates = [r.date for r in refs if r.date is not None]
         for node in (source, target):
@@ -427,7 +512,8 @@ def add_evidence(source: Selectable, graph: nx.DiGraph, full: nx.DiGraph,
         data["events"] = [
             {"iri": r.iri, "code": r.type.removeprefix(CAMEO), "date": r.date,
              "goldstein": r.goldstein, "quad_class": quads.get(r.type),
-             "sentence": sentences.get(r.iri), "document": r.document}
+             "sentence": sentences.get(r.iri), "document": r.document,
+             "modality": r.modality}
             for r in refs
         ]
 

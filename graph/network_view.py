@@ -25,6 +25,8 @@ from graph.network import (
     Selectable,
     build_network,
     event_patterns,
+    modality_name,
+    modality_pattern,
 )
 from graph.sparql import check_iri
 
@@ -42,7 +44,8 @@ DOCUMENTS_QUERY = """SELECT ?doc (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?issued) 
 } GROUP BY ?doc"""
 DATES_QUERY = """SELECT ?date (COUNT(DISTINCT ?e) AS ?n) WHERE {
   ?e a sem:Event ; evkg:source ?s ; evkg:target ?t ; sem:hasTimeStamp ?date .
-} GROUP BY ?date"""
+  %s
+} GROUP BY ?date"""  # with the filters' modality_pattern
 ROOTS_QUERY = """SELECT ?root ?label WHERE {
   ?root skos:topConceptOf cameo:scheme ; skos:notation ?code ; skos:prefLabel ?label .
 } ORDER BY ?code"""
@@ -305,11 +308,12 @@ def neighbourhood_page(source: Selectable, hood: Neighbourhood) -> dict[str, Any
     return body
 
 
-def facets(source: Selectable) -> dict[str, Any]:
+def facets(source: Selectable, filters: Filters | None = None) -> dict[str, Any]:
     """What the filter controls offer: documents, CAMEO roots, quad classes and a monthly
-    histogram of event dates (for the time slider)."""
+    histogram of event dates (for the time slider), of the events of `filters.modality`
+    (asserted by default, as the network's)."""
     months: dict[str, int] = {}
-    for row in source.select(DATES_QUERY):
+    for row in source.select(DATES_QUERY % modality_pattern(filters or Filters())):
         month = str(row["date"])[:7]
         months[month] = months.get(month, 0) + int(row["n"])
     docs = [
@@ -341,6 +345,7 @@ def dyad_events(
     filters = filters or Filters()
     s, t = f"<{check_iri(actor_from)}>", f"<{check_iri(actor_to)}>"
     sparql = f"""SELECT ?e ?type ?date ?gold ?quad ?doc ?label ?title ?sentence ?sb ?tb ?te ?code
+  ?modality
 WHERE {{
   BIND({s} AS ?s) BIND({t} AS ?t)
   {event_patterns(filters, s, t)}
@@ -373,6 +378,7 @@ WHERE {{
             "quad_class": row.get("quad"),
             "document": row.get("doc"),
             "document_title": row.get("title"),
+            "modality": modality_name(row.get("modality")),
             "sentence": sentence,
             "marks": _without_overlaps(marks),
         }

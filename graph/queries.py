@@ -2,12 +2,14 @@
 
 Each function returns query text; callers run it with `select()` on a store or on the
 isolated query pool. Values from clients only enter through `check_iri` and
-`ntriples_literal`, so they cannot change a query's shape.
+`ntriples_literal`, so they cannot change a query's shape. Whatever counts or lists events
+keeps those of the filters' modality (`graph.network.modality_pattern`: asserted unless
+asked otherwise).
 """
 
 from __future__ import annotations
 
-from graph.network import Filters, event_patterns
+from graph.network import Filters, event_patterns, modality_pattern
 from graph.sparql import check_iri, ntriples_literal
 
 ID = "https://evkg.org/id/"
@@ -50,7 +52,10 @@ def triple_count() -> str:
     return "SELECT (COUNT(*) AS ?triples) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
-def actor_search(text: str | None, limit: int, offset: int) -> str:
+def actor_search(text: str | None, limit: int, offset: int,
+                 filters: Filters | None = None) -> str:
+    """Actors by label or alias, with how many events (of the filters' modality) they take
+    part in."""
     match = ""
     if text:
         needle = ntriples_literal(text.lower())
@@ -61,7 +66,7 @@ def actor_search(text: str | None, limit: int, offset: int) -> str:
     return f"""SELECT ?a (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?e) AS ?events) WHERE {{
   {{ SELECT DISTINCT ?a WHERE {{ ?a a sem:Actor . {match} }} }}
   OPTIONAL {{ ?a skos:prefLabel ?l }}
-  OPTIONAL {{ ?e sem:hasActor ?a }}
+  OPTIONAL {{ ?e sem:hasActor ?a . {modality_pattern(filters or Filters())} }}
 }} GROUP BY ?a ORDER BY DESC(?events) ?a LIMIT {int(limit)} OFFSET {int(offset)}"""
 
 
@@ -87,13 +92,15 @@ def actor_links(actor: str) -> str:
 }} GROUP BY ?rel ?other ORDER BY ?rel ?other"""
 
 
-def actor_counts(actor: str) -> str:
-    """Events of the actor per CAMEO root and quad class, as source and as target."""
+def actor_counts(actor: str, filters: Filters | None = None) -> str:
+    """Events of the actor (of the filters' modality) per CAMEO root and quad class, as
+    source and as target."""
     a = _iri(actor)
     return f"""SELECT ?role ?root ?quad (COUNT(DISTINCT ?e) AS ?n) WHERE {{
   {{ ?e evkg:source {a} . BIND("source" AS ?role) }}
   UNION {{ ?e evkg:target {a} . BIND("target" AS ?role) }}
   ?e sem:eventType ?type .
+  {modality_pattern(filters or Filters())}
   OPTIONAL {{ ?type evkg:quadClass ?quad }}
   BIND(SUBSTR(STR(?type), {len("https://evkg.org/cameo/") + 1}, 2) AS ?root)
 }} GROUP BY ?role ?root ?quad ORDER BY ?role ?root"""
@@ -109,7 +116,8 @@ def events(
     limit: int = 100,
     offset: int = 0,
 ) -> str:
-    """Events with their evidence (sentence, trigger, document); source and target optional."""
+    """Events with their evidence (sentence, trigger, document) and modality (?modality,
+    unbound when the event states none); source and target optional."""
     parts = ["?e a sem:Event ; sem:eventType ?type ."]
     parts.append("OPTIONAL { ?e evkg:source ?s } OPTIONAL { ?e evkg:target ?t }")
     if source:
@@ -126,6 +134,7 @@ def events(
         "?e a sem:Event ; evkg:source ?s0 ; evkg:target ?t0 ; sem:eventType ?type .", ""
     )
     return f"""SELECT ?e ?label ?type ?s ?t ?date ?gold ?quad ?doc ?sentence ?trigger ?place
+  ?modality
 WHERE {{
   {{ SELECT DISTINCT ?e WHERE {{
     {' '.join(parts)}
@@ -140,29 +149,32 @@ WHERE {{
   OPTIONAL {{ ?e evkg:sentence/nif:anchorOf ?sentence }}
   OPTIONAL {{ ?e gaf:denotedBy/nif:anchorOf ?trigger }}
   OPTIONAL {{ ?e sem:hasPlace ?place }}
+  OPTIONAL {{ ?e evkg:modality ?modality }}
 }} ORDER BY ?date ?e"""
 
 
-def dyad_timeline(a: str, b: str) -> str:
-    """Monthly counts and Goldstein sums of a->b and b->a events."""
+def dyad_timeline(a: str, b: str, filters: Filters | None = None) -> str:
+    """Monthly counts and Goldstein sums of a->b and b->a events (of the filters' modality)."""
     x, y = _iri(a), _iri(b)
     return f"""SELECT ?dir ?month (COUNT(DISTINCT ?e) AS ?n) (SUM(?g) AS ?goldstein) WHERE {{
   {{ ?e evkg:source {x} ; evkg:target {y} . BIND("ab" AS ?dir) }}
   UNION {{ ?e evkg:source {y} ; evkg:target {x} . BIND("ba" AS ?dir) }}
   ?e sem:eventType ?type ; sem:hasTimeStamp ?date .
+  {modality_pattern(filters or Filters())}
   OPTIONAL {{ ?type evkg:goldstein ?gold }}
   BIND(COALESCE(?gold, 0) AS ?g)
   BIND(SUBSTR(STR(?date), 1, 7) AS ?month)
 }} GROUP BY ?dir ?month ORDER BY ?month ?dir"""
 
 
-def documents(limit: int, offset: int) -> str:
+def documents(limit: int, offset: int, filters: Filters | None = None) -> str:
+    """A page of documents, each with how many events (of the filters' modality) it has."""
     return f"""SELECT ?d ?title ?issued ?url ?file (COUNT(DISTINCT ?e) AS ?events) WHERE {{
   {{ SELECT DISTINCT ?d WHERE {{ ?d a evkg:Document }} ORDER BY ?d
      LIMIT {int(limit)} OFFSET {int(offset)} }}
   OPTIONAL {{ ?d dcterms:title ?title }} OPTIONAL {{ ?d dcterms:issued ?issued }}
   OPTIONAL {{ ?d dcterms:source ?url }} OPTIONAL {{ ?d evkg:fileName ?file }}
-  OPTIONAL {{ ?e prov:wasDerivedFrom ?d }}
+  OPTIONAL {{ ?e prov:wasDerivedFrom ?d . {modality_pattern(filters or Filters())} }}
 }} GROUP BY ?d ?title ?issued ?url ?file ORDER BY ?d"""
 
 
@@ -176,11 +188,13 @@ def document(iri: str) -> str:
 }} LIMIT 1"""
 
 
-def document_mentions(iri: str) -> str:
-    """Trigger mentions of the document's events, for marking up its text."""
+def document_mentions(iri: str, filters: Filters | None = None) -> str:
+    """Trigger mentions of the document's events (of the filters' modality), for marking up
+    its text."""
     d = _iri(iri)
     return f"""SELECT ?e ?begin ?end ?type WHERE {{ GRAPH {d} {{
-  ?e gaf:denotedBy ?m ; sem:eventType ?type . ?m nif:beginIndex ?begin ; nif:endIndex ?end }}
+  ?e gaf:denotedBy ?m ; sem:eventType ?type . ?m nif:beginIndex ?begin ; nif:endIndex ?end .
+  {modality_pattern(filters or Filters())} }}
 }} ORDER BY ?begin"""
 
 
