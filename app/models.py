@@ -69,6 +69,13 @@ class Node(BaseModel):
     hop: int | None = None
 
 
+MODALITY_FIELD = Field(
+    "asserted", description="how the text puts the event: asserted (reported as having "
+    "happened), negated, hypothetical, intended, claimed or denied; an event that states "
+    "none is asserted (evkg:modality, ontology/evkg.ttl's evkg:ModalityScheme)",
+    examples=["asserted"])
+
+
 class EdgeEvent(BaseModel):
     iri: str
     code: str
@@ -77,6 +84,7 @@ class EdgeEvent(BaseModel):
     quad_class: int | None = None
     sentence: str | None = None
     document: str | None = None
+    modality: str = MODALITY_FIELD
 
 
 class Edge(BaseModel):
@@ -136,6 +144,7 @@ class EventOut(BaseModel):
     goldstein: float | None
     quad_class: int | None
     place: str | None
+    modality: str = MODALITY_FIELD
     document: str | None
     sentence: str | None
     trigger: str | None

@@ -13,7 +13,14 @@ from app.deps import StateDep, read
 from app.models import ActorDetail, ActorPage, ActorSummary, Network, PageNetwork, Related
 from app.problems import Problem
 from app.responses import problems
-from app.routers.events import DateQ, filters_of, minted, next_page
+from app.routers.events import (
+    DateQ,
+    ModalityFilters,
+    ModalityQ,
+    filters_of,
+    minted,
+    next_page,
+)
 from graph import queries
 from graph.network import DEFAULT_NODE_CAP, neighbourhood, to_json
 from graph.network_view import encode, neighbourhood_page
@@ -43,14 +50,16 @@ def _slug(iri: str) -> str:
 
 
 @router.get("/actors", response_model=ActorPage, summary="Search actors by label or alias",
-            responses=problems(422, 503))
+            responses=problems(400, 422, 503))
 async def search(
-    request: Request, state: StateDep,
+    request: Request, state: StateDep, filters: ModalityFilters,
     q: Annotated[str | None, Query(max_length=200, examples=["hezbollah"])] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ActorPage:
-    rows = await read(state, state.reader().select, queries.actor_search(q, limit, offset))
+    """Each actor with its events of `modality` (asserted unless it names others)."""
+    rows = await read(state, state.reader().select,
+                      queries.actor_search(q, limit, offset, filters))
     items = [ActorSummary(id=_slug(r["a"]), iri=r["a"], label=r.get("label") or _slug(r["a"]),
                           events=int(r.get("events", 0))) for r in rows]
     return ActorPage(limit=limit, offset=offset, items=items,
@@ -68,7 +77,8 @@ async def _existing(state, actor_id: str) -> str:
 @router.get("/actors/{actor_id}", response_model=ActorDetail,
             summary="An actor: facts, aliases, parts, backers, event counts",
             responses=problems(400, 404, 422, 503))
-async def actor(actor_id: ActorId, state: StateDep) -> ActorDetail:
+async def actor(actor_id: ActorId, state: StateDep, filters: ModalityFilters) -> ActorDetail:
+    """The counts are of the events of `modality` (asserted unless it names others)."""
     iri = minted("actor", actor_id)
     reader = state.reader()
     facts_rows = await read(state, reader.select, queries.actor_facts(iri))
@@ -87,7 +97,7 @@ async def actor(actor_id: ActorId, state: StateDep) -> ActorDetail:
                                            label=row.get("label")))
     by_root: dict[str, dict[str, int]] = defaultdict(dict)
     by_quad: dict[str, dict[str, int]] = defaultdict(dict)
-    for row in await read(state, reader.select, queries.actor_counts(iri)):
+    for row in await read(state, reader.select, queries.actor_counts(iri, filters)):
         role = row["role"]
         by_root[role][row["root"]] = by_root[role].get(row["root"], 0) + int(row["n"])
         quad = str(row.get("quad", "unknown"))
@@ -112,6 +122,7 @@ async def actor_neighbourhood(
     root: RootsQ = None, quad: QuadsQ = None,
     min_events: Annotated[int, Query(ge=1, le=100_000)] = 1,
     document: DocumentQ = None,
+    modality: ModalityQ = None,
     node_cap: Annotated[int, Query(ge=1, le=2000)] = DEFAULT_NODE_CAP,
     events_per_edge: Annotated[int, Query(
         ge=0, le=1000, description="most events listed per edge, the latest first kept; "
@@ -119,7 +130,7 @@ async def actor_neighbourhood(
     compact: CompactQ = False,
 ) -> Response:
     iri = await _existing(state, actor_id)
-    filters = filters_of(since, until, root, quad, min_events, document)
+    filters = filters_of(since, until, root, quad, min_events, document, modality)
 
     def work() -> bytes:
         # rings come from the actor network kept per store version; only sentences are read

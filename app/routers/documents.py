@@ -15,7 +15,7 @@ from app.deps import State, StateDep, WriteAllowed, read
 from app.models import DocumentCreated, DocumentDetail, DocumentIn, DocumentPage, DocumentSummary
 from app.problems import Problem
 from app.responses import RDF_GRAPHS, bodies, merge, problems
-from app.routers.events import dedupe, filters_of, minted, next_page
+from app.routers.events import ModalityFilters, dedupe, minted, next_page
 from app.routers.sparql import accepted
 from graph import queries
 from ingest.extract import DocumentTooLarge
@@ -116,13 +116,15 @@ def _summary(row: dict) -> DocumentSummary:
 
 
 @router.get("/documents", response_model=DocumentPage, summary="The stored documents",
-            responses=problems(422, 503))
+            responses=problems(400, 422, 503))
 async def list_documents(
-    request: Request, state: StateDep,
+    request: Request, state: StateDep, filters: ModalityFilters,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> DocumentPage:
-    rows = await read(state, state.reader().select, queries.documents(limit, offset))
+    """Each document with how many events of `modality` it has (asserted unless it names
+    others)."""
+    rows = await read(state, state.reader().select, queries.documents(limit, offset, filters))
     items = [_summary(r) for r in rows]
     return DocumentPage(limit=limit, offset=offset, items=items,
                         next=next_page(request, limit, offset, len(items)))
@@ -154,7 +156,10 @@ def marked_text(text: str, spans: list[tuple[int, int]]) -> str:
 @router.get("/documents/{doc_id}", response_model=DocumentDetail,
             summary="A document: metadata, events, its text with the triggers marked",
             responses=merge(bodies(*RDF_GRAPHS), problems(400, 404, 422, 503)))
-async def get_document(doc_id: DocId, request: Request, state: StateDep) -> Any:
+async def get_document(doc_id: DocId, request: Request, state: StateDep,
+                       filters: ModalityFilters) -> Any:
+    """As JSON: its events of `modality` (asserted unless it names others), each saying its
+    own, and the text with their triggers marked. As RDF: the document's whole graph."""
     iri = minted("document", doc_id)
     reader = state.reader()
     rows = await read(state, reader.select, queries.document(iri))
@@ -166,11 +171,12 @@ async def get_document(doc_id: DocId, request: Request, state: StateDep) -> Any:
         return await rdf_of(state, sparql, accept)
     row = rows[0]
     events = dedupe(await read(state, reader.select,
-                               queries.events(filters_of(), limit=1000).replace(
+                               queries.events(filters, limit=1000).replace(
                                    "sem:eventType ?type .", f"sem:eventType ?type ; "
                                    f"prov:wasDerivedFrom <{iri}> .", 1)))
     spans = [(int(m["begin"]), int(m["end"]))
-             for m in await read(state, reader.select, queries.document_mentions(iri))]
+             for m in await read(state, reader.select,
+                                 queries.document_mentions(iri, filters))]
     text = row.get("text")
     summary = _summary({**row, "d": iri, "events": len(events)})
     return DocumentDetail(**summary.model_dump(), text=text,

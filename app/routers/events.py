@@ -1,4 +1,5 @@
-"""Events with their evidence, filtered by actors, CAMEO code, dates, place and document."""
+"""Events with their evidence, filtered by actors, CAMEO code, dates, place, document and
+modality."""
 
 from __future__ import annotations
 
@@ -6,14 +7,14 @@ import re
 from collections.abc import Sequence
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
 from app.deps import StateDep, read
 from app.models import EventOut, EventPage
 from app.problems import Problem
 from app.responses import problems
 from graph import queries
-from graph.network import Filters
+from graph.network import ALL_MODALITIES, MODALITIES, Filters, modality_name
 
 router = APIRouter(tags=["events"])
 ID = "https://evkg.org/id/"
@@ -43,14 +44,36 @@ def one_or_many(values: Any) -> Any:
 def filters_of(since: str | None = None, until: str | None = None,
                root: str | Sequence[str] | None = None,
                quad: int | Sequence[int] | None = None, min_events: int = 1,
-               document: str | None = None) -> Filters:
+               document: str | None = None,
+               modality: str | Sequence[str] | None = None) -> Filters:
     """The shared event filters; `root` and `quad` may be several (any of them matches),
-    `document` an id or a minted IRI. A bad value is a 400 that says why."""
+    `document` an id or a minted IRI, `modality` as the query gave it (`ModalityQ`: read by
+    `graph.network.parse_modality`, asserted when absent). A bad value is a 400 that says
+    why."""
     try:
         return Filters(since, until, one_or_many(root), one_or_many(quad), min_events,
-                       minted("document", document) if document else None)
+                       minted("document", document) if document else None, modality)
     except ValueError as exc:
         raise Problem(400, str(exc)) from exc
+
+
+# the one query parameter every route that counts or lists events takes (graph.network's
+# Filters reads it, so a bad value is a 400 problem naming the accepted ones)
+ModalityQ = Annotated[list[str] | None, Query(
+    max_length=20,
+    description="which events count, by how the text puts them: "
+    f"{', '.join(MODALITIES)}; several comma-separated (or the parameter repeated), or "
+    f"`{ALL_MODALITIES}` for every event. Default asserted: what the text reports as having "
+    "happened (an event that states no modality counts as asserted).",
+    examples=[["asserted"], ["negated,claimed"], [ALL_MODALITIES]])]
+
+
+def modality_filters(modality: ModalityQ = None) -> Filters:
+    """The filters of a route whose only filter is the modality."""
+    return filters_of(modality=modality)
+
+
+ModalityFilters = Annotated[Filters, Depends(modality_filters)]
 
 
 def event_out(row: dict) -> EventOut:
@@ -60,6 +83,7 @@ def event_out(row: dict) -> EventOut:
         target=row.get("t"), date=str(row["date"]) if row.get("date") is not None else None,
         goldstein=row.get("gold"), quad_class=row.get("quad"), place=row.get("place"),
         document=row.get("doc"), sentence=row.get("sentence"), trigger=row.get("trigger"),
+        modality=modality_name(row.get("modality")),
     )
 
 
@@ -90,10 +114,12 @@ async def list_events(
     since: DateQ = None, until: DateQ = None,
     place: Annotated[str | None, Query(max_length=300, examples=["baghdad"])] = None,
     document: IdQ = None,
+    modality: ModalityQ = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> EventPage:
-    filters = filters_of(since, until, root, document=document)
+    """Events of the asserted modality unless `modality` names others; each says its own."""
+    filters = filters_of(since, until, root, document=document, modality=modality)
     sparql = queries.events(
         filters,
         source=minted("actor", source) if source else None,

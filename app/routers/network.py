@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 
 from app.responses import bodies, merge, problems
-from app.routers.events import one_or_many
+from app.routers.events import ModalityFilters, ModalityQ, one_or_many
 from graph.network import Filters
 from graph.network_export import CYTOSCAPE_JS, MEDIA_TYPES, render
 from graph.network_view import (
@@ -67,6 +67,7 @@ def get_filters(
     ] = None,
     min_events: Annotated[int, Query(description="fewest events per edge")] = 1,
     document: Annotated[str | None, Query(description="document IRI")] = None,
+    modality: ModalityQ = None,
 ) -> Filters:
     """The shared filters from the query string; a bad value is a 400 that says why."""
     try:
@@ -77,6 +78,7 @@ def get_filters(
             quad=one_or_many(quad),
             min_events=min_events,
             document=document or None,
+            modality=modality,
         )
     except ValueError as exc:
         raise HTTPException(400, str(exc)) from exc
@@ -130,10 +132,11 @@ def network(
     return JSONResponse(body)
 
 
-@router.get("/network/facets", responses=problems(503))
-def network_facets(source: Source) -> dict[str, Any]:
-    """What the filters offer: documents, CAMEO roots, quad classes, events per month."""
-    return facets(source)
+@router.get("/network/facets", responses=problems(400, 422, 503))
+def network_facets(source: Source, filters: ModalityFilters) -> dict[str, Any]:
+    """What the filters offer: documents, CAMEO roots, quad classes, events per month (of
+    the events of `modality`, asserted by default, as the network counts them)."""
+    return facets(source, filters)
 
 
 @router.get("/network/edge", responses=problems(400, 422, 503))

@@ -10,7 +10,7 @@ from app.deps import StateDep, read
 from app.models import Paths
 from app.problems import Problem
 from app.responses import problems
-from app.routers.events import minted
+from app.routers.events import ModalityFilters, minted
 from graph.network import paths
 
 router = APIRouter(tags=["network"])
@@ -20,13 +20,15 @@ router = APIRouter(tags=["network"])
             responses=problems(400, 404, 422, 503))
 async def find_paths(
     state: StateDep,
+    filters: ModalityFilters,
     source: Annotated[str, Query(alias="from", max_length=200, examples=["united-states"])],
     target: Annotated[str, Query(alias="to", max_length=200, examples=["iran"])],
     max_hops: Annotated[int, Query(ge=1, le=4)] = 3,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Paths:
+    """Over the events of `modality` (asserted unless it names others)."""
     a, b = minted("actor", source), minted("actor", target)
-    graph = await read(state, state.network)  # kept per store version, not rebuilt
+    graph = await read(state, state.network, filters)  # kept per store version, not rebuilt
     for iri, name in ((a, source), (b, target)):
         if iri not in graph:
             raise Problem(404, f"actor {name!r} takes part in no events")

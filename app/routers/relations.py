@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path
 from app.deps import StateDep, read
 from app.models import Relation, TimelinePoint
 from app.responses import problems
-from app.routers.events import dedupe, filters_of, minted
+from app.routers.events import ModalityFilters, dedupe, minted
 from graph import queries
 
 router = APIRouter(tags=["relations"])
@@ -19,10 +19,11 @@ ActorId = Annotated[str, Path(max_length=200, examples=["iran"])]
 @router.get("/relations/{a}/{b}", response_model=Relation,
             summary="Events between two actors both ways, with a monthly timeline",
             responses=problems(400, 422, 503))
-async def relation(a: ActorId, b: ActorId, state: StateDep) -> Relation:
+async def relation(a: ActorId, b: ActorId, state: StateDep,
+                   filters: ModalityFilters) -> Relation:
+    """The events and the timeline count asserted events unless `modality` names others."""
     x, y = minted("actor", a), minted("actor", b)
     reader = state.reader()
-    filters = filters_of()
     ab = await read(state, reader.select, queries.events(filters, source=x, target=y,
                                                          limit=1000))
     ba = await read(state, reader.select, queries.events(filters, source=y, target=x,
@@ -30,6 +31,6 @@ async def relation(a: ActorId, b: ActorId, state: StateDep) -> Relation:
     timeline = [
         TimelinePoint(month=r["month"], direction=r["dir"], count=int(r["n"]),
                       goldstein=float(r.get("goldstein") or 0))
-        for r in await read(state, reader.select, queries.dyad_timeline(x, y))
+        for r in await read(state, reader.select, queries.dyad_timeline(x, y, filters))
     ]
     return Relation(a=x, b=y, a_to_b=dedupe(ab), b_to_a=dedupe(ba), timeline=timeline)
