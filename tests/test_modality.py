@@ -46,16 +46,31 @@ ALPHA, BETA, GAMMA = (
 )
 
 
-def _event(doc: SourceDocument, n: int, sentence: str, trigger: str, source: Actor,
-           target: Actor, code: str, when: str, modality: str) -> Event:
+def _event(
+    doc: SourceDocument,
+    n: int,
+    sentence: str,
+    trigger: str,
+    source: Actor,
+    target: Actor,
+    code: str,
+    when: str,
+    modality: str,
+) -> Event:
     start = doc.text.index(sentence)
     at = doc.text.index(trigger, start)
     return Event(
-        iri=f"https://evkg.org/id/event/{doc.key}-{n}", code=code,
-        label=f"{source.label} {code} {target.label}", quad_class=4, goldstein=-10.0,
+        iri=f"https://evkg.org/id/event/{doc.key}-{n}",
+        code=code,
+        label=f"{source.label} {code} {target.label}",
+        quad_class=4,
+        goldstein=-10.0,
         sentence=Span(sentence, start, start + len(sentence)),
         trigger=Span(trigger, at, at + len(trigger)),
-        source=source, target=target, date=when, modality=modality,
+        source=source,
+        target=target,
+        date=when,
+        modality=modality,
     )
 
 
@@ -65,8 +80,12 @@ def extraction() -> Extraction:
     first = "Modality Alpha attacked Modality Beta on 5 January 2020."
     second = "Modality Alpha did not attack Modality Beta on 6 January 2020."
     third = "Officials believe Modality Beta fought Modality Gamma in February 2020."
-    doc = SourceDocument(text=f"{first} {second} {third}", url="https://example.org/modality",
-                         title="Modality test", published=date(2020, 2, 20))
+    doc = SourceDocument(
+        text=f"{first} {second} {third}",
+        url="https://example.org/modality",
+        title="Modality test",
+        published=date(2020, 2, 20),
+    )
     events = [
         _event(doc, 1, first, "attacked", ALPHA, BETA, "190", "2020-01-05", "asserted"),
         _event(doc, 2, second, "attack", ALPHA, BETA, "190", "2020-01-06", "negated"),
@@ -78,8 +97,12 @@ def extraction() -> Extraction:
 def legacy() -> Extraction:
     """A document stored before modality was written: one event, no evkg:modality."""
     text = "Modality Alpha struck Modality Beta in March 2020."
-    doc = SourceDocument(text=text, url="https://example.org/modality-legacy",
-                         title="Legacy", published=date(2020, 3, 30))
+    doc = SourceDocument(
+        text=text,
+        url="https://example.org/modality-legacy",
+        title="Legacy",
+        published=date(2020, 3, 30),
+    )
     event = _event(doc, 1, text, "struck", ALPHA, BETA, "190", "2020-03", "asserted")
     return Extraction(doc, actors=[ALPHA, BETA], events=[event])
 
@@ -149,8 +172,13 @@ def test_a_bad_modality_does_not_conform(shapes: Graph, breakage: str) -> None:
         data.add((event, EVKG.modality, EVKG.Negated))
     else:
         data.remove((event, EVKG.modality, None))
-        data.add((event, EVKG.modality,
-                  EVKG.Possible if breakage == "not of the scheme" else Literal("asserted")))
+        data.add(
+            (
+                event,
+                EVKG.modality,
+                EVKG.Possible if breakage == "not of the scheme" else Literal("asserted"),
+            )
+        )
     ok, report = _conforms(data, shapes)
     assert not ok and "evkg:modality" in report, breakage
 
@@ -171,7 +199,10 @@ def test_every_event_carries_its_modality() -> None:
         stated = list(graph.objects(URIRef(event.iri), EVKG.modality))
         assert stated == [URIRef(MODALITIES[event.modality])]
     assert {str(o) for o in graph.objects(None, EVKG.modality)} == {
-        MODALITIES["asserted"], MODALITIES["negated"], MODALITIES["claimed"]}
+        MODALITIES["asserted"],
+        MODALITIES["negated"],
+        MODALITIES["claimed"],
+    }
     assert "modality" in made.events[0].to_json()
 
 
@@ -188,14 +219,23 @@ def test_an_unknown_modality_is_refused() -> None:
 # ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("given,kept", [
-    (None, "asserted"), ("", "asserted"), ([], "asserted"), ("negated", "negated"),
-    (" Negated ", "negated"), ("negated,claimed", ("claimed", "negated")),
-    (["claimed", "negated"], ("claimed", "negated")), (["negated,asserted", "claimed"],
-                                                      ("asserted", "claimed", "negated")),
-    ("all", "all"), ("asserted,all", "all"), (",".join(NAMES), "all"),
-    (("claimed", "negated"), ("claimed", "negated")),
-])
+@pytest.mark.parametrize(
+    "given,kept",
+    [
+        (None, "asserted"),
+        ("", "asserted"),
+        ([], "asserted"),
+        ("negated", "negated"),
+        (" Negated ", "negated"),
+        ("negated,claimed", ("claimed", "negated")),
+        (["claimed", "negated"], ("claimed", "negated")),
+        (["negated,asserted", "claimed"], ("asserted", "claimed", "negated")),
+        ("all", "all"),
+        ("asserted,all", "all"),
+        (",".join(NAMES), "all"),
+        (("claimed", "negated"), ("claimed", "negated")),
+    ],
+)
 def test_modality_choices_are_kept_canonical(given, kept) -> None:
     assert parse_modality(given) == kept
     assert Filters(modality=given).modality == kept
@@ -221,29 +261,42 @@ def store() -> Iterator:
     opened.load(ONTOLOGY / "cameo.ttl", "https://evkg.org/graph/cameo")
     for made, data in ((extraction(), None), (legacy(), legacy_ntriples())):
         doc = made.document
-        opened.put_documents([DocumentGraph(doc.iri, doc.content_hash,
-                                            data or to_ntriples(made, standalone=True))])
+        opened.put_documents(
+            [DocumentGraph(doc.iri, doc.content_hash, data or to_ntriples(made, standalone=True))]
+        )
     yield opened
     opened.close()
 
 
 def _counts(graph) -> dict[tuple[str, str], int]:
-    return {(u.rsplit("-", 1)[-1], v.rsplit("-", 1)[-1]): d["count"]
-            for u, v, d in graph.edges(data=True)}
+    return {
+        (u.rsplit("-", 1)[-1], v.rsplit("-", 1)[-1]): d["count"]
+        for u, v, d in graph.edges(data=True)
+    }
 
 
 def test_networks_follow_the_modality(store) -> None:
     assert _counts(build_network(store)) == {("alpha", "beta"): 2}  # asserted + legacy
     assert _counts(build_network(store, Filters(modality="all"))) == {
-        ("alpha", "beta"): 3, ("beta", "gamma"): 1}
+        ("alpha", "beta"): 3,
+        ("beta", "gamma"): 1,
+    }
     assert _counts(dyad_network(store, Filters(modality="negated,claimed"))) == {
-        ("alpha", "beta"): 1, ("beta", "gamma"): 1}
+        ("alpha", "beta"): 1,
+        ("beta", "gamma"): 1,
+    }
     evidence = build_network(store, Filters(modality="all"), evidence=True)
     assert sorted(e["modality"] for e in evidence.edges[ALPHA.iri, BETA.iri]["events"]) == [
-        "asserted", "asserted", "negated"]
+        "asserted",
+        "asserted",
+        "negated",
+    ]
     hood = neighbourhood(store, ALPHA.iri, 2, Filters(modality="all"))
     assert sorted(e["modality"] for e in hood.graph.edges[ALPHA.iri, BETA.iri]["events"]) == [
-        "asserted", "asserted", "negated"]
+        "asserted",
+        "asserted",
+        "negated",
+    ]
     assert GAMMA.iri in hood.graph
     assert GAMMA.iri not in neighbourhood(store, ALPHA.iri, 2).graph
 
@@ -254,8 +307,12 @@ def test_caches_keep_modalities_apart(store) -> None:
     everything = cache.get(store, 1, Filters(modality="all"))
     assert cache.builds == 2 and asserted is not everything
     assert cache.get(store, 1, Filters(modality="asserted")) is asserted
-    assert cache.get(store, 1, Filters(modality=["denied,claimed,hypothetical",
-                                                 "negated,intended,asserted"])) is everything
+    assert (
+        cache.get(
+            store, 1, Filters(modality=["denied,claimed,hypothetical", "negated,intended,asserted"])
+        )
+        is everything
+    )
     views = ViewCache()
     _, default = network_view(store, Filters(), cache=views)
     _, every = network_view(store, Filters(modality="all"), cache=views)
@@ -274,9 +331,13 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
     server = start_api(tmp_path_factory.mktemp("api-modality"))
     running = next(server)
     for made, data in ((extraction(), None), (legacy(), legacy_ntriples())):
-        put = httpx.put(f"{running.base}/rdf-graphs", params={"graph": made.document.iri},
-                        content=data or to_ntriples(made, standalone=True), timeout=60,
-                        headers={"Content-Type": "application/n-triples", **running.auth})
+        put = httpx.put(
+            f"{running.base}/rdf-graphs",
+            params={"graph": made.document.iri},
+            content=data or to_ntriples(made, standalone=True),
+            timeout=60,
+            headers={"Content-Type": "application/n-triples", **running.auth},
+        )
         assert put.status_code in (201, 204), put.text
     yield running
     server.close()
@@ -289,8 +350,7 @@ def _get(api: ApiServer, path: str, **params) -> dict:
 
 
 def _ids(items: list[dict]) -> list[str]:
-    return sorted(e["iri"].rsplit("/", 1)[-1].split("-")[-1] + ":" + e["modality"]
-                  for e in items)
+    return sorted(e["iri"].rsplit("/", 1)[-1].split("-")[-1] + ":" + e["modality"] for e in items)
 
 
 def test_events_hide_other_modalities_by_default(api: ApiServer) -> None:
@@ -303,8 +363,7 @@ def test_events_hide_other_modalities_by_default(api: ApiServer) -> None:
     negated = listed(modality="negated")
     assert [(e["modality"], e["trigger"]) for e in negated] == [("negated", "attack")]
     everything = listed(modality="all")
-    assert len(everything) == 3 and {e["modality"] for e in everything} == {
-        "asserted", "negated"}
+    assert len(everything) == 3 and {e["modality"] for e in everything} == {"asserted", "negated"}
     assert listed(modality="asserted,negated") == everything
     assert listed(modality=["asserted", "negated"]) == everything
     claimed = _get(api, "/events", actor="modality-gamma", modality="claimed")["items"]
@@ -313,8 +372,10 @@ def test_events_hide_other_modalities_by_default(api: ApiServer) -> None:
 
 
 def _edges(body: dict) -> dict[tuple[str, str], int]:
-    return {(e["source"].rsplit("-", 1)[-1], e["target"].rsplit("-", 1)[-1]): e["count"]
-            for e in body["edges"]}
+    return {
+        (e["source"].rsplit("-", 1)[-1], e["target"].rsplit("-", 1)[-1]): e["count"]
+        for e in body["edges"]
+    }
 
 
 def _compact_edges(body: dict) -> dict[tuple[str, str], int]:
@@ -325,10 +386,14 @@ def _compact_edges(body: dict) -> dict[tuple[str, str], int]:
 def test_network_counts_follow_the_modality(api: ApiServer) -> None:
     assert _edges(_get(api, "/network")) == {("alpha", "beta"): 2}
     assert _edges(_get(api, "/network", modality="all")) == {
-        ("alpha", "beta"): 3, ("beta", "gamma"): 1}
+        ("alpha", "beta"): 3,
+        ("beta", "gamma"): 1,
+    }
     assert _edges(_get(api, "/network", modality="negated")) == {("alpha", "beta"): 1}
     assert _compact_edges(_get(api, "/network", compact="true", modality="all")) == {
-        ("alpha", "beta"): 3, ("beta", "gamma"): 1}
+        ("alpha", "beta"): 3,
+        ("beta", "gamma"): 1,
+    }
     assert _compact_edges(_get(api, "/network", compact="true")) == {("alpha", "beta"): 2}
     assert _edges(_get(api, "/network")) == {("alpha", "beta"): 2}  # the cache kept them apart
     assert _get(api, "/network", modality="all")["meta"]["filters"]["modality"] == "all"
@@ -336,8 +401,9 @@ def test_network_counts_follow_the_modality(api: ApiServer) -> None:
     assert sorted(e["modality"] for e in edge["events"]) == ["asserted", "asserted", "negated"]
     histogram = {h["month"]: h["count"] for h in _get(api, "/network/facets")["histogram"]}
     assert histogram == {"2020-01": 1, "2020-03": 1}
-    histogram = {h["month"]: h["count"]
-                 for h in _get(api, "/network/facets", modality="all")["histogram"]}
+    histogram = {
+        h["month"]: h["count"] for h in _get(api, "/network/facets", modality="all")["histogram"]
+    }
     assert histogram == {"2020-01": 2, "2020-02": 1, "2020-03": 1}
 
 
@@ -348,19 +414,18 @@ def test_neighbourhoods_relations_and_paths_follow_the_modality(api: ApiServer) 
     assert {e["modality"] for edge in default["edges"] for e in edge["events"]} == {"asserted"}
     everything = _get(api, path, hops=2, modality="all")
     assert _edges(everything) == {("alpha", "beta"): 3, ("beta", "gamma"): 1}
-    assert _compact_edges(_get(api, path, hops=2, compact="true", modality="all")) == \
-        _edges(everything)
+    assert _compact_edges(_get(api, path, hops=2, compact="true", modality="all")) == _edges(
+        everything
+    )
     relation = _get(api, "/relations/modality-alpha/modality-beta")
     assert [e["modality"] for e in relation["a_to_b"]] == ["asserted", "asserted"]
     assert sum(p["count"] for p in relation["timeline"]) == 2
     relation = _get(api, "/relations/modality-alpha/modality-beta", modality="all")
-    assert sorted(e["modality"] for e in relation["a_to_b"]) == ["asserted", "asserted",
-                                                                 "negated"]
+    assert sorted(e["modality"] for e in relation["a_to_b"]) == ["asserted", "asserted", "negated"]
     assert sum(p["count"] for p in relation["timeline"]) == 3
     far = {"from": "modality-alpha", "to": "modality-gamma"}
     assert httpx.get(f"{api.base}/paths", params=far).status_code == 404
-    assert _get(api, "/paths", **far, modality="all")["paths"] == [
-        [ALPHA.iri, BETA.iri, GAMMA.iri]]
+    assert _get(api, "/paths", **far, modality="all")["paths"] == [[ALPHA.iri, BETA.iri, GAMMA.iri]]
 
 
 def test_actors_and_documents_count_the_modality(api: ApiServer) -> None:
@@ -370,8 +435,9 @@ def test_actors_and_documents_count_the_modality(api: ApiServer) -> None:
     assert counts == {"target": {"19": 3}, "source": {"19": 1}}
     found = {a["id"]: a["events"] for a in _get(api, "/actors", q="modality")["items"]}
     assert found == {"modality-alpha": 2, "modality-beta": 2, "modality-gamma": 0}
-    found = {a["id"]: a["events"]
-             for a in _get(api, "/actors", q="modality", modality="all")["items"]}
+    found = {
+        a["id"]: a["events"] for a in _get(api, "/actors", q="modality", modality="all")["items"]
+    }
     assert found == {"modality-alpha": 3, "modality-beta": 4, "modality-gamma": 1}
     doc = extraction().document
     detail = _get(api, f"/documents/{doc.key}")
@@ -384,11 +450,20 @@ def test_actors_and_documents_count_the_modality(api: ApiServer) -> None:
     assert listed[doc.key] == 1 and listed[legacy().document.key] == 1
 
 
-@pytest.mark.parametrize("path", [
-    "/events", "/network", "/network/facets", "/network.json", "/actors",
-    "/actors/modality-alpha", "/actors/modality-alpha/neighbourhood",
-    "/relations/modality-alpha/modality-beta", "/documents",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/events",
+        "/network",
+        "/network/facets",
+        "/network.json",
+        "/actors",
+        "/actors/modality-alpha",
+        "/actors/modality-alpha/neighbourhood",
+        "/relations/modality-alpha/modality-beta",
+        "/documents",
+    ],
+)
 @pytest.mark.parametrize("bad", ["bogus", "negated,maybe"])
 def test_a_bad_modality_is_a_problem(api: ApiServer, path: str, bad: str) -> None:
     response = httpx.get(f"{api.base}{path}", params={"modality": bad}, timeout=60)
@@ -400,8 +475,13 @@ def test_a_bad_modality_is_a_problem(api: ApiServer, path: str, bad: str) -> Non
 
 def test_the_openapi_document_names_the_modalities(api: ApiServer) -> None:
     spec = _get(api, "/openapi.json")
-    for path in ("/events", "/network", "/actors/{actor_id}/neighbourhood",
-                 "/relations/{a}/{b}", "/paths"):
+    for path in (
+        "/events",
+        "/network",
+        "/actors/{actor_id}/neighbourhood",
+        "/relations/{a}/{b}",
+        "/paths",
+    ):
         params = {p["name"]: p for p in spec["paths"][path]["get"]["parameters"]}
         assert ACCEPTED in params["modality"]["description"], path
         assert "400" in spec["paths"][path]["get"]["responses"], path
