@@ -78,6 +78,8 @@ class Grammar:
     negators: frozenset[str]
     accusation_preps: frozenset[str]
     accusation_adjectives: frozenset[str]
+    accusation_verbs: frozenset[str]
+    instrument_preps: frozenset[str]
     speech_verbs: frozenset[str]
     target_preps: tuple[str, ...]
     agent_preps: frozenset[str]
@@ -138,6 +140,7 @@ class SentenceCoder:
             for i in range(mention.start, mention.end):
                 self.by_token[i] = mention
         self.lemmas = [t.lemma_.lower() for t in doc]
+        self.nouns: dict[int, _Reading] = {}  # event nouns by token, once read
         self.lowers = [t.lower_ for t in doc]
 
     # -- dictionary matching ----------------------------------------------------------
@@ -302,16 +305,16 @@ class SentenceCoder:
                         if pobj.dep_ == "pobj":
                             return self.actors_at(pobj), True
             return [], True
+        if seen > 4:
+            return [], False
         for child in verb.children:
             if child.dep_ in {"nsubj", "csubj"}:
                 if child.tag_ in {"WDT", "WP"} and verb.dep_ == "relcl":
-                    return self.actors_at(verb.head), False
+                    return self._head_actors(verb, seen), False
                 return self.actors_at(child), False
-        if seen > 4:
-            return [], False
         head = verb.head
         if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ != "VBN"):
-            return self.actors_at(head), False
+            return self._head_actors(verb, seen), False
         if verb.dep_ == "acl" and verb.tag_ == "VBN":
             return [], True
         if verb.dep_ == "conj" and head.pos_ in {"VERB", "AUX"}:
@@ -331,6 +334,20 @@ class SentenceCoder:
                     return self.actors_at(objects[0]), False
             return self._subject(head, seen + 1)
         return [], False
+
+    def _head_actors(self, verb: Token, seen: int) -> list[Mention]:
+        """Who does what a relative clause or participle says of its noun: the noun itself,
+        the doer of the event it names ("the attack that killed Y"), or whoever acted on it
+        ("passed a resolution calling for Y")."""
+        head = verb.head
+        found = self.actors_at(head)
+        if found:
+            return found
+        if head.i in self.nouns:
+            return self._noun_roles(head, self.nouns[head.i].sense, seen + 1)[0]
+        if head.dep_ in {"dobj", "attr"} and head.head.pos_ in {"VERB", "AUX"}:
+            return self._subject(head.head, seen + 1)[0]
+        return []
 
     def _passive_target(self, verb: Token) -> list[Mention]:
         for child in verb.children:
@@ -392,7 +409,9 @@ class SentenceCoder:
 
     # -- nominal events ---------------------------------------------------------------
 
-    def _noun_roles(self, noun: Token, sense: Sense) -> tuple[list[Mention], list[Mention]]:
+    def _noun_roles(
+        self, noun: Token, sense: Sense, seen: int = 0
+    ) -> tuple[list[Mention], list[Mention]]:
         source: list[Mention] = []
         for child in noun.children:
             if child.dep_ in MODIFIERS and child.i in self.by_token:
@@ -423,16 +442,25 @@ class SentenceCoder:
                     break
             if target:
                 break
-        if (
-            not source
-            and light is not None
-            and light.pos_ in {"VERB", "AUX"}
-            and (self.lemmas[light.i] in self.g.light_verbs or noun.dep_ == "dobj")
-        ):
-            source, passive = self._subject(light)
-            if passive:
-                source = []
+        if not source and seen < 4:
+            source = self._noun_doer(noun, light, seen)
         return source, target
+
+    def _noun_doer(self, noun: Token, light: Token | None, seen: int) -> list[Mention]:
+        """The doer of an event noun that names none itself, from the verb it hangs on."""
+        if light is None or light.pos_ not in {"VERB", "AUX"}:
+            return []
+        prep = noun.head if noun.dep_ == "pobj" else None
+        if prep is not None and self.lemmas[light.i] in self.g.accusation_verbs:
+            accused = [c for c in light.children if c.dep_ in {"dobj", "dative"}]
+            if accused:
+                return self.actors_at(accused[0])  # "blamed X for the attack"
+        if noun.dep_ == "dobj" or (
+            prep is not None and self.lowers[prep.i] in self.g.instrument_preps
+        ):
+            source, passive = self._subject(light, seen + 1)
+            return [] if passive else source
+        return []
 
     # -- modality ---------------------------------------------------------------------
 
@@ -462,6 +490,8 @@ class SentenceCoder:
                 token = token.head
             if token.pos_ not in {"VERB", "AUX"}:
                 return "asserted"
+            if self.lemmas[token.i] in g.accusation_verbs:
+                return "claimed"
             inherited = self.modality(token)
             if inherited != "asserted":
                 return inherited
@@ -488,7 +518,7 @@ class SentenceCoder:
     # -- the sentence -----------------------------------------------------------------
 
     def readings(self) -> list[_Reading]:
-        nouns: dict[int, _Reading] = {}
+        nouns = self.nouns
         for token in self.doc:
             if token.i not in self.by_token and token.pos_ in {"NOUN", "PROPN"}:
                 reading = self._read_noun(token)
@@ -517,29 +547,37 @@ class SentenceCoder:
         return any(i in nouns and i not in reading.used for i in objects)
 
     def _drop_bare_speech(self, readings: list[_Reading]) -> list[_Reading]:
-        """ "X said Y attacked Z" reports the attack: a verb of saying read by its default
-        code yields nothing when its complement holds another event."""
-        triggers = {r.token.i for r in readings}
-        kept = []
+        """One event for a verb and the clause it governs. "X said Y attacked Z" and "X
+        plans to visit Z" report the attack and the visit: a verb of saying or intending read
+        by its default code gives way to the event in its complement. "X threatened to
+        strike Z" reports the threat: the struck clause gives way to it."""
+        by_token = {r.token.i: r for r in readings}
+        dropped: set[int] = set()
         for reading in readings:
             token = reading.token
-            if (
-                not reading.noun
-                and self.lemmas[token.i] in self.g.speech_verbs
-                and not reading.used
+            if reading.noun:
+                continue
+            inside = {
+                t.i
+                for c in token.children
+                if c.dep_ in {"ccomp", "xcomp", "parataxis", "advcl"}
+                for t in c.subtree
+            } & set(by_token)
+            if reading.code[:2] == "13":
+                dropped |= {i for i in inside if not by_token[i].noun}
+                continue
+            lemma = self.lemmas[token.i]
+            bare = not reading.used
+            if bare and inside and lemma in self.g.speech_verbs | self.g.intent_verbs:
+                dropped.add(token.i)
+            elif (
+                bare
+                and lemma in self.g.speech_verbs
+                and token.dep_ in {"parataxis", "ccomp"}
+                and token.head.i in by_token
             ):
-                inside = {
-                    t.i
-                    for c in token.children
-                    if c.dep_ in {"ccomp", "xcomp", "parataxis", "advcl"}
-                    for t in c.subtree
-                }
-                if inside & triggers:
-                    continue
-                if token.dep_ in {"parataxis", "ccomp"} and token.head.i in triggers:
-                    continue  # "..., officials said."
-            kept.append(reading)
-        return kept
+                dropped.add(token.i)  # "..., officials said."
+        return [r for r in readings if r.token.i not in dropped]
 
     def _accusations(self) -> Iterator[Coded]:
         """ "X was behind the attack", "X was responsible for": 112 from whoever says so."""
