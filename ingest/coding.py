@@ -386,8 +386,10 @@ class SentenceCoder:
                         found = self.actors_at(pobj) or self._through(pobj)
                         if found:
                             return found
-        for child in children:
-            if child.dep_ == "xcomp":
+        for child in children:  # "threatened to secede from Y", "vowed to strike Y"
+            if child.dep_ == "xcomp" or (
+                child.dep_ == "advcl" and any(self.lowers[c.i] == "to" for c in child.children)
+            ):
                 return self._object_targets(child, sense, used)
         for child in children:  # "demanded that X withdraw", "urged that X stop"
             if child.dep_ == "ccomp":
