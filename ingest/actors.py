@@ -27,12 +27,13 @@ from ingest.text import matches_in, nlp
 from ingest.text import words as _words
 from ingest.vocab import (
     ARTICLES,
+    WORD_KEYS,
     ActorEntry,
     AgentNoun,
     NameIndex,
     Vocabulary,
+    actor_names,
     is_exact_name,
-    name_index,
     vocabulary,
     word_key,
 )
@@ -235,29 +236,32 @@ class NameMatcher:
         self.keys = {key: [add(iri) for iri in iris] for key, iris in index.keys.items()}
         self.prefixes = index.prefixes
         self.caseless = index.caseless
+        self.starts = frozenset(self.keys) | frozenset(index.prefixes)  # a run may start here
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
-        texts = _words(doc)[0]
+        texts, lowers = _words(doc)
         size = len(texts)
-        token_keys = []
-        for i, text in enumerate(texts):
-            key = word_key(text)
-            if key and i + 1 < size and texts[i + 1] in HYPHENS and text.lower() in ARTICLES:
-                key = "al"  # "ad-Din", "el-Sisi" = "al-Din", "al-Sisi"
-            token_keys.append(key)
+        known = WORD_KEYS.get
+        token_keys = [k if (k := known(text)) is not None else word_key(text) for text in texts]
+        for hyphen in HYPHENS.intersection(texts):
+            at = texts.index(hyphen)
+            while at >= 0:
+                if at and lowers[at - 1] in ARTICLES:
+                    token_keys[at - 1] = "al"  # "ad-Din", "el-Sisi" = "al-Din", "al-Sisi"
+                at = texts.index(hyphen, at + 1) if hyphen in texts[at + 1 :] else -1
         found = []
-        keys, prefixes, caseless = self.keys, self.prefixes, self.caseless
-        for i in range(size):
-            so_far = token_keys[i]
-            if not so_far:
+        keys, prefixes, caseless, starts = self.keys, self.prefixes, self.caseless, self.starts
+        for i, so_far in enumerate(token_keys):
+            if so_far not in starts:
                 continue
             j = i
             while True:
                 ids = keys.get(so_far)
-                if ids and (
+                if ids is not None and (
                     so_far in caseless or any(texts[k][:1].isupper() for k in range(i, j + 1))
                 ):
-                    found.extend((match_id, i, j + 1) for match_id in ids)
+                    for match_id in ids:
+                        found.append((match_id, i, j + 1))
                 if so_far not in prefixes:
                     break
                 j += 1
@@ -275,8 +279,7 @@ class ActorLinker:
     def __init__(self, vocab: Vocabulary) -> None:
         self.vocab = vocab
         language = nlp()
-        names = vocab.names or name_index(vocab.actors)
-        self.names = NameMatcher(language.vocab.strings, names)
+        self.names = NameMatcher(language.vocab.strings, actor_names(vocab))
         self.exact = PhraseMatcher(language.vocab, attr="ORTH")
         self.demonyms = PhraseMatcher(language.vocab, attr="LOWER")
         self.agents = PhraseMatcher(language.vocab, attr="LOWER")

@@ -51,13 +51,13 @@ ARTICLES = frozenset({"el", "ad", "ar", "as", "ash", "at", "az", "an", "ath", "u
 _APOSTROPHES = re.compile(r"['’‘`´ʿʾʻʼ]")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _SPLIT = re.compile(r"[\s\-‐‑–—_/]+")
-_WORD_KEYS: dict[str, str] = {}
+WORD_KEYS: dict[str, str] = {}  # word -> word_key(word), filled as words are met
 
 
 def word_key(word: str) -> str:
     """One word's key: case-folded, without diacritics, apostrophes or punctuation, and
     with the spelling rules above applied."""
-    key = _WORD_KEYS.get(word)
+    key = WORD_KEYS.get(word)
     if key is None:
         text = unicodedata.normalize("NFKD", word)
         text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
@@ -65,8 +65,8 @@ def word_key(word: str) -> str:
         for pattern, replacement in _WORD_FOLDS:
             text = pattern.sub(replacement, text)
         key = text
-        if len(_WORD_KEYS) < 500_000:
-            _WORD_KEYS[word] = key
+        if len(WORD_KEYS) < 500_000:
+            WORD_KEYS[word] = key
     return key
 
 
@@ -170,8 +170,8 @@ class Vocabulary:
     places: dict[str, tuple[Place, tuple[str, ...], str | None]] = field(default_factory=dict)
     cameo: dict[str, CameoCode] = field(default_factory=dict)
     triggers: list[dict] = field(default_factory=list)
-    # The actor names matched on their key, worked out once with the vocabulary and kept
-    # with it: the linker would otherwise fold 30,000 names at every start.
+    # The actor names matched on their key (actor_names): worked out once and kept with the
+    # vocabulary on disk, as the linker would otherwise fold 30,000 names at every start.
     names: NameIndex | None = None
 
 
@@ -371,7 +371,6 @@ def _build() -> Vocabulary:
     _load_places(vocab)
     _load_cameo(vocab)
     vocab.triggers = load_triggers(TRIGGERS_FILE)
-    vocab.names = name_index(vocab.actors)
     return vocab
 
 
@@ -389,11 +388,16 @@ def vocabulary() -> Vocabulary:
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
         pass
     vocab = _build()
+    _save(vocab, cache)
+    return vocab
+
+
+def _save(vocab: Vocabulary, cache: Path) -> None:
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         week_ago = time.time() - 7 * 86400
         for stale in cache.parent.glob("vocabulary-*.pickle"):
-            if stale.stat().st_mtime < week_ago:
+            if stale != cache and stale.stat().st_mtime < week_ago:
                 stale.unlink(missing_ok=True)
         partial = cache.with_suffix(f".{os.getpid()}.tmp")
         with partial.open("wb") as handle:
@@ -401,7 +405,16 @@ def vocabulary() -> Vocabulary:
         partial.replace(cache)
     except OSError:
         pass
-    return vocab
+
+
+def actor_names(vocab: Vocabulary) -> NameIndex:
+    """The vocabulary's name index, built on first use (by the linker) and then kept with
+    the vocabulary on disk."""
+    if vocab.names is None:
+        vocab.names = name_index(vocab.actors)
+        if vocab is vocabulary():
+            _save(vocab, _cache_path())
+    return vocab.names
 
 
 def load_triggers(path: Path) -> list[dict]:

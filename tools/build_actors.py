@@ -511,7 +511,6 @@ class Actor:
     part_of: str | None = None
     roles: list[Role] = field(default_factory=list)
     file: str = COUNTRIES_OUT
-    comment: str | None = None
 
 
 @dataclass
@@ -674,20 +673,16 @@ class Builder:
                     states[code][1].append(record)
         for code, (record, extra) in states.items():
             self.add_state(code, record, extra)
-        section: str | None = None
         state_records = {id(r) for r, extra in states.values()} | {
             id(x) for _, extra in states.values() for x in extra
         }
         for record in records:
-            if id(record) in state_records:
-                section = next(c for c, (r, ex) in states.items() if r is record or record in ex)
-                continue
-            if not record.roles:
+            if id(record) in state_records or not record.roles:
                 continue
             if "CountryInfo" in record.comment.replace("COUNTRYINFO", "CountryInfo"):
                 self.add_person(record, COUNTRIES_OUT)
                 continue
-            self.add_other(record, section)
+            self.add_other(record)
 
     def add_state(self, code: str, record: Record, extra: list[Record]) -> None:
         primary = [words_of(n) for n in record.names[: record.heads]]
@@ -728,7 +723,7 @@ class Builder:
         self.stats["states"] += 1
         self.add(actor)
 
-    def add_other(self, record: Record, section: str | None) -> None:
+    def add_other(self, record: Record) -> None:
         """A record of a country's section that is not the state: an organ, a person or a
         group."""
         role = current_role(record.roles)
