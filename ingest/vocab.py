@@ -44,7 +44,7 @@ _WORD_FOLDS = [
     (re.compile(r"ee"), "i"),
     (re.compile(r"ae|ai|ay|ei"), "ai"),  # Kataeb/Kataib, Qaeda/Qaida, Shaykh/Sheikh
     (re.compile(r"(\w)\1+"), r"\1"),  # doubled letters
-    (re.compile(r"(?<=[^aeiou])e(?=[^aeiouy]$)"), "i"),  # Qasem/Qasim, Hakem/Hakim
+    (re.compile(r"(?<=^...)(?<=[^aeiou])e(?=[^aeiouy]$)"), "i"),  # Qasem/Qasim; not OPEC
 ]
 # Arabic article forms assimilated to the next letter ("ad-Din", "ash-Sham", "el-Sisi").
 ARTICLES = frozenset({"el", "ad", "ar", "as", "ash", "at", "az", "an", "ath", "ud", "ul", "ed"})

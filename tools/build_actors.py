@@ -37,7 +37,9 @@ Choices:
 - An actor already in actors.ttl (a state with the same country code, or any actor with a
   name in common) keeps its IRI: only aliases, demonyms and roles it lacks are added, and
   no alias that actors.ttl gives to another actor is ever added (a hand-written entry
-  wins). Names are compared on `ingest.vocab.name_key`, the key the linker matches on.
+  wins); it gets only names that share a word with its own (a person's: the surname), as a
+  record lumps a body with its leaders ("ISIL" with its emirs). Names are compared on
+  `ingest.vocab.name_key`, the key the linker matches on.
 - An alias that two generated actors would share is left off both.
 
 Usage: python tools/build_actors.py [--out-dir DIR] [--check]
@@ -63,7 +65,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from build_agents import CAMEO_TO_PLOVER  # noqa: E402
 
-from ingest.vocab import name_key  # noqa: E402
+from ingest.vocab import name_key, name_words, word_key  # noqa: E402
 
 SOURCES = ROOT / "ontology" / "sources"
 COUNTRIES_SOURCE = SOURCES / "Phoenix.Countries.actors.txt"
@@ -211,6 +213,8 @@ TITLE_WORDS = {
     "SAYYID", "HAJ", "HAJJI", "MARSHAL", "FIELD", "BRIG.", "BRIGADIER", "CAPTAIN", "CAPT.",
     "SERGEANT", "SGT.", "DEPUTY", "ACTING", "INTERIM", "SPOKESMAN", "SPOKESWOMAN",
     "GOV.", "GOV", "PRES.", "AMB.", "PRESIDENT-ELECT", "SECY", "SEC.", "PM", "FM",
+    "VICE-PRESIDENT", "VICE-PREMIER", "DIRECTOR", "HOJATOLISLAM", "HOJJATOLESLAM",
+    "HOJATOLESLAM", "HOJJAT-OL-ESLAM", "PRESIDENTIAL", "CANDIDATE", "ENVOY",
 }  # fmt: skip
 # Words that make a would-be person name a description ("SOVIET_LEADER_LEONID_BREZHNEV").
 DESCRIPTION_WORDS = {
@@ -219,6 +223,12 @@ DESCRIPTION_WORDS = {
     "THEN", "HEAD", "OFFICIAL", "OFFICIALS", "SPOKESMAN", "MINISTER", "PRESIDENT",
     "SECRETARY", "LEADER", "CHIEF", "FORMER", "GOVERNMENT", "REGIME",
 }  # fmt: skip
+# Titles that, inside a would-be person name, make it a description.
+MID_TITLES = {
+    "DIRECTOR", "SECRETARY", "MINISTER", "PRESIDENT", "CHAIRMAN", "SPOKESMAN",
+    "SPOKESWOMAN", "AMBASSADOR", "GOVERNOR", "SENATOR", "COMMANDER", "GENERAL", "PREMIER",
+    "CHANCELLOR", "DEPUTY", "ENVOY", "CHIEF", "LEADER", "OFFICIAL", "VICE-PRESIDENT",
+}  # fmt: skip
 # Particles that stay lower case inside a name, and that keep a name whole (no short form).
 PARTICLES = {
     "al", "el", "bin", "ibn", "bint", "abu", "abd", "abdel", "abdul", "de", "da", "di", "do",
@@ -226,9 +236,9 @@ PARTICLES = {
     "ben", "y", "e", "of", "the", "and", "for", "in", "on", "at", "to", "a",
 }  # fmt: skip
 LOWER_WORDS = {
-    "al", "el", "bin", "ibn", "bint", "de", "da", "di", "do", "dos", "das", "du", "del",
-    "della", "der", "den", "van", "von", "la", "le", "ter", "ould", "y", "e", "of", "the",
-    "and", "for", "in", "on", "at", "to", "a", "an",
+    "fi", "wa", "wal", "li", "bi", "al", "el", "bin", "ibn", "bint", "de", "da", "di", "do",
+    "dos", "das", "du", "del", "della", "der", "den", "van", "von", "la", "le", "ter", "ould",
+    "y", "e", "of", "the", "and", "for", "in", "on", "at", "to", "a", "an",
 }  # fmt: skip
 KIND_BY_SECTOR = {
     "MIL": "ArmedForce",
@@ -242,6 +252,25 @@ KIND_BY_SECTOR = {
     "REB": "ArmedGroup",
     "JRN": "Media",
 }
+
+
+# Words (compared as ingest.vocab word keys) too common in names to show two names are of one
+# actor: an alias added to an actor of actors.ttl must share some other word with its names.
+GENERIC_WORDS = frozenset(
+    word_key(word)
+    for word in {
+        "the", "of", "and", "al", "for", "in", "on", "de", "la", "le", "el", "bin", "abu",
+        "abd", "us", "un", "uk", "eu", "u", "s", "national", "united", "states", "state",
+        "forces", "force", "army", "armed", "ministry", "department", "council", "group",
+        "front", "movement", "party", "brigade", "brigades", "organization", "organisation",
+        "international", "islamic", "republic", "government", "office", "agency",
+        "committee", "command", "commission", "union", "central", "general", "federal", "new",
+        "north", "south", "east", "west", "democratic", "people", "peoples", "popular",
+        "american", "iraki", "iranian", "israili", "syrian", "kurdish", "arab", "intelligence",
+        "director", "assembly", "community", "security", "service", "services", "staff",
+        "press", "secretary", "official", "officials", "president", "leadership", "affairs",
+    }
+)  # fmt: skip
 
 
 def plover_sectors() -> set[str]:
@@ -426,10 +455,10 @@ def person_names(names: list[str]) -> list[str]:
         if "," in name or "(" in name:
             continue
         words = words_of(name)
-        while words and words[0] in TITLE_WORDS:
-            words = words[1:]
-        if len(words) < 2 or any(w in DESCRIPTION_WORDS for w in words):
-            continue
+        while words and (words[0] in TITLE_WORDS or re.fullmatch(r"(?:[A-Z]\.){2,}", words[0])):
+            words = words[1:]  # "PRESIDENT", "C.I.A."
+        if len(words) < 2 or any(w in DESCRIPTION_WORDS or w in MID_TITLES for w in words):
+            continue  # "SOVIET_LEADER_LEONID_BREZHNEV", "CIA_DIRECTOR_LEON_PANETTA"
         if any(not re.fullmatch(r"[A-Z][A-Z.'\-]*", w) for w in words):
             continue
         full = readable(words, acronyms=False)
@@ -521,12 +550,16 @@ class Hand:
     states: dict[str, str]  # country code -> slug
     kinds: dict[str, str]  # slug -> kind local name
     names: dict[str, set[str]]  # slug -> name keys it already has
+    words: dict[str, set[str]]  # slug -> word keys of its names, generic words left out
+    surnames: dict[str, str]  # person slug -> the last word key of its label
 
 
 def read_hand() -> Hand:
     graph = Graph().parse(HAND, format="turtle")
     owner: dict[str, set[str]] = defaultdict(set)
     names: dict[str, set[str]] = defaultdict(set)
+    words: dict[str, set[str]] = defaultdict(set)
+    surnames: dict[str, str] = {}
     states: dict[str, str] = {}
     kinds: dict[str, str] = {}
     evkg_kind = URIRef(EVKG + "actorKind")
@@ -540,10 +573,14 @@ def read_hand() -> Hand:
                 if key:
                     owner[key].add(slug)
                     names[slug].add(key)
+                    words[slug].update(set(name_words(str(label))) - GENERIC_WORDS)
+        label = graph.value(subject, SKOS.prefLabel)
+        if kinds[slug] == "Person" and label is not None and name_words(str(label)):
+            surnames[slug] = name_words(str(label))[-1]
         code = graph.value(subject, URIRef(EVKG + "countryCode"))
         if kinds[slug] == "State" and code is not None:
             states[str(code)] = slug
-    return Hand(owner, states, kinds, names)
+    return Hand(owner, states, kinds, names, words, surnames)
 
 
 def slugify(text: str) -> str:
@@ -583,12 +620,14 @@ def classify_state_synonym(synonym: str, primary: list[list[str]]) -> str | None
     extends = any(last.startswith(w[:-1]) for p in primary for w in p if len(w) > 3)
     if similar and not extends:
         return "name"  # a spelling of the name ("AFGHANSITAN")
+    primary_words = {w for p in primary for w in p}
     if (
         len(words) <= 2
         and last.lower().endswith(DEMONYM_SUFFIXES)
         and not last.endswith(("STAN", "LAND", "IA"))
+        and last not in primary_words  # "PORT_SUDAN" is a city
+        and (len(words) == 1 or words[0] in primary_words)  # "SOUTH_SUDANESE"
         and _stem_shared(last, primary)
-        and phrase not in {" ".join(p) for p in primary}
     ):
         return "demonym"
     if similar:
@@ -609,6 +648,10 @@ def classify_state_synonym(synonym: str, primary: list[list[str]]) -> str | None
 class Builder:
     def __init__(self) -> None:
         self.hand = read_hand()
+        graph = Graph().parse(HAND, format="turtle")
+        self.hand_labels: dict[str, list[str]] = defaultdict(list)
+        for subject, label in graph.subject_objects(SKOS.prefLabel):
+            self.hand_labels[str(subject).removeprefix(ACTOR)].append(str(label))
         self.actors: dict[str, Actor] = {}  # slug -> actor, in build order
         self.stats: dict[str, int] = defaultdict(int)
         self.state_slugs: dict[str, str] = {}  # country code -> slug
@@ -823,6 +866,9 @@ class Builder:
                 kind, sector = "Legislature", "LEG"
         label = names[0]
         slug = self.hand_match(names)
+        if slug and self.hand.kinds.get(slug) == "Person":
+            self.add_person(record, file)  # a leader coded like an office ("[SYRGOV]")
+            return
         actor = Actor(
             slug=slug or self.new_slug(label, code if len(code) == 3 else None),
             label=None if slug else label,
@@ -888,12 +934,34 @@ class Builder:
                     if hand - {actor.slug}:
                         self.stats["aliases dropped: actors.ttl gives them to another actor"] += 1
                         continue
+                    if actor.slug in self.hand.kinds and not self.fits_hand(actor.slug, name):
+                        self.stats["aliases dropped: unlike the names actors.ttl gives"] += 1
+                        continue
                     if len(claims[key]) > 1:
                         self.stats["aliases dropped: shared by two generated actors"] += 1
                         continue
                     seen.add(key)
                     target.append(name)
             actor.aliases, actor.demonyms = kept_aliases, kept_demonyms
+
+    def fits_hand(self, slug: str, name: str) -> bool:
+        """Whether a source name may be added to an actor of actors.ttl: a dictionary
+        record lumps an organisation with its leaders and neighbours ("ISIL" with its
+        emirs, the FTC with the Export-Import Bank), so an alias must share a word with
+        the names actors.ttl gives (a person's: the surname), or be their initials."""
+        words = name_words(name)
+        if self.hand.kinds.get(slug) == "State":
+            return True  # state names were sorted by classify_state_synonym already
+        surname = self.hand.surnames.get(slug)
+        if surname is not None:
+            return surname in words
+        if set(words) & self.hand.words.get(slug, set()):
+            return True
+        initials = name_key(name)
+        return len(words) == 1 and any(
+            initials == "".join(w[0] for w in name_words(other))
+            for other in self.hand_labels.get(slug, ())
+        )
 
     # -- output -----------------------------------------------------------------------------
 
