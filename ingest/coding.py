@@ -85,6 +85,7 @@ class Grammar:
     agent_preps: frozenset[str]
     object_control_preps: frozenset[str]
     symmetric_roots: frozenset[str]
+    clause_target_roots: frozenset[str]
     intent_codes: dict[str, str]
 
 
@@ -359,7 +360,9 @@ class SentenceCoder:
             return self._passive_target(verb.head)
         return []
 
-    def _object_targets(self, head: Token, sense: Sense, used: set[int]) -> list[Mention]:
+    def _object_targets(
+        self, head: Token, sense: Sense, used: set[int], code: str = ""
+    ) -> list[Mention]:
         """The target of a verb or noun: objects first, then its prepositions'."""
         children = list(head.children)
         if sense.object or head.pos_ != "NOUN":
@@ -390,9 +393,9 @@ class SentenceCoder:
             if child.dep_ == "xcomp" or (
                 child.dep_ == "advcl" and any(self.lowers[c.i] == "to" for c in child.children)
             ):
-                return self._object_targets(child, sense, used)
+                return self._object_targets(child, sense, used, code)
         for child in children:  # "demanded that X withdraw", "urged that X stop"
-            if child.dep_ == "ccomp":
+            if child.dep_ == "ccomp" and code[:2] in self.g.clause_target_roots:
                 for subject in child.children:
                     if subject.dep_ in {"nsubj", "nsubjpass"}:
                         return self.actors_at(subject)
@@ -505,6 +508,13 @@ class SentenceCoder:
                 node = node.head
             steps += 1
             lemma = self.lemmas[node.i]
+            if dep in {"xcomp", "conj"} or (dep == "advcl" and self._infinitive(token)):
+                # "would stay to watch Y", "will meet and sign": the governor's mood carries.
+                for aux in node.children:
+                    if aux.dep_ == "aux" and self.lowers[aux.i] in g.future_aux:
+                        return "intended"
+                    if aux.dep_ == "aux" and self.lowers[aux.i] in g.hypothetical_aux:
+                        return "hypothetical"
             if dep == "conj" or dep == "advcl":
                 continue
             if lemma in g.deny_verbs:
@@ -516,6 +526,9 @@ class SentenceCoder:
             if any(c.dep_ == "neg" for c in node.children) and dep == "xcomp":
                 return "negated"
         return "asserted"
+
+    def _infinitive(self, verb: Token) -> bool:
+        return any(c.dep_ == "aux" and self.lowers[c.i] == "to" for c in verb.children)
 
     # -- the sentence -----------------------------------------------------------------
 
@@ -619,7 +632,7 @@ class SentenceCoder:
                 targets = (
                     self._passive_target(token)
                     if passive
-                    else self._object_targets(token, reading.sense, reading.used)
+                    else self._object_targets(token, reading.sense, reading.used, reading.code)
                 )
                 start = token.i
             modality = self.modality(token)
