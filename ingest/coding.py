@@ -62,6 +62,7 @@ CLAUSE_EDGES = frozenset(
 )
 MODIFIERS = ("poss", "compound", "amod", "nmod", "npadvmod")
 PASSIVE_AUX = {"auxpass"}
+VIOLENT_ROOTS = {"18", "19", "20"}
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,7 @@ class SentenceCoder:
                 self.by_token[i] = mention
         self.lemmas = [t.lemma_.lower() for t in doc]
         self.nouns: dict[int, _Reading] = {}  # event nouns by token, once read
+        self.consumed: set[int] = set()  # tokens a verb's pattern took in
         self.lowers = [t.lower_ for t in doc]
 
     # -- dictionary matching ----------------------------------------------------------
@@ -312,7 +314,10 @@ class SentenceCoder:
             if child.dep_ in {"nsubj", "csubj"}:
                 if child.tag_ in {"WDT", "WP"} and verb.dep_ == "relcl":
                     return self._head_actors(verb, seen), False
-                return self.actors_at(child), False
+                found = self.actors_at(child)
+                if not found and child.i in self.nouns:  # "an attack by X killed Y": X
+                    found = self._noun_roles(child, self.nouns[child.i].sense, seen + 1)[0]
+                return found, False
         head = verb.head
         if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ != "VBN"):
             return self._head_actors(verb, seen), False
@@ -449,7 +454,23 @@ class SentenceCoder:
                 break
         if not source and seen < 4:
             source = self._noun_doer(noun, light, seen)
+        if not target and seen < 4:
+            target = self._outcome_target(noun)
         return source, target
+
+    def _outcome_target(self, noun: Token) -> list[Mention]:
+        """Whom an event noun struck, told by the verb of its outcome: "the strike that
+        killed Y", "the strike, which wounded Y", "an attack by X killed Y"."""
+        verbs = [c for c in noun.children if c.dep_ in {"relcl", "acl"} and c.pos_ == "VERB"]
+        if noun.dep_ == "nsubj" and noun.head.pos_ == "VERB":
+            verbs.append(noun.head)
+        for verb in verbs:
+            for child in verb.children:
+                if child.dep_ == "dobj":
+                    found = self.actors_at(child)
+                    if found:
+                        return found
+        return []
 
     def _noun_doer(self, noun: Token, light: Token | None, seen: int) -> list[Mention]:
         """The doer of an event noun that names none itself, from the verb it hangs on."""
@@ -490,13 +511,14 @@ class SentenceCoder:
             if child.dep_ == "advmod" and lower in g.claim_adverbs:
                 return "claimed"
         if token.pos_ == "NOUN":
+            through_prep = token.head.dep_ == "prep"
             token = token.head
             if token.dep_ == "prep":
                 token = token.head
             if token.pos_ not in {"VERB", "AUX"}:
                 return "asserted"
-            if self.lemmas[token.i] in g.accusation_verbs:
-                return "claimed"
+            if through_prep and self.lemmas[token.i] in g.accusation_verbs:
+                return "claimed"  # "blamed X for the attack": the blame's word for it
             inherited = self.modality(token)
             if inherited != "asserted":
                 return inherited
@@ -550,6 +572,7 @@ class SentenceCoder:
                     continue
                 verbs.append(reading)
                 consumed |= reading.used
+        self.consumed = consumed
         found = verbs + [r for i, r in nouns.items() if i not in consumed]
         return self._drop_bare_speech(found)
 
@@ -592,7 +615,26 @@ class SentenceCoder:
                 and token.head.i in by_token
             ):
                 dropped.add(token.i)  # "..., officials said."
+        for reading in readings:
+            if self._completes(reading):
+                dropped.add(reading.token.i)
         return [r for r in readings if r.token.i not in dropped]
+
+    def _completes(self, reading: _Reading) -> bool:
+        """ "An attack by X killed Y", "the strike that killed Y": the killing is the attack's
+        outcome, one event with the noun (which takes Y as its target), not a second one."""
+        token = reading.token
+        if reading.noun or reading.code[:2] not in VIOLENT_ROOTS:
+            return False
+        if token.dep_ in {"relcl", "acl"}:
+            noun = token.head
+        else:
+            noun = next((c for c in token.children if c.dep_ == "nsubj"), None)
+        event = self.nouns.get(noun.i) if noun is not None else None
+        if event is None or noun.i in self.consumed or event.code[:2] not in VIOLENT_ROOTS:
+            return False
+        source, target = self._noun_roles(noun, event.sense)
+        return bool(source and target)  # else the verb keeps what the noun cannot carry
 
     def _accusations(self) -> Iterator[Coded]:
         """ "X was behind the attack", "X was responsible for": 112 from whoever says so."""
