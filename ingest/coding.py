@@ -496,6 +496,12 @@ class SentenceCoder:
             lower = self.lowers[child.i]
             if child.dep_ == "neg" or (child.dep_ == "det" and lower == "no"):
                 return "negated"
+        if token.dep_ == "pcomp" and self.lowers[token.head.i] in g.negators:
+            return "negated"  # "without taking", "without consulting Y"
+        if token.dep_ in {"relcl", "acl"} and token.head.head.dep_ == "prep":
+            accuser = token.head.head.head  # "blamed X for an attack that killed Y"
+            if self.lemmas[accuser.i] in g.accusation_verbs:
+                return "claimed"
         for child in token.children:
             lower = self.lowers[child.i]
             if child.dep_ == "aux" and lower in g.future_aux:

@@ -140,6 +140,18 @@ CASES = [
         ("18", "IRN", "ISR", "hypothetical"),
     ),
     ("Iraq denied that it attacked Syria last week.", ("18", "IRQ", "SYR", "denied")),
+    (
+        "The United States struck Iraq on Monday without consulting Turkey.",
+        ("04", "USA", "TUR", "negated"),
+    ),
+    (
+        "Iran responded with missile strikes on Iraq on Tuesday night.",
+        ("19", "IRN", "IRQ", "asserted"),
+    ),
+    (
+        "The United States blamed Iran for an attack that killed two Iraqi soldiers.",
+        ("18", "IRN", "IRQ", "claimed"),
+    ),
     # an intention to meet is coded as CAMEO does, 036 "express intent to meet"
     ("Iran will meet Iraq in Baghdad next week.", ("03", "IRN", "IRQ", "intended")),
 ]
