@@ -14,9 +14,10 @@ VOCABULARIES = {
     "ontology": "evkg.ttl",
     "cameo": "cameo.ttl",
     "actors": "actors.ttl",
+    "agents": "agents.ttl",
+    # generated gazetteers: every state, its organs and office holders; international bodies
     "countries": "countries.ttl",
     "international": "international.ttl",
-    "agents": "agents.ttl",
 }
 
 
