@@ -205,7 +205,8 @@ def _parse(name: str, into: Index | None = None, wanted: frozenset[str] | None =
     index: Index = {} if into is None else into
     text = path.read_bytes()
     if b"evkg:role" in text:
-        text = _ROLES.sub(b"", text)
+        # Cut the roles but keep their line breaks, so a parse error's line is the file's.
+        text = _ROLES.sub(lambda m: b"\n" * m.group().count(b"\n"), text)
     named = pyoxigraph.NamedNode
     try:
         for subject, predicate, obj, _graph in pyoxigraph.parse(
