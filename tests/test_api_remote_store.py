@@ -64,4 +64,5 @@ def test_a_read_only_service_says_when_the_store_lacks_the_vocabularies(
         for api in start_api(workdir, EVKG_STORE=server.spec, EVKG_TOKEN=""):
             assert httpx.get(f"{api.base}/health").json()["writable"] is False
         log = (Path(workdir) / "server.log").read_text()
-        assert "holds no ontology, cameo, actors, agents vocabulary graph" in log, log
+        missing = "ontology, cameo, actors, agents, countries, international"
+        assert f"holds no {missing} vocabulary graph" in log, log
