@@ -63,8 +63,11 @@ def actor_search(text: str | None, limit: int, offset: int,
             "{ ?a skos:prefLabel ?name } UNION { ?a skos:altLabel ?name } "
             f"FILTER(CONTAINS(LCASE(STR(?name)), {needle}))"
         )
+    # The actors documents name or events involve, not every gazetteer entry: the gazetteers
+    # hold tens of thousands of states' organs and office holders no document has mentioned.
     return f"""SELECT ?a (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?e) AS ?events) WHERE {{
-  {{ SELECT DISTINCT ?a WHERE {{ ?a a sem:Actor . {match} }} }}
+  {{ SELECT DISTINCT ?a WHERE {{
+    {{ ?d evkg:mentions ?a }} UNION {{ ?x sem:hasActor ?a }} {match} }} }}
   OPTIONAL {{ ?a skos:prefLabel ?l }}
   OPTIONAL {{ ?e sem:hasActor ?a . {modality_pattern(filters or Filters())} }}
 }} GROUP BY ?a ORDER BY DESC(?events) ?a LIMIT {int(limit)} OFFSET {int(offset)}"""
