@@ -187,9 +187,12 @@ Index = dict[str, dict[str, list[str]]]
 ACTOR_FILES = ("actors.ttl", "countries.ttl", "international.ttl")
 
 
-# The generated gazetteers' office holders carry dated roles (blank nodes, about half
-# their triples) that linking does not read: they are cut from the text before parsing.
-_ROLES = re.compile(rb";\s*evkg:role\s+\[[^\]]*\](?:\s*,\s*\[[^\]]*\])*")
+# The generated gazetteers' office holders carry dated roles (role: nodes, about half
+# their triples) that linking does not read: they are cut from the text before parsing,
+# both the links ("; evkg:role role:a, role:b") and the roles' own lines ("role:a ... .").
+_ROLES = re.compile(
+    rb";\s*evkg:role\s+role:[^\s,;]+(?:\s*,\s*role:[^\s,;]+)*|^role:[^\n]*$", re.MULTILINE
+)
 
 
 def _parse(name: str, into: Index | None = None, wanted: frozenset[str] | None = None) -> Index:

@@ -1004,20 +1004,26 @@ def render_actor(actor: Actor) -> str:
         {(r.code, r.start, r.end) for r in actor.roles},
         key=lambda r: (r[1] or dt.date.min, r[2] or dt.date.max, r[0]),
     )
+    lines = []
     if roles:
-        shown = []
-        for code, start, end in roles:
+        # Roles are named nodes, role:{actor}_{n} in date order: as blank nodes, 24,000
+        # look-alike roles made comparing graphs (rdflib's isomorphism) intractable.
+        names = []
+        for number, (code, start, end) in enumerate(roles, start=1):
+            name = f"role:{actor.slug}_{number}"
+            names.append(name)
             inner = [f"evkg:roleCode {lit(code)}"]
             if start:
                 inner.append(f"evkg:start {date_lit(start)}")
             if end:
                 inner.append(f"evkg:end {date_lit(end)}")
-            shown.append("[ " + " ; ".join(inner) + " ]")
-        parts.append("evkg:role " + ", ".join(shown))
-    return f"actor:{actor.slug} " + " ;\n    ".join(parts) + " .\n"
+            lines.append(f"{name} " + " ; ".join(inner) + " .\n")
+        parts.append("evkg:role " + ", ".join(names))
+    return f"actor:{actor.slug} " + " ;\n    ".join(parts) + " .\n" + "".join(lines)
 
 
 PREFIXES = """@prefix actor: <https://evkg.org/id/actor/> .
+@prefix role:  <https://evkg.org/id/role/> .
 @prefix evkg:  <https://evkg.org/ontology#> .
 @prefix sem:   <http://semanticweb.cs.vu.nl/2009/11/sem/> .
 @prefix skos:  <http://www.w3.org/2004/02/skos/core#> .
