@@ -13,9 +13,8 @@ from functools import lru_cache
 from spacy.matcher import PhraseMatcher
 
 from ingest.text import nlp
+from ingest.triggers import inflections, plural
 from ingest.vocab import vocabulary
-
-VOWELS = set("aeiou")
 
 
 @dataclass(frozen=True)
@@ -38,31 +37,13 @@ class Form:
     tense: str  # "base", "s", "past", "participle", "ing", "noun"
 
 
-def _regular(verb: str) -> dict[str, str]:
-    """Regular inflections, with the consonant doubled after a short stressed vowel (ban)."""
-    if verb.endswith("e"):
-        return {"s": verb + "s", "past": verb + "d", "ing": verb[:-1] + "ing"}
-    if verb.endswith("y") and len(verb) > 2 and verb[-2] not in VOWELS:
-        return {"s": verb[:-1] + "ies", "past": verb[:-1] + "ied", "ing": verb + "ing"}
-    if verb.endswith(("s", "sh", "ch", "x", "z")):
-        return {"s": verb + "es", "past": verb + "ed", "ing": verb + "ing"}
-    short_cvc = (
-        len(verb) <= 4
-        and verb[-1] not in VOWELS | set("wxy")
-        and verb[-2] in VOWELS
-        and verb[-3] not in VOWELS
-    )
-    stem = verb + verb[-1] if short_cvc else verb
-    return {"s": verb + "s", "past": stem + "ed", "ing": stem + "ing"}
-
-
 def verb_forms(pattern: str) -> dict[str, str]:
     """Inflections of a verb pattern: "strike/struck/struck/striking" (past, participle and
     -ing form optional) followed by words that stay as they are."""
     head, _, rest = pattern.partition(" ")
     parts = head.split("/")
     base = parts[0]
-    forms = {"base": base, **_regular(base)}
+    forms = {"base": base, **inflections(base)}
     if len(parts) > 1:
         forms["past"] = parts[1]
     forms["participle"] = parts[2] if len(parts) > 2 else forms["past"]
@@ -75,14 +56,7 @@ def verb_forms(pattern: str) -> dict[str, str]:
 
 def noun_forms(noun: str) -> list[str]:
     words = noun.split()
-    last = words[-1]
-    if last.endswith(("s", "sh", "ch", "x")):
-        plural = last + "es" if not last.endswith("s") else last
-    elif last.endswith("y") and last[-2:-1] not in VOWELS:
-        plural = last[:-1] + "ies"
-    else:
-        plural = last + "s"
-    return sorted({noun, " ".join([*words[:-1], plural])})
+    return sorted({noun, " ".join([*words[:-1], plural(words[-1])])})
 
 
 class TriggerMatcher:

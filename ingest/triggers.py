@@ -17,7 +17,16 @@ import yaml
 
 from ingest.vocab import vocabulary
 
-__all__ = ["Dictionary", "Pattern", "PrepItem", "Sense", "dictionary", "verb_forms"]
+__all__ = [
+    "Dictionary",
+    "Pattern",
+    "PrepItem",
+    "Sense",
+    "dictionary",
+    "inflections",
+    "plural",
+    "verb_forms",
+]
 
 CAMEO_VERBS = Path(__file__).resolve().parent / "dictionaries" / "cameo_verbs.yaml"
 VOWELS = set("aeiou")
@@ -69,14 +78,14 @@ class Dictionary:
     forms: frozenset[str]  # lower-case surface forms: a sentence without one has no event
 
 
-def _regular(verb: str) -> list[str]:
+def inflections(verb: str) -> dict[str, str]:
     """Regular inflections, with the consonant doubled after a short stressed vowel (ban)."""
     if verb.endswith("e"):
-        return [verb + "s", verb + "d", verb[:-1] + "ing"]
+        return {"s": verb + "s", "past": verb + "d", "ing": verb[:-1] + "ing"}
     if verb.endswith("y") and len(verb) > 2 and verb[-2] not in VOWELS:
-        return [verb[:-1] + "ies", verb[:-1] + "ied", verb + "ing"]
+        return {"s": verb[:-1] + "ies", "past": verb[:-1] + "ied", "ing": verb + "ing"}
     if verb.endswith(("s", "sh", "ch", "x", "z")):
-        return [verb + "es", verb + "ed", verb + "ing"]
+        return {"s": verb + "es", "past": verb + "ed", "ing": verb + "ing"}
     short_cvc = (
         len(verb) <= 4
         and verb[-1] not in VOWELS | set("wxy")
@@ -84,19 +93,27 @@ def _regular(verb: str) -> list[str]:
         and verb[-3:-2] not in VOWELS
     )
     stem = verb + verb[-1] if short_cvc else verb
-    return [verb + "s", stem + "ed", stem + "ing", verb + "ed", verb + "ing"]
+    return {"s": verb + "s", "past": stem + "ed", "ing": stem + "ing"}
+
+
+def plural(noun: str) -> str:
+    if noun.endswith("s"):
+        return noun
+    if noun.endswith(("sh", "ch", "x")):
+        return noun + "es"
+    if noun.endswith("y") and noun[-2:-1] not in VOWELS:
+        return noun[:-1] + "ies"
+    return noun + "s"
 
 
 def verb_forms(base: str, irregular: tuple[str, ...] = ()) -> set[str]:
-    return {base, *_regular(base), *irregular}
-
-
-def noun_forms(noun: str) -> set[str]:
-    if noun.endswith(("s", "sh", "ch", "x")):
-        return {noun, noun + "es"}
-    if noun.endswith("y") and noun[-2:-1] not in VOWELS:
-        return {noun, noun[:-1] + "ies"}
-    return {noun, noun + "s"}
+    """Every spelling a sentence may use, for the prefilter: both "banned" and "baned"-style
+    forms where the consonant may double ("travelled", "traveled")."""
+    regular = inflections(base)
+    forms = {base, *regular.values(), *irregular}
+    if regular["past"] == base + base[-1] + "ed":
+        forms |= {base + "ed", base + "ing"}
+    return forms
 
 
 MARKERS = {"$", "+", "^", "%"}  # roles and skips: the parse gives roles itself
@@ -161,7 +178,7 @@ def _evkg(entries: list[dict], verbs, nouns, forms: set[str]) -> None:
         for noun in raw.get("nouns", ()):
             words = tuple(noun.lower().split())
             nouns.setdefault(words[-1], []).append(Sense(code, (), words=words, **common))
-            forms.update(noun_forms(words[-1]))
+            forms.update((words[-1], plural(words[-1])))
 
 
 @lru_cache(maxsize=1)
