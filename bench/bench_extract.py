@@ -7,8 +7,8 @@ are per CPU-second of this process (`time.process_time`), that is per core: on a
 machine the wall clock also counts the time other work held the core (both are printed).
 Then one instrumented pass per coder tells where the time goes (stages timed with
 `time.perf_counter` by wrappers put around the names `ingest.extract` calls; the parse is
-the same components `ingest.parser.parse` runs, timed one by one), with the share of
-sentences the parse coder parses; and a fresh process per coder reports its memory (its
+the components `ingest.parser.parse_many` runs, timed one sentence at a time), with the
+share of sentences the parse coder parses; and a fresh process per coder reports its memory (its
 own `VmHWM`: `ru_maxrss` is carried over `exec` from the parent, so it is printed too but
 not used).
 
@@ -167,7 +167,7 @@ class Proxy:
 
 class Instrumented:
     """Wrap the stages `ingest.extract.extract` calls by name; restore them on exit. The
-    parse is `ingest.parser.parse` itself, its components timed one by one, and its
+    parse is `ingest.parser.parse_many`'s components, timed one sentence at a time, and its
     sentences kept (their words and spaces) to time the same parse in batches after."""
 
     NAMES = (
@@ -176,7 +176,7 @@ class Instrumented:
         "linker",
         "place_finder",
         "find_date",
-        "parse",
+        "parse_many",
         "code_parsed",
         "code_sentence",
     )
@@ -204,7 +204,7 @@ class Instrumented:
         m.linker = lambda: timed_linker
         m.place_finder = lambda: timed_places
         m.find_date = s.timed("dates", saved["find_date"])
-        m.parse = self._parse
+        m.parse_many = self._parse_many
         m.code_parsed = s.timed("code (coding.code_parsed)", saved["code_parsed"])
         m.code_sentence = s.timed("code (rules.code_sentence)", saved["code_sentence"])
         return self
@@ -213,26 +213,30 @@ class Instrumented:
         for name, value in self._saved.items():
             setattr(extract_module, name, value)
 
-    def _parse(self, sent):  # type: ignore[no-untyped-def]
-        """`ingest.parser.parse`, step by step."""
+    def _parse_many(self, sents):  # type: ignore[no-untyped-def]
+        """`ingest.parser.parse_many`, one sentence and one component at a time (the same
+        Docs as the batch makes), so each component's share shows."""
         from spacy.tokens import Doc
 
         from ingest.parser import model
 
         s = self.stages
         language = model()
-        started = time.perf_counter()
-        words = [t.text for t in sent]
-        spaces = [bool(t.whitespace_) for t in sent]
-        doc = Doc(language.vocab, words=words, spaces=spaces)
-        s.seconds["parse: make the Doc"] += time.perf_counter() - started
-        s.calls["parse: make the Doc"] += 1
-        for name, component in language.pipeline:
+        docs = []
+        for sent in sents:
             started = time.perf_counter()
-            doc = component(doc)
-            s.seconds[f"parse: {name}"] += time.perf_counter() - started
-        self.parsed.append((words, spaces))
-        return doc
+            words = [t.text for t in sent]
+            spaces = [bool(t.whitespace_) for t in sent]
+            doc = Doc(language.vocab, words=words, spaces=spaces)
+            s.seconds["parse: make the Doc"] += time.perf_counter() - started
+            s.calls["parse: make the Doc"] += 1
+            for name, component in language.pipeline:
+                started = time.perf_counter()
+                doc = component(doc)
+                s.seconds[f"parse: {name}"] += time.perf_counter() - started
+            self.parsed.append((words, spaces))
+            docs.append(doc)
+        return docs
 
 
 def events_of(docs: list[SourceDocument], coder: str) -> list[tuple]:

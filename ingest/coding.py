@@ -239,7 +239,7 @@ class SentenceCoder:
                     best = (pattern.weight, pattern.code, sense, used)
         # evkg's own reading of a verb (triggers.yaml, listed first) outweighs a one-word
         # CAMEO pattern: those are the dictionary's weakest evidence.
-        own = next((s for s in senses if s.code and s.preps is not None and s.words == ()), None)
+        own = next((s for s in senses if s.code), None)
         if best is not None and (best[0] > 1 or own is None or not own.preps):
             return _Reading(verb, best[1], best[2], best[3])
         for sense in senses:
@@ -365,9 +365,7 @@ class SentenceCoder:
             return self._passive_target(verb.head)
         return []
 
-    def _object_targets(
-        self, head: Token, sense: Sense, used: set[int], code: str = ""
-    ) -> list[Mention]:
+    def _object_targets(self, head: Token, sense: Sense, code: str = "") -> list[Mention]:
         """The target of a verb or noun: objects first, then its prepositions'."""
         children = list(head.children)
         if sense.object or head.pos_ != "NOUN":
@@ -398,7 +396,7 @@ class SentenceCoder:
             if child.dep_ == "xcomp" or (
                 child.dep_ == "advcl" and any(self.lowers[c.i] == "to" for c in child.children)
             ):
-                return self._object_targets(child, sense, used, code)
+                return self._object_targets(child, sense, code)
         for child in children:  # "demanded that X withdraw", "urged that X stop"
             if child.dep_ == "ccomp" and code[:2] in self.g.clause_target_roots:
                 for subject in child.children:
@@ -680,7 +678,7 @@ class SentenceCoder:
                 targets = (
                     self._passive_target(token)
                     if passive
-                    else self._object_targets(token, reading.sense, reading.used, reading.code)
+                    else self._object_targets(token, reading.sense, reading.code)
                 )
                 start = token.i
             modality = self.modality(token)

