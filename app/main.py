@@ -24,7 +24,7 @@ log = logging.getLogger("evkg")
 
 ROUTERS = [
     "health", "sparql", "graph_store", "documents", "actors", "events", "relations",
-    "paths", "export", "ontology", "linked_data",
+    "paths", "export", "ontology", "linked_data", "frontends",
 ]
 OPTIONAL_ROUTERS = ["network"]  # the browser view, when present
 
@@ -84,6 +84,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "Errors are RFC 9457 problem details."
         ),
         lifespan=lifespan,
+        docs_url=None,  # /docs and /redoc come from app/routers/frontends.py, served locally
+        redoc_url=None,
     )
     problems.install(app)
     generate = app.openapi

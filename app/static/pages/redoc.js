@@ -1,0 +1,31 @@
+// /redoc: ReDoc over this service's OpenAPI document, from the local package. Its sidebar
+// credit loads a logo from a CDN; the page's Content-Security-Policy refuses it and ReDoc
+// then leaves the image out.
+
+function libraryLoaded() {
+  return new Promise((resolve) => {
+    const check = () => resolve(typeof window.Redoc?.init === "function");
+    if (document.readyState !== "loading") check();
+    else document.addEventListener("DOMContentLoaded", check, { once: true });
+  });
+}
+
+async function start() {
+  const root = document.getElementById("redoc");
+  if (!(await libraryLoaded())) {
+    document.getElementById("notice").hidden = false;
+    document.body.dataset.state = "no-library";
+    return;
+  }
+  const options = { hideDownloadButton: false, expandResponses: "200,201", pathInMiddlePanel: true };
+  window.Redoc.init(root.dataset.openapi, options, root, (error) => {
+    document.body.dataset.state = error ? "error" : "ready";
+    if (error) {
+      const notice = document.getElementById("notice");
+      notice.textContent = `The API description could not be read: ${error.message || error}`;
+      notice.hidden = false;
+    }
+  });
+}
+
+start();

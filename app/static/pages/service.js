@@ -1,0 +1,41 @@
+// Shared by every page: marks the current page in the header's links and names the store
+// with the documents and events it serves (from /health and /stats). `served` resolves to
+// those facts, for pages that need more of them (the SPARQL page: is the service writable).
+
+async function getJson(url) {
+  const response = await fetch(url, { headers: { Accept: "application/json" } });
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${response.statusText}`);
+  return response.json();
+}
+
+const number = new Intl.NumberFormat("en");
+
+export const served = Promise.all([getJson("/health"), getJson("/stats")])
+  .then(([health, stats]) => ({ ...health, ...stats }));
+
+function markCurrentPage() {
+  for (const link of document.querySelectorAll(".evkg-nav a")) {
+    if (link.getAttribute("href") === location.pathname) link.setAttribute("aria-current", "page");
+  }
+}
+
+async function showServed() {
+  const target = document.querySelector(".evkg-served");
+  if (!target) return;
+  try {
+    const facts = await served;
+    target.textContent = `${facts.store} · ${number.format(facts.documents)} documents · ` +
+      `${number.format(facts.events)} events`;
+    target.dataset.documents = facts.documents;
+    target.dataset.events = facts.events;
+  } catch (err) {
+    target.textContent = `store unavailable (${err.message || err})`;
+  }
+}
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", () => { markCurrentPage(); showServed(); });
+} else {
+  markCurrentPage();
+  showServed();
+}
