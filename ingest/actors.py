@@ -303,7 +303,7 @@ class ActorLinker:
                     self.exact.add(iri, [language.make_doc(name)])
             for backer in entry.backed_by:
                 self.proxies.setdefault(backer, []).append(entry)
-            for demonym in entry.demonyms:
+            for demonym in _with_plurals(entry.demonyms):
                 self.demonyms.add(iri, [language.make_doc(demonym)])
                 head = demonym.split()[0]
                 self.demonym_cased[head.lower()] = head[:1].isupper()
@@ -768,6 +768,14 @@ class ActorLinker:
 SALIENCE_WINDOW = 10
 # Sectors a generic noun may take up from a named actor: "militants" after the PKK.
 SECTOR_FAMILIES = [{"REB", "UAF", "PRM", "IMG", "INS"}, {"GOV", "LEG", "JUD"}, {"MIL", "COP"}]
+
+
+def _with_plurals(demonyms: tuple[str, ...]) -> set[str]:
+    """Demonyms and their plurals as nouns for the people ("Albanians", "Iraqis"); those in
+    -ese or -ish are their own plural or have none ("the Chinese", "the British")."""
+    forms = set(demonyms)
+    forms.update(d + "s" for d in demonyms if d.endswith(("an", "i")) and " " not in d)
+    return forms
 
 
 def same_family(named: str | None, generic: str) -> bool:

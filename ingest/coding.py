@@ -87,6 +87,8 @@ class Grammar:
     object_control_preps: frozenset[str]
     symmetric_roots: frozenset[str]
     clause_target_roots: frozenset[str]
+    condition_target_roots: frozenset[str]
+    untargeted_roots: frozenset[str]
     intent_codes: dict[str, str]
 
 
@@ -145,6 +147,7 @@ class SentenceCoder:
         self.nouns: dict[int, _Reading] = {}  # event nouns by token, once read
         self.consumed: set[int] = set()  # tokens a verb's pattern took in
         self.lowers = [t.lower_ for t in doc]
+        self.acting: set[str] = set()  # the source actors of the event being read
 
     # -- dictionary matching ----------------------------------------------------------
 
@@ -372,10 +375,8 @@ class SentenceCoder:
             for dep in ("dative", "dobj", "attr", "oprd"):
                 for child in children:
                     if child.dep_ == dep:
-                        found = self.actors_at(child)
-                        if found:
-                            return found
-                        found = self._through(child)
+                        found = self._others(self.actors_at(child))
+                        found = found or self._others(self._through(child))
                         if found:
                             return found
         preps = [c for c in children if c.dep_ in {"prep", "dative"}]
@@ -389,7 +390,7 @@ class SentenceCoder:
                     continue
                 for pobj in prep.children:
                     if pobj.dep_ in {"pobj", "pcomp"}:
-                        found = self.actors_at(pobj) or self._through(pobj)
+                        found = self._others(self.actors_at(pobj) or self._through(pobj))
                         if found:
                             return found
         for child in children:  # "threatened to secede from Y", "vowed to strike Y"
@@ -401,7 +402,27 @@ class SentenceCoder:
             if child.dep_ == "ccomp" and code[:2] in self.g.clause_target_roots:
                 for subject in child.children:
                     if subject.dep_ in {"nsubj", "nsubjpass"}:
-                        return self.actors_at(subject)
+                        return self._others(self.actors_at(subject))
+        if code[:2] in self.g.condition_target_roots:  # "threatened to strike unless X ..."
+            return self._others(self._condition_subject(head))
+        return []
+
+    def _others(self, found: list[Mention]) -> list[Mention]:
+        """Candidates for a target other than the source itself ("closed its border": not a
+        target; the search goes on)."""
+        return [m for m in found if m.actor.iri not in self.acting]
+
+    def _condition_subject(self, head: Token) -> list[Mention]:
+        """Who a threat or ultimatum is addressed to: the subject of its condition."""
+        for clause in head.children:
+            if clause.dep_ != "advcl" or not any(
+                c.dep_ == "mark" and self.lowers[c.i] in self.g.conditional_marks
+                for c in clause.children
+            ):
+                continue
+            for subject in clause.children:
+                if subject.dep_ in {"nsubj", "nsubjpass"}:
+                    return self.actors_at(subject)
         return []
 
     def _through(self, noun: Token) -> list[Mention]:
@@ -675,6 +696,7 @@ class SentenceCoder:
                 start = min(reading.used)
             else:
                 sources, passive = self._subject(token)
+                self.acting = {m.actor.iri for m in sources}
                 targets = (
                     self._passive_target(token)
                     if passive
@@ -702,7 +724,8 @@ class SentenceCoder:
                 return
             # A bare default code with no one acted upon is the dictionary's weakest reading.
             by_default = not reading.used and reading.sense.preps == ()
-            if reading.sense.needs_target or reading.noun or by_default:
+            untargeted = code[:2] in self.g.untargeted_roots
+            if not untargeted and (reading.sense.needs_target or reading.noun or by_default):
                 return
             for source in sources:
                 yield Coded(code, start, end, source, None, modality)

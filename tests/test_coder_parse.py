@@ -154,6 +154,16 @@ CASES = [
     ),
     # an intention to meet is coded as CAMEO does, 036 "express intent to meet"
     ("Iran will meet Iraq in Baghdad next week.", ("03", "IRN", "IRQ", "intended")),
+    # a threat's target is the subject of the condition it sets
+    (
+        "Turkey threatened to close its border unless Syria expelled the rebels.",
+        ("13", "TUR", "SYR", "asserted"),
+    ),
+    # a protest needs no target; a plural demonym names the people of its country
+    (
+        "Thousands of Albanians demonstrated in the capital on Tuesday.",
+        ("14", "ALB", None, "asserted"),
+    ),
 ]
 
 
