@@ -88,6 +88,8 @@ class Grammar:
     symmetric_roots: frozenset[str]
     clause_target_roots: frozenset[str]
     condition_target_roots: frozenset[str]
+    obligation_aux: frozenset[str]
+    obligation_verbs: frozenset[str]
     untargeted_roots: frozenset[str]
     intent_codes: dict[str, str]
 
@@ -574,6 +576,21 @@ class SentenceCoder:
                 return "negated"
         return "asserted"
 
+    def _demanded_by(self, verb: Token) -> Token | None:
+        """The verb of saying whose complement obliges its subject ("said Iraq must
+        withdraw", "insisted that Iran should stop", "declared X has to leave"): CAMEO
+        codes that as the speaker's demand (root 10), addressed to the obliged."""
+        clause = verb
+        if verb.dep_ == "xcomp" and self.lemmas[verb.head.i] in self.g.obligation_verbs:
+            clause = verb.head  # "has to leave", "needs to stop"
+        elif not any(
+            c.dep_ == "aux" and self.lowers[c.i] in self.g.obligation_aux for c in verb.children
+        ):
+            return None
+        if clause.dep_ == "ccomp" and self.lemmas[clause.head.i] in self.g.speech_verbs:
+            return clause.head
+        return None
+
     def _infinitive(self, verb: Token) -> bool:
         return any(c.dep_ == "aux" and self.lowers[c.i] == "to" for c in verb.children)
 
@@ -704,7 +721,13 @@ class SentenceCoder:
                 )
                 start = token.i
             modality = self.modality(token)
-            if modality == "intended":
+            speaker = None if reading.noun else self._demanded_by(token)
+            if speaker is not None:  # "X said Y must withdraw": X demands that Y withdraw
+                targets, (sources, _passive) = sources, self._subject(speaker)
+                intent = self.g.intent_codes.get(reading.code[:2], "030")
+                reading.code = "10" + intent[2:]
+                modality = self.modality(speaker)
+            elif modality == "intended":
                 reading.code = self.g.intent_codes.get(reading.code[:2], reading.code)
             events.extend(self._pairs(reading, sources, targets, start, modality))
         events.extend(self._accusations())

@@ -154,6 +154,20 @@ CASES = [
     ),
     # an intention to meet is coded as CAMEO does, 036 "express intent to meet"
     ("Iran will meet Iraq in Baghdad next week.", ("03", "IRN", "IRQ", "intended")),
+    # "X said Y must ...": X demands of Y (root 10), whatever Y is to do
+    (
+        "Russia said on Tuesday that Sudan must return the captured helicopter.",
+        ("10", "RUS", "SDN", "asserted"),
+    ),
+    (
+        "Egypt insisted on Monday that Israel has to withdraw its troops from Gaza.",
+        ("10", "EGY", "ISR", "asserted"),
+    ),
+    # a former state is still an actor of its time
+    (
+        "Yugoslavia rejected an Austrian ultimatum on Thursday.",
+        ("12", "YUG", "AUT", "asserted"),
+    ),
     # a threat's target is the subject of the condition it sets
     (
         "Turkey threatened to close its border unless Syria expelled the rebels.",
