@@ -137,8 +137,8 @@ def query_page(endpoint: str) -> str:
   <script type="application/json" id="sparql-config">{config}</script>"""
     body = f"""<section class="evkg-tools" aria-label="Examples and settings">
     <div class="examples"><span>Examples</span>{buttons}</div>
-    <label class="token">Token for updates <input id="token" type="password"
-      autocomplete="off" placeholder="EVKG_TOKEN" size="18"></label>
+    <form class="token" autocomplete="off"><label>Token for updates <input id="token"
+      type="password" autocomplete="off" placeholder="EVKG_TOKEN" size="18"></label></form>
   </section>
   <p class="evkg-hint">Clients: GET or POST <code>{escape(endpoint)}</code> with
     <code>query=</code> (or <code>update=</code> with the token); results as JSON, XML,

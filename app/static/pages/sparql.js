@@ -122,6 +122,7 @@ function setUpTools(yasgui) {
     });
   }
   const input = $("token");
+  input.form.addEventListener("submit", (event) => event.preventDefault());
   input.value = token();
   input.addEventListener("input", () => {
     if (input.value) sessionStorage.setItem(TOKEN_KEY, input.value);
