@@ -14,6 +14,7 @@ Mentions come in five shapes, tried in this order:
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -343,8 +344,12 @@ class ActorLinker:
         if len(preferred) == 1:
             return preferred[0].actor
         noun = surface.split()[-1].lower() if surface else agent.label
+        # The usual demonym shares most with the state's name ("Vietnamese", not a
+        # misspelling the gazetteer also lists).
+        home = state.actor.label.lower() if state else ""
         adjectives = sorted(
-            (d for d in (state.demonyms if state else ()) if not d.endswith("s")), key=len
+            (d for d in (state.demonyms if state else ()) if not d.endswith("s")),
+            key=lambda d: (-len(os.path.commonprefix([d.lower(), home])), len(d)),
         )
         written = surface.split()[0].lower() if surface else ""
         named = [d for d in adjectives if d.lower() == written]  # "Polish", not "Pole"

@@ -88,6 +88,7 @@ class Grammar:
     symmetric_roots: frozenset[str]
     clause_target_roots: frozenset[str]
     condition_target_roots: frozenset[str]
+    outcome_preps: frozenset[str]
     obligation_aux: frozenset[str]
     obligation_verbs: frozenset[str]
     untargeted_roots: frozenset[str]
@@ -449,35 +450,61 @@ class SentenceCoder:
                 source = self.actors_at(child)
                 break
         if not source:
-            for child in noun.children:
-                if child.dep_ == "prep" and self.lowers[child.i] in self.g.agent_preps:
-                    for pobj in child.children:
-                        if pobj.dep_ == "pobj":
-                            source = self.actors_at(pobj)
+            source = self._agent_of(noun)
         target: list[Mention] = []
         wanted = list(sense.preps) + [p for p in self.g.target_preps if p not in sense.preps]
-        preps = [c for c in noun.children if c.dep_ == "prep"]
-        light = noun.head if noun.dep_ in {"dobj", "pobj", "nsubjpass"} else None
+        anchor = noun  # "launched artillery and rocket fire": "fire" stands where "artillery" does
+        while anchor.dep_ == "conj" and anchor.head.pos_ in {"NOUN", "PROPN"}:
+            anchor = anchor.head
+        light = anchor.head if anchor.dep_ in {"dobj", "pobj", "nsubjpass"} else None
         if light is not None and light.dep_ == "prep":
             light = light.head
-        if light is not None:
-            preps += [c for c in light.children if c.dep_ == "prep" and c.i > noun.i]
+        heads = [noun] if light is None else [noun, light]
         for prep_word in wanted:
-            for prep in preps:
-                if self.lowers[prep.i] != prep_word or prep_word in self.g.agent_preps:
-                    continue
-                for pobj in prep.children:
-                    if pobj.dep_ == "pobj":
-                        target = self.actors_at(pobj)
+            if prep_word in self.g.agent_preps:
+                continue
+            for head in heads:
+                for pobj in self._prep_objects(head, {prep_word}, after=noun.i):
+                    target = self.actors_at(pobj)
+                    if not source:  # "an attack on Y by X", the "by" read as Y's
+                        source = self._agent_of(pobj)
+                    if target:
+                        break
                 if target:
                     break
             if target:
                 break
         if not source and seen < 4:
-            source = self._noun_doer(noun, light, seen)
+            source = self._noun_doer(anchor, light, seen)
         if not target and seen < 4:
             target = self._outcome_target(noun)
         return source, target
+
+    def _agent_of(self, noun: Token) -> list[Mention]:
+        """The doer a noun's "by"/"from" phrase names ("attacks by militias")."""
+        for pobj in self._prep_objects(noun, self.g.agent_preps):
+            found = self.actors_at(pobj)
+            if found:
+                return found
+        return []
+
+    def _prep_objects(self, head: Token, preps, after: int = -1) -> Iterator[Token]:
+        """The objects of `head`'s prepositions among `preps` (those after token `after`)."""
+        for prep in head.children:
+            if prep.dep_ == "prep" and prep.i > after and self.lowers[prep.i] in preps:
+                for pobj in prep.children:
+                    if pobj.dep_ == "pobj":
+                        yield pobj
+
+    def _accused_of(self, noun: Token) -> bool:
+        """ "X is responsible for the attack", "X was guilty of the killings"."""
+        prep = noun.head
+        return (
+            noun.dep_ == "pobj"
+            and prep.dep_ == "prep"
+            and prep.head.dep_ == "acomp"
+            and self.lemmas[prep.head.i] in self.g.accusation_adjectives
+        )
 
     def _outcome_target(self, noun: Token) -> list[Mention]:
         """Whom an event noun struck, told by the verb of its outcome: "the strike that
@@ -491,10 +518,17 @@ class SentenceCoder:
                     found = self.actors_at(child)
                     if found:
                         return found
+        prep = noun.head
+        if noun.dep_ == "pobj" and self.lowers[prep.i] in self.g.outcome_preps:
+            for child in prep.head.children:  # "Y was killed in an attack by X"
+                if child.dep_ == "nsubjpass":
+                    return self.actors_at(child)
         return []
 
     def _noun_doer(self, noun: Token, light: Token | None, seen: int) -> list[Mention]:
         """The doer of an event noun that names none itself, from the verb it hangs on."""
+        if light is not None and self._accused_of(noun):
+            return [m for c in light.head.children if c.dep_ == "nsubj" for m in self.actors_at(c)]
         if light is None or light.pos_ not in {"VERB", "AUX"}:
             return []
         prep = noun.head if noun.dep_ == "pobj" else None
@@ -537,6 +571,8 @@ class SentenceCoder:
                 return "hypothetical"
             if child.dep_ == "advmod" and lower in g.claim_adverbs:
                 return "claimed"
+        if token.pos_ == "NOUN" and self._accused_of(token):
+            return "claimed"
         if token.pos_ == "NOUN":
             through_prep = token.head.dep_ == "prep"
             token = token.head
@@ -615,24 +651,26 @@ class SentenceCoder:
                 verbs.append(reading)
                 consumed |= reading.used
         self.consumed = consumed
-        found = verbs + [r for i, r in nouns.items() if i not in consumed]
-        return self._drop_bare_speech(found)
+        return verbs + [r for i, r in nouns.items() if i not in consumed]
 
     def _lends_to_noun(self, reading: _Reading, nouns: dict[int, _Reading]) -> bool:
         """ "carried out strikes", "launched an attack": the noun is the event, the light
         verb only its subject's way to it (unless a pattern read the two together)."""
         if self.lemmas[reading.token.i] not in self.g.light_verbs:
             return False
-        objects = [c.i for c in reading.token.children if c.dep_ in {"dobj", "attr"}]
-        return any(i in nouns and i not in reading.used for i in objects)
+        objects = [c for c in reading.token.children if c.dep_ in {"dobj", "attr"}]
+        objects += [c for o in objects for c in o.conjuncts]
+        return any(o.i in nouns and o.i not in reading.used for o in objects)
 
-    def _drop_bare_speech(self, readings: list[_Reading]) -> list[_Reading]:
-        """One event for a verb and the clause it governs. "X said Y attacked Z" and "X
-        plans to visit Z" report the attack and the visit: a verb of saying or intending read
-        by its default code gives way to the event in its complement. "X threatened to
-        strike Z" reports the threat: the struck clause gives way to it."""
+    def _gives_way(self, readings: list[_Reading]) -> dict[int, set[int]]:
+        """One event for a verb and the clause it governs: which readings give way to which,
+        should those yield an event. "X said Y attacked Z" and "X plans to visit Z" report
+        the attack and the visit: a verb of saying or intending read by its default code
+        gives way to the event in its complement. "X threatened to strike Z" reports the
+        threat: the struck clause gives way to it. An outcome gives way to the attack it
+        completes."""
         by_token = {r.token.i: r for r in readings}
-        dropped: set[int] = set()
+        yields: dict[int, set[int]] = {}
         for reading in readings:
             token = reading.token
             if reading.noun:
@@ -644,39 +682,44 @@ class SentenceCoder:
                 for t in c.subtree
             } & set(by_token)
             if reading.code[:2] == "13":
-                dropped |= {i for i in inside if not by_token[i].noun}
+                for i in inside:
+                    if not by_token[i].noun:
+                        yields.setdefault(i, set()).add(token.i)
                 continue
             lemma = self.lemmas[token.i]
             bare = not reading.used
             if bare and inside and lemma in self.g.speech_verbs | self.g.intent_verbs:
-                dropped.add(token.i)
+                yields.setdefault(token.i, set()).update(inside)
             elif (
                 bare
                 and lemma in self.g.speech_verbs
                 and token.dep_ in {"parataxis", "ccomp"}
                 and token.head.i in by_token
             ):
-                dropped.add(token.i)  # "..., officials said."
+                yields.setdefault(token.i, set()).add(token.head.i)  # "..., officials said."
         for reading in readings:
-            if self._completes(reading):
-                dropped.add(reading.token.i)
-        return [r for r in readings if r.token.i not in dropped]
+            noun = self._completes(reading)
+            if noun is not None:
+                yields.setdefault(reading.token.i, set()).add(noun)
+        return yields
 
-    def _completes(self, reading: _Reading) -> bool:
+    def _completes(self, reading: _Reading) -> int | None:
         """ "An attack by X killed Y", "the strike that killed Y": the killing is the attack's
-        outcome, one event with the noun (which takes Y as its target), not a second one."""
+        outcome, one event with the noun (which takes Y as its target), not a second one:
+        the noun's token, if so."""
         token = reading.token
         if reading.noun or reading.code[:2] not in VIOLENT_ROOTS:
-            return False
+            return None
         if token.dep_ in {"relcl", "acl"}:
             noun = token.head
         else:
             noun = next((c for c in token.children if c.dep_ == "nsubj"), None)
         event = self.nouns.get(noun.i) if noun is not None else None
         if event is None or noun.i in self.consumed or event.code[:2] not in VIOLENT_ROOTS:
-            return False
+            return None
         source, target = self._noun_roles(noun, event.sense)
-        return bool(source and target)  # else the verb keeps what the noun cannot carry
+        # else the verb keeps what the noun cannot carry
+        return noun.i if source and target else None
 
     def _accusations(self) -> Iterator[Coded]:
         """ "X was behind the attack", "X was responsible for": 112 from whoever says so."""
@@ -705,37 +748,42 @@ class SentenceCoder:
                     yield Coded("112", cue.i, cue.i + 1, speaker, target)
 
     def code(self) -> list[Coded]:
-        events: list[Coded] = []
-        for reading in self.readings():
-            token = reading.token
-            if reading.noun:
-                sources, targets = self._noun_roles(token, reading.sense)
-                start = min(reading.used)
-            else:
-                sources, passive = self._subject(token)
-                self.acting = {m.actor.iri for m in sources}
-                targets = (
-                    self._passive_target(token)
-                    if passive
-                    else self._object_targets(token, reading.sense, reading.code)
-                )
-                start = token.i
-            modality = self.modality(token)
-            speaker = None if reading.noun else self._demanded_by(token)
-            if speaker is not None:  # "X said Y must withdraw": X demands that Y withdraw
-                targets, (sources, _passive) = sources, self._subject(speaker)
-                intent = self.g.intent_codes.get(reading.code[:2], "030")
-                reading.code = "10" + intent[2:]
-                modality = self.modality(speaker)
-            elif modality == "intended":
-                reading.code = self.g.intent_codes.get(reading.code[:2], reading.code)
-            events.extend(self._pairs(reading, sources, targets, start, modality))
+        readings = self.readings()
+        found = {r.token.i: list(self._read_roles(r)) for r in readings}
+        for i, others in self._gives_way(readings).items():
+            if any(found.get(j) for j in others if j != i):
+                found[i] = []
+        events = [event for r in readings for event in found[r.token.i]]
         events.extend(self._accusations())
         return _unique(events)
 
-    def _pairs(self, reading, sources, targets, start, modality) -> Iterator[Coded]:
-        end = reading.token.i + 1
+    def _read_roles(self, reading: _Reading) -> Iterator[Coded]:
+        token = reading.token
+        if reading.noun:
+            sources, targets = self._noun_roles(token, reading.sense)
+            start = min(reading.used)
+        else:
+            sources, passive = self._subject(token)
+            self.acting = {m.actor.iri for m in sources}
+            targets = (
+                self._passive_target(token)
+                if passive
+                else self._object_targets(token, reading.sense, reading.code)
+            )
+            start = token.i
+        modality = self.modality(token)
         code = reading.code
+        speaker = None if reading.noun else self._demanded_by(token)
+        if speaker is not None:  # "X said Y must withdraw": X demands that Y withdraw
+            targets, (sources, _passive) = sources, self._subject(speaker)
+            code = "10" + self.g.intent_codes.get(code[:2], "030")[2:]
+            modality = self.modality(speaker)
+        elif modality == "intended":
+            code = self.g.intent_codes.get(code[:2], code)
+        return self._pairs(reading, code, sources, targets, start, modality)
+
+    def _pairs(self, reading, code, sources, targets, start, modality) -> Iterator[Coded]:
+        end = reading.token.i + 1
         if not sources:
             return
         if not targets:

@@ -168,6 +168,21 @@ CASES = [
         "Yugoslavia rejected an Austrian ultimatum on Thursday.",
         ("12", "YUG", "AUT", "asserted"),
     ),
+    # an outcome's passive subject is the target of the attack it happened in
+    (
+        "A Turkish soldier was killed in an attack on a patrol by Syrian militants on Friday.",
+        ("18", "SYR", "TUR", "asserted"),
+    ),
+    # a noun coordinated with a light verb's object: the verb's subject is its source
+    (
+        "Vietnamese forces launched mortar and artillery fire against Thai positions today.",
+        ("19", "VNM", "THA", "asserted"),
+    ),
+    # "X is responsible for the killings": X's killings, as the sentence claims
+    (
+        "Sudan's government is responsible for the killings of Chadian villagers, a report says.",
+        ("18", "SDN", "TCD", "claimed"),
+    ),
     # a threat's target is the subject of the condition it sets
     (
         "Turkey threatened to close its border unless Syria expelled the rebels.",

@@ -166,6 +166,22 @@ CAPITALS = {
 }  # fmt: skip
 # Adjectives of origin that share no stem with the state's name (from the source's
 # synonyms; matched after upper-casing).
+# English names and demonyms of states that news uses but the source lists only in forms
+# the synonym test above cannot tell from a city or a landmark, or not at all (general
+# knowledge; former names kept, for archives): ISO code -> (names, demonyms).
+EXONYMS = {
+    "CIV": (["Ivory Coast"], ["Ivorian", "Ivorians"]),
+    "MMR": (["Burma"], []),
+    "TLS": (["East Timor"], ["Timorese"]),
+    "COD": (["Zaire", "Congo-Kinshasa", "DR Congo", "DRC"], ["Congolese"]),
+    "COG": (["Congo-Brazzaville"], []),
+    "KHM": (["Kampuchea"], ["Cambodian", "Cambodians", "Kampuchean"]),
+    "LKA": (["Ceylon"], ["Sri Lankan", "Sri Lankans"]),
+    "MKD": (["Macedonia", "North Macedonia"], ["Macedonian", "Macedonians"]),
+    "CZE": (["Czech Republic", "Czechia"], []),
+    "SWZ": (["Swaziland"], []),
+    "CPV": (["Cape Verde"], []),
+}  # fmt: skip
 IRREGULAR_DEMONYMS = {
     "FRENCH", "DUTCH", "SWISS", "GREEK", "GREEKS", "THAI", "THAIS", "CZECH", "CZECHS",
     "BRITISH", "BRITON", "BRITONS", "IRISH", "DANISH", "DANE", "DANES", "SPANISH",
@@ -747,7 +763,9 @@ class Builder:
         elif capitals:
             capital = capitals[0]
             self.stats["capitals from the table"] += 1
-        aliases = [readable(p, acronyms=False) for p in primary] + names
+        exonyms, exo_demonyms = EXONYMS.get(code, ([], []))
+        demonyms += exo_demonyms
+        aliases = [readable(p, acronyms=False) for p in primary] + names + exonyms
         if capital:
             aliases.append(capital)
         slug = self.hand.states.get(code)
