@@ -442,6 +442,27 @@ class Report:
             "total": len(rows),
         }
 
+    def roots(self, level: str = "dyad") -> dict[str, dict[str, Any]]:
+        """Recall per CAMEO root (a gold event counts under the first root it lists) and
+        the false alarms per root of the system's events."""
+        table: dict[str, dict[str, Any]] = {}
+
+        def row(root: str) -> dict[str, Any]:
+            return table.setdefault(root, {"required": 0, "hits": 0, "false_alarms": 0})
+
+        for document in self.documents:
+            res = document.levels[level]
+            for hit in res.hits:
+                row(hit["gold"]["root"][0])["hits"] += 1
+                row(hit["gold"]["root"][0])["required"] += 1
+            for miss in res.misses:
+                row(miss["gold"]["root"][0])["required"] += 1
+            for alarm in res.false_alarms:
+                row(alarm["root"])["false_alarms"] += 1
+        for values in table.values():
+            values["recall"] = _ratio(values["hits"], values["required"])
+        return dict(sorted(table.items()))
+
     def to_json(self) -> dict[str, Any]:
         return {
             "gold": self.gold,
@@ -450,6 +471,7 @@ class Report:
                 **{name: self.level(name) for name in LEVELS},
                 "dates": self.dates(),
                 "actors": self.actors(),
+                "roots": self.roots(),
             },
             "documents": [d.to_json() for d in self.documents],
         }

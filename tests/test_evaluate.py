@@ -62,18 +62,29 @@ MILITIAS = Actor("id:militias", "Militias", (), "IRQ")
 OFFICIALS = Actor("id:officials", "Iraqi officials", (), "IRQ")
 
 
-def event(phrase: str, code: str, source: Actor | None, target: Actor | None = None,
-          date: str | None = None) -> Event:
+def event(
+    phrase: str,
+    code: str,
+    source: Actor | None,
+    target: Actor | None = None,
+    date: str | None = None,
+) -> Event:
     """A system event whose sentence is the one of TEXT that holds `phrase`."""
     start = TEXT.index(phrase)
     sentence = next(s for s in SENTENCES if phrase in s)
     s_start = TEXT.index(sentence)
     s_end = s_start + len(sentence)
     return Event(
-        iri=f"id:event/{start}-{code}", code=code, label=phrase, quad_class=4, goldstein=-10.0,
+        iri=f"id:event/{start}-{code}",
+        code=code,
+        label=phrase,
+        quad_class=4,
+        goldstein=-10.0,
         sentence=Span(TEXT[s_start:s_end], s_start, s_end),
         trigger=Span(phrase.split()[0], start, start + len(phrase.split()[0])),
-        source=source, target=target, date=date,
+        source=source,
+        target=target,
+        date=date,
     )
 
 
@@ -151,6 +162,13 @@ def test_imperfect_extraction_exact_scores(corpus: tuple[Path, Path]) -> None:
     assert reasons == [("173", ("root",)), ("193", ("source",))]
     alarms = sorted((a["code"], a["date"]) for a in doc["false_alarms"])
     assert alarms == [("173", None), ("190", "2020"), ("193", None)]
+    # per root: the hit under 19 (its first root), the miss under 19 too; alarms by their root
+    roots = report["summary"]["roots"]
+    assert {r: (v["hits"], v["required"], v["false_alarms"]) for r, v in roots.items()} == {
+        "17": (0, 0, 1),
+        "19": (1, 2, 2),
+    }
+    assert roots["19"]["recall"] == pytest.approx(0.5)
 
 
 def test_near_miss_taken_by_another_gold_event(tmp_path: Path) -> None:
@@ -160,12 +178,20 @@ def test_near_miss_taken_by_another_gold_event(tmp_path: Path) -> None:
     gold = tmp_path / "g.yaml"
     gold.write_text(
         "format: 1\ndocuments:\n  - file: d.txt\n    events:\n"
-        "      - {evidence: Iran attacked, source: {name: Iran, code: IRN}, root: [\"19\"]}\n"
+        '      - {evidence: Iran attacked, source: {name: Iran, code: IRN}, root: ["19"]}\n'
         "      - {evidence: shelled U.S. bases, source: {name: Iran, code: IRN}, root: [19]}\n",
         encoding="utf-8",
     )
-    ev = Event("id:e", "190", "attack", 4, -10.0, Span(text, 0, len(text)), Span("attacked", 5, 13),
-               source=IRAN)
+    ev = Event(
+        "id:e",
+        "190",
+        "attack",
+        4,
+        -10.0,
+        Span(text, 0, len(text)),
+        Span("attacked", 5, 13),
+        source=IRAN,
+    )
     report = evaluate(gold, tmp_path, fixed([IRAN], [ev])).to_json()
     level = report["documents"][0]["levels"]["dyad"]
     assert len(level["hits"]) == 1 and len(level["misses"]) == 1
@@ -182,13 +208,15 @@ def test_bipartite_matching_beats_greedy(tmp_path: Path) -> None:
     gold.write_text(
         "format: 1\ndocuments:\n  - file: d.txt\n    events:\n"
         "      - {evidence: Iran attacked, source: {name: Iran, code: IRN},"
-        " root: [\"19\", \"18\"]}\n"
-        "      - {evidence: attacked U.S., source: {name: Iran, code: IRN}, root: [\"19\"]}\n",
+        ' root: ["19", "18"]}\n'
+        '      - {evidence: attacked U.S., source: {name: Iran, code: IRN}, root: ["19"]}\n',
         encoding="utf-8",
     )
     sentence = Span(text, 0, len(text))
-    events = [Event(f"id:e{c}", c, "x", 4, -10.0, sentence, Span("attacked", 5, 13), IRAN)
-              for c in ("190", "180")]
+    events = [
+        Event(f"id:e{c}", c, "x", 4, -10.0, sentence, Span("attacked", 5, 13), IRAN)
+        for c in ("190", "180")
+    ]
     summary = evaluate(gold, tmp_path, fixed([IRAN], events)).to_json()["summary"]
     assert summary["dyad"]["recall"] == 1.0 and summary["dyad"]["precision"] == 1.0
 
@@ -214,12 +242,20 @@ def test_near_miss_across_a_different_sentence_split(tmp_path: Path) -> None:
     gold.write_text(
         "format: 1\ndocuments:\n  - file: d.txt\n    events:\n"
         "      - {evidence: attacked U.S. troops, source: {name: militias, code: IRQ},"
-        " root: [\"19\"]}\n"
-        "      - {evidence: words that are not there, root: [\"01\"], optional: true}\n",
+        ' root: ["19"]}\n'
+        '      - {evidence: words that are not there, root: ["01"], optional: true}\n',
         encoding="utf-8",
     )
-    cut = Event("id:e", "190", "x", 4, -10.0, Span("Militias attacked U.S.", 0, 22),
-                Span("attacked", 9, 17), MILITIAS)
+    cut = Event(
+        "id:e",
+        "190",
+        "x",
+        4,
+        -10.0,
+        Span("Militias attacked U.S.", 0, 22),
+        Span("attacked", 9, 17),
+        MILITIAS,
+    )
     doc = evaluate(gold, tmp_path, fixed([], [cut])).to_json()["documents"][0]
     [miss] = doc["levels"]["entity"]["misses"]
     assert [n["failed"] for n in miss["near"]] == [["evidence"]]
@@ -230,8 +266,8 @@ def test_helpers() -> None:
     assert date_within("2020-01", "2020-01") and date_within("2020-01", "2020-01-03")
     assert not date_within("2020-01", "2020") and not date_within("2020-01", "2020-02-01")
     assert not date_within("2020-01", None) and date_within("2020", "2020-12-31")
-    assert fold("  It’s\n“Done” ") == "it's \"done\""
-    assert find_evidence("He said “it’s\n  done”.", 'IT\'S done"') == [(9, 21)]
+    assert fold("  It’s\n“Done” ") == 'it\'s "done"'
+    assert find_evidence("He said “it’s\n  done”.", "IT'S done\"") == [(9, 21)]
 
 
 @pytest.mark.parametrize(
@@ -241,16 +277,29 @@ def test_helpers() -> None:
         ("- 1\n", "top level: expected a mapping"),
         ("format: 2\ndocuments: []\n", "unknown format 2"),
         ("documents: []\n", "missing 'format'"),
-        ("format: 1\ndocuments:\n  - {file: a.txt, events: [{root: ['19']}]}\n",
-         "documents[0].events[0]: missing 'evidence'"),
-        ("format: 1\ndocuments:\n  - {file: a.txt, events: [{evidence: x, root: ['99']}]}\n",
-         "documents[0].events[0].root: '99' is not a CAMEO root code"),
-        ("format: 1\ndocuments:\n  - {file: a.txt, events: [{evidence: x, root: '19', "
-         "optinal: true}]}\n", "unknown key(s) optinal"),
-        ("format: 1\ndocuments:\n  - {file: a.txt, events: [{evidence: x, root: '19', "
-         "when: 2020-13}]}\n", "events[0].when: '2020-13' is not a valid date"),
-        ("format: 1\ndocuments:\n  - {file: a.txt, events: [{evidence: x, root: '19', "
-         "source: {name: Iran}}]}\n", "events[0].source: missing 'code'"),
+        (
+            "format: 1\ndocuments:\n  - {file: a.txt, events: [{root: ['19']}]}\n",
+            "documents[0].events[0]: missing 'evidence'",
+        ),
+        (
+            "format: 1\ndocuments:\n  - {file: a.txt, events: [{evidence: x, root: ['99']}]}\n",
+            "documents[0].events[0].root: '99' is not a CAMEO root code",
+        ),
+        (
+            "format: 1\ndocuments:\n  - {file: a.txt, events: [{evidence: x, root: '19', "
+            "optinal: true}]}\n",
+            "unknown key(s) optinal",
+        ),
+        (
+            "format: 1\ndocuments:\n  - {file: a.txt, events: [{evidence: x, root: '19', "
+            "when: 2020-13}]}\n",
+            "events[0].when: '2020-13' is not a valid date",
+        ),
+        (
+            "format: 1\ndocuments:\n  - {file: a.txt, events: [{evidence: x, root: '19', "
+            "source: {name: Iran}}]}\n",
+            "events[0].source: missing 'code'",
+        ),
         ("format: 1\ndocuments:\n  - {file: a.txt}\n  - {file: a.txt}\n", "annotated twice"),
         ("format: 1\ndocuments:\n  - {file: ../a.txt}\n", "not a path inside the corpus"),
         ("format: 1\ndocuments:\n  - {file: a.txt, published: 2020-01}\n", "not a full date"),
@@ -308,8 +357,10 @@ def test_command_reports_bad_input_without_traceback(
 
 def test_readable_report_lines(corpus: tuple[Path, Path]) -> None:
     gold, folder = corpus
-    events = [event("fired missiles", "190", IRAN, USA, "2020"),
-              event("struck", "173", USA, MILITIAS)]
+    events = [
+        event("fired missiles", "190", IRAN, USA, "2020"),
+        event("struck", "173", USA, MILITIAS),
+    ]
     text = command.format_report(evaluate(gold, folder, fixed([IRAN], events)))
     lines = text.splitlines()
     assert lines[0].startswith("dyad: precision 0.50 recall 0.50 f1 0.50")
@@ -320,13 +371,25 @@ def test_readable_report_lines(corpus: tuple[Path, Path]) -> None:
     assert "actors not linked" not in text
 
 
-@pytest.mark.skipif(importlib.util.find_spec("ingest.extract") is None,
-                    reason="the extractor (ingest.extract) is not written yet")
+@pytest.mark.skipif(
+    importlib.util.find_spec("ingest.extract") is None,
+    reason="the extractor (ingest.extract) is not written yet",
+)
 def test_cli_on_the_seeds() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "app.cli", "evaluate", "tests/data/seed-events.yaml", "seeds",
-         "--json"],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "app.cli",
+            "evaluate",
+            "tests/data/seed-events.yaml",
+            "seeds",
+            "--json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)

@@ -106,6 +106,17 @@ def summary_lines(report: Report) -> list[str]:
         f"actors: {_num(a['entity'])} ({a['found_entity']}/{a['total']}); "
         f"by code {_num(a['code'])} ({a['found_code']}/{a['total']})"
     )
+    roots = data["roots"]
+    lines.append(
+        "dyad recall by root: "
+        + ", ".join(
+            f"{root} {r['hits']}/{r['required']}" for root, r in roots.items() if r["required"]
+        )
+    )
+    lines.append(
+        "false alarms by root: "
+        + ", ".join(f"{root} {r['false_alarms']}" for root, r in roots.items() if r["false_alarms"])
+    )
     return lines
 
 
