@@ -17,7 +17,11 @@ async function start() {
     document.body.dataset.state = "no-library";
     return;
   }
-  const options = { hideDownloadButton: false, expandResponses: "200,201", pathInMiddlePanel: true };
+  const options = {
+    scrollYOffset: ".evkg-bar",  // the page's header stays on top; sections scroll below it
+    expandResponses: "200,201",
+    pathInMiddlePanel: true,
+  };
   window.Redoc.init(root.dataset.openapi, options, root, (error) => {
     document.body.dataset.state = error ? "error" : "ready";
     if (error) {
