@@ -525,8 +525,18 @@ class ActorLinker:
             return Mention(i, i + 1, actor, pronoun=True) if actor else None
         if lower in FIRST_PERSON:
             # "We condemn ...", in a quotation: the speaker named before it.
-            opening = next((k for k in range(i - 1, -1, -1) if doc[k].text in QUOTES), i)
-            actor = _last(earlier, opening, lambda m: m.actor.kind is not None)
+            opening = next((k for k in range(i - 1, -1, -1) if doc[k].text in QUOTES), None)
+            if opening is not None:
+                actor = _last(earlier, opening, lambda m: m.actor.kind is not None)
+            else:  # outside quotation: the body that issues the text, first named in it
+                actor = next(
+                    (
+                        m.actor
+                        for m in earlier.before(i)
+                        if m.actor.kind not in {"person", None} and not m.pronoun
+                    ),
+                    None,
+                )
             return Mention(i, i + 1, actor, pronoun=True) if actor else None
         if lower in POSSESSIVE_PRONOUNS:
             owned = self._possessed_agent(doc, i, earlier, agents)

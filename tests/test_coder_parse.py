@@ -183,6 +183,12 @@ CASES = [
         "Sudan's government is responsible for the killings of Chadian villagers, a report says.",
         ("18", "SDN", "TCD", "claimed"),
     ),
+    # "we" outside quotation: the body that issues the text, the first one it names
+    (
+        "Statement by the Government of Japan on the situation in the Gulf.\n\n"
+        "The situation worsened this week. We urge Iran to release the seized tanker.",
+        ("02", "JPN", "IRN", "asserted"),
+    ),
     # a threat's target is the subject of the condition it sets
     (
         "Turkey threatened to close its border unless Syria expelled the rebels.",
