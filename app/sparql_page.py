@@ -9,6 +9,7 @@ import json
 import re
 from functools import cache
 from html import escape
+from typing import Any
 
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 from rdflib.namespace import SH
@@ -101,7 +102,7 @@ def vocabulary_terms() -> dict[str, list[str]]:
             (classes if local[0].isupper() else properties).add(subject)
     namespaces = tuple(EDITOR_PREFIXES.values())
 
-    def keep(terms: set) -> list[str]:
+    def keep(terms: set[Any]) -> list[str]:
         return sorted(
             str(t)
             for t in terms
@@ -111,7 +112,7 @@ def vocabulary_terms() -> dict[str, list[str]]:
     return {"class": keep(classes), "property": keep(properties)}
 
 
-def page_config(endpoint: str) -> dict:
+def page_config(endpoint: str) -> dict[str, Any]:
     """What the page's script reads: the endpoint, prefixes, examples and terms."""
     return {
         "endpoint": endpoint,
