@@ -43,10 +43,16 @@ CHROMIUM_ARGS = [
 VIEWPORT = {"width": 1400, "height": 860}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def free_port(preferred: int = 8000) -> int:
+    """`bash scripts/run.sh`'s port when it is free (the pictures then show its URLs)."""
+    for port in (preferred, 0):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise RuntimeError("no free port")
 
 
 @contextmanager
