@@ -595,8 +595,8 @@ class ActorLinker:
             and following.is_alpha
         ):
             return None  # "military aid", "security situation"
-        if start > 0 and doc[start - 1].lower_ in {"a", "an", "one"}:
-            return None  # "a commander": someone new, not anyone named before
+        if _indefinite(doc, start):
+            return None  # "a (new) commander": someone new, not anyone named before
         if start >= 2 and doc[start - 1].lower_ in {"and", "or"}:
             # "Iraqi officials and groups": the country carries over.
             partner = next((m for m in mentions if m.end == start - 1), None)
@@ -783,6 +783,18 @@ class ActorLinker:
 SALIENCE_WINDOW = 10
 # Sectors a generic noun may take up from a named actor: "militants" after the PKK.
 SECTOR_FAMILIES = [{"REB", "UAF", "PRM", "IMG", "INS"}, {"GOV", "LEG", "JUD"}, {"MIL", "COP"}]
+
+
+def _indefinite(doc: Doc, start: int) -> bool:
+    """Whether the noun phrase ending at `start` opens with "a", "an" or "one" ("a
+    sustainable long-term settlement"): its lower-case modifiers are skipped."""
+    for k in range(start - 1, max(start - 6, -1), -1):
+        word = doc[k].lower_
+        if word in {"a", "an", "one"}:
+            return True
+        if not (doc[k].is_lower and (doc[k].is_alpha or "-" in word)) or doc[k].is_stop:
+            return False
+    return False
 
 
 def _with_plurals(demonyms: tuple[str, ...]) -> set[str]:
