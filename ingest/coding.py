@@ -265,6 +265,19 @@ class SentenceCoder:
                 for w, i in zip(words[:-1], span, strict=False)
             ):
                 return _Reading(noun, sense.code, sense, set(span), noun=True)
+        return self._read_gerund(noun)
+
+    def _read_gerund(self, noun: Token) -> _Reading | None:
+        """A verb's "-ing" form used as a noun ("the retaking of Mosul by Iraqi forces",
+        "the shelling of Y") reads as the verb, with a noun's roles."""
+        word = self.lowers[noun.i]
+        if not word.endswith("ing") or len(word) < 6:
+            return None
+        stem = word[:-3]
+        for base in (stem, stem + "e", stem[:-1]):
+            for sense in self.d.verbs.get(base, ()):
+                if sense.code:
+                    return _Reading(noun, sense.code, sense, {noun.i}, noun=True)
         return None
 
     # -- actors -----------------------------------------------------------------------

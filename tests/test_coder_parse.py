@@ -189,6 +189,11 @@ CASES = [
         "The situation worsened this week. We urge Iran to release the seized tanker.",
         ("02", "JPN", "IRN", "asserted"),
     ),
+    # a verb's "-ing" form as a noun reads as the verb, with a noun's roles
+    (
+        "The storming of the Iraqi embassy by Iranian protesters began at dawn on Monday.",
+        ("14", "IRN", "IRQ", "asserted"),
+    ),
     # a threat's target is the subject of the condition it sets
     (
         "Turkey threatened to close its border unless Syria expelled the rebels.",
