@@ -30,10 +30,17 @@ OPTIONAL_ROUTERS = ["network"]  # the browser view, when present
 
 
 def _pool(store: object, settings: Settings) -> QueryPool | None:
-    """Isolated workers need an on-disk embedded store to snapshot."""
+    """Isolated workers need an on-disk embedded store to snapshot. Snapshots go beside the
+    store (same file system: hard links, not copies) in a folder only the process holding
+    the store's lock uses, so the pool may empty what a killed server left there."""
     if isinstance(store, OxigraphStore) and store.path is not None:
-        snapshots = Path(tempfile.mkdtemp(prefix="evkg-snapshots-"))
-        return QueryPool(store, snapshots, settings.workers)
+        snapshots = store.path.with_name(f"{store.path.name}.snapshots")
+        try:
+            snapshots.mkdir(exist_ok=True)
+        except OSError:  # a read-only parent folder
+            snapshots = Path(tempfile.mkdtemp(prefix="evkg-snapshots-"))
+        return QueryPool(store, snapshots, settings.workers, settings.rest_workers,
+                         network=settings.allow_service)
     return None
 
 

@@ -30,6 +30,7 @@ class Settings:
     allow_service: bool = False
     allow_load: bool = False
     workers: int = field(default_factory=default_workers)  # query worker processes
+    rest_workers: int = 2  # more, reserved for the REST routes' own reads
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -44,4 +45,5 @@ class Settings:
             allow_service=_flag(env.get("EVKG_ALLOW_SERVICE")),
             allow_load=_flag(env.get("EVKG_ALLOW_LOAD")),
             workers=max(1, int(env.get("EVKG_QUERY_WORKERS") or default_workers())),
+            rest_workers=max(1, int(env.get("EVKG_REST_WORKERS") or 2)),
         )

@@ -9,8 +9,22 @@ its worker killed and replaced, and the caller a `QueryTimeout`.
 
 The HTTP endpoint waits for its worker on the event loop (`run_async`: the worker's pipe
 is watched by the loop, no thread per request); code that reads from threads (the REST
-routes' `select`) uses `run`. Both take workers from one fair queue. An encoded result
-comes back as a small header and then its bytes as they are, not pickled.
+routes' `select`) uses `run`. An encoded result comes back as a small header and then its
+bytes as they are, not pickled.
+
+Workers come in two lanes. Arbitrary SPARQL (`lane="sparql"`) only gets the SPARQL lane's
+workers; the service's own reads (`lane="rest"`) get a reserved worker first and any idle
+SPARQL worker otherwise, so runaway queries cannot starve the REST pages. Waiters are served
+first come, first served, among those a freed worker may serve.
+
+A snapshot is deleted only when no worker holds it: each worker records the snapshots it
+may have open (the one it last ran on, and the one it is moving to), and only snapshots
+outside every worker's set, and older than the newest, are removed. The pool owns its
+snapshot folder and empties it when it starts, so folders a killed server left are removed
+by the next one.
+
+Unless the operator allows SERVICE, workers run without network access
+(`graph.sandbox.deny_network`): the engine cannot connect anywhere, whatever the query.
 """
 
 from __future__ import annotations
@@ -20,7 +34,7 @@ import multiprocessing
 import shutil
 import threading
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -41,16 +55,32 @@ class PoolBusy(StoreError):
 LOOP_READ_LIMIT = 1 << 20
 
 
+LANES = ("sparql", "rest")
+CRASHED = (
+    "the query worker stopped while running this request (the SPARQL engine crashed); "
+    "it was restarted and the request was not completed"
+)
+
+
 @dataclass
 class _Worker:
     process: Any
     conn: Connection
+    lane: str = "sparql"
+    held: set[str] = field(default_factory=set)  # snapshots it may have open
 
 
-def _serve(conn: Connection, snapshot: str | None = None) -> None:
+def _serve(conn: Connection, snapshot: str | None = None, network: bool = True) -> None:
     """Worker loop: (snapshot, kind, args) in; out ("value", obj), ("encoded", media, kind,
     rows, truncated, size) followed by the body's bytes, or ("error", kind, text).
-    `snapshot` is opened at once, so the first query does not pay for it."""
+    `snapshot` is opened at once, so the first query does not pay for it; without
+    `network` the process gives up network access before anything else. The kind "probe"
+    runs an update on an empty in-memory store: the server tries each update here first,
+    so one that crashes the engine crashes a worker, not the server."""
+    if not network:
+        from graph.sandbox import deny_network
+
+        deny_network()
     import pyoxigraph as ox
 
     from graph.results import NotAcceptable, encode
@@ -68,6 +98,10 @@ def _serve(conn: Connection, snapshot: str | None = None) -> None:
         except EOFError:
             return
         try:
+            if kind == "probe":  # an update, tried on an empty store in this process
+                ox.Store().update(args["sparql"], prefixes=PREFIXES)
+                conn.send(("value", None))
+                continue
             if current is None or current[0] != snapshot:
                 current = None  # drop the old snapshot before opening the new one
                 current = (snapshot, ox.Store.read_only(snapshot))
@@ -96,15 +130,24 @@ def _serve(conn: Connection, snapshot: str | None = None) -> None:
         except Exception as exc:  # noqa: BLE001 - reported to the caller, the worker lives on
             conn.send(("error", "store", f"{type(exc).__name__}: {exc}"))
             continue
-        conn.send(("encoded", encoded.media, encoded.kind, encoded.rows, encoded.truncated,
-                   len(encoded.body)))
+        conn.send(
+            (
+                "encoded",
+                encoded.media,
+                encoded.kind,
+                encoded.rows,
+                encoded.truncated,
+                len(encoded.body),
+            )
+        )
         conn.send_bytes(encoded.body)
 
 
 class _Waiter:
     """Someone waiting for a worker: a thread (an Event) or a coroutine (a future)."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
+    def __init__(self, lane: str, loop: asyncio.AbstractEventLoop | None = None) -> None:
+        self.lane = lane
         self.loop = loop
         self.future: asyncio.Future[_Worker] | None = loop.create_future() if loop else None
         self.event = None if loop else threading.Event()
@@ -113,37 +156,56 @@ class _Waiter:
 
 
 class QueryPool:
-    """`workers` processes reading snapshots of `store` (an on-disk OxigraphStore)."""
+    """Processes reading snapshots of `store` (an on-disk OxigraphStore) kept in
+    `snapshots`, a folder the pool owns (emptied at start): `workers` for SPARQL and
+    `reserved` more only the service's own reads may use."""
 
-    def __init__(self, store: Any, snapshots: Path, workers: int = 2) -> None:
+    def __init__(
+        self, store: Any, snapshots: Path, workers: int = 2, reserved: int = 0, network: bool = True
+    ) -> None:
         self.store = store
         self.snapshots = Path(snapshots)
+        shutil.rmtree(self.snapshots, ignore_errors=True)  # a killed server's leftovers
         self.snapshots.mkdir(parents=True, exist_ok=True)
+        self.network = network
         self._context = multiprocessing.get_context("spawn")
         self._mutex = threading.Lock()  # guards _idle and _waiters
-        self._idle: deque[_Worker] = deque()
-        self._waiters: deque[_Waiter] = deque()
-        self._lock = threading.Lock()  # snapshots
+        self._idle: dict[str, deque[_Worker]] = {lane: deque() for lane in LANES}
+        self._waiters: list[_Waiter] = []
+        self._lock = threading.Lock()  # snapshots, and the workers' holds on them
+        self._workers: list[_Worker] = []
         self._generation = 0
         self.snapshot = ""
         self.refresh()
         self.workers = workers
-        for _ in range(workers):
-            self._idle.append(self._start())
+        self.reserved = reserved
+        for lane, count in (("sparql", workers), ("rest", reserved)):
+            for _ in range(count):
+                self._idle[lane].append(self._start(lane))
 
-    def _start(self) -> _Worker:
-        parent, child = self._context.Pipe()
-        process = self._context.Process(target=_serve, args=(child, self.snapshot),
-                                        daemon=True)
-        process.start()
-        child.close()
-        return _Worker(process, parent)
+    def _start(self, lane: str) -> _Worker:
+        with self._lock:
+            snapshot = self.snapshot
+            parent, child = self._context.Pipe()
+            process = self._context.Process(
+                target=_serve, args=(child, snapshot, self.network), daemon=True
+            )
+            process.start()
+            child.close()
+            worker = _Worker(process, parent, lane, {snapshot})
+            self._workers.append(worker)
+        return worker
 
     def _restart(self, worker: _Worker) -> _Worker:
         worker.process.kill()
         worker.process.join()
         worker.conn.close()
-        return self._start()
+        with self._lock:
+            if worker in self._workers:
+                self._workers.remove(worker)
+        fresh = self._start(worker.lane)
+        self._collect()
+        return fresh
 
     def refresh(self) -> None:
         """Snapshot the store as it is now; later tasks see it (call after every write)."""
@@ -153,17 +215,44 @@ class QueryPool:
             shutil.rmtree(target, ignore_errors=True)
             self.store.snapshot(target)
             self.snapshot = str(target)
-            # Workers may still read the previous snapshot; older ones are unused.
-            for old in sorted(self.snapshots.glob("g*"))[:-2]:
-                shutil.rmtree(old, ignore_errors=True)
+        self._collect()
+
+    def _collect(self) -> None:
+        """Delete the snapshots no worker holds, except the newest."""
+        with self._lock:
+            keep = {self.snapshot}.union(*(w.held for w in self._workers))
+            for folder in self.snapshots.glob("g*"):
+                if str(folder) not in keep:
+                    shutil.rmtree(folder, ignore_errors=True)
+
+    def _send(self, worker: _Worker, kind: str, args: dict[str, Any]) -> str:
+        """Hand `worker` a task on the newest snapshot, which it holds from now on."""
+        with self._lock:
+            snapshot = self.snapshot
+            worker.held.add(snapshot)
+        worker.conn.send((snapshot, kind, args))
+        return snapshot
+
+    def _finished(self, worker: _Worker, snapshot: str) -> None:
+        """`worker` answered a task on `snapshot`: it holds that one only now."""
+        with self._lock:
+            worker.held = {snapshot}
+        self._collect()
 
     # -- handing out workers, first come first served ----------------------------------
 
     def _release(self, worker: _Worker) -> None:
-        """Give `worker` to the longest waiter still waiting, else back to the idle set."""
+        """Give `worker` to the longest waiter that may use it and still waits, else back
+        to its lane's idle set. A SPARQL worker may serve either lane; a reserved one only
+        the service's own reads."""
         with self._mutex:
-            while self._waiters:
-                waiter = self._waiters.popleft()
+            while True:
+                waiter = next(
+                    (w for w in self._waiters if w.lane == "rest" or worker.lane == "sparql"), None
+                )
+                if waiter is None:
+                    break
+                self._waiters.remove(waiter)
                 if waiter.gone:
                     continue
                 waiter.worker = worker
@@ -176,7 +265,7 @@ class QueryPool:
                 except RuntimeError:  # its loop is closed: the next waiter, if any
                     continue
                 return
-            self._idle.append(worker)
+            self._idle[worker.lane].append(worker)
 
     def _deliver(self, waiter: _Waiter, worker: _Worker) -> None:
         """On the waiter's loop: its future gets the worker, unless it stopped waiting."""
@@ -186,11 +275,19 @@ class QueryPool:
         else:
             waiter.future.set_result(worker)
 
-    def _acquire(self, timeout: float) -> _Worker:
+    def _idle_worker(self, lane: str) -> _Worker | None:
+        """An idle worker `lane` may use (the last one used: its caches are warm)."""
+        for source in ("rest", "sparql") if lane == "rest" else ("sparql",):
+            if self._idle[source]:
+                return self._idle[source].pop()
+        return None
+
+    def _acquire(self, timeout: float, lane: str = "sparql") -> _Worker:
         with self._mutex:
-            if self._idle:
-                return self._idle.pop()  # the last one used: its caches are warm
-            waiter = _Waiter()
+            worker = self._idle_worker(lane)
+            if worker is not None:
+                return worker
+            waiter = _Waiter(lane)
             self._waiters.append(waiter)
         assert waiter.event is not None
         waiter.event.wait(timeout)
@@ -200,11 +297,12 @@ class QueryPool:
             waiter.gone = True
         raise PoolBusy(f"every query worker stayed busy for {timeout:g} s")
 
-    async def _acquire_async(self, timeout: float) -> _Worker:
+    async def _acquire_async(self, timeout: float, lane: str = "sparql") -> _Worker:
         with self._mutex:
-            if self._idle:
-                return self._idle.pop()  # the last one used: its caches are warm
-            waiter = _Waiter(asyncio.get_running_loop())
+            worker = self._idle_worker(lane)
+            if worker is not None:
+                return worker
+            waiter = _Waiter(lane, asyncio.get_running_loop())
             self._waiters.append(waiter)
         assert waiter.future is not None
         try:
@@ -217,34 +315,38 @@ class QueryPool:
 
     # -- running tasks -----------------------------------------------------------------
 
-    def run(self, kind: str, args: dict[str, Any], timeout: float) -> Any:
-        """Run one task on a free worker; blocks (call it from a thread)."""
-        worker = self._acquire(timeout)
+    def run(self, kind: str, args: dict[str, Any], timeout: float, lane: str = "sparql") -> Any:
+        """Run one task on a free worker of `lane`; blocks (call it from a thread)."""
+        worker = self._acquire(timeout, lane)
         try:
-            worker.conn.send((self.snapshot, kind, args))
+            snapshot = self._send(worker, kind, args)
             if not worker.conn.poll(timeout):
                 worker = self._restart(worker)
                 raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
             reply = worker.conn.recv()
             body = worker.conn.recv_bytes() if reply[0] == "encoded" else None
+            self._finished(worker, snapshot)
         except (EOFError, OSError) as exc:
             worker = self._restart(worker)
-            raise StoreError(f"query worker failed: {exc}") from exc
+            raise StoreError(CRASHED) from exc
         finally:
             self._release(worker)
         return _result(reply, body)
 
-    async def run_async(self, kind: str, args: dict[str, Any], timeout: float) -> Any:
+    async def run_async(
+        self, kind: str, args: dict[str, Any], timeout: float, lane: str = "sparql"
+    ) -> Any:
         """`run` for the event loop: waits for the worker's reply without a thread.
 
         If the caller is cancelled while the worker runs, a thread keeps waiting for the
         reply (up to the timeout) before the worker goes back, so no reply is left unread.
         """
-        worker = await self._acquire_async(timeout)
+        worker = await self._acquire_async(timeout, lane)
         loop = asyncio.get_running_loop()
         reading: asyncio.Future[bytes] | None = None
+        snapshot = ""
         try:
-            worker.conn.send((self.snapshot, kind, args))
+            snapshot = self._send(worker, kind, args)
             ready: asyncio.Future[None] = loop.create_future()
             fd = worker.conn.fileno()
             loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
@@ -265,23 +367,30 @@ class QueryPool:
             raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped") from exc
         except (EOFError, OSError) as exc:
             self._release(self._restart(worker))
-            raise StoreError(f"query worker failed: {exc}") from exc
+            raise StoreError(CRASHED) from exc
         except asyncio.CancelledError:
             if reading is not None:  # the body is being read: free the worker after that
-                reading.add_done_callback(lambda _: self._release(worker))
+                reading.add_done_callback(lambda _: self._free(worker, snapshot))
             else:
-                threading.Thread(target=self._drain, args=(worker, timeout), daemon=True).start()
+                threading.Thread(
+                    target=self._drain, args=(worker, snapshot, timeout), daemon=True
+                ).start()
             raise
-        self._release(worker)
+        self._free(worker, snapshot)
         return _result(reply, body)
 
-    def _drain(self, worker: _Worker, timeout: float) -> None:
+    def _free(self, worker: _Worker, snapshot: str) -> None:
+        self._finished(worker, snapshot)
+        self._release(worker)
+
+    def _drain(self, worker: _Worker, snapshot: str, timeout: float) -> None:
         """Read and drop the reply a cancelled caller left behind, then free the worker."""
         try:
             if worker.conn.poll(timeout):
                 reply = worker.conn.recv()  # the header, and the body if any: nothing else
                 if reply[0] == "encoded":
                     worker.conn.recv_bytes()
+                self._finished(worker, snapshot)
             else:
                 worker = self._restart(worker)
         except (EOFError, OSError):
@@ -290,8 +399,10 @@ class QueryPool:
 
     def close(self) -> None:
         with self._mutex:
-            idle, self._idle = list(self._idle), deque()
-        for worker in idle:
+            self._idle = {lane: deque() for lane in LANES}
+        with self._lock:
+            workers, self._workers = list(self._workers), []
+        for worker in workers:
             worker.process.kill()
             worker.process.join()
         shutil.rmtree(self.snapshots, ignore_errors=True)
@@ -324,4 +435,4 @@ class PooledReader:
         self.timeout = timeout
 
     def select(self, sparql: str) -> list[dict]:
-        return self.pool.run("select", {"sparql": sparql}, self.timeout)
+        return self.pool.run("select", {"sparql": sparql}, self.timeout, lane="rest")

@@ -1,12 +1,21 @@
 """What a SPARQL request may make the server do, decided before it runs.
 
 A query or update must not make the server fetch anything (SERVICE, LOAD) unless the
-operator allowed it. The check parses the text with rdflib's SPARQL grammar and looks for
-the operations in the parse tree, so a keyword inside a string, an IRI or a comment is not
-mistaken for one. Parsing with rdflib is slow (10-20 ms for a short query), so it only runs
-when a cheap scan finds the keyword as a word (or a \\u escape that could spell it): a
-variable `?download` or an IRI `.../services/` does not count. Verdicts on short texts are
-kept, so a client repeating a query pays the parse once.
+operator allowed it, and must not be so deeply nested that the engine's recursive parser
+overflows its stack (which kills the process, not just the request). Two walls decide, and
+a request either of them refuses is refused:
+
+1. `scan`, a bounded, non-recursive lexer that reads the text as Oxigraph's grammar does
+   (comments end at a line feed or a carriage return, `\\u` escapes count only inside
+   strings and IRIs, a keyword may be glued to the token before it: `1SERVICE`), measures
+   the nesting of groups, brackets and parentheses and counts update operations, and
+   finds SERVICE and LOAD outside strings, IRIs, comments, variables and prefixed names.
+2. rdflib's SPARQL parser, whose parse tree is searched for the operations.
+
+The text both read is the text the engine runs: `prepare` turns a carriage return not
+followed by a line feed into a line feed (where rdflib and Oxigraph end comments
+differently) and callers execute what it returns. Query workers also run without network
+access (`graph.sandbox`), so a query that got past both walls still could not connect.
 
 `with_using` applies the protocol's `using-graph-uri` / `using-named-graph-uri` to an
 update, which Oxigraph's Python API cannot take as parameters.
@@ -16,35 +25,149 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from graph.sparql import check_iri
 
-# SERVICE and LOAD as words (keywords stand between delimiters), or an escape that could
-# spell them; anything else cannot hold either operation.
-_SCAN = re.compile(r"\bservice\b|\bload\b|\\u|\\U", re.IGNORECASE)
+MAX_NESTING = 64  # groups, brackets and parentheses inside one another
+MAX_OPERATIONS = 1000  # operations of one update
 CACHED_TEXT = 20_000  # characters; longer texts are parsed every time
+
+# Texts holding neither word, in any case, cannot name either operation: they skip the
+# walls (the lexer still measures their nesting).
+_WORDS = re.compile(r"service|load", re.IGNORECASE)
 
 
 class ForbiddenOperation(ValueError):
     """The request asks for an operation this server is configured to refuse."""
 
 
+class TooComplex(ValueError):
+    """The request is nested deeper, or has more operations, than the server accepts."""
+
+
 class DatasetConflict(ValueError):
     """Protocol dataset parameters and USING/WITH in the update text disagree."""
 
 
+# -- the lexer -------------------------------------------------------------------------
+
+_NAME_START = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff"
+    "\u200c-\u200d\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd"
+    "\U00010000-\U000effff"
+)
+_NAME = _NAME_START + "_0-9\u00b7\u0300-\u036f\u203f-\u2040\\-"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_LONG = r"""'''(?:[^'\\]|\\.|'(?!''))*(?:'''|\Z)|\"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\"|\Z)"""
+_SHORT = r"""'(?:[^'\\\n\r]|\\.)*(?:'|(?=[\n\r])|\Z)|"(?:[^"\\\n\r]|\\.)*(?:"|(?=[\n\r])|\Z)"""
+_TOKEN = re.compile(
+    rf"""
+    (?P<space>[ \t\n\r]+)
+  | (?P<comment>\#[^\r\n]*)
+  | (?P<long>{_LONG})
+  | (?P<short>{_SHORT})
+  | (?P<var>[?$][{_NAME}]*)
+  | (?P<pname>(?:[{_NAME_START}](?:[{_NAME}.]*[{_NAME}])?)?:
+        (?:(?:[{_NAME}:]|{_PLX})(?:(?:[{_NAME}.:]|{_PLX})*(?:[{_NAME}:]|{_PLX}))?)?)
+  | (?P<bnode>_:[{_NAME}](?:[{_NAME}.]*[{_NAME}])?)
+  | (?P<word>[{_NAME}]+)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_IRI = re.compile(r"<(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>")
+_KEYWORD = re.compile(r"service|load", re.IGNORECASE)
+# After one of these an expression has an operand on its left, so `<` is less-than.
+_OPERAND_END = frozenset({"var", "pname", "bnode", "word", "iri", "long", "short", ")"})
+# A parenthesis right after one of these words opens an expression.
+_EXPRESSION_OPENERS = frozenset({"FILTER", "BIND", "HAVING", "BY", "ASC", "DESC", "AS"})
+# Words after which a parenthesis opens a list (an RDF collection or a VALUES row).
+_DATA_WORDS = frozenset({"A", "UNDEF", "TRUE", "FALSE", "VALUES"})
+
+
+@dataclass
+class Scan:
+    """What `scan` found: how deep the text nests, its update operations, and the
+    SERVICE / LOAD keywords (upper-cased) it holds outside strings, IRIs and comments."""
+
+    nesting: int = 0
+    operations: int = 1
+    keywords: set[str] = field(default_factory=set)
+
+
+def _opens_expression(stack: list[str], previous: str, words: list[str]) -> bool:
+    """Whether a `(` here starts an expression (where `<` may be less-than) rather than a
+    list. When unsure it says yes: inside an expression `<` after an operand is read as an
+    operator, so the text after it is still scanned."""
+    if stack and stack[-1] == "e":
+        return True
+    if "{" not in stack:  # the projection, GROUP BY, ORDER BY, HAVING (not a VALUES block)
+        return "VALUES" not in words
+    if words[1] in _EXPRESSION_OPENERS or words[0] == "FILTER":
+        return True
+    return previous == "word" and words[1] not in _DATA_WORDS  # a built-in call
+
+
+def scan(text: str) -> Scan:
+    """Read `text` once, left to right, with a stack of open brackets and no recursion."""
+    found = Scan()
+    stack: list[str] = []  # "{", "[", "(" (a list or row) or "e" (an expression)
+    previous = ""  # the kind of the last token ("word" etc., or the character)
+    words = ["", ""]  # the last two words, upper-cased
+    i, n = 0, len(text)
+    while i < n:
+        if text[i] == "<":
+            operator = bool(stack) and stack[-1] == "e" and previous in _OPERAND_END
+            iri = None if operator else _IRI.match(text, i)
+            if iri is not None:
+                i, previous = iri.end(), "iri"
+                continue
+        match = _TOKEN.match(text, i)
+        assert match is not None  # `other` matches any character
+        kind = match.lastgroup or "other"
+        value = match.group()
+        i = match.end()
+        if kind in ("space", "comment"):
+            continue
+        if kind == "word":
+            found.keywords.update(k.upper() for k in _KEYWORD.findall(value))
+            words = [words[1], value.upper()]
+        elif kind == "other":
+            kind = value
+            if value in "{[(":
+                if value == "(" and _opens_expression(stack, previous, words):
+                    value = "e"
+                stack.append(value)
+                found.nesting = max(found.nesting, len(stack))
+                if found.nesting > MAX_NESTING:
+                    return found  # enough to refuse it: read no further
+            elif value in "}])":
+                if stack:
+                    stack.pop()
+            elif value == ";" and not stack:
+                found.operations += 1
+        previous = kind
+    return found
+
+
+# -- rdflib's parse --------------------------------------------------------------------
+
+
 def _walk(node: Any) -> Iterator[str]:
-    name = getattr(node, "name", None)
-    if isinstance(name, str):
-        yield name
-    if isinstance(node, dict):
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list | tuple):
-        for value in node:
-            yield from _walk(value)
+    """Names of the parse tree's nodes, without recursion."""
+    todo = [node]
+    while todo:
+        item = todo.pop()
+        name = getattr(item, "name", None)
+        if isinstance(name, str):
+            yield name
+        if isinstance(item, dict):
+            todo.extend(item.values())
+        elif isinstance(item, list | tuple):
+            todo.extend(item)
 
 
 def _operations(text: str, update: bool) -> frozenset[str] | None:
@@ -64,44 +187,67 @@ def _parse_operations(text: str, update: bool) -> frozenset[str] | None:
 
     try:
         tree = parseUpdate(text) if update else parseQuery(text)
-    except Exception:  # noqa: BLE001 - rdflib raises several kinds; Oxigraph has the last word
+    except Exception:  # noqa: BLE001 - rdflib raises several kinds; the lexer has its say
         return None
     return frozenset(_walk(list(tree) if not isinstance(tree, dict) else tree))
 
 
+# -- the checks ------------------------------------------------------------------------
+
+
+def prepare(text: str) -> str:
+    """The text every reader sees and the engine runs: a carriage return that no line feed
+    follows becomes a line feed (SPARQL ends a comment at either, rdflib at a line feed)."""
+    return re.sub(r"\r(?!\n)", "\n", text) if "\r" in text else text
+
+
 def needs_parse(text: str) -> bool:
-    """Whether the text could hold SERVICE or LOAD at all (then it is parsed to tell)."""
-    return _SCAN.search(text) is not None
+    """Whether the text could hold SERVICE or LOAD at all (then rdflib parses it too)."""
+    return _WORDS.search(text) is not None
 
 
-def check_query(text: str, allow_service: bool = False) -> None:
-    """Raise ForbiddenOperation if the query uses SERVICE and that is not allowed."""
+def _limits(found: Scan, what: str) -> None:
+    if found.nesting > MAX_NESTING:
+        raise TooComplex(
+            f"the {what} nests groups, brackets or parentheses more than {MAX_NESTING} deep "
+            "(the limit on nesting depth)"
+        )
+    if found.operations > MAX_OPERATIONS:
+        raise TooComplex(
+            f"the update has more than {MAX_OPERATIONS} operations (the limit on operations)"
+        )
+
+
+def check_query(text: str, allow_service: bool = False) -> str:
+    """The query to run (`prepare`d); ForbiddenOperation if it uses SERVICE and that is not
+    allowed, TooComplex past the nesting limit."""
+    text = prepare(text)
+    found = scan(text)
+    _limits(found, "query")
     if allow_service or not needs_parse(text):
-        return
-    names = _operations(text, update=False)
-    if names is None:
-        if re.search(r"\bSERVICE\b", text, re.IGNORECASE):
-            raise ForbiddenOperation("SERVICE is disabled on this endpoint")
-        return
-    if "ServiceGraphPattern" in names:
+        return text
+    names = _operations(text, update=False) if not found.keywords else None
+    if "SERVICE" in found.keywords or (names and "ServiceGraphPattern" in names):
         raise ForbiddenOperation("SERVICE is disabled on this endpoint")
+    return text
 
 
-def check_update(text: str, allow_load: bool = False, allow_service: bool = False) -> None:
-    """Raise ForbiddenOperation for LOAD (and SERVICE inside an update) unless allowed."""
+def check_update(text: str, allow_load: bool = False, allow_service: bool = False) -> str:
+    """The update to run (`prepare`d); ForbiddenOperation for LOAD (and SERVICE inside an
+    update) unless allowed, TooComplex past the nesting or operation limits."""
+    text = prepare(text)
+    found = scan(text)
+    _limits(found, "update")
     if (allow_load and allow_service) or not needs_parse(text):
-        return
-    names = _operations(text, update=True)
-    if names is None:
-        if not allow_load and re.search(r"\bLOAD\b", text, re.IGNORECASE):
-            raise ForbiddenOperation("LOAD is disabled on this endpoint")
-        if not allow_service and re.search(r"\bSERVICE\b", text, re.IGNORECASE):
-            raise ForbiddenOperation("SERVICE is disabled on this endpoint")
-        return
-    if not allow_load and "Load" in names:
+        return text
+    names = _operations(text, update=True) if not found.keywords else None
+    if not allow_load and ("LOAD" in found.keywords or (names and "Load" in names)):
         raise ForbiddenOperation("LOAD is disabled on this endpoint")
-    if not allow_service and "ServiceGraphPattern" in names:
+    if not allow_service and (
+        "SERVICE" in found.keywords or (names and "ServiceGraphPattern" in names)
+    ):
         raise ForbiddenOperation("SERVICE is disabled on this endpoint")
+    return text
 
 
 def _top_level_words(text: str) -> Iterator[tuple[int, str]]:

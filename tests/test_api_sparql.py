@@ -257,13 +257,14 @@ def test_service_and_load_inside_other_words_are_fine(api: ApiServer, query: str
     assert q(api, query).status_code == 200
 
 
-def test_only_words_and_escapes_send_a_query_to_the_parser() -> None:
+def test_only_texts_holding_the_words_send_a_query_to_the_parser() -> None:
     from graph.sparql_safety import ForbiddenOperation, check_query, needs_parse
 
-    assert not needs_parse("SELECT ?download WHERE { <http://x/services/y> ?p ?upload }")
+    assert not needs_parse("SELECT ?d WHERE { <http://x/y> ?p ?o }")
+    assert needs_parse("SELECT ?download WHERE { <http://x/services/y> ?p ?o }")
     assert needs_parse("SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }")
-    assert needs_parse("SELECT * WHERE { ?s ?p '\\u0053ERVICE' }")
     assert needs_parse("select * where {service<http://x/>{?s ?p ?o}}")
+    assert needs_parse("select * where { ?s ?p 1SERVICE<http://x/>{?s ?p ?o}}")
     for _ in range(2):  # the second verdict comes from the cache, and must be the same
         with pytest.raises(ForbiddenOperation):
             check_query("SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }")

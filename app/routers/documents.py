@@ -136,7 +136,7 @@ async def rdf_of(state: State, sparql: str, accept: list[str]) -> Response:
     if state.pool is not None:
         encoded = await read(state, state.pool.run, "serialize",
                              {"sparql": sparql, "accept": [media], "max_rows": None},
-                             state.settings.query_timeout)
+                             state.settings.query_timeout, "rest")
         return Response(encoded.body, media_type=encoded.media, headers={"Vary": "Accept"})
     chunks, media = await read(state, state.store.query_serialized, sparql, media)
     return Response(b"".join(chunks), media_type=media, headers={"Vary": "Accept"})

@@ -15,19 +15,22 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.deps import State, StateDep, read, require_token, store_problems
-from app.problems import Problem
+from app.problems import Problem, store_problem
 from app.responses import RDF_GRAPHS, SPARQL_RESULTS, bodies, merge, problems
 from app.sparql_page import query_page
+from graph.isolated import CRASHED, PoolBusy, QueryTimeout
 from graph.queries import service_description
 from graph.results import Encoded, NotAcceptable, encode
 from graph.sparql import QuerySyntaxError, check_iri
 from graph.sparql_safety import (
     DatasetConflict,
     ForbiddenOperation,
+    TooComplex,
     check_query,
     check_update,
     with_using,
 )
+from graph.store import StoreError
 
 router = APIRouter(tags=["sparql"])
 
@@ -145,9 +148,11 @@ async def run_query(state: State, request: Request, params: dict[str, list[str]]
     if not text.strip():
         raise Problem(400, "the query is empty")
     try:
-        check_query(text, state.settings.allow_service)
+        text = check_query(text, state.settings.allow_service)  # the text to run
     except ForbiddenOperation as exc:
         raise Problem(403, str(exc)) from exc
+    except TooComplex as exc:
+        raise Problem(400, str(exc)) from exc
     args: dict[str, Any] = {
         "sparql": text,
         "default_graphs": _iris(params.get("default-graph-uri", []), "default-graph-uri"),
@@ -194,7 +199,7 @@ async def run_update(state: State, request: Request, params: dict[str, list[str]
     if not text.strip():
         raise Problem(400, "the update is empty")
     try:
-        check_update(text, state.settings.allow_load, state.settings.allow_service)
+        text = check_update(text, state.settings.allow_load, state.settings.allow_service)
         text = with_using(
             text,
             _iris(params.get("using-graph-uri", []), "using-graph-uri"),
@@ -202,9 +207,10 @@ async def run_update(state: State, request: Request, params: dict[str, list[str]
         )
     except ForbiddenOperation as exc:
         raise Problem(403, str(exc)) from exc
-    except DatasetConflict as exc:
+    except (DatasetConflict, TooComplex) as exc:
         raise Problem(400, str(exc)) from exc
     text = f"BASE <{request.url.replace(query='')}>\n{text}"
+    await _probe(state, text)
     async with state.write_lock:
         try:
             await anyio.to_thread.run_sync(state.store.update, text)
@@ -213,6 +219,29 @@ async def run_update(state: State, request: Request, params: dict[str, list[str]
         finally:
             await anyio.to_thread.run_sync(state.after_write)
     return Response(status_code=204)
+
+
+async def _probe(state: State, text: str) -> None:
+    """Try the update on an empty store in a network-less worker first: one that crashes
+    the engine is refused (the worker restarts, the server lives on), one that reaches for
+    the network is refused too. Other errors are left to the real run, on the real data."""
+    if state.pool is None:
+        return
+    try:
+        await state.pool.run_async("probe", {"sparql": text}, state.settings.query_timeout,
+                                   lane="rest")
+    except QuerySyntaxError as exc:
+        raise Problem(400, f"malformed SPARQL update: {exc}") from exc
+    except (QueryTimeout, PoolBusy) as exc:
+        raise store_problem(exc) from exc
+    except StoreError as exc:
+        if str(exc) == CRASHED:
+            raise Problem(400, "the update crashed the SPARQL engine in a trial run on an "
+                          "empty store, so it was not applied") from exc
+        allowed = state.settings.allow_load or state.settings.allow_service
+        if "permission denied" in str(exc).lower() and not allowed:
+            raise Problem(403, "the update tried to reach the network (LOAD or SERVICE), "
+                          "which this endpoint refuses") from exc
 
 
 @router.get("/sparql", summary="SPARQL query (GET); no query: the service description",

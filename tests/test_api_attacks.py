@@ -1,0 +1,241 @@
+"""Attacks on the real server: requests that try to make it connect somewhere, crash it or
+exhaust it. Each must fail with a clear 4xx problem, change nothing, and (for the network
+ones) open no connection: a listener on loopback records every connection it gets."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.api_server import ApiServer, seed_store, start_api
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+class Listener:
+    """A TCP listener on loopback that counts the connections made to it."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/sparql"
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sock.close()
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("seeded") / "store"
+    seed_store(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory, seeded: Path) -> Iterator[ApiServer]:
+    yield from start_api(tmp_path_factory.mktemp("api"), seeded)
+
+
+@pytest.fixture()
+def listener() -> Iterator[Listener]:
+    listening = Listener()
+    yield listening
+    listening.close()
+
+
+def _count(api: ApiServer) -> int:
+    r = httpx.post(
+        f"{api.base}/sparql",
+        data={"query": COUNT},
+        timeout=30,
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert r.status_code == 200, r.text
+    return int(r.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def _problem(r: httpx.Response, status: int, words: str) -> None:
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"] == "application/problem+json"
+    assert words in r.json()["detail"], r.json()["detail"]
+
+
+# What each obfuscation wraps: URL stands for the listener's address.
+QUERIES = [
+    "SELECT * WHERE { ?s ?p ?o . #\r SERVICE <URL> { ?a ?b ?c }\n } LIMIT 1",
+    "SELECT * WHERE { ?s ?p ?o . #\rSERVICE <URL> { ?a ?b ?c }\n} LIMIT 1",
+    "SELECT * WHERE { ?s ?p ?o . SERVICE <URL> { ?a ?b ?c } } LIMIT 1",
+    "SELECT * WHERE { ?s ?p ?o . service silent <URL> { ?a ?b ?c } } LIMIT 1",
+    "PREFIX remote: <URL> SELECT * WHERE { ?s ?p ?o . SERVICE remote: { ?a ?b ?c } } LIMIT 1",
+    "BASE <URL> SELECT * WHERE { ?s ?p ?o . SERVICE <> { ?a ?b ?c } } LIMIT 1",
+    "SELECT * WHERE { VALUES ?u { <URL> } ?s ?p ?o . SERVICE ?u { ?a ?b ?c } } LIMIT 1",
+    "SELECT * WHERE { { SELECT * WHERE { ?s ?p ?o . { SERVICE <URL> { ?a ?b ?c } } } LIMIT 1 } }",
+    "SELECT * WHERE { ?s ?p ?o FILTER EXISTS { SERVICE <URL> { ?a ?b ?c } } } LIMIT 1",
+    "SELECT * WHERE { ?s ?p 1SERVICE <URL> { ?a ?b ?c } } LIMIT 1",
+    "SELECT * WHERE { ?s ?p ?o.SERVICE <URL> { ?a ?b ?c } } LIMIT 1",
+    "SELECT * WHERE { ?s ?p ?o FILTER(?s<?o)SERVICE <URL> { ?a ?b ?c } } LIMIT 1",
+    "SELECT * WHERE { ?s ?p ?o FILTER(?s<?o) SERVICE?u#>\n{ ?a ?b ?c } VALUES ?u { <URL> } }",
+    "SELECT * WHERE { ?s ?p 'x\\'' . SERVICE <URL> { ?a ?b ?c } } LIMIT 1",
+    'SELECT * WHERE { ?s ?p "\\u0022" . SERVICE <URL> { ?a ?b ?c } } LIMIT 1',
+    "SELECT * WHERE { ?s ?p ?o . SERVICE <URL> { ?a ?b ?c } } LIMIT 1 # \\u0053ERVICE",
+    "SELECT * WHERE { ?s ?p '''a\r''' . #\r\nSERVICE <URL> { ?a ?b ?c } } LIMIT 1",
+]
+
+UPDATES = [
+    "LOAD <URL>",
+    "LOAD SILENT <URL> INTO GRAPH <http://example.org/g>",
+    "#\rLOAD <URL> INTO GRAPH <http://example.org/g>",
+    "INSERT DATA { <a:s> <a:p> <a:o> } ;\nload <URL>",
+    "BASE <URL> LOAD <>",
+    "INSERT { <a:s> <a:p> ?a } WHERE { SERVICE <URL> { ?a ?b ?c } }",
+    "INSERT { <a:s> <a:p> ?a } WHERE { ?s ?p ?o #\r SERVICE <URL> { ?a ?b ?c }\n }",
+    "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o . 1LOAD <URL> }",
+]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_no_query_reaches_the_network(api: ApiServer, listener: Listener, query: str) -> None:
+    before = _count(api)
+    text = query.replace("URL", listener.url)
+    for send in (
+        lambda: httpx.post(f"{api.base}/sparql", data={"query": text}, timeout=30),
+        lambda: httpx.post(
+            f"{api.base}/sparql",
+            content=text.encode(),
+            timeout=30,
+            headers={"Content-Type": "application/sparql-query"},
+        ),
+        lambda: httpx.get(f"{api.base}/sparql", params={"query": text}, timeout=30),
+    ):
+        r = send()
+        assert r.status_code in (400, 403), r.text
+        assert r.headers["content-type"] == "application/problem+json"
+    assert listener.connections == 0
+    assert _count(api) == before
+
+
+@pytest.mark.parametrize("update", UPDATES)
+def test_no_update_reaches_the_network(api: ApiServer, listener: Listener, update: str) -> None:
+    before = _count(api)
+    r = httpx.post(
+        f"{api.base}/sparql",
+        data={"update": update.replace("URL", listener.url)},
+        headers=api.auth,
+        timeout=30,
+    )
+    assert r.status_code in (400, 403), r.text
+    assert r.headers["content-type"] == "application/problem+json"
+    assert listener.connections == 0
+    assert _count(api) == before
+
+
+def test_query_workers_cannot_open_network_sockets(listener: Listener) -> None:
+    """The second wall on its own: a process that called deny_network() runs a SERVICE
+    query against the listener; the engine fails and nothing connects."""
+    code = f"""
+import pyoxigraph as ox
+from graph.sandbox import deny_network
+assert deny_network()
+store = ox.Store()
+store.update("INSERT DATA {{ <a:s> <a:p> <a:o> }}")
+try:
+    list(store.query("SELECT * WHERE {{ ?s ?p ?o SERVICE <{listener.url}> {{ ?a ?b ?c }} }}"))
+except OSError as exc:
+    print("refused:", exc)
+import socket
+try:
+    socket.create_connection(("127.0.0.1", {listener.port}), timeout=2)
+except OSError as exc:
+    print("refused:", exc)
+a, b = socket.socketpair()  # Unix sockets (the pipe to the server) still work
+a.sendall(b"x")
+assert b.recv(1) == b"x"
+"""
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.count("refused:") == 2 and "Permission denied" in out.stdout
+    assert listener.connections == 0
+
+
+def _nested(n: int) -> str:
+    return "{ " * n + " }" * n
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"query": "SELECT * WHERE " + _nested(10_000)},
+        {"query": "SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * 10_000 + "1" + ")" * 10_000 + ") }"},
+        {"query": "SELECT * WHERE { ?s ?p " + "[ <a:p> " * 5_000 + "1" + " ]" * 5_000 + " }"},
+        {"update": "INSERT { <a:x> <a:y> <a:z> } WHERE " + _nested(3_000)},
+        {"update": "INSERT DATA { <a:x> <a:y> " + "(" * 3_000 + ")" * 3_000 + " }"},
+        {"update": ";\n".join(["CLEAR SILENT GRAPH <a:g>"] * 1_001)},
+    ],
+)
+def test_deep_nesting_is_refused_before_parsing(api: ApiServer, body: dict) -> None:
+    before = _count(api)
+    r = httpx.post(f"{api.base}/sparql", data=body, headers=api.auth, timeout=30)
+    _problem(r, 400, "limit")
+    assert httpx.get(f"{api.base}/health", timeout=10).status_code == 200  # still up
+    assert _count(api) == before
+
+
+def test_nesting_under_the_limit_still_runs(api: ApiServer) -> None:
+    r = httpx.post(f"{api.base}/sparql", data={"query": "ASK " + _nested(60)}, timeout=30)
+    assert r.status_code == 200, r.text
+
+
+def test_a_crashing_query_worker_says_so_and_is_replaced(tmp_path: Path) -> None:
+    """A worker that dies mid-query gives a message, not an empty 503, and a new worker
+    takes its place."""
+    from graph.isolated import CRASHED, QueryPool
+    from graph.store import OxigraphStore, StoreError
+
+    store = OxigraphStore(tmp_path / "store")
+    store.update("INSERT DATA { " + " ".join(f"<a:s{i}> <a:p> {i} ." for i in range(300)) + " }")
+    pool = QueryPool(store, tmp_path / "snapshots", workers=1)
+    try:
+        slow = (
+            "SELECT (COUNT(*) AS ?n) WHERE { ?a <a:p> ?x . ?b <a:p> ?y . ?c <a:p> ?z . "
+            "?d <a:p> ?w }"
+        )
+        killer = threading.Timer(1.0, lambda: pool._workers[0].process.kill())
+        killer.start()
+        with pytest.raises(StoreError) as caught:
+            pool.run("select", {"sparql": slow}, timeout=30)
+        assert str(caught.value) == CRASHED
+        assert pool.run("select", {"sparql": "SELECT (1 AS ?one) {}"}, 30) == [{"one": 1}]
+    finally:
+        pool.close()
+        store.close()
