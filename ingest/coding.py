@@ -237,9 +237,12 @@ class SentenceCoder:
         if not senses:
             return None
         clause = self._clause(verb)
+        present = {self.lowers[t.i] for t in clause} | {self.lemmas[t.i] for t in clause}
         best: tuple[int, str, Sense, set[int]] | None = None
         for sense in senses:
             for pattern in sense.patterns:
+                if not pattern.cue_words <= present:
+                    continue
                 used = self._matches(pattern, verb, clause)
                 if used is not None and (best is None or pattern.weight > best[0]):
                     best = (pattern.weight, pattern.code, sense, used)

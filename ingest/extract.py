@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Span as SentenceSpan
 
@@ -60,13 +60,12 @@ def extract(doc: SourceDocument, coder: str | None = None) -> Extraction:
     by_parse = coder == "parse"
     triggers = dictionary().forms if by_parse else frozenset()
     paragraphs = page.paragraphs
+    read: list[_Read] = []
     for paragraph, parsed in zip(
         paragraphs, language.pipe(p.text for p in paragraphs), strict=True
     ):
         carried_date: str | None = None
         base = paragraph.start
-        read: list[tuple[SentenceSpan, list[Mention], list[tuple[int, Place]], Span, str | None]]
-        read = []
         for sent in parsed.sents:
             mentions, country_places = actor_linker.find(sent, resolver)
             for mention in mentions:
@@ -90,66 +89,76 @@ def extract(doc: SourceDocument, coder: str | None = None) -> Extraction:
                 carried_date = stated
             when = carried_date or (published.isoformat() if published else None)
             sentence = Span(sent_text, base + sent.start_char, base + sent.end_char)
-            read.append((sent, mentions, sentence_places, sentence, when))
-        coded_by_sentence = (
-            _parse_coded_all(parsed, read, triggers)
-            if by_parse
-            else [code_sentence(parsed, item[0], item[1]) for item in read]
-        )
-        for (_sent, _mentions, sentence_places, sentence, when), coded_events in zip(
-            read, coded_by_sentence, strict=True
-        ):
-            for coded in coded_events:
-                source = coded.source.actor if coded.source else None
-                target = coded.target.actor if coded.target else None
-                for actor in (source, target):
-                    if actor is not None:
-                        actors.setdefault(actor.iri, actor)
-                trigger_span = parsed[coded.start : coded.end]
-                place = _nearest_place(sentence_places, coded.start)
-                if place is not None:
-                    places_seen.setdefault(place.iri, place)
-                cameo = vocab.cameo.get(coded.code)
-                events.append(
-                    Event(
-                        iri=f"{doc.iri.replace('/document/', '/event/')}-{len(events) + 1}",
-                        code=coded.code,
-                        label=_label(coded.code, source, target),
-                        quad_class=cameo.quad_class if cameo else 0,
-                        goldstein=cameo.goldstein if cameo else 0.0,
-                        sentence=sentence,
-                        trigger=Span(
-                            trigger_span.text,
-                            base + trigger_span.start_char,
-                            base + trigger_span.end_char,
-                        ),
-                        source=source,
-                        target=target,
-                        date=when,
-                        place=place,
-                        modality=coded.modality,
-                    )
+            read.append(_Read(sent, base, mentions, sentence_places, sentence, when))
+    coded_by_sentence = (
+        _parse_coded_all(read, triggers)
+        if by_parse
+        else [code_sentence(r.sent.doc, r.sent, r.mentions) for r in read]
+    )
+    for item, coded_events in zip(read, coded_by_sentence, strict=True):
+        base = item.base
+        for coded in coded_events:
+            source = coded.source.actor if coded.source else None
+            target = coded.target.actor if coded.target else None
+            for actor in (source, target):
+                if actor is not None:
+                    actors.setdefault(actor.iri, actor)
+            trigger_span = item.sent.doc[coded.start : coded.end]
+            place = _nearest_place(item.places, coded.start)
+            if place is not None:
+                places_seen.setdefault(place.iri, place)
+            cameo = vocab.cameo.get(coded.code)
+            events.append(
+                Event(
+                    iri=f"{doc.iri.replace('/document/', '/event/')}-{len(events) + 1}",
+                    code=coded.code,
+                    label=_label(coded.code, source, target),
+                    quad_class=cameo.quad_class if cameo else 0,
+                    goldstein=cameo.goldstein if cameo else 0.0,
+                    sentence=item.sentence,
+                    trigger=Span(
+                        trigger_span.text,
+                        base + trigger_span.start_char,
+                        base + trigger_span.end_char,
+                    ),
+                    source=source,
+                    target=target,
+                    date=item.when,
+                    place=place,
+                    modality=coded.modality,
                 )
+            )
     return Extraction(
         document=doc, actors=list(actors.values()), events=events, places=list(places_seen.values())
     )
 
 
-def _parse_coded_all(parsed, read, triggers: frozenset[str]) -> list[list[Coded]]:
-    """The parse coder on a paragraph's sentences, parsing in one batch only those that name
+@dataclass
+class _Read:
+    """A sentence as read before coding: its actors, places and date."""
+
+    sent: SentenceSpan  # a sentence of its paragraph's Doc
+    base: int  # the paragraph's offset in the text
+    mentions: list[Mention]
+    places: list[tuple[int, Place]]
+    sentence: Span
+    when: str | None
+
+
+def _parse_coded_all(read: list[_Read], triggers: frozenset[str]) -> list[list[Coded]]:
+    """The parse coder on a document's sentences, parsing in one batch only those that name
     an actor and hold a trigger word; token positions moved back to the paragraph's."""
-    lowers = words(parsed)[1]
     wanted = [
         index
-        for index, (sent, mentions, *_rest) in enumerate(read)
-        if mentions
-        and len(sent) <= MAX_PARSED_TOKENS
-        and not triggers.isdisjoint(lowers[sent.start : sent.end])
+        for index, item in enumerate(read)
+        if item.mentions
+        and len(item.sent) <= MAX_PARSED_TOKENS
+        and not triggers.isdisjoint(words(item.sent.doc)[1][item.sent.start : item.sent.end])
     ]
     out: list[list[Coded]] = [[] for _ in read]
-    trees = parse_many([read[i][0] for i in wanted]) if wanted else []
+    trees = parse_many([read[i].sent for i in wanted]) if wanted else []
     for index, tree in zip(wanted, trees, strict=True):
-        sent, mentions = read[index][0], read[index][1]
+        sent, mentions = read[index].sent, read[index].mentions
         offset = sent.start
         local = [replace(m, start=m.start - offset, end=m.end - offset) for m in mentions]
         back = {id(here): m for here, m in zip(local, mentions, strict=True)}

@@ -10,7 +10,7 @@ keyed by lemma; the coder matches a sense's patterns against a parsed clause.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -48,6 +48,18 @@ class Pattern:
     code: str
     before: tuple[Item, ...] = ()
     after: tuple[Item, ...] = ()
+
+    @cached_property
+    def cue_words(self) -> frozenset[str]:
+        """Words the clause must hold for the pattern to match (the first word of each
+        literal item after the verb, each preposition): a cheap test before the match."""
+        words = set()
+        for item in self.after:
+            if isinstance(item, PrepItem):
+                words.add(item.prep)
+            elif not item.startswith("&"):
+                words.add(item.split()[0])
+        return frozenset(words)
 
     @property
     def weight(self) -> int:
