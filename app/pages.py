@@ -1,7 +1,11 @@
 """What the browser pages share: the header naming the store and what it serves, links
 between the pages, a Content-Security-Policy that keeps them offline, and the front-end
 packages they load from `node_modules` (installed by `npm ci`) with the message a page
-shows when one is missing."""
+shows when one is missing.
+
+A wheel does not carry the front-end packages (a few MB of other projects' files, fetched
+from npm): an installed evkg looks for them in `node_modules` beside its packages, and the
+message says how to put them there."""
 
 from __future__ import annotations
 
@@ -9,8 +13,30 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent  # the checkout, or site-packages
 NODE_MODULES = ROOT / "node_modules"
+# The pages' front-end packages, as package.json pins them (tests/test_wheel.py compares).
+NPM_PACKAGES = {
+    "@zazuko/yasgui": "4.6.2",
+    "cytoscape": "3.34.4",
+    "redoc": "2.5.4",
+    "swagger-ui-dist": "5.35.0",
+}
+
+
+def install_hint() -> str:
+    """How to install the front-end packages: `npm ci` in a checkout; into the folder the
+    installed packages are in, for an installed evkg."""
+    if (ROOT / "package.json").is_file():
+        return (
+            "Install the pages' packages with `npm ci` in the project folder (or run "
+            "`bash scripts/setup.sh`), then reload."
+        )
+    packages = " ".join(f"{name}@{version}" for name, version in NPM_PACKAGES.items())
+    return (
+        "An installed evkg does not include the pages' packages: install them beside it "
+        f"with `npm install --prefix {ROOT} {packages}`, then reload."
+    )
 
 # Every page loads only from this service: a script or style that asks for anything else
 # (a CDN, a font host, an image or analytics beacon inside a library) is refused by the
@@ -48,9 +74,8 @@ class Library:
 
     def missing(self) -> str:
         return (
-            f"{self.title} is not installed, so this page cannot be shown. Install the "
-            "pages' packages with `npm ci` in the project folder (or run "
-            "`bash scripts/setup.sh`), then reload. The API works without it."
+            f"{self.title} is not installed, so this page cannot be shown. {install_hint()} "
+            "The API works without it."
         )
 
 

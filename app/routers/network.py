@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 
+from app.pages import install_hint
 from app.responses import bodies, merge, problems
 from app.routers.events import ModalityFilters, ModalityQ, one_or_many
 from graph.network import Filters
@@ -32,9 +33,8 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 STATIC_TYPES = {".html": "text/html", ".js": "text/javascript", ".css": "text/css",
                 ".png": "image/png", ".svg": "image/svg+xml"}
 MISSING_LIBRARY = (
-    "Cytoscape.js is not installed, so the network cannot be drawn. Install the page's "
-    "packages with `npm ci` in the project folder (or run `bash scripts/setup.sh`), then "
-    "reload. The API works without it."
+    f"Cytoscape.js is not installed, so the network cannot be drawn. {install_hint()} "
+    "The API works without it."
 )
 
 router = APIRouter(tags=["network"])
