@@ -248,8 +248,8 @@ class SentenceCoder:
                     best = (pattern.weight, pattern.code, sense, used)
         # evkg's own reading of a verb (triggers.yaml, listed first) outweighs a one-word
         # CAMEO pattern: those are the dictionary's weakest evidence.
-        own = next((s for s in senses if s.code), None)
-        if best is not None and (best[0] > 1 or own is None or not own.preps):
+        own = next((s for s in senses if s.code and s.curated), None)
+        if best is not None and (best[0] > 1 or own is None):
             return _Reading(verb, best[1], best[2], best[3])
         for sense in senses:
             if sense.code:
@@ -810,7 +810,7 @@ class SentenceCoder:
                             yield Coded(code, start, end, a, b, modality)
                 return
             # A bare default code with no one acted upon is the dictionary's weakest reading.
-            by_default = not reading.used and reading.sense.preps == ()
+            by_default = not reading.used and not reading.sense.curated
             untargeted = code[:2] in self.g.untargeted_roots
             if not untargeted and (reading.sense.needs_target or reading.noun or by_default):
                 return

@@ -80,6 +80,7 @@ class Sense:
     object: bool = True  # whether the direct object can be the target
     needs_target: bool = True
     words: tuple[str, ...] = ()  # a noun phrase's words, the head last but one or more
+    curated: bool = False  # evkg's own reading (triggers.yaml), not the CAMEO dictionary's
 
 
 @dataclass
@@ -171,6 +172,7 @@ def _evkg(entries: list[dict], verbs, nouns, forms: set[str]) -> None:
     for raw in entries:
         code = str(raw["code"])
         common = {
+            "curated": True,
             "preps": tuple(raw.get("preps", ())),
             "object": raw.get("object", True),
             "needs_target": raw.get("needs_target", False),
