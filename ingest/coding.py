@@ -444,15 +444,15 @@ class SentenceCoder:
                     return self.actors_at(subject)
         return []
 
-    def _through(self, noun: Token) -> list[Mention]:
-        """An object that is no actor may still name one: its preposition's object."""
-        for prep in noun.children:
-            if prep.dep_ == "prep" and self.lowers[prep.i] in self.g.target_preps:
-                for pobj in prep.children:
-                    if pobj.dep_ == "pobj":
-                        found = self.actors_at(pobj)
-                        if found:
-                            return found
+    def _through(self, noun: Token, depth: int = 0) -> list[Mention]:
+        """An object that is no actor may still name one: its preposition's object, or
+        that one's ("suspended part of its aid to Y", "a suspension of air links with Y")."""
+        for pobj in self._prep_objects(noun, self.g.target_preps):
+            found = self.actors_at(pobj)
+            if not found and depth < 1:
+                found = self._through(pobj, depth + 1)
+            if found:
+                return found
         return []
 
     # -- nominal events ---------------------------------------------------------------
@@ -481,7 +481,7 @@ class SentenceCoder:
                 continue
             for head in heads:
                 for pobj in self._prep_objects(head, {prep_word}, after=noun.i):
-                    target = self.actors_at(pobj)
+                    target = self.actors_at(pobj) or self._through(pobj, 1)
                     if not source:  # "an attack on Y by X", the "by" read as Y's
                         source = self._agent_of(pobj)
                     if target:
