@@ -7,6 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+# What graph.sparql.check_iri accepts, as a pattern the OpenAPI document shows.
+ABSOLUTE_IRI = r'^[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>"{}|^`\\]*$'
+
 
 class Health(BaseModel):
     status: str
@@ -181,7 +184,11 @@ class DocumentIn(BaseModel):
                       examples=["Iran fired missiles at a US base in Iraq on 8 January 2020."])
     title: str | None = Field(None, max_length=1000)
     published: date | None = None
-    url: str | None = Field(None, max_length=2000)
+    url: str | None = Field(
+        None, max_length=2000, pattern=ABSOLUTE_IRI,
+        description="the document's address: an absolute IRI (a scheme, then no spaces, "
+        "quotes, angle or curly brackets, |, ^, ` or backslashes)",
+        examples=["https://example.org/2020/01/08/strike"])
 
 
 class DocumentCreated(BaseModel):

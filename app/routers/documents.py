@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import threading
 from datetime import date
 from typing import Annotated, Any
 
@@ -49,6 +51,7 @@ async def _incoming(request: Request) -> DocumentIn:
         raise Problem(400, "the document holds NUL characters: binary data, not text")
     try:
         if media == "application/json":
+            _shallow_json(text)
             payload = json.loads(text)
             if not isinstance(payload, dict):
                 raise Problem(422, "expected a JSON object {text, title, published, url}")
@@ -64,10 +67,39 @@ async def _incoming(request: Request) -> DocumentIn:
     raise Problem(415, "send text/plain, application/json or a multipart/form-data file")
 
 
+MAX_JSON_DEPTH = 32
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _shallow_json(text: str) -> None:
+    """Refuse JSON nested deeper than MAX_JSON_DEPTH before parsing it (Python's parser
+    recurses). Strings are skipped first; the brackets left are counted in one pass."""
+    depth = 0
+    for bracket in _JSON_BRACKET.finditer(_JSON_STRING.sub("", text)):
+        depth += 1 if bracket.group() in "[{" else -1
+        if depth > MAX_JSON_DEPTH:
+            raise Problem(400, f"the JSON is nested more than {MAX_JSON_DEPTH} deep "
+                          "(the limit on nesting depth)")
+
+
+_warm = threading.Event()
+_warming = threading.Lock()
+
+
 def _extract(doc: SourceDocument) -> tuple[Any, Any]:
+    """Extract in a thread. The extractor builds its caches (vocabularies, dictionaries,
+    models) on first use, unlocked: the first extraction in the process runs alone, and the
+    requests arriving meanwhile wait for it instead of each building them again."""
     from ingest import extract
     from ingest.rdf import to_graph
 
+    if not _warm.is_set():
+        with _warming:
+            if not _warm.is_set():
+                extraction = extract(doc)
+                _warm.set()
+                return extraction, to_graph(extraction)
     extraction = extract(doc)
     return extraction, to_graph(extraction)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -31,6 +32,8 @@ def parse_for_graph(
         except OSError as exc:
             raise ValueError(f"cannot read {path}: {exc.strerror or exc}") from exc
     fmt = rdf_format(format, path)
+    if fmt == ox.RdfFormat.RDF_XML:
+        _plain_xml(data, path.name if path else "input")
     try:
         triples = [
             ox.Triple(q.subject, q.predicate, q.object)
@@ -45,3 +48,29 @@ def parse_for_graph(
     triples = [t for t in triples if not (t.subject == node and t.predicate == hash_pred)]
     triples.append(ox.Triple(node, hash_pred, ox.Literal(digest)))
     return DocumentGraph(graph_iri, digest, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+
+
+MAX_XML_DEPTH = 1000
+_DECLARATION = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_SKIPPED = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>", re.DOTALL)
+_TAG = re.compile(rb"<(/?)[^<>]*?(/?)>")
+
+
+def _plain_xml(data: bytes, name: str) -> None:
+    """Refuse RDF/XML the parser could be made to blow up on: a document type declaration
+    (whose entities expand, a few hundred bytes to gigabytes, or name outside files), text
+    not in UTF-8's byte form, or elements nested deeper than MAX_XML_DEPTH."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
+        raise ValueError(f"{name}: RDF/XML must be UTF-8")
+    if _DECLARATION.search(data):
+        raise ValueError(f"{name}: RDF/XML with a document type declaration (DTD or "
+                         "entities) is not accepted")
+    depth = 0
+    for tag in _TAG.finditer(_SKIPPED.sub(b"", data)):
+        if tag.group(1):
+            depth -= 1
+        elif not tag.group(2):
+            depth += 1
+            if depth > MAX_XML_DEPTH:
+                raise ValueError(f"{name}: RDF/XML elements nest more than {MAX_XML_DEPTH} "
+                                 "deep (the limit on nesting depth)")

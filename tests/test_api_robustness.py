@@ -1,0 +1,330 @@
+"""The real server under bad input, concurrent writes, runaway queries and kill -9: clear
+4xx problems that change nothing, no failed reads, the REST pages answering, and no
+snapshot folders left behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.api_server import ROOT, TOKEN, ApiServer, seed_store, start_api
+from tests.servers import _stop, _wait_http, free_port
+
+GRAPH = "https://example.org/graph/robustness"
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("seeded") / "store"
+    seed_store(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory, seeded: Path) -> Iterator[ApiServer]:
+    yield from start_api(
+        tmp_path_factory.mktemp("api"), seeded, EVKG_QUERY_WORKERS="2", EVKG_QUERY_TIMEOUT="10"
+    )
+
+
+def _stats(api: ApiServer) -> dict:
+    return httpx.get(f"{api.base}/stats", timeout=30).json()
+
+
+def _problem(r: httpx.Response, status: int, words: str) -> None:
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"] == "application/problem+json"
+    assert words in r.json()["detail"], r.json()["detail"]
+
+
+# -- bad input -------------------------------------------------------------------------
+
+LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE r [<!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">
+<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+<!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;"><!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
+<!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;"><!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;">]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="http://e/">
+<rdf:Description rdf:about="http://e/s"><e:p>&g;</e:p></rdf:Description></rdf:RDF>"""
+DEEP_XML = (
+    b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="http://e/">'
+    b'<rdf:Description rdf:about="http://e/s">'
+    + b"<e:p><rdf:Description>" * 100_000
+    + b"</rdf:Description></e:p>" * 100_000
+    + b"</rdf:Description></rdf:RDF>"
+)
+
+
+@pytest.mark.parametrize(
+    "body,words",
+    [
+        (LAUGHS, "document type declaration"),
+        (LAUGHS.replace(b'"aaaa', b'SYSTEM "file:///etc/passwd" "aaaa'), "document type"),
+        (DEEP_XML, "limit on nesting depth"),
+        ("<rdf:RDF/>".encode("utf-16"), "UTF-8"),
+    ],
+)
+def test_rdf_xml_bombs_are_refused(api: ApiServer, body: bytes, words: str) -> None:
+    before = _stats(api)
+    r = httpx.put(
+        f"{api.base}/rdf-graphs",
+        params={"graph": GRAPH},
+        content=body,
+        timeout=60,
+        headers={"Content-Type": "application/rdf+xml", **api.auth},
+    )
+    _problem(r, 400, words)
+    assert httpx.get(f"{api.base}/rdf-graphs", params={"graph": GRAPH}).status_code == 404
+    assert _stats(api) == before
+
+
+@pytest.mark.parametrize("url", ["then", "https://example.org/a b", "<https://x.org/>", ""])
+def test_a_document_url_must_be_an_absolute_iri(api: ApiServer, url: str) -> None:
+    before = _stats(api)
+    for send in (
+        {"json": {"text": "Iran fired missiles at a US base in Iraq.", "url": url}},
+        {"content": b"Iran fired missiles at a US base in Iraq.", "params": {}},
+    ):
+        if "content" in send:  # the same through a multipart upload's fields
+            r = httpx.post(
+                f"{api.base}/documents",
+                headers=api.auth,
+                timeout=60,
+                files={"file": ("a.txt", send["content"], "text/plain")},
+                data={"url": url},
+            )
+            if not url:  # an empty form field means no URL: the upload is fine
+                assert r.status_code in (200, 201), r.text
+                httpx.delete(f"{api.base}/documents/{r.json()['id']}", headers=api.auth)
+                continue
+        else:
+            r = httpx.post(f"{api.base}/documents", headers=api.auth, timeout=60, **send)
+        _problem(r, 422, "url")
+    assert _stats(api) == before
+
+
+def test_deep_json_is_refused(api: ApiServer) -> None:
+    before = _stats(api)
+    for deep in (
+        '{"text": "x", "title": ' + "[" * 1000 + "]" * 1000 + "}",
+        "[" * 100_000 + "]" * 100_000,
+    ):
+        r = httpx.post(
+            f"{api.base}/documents",
+            content=deep.encode(),
+            timeout=60,
+            headers={"Content-Type": "application/json", **api.auth},
+        )
+        _problem(r, 400, "limit on nesting depth")
+    assert _stats(api) == before
+
+
+# -- reads while writing ---------------------------------------------------------------
+
+
+def test_reads_never_fail_while_graphs_are_replaced(api: ApiServer) -> None:
+    """2 writers replace graphs (each write takes a new snapshot) while 6 readers read
+    events, for 10 s: every read answers 200, every write lands."""
+    stop = time.monotonic() + 10
+    failures: list[str] = []
+    reads: list[float] = []
+    writes: list[int] = []
+
+    def writer(n: int) -> None:
+        i = 0
+        while time.monotonic() < stop:
+            body = f"<http://e/s{n}> <http://e/p> {i} ."
+            r = httpx.put(
+                f"{api.base}/rdf-graphs",
+                params={"graph": f"{GRAPH}/{n}"},
+                content=body,
+                headers={"Content-Type": "text/turtle", **api.auth},
+                timeout=60,
+            )
+            if r.status_code not in (201, 204):
+                failures.append(f"write {r.status_code}: {r.text[:200]}")
+            writes.append(i)
+            i += 1
+
+    def reader() -> None:
+        while time.monotonic() < stop:
+            started = time.monotonic()
+            r = httpx.get(f"{api.base}/events", params={"actor": "iran"}, timeout=60)
+            reads.append(time.monotonic() - started)
+            if r.status_code != 200:
+                failures.append(f"read {r.status_code}: {r.text[:200]}")
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(2)]
+    threads += [threading.Thread(target=reader) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures, failures[:5]
+    assert len(reads) > 20 and len(writes) > 4
+    for n in range(2):  # the last write of each writer is what a reader sees now
+        ttl = httpx.get(f"{api.base}/rdf-graphs", params={"graph": f"{GRAPH}/{n}"}).text
+        assert "<http://e/p>" in ttl
+        httpx.delete(f"{api.base}/rdf-graphs", params={"graph": f"{GRAPH}/{n}"}, headers=api.auth)
+    snapshots = api.store_path.with_name("store.snapshots")
+    assert len(list(snapshots.glob("g*"))) <= 2 + 2 + 1  # a held one per worker, the newest
+
+
+# -- runaway queries -------------------------------------------------------------------
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def test_rest_reads_answer_while_runaway_queries_hold_every_sparql_worker(
+    api: ApiServer,
+) -> None:
+    for _ in range(3):  # every worker started and warm, as on a server in service
+        assert httpx.get(f"{api.base}/actors", params={"q": "Iran"}, timeout=60).is_success
+    with ThreadPoolExecutor(4) as pool:
+        runaways = [
+            pool.submit(httpx.post, f"{api.base}/sparql", data={"query": RUNAWAY}, timeout=60)
+            for _ in range(4)
+        ]
+        time.sleep(1.5)  # both SPARQL workers busy, two queries queued
+        assert not any(f.done() for f in runaways)
+        took = []
+        for _ in range(5):
+            started = time.monotonic()
+            r = httpx.get(f"{api.base}/actors", params={"q": "Iran"}, timeout=30)
+            took.append(time.monotonic() - started)
+            assert r.status_code == 200 and r.json()["items"], r.text
+        assert max(took) < 1.0, took
+        assert not all(f.done() for f in runaways)  # they were still running meanwhile
+        for f in runaways:
+            assert f.result().status_code == 503  # stopped at the timeout
+
+
+# -- cold start ------------------------------------------------------------------------
+
+
+def _post_many(base: str, n: int, tag: str) -> list[float]:
+    def post(i: int) -> float:
+        started = time.monotonic()
+        r = httpx.post(
+            f"{base}/documents",
+            timeout=300,
+            headers={"Authorization": f"Bearer {TOKEN}"},
+            json={
+                "text": f"Iran fired missiles at a US base in Iraq ({tag} {i}).",
+                "url": f"https://example.org/{tag}/{i}",
+            },
+        )
+        assert r.status_code == 201, r.text
+        return time.monotonic() - started
+
+    with ThreadPoolExecutor(n) as pool:
+        return list(pool.map(post, range(n)))
+
+
+def test_concurrent_first_documents_build_the_extractor_once(tmp_path: Path, seeded: Path) -> None:
+    """32 concurrent first POST /documents on a fresh server: the slowest within twice the
+    slowest of 32 on the same server once warm, plus one extraction's warm-up."""
+    for server in start_api(tmp_path, seeded):
+        started = time.monotonic()
+        alone = _post_many(server.base, 1, "alone")[0]  # includes the warm-up
+        warmup = time.monotonic() - started
+        assert alone > 0
+    for server in start_api(tmp_path / "cold", seeded):
+        cold = _post_many(server.base, 32, "cold")
+        warm = _post_many(server.base, 32, "warm")
+    print(
+        f"warm-up alone {warmup:.2f} s; 32 cold: max {max(cold):.2f} s; "
+        f"32 warm: max {max(warm):.2f} s"
+    )
+    assert max(cold) <= 2 * max(warm) + warmup
+
+
+# -- kill -9 ---------------------------------------------------------------------------
+
+
+def _serve(store: Path, port: int, log: Path) -> subprocess.Popen:
+    env = {**os.environ, "EVKG_STORE": f"oxigraph:{store}", "EVKG_TOKEN": TOKEN}
+    with log.open("ab") as out:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "app.cli",
+                "serve",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    _wait_http(f"http://127.0.0.1:{port}/health", proc, log)
+    return proc
+
+
+def test_kill_9_during_writes_leaves_a_whole_store_and_no_snapshots(
+    tmp_path: Path, seeded: Path
+) -> None:
+    import shutil
+
+    store = tmp_path / "store"
+    shutil.copytree(seeded, store)
+    snapshots = tmp_path / "store.snapshots"
+    log = tmp_path / "server.log"
+    auth = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "text/turtle"}
+    for round_ in range(3):
+        port = free_port()
+        proc = _serve(store, port, log)
+        base = f"http://127.0.0.1:{port}"
+        if round_:  # what the killed server left was cleared: only this one's snapshots
+            assert not (snapshots / "left-by-the-killed-server").exists()
+            assert len(list(snapshots.glob("g*"))) <= 1
+            count = httpx.get(f"{base}/rdf-graphs", params={"graph": GRAPH})
+            assert count.status_code in (200, 404)  # the store opened whole
+        stop = threading.Event()
+
+        def write(base: str = base, stop: threading.Event = stop) -> None:
+            i = 0
+            while not stop.is_set():
+                try:
+                    httpx.put(
+                        f"{base}/rdf-graphs",
+                        params={"graph": GRAPH},
+                        headers=auth,
+                        content=f"<http://e/s> <http://e/p> {i} .",
+                        timeout=10,
+                    )
+                except httpx.HTTPError:
+                    return
+                i += 1
+
+        writer = threading.Thread(target=write)
+        writer.start()
+        time.sleep(1.5)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        stop.set()
+        writer.join()
+        assert list(snapshots.glob("g*"))  # a kill leaves them...
+        (snapshots / "left-by-the-killed-server").mkdir()
+    proc = _serve(store, free_port(), log)  # ...and the next start clears them
+    try:
+        assert not (snapshots / "left-by-the-killed-server").exists()
+        assert len(list(snapshots.glob("g*"))) <= 1
+    finally:
+        _stop(proc)
+    assert not snapshots.exists()  # a clean stop removes the folder
