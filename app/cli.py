@@ -6,6 +6,8 @@ import argparse
 import importlib
 import sys
 
+from ingest.resources import VocabularyError
+
 # Each module defines `register(subparsers)`, which adds its parser and sets `func`.
 COMMANDS = [
     "extract",
@@ -33,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
+    except VocabularyError as exc:  # a data file missing or broken: nothing can be extracted
+        print(f"evkg {args.command}: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

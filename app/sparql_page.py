@@ -14,9 +14,10 @@ from typing import Any
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 from rdflib.namespace import SH
 
-from app.pages import ROOT, page, vendor
+from app.pages import page, vendor
 from graph.queries import ID
 from graph.sparql import EXPORT_PREFIXES, PREFIXES
+from ingest.resources import ontology_dir
 
 # Prefixes the editor offers and declares: those the endpoint predeclares, plus one per
 # kind of minted IRI (actor:iran) as the exports use.
@@ -84,7 +85,7 @@ def vocabulary_terms() -> dict[str, list[str]]:
     editor's default remote vocabulary search."""
     graph = Graph()
     for name in ("evkg.ttl", "shapes.ttl", "cameo.ttl"):
-        path = ROOT / "ontology" / name
+        path = ontology_dir() / name
         if path.is_file():
             graph.parse(path, format="turtle")
     classes = {o for o in graph.objects(None, SH.targetClass)}

@@ -2,7 +2,9 @@
 
 Actors, agents, places and CAMEO live in `ontology/*.ttl` (the actor gazetteer is the
 hand-written actors.ttl plus the generated countries.ttl and international.ttl); the trigger
-dictionary is a data file beside this module. All are loaded once per process.
+dictionary is a data file beside this module (`ingest.resources` finds them all, in a
+checkout or an installed wheel). All are loaded once per process; a file that is missing or
+does not parse is a `VocabularyError` that names it.
 """
 
 from __future__ import annotations
@@ -21,11 +23,17 @@ import pyoxigraph
 import yaml
 
 from ingest.model import Actor, Place
-
-ONTOLOGY_DIR = Path(
-    os.environ.get("EVKG_ONTOLOGY_DIR") or Path(__file__).resolve().parent.parent / "ontology"
+from ingest.resources import (
+    ACTOR_FILES,
+    VOCABULARY_FILES,
+    MissingVocabulary,
+    VocabularyError,
+    data_files,
+    dictionaries_dir,
+    ontology_dir,
 )
-TRIGGERS_FILE = Path(__file__).resolve().parent / "dictionaries" / "triggers.yaml"
+
+__all__ = ["ACTOR_FILES", "VOCABULARY_FILES", "MissingVocabulary", "VocabularyError"]
 
 EVKG = "https://evkg.org/ontology#"
 GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
@@ -183,9 +191,6 @@ SEM = "http://semanticweb.cs.vu.nl/2009/11/sem/"
 # Subject IRI -> predicate IRI -> object values (IRIs and literal lexical forms).
 Index = dict[str, dict[str, list[str]]]
 
-# The actor gazetteer: the hand-written file first (its entries win), then the generated.
-ACTOR_FILES = ("actors.ttl", "countries.ttl", "international.ttl")
-
 
 # The generated gazetteers' office holders carry dated roles (role: nodes, about half
 # their triples) that linking does not read: they are cut from the text before parsing,
@@ -202,9 +207,9 @@ def _parse(name: str, into: Index | None = None, wanted: frozenset[str] | None =
     pyoxigraph's parser: rdflib took seconds on the generated gazetteers. A missing or
     unparsable file is an error that names it (an empty gazetteer would silently find no
     actors)."""
-    path = ONTOLOGY_DIR / name
+    path = ontology_dir() / name
     if not path.is_file():
-        raise FileNotFoundError(f"vocabulary file missing: {path}")
+        raise MissingVocabulary(f"vocabulary file missing: {path}")
     index: Index = {} if into is None else into
     text = path.read_bytes()
     if b"evkg:role" in text:
@@ -231,7 +236,8 @@ def _parse(name: str, into: Index | None = None, wanted: frozenset[str] | None =
             else:
                 values.append(obj.value)
     except SyntaxError as error:
-        raise ValueError(f"vocabulary file {path} does not parse: {error}") from error
+        first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise VocabularyError(f"vocabulary file {path} does not parse: {first_line}") from error
     return index
 
 
@@ -349,8 +355,6 @@ def _load_cameo(vocab: Vocabulary) -> None:
             )
 
 
-# Files vocabulary() reads from ONTOLOGY_DIR.
-VOCABULARY_FILES = (*ACTOR_FILES, "evkg.ttl", "agents.ttl", "places.ttl", "cameo.ttl")
 CACHE_DIR = Path(os.environ.get("EVKG_CACHE_DIR") or Path.home() / ".cache" / "evkg")
 
 
@@ -358,9 +362,9 @@ def _cache_path() -> Path:
     """Where the parsed vocabulary is kept, named for what it was built from: the files'
     paths, sizes and times, and the code that reads them. Every file must exist."""
     digest = hashlib.sha256()
-    for path in [*(ONTOLOGY_DIR / n for n in VOCABULARY_FILES), TRIGGERS_FILE]:
+    for path in [*(ontology_dir() / n for n in VOCABULARY_FILES), triggers_file()]:
         if not path.is_file():
-            raise FileNotFoundError(f"vocabulary file missing: {path}")
+            raise MissingVocabulary(f"vocabulary file missing: {path}")
         stat = path.stat()
         digest.update(f"{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     for module in (Path(__file__), Path(__file__).with_name("model.py")):
@@ -374,8 +378,22 @@ def _build() -> Vocabulary:
     _load_agents(vocab)
     _load_places(vocab)
     _load_cameo(vocab)
-    vocab.triggers = load_triggers(TRIGGERS_FILE)
+    vocab.triggers = load_triggers(triggers_file())
     return vocab
+
+
+def triggers_file() -> Path:
+    return dictionaries_dir() / "triggers.yaml"
+
+
+def require() -> None:
+    """Stop here, with a `VocabularyError` naming the file, unless every vocabulary file is
+    present and parses: what a command or the service checks before it starts. Cheap when
+    the parsed vocabulary is cached for these very files (it parsed then); else it parses
+    them once and caches the result, which the extraction workers then read."""
+    data_files()  # the dictionaries too, each of which must exist
+    if not _cache_path().is_file():
+        vocabulary()
 
 
 @lru_cache(maxsize=1)
@@ -423,15 +441,21 @@ def actor_names(vocab: Vocabulary) -> NameIndex:
 
 def load_triggers(path: Path) -> list[dict]:
     """The trigger dictionary, checked: a typo there would silently lose events."""
-    with path.open(encoding="utf-8") as handle:
-        entries = yaml.safe_load(handle)["triggers"]
+    try:
+        with path.open(encoding="utf-8") as handle:
+            entries = yaml.safe_load(handle)["triggers"]
+    except FileNotFoundError as error:
+        raise MissingVocabulary(f"vocabulary file missing: {path}") from error
+    except (yaml.YAMLError, TypeError, KeyError) as error:
+        problem = " ".join(str(error).split()) or type(error).__name__
+        raise VocabularyError(f"dictionary {path} does not parse: {problem}") from error
     for number, entry in enumerate(entries, start=1):
         where = f"{path.name}: entry {number} ({entry.get('code')})"
         if not isinstance(entry.get("code"), str):
-            raise ValueError(f"{where}: code must be a quoted string")
+            raise VocabularyError(f"{where}: code must be a quoted string")
         for key in ("verbs", "nouns", "preps"):
             values = entry.get(key, [])
             if not all(isinstance(v, str) for v in values):
                 # YAML reads a bare on/off/yes/no as a boolean: quote such words.
-                raise ValueError(f"{where}: every item of {key} must be a quoted string")
+                raise VocabularyError(f"{where}: every item of {key} must be a quoted string")
     return entries

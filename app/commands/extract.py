@@ -32,7 +32,9 @@ def run(args: argparse.Namespace) -> int:
     from ingest import extract
     from ingest.extract import DocumentTooLarge
     from ingest.rdf import to_graph
+    from ingest.vocab import require
 
+    require()  # a missing or broken vocabulary stops here, in one line (app.cli)
     failures = 0
     try:
         documents = list(read_paths(args.files))

@@ -77,10 +77,12 @@ def _count(paths: list[str]) -> int:
 def run(args: argparse.Namespace) -> int:
     from ingest.pipeline import Ingestor, Outcome
     from ingest.readers import read_paths
+    from ingest.vocab import require
 
     if (args.jobs is not None and args.jobs < 1) or args.batch_size < 1:
         print("evkg ingest: --jobs and --batch-size must be at least 1", file=sys.stderr)
         return 2
+    require()  # a missing or broken vocabulary stops here, in one line (app.cli)
     try:
         total = _count(args.paths)
     except (FileNotFoundError, OSError) as exc:

@@ -25,8 +25,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from ingest.vocab import require
+
+    require()  # POST /documents extracts: no start without the vocabularies (app.cli)
+
     if args.store:
         os.environ["EVKG_STORE"] = args.store
-    uvicorn.run("app.main:create_app", factory=True, host=args.host, port=args.port,
-                log_level=args.log_level)
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+    )
     return 0
