@@ -1,8 +1,9 @@
 """Bulk ingestion: documents are extracted in a process pool and written by ONE writer.
 
 Why this shape: extraction (spaCy) is CPU-bound and embarrassingly parallel, while the
-embedded store accepts one writer. Documents whose stored content hash already matches are
-skipped before extraction, so re-running an ingestion is cheap and changes nothing. Each
+embedded store accepts one writer. Documents whose stored hash already matches (the
+document as read and the extractor version: `ingest.rdf.graph_hash`) are skipped before
+extraction, so re-running an ingestion is cheap and changes nothing. Each
 batch of documents is written in one store transaction: a process killed mid-run leaves
 every document fully in or fully out. Input is read lazily and at most a bounded window of
 documents is in flight, so memory stays flat however large the corpus.
@@ -24,6 +25,7 @@ from typing import Literal
 
 from graph.store import DocumentGraph, GraphStore, StoreError
 from ingest.model import SourceDocument
+from ingest.rdf import graph_hash
 from ingest.readers import ReadFailure
 
 Status = Literal["new", "unchanged", "replaced", "failed"]
@@ -91,14 +93,14 @@ def where_of(doc: SourceDocument) -> str:
 def extract_one(doc: SourceDocument) -> Extracted:
     """Text -> events -> N-Triples. Runs in a worker; never raises for a bad document."""
     from ingest import extract
-    from ingest.rdf import to_ntriples
+    from ingest.rdf import graph_hash, to_ntriples
 
     try:
         extraction = extract(doc)
-        # The graph records the hash of the document as read (`<doc> evkg:contentHash`), so
-        # the next run can skip it before extracting.
+        # The graph records the hash of the document as read and of the extractor version
+        # (`<doc> evkg:contentHash`), so the next run can skip it before extracting.
         ntriples = to_ntriples(extraction)  # as Oxigraph writes them: canonical
-        payload = DocumentGraph(doc.iri, doc.content_hash, ntriples, canonical=True)
+        payload = DocumentGraph(doc.iri, graph_hash(doc), ntriples, canonical=True)
     except Exception as exc:  # noqa: BLE001 - one bad document must not stop a bulk run
         return Extracted(where_of(doc), None, reason=f"extraction failed: {exc!r}"[:300])
     return Extracted(where_of(doc), payload, len(extraction.events), payload.ntriples.count(b"\n"))
@@ -170,7 +172,7 @@ class Ingestor:
             for item in chunk:
                 if isinstance(item, ReadFailure):
                     self._report(Outcome(item.where, "failed", reason=item.reason))
-                elif stored.get(item.iri) == item.content_hash:
+                elif stored.get(item.iri) == graph_hash(item):
                     self._report(Outcome(where_of(item), "unchanged", item.iri))
                 else:
                     todo.append(item)

@@ -18,13 +18,17 @@ the callers that want one (Turtle output).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Container
+from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import Graph, Namespace
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
-from ingest.model import Actor, Extraction, Span
+from ingest.model import Actor, Extraction, SourceDocument, Span
+from ingest.resources import vocabulary_digest
+from ingest.settings import settings
 from ingest.vocab import vocabulary
 
 EVKG = Namespace("https://evkg.org/ontology#")
@@ -38,10 +42,36 @@ RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 
 EXTRACTOR_IRI = f"{ID}agent/extractor"
+# The code's version: raise it when a change to the code changes what is extracted.
 # 2: events of every modality, each with its evkg:modality (1 kept asserted events only and
-# wrote no modality). Stored documents are re-extracted only when their text changes or with
-# `evkg ingest --force`; the run IRI (`id:run/{document hash}-{version}`) tells the two apart.
+# wrote no modality). The full version (`extractor_version()`) adds what else decides the
+# output, the data files and the coder; a stored document is re-extracted when it or the
+# full version changes (or with `evkg ingest --force`). The run IRI
+# (`id:run/{document key}-{full version}`) tells runs apart.
 EXTRACTOR_VERSION = "2"
+
+
+@lru_cache(maxsize=1)
+def extractor_version() -> str:
+    """EXTRACTOR_VERSION and 12 hex digits of a digest of every vocabulary and dictionary
+    file extraction reads (ingest.resources) and the coder setting (EVKG_CODER, and
+    EVKG_SPACY_MODEL for the parse coder), e.g. "2-3f9c0a1b2c4d". Worked out once per
+    process, like the vocabularies it describes (read once per process too)."""
+    chosen = settings()
+    coder = chosen.coder
+    if coder == "parse":
+        coder += f":{chosen.spacy_model or 'default'}"
+    digest = hashlib.sha256(f"{vocabulary_digest()}\0{coder}".encode()).hexdigest()
+    return f"{EXTRACTOR_VERSION}-{digest[:12]}"
+
+
+def graph_hash(doc: SourceDocument) -> str:
+    """The hash a document's stored graph records as evkg:contentHash, and that a later
+    ingestion compares to skip it: the document as read (its content hash) and the
+    extractor version that made the graph. Edit a gazetteer or a dictionary, or switch the
+    coder, and every stored document is extracted again on the next ingestion."""
+    made_of = f"{doc.content_hash}\0{extractor_version()}"
+    return hashlib.sha256(made_of.encode("utf-8")).hexdigest()
 
 KIND_CONCEPTS = {
     "state": "State",
@@ -214,11 +244,12 @@ def to_ntriples(extraction: Extraction, standalone: bool = False) -> bytes:
     out = _Builder(doc.iri, () if standalone else vocabulary().actors)
     add = out.add
     document = out.document
-    run = _iri(ID, f"run/{doc.key}-{EXTRACTOR_VERSION}")
+    version = extractor_version()
+    run = _iri(ID, f"run/{doc.key}-{version}")
     add(document, T.type, T.document)
     add(document, T.type, T.context)
     add(document, T.is_string, _text(doc.text))
-    add(document, T.content_hash, _text(doc.content_hash))
+    add(document, T.content_hash, _text(graph_hash(doc)))
     if doc.title:
         add(document, T.title, _text(doc.title))
     if doc.published:
@@ -234,7 +265,7 @@ def to_ntriples(extraction: Extraction, standalone: bool = False) -> bytes:
     add(run, T.used, document)
     add(run, T.associated, T.extractor)
     add(T.extractor, T.type, T.software_agent)
-    add(T.extractor, T.label, _text(f"evkg extractor {EXTRACTOR_VERSION}"))
+    add(T.extractor, T.label, _text(f"evkg extractor {version}"))
 
     for actor in extraction.actors:
         add(document, T.mentions, out.actor(actor))
