@@ -493,7 +493,12 @@ class ActorLinker:
                 if titled:
                     add(titled)
         for span in agents:
-            if free(span[0], span[1]) and not _is_pro_modifier(doc, span[0]):
+            named_before = any(  # "Fatah fighters", "Hamas militants": the named body's
+                m.end == span[0] and m.actor.kind not in {"state", "person", None}
+                for m in mentions
+                if not m.pronoun
+            )
+            if free(span[0], span[1]) and not named_before and not _is_pro_modifier(doc, span[0]):
                 bare = self._bare_agent(doc, span, resolver, mentions)
                 if bare:
                     add(bare)

@@ -194,6 +194,11 @@ CASES = [
         "The storming of the Iraqi embassy by Iranian protesters began at dawn on Monday.",
         ("14", "IRN", "IRQ", "asserted"),
     ),
+    # a named body's generic noun is that body ("Hezbollah fighters"), not the story's country
+    (
+        "In Syria, Hezbollah fighters ambushed Turkish soldiers near the border on Monday.",
+        ("18", "LBN", "TUR", "asserted"),
+    ),
     # a threat's target is the subject of the condition it sets
     (
         "Turkey threatened to close its border unless Syria expelled the rebels.",
@@ -271,4 +276,4 @@ def test_a_document_of_a_million_characters() -> None:
 def test_a_bad_coder_setting_is_a_clear_error() -> None:
     with pytest.raises(SettingError, match="EVKG_CODER"):
         ExtractionSettings.from_env({"EVKG_CODER": "neural"})
-    assert ExtractionSettings.from_env({}).coder == "rules"
+    assert ExtractionSettings.from_env({}).coder == "parse"
