@@ -72,7 +72,8 @@ def require_token(request: Request, state: StateDep) -> None:
         raise Problem(401, "writes need Authorization: Bearer <token>",
                       {"WWW-Authenticate": 'Bearer realm="evkg"'})
     if not hmac.compare_digest(given.strip().encode(), state.settings.token.encode()):
-        raise Problem(403, "the token is not valid")
+        raise Problem(403, "the token is not valid",
+                      {"WWW-Authenticate": 'Bearer realm="evkg", error="invalid_token"'})
 
 
 WriteAllowed = Depends(require_token)

@@ -30,9 +30,11 @@ Unless the operator allows SERVICE, workers run without network access
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 import shutil
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -40,6 +42,8 @@ from pathlib import Path
 from typing import Any
 
 from graph.store.base import StoreError
+
+log = logging.getLogger("evkg")
 
 
 class QueryTimeout(StoreError):
@@ -56,6 +60,7 @@ LOOP_READ_LIMIT = 1 << 20
 
 
 LANES = ("sparql", "rest")
+READY_TIMEOUT = 120.0  # seconds for the first workers to start
 CRASHED = (
     "the query worker stopped while running this request (the SPARQL engine crashed); "
     "it was restarted and the request was not completed"
@@ -68,19 +73,22 @@ class _Worker:
     conn: Connection
     lane: str = "sparql"
     held: set[str] = field(default_factory=set)  # snapshots it may have open
+    ready: bool | None = None  # its ("ready", sandboxed) read: whether it is sandboxed
 
 
 def _serve(conn: Connection, snapshot: str | None = None, network: bool = True) -> None:
     """Worker loop: (snapshot, kind, args) in; out ("value", obj), ("encoded", media, kind,
     rows, truncated, size) followed by the body's bytes, or ("error", kind, text).
-    `snapshot` is opened at once, so the first query does not pay for it; without
-    `network` the process gives up network access before anything else. The kind "probe"
+    `snapshot` is opened at once, so the first query does not pay for it, and then
+    ("ready", sandboxed) is sent; without `network` the process first gives up network
+    access (`sandboxed` says whether it could). The kind "probe"
     runs an update on an empty in-memory store: the server tries each update here first,
     so one that crashes the engine crashes a worker, not the server."""
+    sandboxed = False
     if not network:
         from graph.sandbox import deny_network
 
-        deny_network()
+        sandboxed = deny_network()
     import pyoxigraph as ox
 
     from graph.results import NotAcceptable, encode
@@ -92,6 +100,7 @@ def _serve(conn: Connection, snapshot: str | None = None, network: bool = True) 
             current = (snapshot, ox.Store.read_only(snapshot))
         except Exception:  # noqa: BLE001 - the first task opens it again and reports why
             current = None
+    conn.send(("ready", sandboxed))
     while True:
         try:
             snapshot, kind, args = conn.recv()
@@ -182,6 +191,23 @@ class QueryPool:
         for lane, count in (("sparql", workers), ("rest", reserved)):
             for _ in range(count):
                 self._idle[lane].append(self._start(lane))
+        # Started together, waited for together: the service answers once its workers do.
+        self.sandboxed = all([self._ready(w, READY_TIMEOUT) for w in self._workers])
+        if not network and not self.sandboxed:
+            log.warning(
+                "query workers could not give up network access on this platform: "
+                "the text checks alone keep SERVICE from connecting anywhere"
+            )
+
+    @staticmethod
+    def _ready(worker: _Worker, timeout: float) -> bool:
+        """Wait for a new worker's ("ready", sandboxed); whether it is sandboxed."""
+        try:
+            if worker.ready is None and worker.conn.poll(timeout):
+                worker.ready = bool(worker.conn.recv()[1])
+        except (EOFError, OSError):  # it died starting: the first task to use it says so
+            return False
+        return bool(worker.ready)
 
     def _start(self, lane: str) -> _Worker:
         with self._lock:
@@ -320,10 +346,10 @@ class QueryPool:
         worker = self._acquire(timeout, lane)
         try:
             snapshot = self._send(worker, kind, args)
-            if not worker.conn.poll(timeout):
+            reply = self._reply(worker, timeout)
+            if reply is None:
                 worker = self._restart(worker)
                 raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
-            reply = worker.conn.recv()
             body = worker.conn.recv_bytes() if reply[0] == "encoded" else None
             self._finished(worker, snapshot)
         except (EOFError, OSError) as exc:
@@ -347,14 +373,19 @@ class QueryPool:
         snapshot = ""
         try:
             snapshot = self._send(worker, kind, args)
-            ready: asyncio.Future[None] = loop.create_future()
-            fd = worker.conn.fileno()
-            loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
-            try:
-                await asyncio.wait_for(ready, timeout)
-            finally:
-                loop.remove_reader(fd)
-            reply = worker.conn.recv()
+            deadline = loop.time() + timeout
+            while True:  # a replacement worker says it is ready before it answers
+                readable: asyncio.Future[None] = loop.create_future()
+                fd = worker.conn.fileno()
+                loop.add_reader(fd, lambda f=readable: f.done() or f.set_result(None))
+                try:
+                    await asyncio.wait_for(readable, max(0.0, deadline - loop.time()))
+                finally:
+                    loop.remove_reader(fd)
+                reply = worker.conn.recv()
+                if reply[0] != "ready":
+                    break
+                worker.ready = bool(reply[1])
             body = None
             if reply[0] == "encoded":
                 if reply[5] > LOOP_READ_LIMIT:
@@ -379,6 +410,17 @@ class QueryPool:
         self._free(worker, snapshot)
         return _result(reply, body)
 
+    @staticmethod
+    def _reply(worker: _Worker, timeout: float) -> tuple | None:
+        """The worker's answer within `timeout` (skipping a new worker's "ready"), or None."""
+        deadline = time.monotonic() + timeout
+        while worker.conn.poll(max(0.0, deadline - time.monotonic())):
+            reply = worker.conn.recv()
+            if reply[0] != "ready":
+                return reply
+            worker.ready = bool(reply[1])
+        return None
+
     def _free(self, worker: _Worker, snapshot: str) -> None:
         self._finished(worker, snapshot)
         self._release(worker)
@@ -386,8 +428,8 @@ class QueryPool:
     def _drain(self, worker: _Worker, snapshot: str, timeout: float) -> None:
         """Read and drop the reply a cancelled caller left behind, then free the worker."""
         try:
-            if worker.conn.poll(timeout):
-                reply = worker.conn.recv()  # the header, and the body if any: nothing else
+            reply = self._reply(worker, timeout)
+            if reply is not None:  # the header, and the body if any: nothing else
                 if reply[0] == "encoded":
                     worker.conn.recv_bytes()
                 self._finished(worker, snapshot)

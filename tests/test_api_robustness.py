@@ -328,3 +328,45 @@ def test_kill_9_during_writes_leaves_a_whole_store_and_no_snapshots(
     finally:
         _stop(proc)
     assert not snapshots.exists()  # a clean stop removes the folder
+
+
+# -- smaller answers -------------------------------------------------------------------
+
+
+def test_small_protocol_answers(api: ApiServer) -> None:
+    options = httpx.options(f"{api.base}/sparql")
+    assert options.status_code == 204 and "POST" in options.headers["allow"]
+    wrong = httpx.post(
+        f"{api.base}/documents", json={"text": "x"}, headers={"Authorization": "Bearer wrong"}
+    )
+    assert wrong.status_code == 403 and "invalid_token" in wrong.headers["www-authenticate"]
+    health = httpx.get(f"{api.base}/health").json()
+    assert str(api.store_path) not in str(health) and "/" not in health["store"]
+
+
+def test_nul_in_json_text_is_refused_and_a_declared_charset_is_honoured(
+    api: ApiServer,
+) -> None:
+    before = _stats(api)
+    nul = httpx.post(
+        f"{api.base}/documents", headers=api.auth, json={"text": "Iran fired\u0000 missiles."}
+    )
+    _problem(nul, 400, "NUL")
+    assert _stats(api) == before
+    text = "Iran fired missiles at a US base in Iraq, said the café owner."
+    r = httpx.post(
+        f"{api.base}/documents",
+        content=text.encode("latin-1"),
+        timeout=120,
+        headers={"Content-Type": "text/plain; charset=latin-1", **api.auth},
+    )
+    assert r.status_code == 201, r.text
+    stored = httpx.get(f"{api.base}/documents/{r.json()['id']}").json()
+    assert "café" in stored["text"]
+    httpx.delete(f"{api.base}/documents/{r.json()['id']}", headers=api.auth)
+    unknown = httpx.post(
+        f"{api.base}/documents",
+        content=b"x",
+        headers={"Content-Type": "text/plain; charset=klingon", **api.auth},
+    )
+    _problem(unknown, 415, "klingon")

@@ -43,10 +43,13 @@ async def _incoming(request: Request) -> DocumentIn:
         fields = {}
     if len(raw) > MAX_BODY:
         raise Problem(413, f"the document is over {MAX_BODY:,} bytes")
+    charset = _charset(request.headers.get("content-type", ""), media)
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode(charset)
+    except LookupError as exc:
+        raise Problem(415, f"unknown charset {charset!r}") from exc
     except UnicodeDecodeError as exc:
-        raise Problem(400, "the document is not UTF-8 text") from exc
+        raise Problem(400, f"the document is not {charset} text") from exc
     if "\x00" in text:
         raise Problem(400, "the document holds NUL characters: binary data, not text")
     try:
@@ -55,7 +58,10 @@ async def _incoming(request: Request) -> DocumentIn:
             payload = json.loads(text)
             if not isinstance(payload, dict):
                 raise Problem(422, "expected a JSON object {text, title, published, url}")
-            return DocumentIn.model_validate(payload)
+            document = DocumentIn.model_validate(payload)
+            if "\x00" in document.text:
+                raise Problem(400, "the document holds NUL characters: binary data, not text")
+            return document
         if media in ("text/plain", "multipart/form-data"):
             return DocumentIn(text=text, **{k: v or None for k, v in fields.items()
                                             if k in ("title", "published", "url")})
@@ -65,6 +71,16 @@ async def _incoming(request: Request) -> DocumentIn:
         raise Problem(422, "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
                                      for e in exc.errors())) from exc
     raise Problem(415, "send text/plain, application/json or a multipart/form-data file")
+
+
+def _charset(content_type: str, media: str) -> str:
+    """The body's charset: the Content-Type's (text/plain may name another), else UTF-8.
+    JSON is UTF-8 whatever the header says (RFC 8259)."""
+    for param in content_type.split(";")[1:]:
+        key, _, value = param.strip().partition("=")
+        if key.strip().lower() == "charset" and media == "text/plain":
+            return value.strip().strip('"').lower() or "utf-8"
+    return "utf-8"
 
 
 MAX_JSON_DEPTH = 32

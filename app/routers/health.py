@@ -14,7 +14,8 @@ router = APIRouter(tags=["service"])
 
 @router.get("/health", response_model=Health, summary="Is the service up, and on which store")
 async def health(state: StateDep) -> Health:
-    return Health(status="ok", store=repr(state.store), isolated=state.pool is not None,
+    # the store's kind, not its repr: that names a file path or a server's address
+    return Health(status="ok", store=type(state.store).__name__, isolated=state.pool is not None,
                   writable=state.settings.token is not None)
 
 

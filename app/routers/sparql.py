@@ -261,6 +261,12 @@ async def sparql_get(request: Request, state: StateDep) -> Response:
     return await run_query(state, request, params)
 
 
+@router.options("/sparql", include_in_schema=False)
+async def sparql_options() -> Response:
+    """What /sparql allows (browsers' CORS preflights are the middleware's, when on)."""
+    return Response(status_code=204, headers={"Allow": "GET, POST, OPTIONS"})
+
+
 @router.post("/sparql", summary="SPARQL query or update (form or direct POST)",
              response_class=Response,
              responses=merge(ANSWERS, {204: {"description": "The update was applied"}},
