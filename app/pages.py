@@ -38,6 +38,7 @@ def install_hint() -> str:
         f"with `npm install --prefix {ROOT} {packages}`, then reload."
     )
 
+
 # Every page loads only from this service: a script or style that asks for anything else
 # (a CDN, a font host, an image or analytics beacon inside a library) is refused by the
 # browser before a request is made. Inline styles are allowed (the libraries set them);

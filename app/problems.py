@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from http import HTTPStatus
 
 from fastapi import FastAPI, Request
@@ -37,7 +38,10 @@ def store_problem(exc: StoreError | QuerySyntaxError) -> Problem:
 
 
 def problem_response(
-    status: int, detail: str, request: Request | None = None, headers: dict | None = None
+    status: int,
+    detail: str,
+    request: Request | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     body = {
         "type": "about:blank",

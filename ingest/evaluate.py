@@ -273,7 +273,7 @@ def actor_agrees(gold: GoldActor, actor: Actor | None, level: str) -> bool:
     if actor is None:
         return False
     if level == "dyad":
-        return bool(actor.code) and actor.code.upper() in gold.codes
+        return bool(actor.code and actor.code.upper() in gold.codes)
     return bool(_actor_names(actor) & {fold(n) for n in gold.names})
 
 
@@ -302,7 +302,7 @@ def find_evidence(text: str, evidence: str) -> list[tuple[int, int]]:
 
 def date_within(period: str, extracted: str | None) -> bool:
     """An extracted date counts when it lies in the gold period at least as precisely."""
-    return bool(extracted) and (extracted == period or extracted.startswith(period + "-"))
+    return bool(extracted and (extracted == period or extracted.startswith(period + "-")))
 
 
 def _match(

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import Graph, Namespace
-from rdflib.namespace import DCTERMS, PROV, SKOS
+from rdflib.namespace import DCTERMS, PROV, SKOS, DefinedNamespace
 
 from ingest.model import Actor, Extraction, SourceDocument, Span
 from ingest.resources import vocabulary_digest
@@ -73,6 +73,7 @@ def graph_hash(doc: SourceDocument) -> str:
     made_of = f"{doc.content_hash}\0{extractor_version()}"
     return hashlib.sha256(made_of.encode("utf-8")).hexdigest()
 
+
 KIND_CONCEPTS = {
     "state": "State",
     "government-body": "GovernmentBody",
@@ -109,7 +110,7 @@ PREFIXES = {
 }
 
 
-def _iri(namespace: Namespace | str, local: str = "") -> str:
+def _iri(namespace: Namespace | type[DefinedNamespace] | str, local: str = "") -> str:
     """An IRI in N-Triples form (`<...>`), checked by Oxigraph."""
     return str(ox.NamedNode(f"{namespace}{local}"))
 
@@ -283,9 +284,9 @@ def to_ntriples(extraction: Extraction, standalone: bool = False) -> bytes:
         if modality is None:  # written as asserted, it would be reported as having happened
             raise ValueError(f"event {event.iri} has an unknown modality {event.modality!r}")
         add(node, T.modality, modality)  # every event, so a reader need not assume
-        for role, actor in ((T.source, event.source), (T.target, event.target)):
-            if actor is not None:
-                actor_node = out.actor(actor)
+        for role, taking_part in ((T.source, event.source), (T.target, event.target)):
+            if taking_part is not None:
+                actor_node = out.actor(taking_part)
                 add(node, role, actor_node)
                 add(node, T.has_actor, actor_node)
         if event.place is not None:

@@ -232,7 +232,7 @@ def html_text(html: str) -> tuple[str, str | None, date | None, str | None]:
             break
     if published is None:
         tag = soup.find("time", attrs={"datetime": True})
-        published = parse_date(tag.get("datetime")) if tag else None  # type: ignore[union-attr]
+        published = parse_date(tag.get("datetime")) if tag else None
     site = _meta(soup, ("property", "og:site_name"))
     for tag in soup(_BLOCKS):
         tag.decompose()
@@ -255,5 +255,5 @@ def html_text(html: str) -> tuple[str, str | None, date | None, str | None]:
 def _meta(soup: BeautifulSoup, key: tuple[str, str]) -> str | None:
     attr, name = key
     tag = soup.find("meta", attrs={attr: name})
-    content = tag.get("content") if tag else None  # type: ignore[union-attr]
+    content = tag.get("content") if tag else None
     return content.strip() if isinstance(content, str) and content.strip() else None

@@ -19,6 +19,7 @@ shape of the clause, as in the classic event coders:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from spacy.tokens import Doc, Span
 
@@ -383,9 +384,10 @@ class SentenceCoder:
                 continue
             candidate = self._apposition_head(mention)
             # "X and Y did": the first of coordinated actors.
-            while candidate.start - 2 >= self.sent.start and self.lowers[
-                candidate.start - 1
-            ] in {"and", "or"}:
+            while candidate.start - 2 >= self.sent.start and self.lowers[candidate.start - 1] in {
+                "and",
+                "or",
+            }:
                 earlier = self.by_end.get(candidate.start - 1)
                 if earlier is None:
                     break
@@ -393,7 +395,7 @@ class SentenceCoder:
             break
         return candidate
 
-    def _relative_antecedent(self, before: int) -> Mention | None | bool:
+    def _relative_antecedent(self, before: int) -> Mention | None | Literal[False]:
         """ "X, which hosts Y": the subject is what stands before "which" (or nothing).
 
         False when the verb does not open a relative clause.

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 import dateparser
 import spacy
@@ -122,11 +123,12 @@ def layout(text: str) -> Layout:
 def nlp() -> Language:
     """A blank English pipeline: tokenizer and rule-based sentencizer, no model to download."""
     pipeline = spacy.blank("en")
-    infixes = list(pipeline.Defaults.infixes) + [
+    infixes = list(pipeline.Defaults.infixes or ()) + [
         r"(?<=\.)-(?=[A-Za-z])",  # "U.S.-led", "U.S.-Iran"
         r"(?<=[A-Za-z])[’']s\b",  # "Iraq’s"
     ]
-    pipeline.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    tokenizer: Any = pipeline.tokenizer  # spaCy's Tokenizer, compiled: no types to check
+    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     pipeline.add_pipe("sentencizer")
     pipeline.add_pipe("abbreviation_boundaries", after="sentencizer")
     return pipeline
@@ -210,7 +212,7 @@ def matches_in(sent: Span, matcher: Callable[[Doc], list[Match]]) -> list[Match]
     once, kept on its doc, and each sentence takes its share: matching sentence by sentence
     cost a call per matcher and sentence. Matches are listed in the matcher's order."""
     doc = sent.doc
-    key = ("evkg_matches", id(matcher))
+    key = f"evkg_matches:{id(matcher)}"
     found = doc.user_data.get(key)
     if found is None:
         found = doc.user_data[key] = matcher(doc)

@@ -326,8 +326,8 @@ def _load_agents(vocab: Vocabulary) -> None:
     for subject in sorted(s for s, p in index.items() if EVKG + "sector" in p):
         sector = _one(index, subject, EVKG + "sector")
         label = _one(index, subject, SKOS + "prefLabel")
-        forms = {label or ""} | set(_texts(index, subject, SKOS + "altLabel"))
-        forms = tuple(sorted(f.lower() for f in forms if f))
+        names = {label or ""} | set(_texts(index, subject, SKOS + "altLabel"))
+        forms = tuple(sorted(n.lower() for n in names if n))
         if sector and forms:
             vocab.agents.append(AgentNoun(forms=forms, sector=sector, label=label or forms[0]))
 

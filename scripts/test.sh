@@ -7,5 +7,5 @@ if [ "$(id -u)" = "0" ]; then
   bash scripts/setup-system.sh
 fi
 bash scripts/setup.sh
-.venv/bin/ruff check .
+bash scripts/check.sh
 .venv/bin/python -m pytest -q "$@"

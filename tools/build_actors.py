@@ -368,11 +368,12 @@ def read_records(path: Path) -> list[Record]:
     current: Record | None = None
 
     def add_codes(text: str) -> None:
+        assert current is not None  # codes follow a record's first line
         for inner in BRACKETS.findall(text):
             role = parse_code(inner)
             if role == "bad":
                 current.bad_dates += 1
-            elif role is not None:
+            elif isinstance(role, Role):
                 current.roles.append(role)
 
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -517,7 +518,7 @@ def current_role(roles: list[Role]) -> Role | None:
     """The role that holds now: open-ended first, then the latest dated, then the default."""
     open_ended = [r for r in roles if r.dated and r.start and r.end is None]
     if open_ended:
-        return max(open_ended, key=lambda r: r.start)
+        return max(open_ended, key=lambda r: r.start or dt.date.min)  # all have a start
     dated = [r for r in roles if r.dated]
     if dated:
         return max(dated, key=lambda r: (r.end or dt.date.max, r.start or dt.date.min))
@@ -590,9 +591,9 @@ def read_hand() -> Hand:
                     owner[key].add(slug)
                     names[slug].add(key)
                     words[slug].update(set(name_words(str(label))) - GENERIC_WORDS)
-        label = graph.value(subject, SKOS.prefLabel)
-        if kinds[slug] == "Person" and label is not None and name_words(str(label)):
-            surnames[slug] = name_words(str(label))[-1]
+        preferred = graph.value(subject, SKOS.prefLabel)
+        if kinds[slug] == "Person" and preferred is not None and name_words(str(preferred)):
+            surnames[slug] = name_words(str(preferred))[-1]
         code = graph.value(subject, URIRef(EVKG + "countryCode"))
         if kinds[slug] == "State" and code is not None:
             states[str(code)] = slug
@@ -788,6 +789,7 @@ class Builder:
         """A record of a country's section that is not the state: an organ, a person or a
         group."""
         role = current_role(record.roles)
+        assert role is not None  # the record has roles
         code, segments = split_code(role.code)
         words = words_of(record.names[0])
         dated = any(r.dated for r in record.roles)
@@ -825,6 +827,7 @@ class Builder:
         if not roles and not undated:
             return
         latest = latest_role(record.roles)
+        assert latest is not None  # the record has roles
         code, segments = split_code(latest.code)
         sector = plover(segments) or ("GOV" if code in {"UNO", "EUR", "IGO"} else "ELI")
         if not re.fullmatch(r"[A-Z]{3}", code):
@@ -856,6 +859,7 @@ class Builder:
 
     def add_body(self, record: Record, file: str, part_of: str | None = None) -> None:
         role = current_role(record.roles)
+        assert role is not None  # the record has roles
         code, segments = split_code(role.code)
         if not re.fullmatch(r"[A-Z]{3}", code):
             return
@@ -871,6 +875,7 @@ class Builder:
         names = list(dict.fromkeys(n for n in names if name_key(n)))
         if not names:
             return
+        sector: str | None
         if code in {"IGO", "UNO", "EUR"}:
             kind, sector = "InternationalOrganisation", plover(segments) or "GOV"
         elif code == "NGO":
@@ -879,7 +884,7 @@ class Builder:
             kind, sector = "ArmedGroup", "REB"
         else:
             sector = plover(segments)
-            kind = KIND_BY_SECTOR.get(sector, "OtherActor")
+            kind = KIND_BY_SECTOR.get(sector or "", "OtherActor")
             if "LEG" in segments:
                 kind, sector = "Legislature", "LEG"
         label = names[0]
@@ -907,6 +912,7 @@ class Builder:
             if not record.roles:
                 continue
             role = current_role(record.roles)
+            assert role is not None  # the record has roles
             code, segments = split_code(role.code)
             if code not in {"IGO", "UNO", "EUR", "NGO"} and not role.code.startswith("IGO"):
                 if (
@@ -941,7 +947,8 @@ class Builder:
                     claims[key].add(actor.slug)
         for actor in self.actors.values():
             own = name_key(actor.label or "")
-            kept_aliases, kept_demonyms = [], []
+            kept_aliases: list[str] = []
+            kept_demonyms: list[str] = []
             seen = {own} | self.hand.names.get(actor.slug, set())
             for target, names in ((kept_aliases, actor.aliases), (kept_demonyms, actor.demonyms)):
                 for name in names:
@@ -1012,6 +1019,7 @@ def render_actor(actor: Actor) -> str:
     if actor.demonyms:
         parts.append("evkg:demonym " + ", ".join(lit(d) for d in actor.demonyms))
     if actor.label is not None:
+        assert actor.code is not None and actor.sector is not None  # a new actor has both
         parts.append(
             f"evkg:actorKind evkg:{actor.kind} ; evkg:countryCode {lit(actor.code)} ; "
             f"evkg:sector {lit(actor.sector)}"

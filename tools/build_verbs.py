@@ -52,6 +52,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generated import write_or_check
 
@@ -206,9 +207,9 @@ def read_synsets(lines: list[tuple[int, str]]) -> tuple[dict[str, list[str]], di
     for name in raw:
         expanded = members(name)
         synsets[names[name]] = sorted({m for m, _ in expanded})
-        fixed = sorted({m for m, f in expanded if f})
-        if fixed:
-            no_plural[names[name]] = fixed
+        kept = sorted({m for m, f in expanded if f})
+        if kept:
+            no_plural[names[name]] = kept
     return dict(sorted(synsets.items())), dict(sorted(no_plural.items()))
 
 
@@ -300,7 +301,7 @@ def parse_side(
 ) -> list[Item]:
     """Tokens on one side of `*` -> items (strings and {prep, words} phrases)."""
     items: list[Item] = []
-    prep: dict[str, object] | None = None
+    prep: dict[str, Any] | None = None  # {"prep": str, "words": list}
     brace: list[str] | None = None
     for raw in tokens:
         token = raw
@@ -331,7 +332,7 @@ def parse_side(
                     raise ValueError(f"{where}: a phrase must start with its preposition")
                 prep["prep"] = item
             elif prep is not None:
-                prep["words"].append(item)  # type: ignore[union-attr]
+                prep["words"].append(item)
             else:
                 items.append(item)
         for ch in trail:
@@ -340,7 +341,7 @@ def parse_side(
                     raise ValueError(f"{where}: unbalanced braces")
                 text = " ".join(brace)
                 if prep is not None:
-                    prep["words"].append(text)  # type: ignore[union-attr]
+                    prep["words"].append(text)
                 else:
                     items.append(text)
                 brace = None
@@ -350,7 +351,7 @@ def parse_side(
                 if prep["prep"] in PREPOSITIONS:
                     items.append(prep)
                 else:
-                    words = [prep["prep"], *prep["words"]]  # type: ignore[misc]
+                    words = [prep["prep"], *prep["words"]]
                     if any(w in MARKERS for w in words):
                         raise ValueError(f"{where}: marker in a phrase")
                     items.append(" ".join(words))
@@ -602,6 +603,7 @@ def build() -> str:
         for block, verb in pairs:
             entry = entry_dict(block, verb)
             patterns = entry.pop("patterns")
+            assert isinstance(patterns, list)
             lines = [
                 f"{key}: {json.dumps(value) if key in QUOTED else flow(value)}"
                 for key, value in entry.items()
@@ -613,7 +615,7 @@ def build() -> str:
             else:
                 anchored.add(block.name)
                 lines.append(f"patterns: &{block.name}")
-                lines += [f"  - {flow(p)}" for p in patterns]  # type: ignore[union-attr]
+                lines += [f"  - {flow(p)}" for p in patterns]
             out.append(f"    - {lines[0]}")
             out += [f"      {line}" for line in lines[1:]]
     return "\n".join(out) + "\n"

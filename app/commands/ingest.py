@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from graph.config import DEFAULT_STORE, StoreConfigError
 from graph.store import GraphStore, StoreError, open_store
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from ingest.pipeline import Summary
 
 STORE_HELP = (
     "store to use: oxigraph:PATH, oxigraph-server:URL, virtuoso:URL or sparql:URL "
@@ -130,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
-def _progress():  # type: ignore[no-untyped-def]
+def _progress() -> Progress:
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -150,7 +156,7 @@ def _progress():  # type: ignore[no-untyped-def]
     )
 
 
-def _print_summary(summary) -> None:  # type: ignore[no-untyped-def]
+def _print_summary(summary: Summary) -> None:
     rate = summary.documents / summary.seconds if summary.seconds else 0.0
     print(
         f"documents: {summary.new} new, {summary.unchanged} unchanged, "
