@@ -809,10 +809,12 @@ class SentenceCoder:
                         if a.actor.iri != b.actor.iri:
                             yield Coded(code, start, end, a, b, modality)
                 return
-            # A bare default code with no one acted upon is the dictionary's weakest reading.
-            by_default = not reading.used and not reading.sense.curated
+            # With no one acted upon, the CAMEO dictionary's readings report nothing (as in
+            # PETRARCH, which codes a source and a target or nothing): only evkg's own senses
+            # that stand alone, and acts that need no target (threats, protests).
+            from_cameo = not reading.sense.curated
             untargeted = code[:2] in self.g.untargeted_roots
-            if not untargeted and (reading.sense.needs_target or reading.noun or by_default):
+            if not untargeted and (reading.sense.needs_target or reading.noun or from_cameo):
                 return
             for source in sources:
                 yield Coded(code, start, end, source, None, modality)

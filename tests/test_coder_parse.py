@@ -35,7 +35,7 @@ def events(text: str) -> set[tuple[str, str | None, str | None, str]]:
 
 CASES = [
     # 01 make public statement (a nominal event with a light verb)
-    ("Iran issued a statement about Iraq on Monday.", ("01", "IRN", None, "asserted")),
+    ("Iran issued a statement on Iraq's elections on Monday.", ("01", "IRN", "IRQ", "asserted")),
     # 02 appeal
     (
         "Iraq appealed to Saudi Arabia for financial aid on Monday.",

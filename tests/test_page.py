@@ -20,12 +20,26 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 ACTOR = "https://evkg.org/id/actor/"
-EXPECTED = {"United States", "Iran", "Hashd al-Shaabi", "Donald Trump", "Iraqi Security Forces",
-            "Iran-backed militias", "Qassem Soleimani", "CBS News"}
+EXPECTED = {
+    "United States",
+    "Iran",
+    "Hashd al-Shaabi",
+    "Donald Trump",
+    "Iraqi Security Forces",
+    "Iran-backed militias",
+    "Qassem Soleimani",
+    "CBS News",
+}
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(
@@ -47,9 +61,21 @@ def serve(store: Path, log_path: Path) -> Iterator[str]:
     port = free_port()
     log = log_path.open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "app.main:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -77,8 +103,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("page")
     env = {**os.environ, "EVKG_STORE": f"oxigraph:{folder / 'store'}"}
     env.pop("EVKG_TOKEN", None)
-    subprocess.run([sys.executable, "-m", "app.cli", "ingest", str(ROOT / "seeds")], cwd=ROOT,
-                   env=env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "app.cli", "ingest", str(ROOT / "seeds")],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     yield from serve(folder / "store", folder / "server.log")
 
 
@@ -91,11 +122,13 @@ def large_turtle(nodes: int, edges: int) -> bytes:
         s, t = int(rng.random() ** 2 * nodes), rng.randrange(nodes)
         if s != t:
             dyads.add((s, t))
-    lines = ["@prefix evkg: <https://evkg.org/ontology#> .",
-             "@prefix sem: <http://semanticweb.cs.vu.nl/2009/11/sem/> .",
-             "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .",
-             "@prefix prov: <http://www.w3.org/ns/prov#> .",
-             '<https://evkg.org/id/document/large> a evkg:Document ; evkg:contentHash "l" .']
+    lines = [
+        "@prefix evkg: <https://evkg.org/ontology#> .",
+        "@prefix sem: <http://semanticweb.cs.vu.nl/2009/11/sem/> .",
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .",
+        "@prefix prov: <http://www.w3.org/ns/prov#> .",
+        '<https://evkg.org/id/document/large> a evkg:Document ; evkg:contentHash "l" .',
+    ]
     lines += [f'<{ACTOR}g{i}> skos:prefLabel "Generated {i}" .' for i in range(nodes)]
     codes = ["042", "057", "111", "190"]
     for n, (s, t) in enumerate(sorted(dyads)):
@@ -103,7 +136,8 @@ def large_turtle(nodes: int, edges: int) -> bytes:
             f"<https://evkg.org/id/event/large-{n}> a sem:Event ; evkg:source <{ACTOR}g{s}> ; "
             f"evkg:target <{ACTOR}g{t}> ; sem:hasActor <{ACTOR}g{s}>, <{ACTOR}g{t}> ; "
             f"sem:eventType <https://evkg.org/cameo/{codes[n % 4]}> ; "
-            "prov:wasDerivedFrom <https://evkg.org/id/document/large> .")
+            "prov:wasDerivedFrom <https://evkg.org/id/document/large> ."
+        )
     return "\n".join(lines).encode()
 
 
@@ -157,8 +191,11 @@ def change_and_wait(page, action) -> set[str]:
     """Do `action`, wait for the view to be redrawn, return the labels drawn."""
     before = loads(page)
     action()
-    page.wait_for_function(f"Number(document.body.dataset.loads) > {before} && "
-                           "document.body.dataset.state === 'ready'", timeout=20000)
+    page.wait_for_function(
+        f"Number(document.body.dataset.loads) > {before} && "
+        "document.body.dataset.state === 'ready'",
+        timeout=20000,
+    )
     return drawn_labels(page)
 
 
@@ -172,6 +209,7 @@ def click_element(page, selector_js: str) -> None:
         const p = el.isNode() ? el.renderedPosition() : el.renderedMidpoint();
         return {{x: p.x, y: p.y}};
     }}""")
+    page.wait_for_timeout(300)  # let the renderer catch up with the new viewport
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
 
 
@@ -192,8 +230,9 @@ def test_seeds_network_renders_with_expected_actors(page, server):
 def neighbourhood_requests(page) -> list[httpx.URL]:
     """The URLs of every neighbourhood the page asks for, as it asks."""
     seen: list[httpx.URL] = []
-    page.on("request", lambda r: seen.append(httpx.URL(r.url))
-            if "neighbourhood" in r.url else None)
+    page.on(
+        "request", lambda r: seen.append(httpx.URL(r.url)) if "neighbourhood" in r.url else None
+    )
     return seen
 
 
@@ -220,14 +259,17 @@ def test_click_on_actor_expands_its_neighbourhood(page, server):
 
 def shown_ids(page) -> tuple[set[str], set[str]]:
     """The actors and edges the expansion left unfaded."""
-    return (set(page.evaluate("evkg.cy.nodes().not('.faded').map(n => n.id())")),
-            set(page.evaluate("evkg.cy.edges().not('.faded').map(e => e.id())")))
+    return (
+        set(page.evaluate("evkg.cy.nodes().not('.faded').map(n => n.id())")),
+        set(page.evaluate("evkg.cy.edges().not('.faded').map(e => e.id())")),
+    )
 
 
 def api_hood(server: str, slug: str, **params: object) -> tuple[set[str], set[str]]:
     """Actors and edge ids of the REST neighbourhood in the page's shape."""
-    body = httpx.get(f"{server}/actors/{slug}/neighbourhood",
-                     params={"compact": "true", **params}).json()
+    body = httpx.get(
+        f"{server}/actors/{slug}/neighbourhood", params={"compact": "true", **params}
+    ).json()
     at = {f: i for i, f in enumerate(body["edge_fields"])}
     ids = [n["id"] for n in body["nodes"]]
     return set(ids), {f"{ids[e[at['source']]]}|{ids[e[at['target']]]}" for e in body["edges"]}
@@ -235,17 +277,19 @@ def api_hood(server: str, slug: str, **params: object) -> tuple[set[str], set[st
 
 def test_expansion_applies_the_document_and_several_roots(page, server):
     asked = neighbourhood_requests(page)
-    open_page(page, server, "?max_nodes=3")
-    doc = page.eval_on_selector("#document", "s => [...s.options].find(o => "
-                                "o.text.includes('Watchdog')).value")
+    open_page(page, server)
+    doc = page.eval_on_selector(
+        "#document", "s => [...s.options].find(o => o.text.includes('Watchdog')).value"
+    )
     change_and_wait(page, lambda: page.select_option("#document", doc))
     change_and_wait(page, lambda: page.select_option("#root", ["18", "19"]))
     both = {"document": doc, "root": ["18", "19"]}
-    # each click tells a filter apart: the militias' neighbourhood needs both roots, the
-    # United States' the document
-    for slug, others in [("iran-backed-militias", [{"document": doc, "root": "18"},
-                                                   {"document": doc, "root": "19"}]),
-                         ("united-states", [{"root": ["18", "19"]}, {}])]:
+    # each click tells a filter apart: Iran's neighbourhood needs both roots (it injured
+    # U.S. troops, 18, and struck Iraqi bases, 19), the United States' the document
+    for slug, others in [
+        ("iran", [{"document": doc, "root": "18"}, {"document": doc, "root": "19"}]),
+        ("united-states", [{"root": ["18", "19"]}, {}]),
+    ]:
         expand_actor(page, slug)
         url = asked[-1]
         assert url.path == f"/actors/{slug}/neighbourhood"
@@ -276,8 +320,10 @@ def test_click_on_edge_shows_its_sentence(page, server):
     assert len(triggers) == len(events)
     for trigger, event in zip(triggers, events, strict=True):
         mark = next(m for m in event["marks"] if m["kind"] == "trigger")
-        assert trigger == event["sentence"][mark["start"]:mark["end"]]
-    assert page.locator(".event mark.target").count() >= 1
+        assert trigger == event["sentence"][mark["start"] : mark["end"]]
+    # the target is marked where the sentence names it (not where a pronoun stands for it)
+    named = sum(m["kind"] == "target" for e in events for m in e["marks"])
+    assert page.locator(".event mark.target").count() == named
     assert page.locator(".event time").first.text_content() == events[0]["date"]
     assert "Iran" in page.locator(".event a").first.text_content()
 
@@ -310,8 +356,9 @@ def test_each_filter_changes_what_is_drawn(page, server):
     assert {"United States", "Iran"} <= strong and "CBS News" not in strong
     change_and_wait(page, lambda: min_events(1))
 
-    doc = page.eval_on_selector("#document", "s => [...s.options].find(o => "
-                                "o.text.includes('Watchdog')).value")
+    doc = page.eval_on_selector(
+        "#document", "s => [...s.options].find(o => o.text.includes('Watchdog')).value"
+    )
     second = change_and_wait(page, lambda: page.select_option("#document", doc))
     assert second == api_labels(server, document=doc) != everyone
     assert "Donald Trump" not in second and "Qassem Soleimani" in second
@@ -319,8 +366,12 @@ def test_each_filter_changes_what_is_drawn(page, server):
 
     def from_2020():
         months = page.evaluate("evkg.state.months")
-        page.eval_on_selector("#time-from", "(el, i) => { el.value = i; "
-                              "el.dispatchEvent(new Event('input')); }", months.index("2020-01"))
+        page.eval_on_selector(
+            "#time-from",
+            "(el, i) => { el.value = i; el.dispatchEvent(new Event('input')); }",
+            months.index("2020-01"),
+        )
+
     recent = change_and_wait(page, from_2020)
     assert recent == api_labels(server, since="2020-01") != everyone
     assert "Donald Trump" not in recent and "Qassem Soleimani" in recent
@@ -349,8 +400,7 @@ def test_several_roots_and_quad_classes_draw_events_of_any(page, server):
     assert drawn_labels(page) == everyone
 
 
-QUAD_RGB = {1: "rgb(127,179,213)", 2: "rgb(31,97,141)", 3: "rgb(229,152,102)",
-            4: "rgb(192,57,43)"}
+QUAD_RGB = {1: "rgb(127,179,213)", 2: "rgb(31,97,141)", 3: "rgb(229,152,102)", 4: "rgb(192,57,43)"}
 
 
 def test_edges_coloured_by_quad_class_with_the_legend_following(page, server):
@@ -363,8 +413,9 @@ def test_edges_coloured_by_quad_class_with_the_legend_following(page, server):
 
     page.select_option("#edge-colour", "quad")
     by_quad = page.evaluate(colours)
-    expected = {e["id"]: QUAD_RGB[e["quad"]] for e in httpx.get(f"{server}/network").json()
-                ["edges"]}
+    expected = {
+        e["id"]: QUAD_RGB[e["quad"]] for e in httpx.get(f"{server}/network").json()["edges"]
+    }
     assert by_quad == expected
     assert by_quad != by_tone
     assert page.locator("#legend-quads").is_visible()
@@ -415,7 +466,8 @@ def test_large_view_labels_its_central_actors_until_zoomed_in(page, large_server
     some_top = sorted(top)[0]
     other = next(n for n in sorted(weight) if n not in top)
     assert page.evaluate(label, some_top) == page.evaluate(
-        "id => evkg.cy.getElementById(id).data('label')", some_top)
+        "id => evkg.cy.getElementById(id).data('label')", some_top
+    )
     assert page.evaluate(label, other) == ""
     edge = "evkg.cy.edges()[0]"
     assert page.evaluate(f"{edge}.style('curve-style')") == "haystack"
@@ -430,7 +482,8 @@ def test_large_view_labels_its_central_actors_until_zoomed_in(page, large_server
     click_element(page, f"evkg.cy.getElementById('{other}')")  # expansion still works
     page.wait_for_selector(f"body[data-expanded='{other}']", timeout=20000)
     assert page.text_content("#actor-title") == page.evaluate(
-        "id => evkg.cy.getElementById(id).data('label')", other)
+        "id => evkg.cy.getElementById(id).data('label')", other
+    )
 
 
 def test_search_marks_actors_by_label_and_alias(page, server):
@@ -475,8 +528,9 @@ def test_downloads_parse_back(page, server, tmp_path):
 
 
 def test_page_explains_a_missing_network_library(page, server):
-    page.route("**/static/vendor/cytoscape.min.js", lambda route: route.fulfill(
-        status=404, body="missing"))
+    page.route(
+        "**/static/vendor/cytoscape.min.js", lambda route: route.fulfill(status=404, body="missing")
+    )
     page.goto(server + "/")
     page.wait_for_selector("body[data-state=no-library]", timeout=20000)
     assert "npm ci" in page.text_content("#notice")
@@ -484,9 +538,14 @@ def test_page_explains_a_missing_network_library(page, server):
 
 
 def test_bad_input_is_a_clear_400(server):
-    for query, words in [("?quad=9", "quad"), ("?quad=4&quad=9", "quad"),
-                         ("?root=19&root=x", "root"), ("?since=last-week", "since"),
-                         ("?min_events=0", "min_events"), ("?root=7", "root")]:
+    for query, words in [
+        ("?quad=9", "quad"),
+        ("?quad=4&quad=9", "quad"),
+        ("?root=19&root=x", "root"),
+        ("?since=last-week", "since"),
+        ("?min_events=0", "min_events"),
+        ("?root=7", "root"),
+    ]:
         response = httpx.get(f"{server}/network{query}")
         assert response.status_code == 400, query
         assert words in response.text

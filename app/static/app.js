@@ -7,7 +7,7 @@ const KIND_COLOURS = {
   "legislature": "#5499c7", "international-organisation": "#148f77", "media": "#717d7e",
   "other": "#95a5a6",
 };
-const COUNTRY_SHAPES = { USA: "ellipse", IRN: "diamond", IRQ: "round-rectangle" };
+const COUNTRY_SHAPES = { USA: "ellipse", IRN: "round-diamond", IRQ: "round-rectangle" };
 const OTHER_SHAPE = "hexagon";
 // Views above this size are drawn lean: straight "haystack" edges without arrows, and labels
 // only on the most central actors until the user zooms in far enough to read them all.
@@ -19,7 +19,7 @@ const GOLDSTEIN_STEPS = 2;  // edge colours in steps of 0.5 on the -10..10 scale
 const QUAD_COLOURS = { 1: "#7fb3d5", 2: "#1f618d", 3: "#e59866", 4: "#c0392b", 0: "#b3b6b7" };
 const QUAD_NAMES = { 1: "verbal cooperation", 2: "material cooperation",
   3: "verbal conflict", 4: "material conflict", 0: "unknown" };
-const LEGEND_SHAPES = { ellipse: "ellipse", diamond: "diamond", "round-rectangle": "square",
+const LEGEND_SHAPES = { ellipse: "ellipse", "round-diamond": "diamond", "round-rectangle": "square",
   hexagon: "hexagon" };
 const MISSING_LIBRARY = "Cytoscape.js is not installed, so the network cannot be drawn. " +
   "Install the page's packages with `npm ci` in the project folder (or run " +
