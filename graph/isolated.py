@@ -182,6 +182,7 @@ class QueryPool:
         self._idle: dict[str, deque[_Worker]] = {lane: deque() for lane in LANES}
         self._waiters: list[_Waiter] = []
         self._lock = threading.Lock()  # snapshots, and the workers' holds on them
+        self._refreshing = threading.Lock()  # one snapshot taken at a time
         self._workers: list[_Worker] = []
         self._generation = 0
         self.snapshot = ""
@@ -234,22 +235,31 @@ class QueryPool:
         return fresh
 
     def refresh(self) -> None:
-        """Snapshot the store as it is now; later tasks see it (call after every write)."""
-        with self._lock:
+        """Snapshot the store as it is now; later tasks see it (call after every write).
+        The snapshot is taken outside the lock tasks take, so reads do not wait for it."""
+        with self._refreshing:
             self._generation += 1
             target = self.snapshots / f"g{self._generation:06d}"
             shutil.rmtree(target, ignore_errors=True)
             self.store.snapshot(target)
-            self.snapshot = str(target)
+            with self._lock:
+                self.snapshot = str(target)
         self._collect()
 
     def _collect(self) -> None:
-        """Delete the snapshots no worker holds, except the newest."""
+        """Delete the snapshots no worker holds that are older than the newest. Such a
+        snapshot can never be held again (tasks only ever take the newest), so the folders
+        are removed outside the lock."""
         with self._lock:
             keep = {self.snapshot}.union(*(w.held for w in self._workers))
-            for folder in self.snapshots.glob("g*"):
-                if str(folder) not in keep:
-                    shutil.rmtree(folder, ignore_errors=True)
+            newest = _generation(Path(self.snapshot))  # one being taken now: left alone
+            stale = [
+                f
+                for f in self.snapshots.glob("g*")
+                if str(f) not in keep and 0 <= _generation(f) < newest
+            ]
+        for folder in stale:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def _send(self, worker: _Worker, kind: str, args: dict[str, Any]) -> str:
         """Hand `worker` a task on the newest snapshot, which it holds from now on."""
@@ -448,6 +458,13 @@ class QueryPool:
             worker.process.kill()
             worker.process.join()
         shutil.rmtree(self.snapshots, ignore_errors=True)
+
+
+def _generation(folder: Path) -> int:
+    """A snapshot folder's number (g000012: 12); -1 for anything else, such as the
+    g000013.tmp RocksDB writes a checkpoint into before renaming it."""
+    digits = folder.name[1:]
+    return int(digits) if digits.isdigit() else -1
 
 
 def _result(reply: tuple, body: bytes | None) -> Any:
