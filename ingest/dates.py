@@ -68,10 +68,19 @@ RELATIVE = [
     (re.compile(r"\blast\s+month\b", re.I), "last_month"),
     (re.compile(r"\b(?:this|earlier\s+this)\s+month\b", re.I), "this_month"),
     (re.compile(r"\blast\s+week\b|\bearlier\s+this\s+week\b|\bthis\s+week\b", re.I), "last_week"),
+    (re.compile(r"\b(?:over|during|at)\s+the\s+weekend\b|\blast\s+weekend\b", re.I), "weekend"),
     (re.compile(r"\byesterday\b", re.I), "yesterday"),
     (re.compile(r"\btoday\b|\bon\s+the\s+day\b", re.I), "today"),
 ]
 
+
+NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+           "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}  # fmt: skip
+AGO = re.compile(
+    r"\b(?P<count>\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+    r"\s+(?P<unit>day|week|month|year)s?\s+ago\b",
+    re.I,
+)
 
 # What each family of patterns needs before it can match: a cue costs one scan of the
 # sentence (or a substring test) where the family it guards costs up to a dozen scans, and
@@ -109,6 +118,8 @@ def _relative(kind: str, published: date) -> str:
     if kind == "last_week":
         day = published - timedelta(days=7)
         return f"{day.year:04d}-{day.month:02d}"
+    if kind == "weekend":  # the last Saturday before the published day
+        return (published - timedelta(days=(published.weekday() - 5) % 7 or 7)).isoformat()
     if kind == "yesterday":
         return (published - timedelta(days=1)).isoformat()
     return published.isoformat()
@@ -131,9 +142,7 @@ def find_date(text: str, published: date | None) -> str | None:
     return min(found)[1] if found else None
 
 
-def _month_dates(
-    text: str, published: date | None, may_name_a_year: bool
-) -> list[tuple[int, str]]:
+def _month_dates(text: str, published: date | None, may_name_a_year: bool) -> list[tuple[int, str]]:
     """Dates that name a month: "Jan. 3, 2020", "3 January", "March 2019", "in December"."""
     found: list[tuple[int, str]] = []
     days = FULL_DATE.finditer(text) if DIGIT.search(text) else ()  # a day is a number
@@ -174,4 +183,23 @@ def _relative_dates(text: str, published: date) -> list[tuple[int, str]]:
     for pattern, kind in RELATIVE:
         for match in pattern.finditer(text):
             found.append((match.start(), _relative(kind, published)))
+    for match in AGO.finditer(text):
+        found.append((match.start(), _ago(match, published)))
     return found
+
+
+def _ago(match: re.Match[str], published: date) -> str:
+    """ "three days ago" (a day), "two weeks ago", "two months ago" (a month), "five years
+    ago" (a year): counted back from the published date, at the unit's precision."""
+    raw = match.group("count").lower()
+    count = int(raw) if raw.isdigit() else NUMBERS[raw]
+    unit = match.group("unit").lower()
+    if unit == "day":
+        return (published - timedelta(days=count)).isoformat()
+    if unit == "week":
+        day = published - timedelta(weeks=count)
+        return f"{day.year:04d}-{day.month:02d}"
+    if unit == "month":
+        months = published.year * 12 + published.month - 1 - count
+        return f"{months // 12:04d}-{months % 12 + 1:02d}"
+    return f"{published.year - count:04d}"

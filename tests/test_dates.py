@@ -30,6 +30,11 @@ PUBLISHED = date(2020, 1, 8)  # a Wednesday
         ("Marines decided to withdraw; he may resign.", None),
         ("No date is stated here at all.", None),
         ("February 30, 2019 is not a day, but in 2019 is a year.", "2019"),
+        ("Aid was flown in over the weekend.", "2020-01-04"),  # the Saturday before
+        ("The town fell three days ago.", "2020-01-05"),
+        ("The siege began two months ago.", "2019-11"),
+        ("Talks broke down two weeks ago.", "2019-12"),
+        ("The group was founded 12 years ago.", "2008"),
     ],
 )
 def test_each_form_at_its_precision(sentence: str, expected: str | None) -> None:
