@@ -573,8 +573,11 @@ class SentenceCoder:
             accuser = token.head.head.head  # "blamed X for an attack that killed Y"
             if self.lemmas[accuser.i] in g.accusation_verbs:
                 return "claimed"
+        pledged = token.dep_ == "ccomp" and self.lemmas[token.head.i] in g.intent_verbs
         for child in token.children:
             lower = self.lowers[child.i]
+            if child.dep_ == "aux" and lower in g.obligation_aux and pledged:
+                return "intended"  # "agreed that their countries should cooperate"
             if child.dep_ == "aux" and lower in g.future_aux:
                 return "intended"
             if child.dep_ == "aux" and lower in g.hypothetical_aux:

@@ -199,6 +199,11 @@ CASES = [
         "In Syria, Hezbollah fighters ambushed Turkish soldiers near the border on Monday.",
         ("18", "LBN", "TUR", "asserted"),
     ),
+    # what parties agree should happen is their intent (03), not a hypothesis
+    (
+        "Egypt and Jordan agreed on Monday that their armies should cooperate with Iraq.",
+        ("03", "EGY", "IRQ", "intended"),
+    ),
     # a threat's target is the subject of the condition it sets
     (
         "Turkey threatened to close its border unless Syria expelled the rebels.",
