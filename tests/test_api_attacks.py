@@ -239,3 +239,19 @@ def test_a_crashing_query_worker_says_so_and_is_replaced(tmp_path: Path) -> None
     finally:
         pool.close()
         store.close()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "PREFIX schema: <http://schema.org/> SELECT * WHERE { ?s schema:serviceType ?o }",
+        "SELECT * WHERE { VALUES (?a ?b) { (<http://x/load#a> <http://x/service#b>) } "
+        "FILTER(?a < ?b) }",
+        "SELECT * WHERE { ?s ?p ?o } LIMIT 1 # no SERVICE here, nor LOAD",
+        "SELECT ?download WHERE { BIND('SERVICE <http://x/> { }' AS ?download) }",
+        "SELECT * WHERE { ?s ?p ?o .\r\n ?s ?p ?o } LIMIT 1",
+    ],
+)
+def test_ordinary_queries_naming_the_words_still_run(api: ApiServer, query: str) -> None:
+    r = httpx.post(f"{api.base}/sparql", data={"query": query}, timeout=30)
+    assert r.status_code == 200, r.text
