@@ -255,3 +255,33 @@ def test_a_crashing_query_worker_says_so_and_is_replaced(tmp_path: Path) -> None
 def test_ordinary_queries_naming_the_words_still_run(api: ApiServer, query: str) -> None:
     r = httpx.post(f"{api.base}/sparql", data={"query": query}, timeout=30)
     assert r.status_code == 200, r.text
+
+
+def test_the_trial_run_of_an_update_takes_the_crash_and_the_network_refusal(
+    tmp_path: Path, listener: Listener
+) -> None:
+    """The third wall on its own: an update the text checks let through is first run on an
+    empty store in a network-less worker. One that crashes the engine crashes that worker
+    (and the pool replaces it); one that reaches for the network is refused there."""
+    from graph.isolated import CRASHED, QueryPool
+    from graph.store import OxigraphStore, StoreError
+
+    store = OxigraphStore(tmp_path / "store")
+    pool = QueryPool(store, tmp_path / "snapshots", workers=1, network=False)
+    try:
+        assert pool.sandboxed
+        deep = "INSERT { <a:x> <a:y> <a:z> } WHERE " + _nested(20_000)
+        with pytest.raises(StoreError) as crashed:
+            pool.run("probe", {"sparql": deep}, timeout=60)
+        assert str(crashed.value) == CRASHED
+        with pytest.raises(StoreError) as refused:
+            pool.run("probe", {"sparql": f"LOAD <{listener.url}>"}, timeout=60)
+        assert "permission denied" in str(refused.value).lower()
+        assert listener.connections == 0
+        assert pool.run("probe", {"sparql": "INSERT DATA { <a:s> <a:p> 1 }"}, 60) is None
+        assert store.graph_size("a:g") == 0 and not store.select(
+            "SELECT * WHERE { <a:s> ?p ?o }"
+        )  # the trial runs touched nothing
+    finally:
+        pool.close()
+        store.close()
