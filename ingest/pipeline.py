@@ -156,6 +156,12 @@ class Ingestor:
         self.summary.seconds = time.perf_counter() - started
         return self.summary
 
+    def run_paths(self, paths: list[str]) -> Summary:
+        """Ingest the documents under `paths` (files, folders, globs)."""
+        from ingest.readers import read_paths
+
+        return self.run(read_paths(paths))
+
     def _report(self, outcome: Outcome) -> None:
         self.summary.add(outcome)
         if self.on_outcome is not None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import TYPE_CHECKING
 
 from graph.config import DEFAULT_STORE, StoreConfigError
 from graph.store import GraphStore, StoreError, open_store
+from ingest.cluster import ClusterError
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -63,6 +65,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--no-vocab", action="store_true", help="do not load ontology/*.ttl into the store"
     )
     parser.add_argument("--verbose", "-v", action="store_true", help="print one line per document")
+    parser.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        default=os.environ.get("EVKG_DASK_SCHEDULER") or None,
+        help="extract on the Dask cluster whose scheduler is at ADDRESS (tcp://HOST:8786; "
+        "default: $EVKG_DASK_SCHEDULER); see `evkg cluster`",
+    )
+    parser.add_argument(
+        "--read-on",
+        choices=["auto", "client", "workers"],
+        default="auto",
+        help="with --cluster and a remote store, who reads the documents (default: the "
+        "workers when they see the same files, else this process, which ships them)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -82,7 +98,6 @@ def _count(paths: list[str]) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from ingest.pipeline import Ingestor, Outcome
-    from ingest.readers import read_paths
     from ingest.vocab import require
 
     if (args.jobs is not None and args.jobs < 1) or args.batch_size < 1:
@@ -121,13 +136,17 @@ def run(args: argparse.Namespace) -> int:
             force=args.force,
             on_outcome=on_outcome,
         )
+        if args.cluster:
+            from ingest.cluster import ClusterIngestor
+
+            ingestor = ClusterIngestor.like(ingestor, args.cluster, args.store, args.read_on)
         if progress is not None:
             with progress:
                 task = progress.add_task("ingesting", total=total)
-                summary = ingestor.run(read_paths(args.paths))
+                summary = ingestor.run_paths(args.paths)
         else:
-            summary = ingestor.run(read_paths(args.paths))
-    except StoreError as exc:
+            summary = ingestor.run_paths(args.paths)
+    except (StoreError, ClusterError) as exc:
         print(f"evkg ingest: {exc}", file=sys.stderr)
         return 2
     finally:

@@ -1,0 +1,259 @@
+"""`evkg ingest --cluster tcp://HOST:8786`: extraction on the workers of a Dask cluster.
+
+The run is the local one (`ingest.pipeline.Ingestor`: the same content-hash skip, batches,
+outcomes and summary) with extraction moved to the cluster:
+
+- Embedded store (`oxigraph:PATH`, one writer): this process reads the documents, skips
+  those whose stored hash matches, ships the rest to the workers in tasks of a few
+  documents, and writes what they return in batches, as `evkg ingest` does with its
+  process pool (same journal, so a killed client leaves each document whole or absent).
+- Remote store (`oxigraph-server:`, `virtuoso:`, `sparql:`): each task is a whole local
+  ingestion of a few documents run on a worker, which writes into the store itself (one
+  request per document graph, which replaces it whole). The documents are read by the
+  workers when they see the same files (shared storage: checked on a sample of the files,
+  same size on every worker), else read here and shipped; JSON Lines files are always read
+  here and shipped.
+
+A task whose worker dies is run again elsewhere (Dask's retries): the embedded store is
+written only by this process, once per document; a remote store's graphs are replaced
+whole, so a task run twice writes nothing twice (documents the killed worker had already
+written are then reported unchanged). Tasks are released in order through a bounded
+window, so memory stays flat and duplicates in the input resolve as in a local run.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from graph.config import DEFAULT_STORE, RemoteConfig, parse_store_spec
+from graph.store import GraphStore
+from ingest.model import SourceDocument
+from ingest.pipeline import BATCH_SIZE, Extracted, Ingestor, Outcome, Summary, where_of
+from ingest.readers import JSONL_SUFFIXES, ReadFailure, expand, read_paths
+
+if TYPE_CHECKING:
+    from distributed import Client, Future
+
+ReadOn = Literal["auto", "client", "workers"]
+SCHEDULER_ENV = "EVKG_DASK_SCHEDULER"
+RETRIES = 3  # a task that raised is run again this often (a killed worker: see README)
+TASK_SIZE = 8  # documents a task: ~0.5 s of extraction, well above Dask's ~1 ms a task
+SAMPLE = 16  # files checked on every worker to decide whether they can read the paths
+CONNECT_SECONDS = 30.0
+WORKERS_SECONDS = 60.0
+
+
+class ClusterError(RuntimeError):
+    """The cluster cannot be used: unreachable, no workers, or workers unlike the client."""
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+class ClusterIngestor(Ingestor):
+    """Runs one ingestion into `store` with extraction on the Dask cluster at `address`."""
+
+    def __init__(
+        self,
+        store: GraphStore,
+        address: str,
+        store_spec: str | None = None,
+        read_on: ReadOn = "auto",
+        batch_size: int = BATCH_SIZE,
+        task_size: int = TASK_SIZE,
+        force: bool = False,
+        on_outcome: Callable[[Outcome], None] | None = None,
+        retries: int = RETRIES,
+    ) -> None:
+        super().__init__(
+            store,
+            jobs=1,
+            batch_size=batch_size,
+            task_size=task_size,
+            force=force,
+            on_outcome=on_outcome,
+        )
+        self.address = address
+        self.spec = store_spec or os.environ.get("EVKG_STORE") or DEFAULT_STORE
+        self.remote = isinstance(parse_store_spec(self.spec), RemoteConfig)
+        self.read_on: ReadOn = read_on
+        self.retries = retries
+        self.read_by_workers = False  # decided when the run starts (see `run_paths`)
+        self._client: Client | None = None
+
+    @classmethod
+    def like(
+        cls, local: Ingestor, address: str, store_spec: str | None, read_on: ReadOn = "auto"
+    ) -> ClusterIngestor:
+        """The cluster run with the options of the local run `local`."""
+        return cls(
+            local.store,
+            address,
+            store_spec=store_spec,
+            read_on=read_on,
+            batch_size=local.batch_size,
+            task_size=TASK_SIZE,
+            force=local.force,
+            on_outcome=local.on_outcome,
+        )
+
+    # -- the run ---------------------------------------------------------------------------
+
+    def run_paths(self, paths: list[str]) -> Summary:
+        """Ingest the documents under `paths` (files, folders, globs)."""
+        with self._connect() as client:
+            self._client = client
+            try:
+                if not self.remote:
+                    if self.read_on == "workers":
+                        raise ClusterError(
+                            "the workers cannot read for the embedded store: its one writer "
+                            "is this process, which reads and ships the documents"
+                        )
+                    return self.run(read_paths(paths))
+                return self._run_remote(paths)
+            finally:
+                self._client = None
+
+    def _connect(self) -> Client:
+        from distributed import Client
+
+        from ingest.cluster_worker import ExtractorPlugin
+        from ingest.rdf import extractor_version
+
+        try:
+            client = Client(self.address, timeout=CONNECT_SECONDS, set_as_default=False)
+        except (OSError, TimeoutError) as exc:
+            raise ClusterError(f"cannot reach the scheduler at {self.address}: {exc}") from exc
+        try:
+            try:
+                client.wait_for_workers(1, timeout=WORKERS_SECONDS)
+            except TimeoutError as exc:
+                raise ClusterError(
+                    f"no worker joined the scheduler at {self.address} within "
+                    f"{WORKERS_SECONDS:.0f} s (see `evkg cluster`)"
+                ) from exc
+            try:
+                client.register_plugin(ExtractorPlugin(extractor_version()))
+            except Exception as exc:  # a worker's setup failed: its message says why
+                raise ClusterError(f"a worker cannot extract: {exc}") from exc
+        except BaseException:
+            client.close()
+            raise
+        return client
+
+    def _threads(self) -> int:
+        assert self._client is not None
+        return max(1, sum(self._client.nthreads().values()))
+
+    def _window(self) -> int:
+        # As the process pool's: workers busy while results wait to be written, bounded.
+        return self._threads() * 4 + math.ceil(self.batch_size / self.task_size)
+
+    def _ordered(self, submitted: Iterator[tuple[Future, Any]]) -> Iterator[tuple[Any, Any]]:
+        """(result or exception, what was submitted) in submission order, a bounded window
+        of tasks in flight."""
+        window: deque[tuple[Future, Any]] = deque()
+        limit = self._window()
+
+        def settle() -> tuple[Any, Any]:
+            future, item = window.popleft()
+            try:
+                return future.result(), item
+            except Exception as exc:  # noqa: BLE001 - retries spent, the worker died, ...
+                return exc, item
+            finally:
+                future.release()
+
+        for pair in submitted:
+            window.append(pair)
+            while len(window) >= limit:
+                yield settle()
+        while window:
+            yield settle()
+
+    def _submit(self, function: Callable, *args: Any) -> Future:
+        assert self._client is not None
+        return self._client.submit(function, *args, retries=self.retries, pure=False)
+
+    # -- embedded store: the workers extract, this process writes ---------------------------
+
+    def _extracted(self, sources: Iterable[SourceDocument | ReadFailure]) -> Iterator[Extracted]:
+        from ingest.cluster_worker import extract_task
+
+        tasks = ((self._submit(extract_task, t), t) for t in self._to_extract(sources))
+        for result, task in self._ordered(tasks):
+            if isinstance(result, Exception):
+                reason = f"cluster task failed: {result!r}"[:300]
+                yield from (Extracted(where_of(doc), None, reason=reason) for doc in task)
+            else:
+                yield from result
+
+    # -- remote store: the workers read (or are sent), extract and write ---------------------
+
+    def _run_remote(self, paths: list[str]) -> Summary:
+        from ingest.cluster_worker import TaskReport, ingest_task
+
+        started = time.perf_counter()
+        files = [p.resolve() for p in expand(paths)]
+        self.read_by_workers = self._workers_read(files)
+        tasks = (
+            (self._submit(ingest_task, self.spec, items, self.force), items)
+            for items in self._remote_tasks(files)
+        )
+        for result, items in self._ordered(tasks):
+            if isinstance(result, TaskReport):
+                for outcome in result.outcomes:
+                    self._report(outcome)
+                self.summary.write_seconds += result.write_seconds
+            else:
+                reason = f"cluster task failed: {result!r}"[:300]
+                for item in items:
+                    where = item if isinstance(item, str) else where_of(item)
+                    self._report(Outcome(where, "failed", reason=reason))
+        self.summary.seconds = time.perf_counter() - started
+        return self.summary
+
+    def _remote_tasks(self, files: list[Path]) -> Iterator[list[str] | list[SourceDocument]]:
+        """Tasks of paths (the workers read them) or of documents read here; files that
+        cannot be read here are reported as failed here."""
+        by_path = [str(f) for f in files if f.suffix.lower() not in JSONL_SUFFIXES]
+        shipped = [f for f in files if f.suffix.lower() in JSONL_SUFFIXES]
+        if self.read_by_workers:
+            yield from _chunks(by_path, self.task_size)
+        else:
+            shipped = files
+        docs: Iterator[SourceDocument | ReadFailure] = read_paths(shipped) if shipped else iter(())
+        for chunk in _chunks(docs, self.task_size):
+            for failure in (item for item in chunk if isinstance(item, ReadFailure)):
+                self._report(Outcome(failure.where, "failed", reason=failure.reason))
+            todo = [item for item in chunk if isinstance(item, SourceDocument)]
+            if todo:
+                yield todo
+
+    def _workers_read(self, files: list[Path]) -> bool:
+        """Whether the workers read the files themselves: asked (`read_on`), or, for
+        `auto`, every worker sees a sample of them with the sizes this process sees."""
+        from ingest.cluster_worker import file_sizes
+
+        if self.read_on != "auto":
+            return self.read_on == "workers"
+        plain = [f for f in files if f.suffix.lower() not in JSONL_SUFFIXES]
+        if not plain:
+            return False
+        step = max(1, len(plain) // SAMPLE)
+        sample = [str(f) for f in plain[::step][:SAMPLE]]
+        here = file_sizes(sample)
+        assert self._client is not None
+        seen = self._client.run(file_sizes, sample)
+        return bool(seen) and all(sizes == here for sizes in seen.values())
