@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -24,7 +25,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from ingest.model import ID, Actor
-from ingest.text import matches_in, nlp
+from ingest.text import Match, matches_in, nlp
 from ingest.text import words as _words
 from ingest.vocab import (
     ARTICLES,
@@ -184,7 +185,7 @@ def _title_last_words() -> frozenset[str]:
     tokenizer = nlp().tokenizer
     forms = [f for t in TITLES for f in (t, t.title(), t.capitalize(), t.upper())]
     return frozenset(
-        {doc[-1].lower_ for doc in tokenizer.pipe(forms)} | {t.split()[-1] for t in TITLES}
+        {tokenizer(form)[-1].lower_ for form in forms} | {t.split()[-1] for t in TITLES}
     )
 
 
@@ -379,7 +380,7 @@ class ActorLinker:
             mentions.append(mention)
             taken.update(range(mention.start, mention.end))
 
-        def within(matcher: PhraseMatcher) -> list[tuple[int, int, str]]:
+        def within(matcher: Callable[[Doc], list[Match]]) -> list[tuple[int, int, str]]:
             return [(s, e, doc.vocab.strings[m]) for m, s, e in matches_in(sent, matcher)]
 
         named = _longest(within(self.names) + within(self.exact))

@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 from spacy.tokens import Doc, Token
@@ -99,7 +100,7 @@ class Grammar:
 def grammar() -> Grammar:
     with GRAMMAR_FILE.open(encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
-    values: dict[str, object] = {"intent_codes": dict(data["intent_codes"])}
+    values: dict[str, Any] = {"intent_codes": dict(data["intent_codes"])}
     for name, kind in Grammar.__annotations__.items():
         if name in values:
             continue
@@ -729,12 +730,13 @@ class SentenceCoder:
         token = reading.token
         if reading.noun or reading.code[:2] not in VIOLENT_ROOTS:
             return None
-        if token.dep_ in {"relcl", "acl"}:
-            noun = token.head
-        else:
+        noun: Token | None = token.head
+        if token.dep_ not in {"relcl", "acl"}:
             noun = next((c for c in token.children if c.dep_ == "nsubj"), None)
-        event = self.nouns.get(noun.i) if noun is not None else None
-        if event is None or noun.i in self.consumed or event.code[:2] not in VIOLENT_ROOTS:
+        if noun is None or noun.i in self.consumed:
+            return None
+        event = self.nouns.get(noun.i)
+        if event is None or event.code[:2] not in VIOLENT_ROOTS:
             return None
         source, target = self._noun_roles(noun, event.sense)
         # else the verb keeps what the noun cannot carry

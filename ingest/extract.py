@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Span as SentenceSpan
@@ -12,6 +13,7 @@ from ingest.dates import find_date
 from ingest.model import Actor, Event, Extraction, Place, SourceDocument, Span
 from ingest.parser import parse_many
 from ingest.places import place_finder
+from ingest.rules import Coded as RuleCoded
 from ingest.rules import code_sentence
 from ingest.settings import CODERS, SettingError, settings
 from ingest.text import layout, nlp, words
@@ -90,7 +92,7 @@ def extract(doc: SourceDocument, coder: str | None = None) -> Extraction:
             when = carried_date or (published.isoformat() if published else None)
             sentence = Span(sent_text, base + sent.start_char, base + sent.end_char)
             read.append(_Read(sent, base, mentions, sentence_places, sentence, when))
-    coded_by_sentence = (
+    coded_by_sentence: Sequence[Sequence[Coded | RuleCoded]] = (
         _parse_coded_all(read, triggers)
         if by_parse
         else [code_sentence(r.sent.doc, r.sent, r.mentions) for r in read]
