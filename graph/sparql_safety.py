@@ -98,32 +98,34 @@ class Scan:
     keywords: set[str] = field(default_factory=set)
 
 
-def _opens_expression(stack: list[str], previous: str, words: list[str]) -> bool:
-    """Whether a `(` here starts an expression (where `<` may be less-than) rather than a
-    list. When unsure it says yes: inside an expression `<` after an operand is read as an
-    operator, so the text after it is still scanned."""
+def _opens_expression(stack: list[str], before: tuple[str, str], last: tuple[str, str]) -> bool:
+    """Whether a `(` after the tokens `before` and `last` ((kind, upper-cased text) each)
+    starts an expression, where `<` after an operand is less-than, rather than a list or a
+    VALUES row, where it always starts an IRI."""
+    kind, word = last
     if stack and stack[-1] == "e":
         return True
-    if "{" not in stack:  # the projection, GROUP BY, ORDER BY, HAVING (not a VALUES block)
-        return "VALUES" not in words
-    if words[1] in _EXPRESSION_OPENERS or words[0] == "FILTER":
+    if "{" not in stack:  # the projection, GROUP BY, ORDER BY, HAVING, not VALUES (?a ?b)
+        return word != "VALUES"
+    if kind == "word" and word in _EXPRESSION_OPENERS:
         return True
-    return previous == "word" and words[1] not in _DATA_WORDS  # a built-in call
+    if kind in ("word", "pname", "iri") and before == ("word", "FILTER"):
+        return True  # FILTER regex(...), FILTER ex:f(...), FILTER <f>(...)
+    return kind == "word" and word not in _DATA_WORDS  # a built-in call
 
 
 def scan(text: str) -> Scan:
     """Read `text` once, left to right, with a stack of open brackets and no recursion."""
     found = Scan()
     stack: list[str] = []  # "{", "[", "(" (a list or row) or "e" (an expression)
-    previous = ""  # the kind of the last token ("word" etc., or the character)
-    words = ["", ""]  # the last two words, upper-cased
+    before, last = ("", ""), ("", "")  # the last two tokens: (kind, upper-cased text)
     i, n = 0, len(text)
     while i < n:
         if text[i] == "<":
-            operator = bool(stack) and stack[-1] == "e" and previous in _OPERAND_END
+            operator = bool(stack) and stack[-1] == "e" and last[0] in _OPERAND_END
             iri = None if operator else _IRI.match(text, i)
             if iri is not None:
-                i, previous = iri.end(), "iri"
+                i, before, last = iri.end(), last, ("iri", "")
                 continue
         match = _TOKEN.match(text, i)
         assert match is not None  # `other` matches any character
@@ -134,11 +136,10 @@ def scan(text: str) -> Scan:
             continue
         if kind == "word":
             found.keywords.update(k.upper() for k in _KEYWORD.findall(value))
-            words = [words[1], value.upper()]
         elif kind == "other":
             kind = value
             if value in "{[(":
-                if value == "(" and _opens_expression(stack, previous, words):
+                if value == "(" and _opens_expression(stack, before, last):
                     value = "e"
                 stack.append(value)
                 found.nesting = max(found.nesting, len(stack))
@@ -149,7 +150,7 @@ def scan(text: str) -> Scan:
                     stack.pop()
             elif value == ";" and not stack:
                 found.operations += 1
-        previous = kind
+        before, last = last, (kind, value.upper() if kind == "word" else "")
     return found
 
 
