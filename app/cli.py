@@ -18,6 +18,7 @@ COMMANDS = [
     "export",
     "serve",
     "network",
+    "cluster",
 ]
 
 

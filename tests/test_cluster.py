@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -19,7 +20,7 @@ import pyoxigraph as ox
 import pytest
 
 from graph.store import open_store
-from tests.servers import Server, free_port, start_oxigraph
+from tests.servers import Server, _stop, _wait_http, free_port, start_oxigraph
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -31,18 +32,45 @@ TEXT_FILES = 10
 JSONL_DOCS = 40
 
 
+def recipe_line(program: str, ports: dict[str, int], **paths: str) -> tuple[dict, list[str]]:
+    """The README's cluster recipe line that runs `program` ("dask worker", "evkg ingest"...),
+    made to run here: hosts on loopback, free ports, `paths` for its paths, our binaries.
+    Returns the environment it sets and its words."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- cluster recipe:", 1)[1].split("```bash\n", 1)[1]
+    for line in block.split("```", 1)[0].splitlines():
+        words = shlex.split(line, comments=True)
+        env = {}
+        while words and "=" in words[0]:
+            key, _, value = words.pop(0).partition("=")
+            env[key] = value
+        if " ".join(words[:2]) != program:
+            continue
+        out = [str(BIN / words[0])]
+        for word in words[1:]:
+            for old, new in (("a.example", "127.0.0.1"), ("0.0.0.0", "127.0.0.1")):
+                word = word.replace(old, new)
+            for port, value in ports.items():
+                word = str(value) if word == port else word.replace(f":{port}", f":{value}")
+            out += paths[word].split("\0") if word in paths else [word]
+        return env, out
+    raise AssertionError(f"the README's cluster recipe has no {program} line")
+
+
 @dataclass
 class Cluster:
     address: str
     workdir: Path
+    ports: dict[str, int]
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     def start_worker(self, name: str) -> None:
+        env, words = recipe_line("dask worker", self.ports)
         log = open(self.workdir / f"{name}.log", "ab")  # noqa: SIM115 - kept by the process
         self.procs[name] = subprocess.Popen(
-            [str(BIN / "dask"), "worker", self.address, "--nthreads", "1", "--no-nanny"]
-            + ["--no-dashboard", "--name", name, "--local-directory", str(self.workdir)],
+            [*words, "--no-dashboard", "--name", name, "--local-directory", str(self.workdir)],
             cwd=ROOT,
+            env={**os.environ, **env},
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -90,12 +118,12 @@ class Cluster:
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     workdir = tmp_path_factory.mktemp("dask")
-    port = free_port()
-    found = Cluster(f"tcp://127.0.0.1:{port}", workdir)
+    ports = {"8786": free_port(), "7878": free_port()}
+    found = Cluster(f"tcp://127.0.0.1:{ports['8786']}", workdir, ports)
+    _, words = recipe_line("dask scheduler", ports)
     log = open(workdir / "scheduler.log", "wb")  # noqa: SIM115 - kept by the process
     found.procs["scheduler"] = subprocess.Popen(
-        [str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port)]
-        + ["--no-dashboard"],
+        [*words, "--no-dashboard"],
         cwd=workdir,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -241,3 +269,52 @@ def test_a_worker_killed_mid_run_changes_nothing(
         if "worker-2" not in cluster.procs:
             cluster.start_worker("worker-2")
             cluster.wait_for_workers(2)
+
+
+def test_evkg_cluster_says_how_to_start_and_checks_the_workers(cluster: Cluster) -> None:
+    shown = subprocess.run(
+        [str(BIN / "evkg"), "cluster"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert "dask scheduler --host 0.0.0.0 --port 8786" in shown.stdout
+    assert "worker tcp://SCHEDULER:8786 --nworkers $(nproc) --nthreads 1" in shown.stdout
+    assert "EVKG_CODER=" in shown.stdout
+    checked = subprocess.run(
+        [str(BIN / "evkg"), "cluster", "--check", cluster.address],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stderr
+    assert ": 2 workers, 2 threads" in checked.stdout
+    assert checked.stdout.count(" ok\n") == 2
+
+
+def documents_only(found: set[str]) -> set[str]:
+    """The quads of the documents' graphs (not the vocabularies')."""
+    return {q for q in found if q.rsplit(" ", 2)[-2].startswith("<https://evkg.org/id/document/")}
+
+
+def test_the_readme_recipe(
+    cluster: Cluster, corpus: list[str], reference: set[str], tmp_path: Path
+) -> None:
+    """The recipe's scheduler and workers are the module's cluster; here its store and
+    its ingestion, vocabularies included."""
+    _, words = recipe_line("oxigraph serve", cluster.ports, **{"evkg-store": str(tmp_path)})
+    log = tmp_path / "oxigraph.log"
+    with open(log, "wb") as out:
+        server = subprocess.Popen(words, cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{cluster.ports['7878']}"
+    try:
+        _wait_http(f"{base}/query?query=ASK%7B%7D", server, log)
+        env, words = recipe_line("evkg ingest", cluster.ports, **{"news/": "\0".join(corpus)})
+        done = subprocess.run(
+            words, cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True
+        )
+        assert done.returncode == 1, done.stderr  # the empty file
+        assert "vocabulary ontology: new" in done.stderr
+        assert "1 failed" in summary_line(done)
+        stored = quads(f"oxigraph-server:{base}")
+        assert documents_only(stored) == documents_only(reference) == reference
+        assert len(stored) > len(reference)  # and the vocabularies
+    finally:
+        _stop(server)
