@@ -10,7 +10,7 @@ from pathlib import Path
 
 # Settings a worker must share with the client: they make the extractor version.
 SHARED_ENV = ("EVKG_CODER", "EVKG_SPACY_MODEL", "EVKG_ONTOLOGY_DIR")
-MEMORY = "~1 GB"  # a worker with the parse coder loaded (bench/RESULTS.md)
+MEMORY = "~400 MB"  # the extractor loaded takes ~240 MB, Dask the rest
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
