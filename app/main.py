@@ -74,6 +74,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         store = open_store(settings.store)
         _ensure_vocabularies(store, settings)
         pool = _pool(store, settings)
+        if settings.warm_extractor and settings.token is not None:
+            # POST /documents extracts: build the extractor's caches before the first
+            # request is accepted, not while 32 of them wait (startup ends after this)
+            from app.routers.documents import warm_up
+
+            await anyio.to_thread.run_sync(warm_up)
         app.state.evkg = State(settings, store, pool, anyio.Lock())
         try:
             yield

@@ -31,6 +31,7 @@ class Settings:
     allow_load: bool = False
     workers: int = field(default_factory=default_workers)  # query worker processes
     rest_workers: int = 2  # more, reserved for the REST routes' own reads
+    warm_extractor: bool = False  # build the extractor's caches before the first request
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -46,4 +47,5 @@ class Settings:
             allow_load=_flag(env.get("EVKG_ALLOW_LOAD")),
             workers=max(1, int(env.get("EVKG_QUERY_WORKERS") or default_workers())),
             rest_workers=max(1, int(env.get("EVKG_REST_WORKERS") or 2)),
+            warm_extractor=_flag(env.get("EVKG_WARM_EXTRACTOR")),
         )

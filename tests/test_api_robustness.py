@@ -231,22 +231,20 @@ def _post_many(base: str, n: int, tag: str) -> list[float]:
         return list(pool.map(post, range(n)))
 
 
-def test_concurrent_first_documents_build_the_extractor_once(tmp_path: Path, seeded: Path) -> None:
-    """32 concurrent first POST /documents on a fresh server: the slowest within twice the
-    slowest of 32 on the same server once warm, plus one extraction's warm-up."""
+def test_concurrent_first_documents_within_twice_a_warm_one(tmp_path: Path, seeded: Path) -> None:
+    """32 concurrent first POST /documents on a fresh server: `evkg serve` builds the
+    extractor before it accepts a request, so the slowest is within twice the slowest of 32
+    on the same server once warm."""
+    started = time.monotonic()
     for server in start_api(tmp_path, seeded):
-        started = time.monotonic()
-        alone = _post_many(server.base, 1, "alone")[0]  # includes the warm-up
-        warmup = time.monotonic() - started
-        assert alone > 0
-    for server in start_api(tmp_path / "cold", seeded):
+        startup = time.monotonic() - started
         cold = _post_many(server.base, 32, "cold")
         warm = _post_many(server.base, 32, "warm")
     print(
-        f"warm-up alone {warmup:.2f} s; 32 cold: max {max(cold):.2f} s; "
-        f"32 warm: max {max(warm):.2f} s"
+        f"start-up (warm-up included) {startup:.2f} s; 32 cold: max {max(cold):.2f} s; "
+        f"32 warm: max {max(warm):.2f} s; ratio {max(cold) / max(warm):.2f}"
     )
-    assert max(cold) <= 2 * max(warm) + warmup
+    assert max(cold) <= 2 * max(warm)
 
 
 # -- kill -9 ---------------------------------------------------------------------------

@@ -31,6 +31,9 @@ def run(args: argparse.Namespace) -> int:
 
     if args.store:
         os.environ["EVKG_STORE"] = args.store
+    # with writes allowed, the extractor is built before the first request is accepted
+    # (EVKG_WARM_EXTRACTOR=0 skips it); apps made in-process leave it to the first document
+    os.environ.setdefault("EVKG_WARM_EXTRACTOR", "1")
     uvicorn.run(
         "app.main:create_app",
         factory=True,

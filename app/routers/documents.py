@@ -101,23 +101,38 @@ def _shallow_json(text: str) -> None:
 
 _warm = threading.Event()
 _warming = threading.Lock()
+WARM_UP_TEXT = "Iran fired missiles at a US base in Iraq, and the United States warned Iran."
 
 
-def _extract(doc: SourceDocument) -> tuple[Any, Any]:
-    """Extract in a thread. The extractor builds its caches (vocabularies, dictionaries,
-    models) on first use, unlocked: the first extraction in the process runs alone, and the
-    requests arriving meanwhile wait for it instead of each building them again."""
-    from ingest import extract
-    from ingest.rdf import to_graph
-
+def warm_up() -> None:
+    """Build the extractor's caches (vocabularies, dictionaries, models) with one small
+    extraction, once per process; `evkg serve` calls it before accepting requests."""
     if not _warm.is_set():
         with _warming:
             if not _warm.is_set():
-                extraction = extract(doc)
+                _extract_now(SourceDocument(text=WARM_UP_TEXT, file="warm-up"))
                 _warm.set()
-                return extraction, to_graph(extraction)
+
+
+def _extract_now(doc: SourceDocument) -> tuple[Any, Any]:
+    from ingest import extract
+    from ingest.rdf import to_graph
+
     extraction = extract(doc)
     return extraction, to_graph(extraction)
+
+
+def _extract(doc: SourceDocument) -> tuple[Any, Any]:
+    """Extract in a thread. The extractor builds its caches on first use, unlocked: unless
+    the service warmed it at start, the first extraction in the process runs alone, and the
+    requests arriving meanwhile wait for it instead of each building them again."""
+    if not _warm.is_set():
+        with _warming:
+            if not _warm.is_set():
+                result = _extract_now(doc)
+                _warm.set()
+                return result
+    return _extract_now(doc)
 
 
 @router.post("/documents", status_code=201, response_model=DocumentCreated,
