@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -111,6 +112,43 @@ def test_a_document_url_must_be_an_absolute_iri(api: ApiServer, url: str) -> Non
             r = httpx.post(f"{api.base}/documents", headers=api.auth, timeout=60, **send)
         _problem(r, 422, "url")
     assert _stats(api) == before
+
+
+def _raw(api: ApiServer, *parts: bytes) -> tuple[str, dict[str, str], dict]:
+    """Send bytes as they are, in pieces (h11 refuses only what it cannot finish); the status
+    line, headers and JSON body of the answer."""
+    host, port = api.base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        for part in parts:
+            sock.sendall(part)
+            time.sleep(0.2)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status, *lines = head.decode("latin-1").split("\r\n")
+    headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines)}
+    return status, headers, httpx.Response(200, content=body).json()
+
+
+@pytest.mark.parametrize(
+    ("parts", "status", "words"),
+    [
+        ((b"GET /actors?q=" + b"a" * 20_000,), 414, "the limit on URL length"),
+        ((b"GET /health HTTP/1.1\r\nHost: x\r\nX-A: " + b"b" * 20_000,), 431, "limit on headers"),
+        ((b"GARBAGE\r\n\r\n",), 400, "not valid HTTP/1.1"),
+        ((b"GET /health HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n",), 400, "not valid HTTP"),
+    ],
+    ids=["long-url", "long-headers", "garbage", "bad-header"],
+)
+def test_the_http_servers_own_refusals_are_problems(
+    api: ApiServer, parts: tuple[bytes, ...], status: int, words: str
+) -> None:
+    line, headers, body = _raw(api, *parts)
+    assert line.split()[1] == str(status), line
+    assert headers["content-type"] == "application/problem+json"
+    assert body["status"] == status and words in body["detail"], body
+    assert httpx.get(f"{api.base}/health", timeout=30).status_code == 200  # still serving
 
 
 def test_deep_json_is_refused(api: ApiServer) -> None:

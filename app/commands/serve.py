@@ -25,6 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from app.http_protocol import ProblemH11Protocol
     from ingest.vocab import require
 
     require()  # POST /documents extracts: no start without the vocabularies (app.cli)
@@ -37,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
     uvicorn.run(
         "app.main:create_app",
         factory=True,
+        http=ProblemH11Protocol,  # uvicorn's own refusals as problem details too
         host=args.host,
         port=args.port,
         log_level=args.log_level,
