@@ -40,6 +40,9 @@ from ingest.vocab import (
     word_key,
 )
 
+# How English demonyms end ("Iraqi", "Turkish", "Syrian", "Chinese"): a listed variant that
+# does not is a misspelling ("Turkei").
+DEMONYM_ENDINGS = ("an", "ish", "ese", "i", "ic", "ch", "ot", "er")
 LOCATIVE = {"in", "inside", "within", "across", "throughout", "around"}
 PERSON_PRONOUNS = {"he": "sg", "him": "sg", "his": "sg", "she": "sg", "her": "sg"}
 THING_PRONOUNS = {"it": "sg", "its": "sg"}
@@ -350,7 +353,11 @@ class ActorLinker:
         home = state.actor.label.lower() if state else ""
         adjectives = sorted(
             (d for d in (state.demonyms if state else ()) if not d.endswith("s")),
-            key=lambda d: (-len(os.path.commonprefix([d.lower(), home])), len(d)),
+            key=lambda d: (
+                not d.lower().endswith(DEMONYM_ENDINGS),
+                -len(os.path.commonprefix([d.lower(), home])),
+                len(d),
+            ),
         )
         written = surface.split()[0].lower() if surface else ""
         named = [d for d in adjectives if d.lower() == written]  # "Polish", not "Pole"

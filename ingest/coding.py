@@ -258,7 +258,9 @@ class SentenceCoder:
         return None
 
     def _read_noun(self, noun: Token) -> _Reading | None:
-        for sense in self.d.nouns.get(self.lemmas[noun.i], ()):
+        # Listed by the word as written ("clashes", "talks") or by its lemma ("strike").
+        keys = dict.fromkeys((self.lemmas[noun.i], self.lowers[noun.i]))
+        for sense in (s for key in keys for s in self.d.nouns.get(key, ())):
             words = sense.words
             first = noun.i - len(words) + 1
             if first < 0 or sense.code is None:
@@ -468,6 +470,11 @@ class SentenceCoder:
                 break
         if not source:
             source = self._agent_of(noun)
+        if not source:  # "clashes between X and Y", "talks between X and Y"
+            for pobj in self._prep_objects(noun, {"between", "among"}):
+                sides = self.actors_at(pobj)
+                if len({m.actor.iri for m in sides}) > 1:
+                    return sides[:1], sides[1:]
         target: list[Mention] = []
         wanted = list(sense.preps) + [p for p in self.g.target_preps if p not in sense.preps]
         anchor = noun  # "launched artillery and rocket fire": "fire" stands where "artillery" does
@@ -608,6 +615,8 @@ class SentenceCoder:
         node, steps = token, 0
         while node.dep_ in {"xcomp", "ccomp", "pcomp", "conj", "advcl", "acomp"} and steps < 5:
             dep = node.dep_
+            if dep == "pcomp" and self.lowers[node.head.i] in g.instrument_preps:
+                break  # "trying to win by attacking Y": the means is done, whatever the aim
             node = node.head
             if node.dep_ == "prep":
                 node = node.head

@@ -204,6 +204,16 @@ CASES = [
         "Egypt and Jordan agreed on Monday that their armies should cooperate with Iraq.",
         ("03", "EGY", "IRQ", "intended"),
     ),
+    # a nominal event between two sides, its noun written in the plural
+    (
+        "Clashes between Armenia and Azerbaijan left dozens dead on Tuesday.",
+        ("19", "ARM", "AZE", "asserted"),
+    ),
+    # the means of an aim is done, whatever becomes of the aim
+    (
+        "Russia is trying to win the war by shelling Ukraine's eastern towns.",
+        ("19", "RUS", "UKR", "asserted"),
+    ),
     # a threat's target is the subject of the condition it sets
     (
         "Turkey threatened to close its border unless Syria expelled the rebels.",
