@@ -7,8 +7,19 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-# What graph.sparql.check_iri accepts, as a pattern the OpenAPI document shows.
-ABSOLUTE_IRI = r'^[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>"{}|^`\\]*$'
+# An absolute IRI as RFC 3987 has it, in a pattern the OpenAPI document shows and the model
+# enforces, so that what it admits the store's IRI parser accepts too: a scheme, then an
+# authority (user info, a host name, a port of digits; no IP literal) or a path, a query and
+# a fragment, each of unreserved characters, sub-delimiters, %XX escapes and the Basic
+# Multilingual Plane's non-ASCII characters past the C1 controls (no private use).
+_IRI_CHAR = "A-Za-z0-9\\-._~!$&'()*+,;=\\u00a0-\\ud7ff\\uf900-\\ufdcf\\ufdf0-\\uffef"
+_PCT = "%[0-9A-Fa-f]{2}"
+_PCHAR = f"(?:[{_IRI_CHAR}:@]|{_PCT})"
+_AUTHORITY = f"(?:(?:[{_IRI_CHAR}:]|{_PCT})*@)?(?:[{_IRI_CHAR}]|{_PCT})*(?::[0-9]*)?"
+ABSOLUTE_IRI = (
+    f"^[A-Za-z][A-Za-z0-9+.\\-]*:(?://{_AUTHORITY}(?:/(?:{_PCHAR}|/)*)?"
+    f"|/?(?:{_PCHAR}(?:{_PCHAR}|/)*)?)(?:\\?(?:{_PCHAR}|[/?])*)?(?:#(?:{_PCHAR}|[/?])*)?$"
+)
 
 
 class Health(BaseModel):
@@ -186,8 +197,9 @@ class DocumentIn(BaseModel):
     published: date | None = None
     url: str | None = Field(
         None, max_length=2000, pattern=ABSOLUTE_IRI,
-        description="the document's address: an absolute IRI (a scheme, then no spaces, "
-        "quotes, angle or curly brackets, |, ^, ` or backslashes)",
+        description="the document's address: an absolute IRI (RFC 3987: a scheme, then "
+        "an authority or a path, a query and a fragment; % only before two hex digits, one "
+        "#, no spaces, controls, quotes, brackets, |, ^, ` or backslashes)",
         examples=["https://example.org/2020/01/08/strike"])
 
 

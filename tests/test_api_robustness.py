@@ -89,7 +89,21 @@ def test_rdf_xml_bombs_are_refused(api: ApiServer, body: bytes, words: str) -> N
     assert _stats(api) == before
 
 
-@pytest.mark.parametrize("url", ["then", "https://example.org/a b", "<https://x.org/>", ""])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "then",
+        "https://example.org/a b",
+        "<https://x.org/>",
+        "",
+        "AVWT:\u009f",
+        "a:%zz",
+        "https://x.org/#a#b",
+        "https://x.org:port/",
+        "https://x.org/[",
+        "a:\ufdd0",
+    ],
+)
 def test_a_document_url_must_be_an_absolute_iri(api: ApiServer, url: str) -> None:
     before = _stats(api)
     for send in (
