@@ -456,6 +456,12 @@ class SentenceCoder:
                 found = self._through(pobj, depth + 1)
             if found:
                 return found
+        if depth < 1:  # "sanctions related to weapons on Y": a participle's phrase
+            for acl in noun.children:
+                if acl.dep_ == "acl" and acl.tag_ == "VBN":
+                    found = self._through(acl, depth)  # the participle is the noun's own
+                    if found:
+                        return found
         return []
 
     # -- nominal events ---------------------------------------------------------------

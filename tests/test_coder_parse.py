@@ -214,6 +214,11 @@ CASES = [
         "Russia is trying to win the war by shelling Ukraine's eastern towns.",
         ("19", "RUS", "UKR", "asserted"),
     ),
+    # the target inside a participle that qualifies the object
+    (
+        "The European Union imposed new sanctions related to arms sales on Belarus on Friday.",
+        ("16", "EUR", "BLR", "asserted"),
+    ),
     # a threat's target is the subject of the condition it sets
     (
         "Turkey threatened to close its border unless Syria expelled the rebels.",
