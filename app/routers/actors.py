@@ -14,6 +14,8 @@ from app.models import ActorDetail, ActorPage, ActorSummary, Network, PageNetwor
 from app.problems import Problem
 from app.responses import problems
 from app.routers.events import (
+    DOCUMENT_SCHEMA,
+    SLUG_SCHEMA,
     DateQ,
     ModalityFilters,
     ModalityQ,
@@ -30,7 +32,7 @@ EVENTS_PER_EDGE = 50
 router = APIRouter(tags=["actors"])
 PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
 ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
-ActorId = Annotated[str, Path(max_length=200, examples=["iran"])]
+ActorId = Annotated[str, Path(max_length=200, json_schema_extra=SLUG_SCHEMA, examples=["iran"])]
 # repeated query parameters, as /network takes them: an event of any of them counts
 RootsQ = Annotated[list[Annotated[str, Field(pattern=r"^\d{2}$")]] | None, Query(
     max_length=20, description="CAMEO root, two digits; repeat for any of several",
@@ -38,7 +40,8 @@ RootsQ = Annotated[list[Annotated[str, Field(pattern=r"^\d{2}$")]] | None, Query
 QuadsQ = Annotated[list[Annotated[int, Field(ge=1, le=4)]] | None, Query(
     max_length=4, description="quad class 1-4; repeat for any of several")]
 DocumentQ = Annotated[str | None, Query(
-    max_length=300, description="only the events of this document (its id or IRI)")]
+    max_length=300, json_schema_extra=DOCUMENT_SCHEMA,
+    description="only the events of this document (its id or IRI)")]
 CompactQ = Annotated[bool, Query(
     description="the network page's shape, as `/network?compact=true`: nodes with kind and "
     "country, edges as rows of `edge_fields` indexing `nodes`, no events or sentences "

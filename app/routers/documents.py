@@ -17,7 +17,7 @@ from app.deps import State, StateDep, WriteAllowed, read
 from app.models import DocumentCreated, DocumentDetail, DocumentIn, DocumentPage, DocumentSummary
 from app.problems import Problem
 from app.responses import RDF_GRAPHS, bodies, merge, problems
-from app.routers.events import ModalityFilters, dedupe, minted, next_page
+from app.routers.events import SLUG_SCHEMA, ModalityFilters, dedupe, minted, next_page
 from app.routers.sparql import accepted
 from graph import queries
 from ingest.extract import DocumentTooLarge
@@ -25,7 +25,8 @@ from ingest.model import SourceDocument
 
 router = APIRouter(tags=["documents"])
 MAX_BODY = 2_000_000
-DocId = Annotated[str, Path(max_length=100, examples=["02c5fb17753ec921"])]
+DocId = Annotated[str, Path(max_length=100, json_schema_extra=SLUG_SCHEMA,
+                            examples=["02c5fb17753ec921"])]
 
 
 async def _incoming(request: Request) -> DocumentIn:

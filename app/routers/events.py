@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from pydantic import WithJsonSchema
 
 from app.deps import StateDep, read
 from app.models import EventOut, EventPage
@@ -18,7 +19,29 @@ from graph.network import ALL_MODALITIES, MODALITIES, Filters, modality_name
 
 router = APIRouter(tags=["events"])
 ID = "https://evkg.org/id/"
-SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,200}$")
+# The patterns below are declared in the OpenAPI document (json_schema_extra, WithJsonSchema)
+# and enforced by the code that reads the values (`minted`, graph.network's Filters), which
+# answers a mismatch with a 400 naming what it accepts, not pydantic's 422.
+SLUG_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,200}$"
+SLUG = re.compile(SLUG_PATTERN)
+# a document filter: its id or its minted IRI (what `minted` accepts), as the schema shows it
+def id_pattern(kind: str) -> str:
+    """What `minted(kind, ...)` accepts: an id, or the minted IRI of that kind."""
+    return rf"^(?:https://evkg\.org/id/{kind}/)?[A-Za-z0-9][A-Za-z0-9._~-]{{0,200}}$"
+
+
+DOCUMENT_PATTERN = id_pattern("document")
+SLUG_SCHEMA: dict[str, Any] = {"pattern": SLUG_PATTERN}
+DOCUMENT_SCHEMA: dict[str, Any] = {"pattern": DOCUMENT_PATTERN}
+
+
+def _any_case(word: str) -> str:
+    return "".join(f"[{c}{c.upper()}]" for c in word)
+
+
+# what graph.network.parse_modality reads: names in any case, comma-separated, spaces around
+_MODALITY_NAME = "|".join(_any_case(m) for m in (*MODALITIES, ALL_MODALITIES))
+MODALITY_PATTERN = f"^ *(?:{_MODALITY_NAME})? *(?:, *(?:{_MODALITY_NAME})? *)*$"
 
 
 def minted(kind: str, key: str) -> str:
@@ -59,7 +82,8 @@ def filters_of(since: str | None = None, until: str | None = None,
 
 # the one query parameter every route that counts or lists events takes (graph.network's
 # Filters reads it, so a bad value is a 400 problem naming the accepted ones)
-ModalityQ = Annotated[list[str] | None, Query(
+ModalityQ = Annotated[list[Annotated[str, WithJsonSchema(
+    {"type": "string", "pattern": MODALITY_PATTERN})]] | None, Query(
     max_length=20,
     description="which events count, by how the text puts them: "
     f"{', '.join(MODALITIES)}; several comma-separated (or the parameter repeated), or "
@@ -101,7 +125,10 @@ def next_page(request: Request, limit: int, offset: int, got: int) -> str | None
 
 
 DateQ = Annotated[str | None, Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", examples=["2020-01"])]
-IdQ = Annotated[str | None, Query(max_length=300, examples=["iran"])]
+IdQ = Annotated[str | None, Query(max_length=300, examples=["iran"],
+                                  json_schema_extra={"pattern": id_pattern("actor")})]
+DocumentIdQ = Annotated[str | None, Query(max_length=300, json_schema_extra=DOCUMENT_SCHEMA,
+                                          examples=["02c5fb17753ec921"])]
 
 
 @router.get("/events", response_model=EventPage, summary="Events with their evidence",
@@ -112,8 +139,9 @@ async def list_events(
     root: Annotated[str | None, Query(pattern=r"^\d{2}$", examples=["19"])] = None,
     code: Annotated[str | None, Query(pattern=r"^\d{2,4}$", examples=["190"])] = None,
     since: DateQ = None, until: DateQ = None,
-    place: Annotated[str | None, Query(max_length=300, examples=["baghdad"])] = None,
-    document: IdQ = None,
+    place: Annotated[str | None, Query(max_length=300, examples=["baghdad"],
+                                       json_schema_extra={"pattern": id_pattern("place")})] = None,
+    document: DocumentIdQ = None,
     modality: ModalityQ = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,

@@ -12,7 +12,7 @@ from app.deps import StateDep, read
 from app.problems import Problem
 from app.responses import RDF_GRAPHS, bodies, merge, problems
 from app.routers.documents import rdf_of
-from app.routers.events import minted
+from app.routers.events import SLUG_SCHEMA, minted
 from app.routers.sparql import accepted
 from graph import queries
 
@@ -24,8 +24,9 @@ REST = {"actor": "/actors/{}", "document": "/documents/{}"}
 @router.get("/id/{kind}/{key}", summary="Resolve a minted IRI", response_class=Response,
             responses=merge(bodies(*RDF_GRAPHS), {303: {"description": "See the REST view"}},
                             problems(400, 404, 422, 503)))
-async def resolve(kind: Kind, key: Annotated[str, Path(max_length=200)], request: Request,
-                  state: StateDep) -> Response:
+async def resolve(kind: Kind,
+                  key: Annotated[str, Path(max_length=200, json_schema_extra=SLUG_SCHEMA)],
+                  request: Request, state: StateDep) -> Response:
     iri = minted(kind, key)
     rows = await read(state, state.reader().select, f"SELECT ?p WHERE {{ <{iri}> ?p ?o }} LIMIT 1")
     if not rows:

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from pydantic import WithJsonSchema
 
 from app.pages import install_hint
 from app.responses import bodies, merge, problems
@@ -63,10 +64,14 @@ def get_filters(
         list[str] | None, Query(description="CAMEO root, two digits; repeat for any of several")
     ] = None,
     quad: Annotated[
-        list[int] | None, Query(description="quad class 1-4; repeat for any of several")
+        list[Annotated[int, WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 4})]]
+        | None,
+        Query(description="quad class 1-4; repeat for any of several"),
     ] = None,
     min_events: Annotated[int, Query(description="fewest events per edge")] = 1,
-    document: Annotated[str | None, Query(description="document IRI")] = None,
+    document: Annotated[
+        str | None, Query(json_schema_extra=IRI_SCHEMA, description="document IRI")
+    ] = None,
     modality: ModalityQ = None,
 ) -> Filters:
     """The shared filters from the query string; a bad value is a 400 that says why."""
@@ -84,6 +89,8 @@ def get_filters(
         raise HTTPException(400, str(exc)) from exc
 
 
+# what graph.sparql.check_iri accepts (a 400 otherwise), declared in the OpenAPI document
+IRI_SCHEMA: dict[str, Any] = {"pattern": r'^[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>"{}|^`\\]*$'}
 Source = Annotated[Any, Depends(get_source)]
 Cache = Annotated[ViewCache, Depends(get_cache)]
 FiltersDep = Annotated[Filters, Depends(get_filters)]
@@ -143,8 +150,12 @@ def network_facets(source: Source, filters: ModalityFilters) -> dict[str, Any]:
 def network_edge(
     source: Source,
     filters: FiltersDep,
-    actor_from: Annotated[str, Query(alias="source", description="source actor IRI")],
-    actor_to: Annotated[str, Query(alias="target", description="target actor IRI")],
+    actor_from: Annotated[
+        str, Query(alias="source", description="source actor IRI", json_schema_extra=IRI_SCHEMA)
+    ],
+    actor_to: Annotated[
+        str, Query(alias="target", description="target actor IRI", json_schema_extra=IRI_SCHEMA)
+    ],
 ) -> dict[str, Any]:
     """The events behind one directed edge, with sentences and highlight offsets."""
     _check_iris(actor_from, actor_to)

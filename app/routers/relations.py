@@ -9,11 +9,11 @@ from fastapi import APIRouter, Path
 from app.deps import StateDep, read
 from app.models import Relation, TimelinePoint
 from app.responses import problems
-from app.routers.events import ModalityFilters, dedupe, minted
+from app.routers.events import SLUG_SCHEMA, ModalityFilters, dedupe, minted
 from graph import queries
 
 router = APIRouter(tags=["relations"])
-ActorId = Annotated[str, Path(max_length=200, examples=["iran"])]
+ActorId = Annotated[str, Path(max_length=200, json_schema_extra=SLUG_SCHEMA, examples=["iran"])]
 
 
 @router.get("/relations/{a}/{b}", response_model=Relation,
