@@ -308,6 +308,17 @@ def test_cli_refuses_bad_input(disk_store, tmp_path, evkg):
     assert bad_date.returncode == 2 and "since" in bad_date.stderr
     no_folder = evkg("network", "--store", disk_store, "--out", str(tmp_path / "x" / "n.json"))
     assert no_folder.returncode == 2 and "no folder" in no_folder.stderr
+    bad_modality = evkg("network", "--store", disk_store, "--modality", "rumoured",
+                        "--out", str(tmp_path / "n.json"))
+    assert bad_modality.returncode == 2 and "modality" in bad_modality.stderr
+
+
+def test_cli_modality_picks_the_readings(disk_store, tmp_path, evkg):
+    out = tmp_path / "net.json"
+    for modality, dyads in (("all", 3), ("asserted", 3), ("negated,denied", 0)):
+        done = evkg("network", "--store", disk_store, "--modality", modality, "--out", str(out))
+        assert done.returncode == 0, done.stderr
+        assert len(json.loads(out.read_text())["edges"]) == dyads, modality
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists() or

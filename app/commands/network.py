@@ -32,6 +32,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--min-events", type=int, default=1, metavar="N",
                         help="drop edges with fewer events (default 1)")
     parser.add_argument("--document", metavar="IRI", help="only this document's events")
+    parser.add_argument("--modality", metavar="NAMES", default=None,
+                        help="which readings count: asserted (default), negated, hypothetical, "
+                             "intended, claimed, denied, several comma-separated, or all")
     parser.add_argument("--max-nodes", type=int, default=2000, metavar="N",
                         help="keep the N most central actors (default 2000)")
     add_store_option(parser)
@@ -53,7 +56,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         filters = Filters(since=args.since, until=args.until, root=args.root, quad=args.quad,
-                          min_events=args.min_events, document=args.document)
+                          min_events=args.min_events, document=args.document,
+                          modality=args.modality)
     except ValueError as exc:
         print(f"evkg network: {exc}", file=sys.stderr)
         return 2
