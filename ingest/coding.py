@@ -309,6 +309,11 @@ class SentenceCoder:
             for child in token.children:
                 if child.dep_ == dep and child.i in self.by_token:
                     return self.actors_at(child, depth + 1)
+        for child in token.children:  # "militia weapons caches": the compound's own modifier
+            if child.dep_ == "compound" and child.i not in self.by_token:
+                found = self._own(child, depth + 1)
+                if found:
+                    return found
         for child in token.children:
             if child.dep_ == "prep" and self.lowers[child.i] in {"of", "from"}:
                 for pobj in child.children:

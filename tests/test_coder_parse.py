@@ -219,6 +219,11 @@ CASES = [
         "The European Union imposed new sanctions related to arms sales on Belarus on Friday.",
         ("16", "EUR", "BLR", "asserted"),
     ),
+    # an actor named deep in a compound ("Hamas rocket launch sites") is the target
+    (
+        "Israel carried out airstrikes on Hamas rocket launch sites in Gaza on Monday.",
+        ("19", "ISR", "PSE", "asserted"),
+    ),
     # a threat's target is the subject of the condition it sets
     (
         "Turkey threatened to close its border unless Syria expelled the rebels.",
