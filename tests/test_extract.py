@@ -44,10 +44,10 @@ def seed_documents() -> list[SourceDocument]:
 
 # The bar on the seeds is dyad P and R >= 0.90. The rule coder, written against
 # them, holds it (a check on the linker, dates and places it shares); the parse coder, the
-# default, does not yet: its floor sits just under today's figures (P 0.68, R 0.83).
+# default, does not yet: its floor sits just under today's figures (P 0.69, R 0.87).
 SEED_BARS = {
     "rules": {"precision": 0.85, "recall": 0.85, "entity_f1": 0.75},
-    "parse": {"precision": 0.65, "recall": 0.80, "entity_f1": 0.65},
+    "parse": {"precision": 0.66, "recall": 0.85, "entity_f1": 0.70},
 }
 
 
