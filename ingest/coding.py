@@ -491,6 +491,14 @@ class SentenceCoder:
         anchor = noun  # "launched artillery and rocket fire": "fire" stands where "artillery" does
         while anchor.dep_ == "conj" and anchor.head.pos_ in {"NOUN", "PROPN"}:
             anchor = anchor.head
+        of = anchor.head  # "restarted its full range of support to Y": the range stands in
+        if (
+            anchor.dep_ == "pobj"
+            and self.lowers[of.i] == "of"
+            and of.head.dep_ == "dobj"
+            and self.lemmas[of.head.head.i] in self.g.light_verbs
+        ):
+            anchor = of.head
         light = anchor.head if anchor.dep_ in {"dobj", "pobj", "nsubjpass"} else None
         if light is not None and light.dep_ == "prep":
             light = light.head

@@ -224,6 +224,11 @@ CASES = [
         "Israel carried out airstrikes on Hamas rocket launch sites in Gaza on Monday.",
         ("19", "ISR", "PSE", "asserted"),
     ),
+    # a quantity of an event noun under a light verb ("restored part of its aid to Y")
+    (
+        "Japan restored a wide range of aid to Myanmar on Monday.",
+        ("07", "JPN", "MMR", "asserted"),
+    ),
     # a threat's target is the subject of the condition it sets
     (
         "Turkey threatened to close its border unless Syria expelled the rebels.",
