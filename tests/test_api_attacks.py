@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.api_server import ApiServer, seed_store, start_api
+from tests.api_server import ApiServer, start_api
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
@@ -50,13 +50,6 @@ class Listener:
         self._stop.set()
         self._thread.join()
         self.sock.close()
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("seeded") / "store"
-    seed_store(path)
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -18,17 +18,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.api_server import ROOT, TOKEN, ApiServer, seed_store, start_api
+from tests.api_server import ROOT, TOKEN, ApiServer, start_api
 from tests.servers import _stop, _wait_http, free_port
 
 GRAPH = "https://example.org/graph/robustness"
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("seeded") / "store"
-    seed_store(path)
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -15,16 +15,9 @@ from app.problems import store_problem
 from graph.isolated import QueryTimeout
 from graph.sparql import QuerySyntaxError
 from graph.store import StoreError
-from tests.api_server import ApiServer, seed_store, start_api
+from tests.api_server import ApiServer, start_api
 
 EVENTS = "SELECT ?e WHERE { ?e a sem:Event } ORDER BY ?e"
-
-
-@pytest.fixture(scope="session")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("seeded") / "store"
-    seed_store(path)
-    return path
 
 
 @pytest.fixture(scope="module")
