@@ -40,11 +40,20 @@ def test_dev_corpus_floor() -> None:
     assert summary["actors"]["code"] >= DEV_ACTORS_BY_CODE, summary["actors"]
 
 
+def _unmangle(text: str) -> str:
+    """The export's curly quotes and accents went through UTF-8 -> Mac Roman -> cp1252 (an
+    apostrophe reads as three characters); undo that where the round trip is exact."""
+    try:
+        return text.encode("mac_roman").decode("utf-8")
+    except UnicodeError:
+        return text
+
+
 def codebook_examples() -> list[tuple[str, str]]:
     with CODEBOOK.open(encoding="cp1252", errors="replace", newline="") as handle:
         rows = list(csv.DictReader(handle))
     return [
-        (row["code"][:2], row["example"].strip())
+        (row["code"][:2], _unmangle(row["example"].strip()))
         for row in rows
         if row["example"].strip() not in ("", "NA")
     ]
