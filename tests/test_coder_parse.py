@@ -239,6 +239,10 @@ CASES = [
         "Thousands of Albanians demonstrated in the capital on Tuesday.",
         ("14", "ALB", None, "asserted"),
     ),
+    # 08 yield: easing a measure, whatever words come between the verb and it
+    ("Canada lifted all remaining sanctions on Cuba.", ("08", "CAN", "CUB", "asserted")),
+    ("Egypt eased the night curfew in the Sinai on Monday.", ("08", "EGY", None, "asserted")),
+    ("Chile gave in to Bolivia's demands after a week.", ("08", "CHL", "BOL", "asserted")),
     # a strike by workers is a protest (with "organized" as a light verb), not an attack
     (
         "Opposition parties in Kenya organized a general strike on Monday.",
@@ -258,8 +262,8 @@ def test_coder_reads_general_patterns(text: str, expected: tuple) -> None:
 
 def test_every_root_has_a_case() -> None:
     covered = {expected[0] for _text, expected in CASES}
-    # 06, 08, 15 and 20 are covered by the codebook-coverage measurement only so far.
-    assert covered >= {f"{r:02d}" for r in range(1, 21)} - {"06", "08", "15", "20"}
+    # 06, 15 and 20 are covered by the codebook-coverage measurement only so far.
+    assert covered >= {f"{r:02d}" for r in range(1, 21)} - {"06", "15", "20"}
 
 
 def test_a_hunger_strike_or_a_walkout_is_no_attack() -> None:
