@@ -27,19 +27,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
-from typing import Any
 
-import yaml
 from spacy.tokens import Doc, Token
 
 from ingest.actors import Mention
+from ingest.grammar import Coded, grammar
+from ingest.judgements import judgements
 from ingest.triggers import Pattern, PrepItem, Sense, dictionary
 
-__all__ = ["Coded", "Grammar", "code_parsed", "grammar"]
+__all__ = ["Coded", "SentenceCoder", "code_parsed"]
 
-GRAMMAR_FILE = Path(__file__).resolve().parent / "dictionaries" / "grammar.yaml"
 # Dependents of a verb that open another clause or are function words: not its complements.
 CLAUSE_EDGES = frozenset(
     [
@@ -64,65 +61,6 @@ CLAUSE_EDGES = frozenset(
 MODIFIERS = ("poss", "compound", "amod", "nmod", "npadvmod")
 PASSIVE_AUX = {"auxpass"}
 VIOLENT_ROOTS = {"18", "19", "20"}
-
-
-@dataclass(frozen=True)
-class Grammar:
-    light_verbs: frozenset[str]
-    hypothetical_aux: frozenset[str]
-    future_aux: frozenset[str]
-    conditional_marks: frozenset[str]
-    intent_verbs: frozenset[str]
-    claim_verbs: frozenset[str]
-    doubt_verbs: frozenset[str]
-    claim_adverbs: frozenset[str]
-    deny_verbs: frozenset[str]
-    negators: frozenset[str]
-    accusation_preps: frozenset[str]
-    accusation_adjectives: frozenset[str]
-    accusation_verbs: frozenset[str]
-    instrument_preps: frozenset[str]
-    speech_verbs: frozenset[str]
-    target_preps: tuple[str, ...]
-    agent_preps: frozenset[str]
-    object_control_preps: frozenset[str]
-    symmetric_roots: frozenset[str]
-    clause_target_roots: frozenset[str]
-    condition_target_roots: frozenset[str]
-    outcome_preps: frozenset[str]
-    obligation_aux: frozenset[str]
-    obligation_verbs: frozenset[str]
-    untargeted_roots: frozenset[str]
-    intent_codes: dict[str, str]
-
-
-@lru_cache(maxsize=1)
-def grammar() -> Grammar:
-    with GRAMMAR_FILE.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
-    values: dict[str, Any] = {"intent_codes": dict(data["intent_codes"])}
-    for name, kind in Grammar.__annotations__.items():
-        if name in values:
-            continue
-        words = [str(w).lower() for w in data[name]]
-        values[name] = tuple(words) if "tuple" in str(kind) else frozenset(words)
-    return Grammar(**values)
-
-
-@dataclass
-class Coded:
-    """An event found in a parsed sentence (token indices are the sentence's own)."""
-
-    code: str
-    start: int
-    end: int
-    source: Mention | None = None
-    target: Mention | None = None
-    modality: str = "asserted"
-
-    @property
-    def root(self) -> str:
-        return self.code[:2]
 
 
 @dataclass
@@ -802,7 +740,13 @@ class SentenceCoder:
         for i, others in self._gives_way(readings).items():
             if any(found.get(j) for j in others if j != i):
                 found[i] = []
+        judged: dict[int, list[Coded]] = {}
+        for verb, judgement in judgements(self):
+            judged.setdefault(verb, []).append(judgement)
+        for verb in judged:  # a judgement is what the verb reports ("called": not 020)
+            found[verb] = []
         events = [event for r in readings for event in found[r.token.i]]
+        events.extend(event for events in judged.values() for event in events)
         events.extend(self._accusations())
         return _unique(events)
 

@@ -239,6 +239,14 @@ CASES = [
         "Thousands of Albanians demonstrated in the capital on Tuesday.",
         ("14", "ALB", None, "asserted"),
     ),
+    # judgements: what a speaker calls another's act is disapproval or praise of its doer
+    ("Iran called the American sanctions illegal on Monday.", ("11", "IRN", "USA", "asserted")),
+    (
+        "The Iraqi foreign minister described Turkey's incursion as a violation of sovereignty.",
+        ("11", "IRQ", "TUR", "asserted"),
+    ),
+    ("Russia said the Ukrainian attack was reckless.", ("11", "RUS", "UKR", "asserted")),
+    ("China called Japan's decision a positive step.", ("05", "CHN", "JPN", "asserted")),
     # 08 yield: easing a measure, whatever words come between the verb and it
     ("Canada lifted all remaining sanctions on Cuba.", ("08", "CAN", "CUB", "asserted")),
     ("Egypt eased the night curfew in the Sinai on Monday.", ("08", "EGY", None, "asserted")),
@@ -273,6 +281,11 @@ def test_a_hunger_strike_or_a_walkout_is_no_attack() -> None:
     ):
         found = events(text)
         assert found and not {root for root, *_rest in found} & {"18", "19", "20"}, found
+
+
+def test_a_judgement_denied_is_no_disapproval() -> None:
+    found = events("Egypt said the Israeli decision was not illegal.")
+    assert not {root for root, *_rest in found} & {"11"}, found
 
 
 def test_negated_events_are_kept_not_dropped() -> None:

@@ -1,0 +1,78 @@
+"""The parse coder's word classes (`dictionaries/grammar.yaml`) and what it yields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ingest.actors import Mention
+
+__all__ = ["Coded", "Grammar", "grammar"]
+
+GRAMMAR_FILE = Path(__file__).resolve().parent / "dictionaries" / "grammar.yaml"
+
+
+@dataclass(frozen=True)
+class Grammar:
+    light_verbs: frozenset[str]
+    hypothetical_aux: frozenset[str]
+    future_aux: frozenset[str]
+    conditional_marks: frozenset[str]
+    intent_verbs: frozenset[str]
+    claim_verbs: frozenset[str]
+    doubt_verbs: frozenset[str]
+    claim_adverbs: frozenset[str]
+    deny_verbs: frozenset[str]
+    negators: frozenset[str]
+    accusation_preps: frozenset[str]
+    accusation_adjectives: frozenset[str]
+    accusation_verbs: frozenset[str]
+    instrument_preps: frozenset[str]
+    speech_verbs: frozenset[str]
+    target_preps: tuple[str, ...]
+    agent_preps: frozenset[str]
+    object_control_preps: frozenset[str]
+    symmetric_roots: frozenset[str]
+    clause_target_roots: frozenset[str]
+    condition_target_roots: frozenset[str]
+    outcome_preps: frozenset[str]
+    obligation_aux: frozenset[str]
+    obligation_verbs: frozenset[str]
+    untargeted_roots: frozenset[str]
+    naming_verbs: frozenset[str]
+    disapproval_words: frozenset[str]
+    approval_words: frozenset[str]
+    intent_codes: dict[str, str]
+
+
+@lru_cache(maxsize=1)
+def grammar() -> Grammar:
+    with GRAMMAR_FILE.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    values: dict[str, Any] = {"intent_codes": dict(data["intent_codes"])}
+    for name, kind in Grammar.__annotations__.items():
+        if name in values:
+            continue
+        words = [str(w).lower() for w in data[name]]
+        values[name] = tuple(words) if "tuple" in str(kind) else frozenset(words)
+    return Grammar(**values)
+
+
+@dataclass
+class Coded:
+    """An event found in a parsed sentence (token indices are the sentence's own)."""
+
+    code: str
+    start: int
+    end: int
+    source: Mention | None = None
+    target: Mention | None = None
+    modality: str = "asserted"
+
+    @property
+    def root(self) -> str:
+        return self.code[:2]

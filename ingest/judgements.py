@@ -1,0 +1,98 @@
+"""Judgements: what a speaker calls another's act ("X called Y's strike illegal", "X said
+the Y attack was reckless") is X's disapproval (111) or praise (051) of Y.
+
+News reports condemnation this way more often than with "condemn": the verb is one of
+naming or saying, the event is in the word that judges. Without this, the verb reads as a
+plain statement (010) or, for "call", an appeal (020). Which words judge, and which verbs
+name, are data in `dictionaries/grammar.yaml`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Token
+
+if TYPE_CHECKING:
+    from ingest.actors import Mention
+    from ingest.coding import Coded, SentenceCoder
+
+__all__ = ["judgements"]
+
+PREDICATE_EDGES = {"oprd", "xcomp", "ccomp", "attr", "acomp", "appos"}
+DISAPPROVE, PRAISE = "111", "051"
+
+
+def judgements(coder: SentenceCoder) -> Iterator[tuple[int, Coded]]:
+    """Each judgement in the sentence with the token of the verb that makes it."""
+    from ingest.coding import Coded
+
+    g = coder.g
+    for verb in coder.doc:
+        lemma = coder.lemmas[verb.i]
+        if lemma not in g.naming_verbs and lemma not in g.speech_verbs:
+            continue
+        for judged, predicate in _judged(coder, verb):
+            code = _verdict(coder, predicate)
+            if code is None:
+                continue
+            sources, passive = coder._subject(verb)
+            if passive:
+                continue
+            targets = _doers(coder, judged)
+            modality = coder.modality(verb)
+            for source in sources:
+                for target in targets:
+                    if source.actor.iri != target.actor.iri:
+                        yield (
+                            verb.i,
+                            Coded(code, predicate.i, predicate.i + 1, source, target, modality),
+                        )
+
+
+def _judged(coder: SentenceCoder, verb: Token) -> Iterator[tuple[Token, Token]]:
+    """(what is judged, the word that judges it) under a verb of naming or saying."""
+    naming = coder.lemmas[verb.i] in coder.g.naming_verbs
+    if naming:  # "called the strike illegal", "described the raid as a crime"
+        for obj in (c for c in verb.children if c.dep_ == "dobj"):
+            for holder in (verb, obj):
+                for c in holder.children:
+                    if c.dep_ in PREDICATE_EDGES and c.i > obj.i:
+                        yield obj, c
+                    elif c.dep_ == "prep" and coder.lowers[c.i] == "as":
+                        yield from ((obj, p) for p in c.children if p.dep_ == "pobj")
+    for clause in verb.children:  # "said the attack was reckless"
+        if clause.dep_ != "ccomp" or coder.lemmas[clause.i] != "be":
+            continue
+        subjects = [c for c in clause.children if c.dep_ == "nsubj"]
+        for predicate in (c for c in clause.children if c.dep_ in {"acomp", "attr"}):
+            yield from ((s, predicate) for s in subjects)
+
+
+def _verdict(coder: SentenceCoder, predicate: Token) -> str | None:
+    """111 for a word of disapproval in the predicate, 051 for one of praise."""
+    words = {coder.lemmas[t.i] for t in predicate.subtree} | {
+        coder.lowers[t.i] for t in predicate.subtree
+    }
+    negated = [*predicate.subtree, *(predicate.head.children if predicate.dep_ != "oprd" else ())]
+    if any(t.dep_ == "neg" for t in negated):
+        return None  # "was not illegal": no verdict to code
+    if words & coder.g.disapproval_words:
+        return DISAPPROVE
+    if words & coder.g.approval_words:
+        return PRAISE
+    return None
+
+
+def _doers(coder: SentenceCoder, judged: Token) -> list[Mention]:
+    """Whose act is judged: an actor named by the noun phrase ("Turkey's incursion", "the
+    Russian strikes"), else the doer the event noun's own roles give."""
+    found = coder.actors_at(judged)
+    if found:
+        return found
+    reading = coder.nouns.get(judged.i)
+    if reading is None:
+        return []
+    sources, _targets = coder._noun_roles(judged, reading.sense)
+    return sources
