@@ -275,6 +275,10 @@ class SentenceCoder:
                     for pobj in child.children:
                         if pobj.dep_ == "pobj":
                             return self.actors_at(pobj), True
+            if self.lemmas[verb.i] in self.g.intent_verbs:  # "X is committed to opening"
+                return [
+                    m for c in verb.children if c.dep_ == "nsubjpass" for m in self.actors_at(c)
+                ], False
             return [], True
         if seen > 4:
             return [], False
@@ -301,7 +305,12 @@ class SentenceCoder:
                     return self.actors_at(objects[0]), False
             if governor.pos_ in {"VERB", "AUX"}:
                 return self._subject(governor, seen + 1)
-        if verb.dep_ in {"xcomp", "advcl", "ccomp"} and head.pos_ in {"VERB", "AUX", "ADJ"}:
+        # "X is ready to send": the adjective's subject is its copula's
+        if verb.dep_ in {"xcomp", "advcl", "ccomp", "acomp"} and head.pos_ in {
+            "VERB",
+            "AUX",
+            "ADJ",
+        }:
             if verb.dep_ == "xcomp":
                 objects = [c for c in head.children if c.dep_ in {"dobj", "dative"}]
                 if objects:

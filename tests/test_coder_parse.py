@@ -239,6 +239,9 @@ CASES = [
         "Thousands of Albanians demonstrated in the capital on Tuesday.",
         ("14", "ALB", None, "asserted"),
     ),
+    # "ready/willing to" states an intent; the adjective's subject is the source
+    ("Norway is willing to send weapons to Saudi Arabia.", ("03", "NOR", "SAU", "intended")),
+    ("France is ready to send aid to Chad.", ("03", "FRA", "TCD", "intended")),
     # judgements: what a speaker calls another's act is disapproval or praise of its doer
     ("Iran called the American sanctions illegal on Monday.", ("11", "IRN", "USA", "asserted")),
     (
