@@ -575,6 +575,8 @@ class SentenceCoder:
                 return "asserted"
             if through_prep and self.lemmas[token.i] in g.accusation_verbs:
                 return "claimed"  # "blamed X for the attack": the blame's word for it
+            if through_prep and self.lemmas[token.i] in g.intent_verbs:
+                return "intended"  # "agreed to a ceasefire", "committed to talks"
             inherited = self.modality(token)
             if inherited != "asserted":
                 return inherited
@@ -788,8 +790,10 @@ class SentenceCoder:
         end = reading.token.i + 1
         if not sources:
             return
+        if not targets and len(sources) > 1 and modality == "intended":
+            code = self.g.intent_codes.get(code[:2], "030")  # what they mean to do together
         if not targets:
-            if code[:2] in self.g.symmetric_roots and len(sources) > 1:
+            if (code[:2] in self.g.symmetric_roots or modality == "intended") and len(sources) > 1:
                 for a in sources:
                     for b in sources:
                         if a.actor.iri != b.actor.iri:

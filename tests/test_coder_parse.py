@@ -242,6 +242,15 @@ CASES = [
     # "ready/willing to" states an intent; the adjective's subject is the source
     ("Norway is willing to send weapons to Saudi Arabia.", ("03", "NOR", "SAU", "intended")),
     ("France is ready to send aid to Chad.", ("03", "FRA", "TCD", "intended")),
+    # what several parties mean to do together is each one's intent to cooperate with the other
+    (
+        "Peru and Chile have agreed to hold joint exercises next month.",
+        ("03", "PER", "CHL", "intended"),
+    ),
+    (
+        "Peru and Chile have agreed to hold joint exercises next month.",
+        ("03", "CHL", "PER", "intended"),
+    ),
     # judgements: what a speaker calls another's act is disapproval or praise of its doer
     ("Iran called the American sanctions illegal on Monday.", ("11", "IRN", "USA", "asserted")),
     (
