@@ -311,10 +311,10 @@ class SentenceCoder:
             "AUX",
             "ADJ",
         }:
-            if verb.dep_ == "xcomp":
-                objects = [c for c in head.children if c.dep_ in {"dobj", "dative"}]
-                if objects:
-                    return self.actors_at(objects[0]), False
+            if verb.dep_ == "xcomp":  # "asked Y to leave", "called on Y to leave": Y
+                asked = self._asked(head)
+                if asked is not None:
+                    return self.actors_at(asked), False
             return self._subject(head, seen + 1)
         return [], False
 
@@ -582,7 +582,7 @@ class SentenceCoder:
                 return inherited
         node, steps = token, 0
         while node.dep_ in {"xcomp", "ccomp", "pcomp", "conj", "advcl", "acomp"} and steps < 5:
-            dep = node.dep_
+            dep, below = node.dep_, node
             if dep == "pcomp" and self.lowers[node.head.i] in g.instrument_preps:
                 break  # "trying to win by attacking Y": the means is done, whatever the aim
             node = node.head
@@ -603,6 +603,11 @@ class SentenceCoder:
                 return "denied"
             if lemma in g.doubt_verbs:
                 return "claimed"
+            if lemma in g.request_verbs and (
+                (dep == "xcomp" and self._asked(node) is not None)
+                or (dep == "ccomp" and self._infinitive(below))
+            ):
+                return "hypothetical"  # "urged Y to stop", "wants Y to stop": asked of Y
             if dep in {"xcomp", "pcomp"} and lemma in g.intent_verbs:
                 return "intended"
             if any(c.dep_ == "neg" for c in node.children) and dep == "xcomp":
@@ -622,6 +627,29 @@ class SentenceCoder:
             return None
         if clause.dep_ == "ccomp" and self.lemmas[clause.head.i] in self.g.speech_verbs:
             return clause.head
+        return None
+
+    def _asked(self, verb: Token) -> Token | None:
+        """Whom a verb of asking addresses: its object, or "call on Y", "appeal to Y"."""
+        for child in verb.children:
+            if child.dep_ in {"dobj", "dative"}:
+                return child
+            if child.dep_ == "prep" and self.lowers[child.i] in {"on", "upon", "to"}:
+                pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return pobj
+        return None
+
+    def _wanted_by(self, verb: Token) -> Token | None:
+        """The verb of wishing that asks the complement of its object ("X wants Y to pay"):
+        CAMEO codes that as X's appeal to Y (root 02)."""
+        head = verb.head
+        if self.lemmas[head.i] not in self.g.wish_verbs:
+            return None
+        if verb.dep_ == "xcomp" and self._asked(head) is not None:
+            return head
+        if verb.dep_ == "ccomp" and self._infinitive(verb):  # parsed "wants [Y to pay]"
+            return head
         return None
 
     def _infinitive(self, verb: Token) -> bool:
@@ -782,6 +810,10 @@ class SentenceCoder:
             targets, (sources, _passive) = sources, self._subject(speaker)
             code = "10" + self.g.intent_codes.get(code[:2], "030")[2:]
             modality = self.modality(speaker)
+        elif (wisher := None if reading.noun else self._wanted_by(token)) is not None:
+            targets, (sources, _passive) = sources, self._subject(wisher)
+            code = "02" + self.g.intent_codes.get(code[:2], "030")[2:]
+            modality = self.modality(wisher)
         elif modality == "intended":
             code = self.g.intent_codes.get(code[:2], code)
         return self._pairs(reading, code, sources, targets, start, modality)

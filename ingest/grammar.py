@@ -42,6 +42,8 @@ class Grammar:
     outcome_preps: frozenset[str]
     obligation_aux: frozenset[str]
     obligation_verbs: frozenset[str]
+    request_verbs: frozenset[str]
+    wish_verbs: frozenset[str]
     untargeted_roots: frozenset[str]
     naming_verbs: frozenset[str]
     disapproval_words: frozenset[str]

@@ -251,6 +251,9 @@ CASES = [
         "Peru and Chile have agreed to hold joint exercises next month.",
         ("03", "CHL", "PER", "intended"),
     ),
+    # "X wants Y to do Z" is X's appeal to Y
+    ("Israel wants Germany to pay compensation to the victims.", ("02", "ISR", "DEU", "asserted")),
+    ("France called on Russia to withdraw from Ukraine.", ("02", "FRA", "RUS", "asserted")),
     # judgements: what a speaker calls another's act is disapproval or praise of its doer
     ("Iran called the American sanctions illegal on Monday.", ("11", "IRN", "USA", "asserted")),
     (
@@ -293,6 +296,18 @@ def test_a_hunger_strike_or_a_walkout_is_no_attack() -> None:
     ):
         found = events(text)
         assert found and not {root for root, *_rest in found} & {"18", "19", "20"}, found
+
+
+def test_what_is_asked_of_someone_is_not_reported_as_done() -> None:
+    for text, asked in (
+        ("The UN urged Israel to stop its attacks on Lebanon.", "ISR"),
+        ("France called on Russia to withdraw from Ukraine.", "RUS"),
+        ("Egypt expects Hamas to release the hostages.", "PSE"),
+    ):
+        found = events(text)
+        assert found, text
+        done = {e for e in found if e[1] == asked and e[3] in {"asserted", "intended"}}
+        assert not done, (text, found)
 
 
 def test_a_judgement_denied_is_no_disapproval() -> None:
