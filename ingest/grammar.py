@@ -48,6 +48,8 @@ class Grammar:
     naming_verbs: frozenset[str]
     disapproval_words: frozenset[str]
     approval_words: frozenset[str]
+    pessimism_words: frozenset[str]
+    optimism_words: frozenset[str]
     intent_codes: dict[str, str]
 
 

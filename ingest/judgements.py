@@ -1,5 +1,7 @@
 """Judgements: what a speaker calls another's act ("X called Y's strike illegal", "X said
-the Y attack was reckless") is X's disapproval (111) or praise (051) of Y.
+the Y attack was reckless") is X's disapproval (111) or praise (051) of Y; how a speaker
+says it feels about another ("X is worried about Y's buildup", "X said it was confident
+that Y would ...") is a pessimistic (012) or optimistic (013) comment on Y.
 
 News reports condemnation this way more often than with "condemn": the verb is one of
 naming or saying, the event is in the word that judges. Without this, the verb reads as a
@@ -22,6 +24,8 @@ __all__ = ["judgements"]
 
 PREDICATE_EDGES = {"oprd", "xcomp", "ccomp", "attr", "acomp", "appos"}
 DISAPPROVE, PRAISE = "111", "051"
+PESSIMISTIC, OPTIMISTIC = "012", "013"
+COPULAS = {"be", "feel", "remain", "seem", "appear", "become", "grow"}
 
 
 def judgements(coder: SentenceCoder) -> Iterator[tuple[int, Coded]]:
@@ -49,6 +53,7 @@ def judgements(coder: SentenceCoder) -> Iterator[tuple[int, Coded]]:
                             verb.i,
                             Coded(code, predicate.i, predicate.i + 1, source, target, modality),
                         )
+    yield from _moods(coder)
 
 
 def _judged(coder: SentenceCoder, verb: Token) -> Iterator[tuple[Token, Token]]:
@@ -96,3 +101,52 @@ def _doers(coder: SentenceCoder, judged: Token) -> list[Mention]:
         return []
     sources, _targets = coder._noun_roles(judged, reading.sense)
     return sources
+
+
+def _moods(coder: SentenceCoder) -> Iterator[tuple[int, Coded]]:
+    """ "X is worried about Y", "X said it was confident that Y would ...": 012 or 013."""
+    from ingest.coding import Coded
+
+    g = coder.g
+    for copula in coder.doc:
+        if coder.lemmas[copula.i] not in COPULAS:
+            continue
+        for mood in (c for c in copula.children if c.dep_ == "acomp"):
+            words = {coder.lemmas[mood.i], coder.lowers[mood.i]}
+            if words & g.pessimism_words:
+                code = PESSIMISTIC
+            elif words & g.optimism_words:
+                code = OPTIMISTIC
+            else:
+                continue
+            if any(c.dep_ == "neg" for c in copula.children):
+                continue  # "not worried": no comment to code
+            sources = [m for c in copula.children if c.dep_ == "nsubj" for m in coder.actors_at(c)]
+            said = copula.dep_ == "ccomp" and coder.lemmas[copula.head.i] in g.speech_verbs
+            if said and not sources:
+                sources = coder._subject(copula.head)[0]
+            modality = coder.modality(copula)
+            for source in sources:
+                for target in _about(coder, mood):
+                    if source.actor.iri != target.actor.iri:
+                        yield (
+                            copula.head.i if said else copula.i,
+                            Coded(code, mood.i, mood.i + 1, source, target, modality),
+                        )
+
+
+def _about(coder: SentenceCoder, mood: Token) -> list[Mention]:
+    """Whom a feeling concerns: its preposition's object ("worried about Y's plans") or the
+    subject of its clause ("confident that Y would")."""
+    for child in mood.children:
+        if child.dep_ == "prep":
+            for pobj in (c for c in child.children if c.dep_ == "pobj"):
+                found = coder.actors_at(pobj)
+                if found:
+                    return found
+        if child.dep_ == "ccomp":
+            for subject in (c for c in child.children if c.dep_ in {"nsubj", "nsubjpass"}):
+                found = coder.actors_at(subject)
+                if found:
+                    return found
+    return []

@@ -254,6 +254,13 @@ CASES = [
     # "X wants Y to do Z" is X's appeal to Y
     ("Israel wants Germany to pay compensation to the victims.", ("02", "ISR", "DEU", "asserted")),
     ("France called on Russia to withdraw from Ukraine.", ("02", "FRA", "RUS", "asserted")),
+    # how a speaker feels about another is a pessimistic or optimistic comment; declining
+    ("Japan is worried about China's military buildup.", ("01", "JPN", "CHN", "asserted")),
+    (
+        "The Kenyan president said he was confident that Uganda would reopen the border.",
+        ("01", "KEN", "UGA", "asserted"),
+    ),
+    ("NATO declined to comment on reports of Serbian losses.", ("01", "IGO", "SRB", "asserted")),
     # judgements: what a speaker calls another's act is disapproval or praise of its doer
     ("Iran called the American sanctions illegal on Monday.", ("11", "IRN", "USA", "asserted")),
     (
