@@ -90,6 +90,7 @@ class SentenceCoder:
         self.consumed: set[int] = set()  # tokens a verb's pattern took in
         self.lowers = [t.lower_ for t in doc]
         self.acting: set[str] = set()  # the source actors of the event being read
+        self.acting_codes: set[str] = set()  # and their codes
 
     # -- dictionary matching ----------------------------------------------------------
 
@@ -348,7 +349,7 @@ class SentenceCoder:
         if sense.object or head.pos_ != "NOUN":
             for dep in ("dative", "dobj", "attr", "oprd"):
                 for child in children:
-                    if child.dep_ == dep:
+                    if child.dep_ == dep and not self._own_means(child):
                         found = self._others(self.actors_at(child))
                         found = found or self._others(self._through(child))
                         if found:
@@ -380,6 +381,16 @@ class SentenceCoder:
         if code[:2] in self.g.condition_target_roots:  # "threatened to strike unless X ..."
             return self._others(self._condition_subject(head))
         return []
+
+    def _own_means(self, noun: Token) -> bool:
+        """ "withdrew its troops from Y", "sent their forces to Y": the source's own body,
+        moved or used, is no target (the search goes on to the prepositions)."""
+        own = any(
+            c.dep_ == "poss" and c.pos_ == "PRON" and self.lowers[c.i] in {"its", "their", "our"}
+            for c in noun.children
+        )
+        mention = self.by_token.get(noun.i)
+        return own and mention is not None and mention.actor.code in self.acting_codes
 
     def _others(self, found: list[Mention]) -> list[Mention]:
         """Candidates for a target other than the source itself ("closed its border": not a
@@ -581,7 +592,9 @@ class SentenceCoder:
             if inherited != "asserted":
                 return inherited
         node, steps = token, 0
-        while node.dep_ in {"xcomp", "ccomp", "pcomp", "conj", "advcl", "acomp"} and steps < 5:
+        while (
+            node.dep_ in {"xcomp", "ccomp", "pcomp", "conj", "advcl", "acomp", "acl"} and steps < 5
+        ):
             dep, below = node.dep_, node
             if dep == "pcomp" and self.lowers[node.head.i] in g.instrument_preps:
                 break  # "trying to win by attacking Y": the means is done, whatever the aim
@@ -603,6 +616,8 @@ class SentenceCoder:
                 return "denied"
             if lemma in g.doubt_verbs:
                 return "claimed"
+            if dep == "acl" and lemma in g.request_nouns and self._infinitive(below):
+                return "hypothetical"  # "rejected calls to halt": only asked for
             if lemma in g.request_verbs and (
                 (dep == "xcomp" and self._asked(node) is not None)
                 or (dep == "ccomp" and self._infinitive(below))
@@ -638,6 +653,13 @@ class SentenceCoder:
                 pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
                 if pobj is not None:
                     return pobj
+        return None
+
+    def _refused_by(self, verb: Token) -> Token | None:
+        """The verb of refusal whose complement this is ("refused to withdraw")."""
+        head = verb.head
+        if verb.dep_ == "xcomp" and self.lemmas[head.i] in self.g.refusal_verbs:
+            return head
         return None
 
     def _wanted_by(self, verb: Token) -> Token | None:
@@ -713,7 +735,10 @@ class SentenceCoder:
                 continue
             lemma = self.lemmas[token.i]
             bare = not reading.used
-            if bare and inside and lemma in self.g.speech_verbs | self.g.intent_verbs:
+            refused = {c.i for c in token.children if c.dep_ == "xcomp"} & set(by_token)
+            if refused and lemma in self.g.refusal_verbs:  # "refused to withdraw from Y"
+                yields.setdefault(token.i, set()).update(refused)
+            elif bare and inside and lemma in self.g.speech_verbs | self.g.intent_verbs:
                 yields.setdefault(token.i, set()).update(inside)
             elif (
                 bare
@@ -797,6 +822,7 @@ class SentenceCoder:
         else:
             sources, passive = self._subject(token)
             self.acting = {m.actor.iri for m in sources}
+            self.acting_codes = {m.actor.code for m in sources if m.actor.code}
             targets = (
                 self._passive_target(token)
                 if passive
@@ -810,6 +836,9 @@ class SentenceCoder:
             targets, (sources, _passive) = sources, self._subject(speaker)
             code = "10" + self.g.intent_codes.get(code[:2], "030")[2:]
             modality = self.modality(speaker)
+        elif (refuser := None if reading.noun else self._refused_by(token)) is not None:
+            code = self.g.refusal_codes.get(code[:2], "120")  # "refused to withdraw from Y"
+            modality = self.modality(refuser)
         elif (wisher := None if reading.noun else self._wanted_by(token)) is not None:
             targets, (sources, _passive) = sources, self._subject(wisher)
             code = "02" + self.g.intent_codes.get(code[:2], "030")[2:]

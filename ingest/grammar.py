@@ -44,6 +44,8 @@ class Grammar:
     obligation_verbs: frozenset[str]
     request_verbs: frozenset[str]
     wish_verbs: frozenset[str]
+    refusal_verbs: frozenset[str]
+    request_nouns: frozenset[str]
     untargeted_roots: frozenset[str]
     naming_verbs: frozenset[str]
     disapproval_words: frozenset[str]
@@ -51,13 +53,17 @@ class Grammar:
     pessimism_words: frozenset[str]
     optimism_words: frozenset[str]
     intent_codes: dict[str, str]
+    refusal_codes: dict[str, str]
 
 
 @lru_cache(maxsize=1)
 def grammar() -> Grammar:
     with GRAMMAR_FILE.open(encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
-    values: dict[str, Any] = {"intent_codes": dict(data["intent_codes"])}
+    values: dict[str, Any] = {
+        "intent_codes": dict(data["intent_codes"]),
+        "refusal_codes": dict(data["refusal_codes"]),
+    }
     for name, kind in Grammar.__annotations__.items():
         if name in values:
             continue

@@ -261,6 +261,10 @@ CASES = [
         ("01", "KEN", "UGA", "asserted"),
     ),
     ("NATO declined to comment on reports of Serbian losses.", ("01", "IGO", "SRB", "asserted")),
+    # a refusal is a rejection aimed where the refused act was; the source's own troops are
+    # no target
+    ("Syria refused to withdraw its troops from Lebanon.", ("12", "SYR", "LBN", "asserted")),
+    ("Iran declined to meet with Saudi envoys.", ("12", "IRN", "SAU", "asserted")),
     # judgements: what a speaker calls another's act is disapproval or praise of its doer
     ("Iran called the American sanctions illegal on Monday.", ("11", "IRN", "USA", "asserted")),
     (
@@ -315,6 +319,15 @@ def test_what_is_asked_of_someone_is_not_reported_as_done() -> None:
         assert found, text
         done = {e for e in found if e[1] == asked and e[3] in {"asserted", "intended"}}
         assert not done, (text, found)
+
+
+def test_what_is_refused_is_not_reported_as_done() -> None:
+    for text in (
+        "Syria refused to withdraw its troops from Lebanon.",
+        "Iran declined to meet with Saudi envoys.",
+    ):
+        found = events(text)
+        assert found and all(root == "12" for root, *_rest in found), (text, found)
 
 
 def test_a_judgement_denied_is_no_disapproval() -> None:
