@@ -440,7 +440,7 @@ class SentenceCoder:
         if not source:
             source = self._agent_of(noun)
         if not source:  # "clashes between X and Y", "talks between X and Y"
-            for pobj in self._prep_objects(noun, {"between", "among"}):
+            for pobj in self._prep_objects(noun, self.g.sides_preps):
                 sides = self.actors_at(pobj)
                 if len({m.actor.iri for m in sides}) > 1:
                     return sides[:1], sides[1:]

@@ -37,6 +37,7 @@ class Grammar:
     agent_preps: frozenset[str]
     object_control_preps: frozenset[str]
     symmetric_roots: frozenset[str]
+    sides_preps: frozenset[str]
     clause_target_roots: frozenset[str]
     condition_target_roots: frozenset[str]
     outcome_preps: frozenset[str]
