@@ -306,6 +306,10 @@ class SentenceCoder:
                     return self.actors_at(objects[0]), False
             if governor.pos_ in {"VERB", "AUX"}:
                 return self._subject(governor, seen + 1)
+        if verb.dep_ == "ccomp":  # "told Y the coalition restarted ...", parsed as 2 objects
+            stranded = self._stranded_subject(verb)
+            if stranded is not None:
+                return self.actors_at(stranded), False
         # "X is ready to send": the adjective's subject is its copula's
         if verb.dep_ in {"xcomp", "advcl", "ccomp", "acomp"} and head.pos_ in {
             "VERB",
@@ -318,6 +322,21 @@ class SentenceCoder:
                     return self.actors_at(asked), False
             return self._subject(head, seen + 1)
         return [], False
+
+    def _stranded_subject(self, verb: Token) -> Token | None:
+        """A clause's subject the parser hung on the verb above as a second object: the
+        object that ends just before the clause's verb (quotes and commas aside)."""
+        objects = [c for c in verb.head.children if c.dep_ in {"dobj", "dative"}]
+        if len(objects) < 2:
+            return None
+        before = verb.i - 1
+        while before >= 0 and self.doc[before].is_punct:
+            before -= 1
+        last = objects[-1]
+        if last.right_edge.i != before or last.i > verb.i:
+            return None
+        word = self.doc[before]  # the noun that ends the object: the clause's own subject
+        return word if word.pos_ in {"NOUN", "PROPN"} else None
 
     def _head_actors(self, verb: Token, seen: int) -> list[Mention]:
         """Who does what a relative clause or participle says of its noun: the noun itself,

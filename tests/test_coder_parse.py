@@ -265,6 +265,11 @@ CASES = [
     # no target
     ("Syria refused to withdraw its troops from Lebanon.", ("12", "SYR", "LBN", "asserted")),
     ("Iran declined to meet with Saudi envoys.", ("12", "IRN", "SAU", "asserted")),
+    # a clause's subject the parser hung on the verb of saying as a second object
+    (
+        "The office told the inspector general the coalition \u201crestarted its aid to Jordan.\u201d",
+        ("07", "COALITION", "JOR", "asserted"),
+    ),
     # judgements: what a speaker calls another's act is disapproval or praise of its doer
     ("Iran called the American sanctions illegal on Monday.", ("11", "IRN", "USA", "asserted")),
     (
