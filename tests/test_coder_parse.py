@@ -267,7 +267,8 @@ CASES = [
     ("Iran declined to meet with Saudi envoys.", ("12", "IRN", "SAU", "asserted")),
     # a clause's subject the parser hung on the verb of saying as a second object
     (
-        "The office told the inspector general the coalition \u201crestarted its aid to Jordan.\u201d",
+        "The office told the inspector general the coalition"
+        " \u201crestarted its aid to Jordan.\u201d",
         ("07", "COALITION", "JOR", "asserted"),
     ),
     # judgements: what a speaker calls another's act is disapproval or praise of its doer
