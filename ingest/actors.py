@@ -18,13 +18,14 @@ import os
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from ingest.model import ID, Actor
+from ingest.people import People, with_initials
 from ingest.text import Match, matches_in, nlp
 from ingest.text import words as _words
 from ingest.vocab import (
@@ -202,6 +203,7 @@ class Mention:
     plural: bool = False
     pronoun: bool = False
     title: str | None = None
+    named: bool = False  # by a name of its own (not a description): the text's name for it
 
 
 @dataclass
@@ -210,6 +212,18 @@ class Resolver:
 
     history: list[Mention] = field(default_factory=list)
     focus: Counter = field(default_factory=Counter)  # country codes the story is about
+    people: People = field(default_factory=People)
+    # Each actor as the story names it: its gazetteer names plus the text's spellings.
+    as_named: dict[str, Actor] = field(default_factory=dict)
+
+    def name(self, actor: Actor, surface: str) -> Actor:
+        """The actor with `surface` among its aliases, and every name the story gave it."""
+        actor = self.as_named.get(actor.iri, actor)
+        known = {actor.label.casefold(), *(a.casefold() for a in actor.aliases)}
+        if surface and surface.casefold() not in known:
+            actor = replace(actor, aliases=tuple(sorted({*actor.aliases, surface})))
+        self.as_named[actor.iri] = actor
+        return actor
 
     def last(self, predicate) -> Actor | None:
         for mention in reversed(self.history):
@@ -342,7 +356,11 @@ class ActorLinker:
             names = {entry.actor.label.lower(), *(a.lower() for a in entry.actor.aliases)}
             if wanted in names:
                 return entry.actor
-        if len(candidates) == 1:
+        if len(candidates) == 1 and (
+            not candidates[0].generated or _is_default_organ(candidates[0], agent)
+        ):
+            # A generated organ must be the sector's usual one ("Sudanese officials" are
+            # not a party the dictionaries happen to file under GOV).
             return candidates[0].actor
         preferred = [c for c in candidates if _is_default_organ(c, agent)]
         if len(preferred) == 1:
@@ -450,12 +468,16 @@ class ActorLinker:
                 places.append((start, entry.actor))
                 taken.update(range(start, end))
                 continue
+            if entry.actor.kind == "person":
+                wider = with_initials(doc, start, end, sent, entry.actor.label)
+                if free(*wider):
+                    start, end = wider
             title = _title_before(doc, start, sent.start)
             if title:
                 start -= len(title.split())
             else:
                 title = _title_within(doc, start, end)
-            add(Mention(start, end, entry.actor, title=title))
+            add(Mention(start, end, entry.actor, title=title, named=True))
             head = next((iri for (s, e), iri in demonyms.items() if s == start and e < end), None)
             noun = next((a for a in agents if a[1] == end and a[0] >= start), None)
             if head is not None and noun is not None and entry.actor.kind != "person":
@@ -472,10 +494,7 @@ class ActorLinker:
         for (start, end), iri in demonyms.items():
             if not free(start, end):
                 continue
-            token = doc[end - 1]
-            if token.lower_.endswith(("ans", "ians", "is", "ese")) and not _is_pro_modifier(
-                doc, start
-            ):
+            if _people_noun(doc[end - 1].lower_) and not _is_pro_modifier(doc, start):
                 if end < len(doc) and texts[end][:1].isupper():
                     continue
                 add(Mention(start, end, self.vocab.actors[iri].actor, plural=True))
@@ -485,8 +504,17 @@ class ActorLinker:
             following = doc[end]
             if following.is_alpha and following.is_lower and not following.is_stop:
                 add(Mention(start, end, self.vocab.actors[iri].actor))
-        for mention in self._titled_people(doc, sent, free):
+        focus = resolver.focus.most_common(1)[0][0] if resolver.focus else None
+        for mention in self._titled_people(doc, sent, free, mentions, focus):
             add(mention)
+        # "Abbas said", "Mr. Abbas": a person the story named in full before.
+        for start, end, actor in resolver.people.find(
+            doc, sent, free, lambda i: _title_before(doc, i, sent.start) is not None
+        ):
+            title = _title_before(doc, start, sent.start)
+            if title:
+                start -= len(title.split())
+            add(Mention(start, end, actor, title=title, named=True))
         for mention in self._new_organisations(doc, sent, free):
             add(mention)
 
@@ -520,6 +548,13 @@ class ActorLinker:
                 add(resolved)
 
         mentions.sort(key=lambda m: m.start)
+        for mention in mentions:
+            if mention.named:
+                skip = len(mention.title.split()) if mention.title else 0
+                surface = doc[mention.start + skip : mention.end].text
+                mention.actor = resolver.name(mention.actor, surface)
+                if mention.actor.kind == "person":
+                    resolver.people.named(mention.actor, surface)
         resolver.history.extend(mentions)
         return mentions, places
 
@@ -724,7 +759,12 @@ class ActorLinker:
                 continue
         return out
 
-    def _titled_people(self, doc: Doc, sent: Span, free) -> list[Mention]:
+    def _titled_people(
+        self, doc: Doc, sent: Span, free, mentions: list[Mention], focus: str | None
+    ) -> list[Mention]:
+        """ "Treasury Secretary Jane Roe", "Iraqi Foreign Minister John Doe": a person the
+        gazetteer lacks, of the country of the body or demonym before the title, else of
+        the country the story is about (`focus`)."""
         out = []
         texts, lowers = _words(doc)
         i = sent.start
@@ -740,9 +780,9 @@ class ActorLinker:
                     j += 1
                 if j - (i + 1) >= 2:
                     name = doc[i + 1 : j].text
-                    code = self._demonym_code(doc, i - 1)
+                    code = self._demonym_code(doc, i - 1) or _owner_code(doc, i, mentions) or focus
                     actor = Actor(f"{ID}actor/{slug(name)}", name, (), code, None, "person")
-                    out.append(Mention(i, j, actor, title=texts[i]))
+                    out.append(Mention(i, j, actor, title=texts[i], named=True))
                     i = j
                     continue
             i += 1
@@ -808,6 +848,12 @@ def _indefinite(doc: Doc, start: int) -> bool:
         if not (doc[k].is_lower and (doc[k].is_alpha or "-" in word)) or doc[k].is_stop:
             return False
     return False
+
+
+def _people_noun(demonym: str) -> bool:
+    """A demonym that names the people, not their country's things: a plural ("the
+    Iraqis", "the Turks", "the Poles"; not "Swiss") or one in -ese ("the Chinese")."""
+    return demonym.endswith("ese") or (demonym.endswith("s") and not demonym.endswith("ss"))
 
 
 def _with_plurals(demonyms: tuple[str, ...]) -> set[str]:
@@ -898,6 +944,23 @@ def _is_pro_modifier(doc: Doc, start: int) -> bool:
     """ "pro-Iran", "anti-American": a stance, not an actor."""
     texts, lowers = _words(doc)
     return start >= 2 and texts[start - 1] == "-" and lowers[start - 2] in {"pro", "anti"}
+
+
+def _owner_code(doc: Doc, title: int, mentions: list[Mention]) -> str | None:
+    """The country of an actor named just before a title, a few title words apart
+    ("Treasury Secretary", "Iraq's Foreign Minister", "Pentagon Press Secretary")."""
+    lowers = _words(doc)[1]
+    for mention in mentions:
+        gap = range(mention.end, title)
+        if (
+            mention.actor.code
+            and not mention.pronoun
+            and mention.end <= title
+            and len(gap) <= 3
+            and all(lowers[k] in {"'s", "’s"} or doc[k].text[:1].isupper() for k in gap)
+        ):
+            return mention.actor.code
+    return None
 
 
 def _possessive_after(doc: Doc, end: int) -> bool:
