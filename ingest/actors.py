@@ -328,6 +328,14 @@ class ActorLinker:
                 self.demonym_cased[head.lower()] = head[:1].isupper()
                 if actor.kind == "state" and actor.code:
                     self.demonym_codes.setdefault(demonym.lower(), actor.code)
+        # How often each (country code, first word) opens a name of that country's actors.
+        self.demonym_usage: Counter[tuple[str, str]] = Counter(
+            (entry.actor.code, name.split()[0].lower())
+            for entry in self.vocab.actors.values()
+            if entry.actor.code
+            for name in {entry.actor.label, *entry.actor.aliases}
+            if name and name.split()[0].isalpha()  # a word, not "U.S."
+        )
         generated: dict[tuple[str, str], list[ActorEntry]] = {}
         for entry in self.vocab.actors.values():
             actor = entry.actor
@@ -366,12 +374,15 @@ class ActorLinker:
         if len(preferred) == 1:
             return preferred[0].actor
         noun = surface.split()[-1].lower() if surface else agent.label
-        # The usual demonym shares most with the state's name ("Vietnamese", not a
-        # misspelling the gazetteer also lists).
+        # The usual demonym is the one the gazetteer's names of the country's bodies use
+        # ("Turkish government", not "Turkei"), then the one sharing most with the state's
+        # name ("Vietnamese", not a misspelling the gazetteer also lists).
         home = state.actor.label.lower() if state else ""
+        usage = self.demonym_usage
         adjectives = sorted(
             (d for d in (state.demonyms if state else ()) if not d.endswith("s")),
             key=lambda d: (
+                -usage[(code, d.lower())],
                 not d.lower().endswith(DEMONYM_ENDINGS),
                 -len(os.path.commonprefix([d.lower(), home])),
                 len(d),
@@ -456,6 +467,13 @@ class ActorLinker:
             if not free(start, end) or _is_pro_modifier(doc, start):
                 continue
             entry = self.vocab.actors[iri]
+            run = _organisation_after(doc, end, sent.end, named)
+            if entry.actor.kind == "state" and run is not None and free(start, run):
+                # "the Ukraine Defense Contact Group": the state opens a body's name.
+                name = doc[start:run].text
+                actor = Actor(f"{ID}actor/{slug(name)}", name, (), entry.actor.code, None, "other")
+                add(Mention(start, run, actor, named=True))
+                continue
             if (
                 entry.actor.kind == "state"
                 and start > sent.start
@@ -528,6 +546,10 @@ class ActorLinker:
                 titled = self._titled_antecedent(doc, i, resolver, mentions)
                 if titled:
                     add(titled)
+            if lowers[i] in DEFINITE and free(i, i + 2):
+                headed = _head_antecedent(doc, i, _Earlier(resolver.history, mentions))
+                if headed:
+                    add(headed)
         for span in agents:
             named_before = any(  # "Fatah fighters", "Hamas militants": the named body's
                 m.end == span[0] and m.actor.kind not in {"state", "person", None}
@@ -838,6 +860,29 @@ SALIENCE_WINDOW = 10
 SECTOR_FAMILIES = [{"REB", "UAF", "PRM", "IMG", "INS"}, {"GOV", "LEG", "JUD"}, {"MIL", "COP"}]
 
 
+DEFINITE = {"the", "this", "that"}
+
+
+def _head_antecedent(doc: Doc, i: int, earlier: _Earlier) -> Mention | None:
+    """ "the group", "this council", "the coalition": the body named last whose name ends
+    in that noun ("the Ukraine Contact Group", "the Security Council")."""
+    noun = doc[i + 1]
+    if not (noun.is_lower and noun.is_alpha) or noun.lower_ not in ORG_HEADS:
+        return None
+    wanted = noun.lower_.removesuffix("s")
+    actor = _last(
+        earlier,
+        i,
+        lambda m: (
+            not m.pronoun
+            and m.actor.kind not in {"state", "person"}
+            and m.actor.label.split()[-1].lower().removesuffix("s") == wanted
+        ),
+        window=SALIENCE_WINDOW,
+    )
+    return Mention(i, i + 2, actor, plural=noun.lower_.endswith("s")) if actor else None
+
+
 def _indefinite(doc: Doc, start: int) -> bool:
     """Whether the noun phrase ending at `start` opens with "a", "an" or "one" ("a
     sustainable long-term settlement"): its lower-case modifiers are skipped."""
@@ -961,6 +1006,23 @@ def _owner_code(doc: Doc, title: int, mentions: list[Mention]) -> str | None:
         ):
             return mention.actor.code
     return None
+
+
+def _organisation_after(doc: Doc, end: int, limit: int, named) -> int | None:
+    """Where a name that goes on past a state's name ends, when it is an organisation's
+    (two or more capitalised words, the last an organisation word, no other actor named
+    in them): "Ukraine Defense Contact Group", "Iraq Study Group"."""
+    texts, lowers = _words(doc)
+    j = end
+    while j < limit and (CAPITALISED.match(texts[j]) or lowers[j] in {"of", "al", "-"}):
+        j += 1
+    while j > end and lowers[j - 1] in {"of", "al", "-"}:
+        j -= 1
+    if j - end < 2 or lowers[j - 1] not in ORG_HEADS or _possessive_after(doc, end):
+        return None
+    if any(end <= s < j for s, _e, _iri in named):
+        return None
+    return j
 
 
 def _possessive_after(doc: Doc, end: int) -> bool:

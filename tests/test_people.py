@@ -116,3 +116,37 @@ def test_an_event_actor_carries_the_names_the_story_used() -> None:
         if actor is not None and actor.label == "Mahmoud Abbas"
     ]
     assert abbas and "Abbas" in abbas[-1].aliases
+
+
+def test_a_composed_label_uses_the_demonym_the_country_s_names_use() -> None:
+    # The dictionaries list misspelt and foreign adjectives too; the one the gazetteer's
+    # own names of the country's bodies open with is the label's.
+    found = mentions("Rockets hit Ankara on Monday. The men fled north.")
+    (men,) = [actor for surface, actor in found if surface == "men"]
+    assert men.label == "Turkish men"
+
+
+def test_a_definite_noun_takes_up_the_body_whose_name_it_ends() -> None:
+    found = mentions(
+        "Ministers met at the Baltic Mining Council in Riga. "
+        "This council later condemned the strike, and the council members left."
+    )
+    council = [(surface, actor.label) for surface, actor in found if "ouncil" in surface]
+    assert council == [
+        ("Baltic Mining Council", "Baltic Mining Council"),
+        ("This council", "Baltic Mining Council"),
+        ("the council", "Baltic Mining Council"),
+    ]
+
+
+def test_a_state_s_name_may_open_an_organisation_s_name() -> None:
+    found = mentions("Envoys briefed the Ukraine Reconstruction Working Group in Kyiv.")
+    labels = {surface: (actor.label, actor.code) for surface, actor in found}
+    assert labels["Ukraine Reconstruction Working Group"] == (
+        "Ukraine Reconstruction Working Group",
+        "UKR",
+    )
+    # A state before a possessive or before words that are no organisation's name is the
+    # state.
+    for text in ("Ukraine's Working Group replied.", "Envoys flew to Ukraine Sunday Morning."):
+        assert ("Ukraine", "Ukraine") in [(s, a.label) for s, a in mentions(text)]
