@@ -25,7 +25,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from ingest.model import ID, Actor
-from ingest.people import People, with_initials
+from ingest.people import People, name_words, with_initials
 from ingest.text import Match, matches_in, nlp
 from ingest.text import words as _words
 from ingest.vocab import (
@@ -467,6 +467,14 @@ class ActorLinker:
             if not free(start, end) or _is_pro_modifier(doc, start):
                 continue
             entry = self.vocab.actors[iri]
+            opening = _organisation_before(doc, start, end, sent.start, named)
+            if opening is not None and free(opening, end):
+                # "the Save Darfur Coalition": a generic word ending a body's own name.
+                name = doc[opening:end].text
+                code = self._demonym_code(doc, opening - 1)
+                actor = Actor(f"{ID}actor/{slug(name)}", name, (), code, None, "other")
+                add(Mention(opening, end, actor, named=True))
+                continue
             run = _organisation_after(doc, end, sent.end, named)
             if entry.actor.kind == "state" and run is not None and free(start, run):
                 # "the Ukraine Defense Contact Group": the state opens a body's name.
@@ -667,6 +675,26 @@ class ActorLinker:
             return None  # "military aid", "security situation"
         if _indefinite(doc, start):
             return None  # "a (new) commander": someone new, not anyone named before
+        if start >= 1 and doc[start - 1].lower_ in name_words().international:
+            # "the international group": the international body named last, or no country.
+            actor = _last(
+                earlier,
+                start,
+                lambda m: m.actor.kind == "international-organisation",
+                window=SALIENCE_WINDOW,
+            )
+            if actor is None:
+                noun = doc[start - 1 : end].text.lower()
+                actor = Actor(f"{ID}actor/{slug(noun)}", noun, (), None, agent.sector, "other")
+            return Mention(start - 1, end, actor, plural=plural)
+        owner = _of_state(doc, end, mentions)
+        if owner is not None:
+            # "the militaries of the United States": that state's.
+            linked = self.organ(owner.actor.code or "", agent, doc[start:end].text)
+            if linked.kind == "other":  # composed: the text's words are one of its names
+                phrase = doc[start : owner.end].text
+                linked = replace(linked, aliases=tuple(sorted({*linked.aliases, phrase})))
+            return Mention(start, end, linked, plural=plural)
         if start >= 2 and doc[start - 1].lower_ in {"and", "or"}:
             # "Iraqi officials and groups": the country carries over.
             partner = next((m for m in mentions if m.end == start - 1), None)
@@ -1006,6 +1034,38 @@ def _owner_code(doc: Doc, title: int, mentions: list[Mention]) -> str | None:
         ):
             return mention.actor.code
     return None
+
+
+def _of_state(doc: Doc, end: int, mentions: list[Mention]) -> Mention | None:
+    """The state named in an "of" phrase right after a noun ("militaries of the United
+    States", "the government of Iraq")."""
+    if end >= len(doc) or doc[end].lower_ != "of":
+        return None
+    for mention in mentions:
+        if (
+            mention.start in (end + 1, end + 2)
+            and mention.actor.kind == "state"
+            and mention.actor.code
+            and (mention.start == end + 1 or doc[end + 1].lower_ == "the")
+        ):
+            return mention
+    return None
+
+
+def _organisation_before(doc: Doc, start: int, end: int, floor: int, named) -> int | None:
+    """Where a body's name opens when a gazetteer match is one organisation word
+    ("Coalition") ending a run of capitalised words no other name covers ("Save Darfur
+    Coalition"); the sentence's first word is left out (every sentence opens capitalised)."""
+    texts, lowers = _words(doc)
+    if end - start != 1 or lowers[start] not in ORG_HEADS or not texts[start][:1].isupper():
+        return None
+    covered = {k for s, e, _iri in named for k in range(s, e)}
+    k = start
+    while k - 1 > floor and CAPITALISED.match(texts[k - 1]) and texts[k - 1].isalpha():
+        if k - 1 in covered:
+            return None
+        k -= 1
+    return k if k < start else None
 
 
 def _organisation_after(doc: Doc, end: int, limit: int, named) -> int | None:

@@ -32,15 +32,16 @@ Key = tuple[str, ...]
 
 @dataclass(frozen=True)
 class NameWords:
-    """Word classes of names (`ingest/dictionaries/names.yaml`)."""
+    """Word classes of mentions (`ingest/dictionaries/mentions.yaml`)."""
 
     particles: frozenset[str]
     suffixes: frozenset[str]
+    international: frozenset[str]
 
 
 @lru_cache(maxsize=1)
 def name_words() -> NameWords:
-    path = dictionaries_dir() / "names.yaml"
+    path = dictionaries_dir() / "mentions.yaml"
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         return NameWords(
@@ -49,6 +50,7 @@ def name_words() -> NameWords:
                 for field, name in (
                     ("particles", "name_particles"),
                     ("suffixes", "generational_suffixes"),
+                    ("international", "international_modifiers"),
                 )
             }
         )

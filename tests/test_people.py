@@ -150,3 +150,32 @@ def test_a_state_s_name_may_open_an_organisation_s_name() -> None:
     # state.
     for text in ("Ukraine's Working Group replied.", "Envoys flew to Ukraine Sunday Morning."):
         assert ("Ukraine", "Ukraine") in [(s, a.label) for s, a in mentions(text)]
+
+
+def test_an_international_noun_takes_up_the_international_body_not_the_country() -> None:
+    found = mentions(
+        "Ships of the U.S.-led coalition sailed near Yemen on Monday. "
+        "The international group struck radar sites in Yemen."
+    )
+    (group,) = [actor for surface, actor in found if surface == "international group"]
+    assert group.code == "COALITION"
+    (alone,) = [
+        actor
+        for surface, actor in mentions("Rockets hit Yemen. The multinational force arrived.")
+        if "force" in surface
+    ]
+    assert alone.code is None  # no international body named: no country either
+
+
+def test_a_noun_of_a_state_is_that_state_s() -> None:
+    found = mentions("The navies of Chile and Peru held drills. The people of Iraq voted.")
+    labels = {surface: (actor.code, actor.aliases) for surface, actor in found}
+    assert labels["navies"][0] == "CHL"
+    assert "navies of Chile" in labels["navies"][1]
+    assert labels["people"][0] == "IRQ"
+
+
+def test_a_generic_gazetteer_word_ending_a_body_s_name_is_that_body_s() -> None:
+    found = mentions("Officials said the Save Tigris Coalition opposed the dam.")
+    assert ("Save Tigris Coalition", "Save Tigris Coalition") in [(s, a.label) for s, a in found]
+    assert all(a.code != "COALITION" for _, a in found)
