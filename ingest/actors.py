@@ -95,6 +95,14 @@ TITLES = {
     "lt. gen.",
     "maj. gen.",
     "brig. gen.",
+    "gen",
+    "capt.",
+    "captain",
+    "sgt.",
+    "sergeant",
+    "cmdr.",
+    "cdr.",
+    "amb.",
 }
 ORG_HEADS = {
     "ministry",
@@ -160,6 +168,7 @@ AGENT_MODIFIERS = {
     "counterterrorism", "counter-terrorism", "coalition", "interior", "police", "navy", "army",
     "state", "civilian", "shiite", "shia", "sunni", "kurdish", "opposition", "rebel", "militant",
     "proxy", "high-ranking", "junior", "retired", "some", "many", "several", "two", "three",
+    "peacekeeping",
 }  # fmt: skip
 FIRST_PERSON = {"we", "us", "our"}
 BACKING = {
@@ -204,6 +213,7 @@ class Mention:
     pronoun: bool = False
     title: str | None = None
     named: bool = False  # by a name of its own (not a description): the text's name for it
+    doc: Doc | None = None  # the paragraph it is in (token indices are its own)
 
 
 @dataclass
@@ -413,6 +423,7 @@ class ActorLinker:
             return taken.isdisjoint(range(start, end))
 
         def add(mention: Mention) -> None:
+            mention.doc = doc
             mentions.append(mention)
             taken.update(range(mention.start, mention.end))
 
@@ -530,7 +541,17 @@ class ActorLinker:
             following = doc[end]
             if following.is_alpha and following.is_lower and not following.is_stop:
                 add(Mention(start, end, self.vocab.actors[iri].actor))
-        focus = resolver.focus.most_common(1)[0][0] if resolver.focus else None
+                # "Iranian and Syrian support": each country coordinated before it too.
+                for p_start, p_end, p_code in self._coordinated(
+                    doc, start, demonyms, sent.start, free
+                ):
+                    add(Mention(p_start, p_end, self.states[p_code].actor))
+        # The story's country so far, this sentence's states included.
+        story = resolver.focus + Counter(
+            m.actor.code for m in mentions if m.actor.kind == "state" and m.actor.code
+        )
+        story.update(country.code for _, country in places if country.code)
+        focus = story.most_common(1)[0][0] if story else None
         for mention in self._titled_people(doc, sent, free, mentions, focus):
             add(mention)
         # "Abbas said", "Mr. Abbas": a person the story named in full before.
@@ -555,7 +576,7 @@ class ActorLinker:
                 if titled:
                     add(titled)
             if lowers[i] in DEFINITE and free(i, i + 2):
-                headed = _head_antecedent(doc, i, _Earlier(resolver.history, mentions))
+                headed = _head_antecedent(doc, i, _Earlier(resolver.history, mentions, doc))
                 if headed:
                     add(headed)
         for span in agents:
@@ -592,7 +613,7 @@ class ActorLinker:
         lower = _words(doc)[1][i]
         if lower not in PRONOUNS:
             return None
-        earlier = _Earlier(resolver.history, mentions)
+        earlier = _Earlier(resolver.history, mentions, doc)
         if lower in PERSON_PRONOUNS:
             # A pronoun most often takes up the subject: the sentence's first person.
             here = [
@@ -640,15 +661,22 @@ class ActorLinker:
         self, doc: Doc, i: int, resolver: Resolver, mentions: list[Mention]
     ) -> Mention | None:
         """ "the president", "the general": the last person introduced with that title."""
-        earlier = _Earlier(resolver.history, mentions)
+        earlier = _Earlier(resolver.history, mentions, doc)
         for width in (2, 1):
             words = doc[i + 1 : i + 1 + width].text.lower()
             if words in TITLES and words not in {"leader", "chief"}:
                 wanted = {words.rstrip("."), _expand(words)}
+                # "the secretary" takes up "Defense Secretary X", "the colonel" "Army Col. X".
                 actor = _last(
                     earlier,
                     i,
-                    lambda m, w=wanted: m.title is not None and _expand(m.title.lower()) in w,
+                    lambda m, w=wanted: (
+                        m.title is not None
+                        and (
+                            _expand(m.title.lower()) in w
+                            or _expand(m.title.lower().split()[-1]) in w
+                        )
+                    ),
                 )
                 if actor:
                     return Mention(i, i + 1 + width, actor)
@@ -663,7 +691,7 @@ class ActorLinker:
         if _names_follow(doc, end, len(doc)):
             return None  # "Secretary of State Antony Blinken": a title
         agent = self.agent_nouns[form]
-        earlier = _Earlier(resolver.history, mentions)
+        earlier = _Earlier(resolver.history, mentions, doc)
         plural = form.endswith("s")
         following = doc[end] if end < len(doc) else None
         if (
@@ -675,7 +703,11 @@ class ActorLinker:
             return None  # "military aid", "security situation"
         if _indefinite(doc, start):
             return None  # "a (new) commander": someone new, not anyone named before
-        if start >= 1 and doc[start - 1].lower_ in name_words().international:
+        if (
+            start >= 1
+            and doc[start - 1].lower_ in name_words().international
+            and not any(m.end == start - 1 for m in mentions)
+        ):
             # "the international group": the international body named last, or no country.
             actor = _last(
                 earlier,
@@ -962,10 +994,14 @@ class _Earlier:
 
     history: list[Mention]
     current: list[Mention]
+    doc: Doc | None = None  # the paragraph `before` counts in
 
     def before(self, index: int) -> list[Mention]:
+        """Earlier sentences' mentions, less those of this paragraph at or after `index`
+        (a quotation opened sentences ago: what it names is no speaker before it)."""
         here = sorted((m for m in self.current if m.end <= index), key=lambda m: m.start)
-        return self.history + here
+        done = [m for m in self.history if m.doc is not self.doc or m.end <= index]
+        return done + here
 
 
 def _last(earlier: _Earlier, before: int, predicate, window: int | None = None) -> Actor | None:

@@ -72,8 +72,10 @@ def extract(doc: SourceDocument, coder: str | None = None) -> Extraction:
         for sent in parsed.sents:
             mentions, country_places = actor_linker.find(sent, resolver)
             for mention in mentions:
-                if not mention.pronoun:
-                    actors.setdefault(mention.actor.iri, mention.actor)
+                if not mention.pronoun:  # the latest copy: every name the story gave it
+                    actors[mention.actor.iri] = mention.actor
+            for _, country in country_places:  # "in Iraq": the text names the state too
+                actors.setdefault(country.iri, country)
             taken = {i for m in mentions for i in range(m.start, m.end)}
             taken |= {i for i, _ in country_places}
             named_places = places.find(sent, taken)

@@ -37,6 +37,7 @@ class NameWords:
     particles: frozenset[str]
     suffixes: frozenset[str]
     international: frozenset[str]
+    titles: tuple[str, ...]  # as written: tokenizer special cases
 
 
 @lru_cache(maxsize=1)
@@ -44,16 +45,15 @@ def name_words() -> NameWords:
     path = dictionaries_dir() / "mentions.yaml"
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return NameWords(
-            **{
-                field: frozenset(str(w).lower() for w in data[name])
-                for field, name in (
-                    ("particles", "name_particles"),
-                    ("suffixes", "generational_suffixes"),
-                    ("international", "international_modifiers"),
-                )
-            }
-        )
+        sets = {
+            field: frozenset(str(w).lower() for w in data[name])
+            for field, name in (
+                ("particles", "name_particles"),
+                ("suffixes", "generational_suffixes"),
+                ("international", "international_modifiers"),
+            )
+        }
+        return NameWords(**sets, titles=tuple(str(w) for w in data["abbreviated_titles"]))
     except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
         raise VocabularyError(f"{path}: {exc}") from None
 

@@ -179,3 +179,55 @@ def test_a_generic_gazetteer_word_ending_a_body_s_name_is_that_body_s() -> None:
     found = mentions("Officials said the Save Tigris Coalition opposed the dam.")
     assert ("Save Tigris Coalition", "Save Tigris Coalition") in [(s, a.label) for s, a in found]
     assert all(a.code != "COALITION" for _, a in found)
+
+
+def test_an_abbreviated_rank_neither_ends_the_sentence_nor_loses_the_name() -> None:
+    doc = nlp()("The strikes hit the depot, Army Col. Jane Roe told reporters in Washington.")
+    assert len(list(doc.sents)) == 1
+    found = mentions("The strikes hit the depot, Army Col. Jane Roe told reporters in Washington.")
+    (person,) = [(surface, actor) for surface, actor in found if actor.kind == "person"]
+    assert person[0] == "Col. Jane Roe"
+    assert person[1].code == "USA"  # the story's country: Washington, in the same sentence
+
+
+def test_a_short_title_takes_up_the_full_one() -> None:
+    found = mentions(
+        "Defense Secretary Jane Roe visited Riga. The secretary met Lt. Gen. John Doe there. "
+        "The general said little."
+    )
+    taken = {surface: actor.label for surface, actor in found if surface.startswith("The ")}
+    assert taken == {"The secretary": "Jane Roe", "The general": "John Doe"}
+
+
+def test_a_quoted_we_is_the_speaker_not_an_actor_named_inside_the_quotation() -> None:
+    found = mentions(
+        'Defense Secretary Jane Roe spoke. "The raids hurt our partners," the secretary said. '
+        '"They also help ISIS. We have told the Turks so."'
+    )
+    (we,) = [actor for surface, actor in found if surface == "We"]
+    assert we.label == "Jane Roe"
+
+
+def test_coordinated_demonyms_each_name_their_country() -> None:
+    found = mentions("He demanded an end to Iranian and Syrian support for the militia.")
+    assert {"IRN", "SYR"} <= {actor.code for _, actor in found}
+
+
+def test_a_peacekeeping_force_is_the_international_body_s_unless_a_country_s() -> None:
+    found = mentions(
+        "The United Nations met on Friday. The peacekeeping force lacks helicopters, and "
+        "Kenyan peacekeeping troops left."
+    )
+    codes = {surface: actor.code for surface, actor in found}
+    assert codes["peacekeeping force"] == "UNO"
+    assert codes["Kenyan peacekeeping troops"] == "KEN"
+
+
+def test_a_country_named_as_a_place_is_among_the_document_s_actors() -> None:
+    extraction = extract(
+        SourceDocument(
+            text="Militants fired rockets at a base in Iraq on Monday, officials said.",
+            published=date(2021, 6, 18),
+        )
+    )
+    assert "Iraq" in {actor.label for actor in extraction.actors}
