@@ -703,6 +703,11 @@ class ActorLinker:
             return None  # "military aid", "security situation"
         if _indefinite(doc, start):
             return None  # "a (new) commander": someone new, not anyone named before
+        pair = _pair_before(doc, start, earlier)
+        if pair is not None:
+            # "Both men", "the two leaders": the pair of people just named; the first of
+            # them stands for both.
+            return Mention(start - (1 if doc[start - 1].lower_ == "both" else 2), end, pair)
         if (
             start >= 1
             and doc[start - 1].lower_ in name_words().international
@@ -941,6 +946,22 @@ def _head_antecedent(doc: Doc, i: int, earlier: _Earlier) -> Mention | None:
         window=SALIENCE_WINDOW,
     )
     return Mention(i, i + 2, actor, plural=noun.lower_.endswith("s")) if actor else None
+
+
+def _pair_before(doc: Doc, start: int, earlier: _Earlier) -> Actor | None:
+    """After "both" or "the two": the first of the last two people named, if two were."""
+    lowers = _words(doc)[1]
+    both = start >= 1 and lowers[start - 1] == "both"
+    two = start >= 2 and lowers[start - 2] == "the" and lowers[start - 1] == "two"
+    if not (both or two):
+        return None
+    people: list[Actor] = []
+    for mention in reversed(earlier.before(start)[-SALIENCE_WINDOW:]):
+        if mention.actor.kind == "person" and all(p.iri != mention.actor.iri for p in people):
+            people.append(mention.actor)
+        if len(people) == 2:
+            return people[1]
+    return None
 
 
 def _indefinite(doc: Doc, start: int) -> bool:

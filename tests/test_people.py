@@ -231,3 +231,15 @@ def test_a_country_named_as_a_place_is_among_the_document_s_actors() -> None:
         )
     )
     assert "Iraq" in {actor.label for actor in extraction.actors}
+
+
+def test_both_men_are_the_pair_just_named() -> None:
+    found = mentions(
+        "Defense Secretary Jane Roe and Gen. John Doe landed in Ankara on Monday. "
+        "Both men told their Turkish hosts to stop."
+    )
+    (both,) = [actor for surface, actor in found if surface == "Both men"]
+    assert both.label == "Jane Roe"
+    # With one person named, "both men" are no pair of them.
+    found = mentions("Gen. John Doe landed in Ankara. Both men left.")
+    assert all(actor.label != "John Doe" for surface, actor in found if "men" in surface)
