@@ -703,6 +703,14 @@ class ActorLinker:
             return None  # "military aid", "security situation"
         if _indefinite(doc, start):
             return None  # "a (new) commander": someone new, not anyone named before
+        group = _group_name(doc, start, end, mentions)
+        if group is not None:
+            # "Shia Turkomen", "Sunni Arabs": a people named by faith and name, of the
+            # country the story is about.
+            name = doc[start:group].text
+            code = resolver.focus.most_common(1)[0][0] if resolver.focus else None
+            people = Actor(f"{ID}actor/{slug(name)}", name, (), code, agent.sector, "other")
+            return Mention(start, group, people, plural=True)
         pair = _pair_before(doc, start, earlier)
         if pair is not None:
             # "Both men", "the two leaders": the pair of people just named; the first of
@@ -748,6 +756,8 @@ class ActorLinker:
             lambda m: (
                 same_family(m.actor.sector, agent.sector)
                 and m.actor.kind not in {"state", "person"}
+                # a faith names one community: "Sunnis" are not the Shia named before
+                and (agent.sector != "REL" or agent.label in m.actor.label.lower())
             ),
             window=SALIENCE_WINDOW,
         )
@@ -946,6 +956,19 @@ def _head_antecedent(doc: Doc, i: int, earlier: _Earlier) -> Mention | None:
         window=SALIENCE_WINDOW,
     )
     return Mention(i, i + 2, actor, plural=noun.lower_.endswith("s")) if actor else None
+
+
+def _group_name(doc: Doc, start: int, end: int, mentions: list[Mention]) -> int | None:
+    """Where a capitalised agent noun with one capitalised word after it ends as a people's
+    name ("Shia Turkomen", "Sunni Arabs"); None if the word is taken or a name goes on."""
+    if end + 1 > len(doc) or end - start != 1 or not doc[start].text[:1].isupper():
+        return None
+    word = doc[end] if end < len(doc) else None
+    if word is None or not (word.is_alpha and word.text[:1].isupper()):
+        return None
+    if any(m.start <= end < m.end for m in mentions) or word.lower_ in TITLES:
+        return None
+    return end + 1
 
 
 def _pair_before(doc: Doc, start: int, earlier: _Earlier) -> Actor | None:

@@ -243,3 +243,14 @@ def test_both_men_are_the_pair_just_named() -> None:
     # With one person named, "both men" are no pair of them.
     found = mentions("Gen. John Doe landed in Ankara. Both men left.")
     assert all(actor.label != "John Doe" for surface, actor in found if "men" in surface)
+
+
+def test_a_people_named_by_faith_and_name_is_one_group_of_the_story_s_country() -> None:
+    found = mentions(
+        "Shelling hit Lebanon on Monday. Aid reached Shia Kurds near the border. "
+        "The Sunnis stayed away."
+    )
+    labels = {surface: (actor.label, actor.code) for surface, actor in found}
+    assert labels["Shia Kurds"] == ("Shia Kurds", "LBN")
+    # Another faith is another community, not the one named before.
+    assert labels["Sunnis"][0] != "Shia Kurds"
