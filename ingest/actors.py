@@ -670,13 +670,7 @@ class ActorLinker:
                 actor = _last(
                     earlier,
                     i,
-                    lambda m, w=wanted: (
-                        m.title is not None
-                        and (
-                            _expand(m.title.lower()) in w
-                            or _expand(m.title.lower().split()[-1]) in w
-                        )
-                    ),
+                    lambda m, w=wanted: m.title is not None and _has_title(m.title, w),
                 )
                 if actor:
                     return Mention(i, i + 1 + width, actor)
@@ -879,7 +873,12 @@ class ActorLinker:
                     name = doc[i + 1 : j].text
                     code = self._demonym_code(doc, i - 1) or _owner_code(doc, i, mentions) or focus
                     actor = Actor(f"{ID}actor/{slug(name)}", name, (), code, None, "person")
-                    out.append(Mention(i, j, actor, title=texts[i], named=True))
+                    chain = _title_before(doc, i, sent.start)  # "Defense Secretary Dr."
+                    opening = (
+                        i - len(chain.split()) if chain and free(i - len(chain.split()), i) else i
+                    )
+                    title = doc[opening : i + 1].text
+                    out.append(Mention(opening, j, actor, title=title, named=True))
                     i = j
                     continue
             i += 1
@@ -1175,6 +1174,16 @@ def _names_follow(doc: Doc, end: int, limit: int) -> bool:
     )
 
 
+def _has_title(titles: str, wanted: set[str]) -> bool:
+    """Whether a person's titles hold one of `wanted`: "the secretary" takes up "Defense
+    Secretary Dr. Jane Roe", "the colonel" "Army Col. John Doe"."""
+    written = titles.lower()
+    words = written.split()
+    return any(_expand(w) in wanted for w in (written, *words)) or any(
+        " " in w and w in written for w in wanted
+    )
+
+
 def _title_within(doc: Doc, start: int, end: int) -> str | None:
     """A title that a gazetteer alias itself starts with ("President Trump")."""
     lowers = _words(doc)[1]
@@ -1187,6 +1196,14 @@ def _title_within(doc: Doc, start: int, end: int) -> str | None:
 
 
 def _title_before(doc: Doc, start: int, floor: int) -> str | None:
+    """The titles just before a name, however many ("Defense Secretary Dr. Jane Roe")."""
+    begin = start
+    while (width := _one_title_before(doc, begin, floor)) is not None:
+        begin -= width
+    return doc[begin:start].text if begin < start else None
+
+
+def _one_title_before(doc: Doc, start: int, floor: int) -> int | None:
     lowers = _words(doc)[1]
     if start - 1 < floor or lowers[start - 1] not in _title_last_words():
         return None
@@ -1194,7 +1211,7 @@ def _title_before(doc: Doc, start: int, floor: int) -> str | None:
         if start - width >= floor:
             words = doc[start - width : start].text
             if words.lower() in TITLES and words[:1].isupper():
-                return words
+                return width
     return None
 
 

@@ -254,3 +254,14 @@ def test_a_people_named_by_faith_and_name_is_one_group_of_the_story_s_country() 
     assert labels["Shia Kurds"] == ("Shia Kurds", "LBN")
     # Another faith is another community, not the one named before.
     assert labels["Sunnis"][0] != "Shia Kurds"
+
+
+def test_chained_titles_all_belong_to_the_name() -> None:
+    found = mentions(
+        'Defense Secretary Dr. Jane Q. Roe condemned the raid. "It hurts our partners," '
+        'the secretary said. "We have told the Turks."'
+    )
+    surfaces = {surface: actor.label for surface, actor in found}
+    assert surfaces["Defense Secretary Dr. Jane Q. Roe"] == "Jane Q. Roe"
+    assert surfaces["the secretary"] == "Jane Q. Roe"
+    assert surfaces["We"] == "Jane Q. Roe"
