@@ -374,6 +374,10 @@ class ActorLinker:
             names = {entry.actor.label.lower(), *(a.lower() for a in entry.actor.aliases)}
             if wanted in names:
                 return entry.actor
+        noun = surface.split()[-1].lower() if surface else agent.label
+        one_person = noun in TITLES  # "the Iranian general": one of them, not the body
+        if one_person:
+            candidates = []
         if len(candidates) == 1 and (
             not candidates[0].generated or _is_default_organ(candidates[0], agent)
         ):
@@ -383,7 +387,6 @@ class ActorLinker:
         preferred = [c for c in candidates if _is_default_organ(c, agent)]
         if len(preferred) == 1:
             return preferred[0].actor
-        noun = surface.split()[-1].lower() if surface else agent.label
         # The usual demonym is the one the gazetteer's names of the country's bodies use
         # ("Turkish government", not "Turkei"), then the one sharing most with the state's
         # name ("Vietnamese", not a misspelling the gazetteer also lists).
@@ -409,7 +412,7 @@ class ActorLinker:
             aliases=tuple(sorted({surface})),
             code=code,
             sector=agent.sector,
-            kind="other",
+            kind="person" if one_person else "other",
         )
 
     def find(self, sent: Span, resolver: Resolver) -> tuple[list[Mention], list[tuple[int, Actor]]]:

@@ -265,3 +265,9 @@ def test_chained_titles_all_belong_to_the_name() -> None:
     assert surfaces["Defense Secretary Dr. Jane Q. Roe"] == "Jane Q. Roe"
     assert surfaces["the secretary"] == "Jane Q. Roe"
     assert surfaces["We"] == "Jane Q. Roe"
+
+
+def test_a_country_s_titled_noun_is_one_person_of_it_not_its_body() -> None:
+    found = mentions("A drone killed a senior Iranian general near the airport.")
+    (general,) = [actor for surface, actor in found if surface.endswith("general")]
+    assert (general.label, general.code, general.kind) == ("Iranian general", "IRN", "person")
