@@ -755,6 +755,8 @@ class ActorLinker:
                 and m.actor.kind not in {"state", "person"}
                 # a faith names one community: "Sunnis" are not the Shia named before
                 and (agent.sector != "REL" or agent.label in m.actor.label.lower())
+                # the police are no army: a police noun takes up only a police force
+                and (agent.sector != "COP" or m.actor.sector == "COP")
             ),
             window=SALIENCE_WINDOW,
         )

@@ -271,3 +271,10 @@ def test_a_country_s_titled_noun_is_one_person_of_it_not_its_body() -> None:
     found = mentions("A drone killed a senior Iranian general near the airport.")
     (general,) = [actor for surface, actor in found if surface.endswith("general")]
     assert (general.label, general.code, general.kind) == ("Iranian general", "IRN", "person")
+
+
+def test_the_police_take_up_no_army() -> None:
+    found = mentions("Shelling hit Iraq. The Iraqi army and the federal police retook the town.")
+    (police,) = [actor for surface, actor in found if "police" in surface]
+    assert police.sector == "COP" and police.code == "IRQ"
+    assert "army" not in police.label.lower()
