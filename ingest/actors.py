@@ -18,13 +18,14 @@ import os
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from ingest.model import ID, Actor
+from ingest.people import People, name_words, with_initials
 from ingest.text import Match, matches_in, nlp
 from ingest.text import words as _words
 from ingest.vocab import (
@@ -94,6 +95,14 @@ TITLES = {
     "lt. gen.",
     "maj. gen.",
     "brig. gen.",
+    "gen",
+    "capt.",
+    "captain",
+    "sgt.",
+    "sergeant",
+    "cmdr.",
+    "cdr.",
+    "amb.",
 }
 ORG_HEADS = {
     "ministry",
@@ -159,6 +168,7 @@ AGENT_MODIFIERS = {
     "counterterrorism", "counter-terrorism", "coalition", "interior", "police", "navy", "army",
     "state", "civilian", "shiite", "shia", "sunni", "kurdish", "opposition", "rebel", "militant",
     "proxy", "high-ranking", "junior", "retired", "some", "many", "several", "two", "three",
+    "peacekeeping",
 }  # fmt: skip
 FIRST_PERSON = {"we", "us", "our"}
 BACKING = {
@@ -202,6 +212,8 @@ class Mention:
     plural: bool = False
     pronoun: bool = False
     title: str | None = None
+    named: bool = False  # by a name of its own (not a description): the text's name for it
+    doc: Doc | None = None  # the paragraph it is in (token indices are its own)
 
 
 @dataclass
@@ -210,6 +222,18 @@ class Resolver:
 
     history: list[Mention] = field(default_factory=list)
     focus: Counter = field(default_factory=Counter)  # country codes the story is about
+    people: People = field(default_factory=People)
+    # Each actor as the story names it: its gazetteer names plus the text's spellings.
+    as_named: dict[str, Actor] = field(default_factory=dict)
+
+    def name(self, actor: Actor, surface: str) -> Actor:
+        """The actor with `surface` among its aliases, and every name the story gave it."""
+        actor = self.as_named.get(actor.iri, actor)
+        known = {actor.label.casefold(), *(a.casefold() for a in actor.aliases)}
+        if surface and surface.casefold() not in known:
+            actor = replace(actor, aliases=tuple(sorted({*actor.aliases, surface})))
+        self.as_named[actor.iri] = actor
+        return actor
 
     def last(self, predicate) -> Actor | None:
         for mention in reversed(self.history):
@@ -314,6 +338,14 @@ class ActorLinker:
                 self.demonym_cased[head.lower()] = head[:1].isupper()
                 if actor.kind == "state" and actor.code:
                     self.demonym_codes.setdefault(demonym.lower(), actor.code)
+        # How often each (country code, first word) opens a name of that country's actors.
+        self.demonym_usage: Counter[tuple[str, str]] = Counter(
+            (entry.actor.code, name.split()[0].lower())
+            for entry in self.vocab.actors.values()
+            if entry.actor.code
+            for name in {entry.actor.label, *entry.actor.aliases}
+            if name and name.split()[0].isalpha()  # a word, not "U.S."
+        )
         generated: dict[tuple[str, str], list[ActorEntry]] = {}
         for entry in self.vocab.actors.values():
             actor = entry.actor
@@ -342,18 +374,28 @@ class ActorLinker:
             names = {entry.actor.label.lower(), *(a.lower() for a in entry.actor.aliases)}
             if wanted in names:
                 return entry.actor
-        if len(candidates) == 1:
+        noun = surface.split()[-1].lower() if surface else agent.label
+        one_person = noun in TITLES  # "the Iranian general": one of them, not the body
+        if one_person:
+            candidates = []
+        if len(candidates) == 1 and (
+            not candidates[0].generated or _is_default_organ(candidates[0], agent)
+        ):
+            # A generated organ must be the sector's usual one ("Sudanese officials" are
+            # not a party the dictionaries happen to file under GOV).
             return candidates[0].actor
         preferred = [c for c in candidates if _is_default_organ(c, agent)]
         if len(preferred) == 1:
             return preferred[0].actor
-        noun = surface.split()[-1].lower() if surface else agent.label
-        # The usual demonym shares most with the state's name ("Vietnamese", not a
-        # misspelling the gazetteer also lists).
+        # The usual demonym is the one the gazetteer's names of the country's bodies use
+        # ("Turkish government", not "Turkei"), then the one sharing most with the state's
+        # name ("Vietnamese", not a misspelling the gazetteer also lists).
         home = state.actor.label.lower() if state else ""
+        usage = self.demonym_usage
         adjectives = sorted(
             (d for d in (state.demonyms if state else ()) if not d.endswith("s")),
             key=lambda d: (
+                -usage[(code, d.lower())],
                 not d.lower().endswith(DEMONYM_ENDINGS),
                 -len(os.path.commonprefix([d.lower(), home])),
                 len(d),
@@ -370,7 +412,7 @@ class ActorLinker:
             aliases=tuple(sorted({surface})),
             code=code,
             sector=agent.sector,
-            kind="other",
+            kind="person" if one_person else "other",
         )
 
     def find(self, sent: Span, resolver: Resolver) -> tuple[list[Mention], list[tuple[int, Actor]]]:
@@ -384,6 +426,7 @@ class ActorLinker:
             return taken.isdisjoint(range(start, end))
 
         def add(mention: Mention) -> None:
+            mention.doc = doc
             mentions.append(mention)
             taken.update(range(mention.start, mention.end))
 
@@ -438,6 +481,21 @@ class ActorLinker:
             if not free(start, end) or _is_pro_modifier(doc, start):
                 continue
             entry = self.vocab.actors[iri]
+            opening = _organisation_before(doc, start, end, sent.start, named)
+            if opening is not None and free(opening, end):
+                # "the Save Darfur Coalition": a generic word ending a body's own name.
+                name = doc[opening:end].text
+                code = self._demonym_code(doc, opening - 1)
+                actor = Actor(f"{ID}actor/{slug(name)}", name, (), code, None, "other")
+                add(Mention(opening, end, actor, named=True))
+                continue
+            run = _organisation_after(doc, end, sent.end, named)
+            if entry.actor.kind == "state" and run is not None and free(start, run):
+                # "the Ukraine Defense Contact Group": the state opens a body's name.
+                name = doc[start:run].text
+                actor = Actor(f"{ID}actor/{slug(name)}", name, (), entry.actor.code, None, "other")
+                add(Mention(start, run, actor, named=True))
+                continue
             if (
                 entry.actor.kind == "state"
                 and start > sent.start
@@ -450,12 +508,16 @@ class ActorLinker:
                 places.append((start, entry.actor))
                 taken.update(range(start, end))
                 continue
+            if entry.actor.kind == "person":
+                wider = with_initials(doc, start, end, sent, entry.actor.label)
+                if free(*wider):
+                    start, end = wider
             title = _title_before(doc, start, sent.start)
             if title:
                 start -= len(title.split())
             else:
                 title = _title_within(doc, start, end)
-            add(Mention(start, end, entry.actor, title=title))
+            add(Mention(start, end, entry.actor, title=title, named=True))
             head = next((iri for (s, e), iri in demonyms.items() if s == start and e < end), None)
             noun = next((a for a in agents if a[1] == end and a[0] >= start), None)
             if head is not None and noun is not None and entry.actor.kind != "person":
@@ -472,10 +534,7 @@ class ActorLinker:
         for (start, end), iri in demonyms.items():
             if not free(start, end):
                 continue
-            token = doc[end - 1]
-            if token.lower_.endswith(("ans", "ians", "is", "ese")) and not _is_pro_modifier(
-                doc, start
-            ):
+            if _people_noun(doc[end - 1].lower_) and not _is_pro_modifier(doc, start):
                 if end < len(doc) and texts[end][:1].isupper():
                     continue
                 add(Mention(start, end, self.vocab.actors[iri].actor, plural=True))
@@ -485,8 +544,27 @@ class ActorLinker:
             following = doc[end]
             if following.is_alpha and following.is_lower and not following.is_stop:
                 add(Mention(start, end, self.vocab.actors[iri].actor))
-        for mention in self._titled_people(doc, sent, free):
+                # "Iranian and Syrian support": each country coordinated before it too.
+                for p_start, p_end, p_code in self._coordinated(
+                    doc, start, demonyms, sent.start, free
+                ):
+                    add(Mention(p_start, p_end, self.states[p_code].actor))
+        # The story's country so far, this sentence's states included.
+        story = resolver.focus + Counter(
+            m.actor.code for m in mentions if m.actor.kind == "state" and m.actor.code
+        )
+        story.update(country.code for _, country in places if country.code)
+        focus = story.most_common(1)[0][0] if story else None
+        for mention in self._titled_people(doc, sent, free, mentions, focus):
             add(mention)
+        # "Abbas said", "Mr. Abbas": a person the story named in full before.
+        for start, end, actor in resolver.people.find(
+            doc, sent, free, lambda i: _title_before(doc, i, sent.start) is not None
+        ):
+            title = _title_before(doc, start, sent.start)
+            if title:
+                start -= len(title.split())
+            add(Mention(start, end, actor, title=title, named=True))
         for mention in self._new_organisations(doc, sent, free):
             add(mention)
 
@@ -500,6 +578,10 @@ class ActorLinker:
                 titled = self._titled_antecedent(doc, i, resolver, mentions)
                 if titled:
                     add(titled)
+            if lowers[i] in DEFINITE and free(i, i + 2):
+                headed = _head_antecedent(doc, i, _Earlier(resolver.history, mentions, doc))
+                if headed:
+                    add(headed)
         for span in agents:
             named_before = any(  # "Fatah fighters", "Hamas militants": the named body's
                 m.end == span[0] and m.actor.kind not in {"state", "person", None}
@@ -520,6 +602,13 @@ class ActorLinker:
                 add(resolved)
 
         mentions.sort(key=lambda m: m.start)
+        for mention in mentions:
+            if mention.named:
+                skip = len(mention.title.split()) if mention.title else 0
+                surface = doc[mention.start + skip : mention.end].text
+                mention.actor = resolver.name(mention.actor, surface)
+                if mention.actor.kind == "person":
+                    resolver.people.named(mention.actor, surface)
         resolver.history.extend(mentions)
         return mentions, places
 
@@ -527,7 +616,7 @@ class ActorLinker:
         lower = _words(doc)[1][i]
         if lower not in PRONOUNS:
             return None
-        earlier = _Earlier(resolver.history, mentions)
+        earlier = _Earlier(resolver.history, mentions, doc)
         if lower in PERSON_PRONOUNS:
             # A pronoun most often takes up the subject: the sentence's first person.
             here = [
@@ -575,15 +664,16 @@ class ActorLinker:
         self, doc: Doc, i: int, resolver: Resolver, mentions: list[Mention]
     ) -> Mention | None:
         """ "the president", "the general": the last person introduced with that title."""
-        earlier = _Earlier(resolver.history, mentions)
+        earlier = _Earlier(resolver.history, mentions, doc)
         for width in (2, 1):
             words = doc[i + 1 : i + 1 + width].text.lower()
             if words in TITLES and words not in {"leader", "chief"}:
                 wanted = {words.rstrip("."), _expand(words)}
+                # "the secretary" takes up "Defense Secretary X", "the colonel" "Army Col. X".
                 actor = _last(
                     earlier,
                     i,
-                    lambda m, w=wanted: m.title is not None and _expand(m.title.lower()) in w,
+                    lambda m, w=wanted: m.title is not None and _has_title(m.title, w),
                 )
                 if actor:
                     return Mention(i, i + 1 + width, actor)
@@ -598,7 +688,7 @@ class ActorLinker:
         if _names_follow(doc, end, len(doc)):
             return None  # "Secretary of State Antony Blinken": a title
         agent = self.agent_nouns[form]
-        earlier = _Earlier(resolver.history, mentions)
+        earlier = _Earlier(resolver.history, mentions, doc)
         plural = form.endswith("s")
         following = doc[end] if end < len(doc) else None
         if (
@@ -610,6 +700,43 @@ class ActorLinker:
             return None  # "military aid", "security situation"
         if _indefinite(doc, start):
             return None  # "a (new) commander": someone new, not anyone named before
+        group = _group_name(doc, start, end, mentions)
+        if group is not None:
+            # "Shia Turkomen", "Sunni Arabs": a people named by faith and name, of the
+            # country the story is about.
+            name = doc[start:group].text
+            code = resolver.focus.most_common(1)[0][0] if resolver.focus else None
+            people = Actor(f"{ID}actor/{slug(name)}", name, (), code, agent.sector, "other")
+            return Mention(start, group, people, plural=True)
+        pair = _pair_before(doc, start, earlier)
+        if pair is not None:
+            # "Both men", "the two leaders": the pair of people just named; the first of
+            # them stands for both.
+            return Mention(start - (1 if doc[start - 1].lower_ == "both" else 2), end, pair)
+        if (
+            start >= 1
+            and doc[start - 1].lower_ in name_words().international
+            and not any(m.end == start - 1 for m in mentions)
+        ):
+            # "the international group": the international body named last, or no country.
+            actor = _last(
+                earlier,
+                start,
+                lambda m: m.actor.kind == "international-organisation",
+                window=SALIENCE_WINDOW,
+            )
+            if actor is None:
+                noun = doc[start - 1 : end].text.lower()
+                actor = Actor(f"{ID}actor/{slug(noun)}", noun, (), None, agent.sector, "other")
+            return Mention(start - 1, end, actor, plural=plural)
+        owner = _of_state(doc, end, mentions)
+        if owner is not None:
+            # "the militaries of the United States": that state's.
+            linked = self.organ(owner.actor.code or "", agent, doc[start:end].text)
+            if linked.kind == "other":  # composed: the text's words are one of its names
+                phrase = doc[start : owner.end].text
+                linked = replace(linked, aliases=tuple(sorted({*linked.aliases, phrase})))
+            return Mention(start, end, linked, plural=plural)
         if start >= 2 and doc[start - 1].lower_ in {"and", "or"}:
             # "Iraqi officials and groups": the country carries over.
             partner = next((m for m in mentions if m.end == start - 1), None)
@@ -626,6 +753,10 @@ class ActorLinker:
             lambda m: (
                 same_family(m.actor.sector, agent.sector)
                 and m.actor.kind not in {"state", "person"}
+                # a faith names one community: "Sunnis" are not the Shia named before
+                and (agent.sector != "REL" or agent.label in m.actor.label.lower())
+                # the police are no army: a police noun takes up only a police force
+                and (agent.sector != "COP" or m.actor.sector == "COP")
             ),
             window=SALIENCE_WINDOW,
         )
@@ -724,7 +855,12 @@ class ActorLinker:
                 continue
         return out
 
-    def _titled_people(self, doc: Doc, sent: Span, free) -> list[Mention]:
+    def _titled_people(
+        self, doc: Doc, sent: Span, free, mentions: list[Mention], focus: str | None
+    ) -> list[Mention]:
+        """ "Treasury Secretary Jane Roe", "Iraqi Foreign Minister John Doe": a person the
+        gazetteer lacks, of the country of the body or demonym before the title, else of
+        the country the story is about (`focus`)."""
         out = []
         texts, lowers = _words(doc)
         i = sent.start
@@ -740,9 +876,14 @@ class ActorLinker:
                     j += 1
                 if j - (i + 1) >= 2:
                     name = doc[i + 1 : j].text
-                    code = self._demonym_code(doc, i - 1)
+                    code = self._demonym_code(doc, i - 1) or _owner_code(doc, i, mentions) or focus
                     actor = Actor(f"{ID}actor/{slug(name)}", name, (), code, None, "person")
-                    out.append(Mention(i, j, actor, title=texts[i]))
+                    chain = _title_before(doc, i, sent.start)  # "Defense Secretary Dr."
+                    opening = (
+                        i - len(chain.split()) if chain and free(i - len(chain.split()), i) else i
+                    )
+                    title = doc[opening : i + 1].text
+                    out.append(Mention(opening, j, actor, title=title, named=True))
                     i = j
                     continue
             i += 1
@@ -798,6 +939,58 @@ SALIENCE_WINDOW = 10
 SECTOR_FAMILIES = [{"REB", "UAF", "PRM", "IMG", "INS"}, {"GOV", "LEG", "JUD"}, {"MIL", "COP"}]
 
 
+DEFINITE = {"the", "this", "that"}
+
+
+def _head_antecedent(doc: Doc, i: int, earlier: _Earlier) -> Mention | None:
+    """ "the group", "this council", "the coalition": the body named last whose name ends
+    in that noun ("the Ukraine Contact Group", "the Security Council")."""
+    noun = doc[i + 1]
+    if not (noun.is_lower and noun.is_alpha) or noun.lower_ not in ORG_HEADS:
+        return None
+    wanted = noun.lower_.removesuffix("s")
+    actor = _last(
+        earlier,
+        i,
+        lambda m: (
+            not m.pronoun
+            and m.actor.kind not in {"state", "person"}
+            and m.actor.label.split()[-1].lower().removesuffix("s") == wanted
+        ),
+        window=SALIENCE_WINDOW,
+    )
+    return Mention(i, i + 2, actor, plural=noun.lower_.endswith("s")) if actor else None
+
+
+def _group_name(doc: Doc, start: int, end: int, mentions: list[Mention]) -> int | None:
+    """Where a capitalised agent noun with one capitalised word after it ends as a people's
+    name ("Shia Turkomen", "Sunni Arabs"); None if the word is taken or a name goes on."""
+    if end + 1 > len(doc) or end - start != 1 or not doc[start].text[:1].isupper():
+        return None
+    word = doc[end] if end < len(doc) else None
+    if word is None or not (word.is_alpha and word.text[:1].isupper()):
+        return None
+    if any(m.start <= end < m.end for m in mentions) or word.lower_ in TITLES:
+        return None
+    return end + 1
+
+
+def _pair_before(doc: Doc, start: int, earlier: _Earlier) -> Actor | None:
+    """After "both" or "the two": the first of the last two people named, if two were."""
+    lowers = _words(doc)[1]
+    both = start >= 1 and lowers[start - 1] == "both"
+    two = start >= 2 and lowers[start - 2] == "the" and lowers[start - 1] == "two"
+    if not (both or two):
+        return None
+    people: list[Actor] = []
+    for mention in reversed(earlier.before(start)[-SALIENCE_WINDOW:]):
+        if mention.actor.kind == "person" and all(p.iri != mention.actor.iri for p in people):
+            people.append(mention.actor)
+        if len(people) == 2:
+            return people[1]
+    return None
+
+
 def _indefinite(doc: Doc, start: int) -> bool:
     """Whether the noun phrase ending at `start` opens with "a", "an" or "one" ("a
     sustainable long-term settlement"): its lower-case modifiers are skipped."""
@@ -808,6 +1001,12 @@ def _indefinite(doc: Doc, start: int) -> bool:
         if not (doc[k].is_lower and (doc[k].is_alpha or "-" in word)) or doc[k].is_stop:
             return False
     return False
+
+
+def _people_noun(demonym: str) -> bool:
+    """A demonym that names the people, not their country's things: a plural ("the
+    Iraqis", "the Turks", "the Poles"; not "Swiss") or one in -ese ("the Chinese")."""
+    return demonym.endswith("ese") or (demonym.endswith("s") and not demonym.endswith("ss"))
 
 
 def _with_plurals(demonyms: tuple[str, ...]) -> set[str]:
@@ -843,10 +1042,14 @@ class _Earlier:
 
     history: list[Mention]
     current: list[Mention]
+    doc: Doc | None = None  # the paragraph `before` counts in
 
     def before(self, index: int) -> list[Mention]:
+        """Earlier sentences' mentions, less those of this paragraph at or after `index`
+        (a quotation opened sentences ago: what it names is no speaker before it)."""
         here = sorted((m for m in self.current if m.end <= index), key=lambda m: m.start)
-        return self.history + here
+        done = [m for m in self.history if m.doc is not self.doc or m.end <= index]
+        return done + here
 
 
 def _last(earlier: _Earlier, before: int, predicate, window: int | None = None) -> Actor | None:
@@ -900,6 +1103,72 @@ def _is_pro_modifier(doc: Doc, start: int) -> bool:
     return start >= 2 and texts[start - 1] == "-" and lowers[start - 2] in {"pro", "anti"}
 
 
+def _owner_code(doc: Doc, title: int, mentions: list[Mention]) -> str | None:
+    """The country of an actor named just before a title, a few title words apart
+    ("Treasury Secretary", "Iraq's Foreign Minister", "Pentagon Press Secretary")."""
+    lowers = _words(doc)[1]
+    for mention in mentions:
+        gap = range(mention.end, title)
+        if (
+            mention.actor.code
+            and not mention.pronoun
+            and mention.end <= title
+            and len(gap) <= 3
+            and all(lowers[k] in {"'s", "’s"} or doc[k].text[:1].isupper() for k in gap)
+        ):
+            return mention.actor.code
+    return None
+
+
+def _of_state(doc: Doc, end: int, mentions: list[Mention]) -> Mention | None:
+    """The state named in an "of" phrase right after a noun ("militaries of the United
+    States", "the government of Iraq")."""
+    if end >= len(doc) or doc[end].lower_ != "of":
+        return None
+    for mention in mentions:
+        if (
+            mention.start in (end + 1, end + 2)
+            and mention.actor.kind == "state"
+            and mention.actor.code
+            and (mention.start == end + 1 or doc[end + 1].lower_ == "the")
+        ):
+            return mention
+    return None
+
+
+def _organisation_before(doc: Doc, start: int, end: int, floor: int, named) -> int | None:
+    """Where a body's name opens when a gazetteer match is one organisation word
+    ("Coalition") ending a run of capitalised words no other name covers ("Save Darfur
+    Coalition"); the sentence's first word is left out (every sentence opens capitalised)."""
+    texts, lowers = _words(doc)
+    if end - start != 1 or lowers[start] not in ORG_HEADS or not texts[start][:1].isupper():
+        return None
+    covered = {k for s, e, _iri in named for k in range(s, e)}
+    k = start
+    while k - 1 > floor and CAPITALISED.match(texts[k - 1]) and texts[k - 1].isalpha():
+        if k - 1 in covered:
+            return None
+        k -= 1
+    return k if k < start else None
+
+
+def _organisation_after(doc: Doc, end: int, limit: int, named) -> int | None:
+    """Where a name that goes on past a state's name ends, when it is an organisation's
+    (two or more capitalised words, the last an organisation word, no other actor named
+    in them): "Ukraine Defense Contact Group", "Iraq Study Group"."""
+    texts, lowers = _words(doc)
+    j = end
+    while j < limit and (CAPITALISED.match(texts[j]) or lowers[j] in {"of", "al", "-"}):
+        j += 1
+    while j > end and lowers[j - 1] in {"of", "al", "-"}:
+        j -= 1
+    if j - end < 2 or lowers[j - 1] not in ORG_HEADS or _possessive_after(doc, end):
+        return None
+    if any(end <= s < j for s, _e, _iri in named):
+        return None
+    return j
+
+
 def _possessive_after(doc: Doc, end: int) -> bool:
     return end < len(doc) and _words(doc)[1][end] in {"'s", "’s"}
 
@@ -907,6 +1176,16 @@ def _possessive_after(doc: Doc, end: int) -> bool:
 def _names_follow(doc: Doc, end: int, limit: int) -> bool:
     return end + 1 < limit and all(
         CAPITALISED.match(doc[k].text) and doc[k].is_alpha for k in (end, end + 1)
+    )
+
+
+def _has_title(titles: str, wanted: set[str]) -> bool:
+    """Whether a person's titles hold one of `wanted`: "the secretary" takes up "Defense
+    Secretary Dr. Jane Roe", "the colonel" "Army Col. John Doe"."""
+    written = titles.lower()
+    words = written.split()
+    return any(_expand(w) in wanted for w in (written, *words)) or any(
+        " " in w and w in written for w in wanted
     )
 
 
@@ -922,6 +1201,14 @@ def _title_within(doc: Doc, start: int, end: int) -> str | None:
 
 
 def _title_before(doc: Doc, start: int, floor: int) -> str | None:
+    """The titles just before a name, however many ("Defense Secretary Dr. Jane Roe")."""
+    begin = start
+    while (width := _one_title_before(doc, begin, floor)) is not None:
+        begin -= width
+    return doc[begin:start].text if begin < start else None
+
+
+def _one_title_before(doc: Doc, start: int, floor: int) -> int | None:
     lowers = _words(doc)[1]
     if start - 1 < floor or lowers[start - 1] not in _title_last_words():
         return None
@@ -929,7 +1216,7 @@ def _title_before(doc: Doc, start: int, floor: int) -> str | None:
         if start - width >= floor:
             words = doc[start - width : start].text
             if words.lower() in TITLES and words[:1].isupper():
-                return words
+                return width
     return None
 
 

@@ -9,6 +9,7 @@ must be kept (a parser returns a full timestamp), and because this runs on every
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 MONTHS = {
@@ -67,7 +68,8 @@ RELATIVE = [
     (re.compile(r"\bthis\s+year\b|\bearlier\s+this\s+year\b", re.I), "this_year"),
     (re.compile(r"\blast\s+month\b", re.I), "last_month"),
     (re.compile(r"\b(?:this|earlier\s+this)\s+month\b", re.I), "this_month"),
-    (re.compile(r"\blast\s+week\b|\bearlier\s+this\s+week\b|\bthis\s+week\b", re.I), "last_week"),
+    (re.compile(r"\blast\s+week\b", re.I), "last_week"),
+    (re.compile(r"\b(?:earlier\s+)?this\s+week\b", re.I), "this_week"),
     (re.compile(r"\b(?:over|during|at)\s+the\s+weekend\b|\blast\s+weekend\b", re.I), "weekend"),
     (re.compile(r"\byesterday\b", re.I), "yesterday"),
     (re.compile(r"\btoday\b|\bon\s+the\s+day\b", re.I), "today"),
@@ -115,9 +117,9 @@ def _relative(kind: str, published: date) -> str:
         return f"{first.year:04d}-{first.month:02d}"
     if kind == "this_month":
         return f"{published.year:04d}-{published.month:02d}"
-    if kind == "last_week":
-        day = published - timedelta(days=7)
-        return f"{day.year:04d}-{day.month:02d}"
+    week = _week(kind, published)
+    if week is not None:
+        return _month_of(*week)
     if kind == "weekend":  # the last Saturday before the published day
         return (published - timedelta(days=(published.weekday() - 5) % 7 or 7)).isoformat()
     if kind == "yesterday":
@@ -125,21 +127,87 @@ def _relative(kind: str, published: date) -> str:
     return published.isoformat()
 
 
+def _week(kind: str, published: date) -> tuple[date, date] | None:
+    """The days "last week" (Monday to Sunday before the published day's week) and "this
+    week" (its Monday up to the published day) span."""
+    if kind == "last_week":
+        monday = published - timedelta(days=published.weekday() + 7)
+        return monday, monday + timedelta(days=6)
+    if kind == "this_week":
+        return published - timedelta(days=published.weekday()), published
+    return None
+
+
+def _month_of(first: date, last: date) -> str:
+    """The month a span of days falls in; one straddling two months: the month holding
+    most of its days (the later on a tie), the likeliest month of a day in it."""
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    months = [f"{d.year:04d}-{d.month:02d}" for d in days]
+    return max(reversed(months), key=months.count)
+
+
+def _refined(found: list[tuple[int, str]], weeks: dict[int, tuple[date, date]]) -> str:
+    """The first date stated, or a more precise one within it that the sentence also
+    states: in "this week ... on July 31" the day says when within the week."""
+    position, first = min(found)
+    week = weeks.get(position)
+    if week is not None:
+        within = [
+            d for _, d in found if len(d) == 10 and week[0] <= date.fromisoformat(d) <= week[1]
+        ]
+    else:
+        within = [d for _, d in found if d.startswith(first + "-")]
+    return max(within, key=len) if within else first
+
+
 def find_date(text: str, published: date | None) -> str | None:
-    """The first date the sentence states, as ISO text at its precision."""
+    """The first date the sentence states, as ISO text at its precision (or a more
+    precise date within it that the sentence also states)."""
     found: list[tuple[int, str]] = []
+    weeks: dict[int, tuple[date, date]] = {}
     may_name_a_year = any(century in text for century in CENTURIES)
     if MONTH_CUE.search(text):
         found += _month_dates(text, published, may_name_a_year)
     if published is not None:
         lowered = text.lower()
         if any(word in lowered for word in RELATIVE_WORDS):
-            found += _relative_dates(text, published)
+            found += _relative_dates(text, published, weeks)
     if may_name_a_year:
         for match in YEAR.finditer(text):
             if not any(d.startswith(match.group("year")) for _, d in found):
                 found.append((match.start(), match.group("year")))
-    return min(found)[1] if found else None
+    return _refined(found, weeks) if found else None
+
+
+# How many days before publication a stated day may lie and still be the story's own day.
+NEWS_DAYS = 7
+
+
+@dataclass
+class DateContext:
+    """When each sentence of a document reports: the date it states; else the last date
+    stated earlier in its paragraph; else the story's day (the last day stated in the
+    document that lies in the week before publication: the day of the news, which later
+    paragraphs go on telling); else the published date."""
+
+    published: date | None
+    carried: str | None = None
+    news_day: str | None = None
+
+    def paragraph(self) -> None:
+        """A new paragraph: dates stated in the last one carry no further."""
+        self.carried = None
+
+    def sentence(self, text: str) -> str | None:
+        stated = find_date(text, self.published)
+        if stated:
+            self.carried = stated
+            if self.published is not None and len(stated) == 10:
+                days = (self.published - date.fromisoformat(stated)).days
+                if 0 <= days <= NEWS_DAYS:
+                    self.news_day = stated
+        fallback = self.published.isoformat() if self.published else None
+        return self.carried or self.news_day or fallback
 
 
 def _month_dates(text: str, published: date | None, may_name_a_year: bool) -> list[tuple[int, str]]:
@@ -173,8 +241,11 @@ def _month_dates(text: str, published: date | None, may_name_a_year: bool) -> li
     return found
 
 
-def _relative_dates(text: str, published: date) -> list[tuple[int, str]]:
-    """Dates told from the published one: "on Tuesday", "last year", "yesterday"."""
+def _relative_dates(
+    text: str, published: date, weeks: dict[int, tuple[date, date]]
+) -> list[tuple[int, str]]:
+    """Dates told from the published one: "on Tuesday", "last year", "yesterday"; the days
+    of each week named go into `weeks`, by position."""
     found: list[tuple[int, str]] = []
     for match in WEEKDAY.finditer(text):
         weekday = WEEKDAYS.index(match.group("weekday").lower())
@@ -183,6 +254,9 @@ def _relative_dates(text: str, published: date) -> list[tuple[int, str]]:
     for pattern, kind in RELATIVE:
         for match in pattern.finditer(text):
             found.append((match.start(), _relative(kind, published)))
+            week = _week(kind, published)
+            if week is not None:
+                weeks[match.start()] = week
     for match in AGO.finditer(text):
         found.append((match.start(), _ago(match, published)))
     return found

@@ -9,7 +9,7 @@ from spacy.tokens import Span as SentenceSpan
 
 from ingest.actors import Mention, Resolver, linker
 from ingest.coding import Coded, code_parsed
-from ingest.dates import find_date
+from ingest.dates import DateContext
 from ingest.model import Actor, Event, Extraction, Place, SourceDocument, Span
 from ingest.parser import parse_many
 from ingest.places import place_finder
@@ -63,16 +63,19 @@ def extract(doc: SourceDocument, coder: str | None = None) -> Extraction:
     triggers = dictionary().forms if by_parse else frozenset()
     paragraphs = page.paragraphs
     read: list[_Read] = []
+    dates = DateContext(published)
     for paragraph, parsed in zip(
         paragraphs, language.pipe(p.text for p in paragraphs), strict=True
     ):
-        carried_date: str | None = None
+        dates.paragraph()
         base = paragraph.start
         for sent in parsed.sents:
             mentions, country_places = actor_linker.find(sent, resolver)
             for mention in mentions:
-                if not mention.pronoun:
-                    actors.setdefault(mention.actor.iri, mention.actor)
+                if not mention.pronoun:  # the latest copy: every name the story gave it
+                    actors[mention.actor.iri] = mention.actor
+            for _, country in country_places:  # "in Iraq": the text names the state too
+                actors.setdefault(country.iri, country)
             taken = {i for m in mentions for i in range(m.start, m.end)}
             taken |= {i for i, _ in country_places}
             named_places = places.find(sent, taken)
@@ -86,10 +89,7 @@ def extract(doc: SourceDocument, coder: str | None = None) -> Extraction:
                 key=lambda p: p[0],
             )
             sent_text = paragraph.text[sent.start_char : sent.end_char]  # = sent.text, cheaper
-            stated = find_date(sent_text, published)
-            if stated:
-                carried_date = stated
-            when = carried_date or (published.isoformat() if published else None)
+            when = dates.sentence(sent_text)
             sentence = Span(sent_text, base + sent.start_char, base + sent.end_char)
             read.append(_Read(sent, base, mentions, sentence_places, sentence, when))
     coded_by_sentence: Sequence[Sequence[Coded | RuleCoded]] = (

@@ -30,7 +30,7 @@ __all__ = [
 ACTOR_FILES = ("actors.ttl", "countries.ttl", "international.ttl")
 # Files extraction reads from the ontology folder, and from the dictionaries folder.
 VOCABULARY_FILES = (*ACTOR_FILES, "evkg.ttl", "agents.ttl", "places.ttl", "cameo.ttl")
-DICTIONARY_FILES = ("triggers.yaml", "cameo_verbs.yaml", "grammar.yaml")
+DICTIONARY_FILES = ("triggers.yaml", "cameo_verbs.yaml", "grammar.yaml", "mentions.yaml")
 
 
 class VocabularyError(ValueError):

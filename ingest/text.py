@@ -129,6 +129,10 @@ def nlp() -> Language:
     ]
     tokenizer: Any = pipeline.tokenizer  # spaCy's Tokenizer, compiled: no types to check
     tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    from ingest.people import name_words  # here: ingest.people reads names with nlp()
+
+    for title in name_words().titles:  # "Col.", "Brig.": one token, no sentence end
+        tokenizer.add_special_case(title, [{"ORTH": title}])
     pipeline.add_pipe("sentencizer")
     pipeline.add_pipe("abbreviation_boundaries", after="sentencizer")
     return pipeline

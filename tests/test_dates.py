@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from ingest.dates import find_date
+from ingest.dates import DateContext, find_date
 
 PUBLISHED = date(2020, 1, 8)  # a Wednesday
 
@@ -55,3 +55,61 @@ def test_without_a_published_date_only_absolute_dates_resolve() -> None:
     assert find_date("Protests grew in December.", None) is None
     assert find_date("Protests grew in December 2019.", None) == "2019-12"
     assert find_date("The base was built in 2017.", None) == "2017"
+
+
+@pytest.mark.parametrize(
+    ("published", "sentence", "expected"),
+    [
+        # Published on a Wednesday: this week is that month's, last week the month before
+        # when most of its days fell in it.
+        (date(2020, 1, 8), "Envoys met this week.", "2020-01"),
+        (date(2020, 1, 8), "Envoys met earlier this week.", "2020-01"),
+        (date(2020, 1, 8), "Envoys met last week.", "2020-01"),  # Dec 30 - Jan 5
+        (date(2020, 1, 2), "Envoys met last week.", "2019-12"),  # Dec 23 - 29
+        (date(2020, 1, 15), "Envoys met last week.", "2020-01"),  # Jan 6 - 12
+        (date(2021, 3, 2), "Envoys met this week.", "2021-03"),  # Mar 1 - 2
+    ],
+)
+def test_weeks_resolve_to_the_month_most_of_their_days_fall_in(
+    published: date, sentence: str, expected: str
+) -> None:
+    assert find_date(sentence, published) == expected
+
+
+def test_a_more_precise_date_within_the_first_one_refines_it() -> None:
+    published = date(2021, 3, 2)  # a Tuesday; this week began on Monday, March 1
+    assert find_date("We will act this week, he said before leaving March 1.", published) == (
+        "2021-03-01"
+    )
+    assert find_date("In 2019 the rebels, on 4 May 2019, took the town.", published) == (
+        "2019-05-04"
+    )
+    # A day outside the week, or another year, does not refine it: the first date stands.
+    assert find_date("We will act this week, as we did on Feb. 3.", published) == "2021-03"
+    assert find_date("In 2019 they lost what they took on 4 May 2018.", published) == "2019"
+
+
+def test_the_context_carries_a_date_through_its_paragraph() -> None:
+    context = DateContext(date(2020, 1, 8))
+    assert context.sentence("Talks resumed in December.") == "2019-12"
+    assert context.sentence("Both sides welcomed them.") == "2019-12"
+    context.paragraph()
+    assert context.sentence("The ministry issued a statement.") == "2020-01-08"
+
+
+def test_the_story_day_carries_into_later_paragraphs() -> None:
+    context = DateContext(date(2020, 1, 8))
+    assert context.sentence("Rockets hit the base on Monday.") == "2020-01-06"
+    context.paragraph()
+    assert context.sentence("The attack followed a raid two years ago.") == "2018"
+    context.paragraph()
+    # Undated: the story's day (Monday), not the background year nor the published day.
+    assert context.sentence("Officials blamed a militia for the attack.") == "2020-01-06"
+
+
+def test_only_a_day_in_the_week_before_publication_is_the_story_day() -> None:
+    context = DateContext(date(2020, 1, 8))
+    assert context.sentence("The war began on 3 March 2003.") == "2003-03-03"
+    context.paragraph()
+    assert context.sentence("Officials blamed a militia.") == "2020-01-08"
+    assert DateContext(None).sentence("Officials blamed a militia.") is None

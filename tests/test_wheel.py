@@ -44,6 +44,7 @@ DATA = [
     "ingest/dictionaries/triggers.yaml",
     "ingest/dictionaries/cameo_verbs.yaml",
     "ingest/dictionaries/grammar.yaml",
+    "ingest/dictionaries/mentions.yaml",
     "app/static/index.html",
     "app/static/app.js",
     "app/static/style.css",

@@ -420,8 +420,11 @@ def read_records(path: Path) -> list[Record]:
 
 
 def words_of(name: str) -> list[str]:
-    """The words of a dictionary phrase, upper case: `_` and blanks separate them."""
-    return [w for w in re.split(r"[_\s]+", name.strip().strip("_").upper()) if w]
+    """The words of a dictionary phrase, upper case: `_` and blanks separate them. A
+    leading article goes ("THE_SECURITY_COUNCIL" is the Security Council a text names
+    after "the"; kept, it would be a second actor of that name)."""
+    words = [w for w in re.split(r"[_\s]+", name.strip().strip("_").upper()) if w]
+    return words[1:] if len(words) > 1 and words[0] == "THE" else words
 
 
 def is_acronym(word: str) -> bool:
