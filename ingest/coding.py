@@ -253,8 +253,14 @@ class SentenceCoder:
                 found = self._own(child, depth + 1)
                 if found:
                     return found
+        preps = {"of", "from"}
+        if (
+            self.lemmas[token.i] in self.g.speaker_nouns
+            or self.lowers[token.i] in self.g.speaker_nouns
+        ):
+            preps.add("for")  # "a spokesman for Hamas"
         for child in token.children:
-            if child.dep_ == "prep" and self.lowers[child.i] in {"of", "from"}:
+            if child.dep_ == "prep" and self.lowers[child.i] in preps:
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
                         found = self.actors_at(pobj, depth + 1)

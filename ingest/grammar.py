@@ -52,6 +52,7 @@ class Grammar:
     disapproval_words: frozenset[str]
     approval_words: frozenset[str]
     pessimism_words: frozenset[str]
+    speaker_nouns: frozenset[str]
     optimism_words: frozenset[str]
     intent_codes: dict[str, str]
     refusal_codes: dict[str, str]
