@@ -6,7 +6,9 @@ document as read and the extractor version: `ingest.rdf.graph_hash`) are skipped
 extraction, so re-running an ingestion is cheap and changes nothing. Each
 batch of documents is written in one store transaction: a process killed mid-run leaves
 every document fully in or fully out. Input is read lazily and at most a bounded window of
-documents is in flight, so memory stays flat however large the corpus.
+documents is in flight, so memory stays flat however large the corpus. After each batch
+the happenings of its documents are brought up to date (`graph.happening_store`), by the
+same writer.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Literal
 
+from graph.happening_store import HappeningIndex
 from graph.store import DocumentGraph, GraphStore, StoreError
 from ingest.model import SourceDocument
 from ingest.rdf import graph_hash
@@ -59,6 +62,7 @@ class Summary:
     triples: int = 0
     seconds: float = 0.0
     write_seconds: float = 0.0  # time inside the store's writes (the single writer's load)
+    match_seconds: float = 0.0  # time keeping the happenings (reading, matching, writing)
     failures: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -135,6 +139,7 @@ class Ingestor:
         task_size: int = 8,
         force: bool = False,
         on_outcome: Callable[[Outcome], None] | None = None,
+        happenings: bool = True,
     ) -> None:
         self.store = store
         self.jobs = max(1, jobs or os.cpu_count() or 1)
@@ -143,6 +148,8 @@ class Ingestor:
         self.force = force
         self.on_outcome = on_outcome
         self.summary = Summary()
+        self.happenings = happenings  # cluster reports into happenings after each batch
+        self._index: HappeningIndex | None = None
 
     def run(self, sources: Iterable[SourceDocument | ReadFailure]) -> Summary:
         started = time.perf_counter()
@@ -153,6 +160,8 @@ class Ingestor:
                 self._write(pending)
                 pending = []
         self._write(pending)
+        if self.happenings and self._index is None:
+            self._refresh([])  # nothing written: still repair what a killed run left
         self.summary.seconds = time.perf_counter() - started
         return self.summary
 
@@ -161,6 +170,14 @@ class Ingestor:
         from ingest.readers import read_paths
 
         return self.run(read_paths(paths))
+
+    def _refresh(self, documents: list[str]) -> None:
+        """Recluster the happenings of `documents` (loading every report the first time)."""
+        started = time.perf_counter()
+        if self._index is None:
+            self._index = HappeningIndex.load(self.store)
+        self._index.refresh(self.store, documents)
+        self.summary.match_seconds += time.perf_counter() - started
 
     def _report(self, outcome: Outcome) -> None:
         self.summary.add(outcome)
@@ -213,6 +230,13 @@ class Ingestor:
         good = [item for item in batch if item.graph is not None]
         if not good:
             return
+        try:
+            self._put(good)
+        finally:
+            if self.happenings:
+                self._refresh([item.graph.iri for item in good if item.graph is not None])
+
+    def _put(self, good: list[Extracted]) -> None:
         started = time.perf_counter()
         try:
             statuses = self.store.put_documents(

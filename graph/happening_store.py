@@ -1,0 +1,314 @@
+"""Happenings kept in the store, in a named graph of their own (`HAPPENINGS_GRAPH`).
+
+Each happening is an `evkg:Happening` (a `sem:Event`) with the code, actors, date, place
+and modality derived from its reports (`graph.happenings.derive`), `evkg:report` each
+document event, `evkg:reportedIn` each document, `gaf:denotedBy` every report's mention,
+`evkg:reports` how many; each report has `evkg:happening` and `evkg:matchedOn` (why it
+joined). Every read of the store joins reports to their happening with OPTIONAL, so a
+report not yet clustered counts as its own happening and a link to a removed report is
+never read: a write killed between a document's graph and its happenings leaves what the
+API answers consistent, and the next `refresh` repairs the graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from graph.happenings import (
+    Candidates,
+    Derived,
+    Gazetteer,
+    Report,
+    components,
+    derive,
+    explanations,
+)
+from graph.network import CAMEO, MODALITIES, Selectable, modality_name
+from graph.sparql import check_iri, ntriples_literal
+from graph.store.vocab import GRAPH_BASE
+
+HAPPENINGS_GRAPH = f"{GRAPH_BASE}happenings"
+EVKG = "https://evkg.org/ontology#"
+SEM = "http://semanticweb.cs.vu.nl/2009/11/sem/"
+GAF = "http://groundedannotationframework.org/gaf#"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+DELETE_CHUNK = 2000  # happenings per DELETE operation (a VALUES block)
+
+
+class Updatable(Selectable, Protocol):
+    def update(self, sparql: str) -> None: ...
+
+
+def happening_pattern(event: str = "?e", happening: str = "?h") -> str:
+    """The SPARQL that binds `happening` to the event's happening (unbound for an event not
+    clustered yet, which then counts as its own): the one place a query finds it."""
+    return f"OPTIONAL {{ GRAPH <{HAPPENINGS_GRAPH}> {{ {event} evkg:happening {happening} }} }}"
+
+
+def _reports_query(documents: Iterable[str] | None) -> str:
+    values = ""
+    if documents is not None:
+        values = "VALUES ?doc { " + " ".join(f"<{check_iri(d)}>" for d in documents) + " }"
+    return f"""SELECT ?e ?doc ?type ?s ?t ?date ?place ?modality ?label ?m WHERE {{
+  {values}
+  ?e a sem:Event ; sem:eventType ?type ; prov:wasDerivedFrom ?doc .
+  OPTIONAL {{ ?e evkg:source ?s }} OPTIONAL {{ ?e evkg:target ?t }}
+  OPTIONAL {{ ?e sem:hasTimeStamp ?date }} OPTIONAL {{ ?e sem:hasPlace ?place }}
+  OPTIONAL {{ ?e evkg:modality ?modality }} OPTIONAL {{ ?e rdfs:label ?label }}
+  OPTIONAL {{ ?e gaf:denotedBy ?m }}
+}}"""
+
+
+def read_reports(source: Selectable, documents: Iterable[str] | None = None) -> list[Report]:
+    """The document events of `documents` (all when None) as matching reads them."""
+    if documents is not None:
+        documents = sorted(set(documents))
+        if not documents:
+            return []
+    rows: dict[str, dict] = {}
+    mentions: dict[str, set[str]] = {}
+    for row in source.select(_reports_query(documents)):
+        rows.setdefault(row["e"], row)
+        if row.get("m"):
+            mentions.setdefault(row["e"], set()).add(str(row["m"]))
+
+    def text(value: object) -> str | None:
+        return None if value is None else str(value)
+
+    return [
+        Report(
+            iri=iri,
+            document=str(row["doc"]),
+            code=str(row["type"]).removeprefix(CAMEO),
+            source=text(row.get("s")),
+            target=text(row.get("t")),
+            date=text(row.get("date")),
+            place=text(row.get("place")),
+            modality=modality_name(row.get("modality")),
+            label=text(row.get("label")),
+            mentions=tuple(sorted(mentions.get(iri, ()))),
+        )
+        for iri, row in sorted(rows.items())
+    ]
+
+
+def read_gazetteer(source: Selectable) -> Gazetteer:
+    """Actors' wholes, states' codes, sectors and which are states, from the store."""
+    gazetteer = Gazetteer()
+    rows = source.select(
+        """SELECT ?a ?k ?o WHERE {
+  { ?a evkg:partOf ?o BIND("p" AS ?k) } UNION { ?a evkg:countryCode ?o BIND("c" AS ?k) }
+  UNION { ?a evkg:sector ?o BIND("s" AS ?k) }
+  UNION { ?a evkg:actorKind evkg:State BIND("k" AS ?k) BIND("" AS ?o) } }"""
+    )
+    for row in rows:
+        actor, kind, value = str(row["a"]), row["k"], str(row.get("o") or "")
+        if kind == "p":
+            gazetteer.part_of.setdefault(actor, set()).add(value)
+        elif kind == "c":
+            gazetteer.code.setdefault(actor, value)
+        elif kind == "s":
+            gazetteer.sector.setdefault(actor, value)
+        else:
+            gazetteer.states.add(actor)
+    return gazetteer
+
+
+@dataclass
+class Change:
+    """What one refresh did."""
+
+    removed: int = 0  # happenings taken out (merged, split, changed or left without reports)
+    written: int = 0  # happenings written
+
+
+class HappeningIndex:
+    """Every report and its happening, in memory, kept in step with the store by
+    `refresh`: the single writer holds one across an ingestion's batches."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        self.reports: dict[str, Report] = {}
+        self.happening_of: dict[str, str] = {}
+        self.members: dict[str, set[str]] = {}
+        self.candidates = Candidates(gazetteer)
+        self.by_document: dict[str, set[str]] = {}
+        self.stale: set[str] = set()  # happenings the store holds that must be rewritten
+
+    @classmethod
+    def load(cls, source: Selectable) -> HappeningIndex:
+        index = cls(read_gazetteer(source))
+        for report in read_reports(source):
+            index._add(report)
+        rows = source.select(
+            f"SELECT ?r ?h WHERE {{ GRAPH <{HAPPENINGS_GRAPH}> {{ ?r evkg:happening ?h }} }}"
+        )
+        for row in rows:
+            report, happening = str(row["r"]), str(row["h"])
+            index.members.setdefault(happening, set()).add(report)
+            if report in index.reports:
+                index.happening_of[report] = happening
+            else:  # a report whose document is gone (a removal not followed by a refresh)
+                index.stale.add(happening)
+        return index
+
+    def _add(self, report: Report) -> None:
+        self.reports[report.iri] = report
+        self.candidates.add(report)
+        self.by_document.setdefault(report.document, set()).add(report.iri)
+
+    def _drop(self, iri: str) -> None:
+        report = self.reports.pop(iri)
+        self.candidates.discard(report)
+        self.by_document.get(report.document, set()).discard(iri)
+
+    def refresh(self, store: Updatable, documents: Iterable[str] = ()) -> Change:
+        """Bring the happenings in line with the store after `documents` were added,
+        replaced or removed (and repair any report left unclustered or link left dangling,
+        e.g. by a killed run): their old reports leave their happenings, which are
+        clustered again; their new reports are matched against every stored report."""
+        documents = set(documents)
+        touched: set[str] = set(self.stale)
+        for document in documents:
+            for iri in list(self.by_document.get(document, ())):
+                if iri in self.happening_of:
+                    touched.add(self.happening_of.pop(iri))
+                self._drop(iri)
+            self.by_document.pop(document, None)
+        for report in read_reports(store, documents):
+            self._add(report)
+        loose = {i for h in touched for i in self.members.get(h, ()) if i in self.reports}
+        loose |= {i for i in self.reports if i not in self.happening_of}
+        for iri in loose:
+            self.happening_of.pop(iri, None)
+        for iri in loose:
+            self.candidates.discard(self.reports[iri])
+        groups = components((self.reports[i] for i in loose), self.gazetteer, self.candidates)
+        merged: list[list[Report]] = []
+        for group in groups:
+            reports = {r.iri: r for r in group}
+            for iri in [r.iri for r in group if r.iri not in loose]:
+                old = self.happening_of[iri]
+                touched.add(old)
+                for member in self.members.get(old, ()):
+                    if member in self.reports:
+                        reports[member] = self.reports[member]
+            merged.append(sorted(reports.values(), key=lambda r: r.iri))
+        for iri in loose:
+            self.candidates.add(self.reports[iri])
+        merged = _disjoint(merged)
+        written: list[tuple[Derived, list[Report]]] = []
+        for group in merged:
+            derived = derive(group, self.gazetteer)
+            written.append((derived, group))
+        for happening in touched:
+            self.members.pop(happening, None)
+        for derived, group in written:
+            self.members[derived.iri] = {r.iri for r in group}
+            for report in group:
+                self.happening_of[report.iri] = derived.iri
+        _write(store, sorted(touched), written, self.gazetteer)
+        self.stale = set()
+        return Change(len(touched), len(written))
+
+
+def _disjoint(groups: list[list[Report]]) -> list[list[Report]]:
+    """Groups that share a report (two loose components merged into one old happening)
+    made one."""
+    owner: dict[str, int] = {}
+    parent = list(range(len(groups)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for i, group in enumerate(groups):
+        for report in group:
+            if report.iri in owner:
+                a, b = find(owner[report.iri]), find(i)
+                parent[max(a, b)] = min(a, b)
+            else:
+                owner[report.iri] = i
+    out: dict[int, dict[str, Report]] = {}
+    for i, group in enumerate(groups):
+        out.setdefault(find(i), {}).update({r.iri: r for r in group})
+    return [sorted(g.values(), key=lambda r: r.iri) for g in out.values()]
+
+
+def _iri(value: str) -> str:
+    return f"<{check_iri(value)}>"
+
+
+def _date(value: str) -> str:
+    kind = {4: "gYear", 7: "gYearMonth"}.get(len(value), "date")
+    return f"{ntriples_literal(value)}^^<{XSD}{kind}>"
+
+
+def happening_triples(derived: Derived, group: list[Report], gazetteer: Gazetteer) -> list[str]:
+    """The happening's triples, as N-Triples lines without the final dot."""
+    h = _iri(derived.iri)
+    out = [f"{h} a <{EVKG}Happening>", f"{h} <{SEM}eventType> <{CAMEO}{derived.code}>"]
+    out.append(f"{h} <{EVKG}modality> <{MODALITIES[derived.modality]}>")
+    out.append(f'{h} <{EVKG}reports> "{len(group)}"^^<{XSD}integer>')
+    for role, actor in (("source", derived.source), ("target", derived.target)):
+        if actor:
+            out += [f"{h} <{EVKG}{role}> {_iri(actor)}", f"{h} <{SEM}hasActor> {_iri(actor)}"]
+    if derived.date:
+        out.append(f"{h} <{SEM}hasTimeStamp> {_date(derived.date)}")
+    if derived.place:
+        out.append(f"{h} <{SEM}hasPlace> {_iri(derived.place)}")
+    label = next(
+        (
+            r.label
+            for r in group
+            if r.label
+            and (r.code, r.source, r.target) == (derived.code, derived.source, derived.target)
+        ),
+        None,
+    )
+    label = label or next((r.label for r in group if r.label), None)
+    if label:
+        out.append(f"{h} <{RDFS_LABEL}> {ntriples_literal(label)}")
+    for feature, values in sorted(derived.disagreements.items()):
+        for value in values:
+            out.append(f"{h} <{EVKG}disagreesOn> {ntriples_literal(f'{feature} {value}')}")
+    why = explanations(group, gazetteer)
+    for report in group:
+        r = _iri(report.iri)
+        out += [
+            f"{h} <{EVKG}report> {r}",
+            f"{r} <{EVKG}happening> {h}",
+            f"{r} <{EVKG}matchedOn> {ntriples_literal(why.get(report.iri, ''))}",
+        ]
+        out += [f"{h} <{GAF}denotedBy> {_iri(m)}" for m in report.mentions]
+    out += [f"{h} <{EVKG}reportedIn> {_iri(d)}" for d in sorted({r.document for r in group})]
+    return out
+
+
+def _write(
+    store: Updatable,
+    removed: list[str],
+    written: list[tuple[Derived, list[Report]]],
+    gazetteer: Gazetteer,
+) -> None:
+    """Take out the `removed` happenings (and their reports' links), then put in
+    `written`, in one update request (atomic in the store): a happening that keeps its IRI
+    is deleted before it is written again."""
+    graph = f"<{HAPPENINGS_GRAPH}>"
+    parts = []
+    for start in range(0, len(removed), DELETE_CHUNK):
+        listed = " ".join(_iri(h) for h in removed[start : start + DELETE_CHUNK])
+        parts.append(
+            f"DELETE {{ GRAPH {graph} {{ ?x ?p ?o }} }} WHERE {{ VALUES ?h {{ {listed} }} "
+            f"GRAPH {graph} {{ {{ ?h ?p ?o BIND(?h AS ?x) }} UNION "
+            f"{{ ?x <{EVKG}happening> ?h . ?x ?p ?o }} }} }}"
+        )
+    if written:
+        lines = [line for d, g in written for line in happening_triples(d, g, gazetteer)]
+        parts.append(f"INSERT DATA {{ GRAPH {graph} {{ {' . '.join(lines)} . }} }}")
+    if parts:
+        store.update(" ;\n".join(parts))
