@@ -17,12 +17,27 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date as Date
+from functools import lru_cache
+from importlib import resources
+
+import yaml
 
 ID = "https://evkg.org/id/"
 CAMEO = "https://evkg.org/cameo/"
 # how strongly a reading says the event happened, strongest first: a happening takes the
 # strongest of its reports' (so one reported only as alleged is `claimed`)
 MODALITY_ORDER = ("asserted", "claimed", "intended", "hypothetical", "denied", "negated")
+
+
+@lru_cache(maxsize=1)
+def root_families() -> dict[str, str]:
+    """CAMEO root -> the first root of its family of compatible roots."""
+    text = resources.files("graph").joinpath("happenings.yaml").read_text(encoding="utf-8")
+    out: dict[str, str] = {}
+    for family in yaml.safe_load(text)["compatible_roots"]:
+        for root in family:
+            out[str(root)] = str(min(family))
+    return out
 
 
 @dataclass(frozen=True)
@@ -43,6 +58,11 @@ class Report:
     @property
     def root(self) -> str:
         return self.code[:2]
+
+    @property
+    def family(self) -> str:
+        """Its root's family of compatible roots (`happenings.yaml`), named by its first."""
+        return root_families().get(self.root, self.root)
 
 
 @dataclass
@@ -108,10 +128,10 @@ class Decision:
 
 
 def block_key(report: Report, gazetteer: Gazetteer) -> tuple[str, str, str, str]:
-    """Reports are compared only within a key: CAMEO root, the source's and target's
-    state (or whole), the year. Every pair `compare` can accept shares a key."""
+    """Reports are compared only within a key: CAMEO root family, the source's and
+    target's state (or whole), the year. Every pair `compare` can accept shares a key."""
     year = report.date[:4] if report.date else "-"
-    return (report.root, gazetteer.key(report.source), gazetteer.key(report.target), year)
+    return (report.family, gazetteer.key(report.source), gazetteer.key(report.target), year)
 
 
 def _general(code: str) -> str:
@@ -127,6 +147,9 @@ def _codes(a: str, b: str) -> str | None:
         return f"code {a}={b}"
     if x.startswith(y) or y.startswith(x):
         return f"code {a}~{b} (one refines the other)"
+    families = root_families()
+    if x[:2] in families and families[x[:2]] == families.get(y[:2]):
+        return f"code {a}~{b} (roots of one family)"
     return None
 
 
