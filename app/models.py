@@ -31,7 +31,8 @@ class Health(BaseModel):
 
 class Stats(BaseModel):
     documents: int
-    events: int
+    events: int = Field(description="document events: reports, as each document gives them")
+    happenings: int = Field(description="real-world events: the reports of one count once")
     actors: int
     triples: int
     graphs: int
@@ -99,12 +100,14 @@ class EdgeEvent(BaseModel):
     sentence: str | None = None
     document: str | None = None
     modality: str = MODALITY_FIELD
+    happening: str | None = Field(None, description="the happening the event reports")
 
 
 class Edge(BaseModel):
     source: str
     target: str
-    count: int
+    count: int = Field(description="happenings: the reports of one real-world event count once")
+    reports: int = Field(description="document events (reports) behind the edge")
     goldstein: float
     first: str | None
     last: str | None
@@ -171,7 +174,8 @@ class EventPage(Page):
 class TimelinePoint(BaseModel):
     month: str
     direction: str = Field(description="'ab' (a acts on b) or 'ba'")
-    count: int
+    count: int = Field(description="happenings (dated by their earliest report)")
+    reports: int = Field(description="their reports")
     goldstein: float
 
 

@@ -22,8 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from graph.happening_store import happening_pattern
-from graph.network import Selectable
+from graph.network import Selectable, happening_pattern
 
 
 class GoldError(ValueError):

@@ -26,10 +26,10 @@ from graph.happenings import (
     explanations,
 )
 from graph.network import CAMEO, MODALITIES, Selectable, modality_name
+from graph.network import happening_pattern as happening_pattern
 from graph.sparql import check_iri, ntriples_literal
-from graph.store.vocab import GRAPH_BASE
+from graph.store.vocab import HAPPENINGS_GRAPH
 
-HAPPENINGS_GRAPH = f"{GRAPH_BASE}happenings"
 EVKG = "https://evkg.org/ontology#"
 SEM = "http://semanticweb.cs.vu.nl/2009/11/sem/"
 GAF = "http://groundedannotationframework.org/gaf#"
@@ -40,12 +40,6 @@ DELETE_CHUNK = 2000  # happenings per DELETE operation (a VALUES block)
 
 class Updatable(Selectable, Protocol):
     def update(self, sparql: str) -> None: ...
-
-
-def happening_pattern(event: str = "?e", happening: str = "?h") -> str:
-    """The SPARQL that binds `happening` to the event's happening (unbound for an event not
-    clustered yet, which then counts as its own): the one place a query finds it."""
-    return f"OPTIONAL {{ GRAPH <{HAPPENINGS_GRAPH}> {{ {event} evkg:happening {happening} }} }}"
 
 
 def _reports_query(documents: Iterable[str] | None) -> str:

@@ -254,6 +254,7 @@ def view_json(graph: nx.DiGraph) -> dict[str, Any]:
                 "source": u,
                 "target": v,
                 "count": d["count"],
+                "reports": d.get("reports", d["count"]),
                 "goldstein": d.get("mean_goldstein", 0.0),
                 "quad": d.get("quad"),
                 "first": d.get("first"),

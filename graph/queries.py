@@ -9,7 +9,7 @@ asked otherwise).
 
 from __future__ import annotations
 
-from graph.network import Filters, event_patterns, modality_pattern
+from graph.network import Filters, event_patterns, happening_pattern, modality_pattern
 from graph.sparql import check_iri, ntriples_literal
 
 ID = "https://evkg.org/id/"
@@ -38,14 +38,18 @@ The default graph is the union of all graphs." .
 
 
 def stats() -> str:
-    return """SELECT
+    """Documents, document events (reports), happenings (a report not clustered yet counts
+    as its own) and actors."""
+    return f"""SELECT
   (SUM(IF(?kind = 1, 1, 0)) AS ?documents) (SUM(IF(?kind = 2, 1, 0)) AS ?events)
-  (SUM(IF(?kind = 3, 1, 0)) AS ?actors)
-WHERE {
-  { SELECT DISTINCT ?x ?kind WHERE {
-      { ?x a evkg:Document . BIND(1 AS ?kind) } UNION { ?x a sem:Event . BIND(2 AS ?kind) }
-      UNION { ?x a sem:Actor . BIND(3 AS ?kind) } } }
-}"""
+  (SUM(IF(?kind = 3, 1, 0)) AS ?actors) (SUM(IF(?kind = 4, 1, 0)) AS ?happenings)
+WHERE {{
+  {{ SELECT DISTINCT ?x ?kind WHERE {{
+      {{ ?x a evkg:Document . BIND(1 AS ?kind) }} UNION {{ ?x a sem:Event . BIND(2 AS ?kind) }}
+      UNION {{ ?x a sem:Actor . BIND(3 AS ?kind) }}
+      UNION {{ ?e a sem:Event . {happening_pattern()} BIND(COALESCE(?h, ?e) AS ?x)
+               BIND(4 AS ?kind) }} }} }}
+}}"""
 
 
 def triple_count() -> str:
@@ -157,16 +161,23 @@ WHERE {{
 
 
 def dyad_timeline(a: str, b: str, filters: Filters | None = None) -> str:
-    """Monthly counts and Goldstein sums of a->b and b->a events (of the filters' modality)."""
+    """Monthly counts of the a->b and b->a happenings (?n; a happening in the month of its
+    earliest report) and their reports (?reports) of the filters' modality, and the
+    happenings' Goldstein sums."""
     x, y = _iri(a), _iri(b)
-    return f"""SELECT ?dir ?month (COUNT(DISTINCT ?e) AS ?n) (SUM(?g) AS ?goldstein) WHERE {{
-  {{ ?e evkg:source {x} ; evkg:target {y} . BIND("ab" AS ?dir) }}
-  UNION {{ ?e evkg:source {y} ; evkg:target {x} . BIND("ba" AS ?dir) }}
-  ?e sem:eventType ?type ; sem:hasTimeStamp ?date .
-  {modality_pattern(filters or Filters())}
-  OPTIONAL {{ ?type evkg:goldstein ?gold }}
-  BIND(COALESCE(?gold, 0) AS ?g)
-  BIND(SUBSTR(STR(?date), 1, 7) AS ?month)
+    return f"""SELECT ?dir ?month (COUNT(?k) AS ?n) (SUM(?r) AS ?reports)
+  (SUM(?g) AS ?goldstein) WHERE {{
+  {{ SELECT ?dir ?k (MIN(?m) AS ?month) (COUNT(DISTINCT ?e) AS ?r) (MIN(?g0) AS ?g) WHERE {{
+    {{ ?e evkg:source {x} ; evkg:target {y} . BIND("ab" AS ?dir) }}
+    UNION {{ ?e evkg:source {y} ; evkg:target {x} . BIND("ba" AS ?dir) }}
+    ?e sem:eventType ?type ; sem:hasTimeStamp ?date .
+    {modality_pattern(filters or Filters())}
+    {happening_pattern()}
+    OPTIONAL {{ ?type evkg:goldstein ?gold }}
+    BIND(COALESCE(?gold, 0) AS ?g0)
+    BIND(COALESCE(?h, ?e) AS ?k)
+    BIND(SUBSTR(STR(?date), 1, 7) AS ?m)
+  }} GROUP BY ?dir ?k }}
 }} GROUP BY ?dir ?month ORDER BY ?month ?dir"""
 
 
