@@ -306,3 +306,25 @@ def _write(
         parts.append(f"INSERT DATA {{ GRAPH {graph} {{ {' . '.join(lines)} . }} }}")
     if parts:
         store.update(" ;\n".join(parts))
+
+
+def inconsistencies(source: Selectable) -> list[str]:
+    """What breaks the happenings' promise, one line each: a stored document event with no
+    happening or several, a happening with no stored report, a link to a report that is
+    gone. Empty when the happenings graph is in step with the documents."""
+    graph = f"<{HAPPENINGS_GRAPH}>"
+    checks = {
+        "report without a happening": f"""SELECT ?x WHERE {{ ?x a sem:Event .
+  FILTER NOT EXISTS {{ GRAPH {graph} {{ ?x evkg:happening ?h }} }} }}""",
+        "report with several happenings": f"""SELECT ?x WHERE {{
+  GRAPH {graph} {{ ?x evkg:happening ?a, ?b FILTER(?a != ?b) }} }}""",
+        "happening without a stored report": f"""SELECT ?x WHERE {{
+  GRAPH {graph} {{ ?x a evkg:Happening }}
+  FILTER NOT EXISTS {{ GRAPH {graph} {{ ?x evkg:report ?r }} ?r a sem:Event }} }}""",
+        "link to a report that is gone": f"""SELECT ?x WHERE {{
+  GRAPH {graph} {{ ?x evkg:happening ?h }} FILTER NOT EXISTS {{ ?x a sem:Event }} }}""",
+    }
+    out = []
+    for what, sparql in checks.items():
+        out += [f"{what}: {row['x']}" for row in source.select(sparql)]
+    return sorted(set(out))
