@@ -89,16 +89,27 @@ def read_reports(source: Selectable, documents: Iterable[str] | None = None) -> 
     ]
 
 
-def read_gazetteer(source: Selectable) -> Gazetteer:
-    """Actors' wholes, states' codes, sectors and which are states, from the store."""
-    gazetteer = Gazetteer()
+def read_gazetteer(
+    source: Selectable, documents: Iterable[str] | None = None, into: Gazetteer | None = None
+) -> Gazetteer:
+    """Actors' wholes, states' codes, sectors and which are states, from the store: of
+    every actor, or (`documents`) of the actors those documents' events name, which the
+    text alone may have introduced; added to `into` when given."""
+    gazetteer = into if into is not None else Gazetteer()
+    scope = ""
+    if documents is not None:
+        listed = " ".join(f"<{check_iri(d)}>" for d in sorted(set(documents)))
+        if not listed:
+            return gazetteer
+        scope = f"{{ SELECT DISTINCT ?a WHERE {{ VALUES ?doc {{ {listed} }} "
+        scope += "?e prov:wasDerivedFrom ?doc ; sem:hasActor ?a } }"
     rows = source.select(
-        """SELECT ?a ?k ?o WHERE {
-  { ?a evkg:partOf ?o BIND("p" AS ?k) } UNION { ?a evkg:countryCode ?o BIND("c" AS ?k) }
-  UNION { ?a evkg:sector ?o BIND("s" AS ?k) }
-  UNION { ?a evkg:actorKind evkg:State BIND("k" AS ?k) BIND("" AS ?o) } }"""
+        f"""SELECT ?a ?k ?o WHERE {{ {scope}
+  {{ ?a evkg:partOf ?o BIND("p" AS ?k) }} UNION {{ ?a evkg:countryCode ?o BIND("c" AS ?k) }}
+  UNION {{ ?a evkg:sector ?o BIND("s" AS ?k) }}
+  UNION {{ ?a evkg:actorKind evkg:State BIND("k" AS ?k) BIND("" AS ?o) }} }}"""
     )
-    for row in rows:
+    for row in sorted(rows, key=lambda r: (str(r["a"]), r["k"], str(r.get("o") or ""))):
         actor, kind, value = str(row["a"]), row["k"], str(row.get("o") or "")
         if kind == "p":
             gazetteer.part_of.setdefault(actor, set()).add(value)
@@ -172,6 +183,7 @@ class HappeningIndex:
                     touched.add(self.happening_of.pop(iri))
                 self._drop(iri)
             self.by_document.pop(document, None)
+        read_gazetteer(store, documents, into=self.gazetteer)  # actors the texts introduced
         for report in read_reports(store, documents):
             self._add(report)
         loose = {i for h in touched for i in self.members.get(h, ()) if i in self.reports}

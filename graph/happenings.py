@@ -196,6 +196,7 @@ class Candidates:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
         self.by_key: dict[tuple, dict[str, dict[str, Report]]] = {}
+        self.keys: dict[str, tuple] = {}
 
     def _slots(self, report: Report) -> list[str]:
         """ "*" the whole block; "Y" its year-precision reports; a month the month's reports
@@ -210,12 +211,15 @@ class Candidates:
         return ["*", when[:7], when]
 
     def add(self, report: Report) -> None:
-        slots = self.by_key.setdefault(block_key(report, self.gazetteer), {})
+        key = self.keys[report.iri] = block_key(report, self.gazetteer)
+        slots = self.by_key.setdefault(key, {})
         for slot in self._slots(report):
             slots.setdefault(slot, {})[report.iri] = report
 
     def discard(self, report: Report) -> None:
-        slots = self.by_key.get(block_key(report, self.gazetteer), {})
+        """Take a report out, under the key it was added with (the gazetteer may have
+        learnt of its actors since)."""
+        slots = self.by_key.get(self.keys.pop(report.iri, ("",)), {})
         for slot in self._slots(report):
             slots.get(slot, {}).pop(report.iri, None)
 

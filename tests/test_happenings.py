@@ -28,18 +28,40 @@ ZARIF = A + "javad-zarif"
 def gazetteer() -> Gazetteer:
     return Gazetteer(
         part_of={US_FORCES: {USA}, US_CONGRESS: {USA}},
-        code={USA: "USA", US_FORCES: "USA", US_CONGRESS: "USA", IRAN: "IRN",
-              SOLEIMANI: "IRN", ZARIF: "IRN", HOUTHIS: "YEM"},
+        code={
+            USA: "USA",
+            US_FORCES: "USA",
+            US_CONGRESS: "USA",
+            IRAN: "IRN",
+            SOLEIMANI: "IRN",
+            ZARIF: "IRN",
+            HOUTHIS: "YEM",
+        },
         sector={US_FORCES: "MIL", US_CONGRESS: "LEG"},
         states={USA, IRAN},
     )
 
 
-def report(n: int, code: str = "195", source: str | None = USA, target: str | None = SOLEIMANI,
-           date: str | None = "2020-01-03", place: str | None = None,
-           modality: str = "asserted", document: str | None = None) -> Report:
-    return Report(f"https://evkg.org/id/event/{n:04d}", document or f"doc{n}", code, source,
-                  target, date, place, modality)
+def report(
+    n: int,
+    code: str = "195",
+    source: str | None = USA,
+    target: str | None = SOLEIMANI,
+    date: str | None = "2020-01-03",
+    place: str | None = None,
+    modality: str = "asserted",
+    document: str | None = None,
+) -> Report:
+    return Report(
+        f"https://evkg.org/id/event/{n:04d}",
+        document or f"doc{n}",
+        code,
+        source,
+        target,
+        date,
+        place,
+        modality,
+    )
 
 
 def test_the_same_strike_in_other_words_is_one_happening() -> None:
@@ -86,9 +108,13 @@ def test_every_pair_that_matches_shares_a_block_and_is_found() -> None:
     rng = random.Random(7)
     days = ["2020-01-01", "2020-01-02", "2020-01-31", "2020-02-01", "2020-01", "2020", None]
     reports = [
-        report(i, code=rng.choice(["190", "195", "1823", "043"]),
-               source=rng.choice([USA, US_FORCES, US_CONGRESS, IRAN]),
-               target=rng.choice([SOLEIMANI, IRAN, None]), date=rng.choice(days))
+        report(
+            i,
+            code=rng.choice(["190", "195", "1823", "043"]),
+            source=rng.choice([USA, US_FORCES, US_CONGRESS, IRAN]),
+            target=rng.choice([SOLEIMANI, IRAN, None]),
+            date=rng.choice(days),
+        )
         for i in range(300)
     ]
     index = Candidates(g)
@@ -124,9 +150,11 @@ def test_a_bridging_report_removed_splits_its_happening() -> None:
 
 def test_a_happening_takes_the_most_specific_its_reports_agree_on() -> None:
     g = gazetteer()
-    members = [report(1, code="190", source=USA, date="2020-01"),
-               report(2, code="195", source=US_FORCES, date="2020-01-03"),
-               report(3, code="195", source=USA, date="2020-01-03", modality="claimed")]
+    members = [
+        report(1, code="190", source=USA, date="2020-01"),
+        report(2, code="195", source=US_FORCES, date="2020-01-03"),
+        report(3, code="195", source=USA, date="2020-01-03", modality="claimed"),
+    ]
     derived = derive(members, g)
     assert (derived.code, derived.source, derived.date) == ("195", US_FORCES, "2020-01-03")
     assert derived.modality == "asserted"
@@ -139,9 +167,11 @@ def test_a_happening_takes_the_most_specific_its_reports_agree_on() -> None:
 
 def test_disagreements_are_kept_and_an_alleged_happening_is_marked() -> None:
     g = gazetteer()
-    members = [report(1, code="193", date="2020-01-03", modality="claimed"),
-               report(2, code="195", date="2020-01-04", modality="claimed"),
-               report(3, code="195", date="2020-01-04", modality="denied")]
+    members = [
+        report(1, code="193", date="2020-01-03", modality="claimed"),
+        report(2, code="195", date="2020-01-04", modality="claimed"),
+        report(3, code="195", date="2020-01-04", modality="denied"),
+    ]
     derived = derive(members, g)
     assert derived.code == "195" and derived.date == "2020-01-04"  # the most reported
     assert derived.disagreements["code"] == ("193", "195")
