@@ -1,10 +1,13 @@
 """Happenings kept in the store, in a named graph of their own (`HAPPENINGS_GRAPH`).
 
-Each happening is an `evkg:Happening` (a `sem:Event`) with the code, actors, date, place
-and modality derived from its reports (`graph.happenings.derive`), `evkg:report` each
-document event, `evkg:reportedIn` each document, `gaf:denotedBy` every report's mention,
-`evkg:reports` how many; each report has `evkg:happening` and `evkg:matchedOn` (why it
-joined). Every read of the store joins reports to their happening with OPTIONAL, so a
+Each happening of several reports is an `evkg:Happening` (a `sem:Event`) with the code,
+actors, date, place and modality derived from its reports (`graph.happenings.derive`),
+`evkg:report` each document event, `evkg:reportedIn` each document, `gaf:denotedBy` every
+report's mention, `evkg:reports` how many; each report has `evkg:happening` and
+`evkg:matchedOn` (why it joined). A report that matches no other is its own happening:
+typed `evkg:Happening` and linked to itself, its description its own.
+
+Every read of the store joins reports to their happening with OPTIONAL, so a
 report not yet clustered counts as its own happening and a link to a removed report is
 never read: a write killed between a document's graph and its happenings leaves what the
 API answers consistent, and the next `refresh` repairs the graph.
@@ -12,18 +15,20 @@ API answers consistent, and the next `refresh` repairs the graph.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
+import pyoxigraph as ox
+
 from graph.happenings import (
     Candidates,
-    Derived,
     Gazetteer,
     Report,
     components,
     derive,
     explanations,
+    happening_iri,
 )
 from graph.network import CAMEO, MODALITIES, Selectable, modality_name
 from graph.network import happening_pattern as happening_pattern
@@ -43,16 +48,21 @@ class Updatable(Selectable, Protocol):
 
 
 def _reports_query(documents: Iterable[str] | None) -> str:
+    """A document's events are read inside its own graph (named by the document's IRI),
+    which the store finds by index; a VALUES over documents joined to the union graph read
+    every stored event per batch."""
     values = ""
     if documents is not None:
         values = "VALUES ?doc { " + " ".join(f"<{check_iri(d)}>" for d in documents) + " }"
     return f"""SELECT ?e ?doc ?type ?s ?t ?date ?place ?modality ?label ?m WHERE {{
   {values}
-  ?e a sem:Event ; sem:eventType ?type ; prov:wasDerivedFrom ?doc .
-  OPTIONAL {{ ?e evkg:source ?s }} OPTIONAL {{ ?e evkg:target ?t }}
-  OPTIONAL {{ ?e sem:hasTimeStamp ?date }} OPTIONAL {{ ?e sem:hasPlace ?place }}
-  OPTIONAL {{ ?e evkg:modality ?modality }} OPTIONAL {{ ?e rdfs:label ?label }}
-  OPTIONAL {{ ?e gaf:denotedBy ?m }}
+  GRAPH ?doc {{
+    ?e a sem:Event ; sem:eventType ?type ; prov:wasDerivedFrom ?doc .
+    OPTIONAL {{ ?e evkg:source ?s }} OPTIONAL {{ ?e evkg:target ?t }}
+    OPTIONAL {{ ?e sem:hasTimeStamp ?date }} OPTIONAL {{ ?e sem:hasPlace ?place }}
+    OPTIONAL {{ ?e evkg:modality ?modality }} OPTIONAL {{ ?e rdfs:label ?label }}
+    OPTIONAL {{ ?e gaf:denotedBy ?m }}
+  }}
 }}"""
 
 
@@ -69,24 +79,77 @@ def read_reports(source: Selectable, documents: Iterable[str] | None = None) -> 
         if row.get("m"):
             mentions.setdefault(row["e"], set()).add(str(row["m"]))
 
+    return [_report(iri, row, mentions.get(iri, ())) for iri, row in sorted(rows.items())]
+
+
+_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+_FIELDS = {
+    f"{SEM}eventType": "type",
+    f"{EVKG}source": "s",
+    f"{EVKG}target": "t",
+    f"{SEM}hasTimeStamp": "date",
+    f"{SEM}hasPlace": "place",
+    f"{EVKG}modality": "modality",
+    RDFS_LABEL: "label",
+    _PROV_DERIVED: "doc",
+}
+_FACTS = {f"{EVKG}partOf": "p", f"{EVKG}countryCode": "c", f"{EVKG}sector": "s"}
+
+
+def parse_document(ntriples: bytes, gazetteer: Gazetteer) -> list[Report]:
+    """The reports of one document's graph as N-Triples (what the ingestion writer has in
+    hand), and what it says of the actors its text introduced, added to `gazetteer`: the
+    same as `read_reports` and `read_gazetteer` would read of it once stored, without
+    querying the store (reading them back cost the writer more than all the matching)."""
+    rows: dict[str, dict] = {}
+    mentions: dict[str, set[str]] = {}
+    events: set[str] = set()
+    for triple in ox.parse(ntriples, ox.RdfFormat.N_TRIPLES):
+        subject, predicate, value = triple.subject.value, triple.predicate.value, triple.object
+        if predicate == _TYPE:
+            if value.value == f"{SEM}Event":
+                events.add(subject)
+            elif value.value == f"{EVKG}State":
+                gazetteer.states.add(subject)
+        elif predicate in _FIELDS:
+            rows.setdefault(subject, {})[_FIELDS[predicate]] = value.value
+        elif predicate == f"{GAF}denotedBy":
+            mentions.setdefault(subject, set()).add(value.value)
+        elif predicate in _FACTS:
+            _learn(gazetteer, subject, _FACTS[predicate], value.value)
+        elif predicate == f"{EVKG}actorKind" and value.value == f"{EVKG}State":
+            gazetteer.states.add(subject)
+    return [_report(iri, rows[iri], mentions.get(iri, set())) for iri in sorted(events)]
+
+
+def _learn(gazetteer: Gazetteer, actor: str, kind: str, value: str) -> None:
+    if kind == "p":
+        gazetteer.part_of.setdefault(actor, set()).add(value)
+    elif kind == "c":
+        gazetteer.code.setdefault(actor, value)
+    elif kind == "s":
+        gazetteer.sector.setdefault(actor, value)
+    else:
+        gazetteer.states.add(actor)
+
+
+def _report(iri: str, row: dict, mentions: Iterable[str]) -> Report:
     def text(value: object) -> str | None:
         return None if value is None else str(value)
 
-    return [
-        Report(
-            iri=iri,
-            document=str(row["doc"]),
-            code=str(row["type"]).removeprefix(CAMEO),
-            source=text(row.get("s")),
-            target=text(row.get("t")),
-            date=text(row.get("date")),
-            place=text(row.get("place")),
-            modality=modality_name(row.get("modality")),
-            label=text(row.get("label")),
-            mentions=tuple(sorted(mentions.get(iri, ()))),
-        )
-        for iri, row in sorted(rows.items())
-    ]
+    return Report(
+        iri=iri,
+        document=str(row["doc"]),
+        code=str(row["type"]).removeprefix(CAMEO),
+        source=text(row.get("s")),
+        target=text(row.get("t")),
+        date=text(row.get("date")),
+        place=text(row.get("place")),
+        modality=modality_name(row.get("modality")),
+        label=text(row.get("label")),
+        mentions=tuple(sorted(mentions)),
+    )
 
 
 def read_gazetteer(
@@ -110,15 +173,7 @@ def read_gazetteer(
   UNION {{ ?a evkg:actorKind evkg:State BIND("k" AS ?k) BIND("" AS ?o) }} }}"""
     )
     for row in sorted(rows, key=lambda r: (str(r["a"]), r["k"], str(r.get("o") or ""))):
-        actor, kind, value = str(row["a"]), row["k"], str(row.get("o") or "")
-        if kind == "p":
-            gazetteer.part_of.setdefault(actor, set()).add(value)
-        elif kind == "c":
-            gazetteer.code.setdefault(actor, value)
-        elif kind == "s":
-            gazetteer.sector.setdefault(actor, value)
-        else:
-            gazetteer.states.add(actor)
+        _learn(gazetteer, str(row["a"]), row["k"], str(row.get("o") or ""))
     return gazetteer
 
 
@@ -170,11 +225,17 @@ class HappeningIndex:
         self.candidates.discard(report)
         self.by_document.get(report.document, set()).discard(iri)
 
-    def refresh(self, store: Updatable, documents: Iterable[str] = ()) -> Change:
+    def refresh(
+        self,
+        store: Updatable,
+        documents: Iterable[str] = (),
+        graphs: Mapping[str, bytes] | None = None,
+    ) -> Change:
         """Bring the happenings in line with the store after `documents` were added,
         replaced or removed (and repair any report left unclustered or link left dangling,
         e.g. by a killed run): their old reports leave their happenings, which are
-        clustered again; their new reports are matched against every stored report."""
+        clustered again; their new reports are matched against every stored report.
+        `graphs` (document -> the N-Triples just written) saves reading them back."""
         documents = set(documents)
         touched: set[str] = set(self.stale)
         for document in documents:
@@ -183,8 +244,16 @@ class HappeningIndex:
                     touched.add(self.happening_of.pop(iri))
                 self._drop(iri)
             self.by_document.pop(document, None)
-        read_gazetteer(store, documents, into=self.gazetteer)  # actors the texts introduced
-        for report in read_reports(store, documents):
+        if graphs is None:
+            read_gazetteer(store, documents, into=self.gazetteer)  # actors texts introduced
+            fresh = read_reports(store, documents)
+        else:
+            fresh = [
+                r
+                for d in sorted(documents & set(graphs))
+                for r in parse_document(graphs[d], self.gazetteer)
+            ]
+        for report in fresh:
             self._add(report)
         loose = {i for h in touched for i in self.members.get(h, ()) if i in self.reports}
         loose |= {i for i in self.reports if i not in self.happening_of}
@@ -206,16 +275,13 @@ class HappeningIndex:
         for iri in loose:
             self.candidates.add(self.reports[iri])
         merged = _disjoint(merged)
-        written: list[tuple[Derived, list[Report]]] = []
-        for group in merged:
-            derived = derive(group, self.gazetteer)
-            written.append((derived, group))
+        written = [(happening_iri(group), group) for group in merged]
         for happening in touched:
             self.members.pop(happening, None)
-        for derived, group in written:
-            self.members[derived.iri] = {r.iri for r in group}
+        for iri, group in written:
+            self.members[iri] = {r.iri for r in group}
             for report in group:
-                self.happening_of[report.iri] = derived.iri
+                self.happening_of[report.iri] = iri
         _write(store, sorted(touched), written, self.gazetteer)
         self.stale = set()
         return Change(len(touched), len(written))
@@ -254,8 +320,15 @@ def _date(value: str) -> str:
     return f"{ntriples_literal(value)}^^<{XSD}{kind}>"
 
 
-def happening_triples(derived: Derived, group: list[Report], gazetteer: Gazetteer) -> list[str]:
-    """The happening's triples, as N-Triples lines without the final dot."""
+def happening_triples(group: list[Report], gazetteer: Gazetteer) -> list[str]:
+    """The happening's triples, as N-Triples lines without the final dot. A report that
+    matches no other is a happening itself: typed so, and linked to itself, and nothing
+    more (its description is its own; most reports are alone, and writing a node for each
+    doubled the cost of keeping happenings)."""
+    if len(group) == 1:
+        r = _iri(group[0].iri)
+        return [f"{r} a <{EVKG}Happening>", f"{r} <{EVKG}happening> {r}", f"{r} <{EVKG}report> {r}"]
+    derived = derive(group, gazetteer)
     h = _iri(derived.iri)
     out = [f"{h} a <{EVKG}Happening>", f"{h} <{SEM}eventType> <{CAMEO}{derived.code}>"]
     out.append(f"{h} <{EVKG}modality> <{MODALITIES[derived.modality]}>")
@@ -298,7 +371,7 @@ def happening_triples(derived: Derived, group: list[Report], gazetteer: Gazettee
 def _write(
     store: Updatable,
     removed: list[str],
-    written: list[tuple[Derived, list[Report]]],
+    written: list[tuple[str, list[Report]]],
     gazetteer: Gazetteer,
 ) -> None:
     """Take out the `removed` happenings (and their reports' links), then put in
@@ -314,7 +387,7 @@ def _write(
             f"{{ ?x <{EVKG}happening> ?h . ?x ?p ?o }} }} }}"
         )
     if written:
-        lines = [line for d, g in written for line in happening_triples(d, g, gazetteer)]
+        lines = [line for _, g in written for line in happening_triples(g, gazetteer)]
         parts.append(f"INSERT DATA {{ GRAPH {graph} {{ {' . '.join(lines)} . }} }}")
     if parts:
         store.update(" ;\n".join(parts))

@@ -165,17 +165,25 @@ def _dates(a: str | None, b: str | None) -> str | None:
     return f"date {a}~{b} (one refines the other)" if long.startswith(short) else None
 
 
+def _two_days_of_one_text(a: Report, b: Report) -> bool:
+    """One document dating two events to two days: a day's tolerance is for sources that
+    disagree, not for one text that tells two events apart."""
+    days = a.date is not None and b.date is not None and len(a.date) == len(b.date) == 10
+    return days and a.document == b.document and a.date != b.date
+
+
 def compare(a: Report, b: Report, gazetteer: Gazetteer) -> Decision:
     """One happening when the codes agree (equal or one refining the other), both actors
     agree (`Gazetteer.relation`), the dates agree at the coarser one's precision (a day
-    apart allowed between two days), and the places agree when both have one. Modality is
+    apart allowed between two days of two documents; one document giving two dates tells
+    two events apart), and the places agree when both have one. Modality is
     not compared: a denial of an event is a report of it."""
     features: list[str] = []
     checks = (
         ("code", _codes(a.code, b.code)),
         ("source", gazetteer.relation(a.source, b.source)),
         ("target", gazetteer.relation(a.target, b.target)),
-        ("date", _dates(a.date, b.date)),
+        ("date", None if _two_days_of_one_text(a, b) else _dates(a.date, b.date)),
     )
     for name, agreed in checks:
         if agreed is None:
@@ -284,7 +292,10 @@ def components(
 
 
 def happening_iri(members: list[Report]) -> str:
-    """Named after its first report (by IRI): the same reports, the same happening."""
+    """Named after its first report (by IRI): the same reports, the same happening. A
+    report alone is its own happening."""
+    if len(members) == 1:
+        return members[0].iri
     first = min(r.iri for r in members)
     return f"{ID}happening/{hashlib.sha256(first.encode()).hexdigest()[:16]}"
 

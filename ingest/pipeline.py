@@ -171,12 +171,14 @@ class Ingestor:
 
         return self.run(read_paths(paths))
 
-    def _refresh(self, documents: list[str]) -> None:
-        """Recluster the happenings of `documents` (loading every report the first time)."""
+    def _refresh(self, written: list[DocumentGraph]) -> None:
+        """Recluster the happenings of the documents just `written` (loading every stored
+        report the first time); their reports are read from the graphs in hand."""
         started = time.perf_counter()
         if self._index is None:
             self._index = HappeningIndex.load(self.store)
-        self._index.refresh(self.store, documents)
+        graphs = {graph.iri: graph.ntriples for graph in written}
+        self._index.refresh(self.store, list(graphs), graphs)
         self.summary.match_seconds += time.perf_counter() - started
 
     def _report(self, outcome: Outcome) -> None:
@@ -230,13 +232,15 @@ class Ingestor:
         good = [item for item in batch if item.graph is not None]
         if not good:
             return
-        try:
-            self._put(good)
-        finally:
-            if self.happenings:
-                self._refresh([item.graph.iri for item in good if item.graph is not None])
+        if self.happenings and self._index is None:
+            self._refresh([])  # every report stored before this run
+        written = self._put(good)
+        if self.happenings:
+            self._refresh(written)
 
-    def _put(self, good: list[Extracted]) -> None:
+    def _put(self, good: list[Extracted]) -> list[DocumentGraph]:
+        """Write `good`; the graphs the store took."""
+        written: list[DocumentGraph] = []
         started = time.perf_counter()
         try:
             statuses = self.store.put_documents(
@@ -251,10 +255,13 @@ class Ingestor:
                     self._report(Outcome(item.where, "failed", reason=f"store refused it: {exc}"))
                 else:
                     self._done(item, status)
-            return
+                    written.append(item.graph)  # type: ignore[arg-type]
+            return written
         self.summary.write_seconds += time.perf_counter() - started
         for item, status in zip(good, statuses, strict=True):
             self._done(item, status)
+            written.append(item.graph)  # type: ignore[arg-type]
+        return written
 
     def _done(self, item: Extracted, status: Status) -> None:
         assert item.graph is not None

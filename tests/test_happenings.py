@@ -84,6 +84,9 @@ def test_the_same_kind_of_event_on_other_days_stays_apart() -> None:
     # a day apart is one happening (time zones, "yesterday"); two days is not
     assert compare(feb3, report(5, source=USA, target=HOUTHIS, date="2024-02-04"), g).same
     assert not compare(feb3, report(6, source=USA, target=HOUTHIS, date="2024-02-05"), g).same
+    # but one text that dates two events a day apart tells them apart
+    again = report(7, source=USA, target=HOUTHIS, date="2024-02-04", document=feb3.document)
+    assert not compare(feb3, again, g).same
 
 
 def test_what_else_keeps_reports_apart() -> None:

@@ -11,7 +11,7 @@ from app.deps import StateDep, read
 from app.models import HappeningOut, HappeningReport
 from app.problems import Problem
 from app.responses import problems
-from app.routers.events import SLUG_SCHEMA, minted
+from app.routers.events import ID, SLUG_SCHEMA, minted
 from graph import queries
 from graph.network import CAMEO, modality_name
 
@@ -37,8 +37,11 @@ def _text(value: object) -> str | None:
 async def get_happening(happening_id: HappeningId, state: StateDep) -> HappeningOut:
     """The happening's code, actors, date, place and modality (derived from its reports;
     where they disagree, every value given), and each report with its sentence, document
-    and why it joined. A happening none of whose reports is stored any more is a 404."""
-    iri = minted("happening", happening_id)
+    and why it joined. A happening none of whose reports is stored any more is a 404. A
+    report alone is its own happening, asked for by its IRI."""
+    # a report that matches no other is its own happening: named by the event's IRI
+    kind = "event" if happening_id.startswith(f"{ID}event/") else "happening"
+    iri = minted(kind, happening_id)
     reader = state.reader()
     facts: dict[str, list[str]] = {}
     for row in await read(state, reader.select, queries.happening(iri)):
@@ -66,6 +69,17 @@ async def get_happening(happening_id: HappeningId, state: StateDep) -> Happening
         )
     if not facts or not reports:
         raise Problem(404, f"no happening {happening_id!r}")
+    alone = reports.get(iri)
+    if alone is not None:  # a report alone: the happening's description is its own
+        fields = alone.model_dump(include={"label", "code", "source", "target", "date", "place"})
+        return HappeningOut(
+            iri=iri,
+            **fields,
+            modality=alone.modality,
+            alleged=alone.modality == "claimed",
+            disagreements=[],
+            reports=[alone],
+        )
 
     def one(predicate: str) -> str | None:
         values = facts.get(predicate)
