@@ -95,6 +95,10 @@ _FIELDS = {
     _PROV_DERIVED: "doc",
 }
 _FACTS = {f"{EVKG}partOf": "p", f"{EVKG}countryCode": "c", f"{EVKG}sector": "s"}
+_TYPE_TERM, _EVENT_TERM = f"<{_TYPE}>".encode(), f"<{SEM}Event>".encode()
+_WANTED = frozenset(
+    f"<{p}>".encode() for p in (_TYPE, *_FIELDS, *_FACTS, f"{GAF}denotedBy", f"{EVKG}actorKind")
+)
 
 
 def parse_document(ntriples: bytes, gazetteer: Gazetteer) -> list[Report]:
@@ -105,33 +109,29 @@ def parse_document(ntriples: bytes, gazetteer: Gazetteer) -> list[Report]:
     rows: dict[str, dict] = {}
     mentions: dict[str, set[str]] = {}
     events: set[str] = set()
-    for triple in ox.parse(ntriples, ox.RdfFormat.N_TRIPLES):
+    # only the lines of the predicates read here are parsed (a fraction of a document's);
+    # the graph is one triple a line as Oxigraph writes it, and no IRI holds a space, so
+    # the predicate is a line's second field
+    wanted = []
+    for line in ntriples.splitlines(keepends=True):
+        fields = line.split(b" ", 2)
+        read = len(fields) == 3 and fields[1] in _WANTED
+        if read and (fields[1] != _TYPE_TERM or fields[2].startswith(_EVENT_TERM)):
+            wanted.append(line)
+    for triple in ox.parse(b"".join(wanted), ox.RdfFormat.N_TRIPLES):
         subject, predicate, value = triple.subject.value, triple.predicate.value, triple.object
         if predicate == _TYPE:
             if value.value == f"{SEM}Event":
                 events.add(subject)
-            elif value.value == f"{EVKG}State":
-                gazetteer.states.add(subject)
         elif predicate in _FIELDS:
             rows.setdefault(subject, {})[_FIELDS[predicate]] = value.value
         elif predicate == f"{GAF}denotedBy":
             mentions.setdefault(subject, set()).add(value.value)
         elif predicate in _FACTS:
-            _learn(gazetteer, subject, _FACTS[predicate], value.value)
+            gazetteer.learn(subject, _FACTS[predicate], value.value)
         elif predicate == f"{EVKG}actorKind" and value.value == f"{EVKG}State":
-            gazetteer.states.add(subject)
+            gazetteer.learn(subject, "k", "")
     return [_report(iri, rows[iri], mentions.get(iri, set())) for iri in sorted(events)]
-
-
-def _learn(gazetteer: Gazetteer, actor: str, kind: str, value: str) -> None:
-    if kind == "p":
-        gazetteer.part_of.setdefault(actor, set()).add(value)
-    elif kind == "c":
-        gazetteer.code.setdefault(actor, value)
-    elif kind == "s":
-        gazetteer.sector.setdefault(actor, value)
-    else:
-        gazetteer.states.add(actor)
 
 
 def _report(iri: str, row: dict, mentions: Iterable[str]) -> Report:
@@ -173,7 +173,7 @@ def read_gazetteer(
   UNION {{ ?a evkg:actorKind evkg:State BIND("k" AS ?k) BIND("" AS ?o) }} }}"""
     )
     for row in sorted(rows, key=lambda r: (str(r["a"]), r["k"], str(r.get("o") or ""))):
-        _learn(gazetteer, str(row["a"]), row["k"], str(row.get("o") or ""))
+        gazetteer.learn(str(row["a"]), row["k"], str(row.get("o") or ""))
     return gazetteer
 
 

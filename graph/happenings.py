@@ -74,6 +74,22 @@ class Gazetteer:
     code: dict[str, str] = field(default_factory=dict)
     sector: dict[str, str] = field(default_factory=dict)
     states: set[str] = field(default_factory=set)
+    _keys: dict[str | None, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def learn(self, actor: str, kind: str, value: str) -> None:
+        """Add a fact: "p" part of `value`, "c" country code, "s" sector, "k" a state."""
+        if kind == "p":
+            known = value in self.part_of.get(actor, ())
+            self.part_of.setdefault(actor, set()).add(value)
+        elif kind in ("c", "s"):
+            facts = self.code if kind == "c" else self.sector
+            known = actor in facts
+            facts.setdefault(actor, value)
+        else:
+            known = actor in self.states
+            self.states.add(actor)
+        if not known:
+            self._keys.clear()  # a key may depend on what was just learnt
 
     def ancestors(self, actor: str) -> set[str]:
         seen: set[str] = set()
@@ -87,12 +103,17 @@ class Gazetteer:
 
     def key(self, actor: str | None) -> str:
         """The actor's blocking key: its state's code, else its topmost whole, else itself."""
-        if actor is None:
-            return "-"
-        if actor in self.code:
-            return self.code[actor]
-        tops = sorted(a for a in self.ancestors(actor) if not self.part_of.get(a))
-        return tops[0] if tops else actor
+        found = self._keys.get(actor)
+        if found is None:
+            if actor is None:
+                found = "-"
+            elif actor in self.code:
+                found = self.code[actor]
+            else:
+                tops = sorted(a for a in self.ancestors(actor) if not self.part_of.get(a))
+                found = tops[0] if tops else actor
+            self._keys[actor] = found
+        return found
 
     def relation(self, a: str | None, b: str | None) -> str | None:
         """How two actors of two reports agree ("same", "part of"...), None if they do not."""
@@ -232,7 +253,8 @@ class Candidates:
             slots.get(slot, {}).pop(report.iri, None)
 
     def of(self, report: Report) -> list[Report]:
-        slots = self.by_key.get(block_key(report, self.gazetteer))
+        key = self.keys.get(report.iri) or block_key(report, self.gazetteer)
+        slots = self.by_key.get(key)
         if not slots:
             return []
         when = report.date
