@@ -4,8 +4,8 @@ Each happening of several reports is an `evkg:Happening` (a `sem:Event`) with th
 actors, date, place and modality derived from its reports (`graph.happenings.derive`),
 `evkg:report` each document event, `evkg:reportedIn` each document, `gaf:denotedBy` every
 report's mention, `evkg:reports` how many; each report has `evkg:happening` and
-`evkg:matchedOn` (why it joined). A report that matches no other is its own happening:
-typed `evkg:Happening` and linked to itself, its description its own.
+`evkg:matchedOn` (why it joined). A report that matches no other is its own happening,
+linked to itself (`?e evkg:happening ?e`), its description its own.
 
 Every read of the store joins reports to their happening with OPTIONAL, so a
 report not yet clustered counts as its own happening and a link to a removed report is
@@ -18,8 +18,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
-
-import pyoxigraph as ox
 
 from graph.happenings import (
     Candidates,
@@ -82,56 +80,15 @@ def read_reports(source: Selectable, documents: Iterable[str] | None = None) -> 
     return [_report(iri, row, mentions.get(iri, ())) for iri, row in sorted(rows.items())]
 
 
-_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
-_FIELDS = {
-    f"{SEM}eventType": "type",
-    f"{EVKG}source": "s",
-    f"{EVKG}target": "t",
-    f"{SEM}hasTimeStamp": "date",
-    f"{SEM}hasPlace": "place",
-    f"{EVKG}modality": "modality",
-    RDFS_LABEL: "label",
-    _PROV_DERIVED: "doc",
-}
-_FACTS = {f"{EVKG}partOf": "p", f"{EVKG}countryCode": "c", f"{EVKG}sector": "s"}
-_TYPE_TERM, _EVENT_TERM = f"<{_TYPE}>".encode(), f"<{SEM}Event>".encode()
-_WANTED = frozenset(
-    f"<{p}>".encode() for p in (_TYPE, *_FIELDS, *_FACTS, f"{GAF}denotedBy", f"{EVKG}actorKind")
-)
+@dataclass(frozen=True)
+class InHand:
+    """A document's reports and the facts it gives of its actors ((actor, kind, value) as
+    `Gazetteer.learn` takes them), as the ingestion writer gets them from the extraction:
+    what `read_reports` and `read_gazetteer` would read of the stored graph, without
+    reading it back (which cost the writer more than all the matching)."""
 
-
-def parse_document(ntriples: bytes, gazetteer: Gazetteer) -> list[Report]:
-    """The reports of one document's graph as N-Triples (what the ingestion writer has in
-    hand), and what it says of the actors its text introduced, added to `gazetteer`: the
-    same as `read_reports` and `read_gazetteer` would read of it once stored, without
-    querying the store (reading them back cost the writer more than all the matching)."""
-    rows: dict[str, dict] = {}
-    mentions: dict[str, set[str]] = {}
-    events: set[str] = set()
-    # only the lines of the predicates read here are parsed (a fraction of a document's);
-    # the graph is one triple a line as Oxigraph writes it, and no IRI holds a space, so
-    # the predicate is a line's second field
-    wanted = []
-    for line in ntriples.splitlines(keepends=True):
-        fields = line.split(b" ", 2)
-        read = len(fields) == 3 and fields[1] in _WANTED
-        if read and (fields[1] != _TYPE_TERM or fields[2].startswith(_EVENT_TERM)):
-            wanted.append(line)
-    for triple in ox.parse(b"".join(wanted), ox.RdfFormat.N_TRIPLES):
-        subject, predicate, value = triple.subject.value, triple.predicate.value, triple.object
-        if predicate == _TYPE:
-            if value.value == f"{SEM}Event":
-                events.add(subject)
-        elif predicate in _FIELDS:
-            rows.setdefault(subject, {})[_FIELDS[predicate]] = value.value
-        elif predicate == f"{GAF}denotedBy":
-            mentions.setdefault(subject, set()).add(value.value)
-        elif predicate in _FACTS:
-            gazetteer.learn(subject, _FACTS[predicate], value.value)
-        elif predicate == f"{EVKG}actorKind" and value.value == f"{EVKG}State":
-            gazetteer.learn(subject, "k", "")
-    return [_report(iri, rows[iri], mentions.get(iri, set())) for iri in sorted(events)]
+    reports: tuple[Report, ...]
+    facts: tuple[tuple[str, str, str], ...] = ()
 
 
 def _report(iri: str, row: dict, mentions: Iterable[str]) -> Report:
@@ -197,6 +154,7 @@ class HappeningIndex:
         self.candidates = Candidates(gazetteer)
         self.by_document: dict[str, set[str]] = {}
         self.stale: set[str] = set()  # happenings the store holds that must be rewritten
+        self.pending: set[str] = set()  # reports not in a happening yet
 
     @classmethod
     def load(cls, source: Selectable) -> HappeningIndex:
@@ -211,17 +169,20 @@ class HappeningIndex:
             index.members.setdefault(happening, set()).add(report)
             if report in index.reports:
                 index.happening_of[report] = happening
+                index.pending.discard(report)
             else:  # a report whose document is gone (a removal not followed by a refresh)
                 index.stale.add(happening)
         return index
 
     def _add(self, report: Report) -> None:
         self.reports[report.iri] = report
+        self.pending.add(report.iri)
         self.candidates.add(report)
         self.by_document.setdefault(report.document, set()).add(report.iri)
 
     def _drop(self, iri: str) -> None:
         report = self.reports.pop(iri)
+        self.pending.discard(iri)
         self.candidates.discard(report)
         self.by_document.get(report.document, set()).discard(iri)
 
@@ -229,13 +190,14 @@ class HappeningIndex:
         self,
         store: Updatable,
         documents: Iterable[str] = (),
-        graphs: Mapping[str, bytes] | None = None,
+        in_hand: Mapping[str, InHand] | None = None,
     ) -> Change:
         """Bring the happenings in line with the store after `documents` were added,
         replaced or removed (and repair any report left unclustered or link left dangling,
         e.g. by a killed run): their old reports leave their happenings, which are
         clustered again; their new reports are matched against every stored report.
-        `graphs` (document -> the N-Triples just written) saves reading them back."""
+        `in_hand` (document -> its reports and facts, for the documents just written)
+        saves reading them back."""
         documents = set(documents)
         touched: set[str] = set(self.stale)
         for document in documents:
@@ -244,23 +206,21 @@ class HappeningIndex:
                     touched.add(self.happening_of.pop(iri))
                 self._drop(iri)
             self.by_document.pop(document, None)
-        if graphs is None:
+        if in_hand is None:
             read_gazetteer(store, documents, into=self.gazetteer)  # actors texts introduced
             fresh = read_reports(store, documents)
         else:
-            fresh = [
-                r
-                for d in sorted(documents & set(graphs))
-                for r in parse_document(graphs[d], self.gazetteer)
-            ]
+            fresh = []
+            for document in sorted(documents & set(in_hand)):
+                for fact in in_hand[document].facts:
+                    self.gazetteer.learn(*fact)
+                fresh.extend(in_hand[document].reports)
         for report in fresh:
             self._add(report)
         loose = {i for h in touched for i in self.members.get(h, ()) if i in self.reports}
-        loose |= {i for i in self.reports if i not in self.happening_of}
+        loose |= self.pending
         for iri in loose:
             self.happening_of.pop(iri, None)
-        for iri in loose:
-            self.candidates.discard(self.reports[iri])
         groups = components((self.reports[i] for i in loose), self.gazetteer, self.candidates)
         merged: list[list[Report]] = []
         for group in groups:
@@ -272,8 +232,6 @@ class HappeningIndex:
                     if member in self.reports:
                         reports[member] = self.reports[member]
             merged.append(sorted(reports.values(), key=lambda r: r.iri))
-        for iri in loose:
-            self.candidates.add(self.reports[iri])
         merged = _disjoint(merged)
         written = [(happening_iri(group), group) for group in merged]
         for happening in touched:
@@ -282,6 +240,7 @@ class HappeningIndex:
             self.members[iri] = {r.iri for r in group}
             for report in group:
                 self.happening_of[report.iri] = iri
+        self.pending.clear()
         _write(store, sorted(touched), written, self.gazetteer)
         self.stale = set()
         return Change(len(touched), len(written))
@@ -322,12 +281,12 @@ def _date(value: str) -> str:
 
 def happening_triples(group: list[Report], gazetteer: Gazetteer) -> list[str]:
     """The happening's triples, as N-Triples lines without the final dot. A report that
-    matches no other is a happening itself: typed so, and linked to itself, and nothing
-    more (its description is its own; most reports are alone, and writing a node for each
-    doubled the cost of keeping happenings)."""
+    matches no other is its own happening, linked to itself and nothing more (its
+    description is its own; most reports are alone, and every triple written for each cost
+    the writer more than matching them)."""
     if len(group) == 1:
         r = _iri(group[0].iri)
-        return [f"{r} a <{EVKG}Happening>", f"{r} <{EVKG}happening> {r}", f"{r} <{EVKG}report> {r}"]
+        return [f"{r} <{EVKG}happening> {r}"]
     derived = derive(group, gazetteer)
     h = _iri(derived.iri)
     out = [f"{h} a <{EVKG}Happening>", f"{h} <{SEM}eventType> <{CAMEO}{derived.code}>"]

@@ -259,16 +259,17 @@ class Candidates:
             return []
         when = report.date
         if not when or len(when) == 4:
-            return sorted(slots.get("*", {}).values(), key=lambda r: r.iri)
-        found: dict[str, Report] = dict(slots.get("Y", {}))
+            return list(slots.get("*", {}).values())
+        # each report sits in one of these slots (a day, a month, a year): no repeats
+        found = list(slots.get("Y", {}).values())
         if len(when) == 7:
-            found.update(slots.get(when, {}))
+            found.extend(slots.get(when, {}).values())
         else:
-            day = Date.fromisoformat(when)
-            for k in (-1, 0, 1):
-                found.update(slots.get(Date.fromordinal(day.toordinal() + k).isoformat(), {}))
-            found.update(slots.get("M" + when[:7], {}))
-        return sorted(found.values(), key=lambda r: r.iri)
+            day = Date.fromisoformat(when).toordinal()
+            for near in (day - 1, day, day + 1):
+                found.extend(slots.get(Date.fromordinal(near).isoformat(), {}).values())
+            found.extend(slots.get("M" + when[:7], {}).values())
+        return found
 
 
 class _Union:
@@ -289,21 +290,22 @@ class _Union:
 
 
 def components(
-    reports: Iterable[Report], gazetteer: Gazetteer, others: Candidates | None = None
+    reports: Iterable[Report], gazetteer: Gazetteer, index: Candidates | None = None
 ) -> list[list[Report]]:
-    """The happenings of `reports`, each a list sorted by IRI, sorted by first IRI.
-    Reports in `others` (already clustered) are compared too, and join the components of
-    the reports they match: merging their own happenings is the caller's part."""
+    """The happenings of `reports`, each a list sorted by IRI, sorted by first IRI. With
+    `index` (which holds `reports` and the reports already clustered), those it holds are
+    compared too, and join the components of the reports they match: merging their own
+    happenings is the caller's part."""
     chosen = sorted(set(reports), key=lambda r: r.iri)
-    mine = Candidates(gazetteer)
-    for report in chosen:
-        mine.add(report)
+    if index is None:
+        index = Candidates(gazetteer)
+        for report in chosen:
+            index.add(report)
     union = _Union()
     by_iri = {r.iri: r for r in chosen}
     for a in chosen:
         union.find(a.iri)
-        near = mine.of(a) + (others.of(a) if others is not None else [])
-        for b in near:
+        for b in index.of(a):
             if b.iri != a.iri and compare(a, b, gazetteer).same:
                 by_iri.setdefault(b.iri, b)
                 union.join(a.iri, b.iri)

@@ -218,7 +218,7 @@ def happening_reports(iri: str) -> str:
     return f"""SELECT ?e ?why ?label ?type ?s ?t ?date ?place ?modality ?sentence ?trigger
   ?doc ?title WHERE {{
   GRAPH <{HAPPENINGS_GRAPH}> {{
-    {_iri(iri)} evkg:report ?e . OPTIONAL {{ ?e evkg:matchedOn ?why }} }}
+    ?e evkg:happening {_iri(iri)} . OPTIONAL {{ ?e evkg:matchedOn ?why }} }}
   ?e a sem:Event ; sem:eventType ?type ; prov:wasDerivedFrom ?doc .
   OPTIONAL {{ ?e rdfs:label ?label }}
   OPTIONAL {{ ?e evkg:source ?s }} OPTIONAL {{ ?e evkg:target ?t }}

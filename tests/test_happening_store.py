@@ -14,13 +14,15 @@ from pathlib import Path
 import pytest
 
 from graph.happening_eval import evaluate
-from graph.happening_store import HappeningIndex, inconsistencies
+from graph.happening_store import HappeningIndex, inconsistencies, read_gazetteer, read_reports
+from graph.happenings import Gazetteer
 from graph.network import dyad_network
 from graph.store import open_store
 from graph.store.base import GraphStore
 from graph.store.vocab import HAPPENINGS_GRAPH, load_vocabularies
+from ingest import extract
 from ingest.model import SourceDocument
-from ingest.pipeline import ingest
+from ingest.pipeline import ingest, reports_of
 from ingest.readers import read_paths
 
 DATA = Path(__file__).parent / "data"
@@ -63,7 +65,7 @@ def happenings_graph(store: GraphStore) -> set[tuple[str, str, str]]:
 def happenings_of(store: GraphStore) -> list[list[str]]:
     """Each happening's reports' files, sorted."""
     rows = store.select(f"""SELECT ?h ?file WHERE {{
-  GRAPH <{HAPPENINGS_GRAPH}> {{ ?h evkg:report ?e }} ?e prov:wasDerivedFrom ?d .
+  GRAPH <{HAPPENINGS_GRAPH}> {{ ?e evkg:happening ?h }} ?e prov:wasDerivedFrom ?d .
   ?d evkg:fileName ?file }}""")
     groups: dict[str, list[str]] = {}
     for row in rows:
@@ -187,3 +189,26 @@ def test_bcubed_on_the_gold_clusters(tmp_path: Path) -> None:
     assert result["recall"] >= 0.85, result
     assert result["matched"] >= 30  # the gold's reports the extractor finds
     assert result["gold_happenings"] < result["matched"]  # and some are re-reports
+
+
+def test_the_writer_reads_a_graph_in_hand_as_the_store_would(stores) -> None:
+    docs = documents(REREPORTS) + [
+        SourceDocument(
+            text='Iran\'s "Quds Force" chief, said Tehran, attacked Kataib '
+            "Hezbollah\u2019s rivals in Baghdad on 3 January 2020.",
+            file="q.txt",
+        )
+    ]
+    store = stores()
+    ingest(store, docs, jobs=1)
+    for doc in docs:
+        in_hand = reports_of(extract(doc))
+        assert in_hand.reports and list(in_hand.reports) == read_reports(store, [doc.iri])
+        learnt, stored = Gazetteer(), read_gazetteer(store, [doc.iri])
+        for fact in in_hand.facts:
+            learnt.learn(*fact)
+        actors = {r.source for r in in_hand.reports} | {r.target for r in in_hand.reports}
+        for actor in actors - {None}:
+            assert learnt.code.get(actor) == stored.code.get(actor)
+            assert learnt.sector.get(actor) == stored.sector.get(actor)
+            assert (actor in learnt.states) == (actor in stored.states)
