@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 
 from app.problems import Problem, store_problem
 from app.settings import Settings
+from graph.happening_store import HappeningIndex
 from graph.isolated import PooledReader, QueryPool
 from graph.network import Filters
 from graph.network_cache import NetworkCache
@@ -28,6 +29,7 @@ class State:
     write_lock: anyio.Lock
     version: int = 0  # bumped after every write this process makes
     networks: NetworkCache = field(default_factory=NetworkCache)
+    happenings: HappeningIndex | None = None  # kept between writes to an embedded store
 
     def reader(self) -> Any:
         """What graph.queries and graph.network read through (isolated when possible)."""
@@ -35,7 +37,22 @@ class State:
             return PooledReader(self.pool, self.settings.query_timeout)
         return self.store
 
-    def after_write(self) -> None:
+    def after_write(self, documents: Iterable[str] = ()) -> None:
+        """Bring the happenings of `documents` (graphs just written or removed) up to date,
+        and repair any left behind (a SPARQL update names none), then let readers see the
+        write. An embedded store is written only through this process, so its happening
+        index is kept (but read again after a SPARQL update, which may change anything); a
+        remote one's is read again each time."""
+        documents = list(documents)
+        index = self.happenings
+        if index is None or not documents or not isinstance(self.store, OxigraphStore):
+            index = HappeningIndex.load(self.store)
+        try:
+            index.refresh(self.store, documents)
+        except Exception:
+            self.happenings = None  # read again from the store by the next write
+            raise
+        self.happenings = index if isinstance(self.store, OxigraphStore) else None
         if self.pool is not None:
             self.pool.refresh()
         self.version += 1

@@ -23,7 +23,7 @@ from graph.store.vocab import VOCABULARIES, load_vocabularies, vocabulary_graph
 log = logging.getLogger("evkg")
 
 ROUTERS = [
-    "health", "sparql", "graph_store", "documents", "actors", "events", "relations",
+    "health", "sparql", "graph_store", "documents", "actors", "events", "happenings", "relations",
     "paths", "export", "ontology", "linked_data", "frontends",
 ]
 OPTIONAL_ROUTERS = ["network"]  # the browser view, when present

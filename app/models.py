@@ -31,7 +31,8 @@ class Health(BaseModel):
 
 class Stats(BaseModel):
     documents: int
-    events: int
+    events: int = Field(description="document events: reports, as each document gives them")
+    happenings: int = Field(description="real-world events: the reports of one count once")
     actors: int
     triples: int
     graphs: int
@@ -99,12 +100,14 @@ class EdgeEvent(BaseModel):
     sentence: str | None = None
     document: str | None = None
     modality: str = MODALITY_FIELD
+    happening: str | None = Field(None, description="the happening the event reports")
 
 
 class Edge(BaseModel):
     source: str
     target: str
-    count: int
+    count: int = Field(description="happenings: the reports of one real-world event count once")
+    reports: int = Field(description="document events (reports) behind the edge")
     goldstein: float
     first: str | None
     last: str | None
@@ -162,16 +165,56 @@ class EventOut(BaseModel):
     document: str | None
     sentence: str | None
     trigger: str | None
+    happening: str | None = Field(None, description="level=report: the happening the event "
+                                  "reports (itself until it is clustered)")
+    reports: int | None = Field(None, description="level=happening: how many of the listed "
+                                "events report it")
 
 
 class EventPage(Page):
+    level: str = Field("report", description="report: document events; happening: the "
+                       "real-world events they report")
     items: list[EventOut]
+
+
+class HappeningReport(BaseModel):
+    iri: str
+    label: str | None
+    code: str
+    source: str | None
+    target: str | None
+    date: str | None
+    place: str | None
+    modality: str = MODALITY_FIELD
+    sentence: str | None
+    trigger: str | None
+    document: str
+    title: str | None
+    matched_on: str | None = Field(description="why the report is in the happening: the "
+                                   "features it agreed on with another report")
+
+
+class HappeningOut(BaseModel):
+    iri: str
+    label: str | None
+    code: str
+    source: str | None
+    target: str | None
+    date: str | None
+    place: str | None
+    modality: str = Field(description="the strongest of its reports': asserted if any "
+                          "asserts it; claimed when it is only alleged")
+    alleged: bool = Field(description="reported only as claimed or alleged")
+    disagreements: list[str] = Field(description="'feature value' for every value its "
+                                     "reports give where they disagree")
+    reports: list[HappeningReport]
 
 
 class TimelinePoint(BaseModel):
     month: str
     direction: str = Field(description="'ab' (a acts on b) or 'ba'")
-    count: int
+    count: int = Field(description="happenings (dated by their earliest report)")
+    reports: int = Field(description="their reports")
     goldstein: float
 
 

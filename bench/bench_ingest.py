@@ -6,6 +6,11 @@ moves less with the machine's load than documents/s do, but a slower host moves 
 (18.4 to 27.0 ms for the same code within an hour), so compare runs made side by side.
 
     python bench/bench_ingest.py --documents 10000
+    python bench/bench_ingest.py --documents 10000 --jobs 2 --matching on off on off
+
+`--matching` runs each configuration with the clustering of reports into happenings after
+every batch (`on`, what `evkg ingest` does) or without (`off`), in the order given, so the
+cost of matching is measured side by side.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from corpus import write_jsonl  # noqa: E402
 
+from graph import queries  # noqa: E402
 from graph.store import OxigraphStore  # noqa: E402
 from ingest.pipeline import BATCH_SIZE, Ingestor  # noqa: E402
 from ingest.readers import read_paths  # noqa: E402
@@ -69,8 +75,10 @@ def own_cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run(corpus: Path, jobs: int, workdir: Path, total: int, batch_size: int) -> dict:
-    store = OxigraphStore(workdir / f"store-{jobs}")
+def run(
+    corpus: Path, jobs: int, workdir: Path, total: int, batch_size: int, matching: bool = True
+) -> dict:
+    store = OxigraphStore(workdir / f"store-{jobs}-{matching}-{len(os.listdir(workdir))}")
     cpu_before = cpu_seconds()
     writer_before = own_cpu_seconds()
     samples: list[tuple[int, float]] = []
@@ -81,14 +89,21 @@ def run(corpus: Path, jobs: int, workdir: Path, total: int, batch_size: int) -> 
         if done in marks:
             samples.append((done, rss_mb()))
 
-    ingestor = Ingestor(store, jobs=jobs, batch_size=batch_size, on_outcome=on_outcome)
+    ingestor = Ingestor(
+        store, jobs=jobs, batch_size=batch_size, on_outcome=on_outcome, happenings=matching
+    )
     summary = ingestor.run(read_paths([corpus]))
     samples.append((summary.documents, rss_mb()))
+    happenings = store.select(queries.stats())[0].get("happenings", 0) if matching else None
     store.close()
     cpu = cpu_seconds() - cpu_before
     writer_cpu = own_cpu_seconds() - writer_before
     return {
         "jobs": jobs,
+        "matching": matching,
+        "match_seconds": summary.match_seconds,
+        "events": summary.events,
+        "happenings": happenings,
         "documents": summary.documents,
         "failed": summary.failed,
         "seconds": summary.seconds,
@@ -111,12 +126,15 @@ def main() -> None:
     parser.add_argument(
         "--batch-size", type=int, default=BATCH_SIZE, help="documents per store write"
     )
+    parser.add_argument("--matching", choices=["on", "off"], nargs="+", default=["on"])
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         corpus = write_jsonl(workdir / "corpus.jsonl", args.documents, words=args.words)
         results = [
-            run(corpus, jobs, workdir, args.documents, args.batch_size) for jobs in args.jobs
+            run(corpus, jobs, workdir, args.documents, args.batch_size, matching == "on")
+            for jobs in args.jobs
+            for matching in args.matching
         ]
     base = results[0]["docs_per_s"]
     print(
@@ -125,13 +143,21 @@ def main() -> None:
     )
     for r in results:
         memory = ", ".join(f"{n}: {mb:.0f} MB" for n, mb in r["rss_mb"])
+        matched = ""
+        if r["matching"]:
+            matched = (
+                f"; matching {r['match_seconds']:.1f} s: {r['events']} reports in "
+                f"{r['happenings']} happenings"
+            )
         print(
-            f"jobs={r['jobs']}: {r['docs_per_s']:.1f} documents/s "
+            f"jobs={r['jobs']} matching={'on' if r['matching'] else 'off'}: "
+            f"{r['docs_per_s']:.1f} documents/s "
             f"(x{r['docs_per_s'] / base:.2f} of jobs={results[0]['jobs']}), "
             f"{r['seconds']:.1f} s, {r['triples']} triples, failed {r['failed']}, "
             f"store writes {r['write_triples_per_s']:,.0f} triples/s; "
             f"CPU {r['cpu_ms_per_doc']:.1f} ms/document "
             f"({r['writer_ms_per_doc']:.1f} in the writer and the store); writer RSS {memory}"
+            f"{matched}"
         )
 
 

@@ -1,11 +1,13 @@
 """The actor network: who did what to whom, as a networkx graph built from the store.
 
 A node is an actor (its IRI; attribute `label`). A directed edge source -> target
-aggregates every event between the two: `count`, `goldstein` (sum), `first` and `last`
-(ISO dates at the text's precision) and, with evidence, `events` (each with its code,
-date, sentence and document). The same filters drive the whole network, one actor's
-neighbourhood and the paths between two actors, so the HTTP API, the browser view and the
-GraphML/GEXF exports all agree on what an edge is.
+aggregates every event between the two: `count` (happenings: the reports of one real-world
+event count once, `counted_refs`), `reports` (document events), `goldstein` (sum over the
+happenings), `first` and `last` (ISO dates at the text's precision) and, with evidence,
+`events` (each report with its code, date, sentence, document and happening). The same
+filters drive the whole network, one actor's neighbourhood and the paths between two
+actors, so the HTTP API, the browser view and the GraphML/GEXF exports all agree on what an
+edge is.
 
 Anything with a `select(sparql) -> list[dict]` method can be the source: a `GraphStore`,
 or the isolated query pool of the API server.
@@ -21,6 +23,7 @@ from typing import Any, NamedTuple, Protocol
 import networkx as nx
 
 from graph.sparql import check_iri, ntriples_literal
+from graph.store.vocab import HAPPENINGS_GRAPH
 
 CAMEO = "https://evkg.org/cameo/"
 ACTOR = "https://evkg.org/id/actor/"
@@ -159,6 +162,12 @@ def modality_pattern(filters: Filters, event: str = "?e") -> str:
     return f"{stated} . FILTER(?modality IN ({listed}))"
 
 
+def happening_pattern(event: str = "?e", happening: str = "?h") -> str:
+    """The SPARQL that binds `happening` to the event's happening (unbound for an event not
+    clustered yet, which then counts as its own): the one place a query finds it."""
+    return f"OPTIONAL {{ GRAPH <{HAPPENINGS_GRAPH}> {{ {event} evkg:happening {happening} }} }}"
+
+
 @dataclass
 class Neighbourhood:
     graph: nx.DiGraph
@@ -213,9 +222,9 @@ def events_query(filters: Filters, evidence: bool = False) -> str:
     if evidence:
         sentence = "OPTIONAL { ?e evkg:sentence ?m . ?m nif:anchorOf ?sentence }"
     return (
-        "SELECT DISTINCT ?e ?s ?t ?type ?date ?gold ?quad ?doc ?modality"
+        "SELECT DISTINCT ?e ?s ?t ?type ?date ?gold ?quad ?doc ?modality ?h"
         + (" ?sentence" if evidence else "")
-        + f" WHERE {{\n  {event_patterns(filters)}\n  {sentence}\n}}"
+        + f" WHERE {{\n  {event_patterns(filters)}\n  {happening_pattern()}\n  {sentence}\n}}"
     )
 
 
@@ -229,6 +238,7 @@ def labels_query(actors: Iterable[str]) -> str:
 
 def _add_events(graph: nx.DiGraph, rows: list[dict], evidence: bool) -> None:
     seen: set[str] = graph.graph.setdefault("events_seen", set())
+    counted: set[tuple[str, str, str]] = graph.graph.setdefault("happenings_seen", set())
     for row in rows:
         event = row["e"]
         if event in seen:  # an event with two types or sentences counts once
@@ -243,14 +253,19 @@ def _add_events(graph: nx.DiGraph, rows: list[dict], evidence: bool) -> None:
         if graph.has_edge(source, target):
             data = graph.edges[source, target]
         else:
-            data = {"count": 0, "goldstein": 0.0, "first": None, "last": None, "events": []}
+            data = {"count": 0, "reports": 0, "goldstein": 0.0, "first": None, "last": None,
+                    "events": []}
             graph.add_edge(source, target, **data)
             data = graph.edges[source, target]
-        data["count"] += 1
-        data["goldstein"] = round(data["goldstein"] + gold, 3)
-        if row.get("quad") is not None:  # events per quad class, for colouring by class
-            quads = data.setdefault("quads", {})
-            quads[int(row["quad"])] = quads.get(int(row["quad"]), 0) + 1
+        data["reports"] += 1
+        happening = str(row.get("h") or event)
+        if (source, target, happening) not in counted:  # a happening counts once an edge
+            counted.add((source, target, happening))
+            data["count"] += 1
+            data["goldstein"] = round(data["goldstein"] + gold, 3)
+            if row.get("quad") is not None:  # happenings per quad class, for colouring
+                quads = data.setdefault("quads", {})
+                quads[int(row["quad"])] = quads.get(int(row["quad"]), 0) + 1
         if date is not None:
             data["first"] = date if data["first"] is None else min(data["first"], date)
             data["last"] = date if data["last"] is None else max(data["last"], date)
@@ -265,6 +280,7 @@ def _add_events(graph: nx.DiGraph, rows: list[dict], evidence: bool) -> None:
                     "sentence": row.get("sentence"),
                     "document": row.get("doc"),
                     "modality": modality_name(row.get("modality")),
+                    "happening": happening,
                 }
             )
 
@@ -294,6 +310,7 @@ def build_network(
     _add_events(graph, source.select(events_query(filters, evidence=evidence)), evidence)
     _prune(graph, filters.min_events)
     graph.graph.pop("events_seen", None)
+    graph.graph.pop("happenings_seen", None)
     label_nodes(source, graph)
     return graph
 
@@ -307,12 +324,13 @@ class Ref(NamedTuple):
     type: str
     document: str | None
     modality: str = ASSERTED
+    happening: str | None = None  # None: not clustered yet, its own happening
 
 
 def dyads_query(filters: Filters, actors: Iterable[str] | None = None) -> str:
     """One row per directed dyad (?s ?t) with its events in ?refs, one line each of
-    "date goldstein type document iri modality" ("-" for an unknown date or document, or no
-    modality stated): a network,
+    "date goldstein type document iri modality happening" ("-" for an unknown date or
+    document, no modality stated or no happening yet): a network,
     or the ring around `actors`, comes back as one row per edge instead of one per event.
     The inner group counts an event with two types or sentences once."""
     touching = ""
@@ -321,12 +339,14 @@ def dyads_query(filters: Filters, actors: Iterable[str] | None = None) -> str:
         touching = f"VALUES ?x {{ {listed} }} ?e sem:hasActor ?x ."
     doc = "" if filters.document else "OPTIONAL { ?e prov:wasDerivedFrom ?doc }"
     ref = ('CONCAT(COALESCE(STR(?date), "-"), " ", STR(COALESCE(?gold, 0)), " ", STR(?type), '
-           '" ", COALESCE(STR(?doc), "-"), " ", STR(?e), " ", COALESCE(STR(?modality), "-"))')
+           '" ", COALESCE(STR(?doc), "-"), " ", STR(?e), " ", COALESCE(STR(?modality), "-"), '
+           '" ", COALESCE(STR(?h), "-"))')
     return f"""SELECT ?s ?t (GROUP_CONCAT(?ref; separator="\\n") AS ?refs) WHERE {{
   {{ SELECT ?e ?s ?t (SAMPLE({ref}) AS ?ref) WHERE {{
     {touching}
     {event_patterns(filters, lean=True)}
     {doc}
+    {happening_pattern()}
   }} GROUP BY ?e ?s ?t }}
 }} GROUP BY ?s ?t"""
 
@@ -342,18 +362,30 @@ def add_dyads(graph: nx.DiGraph, rows: list[dict]) -> None:
         refs = []
         for line in str(row.get("refs") or "").split("\n"):
             if line:
-                date, gold, kind, doc, iri, modality = line.split(" ", 5)
+                date, gold, kind, doc, iri, modality, happening = line.split(" ", 6)
                 refs.append(Ref(None if date == "-" else date, iri, float(gold), kind,
-                                None if doc == "-" else doc, modality_name(modality)))
+                                None if doc == "-" else doc, modality_name(modality),
+                                None if happening == "-" else happening))
         refs.sort(key=lambda r: (r.date or "", r.iri))
         dates = [r.date for r in refs if r.date is not None]
         for node in (source, target):
             if node not in graph:
                 graph.add_node(node, label=None)
-        graph.add_edge(source, target, count=len(refs),
-                       goldstein=round(sum(r.goldstein for r in refs), 3),
+        counted = counted_refs(refs)
+        graph.add_edge(source, target, count=len(counted), reports=len(refs),
+                       goldstein=round(sum(r.goldstein for r in counted), 3),
                        first=min(dates, default=None), last=max(dates, default=None),
                        refs=refs)
+
+
+def counted_refs(refs: list[Ref]) -> list[Ref]:
+    """What an edge counts: one report per happening (its first by date, then IRI), a
+    report not clustered yet standing for itself. `count`, the Goldstein sum and the quad
+    classes are over these; `reports` over all."""
+    first: dict[str, Ref] = {}
+    for ref in sorted(refs, key=lambda r: (r.date or "", r.iri)):
+        first.setdefault(ref.happening or ref.iri, ref)
+    return list(first.values())
 
 
 def dyad_network(source: Selectable, filters: Filters | None = None) -> nx.DiGraph:
@@ -465,7 +497,7 @@ def _among(full: nx.DiGraph, hop_of: dict[str, int], queried: set[str],
     return graph
 
 
-EDGE_KEYS = ("count", "goldstein", "first", "last")
+EDGE_KEYS = ("count", "reports", "goldstein", "first", "last")
 EVIDENCE_CHUNK = 5000  # events per sentence query
 
 
@@ -475,7 +507,7 @@ def count_quads(graph: nx.DiGraph, full: nx.DiGraph) -> None:
     quad_of = full.graph["quads"]
     for u, v, data in graph.edges(data=True):
         counts: dict[int, int] = {}
-        for ref in full.edges[u, v]["refs"]:
+        for ref in counted_refs(full.edges[u, v]["refs"]):
             quad = quad_of.get(ref.type)
             if quad is not None:
                 counts[quad] = counts.get(quad, 0) + 1
@@ -508,12 +540,12 @@ def add_evidence(source: Selectable, graph: nx.DiGraph, full: nx.DiGraph,
         sentences.update({iri: found.get(iri) for iri in chunk})
     for (u, v), refs in chosen.items():
         data = graph.edges[u, v]
-        data["events_truncated"] = len(refs) < data["count"]
+        data["events_truncated"] = len(refs) < data["reports"]
         data["events"] = [
             {"iri": r.iri, "code": r.type.removeprefix(CAMEO), "date": r.date,
              "goldstein": r.goldstein, "quad_class": quads.get(r.type),
              "sentence": sentences.get(r.iri), "document": r.document,
-             "modality": r.modality}
+             "modality": r.modality, "happening": r.happening or r.iri}
             for r in refs
         ]
 

@@ -25,6 +25,7 @@ from graph.network import (
     Selectable,
     build_network,
     event_patterns,
+    happening_pattern,
     modality_name,
     modality_pattern,
 )
@@ -254,6 +255,7 @@ def view_json(graph: nx.DiGraph) -> dict[str, Any]:
                 "source": u,
                 "target": v,
                 "count": d["count"],
+                "reports": d.get("reports", d["count"]),
                 "goldstein": d.get("mean_goldstein", 0.0),
                 "quad": d.get("quad"),
                 "first": d.get("first"),
@@ -340,15 +342,17 @@ def facets(source: Selectable, filters: Filters | None = None) -> dict[str, Any]
 def dyad_events(
     source: Selectable, actor_from: str, actor_to: str, filters: Filters | None = None
 ) -> list[dict[str, Any]]:
-    """The events behind one edge, each with its sentence and where in it the trigger and
-    the two actors' names sit (offsets within the sentence), for highlighting."""
+    """The events behind one edge, each with its happening, its sentence and where in it
+    the trigger and the two actors' names sit (offsets within the sentence), for
+    highlighting."""
     filters = filters or Filters()
     s, t = f"<{check_iri(actor_from)}>", f"<{check_iri(actor_to)}>"
     sparql = f"""SELECT ?e ?type ?date ?gold ?quad ?doc ?label ?title ?sentence ?sb ?tb ?te ?code
-  ?modality
+  ?modality ?h
 WHERE {{
   BIND({s} AS ?s) BIND({t} AS ?t)
   {event_patterns(filters, s, t)}
+  {happening_pattern()}
   OPTIONAL {{ ?type skos:notation ?code }}
   OPTIONAL {{ ?e rdfs:label ?label }}
   OPTIONAL {{ ?doc dcterms:title ?title }}
@@ -379,6 +383,7 @@ WHERE {{
             "document": row.get("doc"),
             "document_title": row.get("title"),
             "modality": modality_name(row.get("modality")),
+            "happening": row.get("h") or row["e"],
             "sentence": sentence,
             "marks": _without_overlaps(marks),
         }

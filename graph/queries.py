@@ -9,8 +9,9 @@ asked otherwise).
 
 from __future__ import annotations
 
-from graph.network import Filters, event_patterns, modality_pattern
+from graph.network import Filters, event_patterns, happening_pattern, modality_pattern
 from graph.sparql import check_iri, ntriples_literal
+from graph.store.vocab import HAPPENINGS_GRAPH
 
 ID = "https://evkg.org/id/"
 SD_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
@@ -38,14 +39,18 @@ The default graph is the union of all graphs." .
 
 
 def stats() -> str:
-    return """SELECT
+    """Documents, document events (reports), happenings (a report not clustered yet counts
+    as its own) and actors."""
+    return f"""SELECT
   (SUM(IF(?kind = 1, 1, 0)) AS ?documents) (SUM(IF(?kind = 2, 1, 0)) AS ?events)
-  (SUM(IF(?kind = 3, 1, 0)) AS ?actors)
-WHERE {
-  { SELECT DISTINCT ?x ?kind WHERE {
-      { ?x a evkg:Document . BIND(1 AS ?kind) } UNION { ?x a sem:Event . BIND(2 AS ?kind) }
-      UNION { ?x a sem:Actor . BIND(3 AS ?kind) } } }
-}"""
+  (SUM(IF(?kind = 3, 1, 0)) AS ?actors) (SUM(IF(?kind = 4, 1, 0)) AS ?happenings)
+WHERE {{
+  {{ SELECT DISTINCT ?x ?kind WHERE {{
+      {{ ?x a evkg:Document . BIND(1 AS ?kind) }} UNION {{ ?x a sem:Event . BIND(2 AS ?kind) }}
+      UNION {{ ?x a sem:Actor . BIND(3 AS ?kind) }}
+      UNION {{ ?e a sem:Event . {happening_pattern()} BIND(COALESCE(?h, ?e) AS ?x)
+               BIND(4 AS ?kind) }} }} }}
+}}"""
 
 
 def triple_count() -> str:
@@ -109,18 +114,15 @@ def actor_counts(actor: str, filters: Filters | None = None) -> str:
 }} GROUP BY ?role ?root ?quad ORDER BY ?role ?root"""
 
 
-def events(
+def _matching_events(
     filters: Filters,
     source: str | None = None,
     target: str | None = None,
     actor: str | None = None,
     code: str | None = None,
     place: str | None = None,
-    limit: int = 100,
-    offset: int = 0,
 ) -> str:
-    """Events with their evidence (sentence, trigger, document) and modality (?modality,
-    unbound when the event states none); source and target optional."""
+    """The group that binds ?e to each document event the filters and arguments keep."""
     parts = ["?e a sem:Event ; sem:eventType ?type ."]
     parts.append("OPTIONAL { ?e evkg:source ?s } OPTIONAL { ?e evkg:target ?t }")
     if source:
@@ -136,12 +138,28 @@ def events(
     body = event_patterns(filters, source="?s0", target="?t0").replace(
         "?e a sem:Event ; evkg:source ?s0 ; evkg:target ?t0 ; sem:eventType ?type .", ""
     )
+    return f"{' '.join(parts)}\n    {body}"
+
+
+def events(
+    filters: Filters,
+    source: str | None = None,
+    target: str | None = None,
+    actor: str | None = None,
+    code: str | None = None,
+    place: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> str:
+    """Events with their evidence (sentence, trigger, document), modality (?modality,
+    unbound when the event states none) and happening (?h, unbound until clustered);
+    source and target optional."""
+    matching = _matching_events(filters, source, target, actor, code, place)
     return f"""SELECT ?e ?label ?type ?s ?t ?date ?gold ?quad ?doc ?sentence ?trigger ?place
-  ?modality
+  ?modality ?h
 WHERE {{
   {{ SELECT DISTINCT ?e WHERE {{
-    {' '.join(parts)}
-    {body}
+    {matching}
   }} ORDER BY ?e LIMIT {int(limit)} OFFSET {int(offset)} }}
   ?e sem:eventType ?type .
   OPTIONAL {{ ?e rdfs:label ?label }}
@@ -153,20 +171,83 @@ WHERE {{
   OPTIONAL {{ ?e gaf:denotedBy/nif:anchorOf ?trigger }}
   OPTIONAL {{ ?e sem:hasPlace ?place }}
   OPTIONAL {{ ?e evkg:modality ?modality }}
+  {happening_pattern()}
+}} ORDER BY ?date ?e"""
+
+
+def happenings(
+    filters: Filters,
+    source: str | None = None,
+    target: str | None = None,
+    actor: str | None = None,
+    code: str | None = None,
+    place: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> str:
+    """The happenings (?e) of the events `events` would list, each with its own code,
+    actors, date, place and modality and how many of those events report it (?reports);
+    an event not clustered yet stands for itself."""
+    matching = _matching_events(filters, source, target, actor, code, place)
+    return f"""SELECT ?e ?reports ?label ?type ?s ?t ?date ?gold ?quad ?place ?modality
+WHERE {{
+  {{ SELECT ?e (COUNT(DISTINCT ?r) AS ?reports) WHERE {{
+    {{ SELECT DISTINCT ?e0 WHERE {{ {matching} BIND(?e AS ?e0) }} }}
+    {happening_pattern("?e0")}
+    BIND(?e0 AS ?r) BIND(COALESCE(?h, ?e0) AS ?e)
+  }} GROUP BY ?e ORDER BY ?e LIMIT {int(limit)} OFFSET {int(offset)} }}
+  ?e sem:eventType ?type .
+  OPTIONAL {{ ?e rdfs:label ?label }}
+  OPTIONAL {{ ?e evkg:source ?s }} OPTIONAL {{ ?e evkg:target ?t }}
+  OPTIONAL {{ ?e sem:hasTimeStamp ?date }}
+  OPTIONAL {{ ?type evkg:goldstein ?gold }} OPTIONAL {{ ?type evkg:quadClass ?quad }}
+  OPTIONAL {{ ?e sem:hasPlace ?place }}
+  OPTIONAL {{ ?e evkg:modality ?modality }}
+}} ORDER BY ?date ?e"""
+
+
+def happening(iri: str) -> str:
+    """What the happenings graph says of one happening."""
+    return f"""SELECT ?p ?o WHERE {{ GRAPH <{HAPPENINGS_GRAPH}> {{ {_iri(iri)} ?p ?o }} }}
+ORDER BY ?p ?o"""
+
+
+def happening_reports(iri: str) -> str:
+    """A happening's reports still in the store, side by side: each with its code, actors,
+    date, place, modality, sentence, trigger, document (and its title) and why it joined."""
+    return f"""SELECT ?e ?why ?label ?type ?s ?t ?date ?place ?modality ?sentence ?trigger
+  ?doc ?title WHERE {{
+  GRAPH <{HAPPENINGS_GRAPH}> {{
+    ?e evkg:happening {_iri(iri)} . OPTIONAL {{ ?e evkg:matchedOn ?why }} }}
+  ?e a sem:Event ; sem:eventType ?type ; prov:wasDerivedFrom ?doc .
+  OPTIONAL {{ ?e rdfs:label ?label }}
+  OPTIONAL {{ ?e evkg:source ?s }} OPTIONAL {{ ?e evkg:target ?t }}
+  OPTIONAL {{ ?e sem:hasTimeStamp ?date }} OPTIONAL {{ ?e sem:hasPlace ?place }}
+  OPTIONAL {{ ?e evkg:modality ?modality }}
+  OPTIONAL {{ ?e evkg:sentence/nif:anchorOf ?sentence }}
+  OPTIONAL {{ ?e gaf:denotedBy/nif:anchorOf ?trigger }}
+  OPTIONAL {{ ?doc dcterms:title ?title }}
 }} ORDER BY ?date ?e"""
 
 
 def dyad_timeline(a: str, b: str, filters: Filters | None = None) -> str:
-    """Monthly counts and Goldstein sums of a->b and b->a events (of the filters' modality)."""
+    """Monthly counts of the a->b and b->a happenings (?n; a happening in the month of its
+    earliest report) and their reports (?reports) of the filters' modality, and the
+    happenings' Goldstein sums."""
     x, y = _iri(a), _iri(b)
-    return f"""SELECT ?dir ?month (COUNT(DISTINCT ?e) AS ?n) (SUM(?g) AS ?goldstein) WHERE {{
-  {{ ?e evkg:source {x} ; evkg:target {y} . BIND("ab" AS ?dir) }}
-  UNION {{ ?e evkg:source {y} ; evkg:target {x} . BIND("ba" AS ?dir) }}
-  ?e sem:eventType ?type ; sem:hasTimeStamp ?date .
-  {modality_pattern(filters or Filters())}
-  OPTIONAL {{ ?type evkg:goldstein ?gold }}
-  BIND(COALESCE(?gold, 0) AS ?g)
-  BIND(SUBSTR(STR(?date), 1, 7) AS ?month)
+    return f"""SELECT ?dir ?month (COUNT(?k) AS ?n) (SUM(?r) AS ?reports)
+  (SUM(?g) AS ?goldstein) WHERE {{
+  {{ SELECT ?dir ?k (MIN(?m) AS ?month) (COUNT(DISTINCT ?e) AS ?r) (MIN(?g0) AS ?g) WHERE {{
+    {{ ?e evkg:source {x} ; evkg:target {y} . BIND("ab" AS ?dir) }}
+    UNION {{ ?e evkg:source {y} ; evkg:target {x} . BIND("ba" AS ?dir) }}
+    ?e sem:eventType ?type ; sem:hasTimeStamp ?date .
+    {modality_pattern(filters or Filters())}
+    {happening_pattern()}
+    OPTIONAL {{ ?type evkg:goldstein ?gold }}
+    BIND(COALESCE(?gold, 0) AS ?g0)
+    BIND(COALESCE(?h, ?e) AS ?k)
+    BIND(SUBSTR(STR(?date), 1, 7) AS ?m)
+  }} GROUP BY ?dir ?k }}
 }} GROUP BY ?dir ?month ORDER BY ?month ?dir"""
 
 

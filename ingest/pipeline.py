@@ -6,7 +6,9 @@ document as read and the extractor version: `ingest.rdf.graph_hash`) are skipped
 extraction, so re-running an ingestion is cheap and changes nothing. Each
 batch of documents is written in one store transaction: a process killed mid-run leaves
 every document fully in or fully out. Input is read lazily and at most a bounded window of
-documents is in flight, so memory stays flat however large the corpus.
+documents is in flight, so memory stays flat however large the corpus. After each batch
+the happenings of its documents are brought up to date (`graph.happening_store`), by the
+same writer.
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Literal
 
+from graph.happening_store import HappeningIndex, InHand
+from graph.happenings import Report
 from graph.store import DocumentGraph, GraphStore, StoreError
-from ingest.model import SourceDocument
+from ingest.model import Extraction, SourceDocument
 from ingest.rdf import graph_hash
 from ingest.readers import ReadFailure
 
@@ -59,6 +63,7 @@ class Summary:
     triples: int = 0
     seconds: float = 0.0
     write_seconds: float = 0.0  # time inside the store's writes (the single writer's load)
+    match_seconds: float = 0.0  # time keeping the happenings (reading, matching, writing)
     failures: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -84,6 +89,7 @@ class Extracted:
     events: int = 0
     triples: int = 0
     reason: str | None = None
+    in_hand: InHand | None = None  # its reports, for matching into happenings
 
 
 def where_of(doc: SourceDocument) -> str:
@@ -97,13 +103,53 @@ def extract_one(doc: SourceDocument) -> Extracted:
 
     try:
         extraction = extract(doc)
+        in_hand = reports_of(extraction)
         # The graph records the hash of the document as read and of the extractor version
         # (`<doc> evkg:contentHash`), so the next run can skip it before extracting.
         ntriples = to_ntriples(extraction)  # as Oxigraph writes them: canonical
         payload = DocumentGraph(doc.iri, graph_hash(doc), ntriples, canonical=True)
     except Exception as exc:  # noqa: BLE001 - one bad document must not stop a bulk run
         return Extracted(where_of(doc), None, reason=f"extraction failed: {exc!r}"[:300])
-    return Extracted(where_of(doc), payload, len(extraction.events), payload.ntriples.count(b"\n"))
+    return Extracted(
+        where_of(doc),
+        payload,
+        len(extraction.events),
+        payload.ntriples.count(b"\n"),
+        in_hand=in_hand,
+    )
+
+
+def reports_of(extraction: Extraction) -> InHand:
+    """The document's events as matching reads them, and what it says of their actors:
+    made in the worker from the extraction, so the writer need not read them back."""
+    from ingest.rdf import mention_iri
+
+    doc = extraction.document
+    reports = []
+    facts: dict[tuple[str, str, str], None] = {}
+    for event in extraction.events:
+        for actor in (event.source, event.target):
+            if actor is not None:
+                for kind, value in (("c", actor.code), ("s", actor.sector)):
+                    if value:
+                        facts[actor.iri, kind, value] = None
+                if actor.kind == "state":
+                    facts[actor.iri, "k", ""] = None
+        reports.append(
+            Report(
+                iri=event.iri,
+                document=doc.iri,
+                code=event.code,
+                source=event.source.iri if event.source else None,
+                target=event.target.iri if event.target else None,
+                date=event.date,
+                place=event.place.iri if event.place else None,
+                modality=event.modality,
+                label=event.label,
+                mentions=(mention_iri(doc.iri, event.trigger),),
+            )
+        )
+    return InHand(tuple(sorted(reports, key=lambda r: r.iri)), tuple(facts))
 
 
 def extract_many(docs: list[SourceDocument]) -> list[Extracted]:
@@ -135,6 +181,7 @@ class Ingestor:
         task_size: int = 8,
         force: bool = False,
         on_outcome: Callable[[Outcome], None] | None = None,
+        happenings: bool = True,
     ) -> None:
         self.store = store
         self.jobs = max(1, jobs or os.cpu_count() or 1)
@@ -143,6 +190,8 @@ class Ingestor:
         self.force = force
         self.on_outcome = on_outcome
         self.summary = Summary()
+        self.happenings = happenings  # cluster reports into happenings after each batch
+        self._index: HappeningIndex | None = None
 
     def run(self, sources: Iterable[SourceDocument | ReadFailure]) -> Summary:
         started = time.perf_counter()
@@ -153,6 +202,8 @@ class Ingestor:
                 self._write(pending)
                 pending = []
         self._write(pending)
+        if self.happenings and self._index is None:
+            self._refresh([])  # nothing written: still repair what a killed run left
         self.summary.seconds = time.perf_counter() - started
         return self.summary
 
@@ -161,6 +212,24 @@ class Ingestor:
         from ingest.readers import read_paths
 
         return self.run(read_paths(paths))
+
+    def _refresh(self, written: list[Extracted]) -> None:
+        """Recluster the happenings of the documents just `written` (loading every stored
+        report the first time), from the reports their extraction gave."""
+        started = time.perf_counter()
+        if self._index is None:
+            self._index = HappeningIndex.load(self.store)
+        documents = [item.graph.iri for item in written if item.graph is not None]
+        in_hand = {
+            item.graph.iri: item.in_hand
+            for item in written
+            if item.graph is not None and item.in_hand is not None
+        }
+        # a document given without its reports is read back from the store
+        self._index.refresh(
+            self.store, documents, in_hand if len(in_hand) == len(documents) else None
+        )
+        self.summary.match_seconds += time.perf_counter() - started
 
     def _report(self, outcome: Outcome) -> None:
         self.summary.add(outcome)
@@ -213,6 +282,15 @@ class Ingestor:
         good = [item for item in batch if item.graph is not None]
         if not good:
             return
+        if self.happenings and self._index is None:
+            self._refresh([])  # every report stored before this run
+        written = self._put(good)
+        if self.happenings:
+            self._refresh(written)
+
+    def _put(self, good: list[Extracted]) -> list[Extracted]:
+        """Write `good`; those the store took."""
+        written: list[Extracted] = []
         started = time.perf_counter()
         try:
             statuses = self.store.put_documents(
@@ -227,10 +305,13 @@ class Ingestor:
                     self._report(Outcome(item.where, "failed", reason=f"store refused it: {exc}"))
                 else:
                     self._done(item, status)
-            return
+                    written.append(item)
+            return written
         self.summary.write_seconds += time.perf_counter() - started
         for item, status in zip(good, statuses, strict=True):
             self._done(item, status)
+            written.append(item)
+        return written
 
     def _done(self, item: Extracted, status: Status) -> None:
         assert item.graph is not None

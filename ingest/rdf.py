@@ -185,6 +185,11 @@ def time_literal(value: str) -> str:
     return _typed(value, kind)
 
 
+def mention_iri(document_iri: str, span: Span) -> str:
+    """A span of a document's text, RFC 5147 style (as NIF does)."""
+    return f"{document_iri}#char={span.start},{span.end}"
+
+
 class _Builder:
     """Collects the N-Triples lines of one document, each once; actors and mentions are
     described once, and the actors in `gazetteer` (described in the gazetteer's graph) not
@@ -205,7 +210,7 @@ class _Builder:
         self.lines[f"{s} {p} {o} .\n"] = None
 
     def mention(self, span: Span) -> str:
-        node = _iri(f"{self._document_iri}#char={span.start},{span.end}")
+        node = _iri(mention_iri(self._document_iri, span))
         if node not in self._described:
             self._described.add(node)
             self.add(node, T.type, T.mention)  # a nif:String by the ontology

@@ -35,8 +35,13 @@ def test_neighbourhood_edges_aggregate_events(api: ApiServer) -> None:
     net = httpx.get(f"{api.base}/actors/united-states/neighbourhood", params={"hops": 2}).json()
     assert net["nodes"] and net["edges"] and net["events_per_edge"] == 50
     for edge in net["edges"]:
-        assert edge["count"] == len(edge["events"]) >= 1 and not edge["events_truncated"]
-        assert edge["goldstein"] == pytest.approx(sum(e["goldstein"] for e in edge["events"]))
+        assert edge["reports"] == len(edge["events"]) >= 1 and not edge["events_truncated"]
+        # a happening counts once, whatever number of its reports the edge lists
+        counted: dict[str, dict] = {}
+        for event in sorted(edge["events"], key=lambda e: (e["date"] or "", e["iri"])):
+            counted.setdefault(event["happening"], event)
+        assert edge["count"] == len(counted) >= 1
+        assert edge["goldstein"] == pytest.approx(sum(e["goldstein"] for e in counted.values()))
         dates = sorted(e["date"] for e in edge["events"] if e["date"])
         assert (edge["first"], edge["last"]) == ((dates[0], dates[-1]) if dates else (None, None))
         assert all(e["sentence"] and e["document"] for e in edge["events"])
@@ -107,7 +112,7 @@ def test_neighbourhood_document_filter(api: ApiServer) -> None:
                     "limit": 1000,
                 },
             ).json()["items"]
-            assert edge["count"] == len(listed)
+            assert edge["reports"] == len(listed)
         assert set(_events(_hood(api, hops=1, document=_slug(doc["iri"])))) == {
             iri for iri, e in near.items() if e["document"] == doc["iri"]
         }
@@ -323,3 +328,74 @@ def test_errors_are_documented_problem_details(api: ApiServer) -> None:
         assert response.headers["content-type"].startswith("application/problem+json")
         assert response.json()["status"] == status
         assert str(status) in spec["paths"][path][method]["responses"]
+
+
+def test_stats_and_events_count_happenings_and_reports(api: ApiServer) -> None:
+    stats = httpx.get(f"{api.base}/stats").json()
+    assert 0 < stats["happenings"] < stats["events"]  # the seeds repeat some events
+    reports = httpx.get(f"{api.base}/events", params={"limit": 1000, "modality": "all"}).json()
+    happenings = httpx.get(
+        f"{api.base}/events", params={"limit": 1000, "modality": "all", "level": "happening"}
+    ).json()
+    assert (reports["level"], happenings["level"]) == ("report", "happening")
+    assert sum(h["reports"] for h in happenings["items"]) == len(reports["items"])
+    assert {h["iri"] for h in happenings["items"]} == {e["happening"] for e in reports["items"]}
+    assert len(happenings["items"]) == stats["happenings"]
+    bad = httpx.get(f"{api.base}/events", params={"level": "mentions"})
+    assert bad.status_code == 422 and "level" in bad.text
+
+
+def test_a_happening_shows_its_reports_side_by_side(api: ApiServer) -> None:
+    items = httpx.get(
+        f"{api.base}/events", params={"limit": 1000, "modality": "all", "level": "happening"}
+    ).json()["items"]
+    biggest = max(items, key=lambda h: (h["reports"], h["iri"]))
+    assert biggest["reports"] > 1
+    shown = httpx.get(f"{api.base}/happenings/{_slug(biggest['iri'])}").json()
+    assert shown["iri"] == biggest["iri"] and shown["code"] == biggest["code"]
+    assert len(shown["reports"]) == biggest["reports"]
+    assert all(r["sentence"] and r["document"] and r["matched_on"] for r in shown["reports"])
+    assert sum(r["matched_on"] == "first report" for r in shown["reports"]) == 1
+    assert all(
+        r["matched_on"].startswith("matches ") and "date" in r["matched_on"]
+        for r in shown["reports"]
+        if r["matched_on"] != "first report"
+    )
+    modalities = {r["modality"] for r in shown["reports"]}
+    assert (len(modalities) > 1) == any(d.startswith("modality ") for d in shown["disagreements"])
+    assert shown["alleged"] == (shown["modality"] == "claimed")
+    assert httpx.get(f"{api.base}/happenings/0123456789abcdef").status_code == 404
+    assert httpx.get(f"{api.base}/happenings/bad%20id").status_code == 400
+
+
+def test_a_second_source_adds_reports_not_happenings(api: ApiServer) -> None:
+    """The seed's drone strike told again, with the seed's own names for the actors."""
+    body = {
+        "text": "The United States killed Iranian General Qassem Soleimani in a drone strike "
+        "at Baghdad International Airport on Friday.",
+        "url": "https://example.org/second-source",
+        "published": "2020-01-03",
+    }
+    us, soleimani = (
+        f"https://evkg.org/id/actor/{a}" for a in ("united-states", "qassem-soleimani")
+    )
+
+    def edge() -> dict:
+        net = httpx.get(f"{api.base}/actors/qassem-soleimani/neighbourhood").json()
+        return {(e["source"], e["target"]): e for e in net["edges"]}[us, soleimani]
+
+    stats, before = httpx.get(f"{api.base}/stats").json(), edge()
+    made = httpx.post(f"{api.base}/documents", json=body, headers=api.auth, timeout=120)
+    assert made.status_code == 201, made.text
+    after, grown = edge(), httpx.get(f"{api.base}/stats").json()
+    assert (after["count"], after["reports"]) == (before["count"], before["reports"] + 1)
+    assert grown["happenings"] == stats["happenings"]
+    assert grown["events"] == stats["events"] + len(made.json()["events"])
+    new = next(e for e in after["events"] if e["document"] == made.json()["iri"])
+    assert new["happening"] in {e["happening"] for e in before["events"]}
+    timeline = httpx.get(f"{api.base}/relations/united-states/qassem-soleimani").json()
+    point = next(p for p in timeline["timeline"] if p["month"] == "2020-01")
+    assert point["reports"] > point["count"] >= 1
+    gone = httpx.delete(f"{api.base}/documents/{made.json()['id']}", headers=api.auth)
+    assert gone.status_code == 204
+    assert edge() == before and httpx.get(f"{api.base}/stats").json() == stats

@@ -326,6 +326,12 @@ def test_click_on_edge_shows_its_sentence(page, server):
     assert page.locator(".event mark.target").count() == named
     assert page.locator(".event time").first.text_content() == events[0]["date"]
     assert "Iran" in page.locator(".event a").first.text_content()
+    # the reports of one happening are shown together, under one heading
+    groups: dict[str, int] = {}
+    for event in events:
+        groups[event["happening"]] = groups.get(event["happening"], 0) + 1
+    assert page.locator("#panel .happening").count() == sum(n > 1 for n in groups.values())
+    assert f"{len(groups)} happening" in page.text_content("#panel")
 
 
 def api_labels(server: str, **params: object) -> set[str]:

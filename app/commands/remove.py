@@ -35,20 +35,25 @@ def graph_for(doc: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from graph.happening_store import HappeningIndex
     from graph.store import StoreError
 
     store = open_or_explain(args.store, "remove")
     if store is None:
         return 2
     missing = 0
+    removed: list[str] = []
     try:
         for doc in args.docs:
             iri = graph_for(doc)
             if store.remove_graph(iri):
+                removed.append(iri)
                 print(f"removed {iri}")
             else:
                 print(f"evkg remove: {doc}: not in the store", file=sys.stderr)
                 missing += 1
+        if removed:  # their reports leave their happenings, which are clustered again
+            HappeningIndex.load(store).refresh(store, removed)
     except (StoreError, ValueError) as exc:
         print(f"evkg remove: {exc}", file=sys.stderr)
         return 2

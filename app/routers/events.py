@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import WithJsonSchema
@@ -108,6 +108,8 @@ def event_out(row: dict) -> EventOut:
         goldstein=row.get("gold"), quad_class=row.get("quad"), place=row.get("place"),
         document=row.get("doc"), sentence=row.get("sentence"), trigger=row.get("trigger"),
         modality=modality_name(row.get("modality")),
+        happening=row.get("h") or (row["e"] if "reports" not in row else None),
+        reports=int(row["reports"]) if row.get("reports") is not None else None,
     )
 
 
@@ -143,12 +145,17 @@ async def list_events(
                                        json_schema_extra={"pattern": id_pattern("place")})] = None,
     document: DocumentIdQ = None,
     modality: ModalityQ = None,
+    level: Annotated[Literal["report", "happening"], Query(
+        description="report (the default): the document events; happening: the real-world "
+        "events they report, each once, with how many of them report it")] = "report",
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> EventPage:
-    """Events of the asserted modality unless `modality` names others; each says its own."""
+    """Events of the asserted modality unless `modality` names others; each says its own.
+    With level=happening, the happenings of those events."""
     filters = filters_of(since, until, root, document=document, modality=modality)
-    sparql = queries.events(
+    build = queries.happenings if level == "happening" else queries.events
+    sparql = build(
         filters,
         source=minted("actor", source) if source else None,
         target=minted("actor", target) if target else None,
@@ -157,5 +164,5 @@ async def list_events(
         limit=limit, offset=offset,
     )
     items = dedupe(await read(state, state.reader().select, sparql))
-    return EventPage(limit=limit, offset=offset, items=items,
+    return EventPage(limit=limit, offset=offset, level=level, items=items,
                      next=next_page(request, limit, offset, len(items)))

@@ -83,7 +83,7 @@ async def put_graph(request: Request, state: StateDep, graph: GraphQ = None,
     async with state.write_lock:
         existed = iri in await anyio.to_thread.run_sync(state.store.graphs)
         await anyio.to_thread.run_sync(state.store.put_documents, [doc])
-        await anyio.to_thread.run_sync(state.after_write)
+        await anyio.to_thread.run_sync(state.after_write, [iri])
     return Response(status_code=204 if existed else 201)
 
 
@@ -99,7 +99,7 @@ async def post_graph(request: Request, state: StateDep, graph: GraphQ = None,
     async with state.write_lock:
         existed = iri in await anyio.to_thread.run_sync(state.store.graphs)
         await anyio.to_thread.run_sync(state.store.update, update)
-        await anyio.to_thread.run_sync(state.after_write)
+        await anyio.to_thread.run_sync(state.after_write, [iri])
     return Response(status_code=204 if existed else 201)
 
 
@@ -113,7 +113,7 @@ async def delete_graph(state: StateDep, graph: GraphQ = None,
     async with state.write_lock:
         removed = await anyio.to_thread.run_sync(state.store.remove_graph, iri)
         if removed:
-            await anyio.to_thread.run_sync(state.after_write)
+            await anyio.to_thread.run_sync(state.after_write, [iri])
     if not removed:
         raise Problem(404, f"no graph {iri}")
     return Response(status_code=204)

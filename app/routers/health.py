@@ -28,6 +28,7 @@ async def stats(state: StateDep) -> Stats:
     graphs = await read(state, state.store.graphs)
     return Stats(
         documents=int(row.get("documents", 0)), events=int(row.get("events", 0)),
-        actors=int(row.get("actors", 0)), triples=int(triples.get("triples", 0)),
+        happenings=int(row.get("happenings", 0)), actors=int(row.get("actors", 0)),
+        triples=int(triples.get("triples", 0)),
         graphs=len(graphs),
     )

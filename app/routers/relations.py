@@ -30,7 +30,7 @@ async def relation(a: ActorId, b: ActorId, state: StateDep,
                                                          limit=1000))
     timeline = [
         TimelinePoint(month=r["month"], direction=r["dir"], count=int(r["n"]),
-                      goldstein=float(r.get("goldstein") or 0))
+                      reports=int(r.get("reports") or 0), goldstein=float(r.get("goldstein") or 0))
         for r in await read(state, reader.select, queries.dyad_timeline(x, y, filters))
     ]
     return Relation(a=x, b=y, a_to_b=dedupe(ab), b_to_a=dedupe(ba), timeline=timeline)

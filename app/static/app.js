@@ -388,16 +388,29 @@ async function showEdge(edge) {
     $("panel").textContent = String(err.message || err);
     return;
   }
-  const events = body.events.map((e) => `<div class="event">
+  // the reports of one happening together, happenings in the order of their first report
+  const groups = new Map();
+  for (const e of body.events) {
+    if (!groups.has(e.happening)) groups.set(e.happening, []);
+    groups.get(e.happening).push(e);
+  }
+  const report = (e) => `<div class="event">
       <div class="meta"><time>${escapeHtml(e.date || "undated")}</time> ·
-        CAMEO <code>${escapeHtml(e.code)}</code> ${escapeHtml(e.label || "")}</div>
+        CAMEO <code>${escapeHtml(e.code)}</code> ${escapeHtml(e.label || "")}
+        ${e.modality === "asserted" ? "" : `· <em>${escapeHtml(e.modality)}</em>`}</div>
       <blockquote class="sentence">${highlighted(e.sentence || "", e.marks)}</blockquote>
       <a href="${documentLink(e.document || "")}" target="_blank" rel="noopener">
         ${escapeHtml(e.document_title || e.document || "document")}</a>
-    </div>`).join("");
+    </div>`;
+  const happenings = [...groups.entries()].map(([iri, reports]) => reports.length === 1
+    ? report(reports[0])
+    : `<section class="happening"><div class="meta">one happening, ${reports.length} reports ·
+        <a href="/happenings/${encodeURIComponent(iri.split("/").pop())}" target="_blank"
+          rel="noopener">side by side</a></div>${reports.map(report).join("")}</section>`);
+  const n = groups.size, r = body.events.length;
   $("panel").innerHTML = `<h3 id="edge-title">${escapeHtml(from)} → ${escapeHtml(to)}</h3>
-    <p>${body.events.length} event${body.events.length === 1 ? "" : "s"},
-      mean Goldstein ${d.goldstein}, mostly ${QUAD_NAMES[d.quad || 0]}</p>${events}`;
+    <p>${n} happening${n === 1 ? "" : "s"} (${r} report${r === 1 ? "" : "s"}),
+      mean Goldstein ${d.goldstein}, mostly ${QUAD_NAMES[d.quad || 0]}</p>${happenings.join("")}`;
 }
 
 // -- search --------------------------------------------------------------------------

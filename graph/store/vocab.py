@@ -8,6 +8,8 @@ from graph.store.base import GraphStore, PutStatus
 
 ONTOLOGY_DIR = Path(__file__).resolve().parents[2] / "ontology"
 GRAPH_BASE = "https://evkg.org/graph/"
+# the happenings every document event is clustered into (graph.happening_store)
+HAPPENINGS_GRAPH = f"{GRAPH_BASE}happenings"
 
 # graph name -> file in ontology/ (shapes.ttl is for validation, not for queries)
 VOCABULARIES = {
