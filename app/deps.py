@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 
 from app.problems import Problem, store_problem
 from app.settings import Settings
+from graph.actor_index import ActorIndex
 from graph.isolated import PooledReader, QueryPool
 from graph.network import Filters
 from graph.network_cache import NetworkCache
@@ -28,6 +29,7 @@ class State:
     write_lock: anyio.Lock
     version: int = 0  # bumped after every write this process makes
     networks: NetworkCache = field(default_factory=NetworkCache)
+    actors: ActorIndex = field(default_factory=ActorIndex)
 
     def reader(self) -> Any:
         """What graph.queries and graph.network read through (isolated when possible)."""
@@ -40,18 +42,24 @@ class State:
             self.pool.refresh()
         self.version += 1
 
-    def network(self, filters: Filters | None = None) -> Any:
-        """The actor network under `filters`, kept until the store changes. An embedded
+    def store_version(self) -> Any:
+        """What changes whenever the store does, for what is kept per version. An embedded
         store changes only through this process, so a counter of its writes is its version;
-        a remote one may be written by others, so its content hashes are asked for."""
-        source = self.reader()
+        a remote one may be written by others, so it is asked for its own (one small query:
+        `SparqlStore.version`)."""
         if isinstance(self.store, OxigraphStore):
-            version: Any = ("writes", self.version)
-        else:
-            from graph.network_view import store_version  # the page's version, shared
+            return ("writes", self.version)
+        return ("store", self.store.version())  # type: ignore[attr-defined]
 
-            version = ("content", store_version(source))
-        return self.networks.get(source, version, filters or Filters())
+    def network(self, filters: Filters | None = None) -> Any:
+        """The actor network under `filters`, kept until the store changes."""
+        return self.networks.get(self.reader(), self.store_version(), filters or Filters())
+
+    def search_actors(self, text: str | None, limit: int, offset: int,
+                      filters: Filters) -> list[dict]:
+        """Actors by label or alias, from the index kept per store version."""
+        return self.actors.search(self.reader(), self.store_version(), text, limit, offset,
+                                  filters)
 
 
 async def get_state(request: Request) -> State:

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple, Protocol
 
 import networkx as nx
 
-from graph.sparql import check_iri, ntriples_literal
+from graph.sparql import check_iri, ntriples_literal, values_limit
 
 CAMEO = "https://evkg.org/cameo/"
 ACTOR = "https://evkg.org/id/actor/"
@@ -280,7 +280,9 @@ def label_nodes(source: Selectable, graph: nx.DiGraph) -> None:
     """Fill in each node's `label` (its skos:prefLabel, else the IRI's last segment)."""
     if graph.number_of_nodes() == 0:
         return
-    labels = {r["a"]: r.get("label") for r in source.select(labels_query(graph.nodes))}
+    actors, step = sorted(graph.nodes), values_limit(source)
+    labels = {r["a"]: r.get("label") for start in range(0, len(actors), step)
+              for r in source.select(labels_query(actors[start : start + step]))}
     for node in graph.nodes:
         graph.nodes[node]["label"] = labels.get(node) or node.rsplit("/", 1)[-1]
 
@@ -499,8 +501,9 @@ def add_evidence(source: Selectable, graph: nx.DiGraph, full: nx.DiGraph,
     # a cached network may carry a memo of sentences already read (shared, only grows)
     sentences: dict[str, str | None] = full.graph.get("sentences", {})
     iris = sorted({ref.iri for refs in chosen.values() for ref in refs if ref.iri not in sentences})
-    for start in range(0, len(iris), EVIDENCE_CHUNK):
-        chunk = iris[start:start + EVIDENCE_CHUNK]
+    step = min(EVIDENCE_CHUNK, values_limit(source))
+    for start in range(0, len(iris), step):
+        chunk = iris[start:start + step]
         found: dict[str, str] = {}
         for row in source.select(sentences_query(chunk)):
             if row["e"] not in found or row["sentence"] < found[row["e"]]:

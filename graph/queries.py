@@ -10,7 +10,7 @@ asked otherwise).
 from __future__ import annotations
 
 from graph.network import Filters, event_patterns, modality_pattern
-from graph.sparql import check_iri, ntriples_literal
+from graph.sparql import check_iri
 
 ID = "https://evkg.org/id/"
 SD_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
@@ -50,27 +50,6 @@ WHERE {
 
 def triple_count() -> str:
     return "SELECT (COUNT(*) AS ?triples) WHERE { GRAPH ?g { ?s ?p ?o } }"
-
-
-def actor_search(text: str | None, limit: int, offset: int,
-                 filters: Filters | None = None) -> str:
-    """Actors by label or alias, with how many events (of the filters' modality) they take
-    part in."""
-    match = ""
-    if text:
-        needle = ntriples_literal(text.lower())
-        match = (
-            "{ ?a skos:prefLabel ?name } UNION { ?a skos:altLabel ?name } "
-            f"FILTER(CONTAINS(LCASE(STR(?name)), {needle}))"
-        )
-    # The actors documents name or events involve, not every gazetteer entry: the gazetteers
-    # hold tens of thousands of states' organs and office holders no document has mentioned.
-    return f"""SELECT ?a (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?e) AS ?events) WHERE {{
-  {{ SELECT DISTINCT ?a WHERE {{
-    {{ ?d evkg:mentions ?a }} UNION {{ ?x sem:hasActor ?a }} {match} }} }}
-  OPTIONAL {{ ?a skos:prefLabel ?l }}
-  OPTIONAL {{ ?e sem:hasActor ?a . {modality_pattern(filters or Filters())} }}
-}} GROUP BY ?a ORDER BY DESC(?events) ?a LIMIT {int(limit)} OFFSET {int(offset)}"""
 
 
 def actor_exists(actor: str) -> str:
@@ -120,20 +99,28 @@ def events(
     offset: int = 0,
 ) -> str:
     """Events with their evidence (sentence, trigger, document) and modality (?modality,
-    unbound when the event states none); source and target optional."""
-    parts = ["?e a sem:Event ; sem:eventType ?type ."]
-    parts.append("OPTIONAL { ?e evkg:source ?s } OPTIONAL { ?e evkg:target ?t }")
+    unbound when the event states none); source and target optional.
+
+    The page of events is chosen starting from what is bound (an actor, a dyad, a place, a
+    document): at a million quads, starting from every `sem:Event` and its optional source
+    and target cost a second where the bound actor's events cost milliseconds."""
+    bound = []
     if source:
-        parts.append(f"?e evkg:source {_iri(source)} .")
+        bound.append(f"?e evkg:source {_iri(source)} .")
     if target:
-        parts.append(f"?e evkg:target {_iri(target)} .")
+        bound.append(f"?e evkg:target {_iri(target)} .")
     if actor:
-        parts.append(f"?e sem:hasActor {_iri(actor)} .")
+        bound.append(f"?e sem:hasActor {_iri(actor)} .")
+    if place:
+        bound.append(f"?e sem:hasPlace {_iri(place)} .")
+    if filters.document:
+        bound.append(f"?e prov:wasDerivedFrom {_iri(filters.document)} .")
+    parts = [*bound, "?e a sem:Event ; sem:eventType ?type ."]
     if code:
         parts.append(f"FILTER(?type = <https://evkg.org/cameo/{code}>)")
-    if place:
-        parts.append(f"?e sem:hasPlace {_iri(place)} .")
-    body = event_patterns(filters, source="?s0", target="?t0").replace(
+    # the filters' patterns without the event and dyad they open with (bound above), and
+    # without the optional document (only its filter matters in choosing the page)
+    body = event_patterns(filters, source="?s0", target="?t0", lean=True).replace(
         "?e a sem:Event ; evkg:source ?s0 ; evkg:target ?t0 ; sem:eventType ?type .", ""
     )
     return f"""SELECT ?e ?label ?type ?s ?t ?date ?gold ?quad ?doc ?sentence ?trigger ?place
