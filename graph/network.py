@@ -424,11 +424,15 @@ def neighbourhood(
         if network is None:
             add_dyads(full, source.select(dyads_query(filters, todo)))
         ring: dict[str, int] = {}
-        for node in sorted(todo & set(full)):
-            for other in set(full.successors(node)) | set(full.predecessors(node)):
-                weight = _weight(full, node, other, filters.min_events)
-                if other not in hop_of and weight:
-                    ring[other] = ring.get(other, 0) + weight
+        # the adjacency dicts read directly: a 2-hop ring at a million quads is tens of
+        # thousands of edges, each a few lookups through networkx's views otherwise
+        succ, pred = full._succ, full._pred
+        for node in sorted(todo & succ.keys()):
+            for adjacent in (succ[node], pred[node]):
+                for other, data in adjacent.items():
+                    count = data["count"]
+                    if other not in hop_of and count >= filters.min_events:
+                        ring[other] = ring.get(other, 0) + count
         room = node_cap - len(hop_of)
         if len(ring) > room:
             capped = True
@@ -457,13 +461,21 @@ def _among(full: nx.DiGraph, hop_of: dict[str, int], queried: set[str],
     for node, hop in hop_of.items():
         label = full.nodes[node].get("label") if node in full else None
         graph.add_node(node, label=label, hop=hop)
-    for node in queried & set(full):
-        edges = [(node, v) for v in full.successors(node)]
-        edges += [(u, node) for u in full.predecessors(node)]
-        for u, v in edges:
-            data = full.edges[u, v]
-            if u in hop_of and v in hop_of and data["count"] >= min_events:
-                graph.add_edge(u, v, events=[], **{k: data[k] for k in EDGE_KEYS})
+    succ, pred = full._succ, full._pred
+    kept: dict[tuple[str, str], dict] = {}
+    for node in queried & succ.keys():
+        if node not in hop_of:
+            continue
+        for v, data in succ[node].items():
+            if v in hop_of and data["count"] >= min_events:
+                kept[node, v] = data
+        for u, data in pred[node].items():
+            if u in hop_of and data["count"] >= min_events:
+                kept[u, node] = data
+    graph.add_edges_from(
+        (u, v, {"events": [], **{k: data[k] for k in EDGE_KEYS}})
+        for (u, v), data in kept.items()
+    )
     return graph
 
 
@@ -475,9 +487,10 @@ def count_quads(graph: nx.DiGraph, full: nx.DiGraph) -> None:
     """Each edge's events per quad class (`quads`, as `network` gives them, for colouring
     an expansion like the view), counted from the refs `full` keeps for the edge."""
     quad_of = full.graph["quads"]
+    succ = full._succ
     for u, v, data in graph.edges(data=True):
         counts: dict[int, int] = {}
-        for ref in full.edges[u, v]["refs"]:
+        for ref in succ[u][v]["refs"]:
             quad = quad_of.get(ref.type)
             if quad is not None:
                 counts[quad] = counts.get(quad, 0) + 1
@@ -519,15 +532,6 @@ def add_evidence(source: Selectable, graph: nx.DiGraph, full: nx.DiGraph,
              "modality": r.modality}
             for r in refs
         ]
-
-
-def _weight(graph: nx.DiGraph, a: str, b: str, min_events: int = 1) -> int:
-    """Events between a and b both ways, over the edges that have at least `min_events`."""
-    total = 0
-    for u, v in ((a, b), (b, a)):
-        if graph.has_edge(u, v) and graph.edges[u, v]["count"] >= min_events:
-            total += graph.edges[u, v]["count"]
-    return total
 
 
 def paths(
