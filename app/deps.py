@@ -37,10 +37,17 @@ class State:
             return PooledReader(self.pool, self.settings.query_timeout)
         return self.store
 
-    def after_write(self) -> None:
+    def after_write(self, documents: list[str] | None = None) -> None:
+        """After a write: readers see it, and what is kept per version follows. A write of
+        `documents` only (their graphs added, replaced or removed) carries the embedded
+        store's actor networks forward, without reading every event again; any other
+        write (None) leaves them to be built again when asked for."""
         if self.pool is not None:
             self.pool.refresh()
+        before = self.store_version()
         self.version += 1
+        if documents is not None and isinstance(self.store, OxigraphStore):
+            self.networks.advance(self.reader(), before, self.store_version(), documents)
 
     def store_version(self) -> Any:
         """What changes whenever the store does, for what is kept per version. An embedded

@@ -180,8 +180,12 @@ def event_patterns(
     ?modality (`modality_pattern`); `lean` leaves ?quad and ?doc out unless a filter needs
     them (each OPTIONAL is a join per event, which counts when a query reads the whole
     network)."""
+    # a document's events are found from the document first: Oxigraph joins in the order
+    # written, and starting from every event cost seconds at a million quads
+    first = f"?e prov:wasDerivedFrom {_iri(filters.document)} . " if filters.document else ""
     parts = [
-        f"?e a sem:Event ; evkg:source {source} ; evkg:target {target} ; sem:eventType ?type .",
+        f"{first}?e a sem:Event ; evkg:source {source} ; evkg:target {target} ; "
+        "sem:eventType ?type .",
         modality_pattern(filters),
         "OPTIONAL { ?e sem:hasTimeStamp ?date }",
         "OPTIONAL { ?type evkg:goldstein ?gold }",
@@ -189,7 +193,6 @@ def event_patterns(
     if not lean or filters.quad:
         parts.append("OPTIONAL { ?type evkg:quadClass ?quad }")
     if filters.document:
-        parts.append(f"?e prov:wasDerivedFrom {_iri(filters.document)} .")
         parts.append(f"BIND({_iri(filters.document)} AS ?doc)")
     elif not lean:
         parts.append("OPTIONAL { ?e prov:wasDerivedFrom ?doc }")
@@ -347,15 +350,20 @@ def add_dyads(graph: nx.DiGraph, rows: list[dict]) -> None:
                 date, gold, kind, doc, iri, modality = line.split(" ", 5)
                 refs.append(Ref(None if date == "-" else date, iri, float(gold), kind,
                                 None if doc == "-" else doc, modality_name(modality)))
-        refs.sort(key=lambda r: (r.date or "", r.iri))
-        dates = [r.date for r in refs if r.date is not None]
         for node in (source, target):
             if node not in graph:
                 graph.add_node(node, label=None)
-        graph.add_edge(source, target, count=len(refs),
-                       goldstein=round(sum(r.goldstein for r in refs), 3),
-                       first=min(dates, default=None), last=max(dates, default=None),
-                       refs=refs)
+        graph.add_edge(source, target, **edge_attributes(refs))
+
+
+def edge_attributes(refs: list[Ref]) -> dict[str, Any]:
+    """An edge of the network from its events: count, goldstein (sum), first, last and
+    the refs themselves, in date order."""
+    refs.sort(key=lambda r: (r.date or "", r.iri))
+    dates = [r.date for r in refs if r.date is not None]
+    return {"count": len(refs), "goldstein": round(sum(r.goldstein for r in refs), 3),
+            "first": min(dates, default=None), "last": max(dates, default=None),
+            "refs": refs}
 
 
 def dyad_network(source: Selectable, filters: Filters | None = None) -> nx.DiGraph:

@@ -160,7 +160,7 @@ async def post_document(request: Request, state: StateDep) -> Response:
     async with state.write_lock:
         status = await anyio.to_thread.run_sync(state.store.put_document, doc.iri, graph)
         if status != "unchanged":
-            await anyio.to_thread.run_sync(state.after_write)
+            await anyio.to_thread.run_sync(state.after_write, [doc.iri])
     created = DocumentCreated(
         id=doc.key, iri=doc.iri, status=status,
         events=[e.to_json() for e in extraction.events],
@@ -255,7 +255,7 @@ async def delete_document(doc_id: DocId, state: StateDep) -> Response:
     async with state.write_lock:
         removed = await anyio.to_thread.run_sync(state.store.remove_graph, iri)
         if removed:
-            await anyio.to_thread.run_sync(state.after_write)
+            await anyio.to_thread.run_sync(state.after_write, [iri])
     if not removed:
         raise Problem(404, f"no document {doc_id!r}")
     return Response(status_code=204)
