@@ -8,7 +8,7 @@ the page reloaded, costs one small query (the version) and no layout.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import astuple
 from decimal import Decimal
 from typing import Any
@@ -149,13 +149,15 @@ def network_view(
     max_nodes: int = DEFAULT_MAX_NODES,
     cache: ViewCache | None = None,
     evidence: bool = False,
+    version: Hashable | None = None,
 ) -> tuple[nx.DiGraph, dict[str, Any]]:
     """The filtered network (decorated, positioned, capped) and its node-link JSON.
-    `evidence` keeps each edge's events (dates, sentences): the GEXF timeline needs them."""
+    `evidence` keeps each edge's events (dates, sentences): the GEXF timeline needs them.
+    `version` is the store's, if the caller knows it (else read: `store_version`)."""
     filters = filters or Filters()
     if max_nodes < 1:
         raise ValueError("max_nodes must be at least 1")
-    version = store_version(source)
+    version = store_version(source) if version is None else version
     graph = _view(source, filters, max_nodes, cache, evidence, version)
     key = (version, filters_key(filters), max_nodes, evidence)
     if cache is not None and (hit := cache.view_bodies.get(key)) is not None:
@@ -171,13 +173,14 @@ def page_view(
     filters: Filters | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
     cache: ViewCache | None = None,
+    version: Hashable | None = None,
 ) -> bytes:
     """The view in the page's compact shape (`compact_json`), encoded; cached as bytes, so a
     repeated request costs the version query and nothing else."""
     filters = filters or Filters()
     if max_nodes < 1:
         raise ValueError("max_nodes must be at least 1")
-    version = store_version(source)
+    version = store_version(source) if version is None else version
     key = (version, filters_key(filters), max_nodes)
     if cache is not None and (hit := cache.bodies.get(key)) is not None:
         return hit
@@ -208,7 +211,7 @@ def _view(
     max_nodes: int,
     cache: ViewCache | None,
     evidence: bool,
-    version: str,
+    version: Hashable,
 ) -> nx.DiGraph:
     """The decorated, positioned view's graph, cached per store version and filters."""
     key = (version, filters_key(filters), max_nodes, evidence)
