@@ -60,35 +60,42 @@ def _iris(values: Iterable[str]) -> str:
     return " ".join(f"<{check_iri(v)}>" for v in sorted(set(values)))
 
 
+FACTS = {"skos:prefLabel": "label", "evkg:countryCode": "country", "evkg:sector": "sector",
+         "skos:altLabel": "aliases", "evkg:actorKind": "kind"}
+
+
 def actor_facts(source: Selectable, actors: Iterable[str]) -> dict[str, dict[str, Any]]:
     """Label, kind, country, sector and aliases of each actor (the gazetteer's facts), in
-    as many queries as the store's VALUES lists need."""
+    as many queries as the store's VALUES lists need. One row a fact, put together here:
+    one row an actor, its facts as OPTIONALs and aggregates, took Oxigraph minutes for 200
+    actors at a million quads."""
     actors = sorted(set(actors))
     step = values_limit(source)
-    facts = {}
+    found: dict[str, dict[str, set[str]]] = {a: {} for a in actors}
     for start in range(0, len(actors), step):
         for row in source.select(_facts_query(actors[start : start + step])):
-            aliases = [a for a in str(row.get("aliases") or "").split("\x1f") if a]
-            facts[row["a"]] = {
-                "label": row.get("label") or row["a"].rsplit("/", 1)[-1],
-                "kind": row.get("kind") or "other",
-                "country": row.get("country") or "",
-                "sector": row.get("sector") or "",
-                "aliases": sorted(aliases),
-            }
+            if "v" in row:
+                found[row["a"]].setdefault(row["p"], set()).add(str(row["v"]))
+    facts = {}
+    for actor, values in found.items():
+        first = {key: min(values[key]) for key in values if key != "aliases"}
+        facts[actor] = {
+            "label": first.get("label") or actor.rsplit("/", 1)[-1],
+            "kind": first.get("kind") or "other",
+            "country": first.get("country") or "",
+            "sector": first.get("sector") or "",
+            "aliases": sorted(values.get("aliases", ())),
+        }
     return facts
 
 
 def _facts_query(actors: list[str]) -> str:
-    return f"""SELECT ?a (SAMPLE(?l) AS ?label) (SAMPLE(?k) AS ?kind) (SAMPLE(?c) AS ?country)
-  (SAMPLE(?sec) AS ?sector) (GROUP_CONCAT(DISTINCT ?alt; separator="\\u001f") AS ?aliases)
-WHERE {{ VALUES ?a {{ {_iris(actors)} }}
-  OPTIONAL {{ ?a skos:prefLabel ?l }}
-  OPTIONAL {{ ?a evkg:actorKind ?kc . ?kc skos:notation ?k }}
-  OPTIONAL {{ ?a evkg:countryCode ?c }}
-  OPTIONAL {{ ?a evkg:sector ?sec }}
-  OPTIONAL {{ ?a skos:altLabel ?alt }}
-}} GROUP BY ?a"""
+    """One row (?a ?p ?v) a fact of the listed actors, ?p the key of FACTS it fills."""
+    named = " ".join(f'({prop} "{key}")' for prop, key in FACTS.items() if key != "kind")
+    return f"""SELECT ?a ?p ?v WHERE {{ VALUES ?a {{ {_iris(actors)} }}
+  {{ VALUES (?prop ?p) {{ {named} }} ?a ?prop ?v }}
+  UNION {{ ?a evkg:actorKind ?kc . ?kc skos:notation ?v . BIND("kind" AS ?p) }}
+}}"""
 
 
 def most_central(graph: nx.DiGraph, max_nodes: int) -> nx.DiGraph:
