@@ -109,3 +109,17 @@ def test_long_lists_of_events_fit_virtuoso(apis: tuple[ApiServer, ApiServer, Spa
     events = shown.edges["https://evkg.org/id/actor/a", "https://evkg.org/id/actor/b"]["events"]
     assert [e["iri"] for e in events] == [r.iri for r in refs]
     assert len(full.graph["sentences"]) == 4500  # each asked for, none found
+
+
+def test_rows_with_long_values_are_paged(apis: tuple[ApiServer, ApiServer, SparqlStore]) -> None:
+    """Virtuoso will not sort on a value past 1,900 bytes: the pages are ordered by the
+    short ones."""
+    *_, remote = apis
+    events = {r["e"] for r in remote.select("SELECT DISTINCT ?e WHERE { ?e a sem:Event }")}
+    assert len(events) > CAP
+    padding = "x" * 2500
+    found = remote.select(
+        f'SELECT ?e ?long WHERE {{ ?e a sem:Event . BIND(CONCAT(STR(?e), "{padding}") AS ?long) }}'
+    )
+    assert sorted(r["e"] for r in found) == sorted(events)
+    assert all(r["long"] == r["e"] + padding for r in found)

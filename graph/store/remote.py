@@ -51,6 +51,7 @@ VIRTUOSO_VALUES = 2000
 # from one small query instead of reading every document graph's content hash.
 VERSION_GRAPH = f"{GRAPH_BASE}store-version"
 _VERSION = "https://evkg.org/ontology#storeVersion"
+SORT_KEY_BYTES = 1500  # of the values a query's rows are ordered by to page them
 _ORDERED = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
 _PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
@@ -263,7 +264,10 @@ class SparqlStore:
             names = variable_names(result)
             solutions = list(result)
             if len(solutions) >= cap:  # cut short: read it again, a page at a time
-                solutions = self._pages(sparql, names, cap, default_graph_uris, named_graph_uris)
+                keys = _sort_keys(names, solutions)
+                solutions = self._pages(
+                    sparql, names, keys, cap, default_graph_uris, named_graph_uris
+                )
             return _Solutions(names, solutions)
         response = self._send_query(
             sparql, "application/n-triples", default_graph_uris, named_graph_uris
@@ -281,20 +285,21 @@ class SparqlStore:
         self,
         sparql: str,
         names: list[str],
+        keys: str,
         cap: int,
         default_graph_uris: Sequence[str] | None,
         named_graph_uris: Sequence[str] | None,
     ) -> list[ox.QuerySolution]:
         """Every solution of a SELECT the server caps at `cap` rows, read in pages of
         `cap`: the query becomes an ordered sub-select (its own order if it has one, else
-        all its variables) that LIMIT / OFFSET step through, which Virtuoso answers past
-        its cap (a "scrollable cursor") and any server answers in a stable order."""
+        by `keys`) that LIMIT / OFFSET step through, which Virtuoso answers past its cap
+        (a "scrollable cursor") and any server answers in a stable order."""
         prologue, body = split_prologue(sparql)
         projected = " ".join(f"?{n}" for n in names)
         if not names:
             raise TruncatedResultsError(f"the store capped the results at {cap} rows")
         if not _ORDERED.search(body[body.rfind("}") :]):
-            body = f"SELECT {projected} WHERE {{ {{ {body} }} }} ORDER BY {projected}"
+            body = f"SELECT {projected} WHERE {{ {{ {body} }} }} ORDER BY {keys}"
         out: list[ox.QuerySolution] = []
         offset = 0
         while True:
@@ -398,6 +403,23 @@ class SparqlStore:
 
     def close(self) -> None:
         self._http.close()
+
+
+def _sort_keys(names: list[str], sample: list[ox.QuerySolution]) -> str:
+    """What to order a query's rows by to page them: its variables whose values (in the
+    first, capped answer) are short, up to SORT_KEY_BYTES in all, since Virtuoso refuses
+    to sort on longer keys ("Sorting key too long", past 1,900 bytes); a network's dyads
+    are ordered by their two actors, not by the events concatenated beside them. Without
+    a short variable, the first one's first characters."""
+    keys, room = [], SORT_KEY_BYTES
+    for name in names:
+        widest = max(
+            (len(str(row[name]).encode()) for row in sample if row[name] is not None), default=0
+        )
+        if widest <= room:
+            keys.append(f"?{name}")
+            room -= widest
+    return " ".join(keys) or f"(SUBSTR(STR(?{names[0]}), 1, {SORT_KEY_BYTES // 4}))"
 
 
 class _Solutions(list):
