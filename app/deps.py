@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 
 from app.problems import Problem, store_problem
 from app.settings import Settings
+from graph.actor_index import ActorIndex
 from graph.happening_store import HappeningIndex
 from graph.isolated import PooledReader, QueryPool
 from graph.network import Filters
@@ -30,6 +31,7 @@ class State:
     version: int = 0  # bumped after every write this process makes
     networks: NetworkCache = field(default_factory=NetworkCache)
     happenings: HappeningIndex | None = None  # kept between writes to an embedded store
+    actors: ActorIndex = field(default_factory=ActorIndex)
 
     def reader(self) -> Any:
         """What graph.queries and graph.network read through (isolated when possible)."""
@@ -37,38 +39,57 @@ class State:
             return PooledReader(self.pool, self.settings.query_timeout)
         return self.store
 
-    def after_write(self, documents: Iterable[str] = ()) -> None:
-        """Bring the happenings of `documents` (graphs just written or removed) up to date,
-        and repair any left behind (a SPARQL update names none), then let readers see the
-        write. An embedded store is written only through this process, so its happening
-        index is kept (but read again after a SPARQL update, which may change anything); a
-        remote one's is read again each time."""
-        documents = list(documents)
+    def after_write(self, documents: list[str] | None = None) -> None:
+        """After a write: the happenings of `documents` (graphs just written or removed)
+        are brought up to date, and any left behind repaired; readers see the write; and
+        what is kept per version follows. A write of `documents` only carries the embedded
+        store's actor networks forward, reading again just those documents and the ones
+        whose happenings changed with them; any other write (None: a SPARQL update, which
+        may change anything) reads the happening index again and leaves the networks to be
+        built again when asked for."""
+        changed = self._refresh_happenings(documents)
+        if self.pool is not None:
+            self.pool.refresh()
+        before = self.store_version()
+        self.version += 1
+        if documents is not None and isinstance(self.store, OxigraphStore):
+            written = set(documents) | changed
+            self.networks.advance(self.reader(), before, self.store_version(), written)
+
+    def _refresh_happenings(self, documents: list[str] | None) -> set[str]:
+        """Cluster again what `documents` changed; the documents whose reports moved. An
+        embedded store is written only through this process, so its happening index is
+        kept (but read again after a SPARQL update); a remote one's is read each time."""
+        embedded = isinstance(self.store, OxigraphStore)
         index = self.happenings
-        if index is None or not documents or not isinstance(self.store, OxigraphStore):
+        if index is None or not documents or not embedded:
             index = HappeningIndex.load(self.store)
         try:
-            index.refresh(self.store, documents)
+            change = index.refresh(self.store, documents or ())
         except Exception:
             self.happenings = None  # read again from the store by the next write
             raise
-        self.happenings = index if isinstance(self.store, OxigraphStore) else None
-        if self.pool is not None:
-            self.pool.refresh()
-        self.version += 1
+        self.happenings = index if embedded else None
+        return set(change.documents)
+
+    def store_version(self) -> Any:
+        """What changes whenever the store does, for what is kept per version. An embedded
+        store changes only through this process, so a counter of its writes is its version;
+        a remote one may be written by others, so it is asked for its own (one small query:
+        `SparqlStore.version`)."""
+        if isinstance(self.store, OxigraphStore):
+            return ("writes", self.version)
+        return ("store", self.store.version())  # type: ignore[attr-defined]
 
     def network(self, filters: Filters | None = None) -> Any:
-        """The actor network under `filters`, kept until the store changes. An embedded
-        store changes only through this process, so a counter of its writes is its version;
-        a remote one may be written by others, so its content hashes are asked for."""
-        source = self.reader()
-        if isinstance(self.store, OxigraphStore):
-            version: Any = ("writes", self.version)
-        else:
-            from graph.network_view import store_version  # the page's version, shared
+        """The actor network under `filters`, kept until the store changes."""
+        return self.networks.get(self.reader(), self.store_version(), filters or Filters())
 
-            version = ("content", store_version(source))
-        return self.networks.get(source, version, filters or Filters())
+    def search_actors(self, text: str | None, limit: int, offset: int,
+                      filters: Filters) -> list[dict]:
+        """Actors by label or alias, from the index kept per store version."""
+        return self.actors.search(self.reader(), self.store_version(), text, limit, offset,
+                                  filters)
 
 
 async def get_state(request: Request) -> State:

@@ -140,6 +140,7 @@ class Change:
 
     removed: int = 0  # happenings taken out (merged, split, changed or left without reports)
     written: int = 0  # happenings written
+    documents: frozenset[str] = frozenset()  # the documents whose reports were clustered
 
 
 class HappeningIndex:
@@ -243,7 +244,8 @@ class HappeningIndex:
         self.pending.clear()
         _write(store, sorted(touched), written, self.gazetteer)
         self.stale = set()
-        return Change(len(touched), len(written))
+        moved = frozenset(r.document for _iri, group in written for r in group if r.document)
+        return Change(len(touched), len(written), moved)
 
 
 def _disjoint(groups: list[list[Report]]) -> list[list[Report]]:

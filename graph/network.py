@@ -22,7 +22,7 @@ from typing import Any, NamedTuple, Protocol
 
 import networkx as nx
 
-from graph.sparql import check_iri, ntriples_literal
+from graph.sparql import check_iri, ntriples_literal, values_limit
 from graph.store.vocab import HAPPENINGS_GRAPH
 
 CAMEO = "https://evkg.org/cameo/"
@@ -189,8 +189,12 @@ def event_patterns(
     ?modality (`modality_pattern`); `lean` leaves ?quad and ?doc out unless a filter needs
     them (each OPTIONAL is a join per event, which counts when a query reads the whole
     network)."""
+    # a document's events are found from the document first: Oxigraph joins in the order
+    # written, and starting from every event cost seconds at a million quads
+    first = f"?e prov:wasDerivedFrom {_iri(filters.document)} . " if filters.document else ""
     parts = [
-        f"?e a sem:Event ; evkg:source {source} ; evkg:target {target} ; sem:eventType ?type .",
+        f"{first}?e a sem:Event ; evkg:source {source} ; evkg:target {target} ; "
+        "sem:eventType ?type .",
         modality_pattern(filters),
         "OPTIONAL { ?e sem:hasTimeStamp ?date }",
         "OPTIONAL { ?type evkg:goldstein ?gold }",
@@ -198,7 +202,6 @@ def event_patterns(
     if not lean or filters.quad:
         parts.append("OPTIONAL { ?type evkg:quadClass ?quad }")
     if filters.document:
-        parts.append(f"?e prov:wasDerivedFrom {_iri(filters.document)} .")
         parts.append(f"BIND({_iri(filters.document)} AS ?doc)")
     elif not lean:
         parts.append("OPTIONAL { ?e prov:wasDerivedFrom ?doc }")
@@ -296,7 +299,9 @@ def label_nodes(source: Selectable, graph: nx.DiGraph) -> None:
     """Fill in each node's `label` (its skos:prefLabel, else the IRI's last segment)."""
     if graph.number_of_nodes() == 0:
         return
-    labels = {r["a"]: r.get("label") for r in source.select(labels_query(graph.nodes))}
+    actors, step = sorted(graph.nodes), values_limit(source)
+    labels = {r["a"]: r.get("label") for start in range(0, len(actors), step)
+              for r in source.select(labels_query(actors[start : start + step]))}
     for node in graph.nodes:
         graph.nodes[node]["label"] = labels.get(node) or node.rsplit("/", 1)[-1]
 
@@ -366,16 +371,22 @@ def add_dyads(graph: nx.DiGraph, rows: list[dict]) -> None:
                 refs.append(Ref(None if date == "-" else date, iri, float(gold), kind,
                                 None if doc == "-" else doc, modality_name(modality),
                                 None if happening == "-" else happening))
-        refs.sort(key=lambda r: (r.date or "", r.iri))
-        dates = [r.date for r in refs if r.date is not None]
         for node in (source, target):
             if node not in graph:
                 graph.add_node(node, label=None)
-        counted = counted_refs(refs)
-        graph.add_edge(source, target, count=len(counted), reports=len(refs),
-                       goldstein=round(sum(r.goldstein for r in counted), 3),
-                       first=min(dates, default=None), last=max(dates, default=None),
-                       refs=refs)
+        graph.add_edge(source, target, **edge_attributes(refs))
+
+
+def edge_attributes(refs: list[Ref]) -> dict[str, Any]:
+    """An edge of the network from its events: count (happenings), reports, goldstein
+    (sum over the happenings counted), first, last and the refs themselves, in date order."""
+    refs.sort(key=lambda r: (r.date or "", r.iri))
+    dates = [r.date for r in refs if r.date is not None]
+    counted = counted_refs(refs)
+    return {"count": len(counted), "reports": len(refs),
+            "goldstein": round(sum(r.goldstein for r in counted), 3),
+            "first": min(dates, default=None), "last": max(dates, default=None),
+            "refs": refs}
 
 
 def counted_refs(refs: list[Ref]) -> list[Ref]:
@@ -454,11 +465,15 @@ def neighbourhood(
         if network is None:
             add_dyads(full, source.select(dyads_query(filters, todo)))
         ring: dict[str, int] = {}
-        for node in sorted(todo & set(full)):
-            for other in set(full.successors(node)) | set(full.predecessors(node)):
-                weight = _weight(full, node, other, filters.min_events)
-                if other not in hop_of and weight:
-                    ring[other] = ring.get(other, 0) + weight
+        # the adjacency dicts read directly: a 2-hop ring at a million quads is tens of
+        # thousands of edges, each a few lookups through networkx's views otherwise
+        succ, pred = full._succ, full._pred
+        for node in sorted(todo & succ.keys()):
+            for adjacent in (succ[node], pred[node]):
+                for other, data in adjacent.items():
+                    count = data["count"]
+                    if other not in hop_of and count >= filters.min_events:
+                        ring[other] = ring.get(other, 0) + count
         room = node_cap - len(hop_of)
         if len(ring) > room:
             capped = True
@@ -487,13 +502,21 @@ def _among(full: nx.DiGraph, hop_of: dict[str, int], queried: set[str],
     for node, hop in hop_of.items():
         label = full.nodes[node].get("label") if node in full else None
         graph.add_node(node, label=label, hop=hop)
-    for node in queried & set(full):
-        edges = [(node, v) for v in full.successors(node)]
-        edges += [(u, node) for u in full.predecessors(node)]
-        for u, v in edges:
-            data = full.edges[u, v]
-            if u in hop_of and v in hop_of and data["count"] >= min_events:
-                graph.add_edge(u, v, events=[], **{k: data[k] for k in EDGE_KEYS})
+    succ, pred = full._succ, full._pred
+    kept: dict[tuple[str, str], dict] = {}
+    for node in queried & succ.keys():
+        if node not in hop_of:
+            continue
+        for v, data in succ[node].items():
+            if v in hop_of and data["count"] >= min_events:
+                kept[node, v] = data
+        for u, data in pred[node].items():
+            if u in hop_of and data["count"] >= min_events:
+                kept[u, node] = data
+    graph.add_edges_from(
+        (u, v, {"events": [], **{k: data[k] for k in EDGE_KEYS}})
+        for (u, v), data in kept.items()
+    )
     return graph
 
 
@@ -505,9 +528,10 @@ def count_quads(graph: nx.DiGraph, full: nx.DiGraph) -> None:
     """Each edge's events per quad class (`quads`, as `network` gives them, for colouring
     an expansion like the view), counted from the refs `full` keeps for the edge."""
     quad_of = full.graph["quads"]
+    succ = full._succ
     for u, v, data in graph.edges(data=True):
         counts: dict[int, int] = {}
-        for ref in counted_refs(full.edges[u, v]["refs"]):
+        for ref in counted_refs(succ[u][v]["refs"]):
             quad = quad_of.get(ref.type)
             if quad is not None:
                 counts[quad] = counts.get(quad, 0) + 1
@@ -531,8 +555,9 @@ def add_evidence(source: Selectable, graph: nx.DiGraph, full: nx.DiGraph,
     # a cached network may carry a memo of sentences already read (shared, only grows)
     sentences: dict[str, str | None] = full.graph.get("sentences", {})
     iris = sorted({ref.iri for refs in chosen.values() for ref in refs if ref.iri not in sentences})
-    for start in range(0, len(iris), EVIDENCE_CHUNK):
-        chunk = iris[start:start + EVIDENCE_CHUNK]
+    step = min(EVIDENCE_CHUNK, values_limit(source))
+    for start in range(0, len(iris), step):
+        chunk = iris[start:start + step]
         found: dict[str, str] = {}
         for row in source.select(sentences_query(chunk)):
             if row["e"] not in found or row["sentence"] < found[row["e"]]:
@@ -548,15 +573,6 @@ def add_evidence(source: Selectable, graph: nx.DiGraph, full: nx.DiGraph,
              "modality": r.modality, "happening": r.happening or r.iri}
             for r in refs
         ]
-
-
-def _weight(graph: nx.DiGraph, a: str, b: str, min_events: int = 1) -> int:
-    """Events between a and b both ways, over the edges that have at least `min_events`."""
-    total = 0
-    for u, v in ((a, b), (b, a)):
-        if graph.has_edge(u, v) and graph.edges[u, v]["count"] >= min_events:
-            total += graph.edges[u, v]["count"]
-    return total
 
 
 def paths(

@@ -16,11 +16,19 @@ import dataclasses
 import gc
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 
 import networkx as nx
 
-from graph.network import Filters, Selectable, dyad_network
+from graph.network import (
+    Filters,
+    Selectable,
+    add_dyads,
+    dyad_network,
+    dyads_query,
+    edge_attributes,
+    label_nodes,
+)
 
 DEFAULT_SIZE = 8  # networks kept (filter sets), least recently used dropped first
 
@@ -58,18 +66,93 @@ class NetworkCache:
                     self._building.pop(key, None)
             with self._lock:
                 self.builds += 1
-                if self._sentences[0] != version:
-                    self._sentences = (version, {})
-                network.graph["sentences"] = self._sentences[1]
-                stale = [k for k in self._networks if k[0] != version]  # the store changed
-                for old in stale:
-                    del self._networks[old]
-                self._networks[key] = network
-                dropped = bool(stale) or len(self._networks) > self.size
-                while len(self._networks) > self.size:
-                    self._networks.popitem(last=False)
-                _keep_from_collector(dropped)
+                self._keep(key, network)
         return network
+
+    def _keep(self, key: tuple, network: nx.DiGraph) -> None:
+        """Keep `network` under `key`, dropping networks of other versions (call locked)."""
+        version = key[0]
+        if self._sentences[0] != version:
+            self._sentences = (version, {})
+        network.graph["sentences"] = self._sentences[1]
+        stale = [k for k in self._networks if k[0] != version]  # the store changed
+        for old in stale:
+            del self._networks[old]
+        self._networks[key] = network
+        dropped = bool(stale) or len(self._networks) > self.size
+        while len(self._networks) > self.size:
+            self._networks.popitem(last=False)
+        _keep_from_collector(dropped)
+
+    def advance(
+        self, source: Selectable, before: Hashable, after: Hashable, documents: Iterable[str]
+    ) -> int:
+        """Carry the networks kept at version `before` to `after`, the store after a write
+        that added, replaced or removed the graphs of `documents` (each a document's graph:
+        its events, derived from it, and no others'). Each costs one small query per
+        document (`source` reads the store at `after`) and a copy of the network, where
+        building it again is one query over every event: seconds at a million quads.
+        Requests for `after` wait for it rather than build. Returns how many were carried."""
+        documents = set(documents)
+        with self._lock:  # taken now: keeping the first carried drops the others
+            kept = [(k, n) for k, n in self._networks.items() if k[0] == before]
+        carried = 0
+        for key, network in kept:
+            new_key = (after, key[1])
+            with self._lock:
+                building = self._building.setdefault(new_key, threading.Lock())
+            with building:
+                try:
+                    if new_key not in self._networks:
+                        updated = updated_network(source, network, Filters(*key[1]), documents)
+                        with self._lock:
+                            self._keep(new_key, updated)
+                        carried += 1
+                finally:
+                    with self._lock:
+                        self._building.pop(new_key, None)
+        return carried
+
+
+def updated_network(
+    source: Selectable, network: nx.DiGraph, filters: Filters, documents: set[str]
+) -> nx.DiGraph:
+    """A copy of `network` (never changed itself) with the events of `documents` as the
+    store holds them now: their old refs dropped, their dyads read again."""
+    fresh = nx.DiGraph()
+    for document in sorted(documents):
+        if filters.document in (None, document):
+            scoped = dataclasses.replace(filters, document=document)
+            add_dyads(fresh, source.select(dyads_query(scoped)))
+    touched = set(fresh.edges)
+    for u, v, refs in network.edges(data="refs"):
+        if any(ref.document in documents for ref in refs):
+            touched.add((u, v))
+    graph = network.copy()  # new attribute dicts; the refs lists are replaced, not changed
+    ends: set[str] = set()
+    for u, v in touched:
+        refs = (
+            [r for r in network.edges[u, v]["refs"] if r.document not in documents]
+            if (network.has_edge(u, v))
+            else []
+        )
+        if fresh.has_edge(u, v):
+            refs += fresh.edges[u, v]["refs"]
+        ends |= {u, v}
+        if refs:
+            for node in (u, v):
+                if node not in graph:
+                    graph.add_node(node, label=None)
+            graph.add_edge(u, v, **edge_attributes(refs))
+        elif graph.has_edge(u, v):
+            graph.remove_edge(u, v)
+    graph.remove_nodes_from([n for n in ends if n in graph and graph.degree(n) == 0])
+    unlabelled = nx.DiGraph()
+    unlabelled.add_nodes_from(n for n, label in graph.nodes(data="label") if label is None)
+    label_nodes(source, unlabelled)
+    for node, label in unlabelled.nodes(data="label"):
+        graph.nodes[node]["label"] = label
+    return graph
 
 
 def _keep_from_collector(dropped: bool) -> None:

@@ -8,13 +8,13 @@ the page reloaded, costs one small query (the version) and no layout.
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import astuple
+from decimal import Decimal
 from typing import Any
 
 import networkx as nx
+import orjson
 
 from graph.layout import LayoutCache
 from graph.lru import Lru
@@ -29,7 +29,8 @@ from graph.network import (
     modality_name,
     modality_pattern,
 )
-from graph.sparql import check_iri
+from graph.sparql import check_iri, values_limit
+from graph.store.base import content_version
 
 DEFAULT_MAX_NODES = 2000
 QUAD_NAMES = {
@@ -39,7 +40,6 @@ QUAD_NAMES = {
     4: "material conflict",
 }
 
-VERSION_QUERY = "SELECT ?g ?h WHERE { GRAPH ?g { ?g evkg:contentHash ?h } }"
 DOCUMENTS_QUERY = """SELECT ?doc (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?issued) WHERE {
   ?doc a evkg:Document . OPTIONAL { ?doc dcterms:title ?t } OPTIONAL { ?doc dcterms:issued ?d }
 } GROUP BY ?doc"""
@@ -53,41 +53,50 @@ ROOTS_QUERY = """SELECT ?root ?label WHERE {
 
 
 def store_version(source: Selectable) -> str:
-    """A digest of every document graph's content hash: it changes whenever a document is
-    added, replaced or removed, which is when cached views go stale."""
-    pairs = sorted((str(r["g"]), str(r["h"])) for r in source.select(VERSION_QUERY))
-    return hashlib.sha1(repr(pairs).encode()).hexdigest()[:16]
+    """The version cached views are kept under (`graph.store.base.content_version`)."""
+    return content_version(source)
 
 
 def _iris(values: Iterable[str]) -> str:
     return " ".join(f"<{check_iri(v)}>" for v in sorted(set(values)))
 
 
+FACTS = {"skos:prefLabel": "label", "evkg:countryCode": "country", "evkg:sector": "sector",
+         "skos:altLabel": "aliases", "evkg:actorKind": "kind"}
+
+
 def actor_facts(source: Selectable, actors: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """Label, kind, country, sector and aliases of each actor (the gazetteer's facts)."""
-    actors = list(actors)
-    if not actors:
-        return {}
-    sparql = f"""SELECT ?a (SAMPLE(?l) AS ?label) (SAMPLE(?k) AS ?kind) (SAMPLE(?c) AS ?country)
-  (SAMPLE(?sec) AS ?sector) (GROUP_CONCAT(DISTINCT ?alt; separator="\\u001f") AS ?aliases)
-WHERE {{ VALUES ?a {{ {_iris(actors)} }}
-  OPTIONAL {{ ?a skos:prefLabel ?l }}
-  OPTIONAL {{ ?a evkg:actorKind ?kc . ?kc skos:notation ?k }}
-  OPTIONAL {{ ?a evkg:countryCode ?c }}
-  OPTIONAL {{ ?a evkg:sector ?sec }}
-  OPTIONAL {{ ?a skos:altLabel ?alt }}
-}} GROUP BY ?a"""
+    """Label, kind, country, sector and aliases of each actor (the gazetteer's facts), in
+    as many queries as the store's VALUES lists need. One row a fact, put together here:
+    one row an actor, its facts as OPTIONALs and aggregates, took Oxigraph minutes for 200
+    actors at a million quads."""
+    actors = sorted(set(actors))
+    step = values_limit(source)
+    found: dict[str, dict[str, set[str]]] = {a: {} for a in actors}
+    for start in range(0, len(actors), step):
+        for row in source.select(_facts_query(actors[start : start + step])):
+            if "v" in row:
+                found[row["a"]].setdefault(row["p"], set()).add(str(row["v"]))
     facts = {}
-    for row in source.select(sparql):
-        aliases = [a for a in str(row.get("aliases") or "").split("\x1f") if a]
-        facts[row["a"]] = {
-            "label": row.get("label") or row["a"].rsplit("/", 1)[-1],
-            "kind": row.get("kind") or "other",
-            "country": row.get("country") or "",
-            "sector": row.get("sector") or "",
-            "aliases": sorted(aliases),
+    for actor, values in found.items():
+        first = {key: min(values[key]) for key in values if key != "aliases"}
+        facts[actor] = {
+            "label": first.get("label") or actor.rsplit("/", 1)[-1],
+            "kind": first.get("kind") or "other",
+            "country": first.get("country") or "",
+            "sector": first.get("sector") or "",
+            "aliases": sorted(values.get("aliases", ())),
         }
     return facts
+
+
+def _facts_query(actors: list[str]) -> str:
+    """One row (?a ?p ?v) a fact of the listed actors, ?p the key of FACTS it fills."""
+    named = " ".join(f'({prop} "{key}")' for prop, key in FACTS.items() if key != "kind")
+    return f"""SELECT ?a ?p ?v WHERE {{ VALUES ?a {{ {_iris(actors)} }}
+  {{ VALUES (?prop ?p) {{ {named} }} ?a ?prop ?v }}
+  UNION {{ ?a evkg:actorKind ?kc . ?kc skos:notation ?v . BIND("kind" AS ?p) }}
+}}"""
 
 
 def most_central(graph: nx.DiGraph, max_nodes: int) -> nx.DiGraph:
@@ -148,13 +157,15 @@ def network_view(
     max_nodes: int = DEFAULT_MAX_NODES,
     cache: ViewCache | None = None,
     evidence: bool = False,
+    version: Hashable | None = None,
 ) -> tuple[nx.DiGraph, dict[str, Any]]:
     """The filtered network (decorated, positioned, capped) and its node-link JSON.
-    `evidence` keeps each edge's events (dates, sentences): the GEXF timeline needs them."""
+    `evidence` keeps each edge's events (dates, sentences): the GEXF timeline needs them.
+    `version` is the store's, if the caller knows it (else read: `store_version`)."""
     filters = filters or Filters()
     if max_nodes < 1:
         raise ValueError("max_nodes must be at least 1")
-    version = store_version(source)
+    version = store_version(source) if version is None else version
     graph = _view(source, filters, max_nodes, cache, evidence, version)
     key = (version, filters_key(filters), max_nodes, evidence)
     if cache is not None and (hit := cache.view_bodies.get(key)) is not None:
@@ -170,13 +181,14 @@ def page_view(
     filters: Filters | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
     cache: ViewCache | None = None,
+    version: Hashable | None = None,
 ) -> bytes:
     """The view in the page's compact shape (`compact_json`), encoded; cached as bytes, so a
     repeated request costs the version query and nothing else."""
     filters = filters or Filters()
     if max_nodes < 1:
         raise ValueError("max_nodes must be at least 1")
-    version = store_version(source)
+    version = store_version(source) if version is None else version
     key = (version, filters_key(filters), max_nodes)
     if cache is not None and (hit := cache.bodies.get(key)) is not None:
         return hit
@@ -188,7 +200,17 @@ def page_view(
 
 
 def encode(body: dict[str, Any]) -> bytes:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """Compact UTF-8 JSON by orjson: a 2-hop neighbourhood at a million quads is megabytes,
+    which the standard encoder took ~100 ms to write. Integer keys (quad classes) become
+    strings, as the standard encoder makes them."""
+    return orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS, default=_plain)
+
+
+def _plain(value: Any) -> Any:
+    """What orjson does not encode itself: xsd:decimal values, as JSON numbers."""
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"cannot encode {type(value).__name__} as JSON")
 
 
 def _view(
@@ -197,7 +219,7 @@ def _view(
     max_nodes: int,
     cache: ViewCache | None,
     evidence: bool,
-    version: str,
+    version: Hashable,
 ) -> nx.DiGraph:
     """The decorated, positioned view's graph, cached per store version and filters."""
     key = (version, filters_key(filters), max_nodes, evidence)

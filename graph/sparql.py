@@ -44,6 +44,7 @@ EXPORT_PREFIXES: dict[str, str] = {
     "run": "https://evkg.org/id/run/",
 }
 
+VALUES_LIMIT = 5000  # values per VALUES list unless the store says fewer (`values_limit`)
 QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 
 # Characters an IRI may not hold in SPARQL or N-Triples (RFC 3987 plus the grammar's own).
@@ -80,6 +81,18 @@ def check_iri(iri: str) -> str:
     if _BAD_IRI.search(iri):
         raise ValueError(f"IRI holds characters not allowed in an IRI: {iri!r}")
     return iri
+
+
+def split_prologue(sparql: str) -> tuple[str, str]:
+    """The query's prologue (BASE, PREFIX, comments) and the rest, to wrap the rest."""
+    end = _PROLOGUE.match(sparql).end()  # type: ignore[union-attr]
+    return sparql[:end], sparql[end:]
+
+
+def values_limit(source: object) -> int:
+    """Most values one VALUES list may hold when sent to `source` (a store or a reader):
+    its own `max_values` if it has one (Virtuoso takes at most 4,094), else VALUES_LIMIT."""
+    return int(getattr(source, "max_values", VALUES_LIMIT))
 
 
 def query_form(sparql: str) -> QueryForm:

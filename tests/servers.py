@@ -141,7 +141,7 @@ SQL_PREFETCH_ROWS = 100
 SQL_PREFETCH_BYTES = 16000
 
 [SPARQL]
-ResultSetMaxRows = 10000
+ResultSetMaxRows = {max_rows}
 MaxQueryCostEstimationTime = 400
 MaxQueryExecutionTime = 120
 DefaultGraph = urn:evkg:default
@@ -152,13 +152,17 @@ def virtuoso_available() -> bool:
     return shutil.which(VIRTUOSO_BINARY) is not None
 
 
-def start_virtuoso(workdir: Path) -> Iterator[Server]:
+def start_virtuoso(workdir: Path, max_rows: int = 10_000) -> Iterator[Server]:
+    """Virtuoso on loopback; `max_rows` is its row cap (ResultSetMaxRows), each SELECT's
+    answer cut there."""
     data = workdir / "virtuoso"
     (data / "vsp").mkdir(parents=True)
     http_port, sql_port = free_port(), free_port()
     ini = data / "virtuoso.ini"
     ini.write_text(
-        VIRTUOSO_INI.format(d=data, sql_port=sql_port, http_port=http_port, vad=VIRTUOSO_VAD)
+        VIRTUOSO_INI.format(
+            d=data, sql_port=sql_port, http_port=http_port, vad=VIRTUOSO_VAD, max_rows=max_rows
+        )
     )
     log = data / "virtuoso.log"
     with open(workdir / "virtuoso.out", "wb") as out:

@@ -61,8 +61,7 @@ async def search(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ActorPage:
     """Each actor with its events of `modality` (asserted unless it names others)."""
-    rows = await read(state, state.reader().select,
-                      queries.actor_search(q, limit, offset, filters))
+    rows = await read(state, state.search_actors, q, limit, offset, filters)
     items = [ActorSummary(id=_slug(r["a"]), iri=r["a"], label=r.get("label") or _slug(r["a"]),
                           events=int(r.get("events", 0))) for r in rows]
     return ActorPage(limit=limit, offset=offset, items=items,

@@ -50,6 +50,15 @@ def get_source(request: Request) -> Any:
     return state.reader()
 
 
+def get_version(request: Request) -> Any:
+    """The store's version, as the app keeps it (`State.store_version`: a write counter, or a
+    remote store's stamp), so a cached view costs no scan of every graph."""
+    state = getattr(request.app.state, "evkg", None)
+    if state is None:
+        raise HTTPException(503, "no store is open")
+    return state.store_version()
+
+
 def get_cache(request: Request) -> ViewCache:
     cache = getattr(request.app.state, "network_cache", None)
     if cache is None:
@@ -93,6 +102,7 @@ def get_filters(
 IRI_SCHEMA: dict[str, Any] = {"pattern": r'^[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>"{}|^`\\]*$'}
 Source = Annotated[Any, Depends(get_source)]
 Cache = Annotated[ViewCache, Depends(get_cache)]
+Version = Annotated[Any, Depends(get_version)]
 FiltersDep = Annotated[Filters, Depends(get_filters)]
 MaxNodes = Annotated[int, Query(ge=1, le=20000, description="most actors drawn")]
 
@@ -126,6 +136,7 @@ Compact = Annotated[bool, Query(
 def network(
     source: Source,
     cache: Cache,
+    version: Version,
     filters: FiltersDep,
     max_nodes: MaxNodes = DEFAULT_MAX_NODES,
     compact: Compact = False,
@@ -133,9 +144,9 @@ def network(
     """The filtered actor network with positions: at most `max_nodes` actors, the most
     central first (`meta.truncated` says when some were left out)."""
     if compact:
-        return Response(page_view(source, filters, max_nodes, cache),
+        return Response(page_view(source, filters, max_nodes, cache, version),
                         media_type="application/json")
-    _, body = network_view(source, filters, max_nodes, cache)
+    _, body = network_view(source, filters, max_nodes, cache, version=version)
     return JSONResponse(body)
 
 
@@ -168,34 +179,39 @@ def _file(fmt: str) -> dict:
     return merge(bodies(MEDIA_TYPES[fmt]), problems(400, 422, 503))
 
 
-def _download(source: Any, cache: ViewCache, filters: Filters, max_nodes: int, fmt: str):
-    graph, _ = network_view(source, filters, max_nodes, cache, evidence=fmt == "gexf")
+def _download(source: Any, cache: ViewCache, version: Any, filters: Filters, max_nodes: int,
+              fmt: str):
+    graph, _ = network_view(source, filters, max_nodes, cache, evidence=fmt == "gexf",
+                            version=version)
     headers = {"Content-Disposition": f'attachment; filename="evkg-network.{fmt}"'}
     return Response(render(graph, fmt), media_type=MEDIA_TYPES[fmt], headers=headers)
 
 
 @router.get("/network.graphml", response_class=Response, responses=_file("graphml"))
 def network_graphml(
-    source: Source, cache: Cache, filters: FiltersDep, max_nodes: MaxNodes = DEFAULT_MAX_NODES
+    source: Source, cache: Cache, version: Version, filters: FiltersDep,
+    max_nodes: MaxNodes = DEFAULT_MAX_NODES,
 ) -> Response:
     """The filtered view as GraphML."""
-    return _download(source, cache, filters, max_nodes, "graphml")
+    return _download(source, cache, version, filters, max_nodes, "graphml")
 
 
 @router.get("/network.gexf", response_class=Response, responses=_file("gexf"))
 def network_gexf(
-    source: Source, cache: Cache, filters: FiltersDep, max_nodes: MaxNodes = DEFAULT_MAX_NODES
+    source: Source, cache: Cache, version: Version, filters: FiltersDep,
+    max_nodes: MaxNodes = DEFAULT_MAX_NODES,
 ) -> Response:
     """The filtered view as dynamic GEXF (dates for Gephi's timeline)."""
-    return _download(source, cache, filters, max_nodes, "gexf")
+    return _download(source, cache, version, filters, max_nodes, "gexf")
 
 
 @router.get("/network.json", response_class=Response, responses=_file("json"))
 def network_json(
-    source: Source, cache: Cache, filters: FiltersDep, max_nodes: MaxNodes = DEFAULT_MAX_NODES
+    source: Source, cache: Cache, version: Version, filters: FiltersDep,
+    max_nodes: MaxNodes = DEFAULT_MAX_NODES,
 ) -> Response:
     """The filtered view as node-link JSON."""
-    return _download(source, cache, filters, max_nodes, "json")
+    return _download(source, cache, version, filters, max_nodes, "json")
 
 
 def _check_iris(*iris: str) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Literal, Protocol, runtime_checkable
+from typing import Any, BinaryIO, Literal, Protocol, runtime_checkable
 
 import pyoxigraph as ox
 import rdflib
@@ -14,6 +15,18 @@ from graph.sparql import CONTENT_HASH, check_iri
 
 PutStatus = Literal["new", "unchanged", "replaced"]
 QueryResult = ox.QuerySolutions | bool | Iterator[ox.Triple]
+
+
+# every document graph's content hash: what `content_version` digests
+VERSION_QUERY = "SELECT ?g ?h WHERE { GRAPH ?g { ?g evkg:contentHash ?h } }"
+
+
+def content_version(source: Any) -> str:
+    """A digest of every document graph's content hash (`source` has `select`): it changes
+    whenever a document is added, replaced or removed. One row a document: a remote store
+    stamps its writes instead (`SparqlStore.version`) and uses this only without a stamp."""
+    pairs = sorted((str(r["g"]), str(r["h"])) for r in source.select(VERSION_QUERY))
+    return hashlib.sha1(repr(pairs).encode()).hexdigest()[:16]
 
 
 class StoreError(RuntimeError):

@@ -8,6 +8,8 @@ result types as from the embedded store.
 
 from __future__ import annotations
 
+import re
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -27,6 +29,7 @@ from graph.sparql import (
     check_iri,
     query_form,
     rows,
+    split_prologue,
     variable_names,
 )
 from graph.store.base import (
@@ -35,10 +38,21 @@ from graph.store.base import (
     QueryResult,
     StoreError,
     TruncatedResultsError,
+    content_version,
 )
 from graph.store.loading import parse_for_graph
+from graph.store.vocab import GRAPH_BASE
 
 PAGE = 5000  # rows per page when this module pages on its own (below Virtuoso's 10,000 cap)
+# Virtuoso refuses a query with more than 4,094 values in a list ("SP030 Too many
+# arguments"); other servers take the embedded store's chunks.
+VIRTUOSO_VALUES = 2000
+# A stamp every write through evkg replaces, so a reader learns whether the store changed
+# from one small query instead of reading every document graph's content hash.
+VERSION_GRAPH = f"{GRAPH_BASE}store-version"
+_VERSION = "https://evkg.org/ontology#storeVersion"
+SORT_KEY_BYTES = 1500  # of the values a query's rows are ordered by to page them
+_ORDERED = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
 _PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
@@ -57,6 +71,9 @@ class SparqlStore:
             )
         self._auth = auth
         self._http = httpx.Client(timeout=timeout)
+        # most values one VALUES list may hold (graph.sparql.values_limit reads it)
+        if config.flavour == "virtuoso":
+            self.max_values = VIRTUOSO_VALUES
 
     def __repr__(self) -> str:
         return f"SparqlStore({self.config.query_url})"
@@ -145,7 +162,29 @@ class SparqlStore:
             self._replace(doc)
             stored[doc.iri] = doc.content_hash
             statuses.append("new" if before is None else "replaced")
+        if any(status != "unchanged" for status in statuses):
+            self._stamp()
         return statuses
+
+    def _stamp(self) -> None:
+        """Record a new store version (after the write, so a reader that saw the old stamp
+        rebuilds after it; one that reads between sees the written data under the old
+        stamp until the new one lands, a moment later)."""
+        self._send_update(
+            f"DROP SILENT GRAPH <{VERSION_GRAPH}> ; INSERT DATA {{ GRAPH <{VERSION_GRAPH}> "
+            f'{{ <{VERSION_GRAPH}> <{_VERSION}> "{uuid.uuid4().hex}" }} }}'
+        )
+
+    def version(self) -> str:
+        """What changes whenever the store does through evkg: the stamp each write leaves,
+        one small query. A store no evkg service has written since (no stamp yet) is
+        versioned by its document graphs' content hashes instead."""
+        found = self.select(
+            f"SELECT ?v WHERE {{ GRAPH <{VERSION_GRAPH}> {{ <{VERSION_GRAPH}> <{_VERSION}> ?v }} }}"
+        )
+        if found and "v" in found[0]:
+            return f"stamp:{found[0]['v']}"
+        return f"content:{content_version(self)}"
 
     def _replace(self, doc: DocumentGraph) -> None:
         check_iri(doc.iri)
@@ -173,6 +212,7 @@ class SparqlStore:
         if not self.query(f"ASK {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"):
             return False
         self._send_update(f"DROP SILENT GRAPH <{iri}>")
+        self._stamp()
         return True
 
     def load(
@@ -193,7 +233,7 @@ class SparqlStore:
             if len(page) < PAGE:
                 break
             offset += PAGE
-        ignore = self.config.ignore_graphs
+        ignore = (*self.config.ignore_graphs, VERSION_GRAPH)
         return sorted(g for g in found if not g.startswith(ignore) and not g.startswith("_:"))
 
     def graph_size(self, iri: str) -> int:
@@ -221,13 +261,14 @@ class SparqlStore:
             cap = self._max_rows(response)
             if cap is None:
                 return result
+            names = variable_names(result)
             solutions = list(result)
-            if len(solutions) >= cap:
-                raise TruncatedResultsError(
-                    f"the store capped the results at {cap} rows; page the query with "
-                    "ORDER BY / LIMIT / OFFSET or raise the server's limit"
+            if len(solutions) >= cap:  # cut short: read it again, a page at a time
+                keys = _sort_keys(names, solutions)
+                solutions = self._pages(
+                    sparql, names, keys, cap, default_graph_uris, named_graph_uris
                 )
-            return _Solutions(variable_names(result), solutions)
+            return _Solutions(names, solutions)
         response = self._send_query(
             sparql, "application/n-triples", default_graph_uris, named_graph_uris
         )
@@ -239,6 +280,41 @@ class SparqlStore:
         if cap is not None and len(triples) >= cap:
             raise TruncatedResultsError(f"the store capped the triples at {cap}")
         return iter(triples)
+
+    def _pages(
+        self,
+        sparql: str,
+        names: list[str],
+        keys: str,
+        cap: int,
+        default_graph_uris: Sequence[str] | None,
+        named_graph_uris: Sequence[str] | None,
+    ) -> list[ox.QuerySolution]:
+        """Every solution of a SELECT the server caps at `cap` rows, read in pages of
+        `cap`: the query becomes an ordered sub-select (its own order if it has one, else
+        by `keys`) that LIMIT / OFFSET step through, which Virtuoso answers past its cap
+        (a "scrollable cursor") and any server answers in a stable order."""
+        prologue, body = split_prologue(sparql)
+        projected = " ".join(f"?{n}" for n in names)
+        if not names:
+            raise TruncatedResultsError(f"the store capped the results at {cap} rows")
+        if not _ORDERED.search(body[body.rfind("}") :]):
+            body = f"SELECT {projected} WHERE {{ {{ {body} }} }} ORDER BY {keys}"
+        out: list[ox.QuerySolution] = []
+        offset = 0
+        while True:
+            page = (
+                f"{prologue}SELECT {projected} WHERE {{ {{ {body} }} }} LIMIT {cap} OFFSET {offset}"
+            )
+            response = self._send_query(
+                page, "application/sparql-results+json", default_graph_uris, named_graph_uris
+            )
+            result = ox.parse_query_results(response.content, ox.QueryResultsFormat.JSON)
+            got = list(result)  # type: ignore[arg-type]
+            out += got
+            if len(got) < cap:
+                return out
+            offset += cap
 
     def select(self, sparql: str) -> list[dict]:
         result = self.query(sparql)
@@ -287,6 +363,7 @@ class SparqlStore:
 
     def update(self, sparql: str) -> None:
         self._send_update(sparql)
+        self._stamp()
 
     # -- export ------------------------------------------------------------------------
 
@@ -326,6 +403,23 @@ class SparqlStore:
 
     def close(self) -> None:
         self._http.close()
+
+
+def _sort_keys(names: list[str], sample: list[ox.QuerySolution]) -> str:
+    """What to order a query's rows by to page them: its variables whose values (in the
+    first, capped answer) are short, up to SORT_KEY_BYTES in all, since Virtuoso refuses
+    to sort on longer keys ("Sorting key too long", past 1,900 bytes); a network's dyads
+    are ordered by their two actors, not by the events concatenated beside them. Without
+    a short variable, the first one's first characters."""
+    keys, room = [], SORT_KEY_BYTES
+    for name in names:
+        widest = max(
+            (len(str(row[name]).encode()) for row in sample if row[name] is not None), default=0
+        )
+        if widest <= room:
+            keys.append(f"?{name}")
+            room -= widest
+    return " ".join(keys) or f"(SUBSTR(STR(?{names[0]}), 1, {SORT_KEY_BYTES // 4}))"
 
 
 class _Solutions(list):

@@ -1,0 +1,247 @@
+"""The REST routes and a SPARQL mix at a million quads and more, on the embedded store and
+on Virtuoso, in one sitting, taking turns.
+
+The store is ingested once from the generated corpus (`bench/corpus.py`, ~670 quads a
+document: 1,850 documents make ~1.2 million) into `--out`, and reused. Its named graphs
+are then written into a Virtuoso started here (through evkg's remote store, as a service
+would write them), with the row cap the tests use (10,000), so the routes must page past
+it. Two `evkg serve` processes answer, one on each store; each route is warmed on both,
+then timed in `--rounds` rounds of `--requests` sequential requests, the two targets
+alternating within each round, so load from elsewhere on the machine falls on both alike.
+Cold figures: the first neighbourhood after the server starts (the actor network built
+from the store), and the first neighbourhood and search after a document is written.
+
+    python bench/bench_scale.py --documents 1850 --out /tmp/evkg-scale
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))
+
+from bench_api import BY_ROOT_MONTH, TWO_HOP, clone, free_port, server  # noqa: E402
+from corpus import write_jsonl  # noqa: E402
+
+from graph.store import DocumentGraph, OxigraphStore, open_store  # noqa: E402
+from tests.servers import VIRTUOSO_BINARY, VIRTUOSO_INI, VIRTUOSO_VAD  # noqa: E402
+
+HASH = ox.NamedNode("https://evkg.org/ontology#contentHash")
+TOKEN = "bench-token"
+LOADED = "virtuoso.loaded"  # in --out: Virtuoso's folder there holds the store's graphs
+WRITE = {
+    "text": "Iran fired missiles at Israel on 2 March 2020.",
+    "url": "https://example.org/bench-scale-write",
+}
+
+
+def build(documents: int, out: Path, jobs: int) -> Path:
+    """The embedded store of `documents` generated documents (ingested once, then kept)."""
+    store = out / f"store-{documents}"
+    done = out / f"store-{documents}.done"
+    if not done.exists():
+        corpus = write_jsonl(out / f"corpus-{documents}.jsonl", documents)
+        env = {**os.environ, "EVKG_STORE": f"oxigraph:{store}"}
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "app.cli", "ingest", str(corpus), "--jobs", str(jobs)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        print(f"ingested {documents} documents in {time.perf_counter() - started:.0f} s")
+        done.touch()
+    return store
+
+
+def virtuoso(workdir: Path, buffers: int) -> Iterator[str]:
+    """Virtuoso on loopback with the tests' settings (its 10,000-row cap among them) and
+    `buffers` 8 KB pages of cache; yields the EVKG_STORE spec."""
+    data = workdir / "virtuoso"
+    if not (workdir / LOADED).exists():  # else the graphs are there from an earlier run
+        shutil.rmtree(data, ignore_errors=True)
+    (data / "vsp").mkdir(parents=True, exist_ok=True)
+    http_port, sql_port = free_port(), free_port()
+    ini = VIRTUOSO_INI.format(
+        d=data, sql_port=sql_port, http_port=http_port, vad=VIRTUOSO_VAD, max_rows=10_000
+    )
+    ini = ini.replace("NumberOfBuffers = 10000", f"NumberOfBuffers = {buffers}")
+    ini = ini.replace("MaxDirtyBuffers = 6000", f"MaxDirtyBuffers = {buffers * 3 // 4}")
+    ini = ini.replace("MaxQueryMem = 256M", "MaxQueryMem = 2G")
+    (data / "virtuoso.ini").write_text(ini)
+    base = f"http://127.0.0.1:{http_port}"
+    with server(
+        [VIRTUOSO_BINARY, "+configfile", str(data / "virtuoso.ini"), "+foreground"],
+        dict(os.environ),
+        f"{base}/sparql?query=ASK%7B%7D",
+        120,
+        workdir / "virtuoso.out",
+    ):
+        yield f"virtuoso:{base}"
+
+
+def copy_graphs(source: Path, spec: str) -> tuple[int, float]:
+    """Every named graph of the embedded store into the remote one; quads and seconds."""
+    store = OxigraphStore(source)
+    remote = open_store(spec)
+    started, quads, batch = time.perf_counter(), 0, []
+    for iri in store.graphs():
+        node = ox.NamedNode(iri)
+        triples = [q.triple for q in store._store.quads_for_pattern(None, None, None, node)]
+        hashes = [t.object.value for t in triples if t.subject == node and t.predicate == HASH]
+        batch.append(DocumentGraph.from_triples(iri, hashes[0] if hashes else iri, triples))
+        quads += len(triples)
+        if len(batch) == 100:
+            remote.put_documents(batch)
+            batch = []
+    remote.put_documents(batch)
+    store.close()
+    remote.close()
+    return quads, time.perf_counter() - started
+
+
+def timed(client: httpx.Client, method: str, url: str, **kwargs: object) -> float:
+    started = time.perf_counter()
+    response = client.request(method, url, **kwargs)  # type: ignore[arg-type]
+    took = time.perf_counter() - started
+    if response.status_code >= 400:
+        raise RuntimeError(f"{method} {url}: {response.status_code} {response.text[:300]}")
+    response.read()
+    return took * 1000
+
+
+def routes(dyad: tuple[str, str], actor: str) -> dict[str, Callable[[httpx.Client, str], float]]:
+    def get(path: str) -> Callable[[httpx.Client, str], float]:
+        return lambda client, base: timed(client, "GET", f"{base}{path}")
+
+    def sparql(query: str) -> Callable[[httpx.Client, str], float]:
+        return lambda client, base: timed(
+            client,
+            "POST",
+            f"{base}/sparql",
+            data={"query": query},
+            headers={"Accept": "application/sparql-results+json"},
+        )
+
+    a, b = dyad
+    return {
+        "`GET /actors?q=iraq`": get("/actors?q=iraq"),
+        f"`GET /events?actor={actor}`": get(f"/events?actor={actor}"),
+        f"`GET /relations/{a}/{b}`": get(f"/relations/{a}/{b}"),
+        "2-hop neighbourhood of iran, compact": get(
+            "/actors/iran/neighbourhood?hops=2&compact=true"
+        ),
+        "2-hop neighbourhood of iran, with evidence": get("/actors/iran/neighbourhood?hops=2"),
+        "`GET /paths?from=united-states&to=iran`": get("/paths?from=united-states&to=iran"),
+        "SPARQL 2-hop (via /sparql)": sparql(TWO_HOP),
+        "SPARQL group-by root and month (via /sparql)": sparql(BY_ROOT_MONTH),
+    }
+
+
+def p50(values: list[float]) -> str:
+    return f"{statistics.median(values):,.0f}" if values else "-"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=1850)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "scale")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--requests", type=int, default=5, help="per target, route and round")
+    parser.add_argument("--buffers", type=int, default=170_000, help="Virtuoso's 8 KB pages")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    store = build(args.documents, args.out, args.jobs)
+    served = clone(store, args.out / "served")  # the API may write; the original is kept
+    # the first neighbourhood builds the actor network in one long query: let it finish
+    env = {**os.environ, "EVKG_TOKEN": TOKEN, "EVKG_QUERY_TIMEOUT": "600"}
+    serve = [sys.executable, "-m", "app.cli", "serve", "--log-level", "warning", "--port"]
+    for spec in virtuoso(args.out, args.buffers):
+        if (args.out / LOADED).exists():
+            quads = int((args.out / LOADED).read_text())
+        else:
+            quads, seconds = copy_graphs(store, spec)
+            print(f"{quads:,} quads written to Virtuoso in {seconds:.0f} s", flush=True)
+            (args.out / LOADED).write_text(str(quads))
+        ports = {"embedded": free_port(), "Virtuoso": free_port()}
+        specs = {"embedded": f"oxigraph:{served}", "Virtuoso": spec}
+        bases = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+        with (
+            server(
+                [*serve, str(ports["embedded"])],
+                {**env, "EVKG_STORE": specs["embedded"]},
+                f"{bases['embedded']}/health",
+                300,
+                args.out / "serve-embedded.log",
+            ),
+            server(
+                [*serve, str(ports["Virtuoso"])],
+                {**env, "EVKG_STORE": specs["Virtuoso"]},
+                f"{bases['Virtuoso']}/health",
+                300,
+                args.out / "serve-virtuoso.log",
+            ),
+            httpx.Client(timeout=600) as client,
+        ):
+            run(client, bases, args, quads)
+
+
+def run(client: httpx.Client, bases: dict[str, str], args: argparse.Namespace, quads: int) -> None:
+    cold: dict[str, dict[str, float]] = {name: {} for name in bases}
+    hood = "/actors/iran/neighbourhood?hops=2&compact=true"
+    for name, base in bases.items():  # the actor network and the label index, built
+        cold[name]["first neighbourhood after start"] = timed(client, "GET", f"{base}{hood}")
+        cold[name]["first search after start"] = timed(client, "GET", f"{base}/actors?q=iraq")
+    top = client.get(f"{bases['embedded']}/actors", params={"limit": 1}).json()["items"][0]
+    net = client.get(f"{bases['embedded']}{hood}").json()
+    fields = net["edge_fields"]
+    edges = [dict(zip(fields, row, strict=False)) for row in net["edges"]]
+    strongest = max(edges, key=lambda e: e["count"])
+    ids = [n["id"] for n in net["nodes"]]
+    dyad = (
+        ids[strongest["source"]].rsplit("/", 1)[-1],
+        ids[strongest["target"]].rsplit("/", 1)[-1],
+    )
+    table = routes(dyad, top["id"])
+    times: dict[str, dict[str, list[float]]] = {r: {n: [] for n in bases} for r in table}
+    for route, call in table.items():
+        for base in bases.values():
+            call(client, base)  # warm
+        for _ in range(args.rounds):
+            for name, base in bases.items():
+                times[route][name] += [call(client, base) for _ in range(args.requests)]
+        print(route, {n: p50(v) for n, v in times[route].items()}, flush=True)
+    for name, base in bases.items():
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        written = client.post(f"{base}/documents", json=WRITE, headers=auth, timeout=600)
+        written.raise_for_status()
+        cold[name]["first neighbourhood after a write"] = timed(client, "GET", f"{base}{hood}")
+        cold[name]["first search after a write"] = timed(client, "GET", f"{base}/actors?q=iraq")
+        client.delete(f"{base}/documents/{written.json()['id']}", headers=auth)
+    print(
+        f"\n{args.documents:,} documents, {quads:,} quads; p50 of "
+        f"{args.rounds * args.requests} warm requests, one client, ms\n"
+    )
+    print("| route | embedded | Virtuoso |\n| --- | ---: | ---: |")
+    for route, by in times.items():
+        print(f"| {route} | {p50(by['embedded'])} | {p50(by['Virtuoso'])} |")
+    for what in cold["embedded"]:
+        print(f"| cold: {what} | {cold['embedded'][what]:,.0f} | {cold['Virtuoso'][what]:,.0f} |")
+
+
+if __name__ == "__main__":
+    main()

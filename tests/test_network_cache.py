@@ -1,0 +1,65 @@
+"""The actor networks kept per store version follow a document write without being built
+again, and come out as a fresh build of the written store would."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph as ox
+import pytest
+
+from graph.network import Filters, dyad_network
+from graph.network_cache import NetworkCache
+from graph.store import DocumentGraph, OxigraphStore
+
+DOC = "https://evkg.org/id/document/"
+FILTER_SETS = [Filters(), Filters(modality="all"), Filters(root="19")]
+
+
+@pytest.fixture
+def store(seeded: Path, tmp_path: Path) -> Iterator[OxigraphStore]:
+    shutil.copytree(seeded, tmp_path / "store")
+    opened = OxigraphStore(tmp_path / "store")
+    yield opened
+    opened.close()
+
+
+def _shape(graph: nx.DiGraph) -> tuple:
+    nodes = sorted(graph.nodes(data="label"))
+    edges = sorted(
+        (u, v, d["count"], d["goldstein"], d["first"], d["last"], tuple(d["refs"]))
+        for u, v, d in graph.edges(data=True)
+    )
+    return nodes, edges
+
+
+def test_networks_follow_a_removed_and_a_restored_document(store: OxigraphStore) -> None:
+    cache = NetworkCache()
+    kept = {f: cache.get(store, 1, f) for f in FILTER_SETS}
+    # the document behind the most events of the default network
+    counts: dict[str, int] = {}
+    for *_, refs in kept[Filters()].edges(data="refs"):
+        for ref in refs:
+            counts[ref.document] = counts.get(ref.document, 0) + 1
+    victim = max(counts, key=lambda d: (counts[d], d))
+    assert victim.startswith(DOC) and counts[victim] > 1
+    node = ox.NamedNode(victim)
+    triples = [q.triple for q in store._store.quads_for_pattern(None, None, None, node)]
+    before = {f: _shape(n) for f, n in kept.items()}
+
+    assert store.remove_graph(victim)
+    assert cache.advance(store, 1, 2, [victim]) == len(FILTER_SETS)
+    for filters in FILTER_SETS:
+        carried = cache.get(store, 2, filters)
+        assert _shape(carried) == _shape(dyad_network(store, filters))
+        assert _shape(kept[filters]) == before[filters]  # the old network is untouched
+    assert all(r.document != victim for *_, refs in carried.edges(data="refs") for r in refs)
+
+    store.put_documents([DocumentGraph.from_triples(victim, "restored", triples)])
+    assert cache.advance(store, 2, 3, [victim]) == len(FILTER_SETS)
+    for filters in FILTER_SETS:
+        assert _shape(cache.get(store, 3, filters)) == before[filters]
+    assert cache.builds == len(FILTER_SETS)  # built once, carried twice
