@@ -119,12 +119,15 @@ def updated_network(
 ) -> nx.DiGraph:
     """A copy of `network` (never changed itself) with the events of `documents` as the
     store holds them now: their old refs dropped, their dyads read again."""
-    fresh = nx.DiGraph()
+    fresh: dict[tuple[str, str], list] = {}  # each document's refs, per edge
     for document in sorted(documents):
         if filters.document in (None, document):
             scoped = dataclasses.replace(filters, document=document)
-            add_dyads(fresh, source.select(dyads_query(scoped)))
-    touched = set(fresh.edges)
+            read = nx.DiGraph()  # one document's dyads (add_dyads keeps an edge it has)
+            add_dyads(read, source.select(dyads_query(scoped)))
+            for u, v, refs in read.edges(data="refs"):
+                fresh.setdefault((u, v), []).extend(refs)
+    touched = set(fresh)
     for u, v, refs in network.edges(data="refs"):
         if any(ref.document in documents for ref in refs):
             touched.add((u, v))
@@ -136,8 +139,7 @@ def updated_network(
             if (network.has_edge(u, v))
             else []
         )
-        if fresh.has_edge(u, v):
-            refs += fresh.edges[u, v]["refs"]
+        refs += fresh.get((u, v), [])
         ends |= {u, v}
         if refs:
             for node in (u, v):
