@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 import tempfile
 from collections.abc import AsyncIterator
@@ -15,6 +14,22 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from app import problems, responses
 from app.deps import State
+from app.routers import (
+    actors,
+    documents,
+    events,
+    export,
+    frontends,
+    graph_store,
+    happenings,
+    health,
+    linked_data,
+    network,
+    ontology,
+    paths,
+    relations,
+    sparql,
+)
 from app.settings import Settings
 from graph.isolated import QueryPool
 from graph.store import GraphStore, OxigraphStore, StoreError, open_store
@@ -22,11 +37,22 @@ from graph.store.vocab import VOCABULARIES, load_vocabularies, vocabulary_graph
 
 log = logging.getLogger("evkg")
 
-ROUTERS = [
-    "health", "sparql", "graph_store", "documents", "actors", "events", "happenings", "relations",
-    "paths", "export", "ontology", "linked_data", "frontends",
-]
-OPTIONAL_ROUTERS = ["network"]  # the browser view, when present
+ROUTERS = (
+    health,
+    sparql,
+    graph_store,
+    documents,
+    actors,
+    events,
+    happenings,
+    relations,
+    paths,
+    export,
+    ontology,
+    linked_data,
+    frontends,
+    network,
+)
 
 
 def _pool(store: object, settings: Settings) -> QueryPool | None:
@@ -39,8 +65,13 @@ def _pool(store: object, settings: Settings) -> QueryPool | None:
             snapshots.mkdir(exist_ok=True)
         except OSError:  # a read-only parent folder
             snapshots = Path(tempfile.mkdtemp(prefix="evkg-snapshots-"))
-        return QueryPool(store, snapshots, settings.workers, settings.rest_workers,
-                         network=settings.allow_service)
+        return QueryPool(
+            store,
+            snapshots,
+            settings.workers,
+            settings.rest_workers,
+            network=settings.allow_service,
+        )
     return None
 
 
@@ -62,7 +93,8 @@ def _ensure_vocabularies(store: GraphStore, settings: Settings) -> None:
         log.warning(
             "%r holds no %s vocabulary graph: actors show without labels and events without "
             "Goldstein scores until `evkg ingest` (or this service with EVKG_TOKEN) loads them",
-            store, ", ".join(missing),
+            store,
+            ", ".join(missing),
         )
 
 
@@ -115,18 +147,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS"],
             allow_headers=["Authorization", "Content-Type", "Accept"],
         )
-    for name in ROUTERS:
-        try:
-            module = importlib.import_module(f"app.routers.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"app.routers.{name}":
-                raise
-            continue
-        app.include_router(module.router)
-    for name in OPTIONAL_ROUTERS:
-        try:
-            module = importlib.import_module(f"app.routers.{name}")
-        except ModuleNotFoundError:
-            continue
+    for module in ROUTERS:
         app.include_router(module.router)
     return app
