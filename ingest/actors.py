@@ -592,8 +592,8 @@ class ActorLinker:
                     window=SALIENCE_WINDOW,
                 )
                 if state is None and resolver.focus:
-                    entry = self.states.get(resolver.focus.most_common(1)[0][0])
-                    state = entry.actor if entry else None
+                    home = self.states.get(resolver.focus.most_common(1)[0][0])
+                    state = home.actor if home else None
                 if state is not None and i > sent.start and lowers[i - 1] in LOCATIVE:
                     places.append((i, state))  # "throughout the country": where
                     taken.update(range(i, i + 2))
