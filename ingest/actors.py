@@ -543,6 +543,8 @@ class ActorLinker:
             if not free(start, end) or _is_pro_modifier(doc, start) or end >= sent.end:
                 continue
             following = doc[end]
+            if following.text == "]" and end + 1 < sent.end:
+                following = doc[end + 1]  # "This [Turkish] operation": an editor's insertion
             if following.is_alpha and following.is_lower and not following.is_stop:
                 add(Mention(start, end, self.vocab.actors[iri].actor))
                 # "Iranian and Syrian support": each country coordinated before it too.

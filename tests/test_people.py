@@ -288,3 +288,8 @@ def test_the_country_is_the_state_named_last() -> None:
     states = [(surface, actor.label) for surface, actor in found if actor.kind == "state"]
     assert ("The country", "Lebanon") in states
     assert ("the nation", "Lebanon") in states
+
+
+def test_a_demonym_an_editor_inserted_in_brackets_names_its_country() -> None:
+    found = mentions('"This [Greek] decision hurts our [fishing] partners," he said.')
+    assert ("Greek", "GRC") in [(surface, actor.code) for surface, actor in found]
