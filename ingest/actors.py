@@ -44,6 +44,7 @@ from ingest.vocab import (
 # How English demonyms end ("Iraqi", "Turkish", "Syrian", "Chinese"): a listed variant that
 # does not is a misspelling ("Turkei").
 DEMONYM_ENDINGS = ("an", "ish", "ese", "i", "ic", "ch", "ot", "er")
+COUNTRY_NOUNS = {"country", "nation"}
 LOCATIVE = {"in", "inside", "within", "across", "throughout", "around"}
 PERSON_PRONOUNS = {"he": "sg", "him": "sg", "his": "sg", "she": "sg", "her": "sg"}
 THING_PRONOUNS = {"it": "sg", "its": "sg"}
@@ -542,6 +543,8 @@ class ActorLinker:
             if not free(start, end) or _is_pro_modifier(doc, start) or end >= sent.end:
                 continue
             following = doc[end]
+            if following.text == "]" and end + 1 < sent.end:
+                following = doc[end + 1]  # "This [Turkish] operation": an editor's insertion
             if following.is_alpha and following.is_lower and not following.is_stop:
                 add(Mention(start, end, self.vocab.actors[iri].actor))
                 # "Iranian and Syrian support": each country coordinated before it too.
@@ -582,6 +585,22 @@ class ActorLinker:
                 headed = _head_antecedent(doc, i, _Earlier(resolver.history, mentions, doc))
                 if headed:
                     add(headed)
+            if lowers[i] == "the" and lowers[i + 1] in COUNTRY_NOUNS and free(i, i + 2):
+                # "the country": the state named last, else the one the story is about.
+                state = _last(
+                    _Earlier(resolver.history, mentions, doc),
+                    i,
+                    lambda m: m.actor.kind == "state",
+                    window=SALIENCE_WINDOW,
+                )
+                if state is None and resolver.focus:
+                    home = self.states.get(resolver.focus.most_common(1)[0][0])
+                    state = home.actor if home else None
+                if state is not None and i > sent.start and lowers[i - 1] in LOCATIVE:
+                    places.append((i, state))  # "throughout the country": where
+                    taken.update(range(i, i + 2))
+                elif state is not None:
+                    add(Mention(i, i + 2, state))
         for span in agents:
             named_before = any(  # "Fatah fighters", "Hamas militants": the named body's
                 m.end == span[0] and m.actor.kind not in {"state", "person", None}

@@ -278,3 +278,18 @@ def test_the_police_take_up_no_army() -> None:
     (police,) = [actor for surface, actor in found if "police" in surface]
     assert police.sector == "COP" and police.code == "IRQ"
     assert "army" not in police.label.lower()
+
+
+def test_the_country_is_the_state_named_last() -> None:
+    found = mentions(
+        "Rockets hit Lebanon on Monday. The country's leaders vowed to respond, "
+        "and the nation mourned."
+    )
+    states = [(surface, actor.label) for surface, actor in found if actor.kind == "state"]
+    assert ("The country", "Lebanon") in states
+    assert ("the nation", "Lebanon") in states
+
+
+def test_a_demonym_an_editor_inserted_in_brackets_names_its_country() -> None:
+    found = mentions('"This [Greek] decision hurts our [fishing] partners," he said.')
+    assert ("Greek", "GRC") in [(surface, actor.code) for surface, actor in found]
