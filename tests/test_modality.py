@@ -497,10 +497,16 @@ def test_actor_search_counts_as_the_modality_pattern_does(
     filters = Filters(modality=choice)
     sparql = f"""SELECT ?a (COUNT(DISTINCT ?e) AS ?n) WHERE {{
       ?e sem:hasActor ?a . {modality_pattern(filters)} }} GROUP BY ?a"""
-    response = httpx.post(f"{api.base}/sparql", data={"query": sparql},
-                          headers={"Accept": "application/sparql-results+json"}, timeout=60)
-    expected = {b["a"]["value"].rsplit("/", 1)[-1]: int(b["n"]["value"])
-                for b in response.json()["results"]["bindings"]}
+    response = httpx.post(
+        f"{api.base}/sparql",
+        data={"query": sparql},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=60,
+    )
+    expected = {
+        b["a"]["value"].rsplit("/", 1)[-1]: int(b["n"]["value"])
+        for b in response.json()["results"]["bindings"]
+    }
     params = {"limit": 500} if choice is None else {"limit": 500, "modality": choice}
     found = {a["id"]: a["events"] for a in _get(api, "/actors", **params)["items"]}
     assert {a: n for a, n in found.items() if n} == expected
