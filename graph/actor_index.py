@@ -14,7 +14,7 @@ import threading
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 
-from graph.network import Filters, Selectable, modality_pattern
+from graph.network import Filters, Selectable, modality_complement, modality_pattern
 from graph.sparql import check_iri, values_limit
 
 # The actors documents name or events involve, not every gazetteer entry: the gazetteers
@@ -32,11 +32,25 @@ def names_query(actors: list[str]) -> str:
 }}"""
 
 
-def counts_query(filters: Filters) -> str:
-    """Events (of the filters' modality) per actor taking part in them."""
+def counts_query(pattern: str) -> str:
+    """Events per actor taking part in them, of those `pattern` keeps (about ?e)."""
     return f"""SELECT ?a (COUNT(DISTINCT ?e) AS ?events) WHERE {{
-  ?e sem:hasActor ?a . {modality_pattern(filters)}
+  ?e sem:hasActor ?a . {pattern}
 }} GROUP BY ?a"""
+
+
+def event_counts(source: Selectable, filters: Filters) -> dict[str, int]:
+    """Events (of the filters' modality) per actor. With asserted among the modalities
+    chosen, all events less those stating another (`modality_complement`): two quick
+    queries where one with `modality_pattern` took seconds at a million quads."""
+    complement = modality_complement(filters)
+    if complement is None:
+        pattern = modality_pattern(filters) if filters.modalities else ""
+        return {r["a"]: int(r["events"]) for r in source.select(counts_query(pattern))}
+    counts = {r["a"]: int(r["events"]) for r in source.select(counts_query(""))}
+    for row in source.select(counts_query(complement)):
+        counts[row["a"]] -= int(row["events"])
+    return counts
 
 
 @dataclass
@@ -100,8 +114,7 @@ class ActorIndex:
                 self.builds += 1
             snapshot = self._snapshot
             if key not in snapshot.counts:
-                rows = source.select(counts_query(filters))
-                snapshot.counts[key] = {r["a"]: int(r["events"]) for r in rows}
+                snapshot.counts[key] = event_counts(source, filters)
             return snapshot, snapshot.counts[key]
 
 

@@ -486,3 +486,28 @@ def test_the_openapi_document_names_the_modalities(api: ApiServer) -> None:
         assert ACCEPTED in params["modality"]["description"], path
         assert "400" in spec["paths"][path]["get"]["responses"], path
     assert "modality" in spec["components"]["schemas"]["EventOut"]["properties"]
+
+
+@pytest.mark.parametrize("choice", [None, "all", "negated,claimed", "asserted,negated", "denied"])
+def test_actor_search_counts_as_the_modality_pattern_does(
+    api: ApiServer, choice: str | None
+) -> None:
+    """The search index counts events by subtraction; it must agree with the one pattern
+    that says what a modality choice keeps."""
+    filters = Filters(modality=choice)
+    sparql = f"""SELECT ?a (COUNT(DISTINCT ?e) AS ?n) WHERE {{
+      ?e sem:hasActor ?a . {modality_pattern(filters)} }} GROUP BY ?a"""
+    response = httpx.post(
+        f"{api.base}/sparql",
+        data={"query": sparql},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=60,
+    )
+    expected = {
+        b["a"]["value"].rsplit("/", 1)[-1]: int(b["n"]["value"])
+        for b in response.json()["results"]["bindings"]
+    }
+    params = {"limit": 500} if choice is None else {"limit": 500, "modality": choice}
+    found = {a["id"]: a["events"] for a in _get(api, "/actors", **params)["items"]}
+    assert {a: n for a, n in found.items() if n} == expected
+    assert any(n for n in expected.values()) or choice == "denied"
