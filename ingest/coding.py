@@ -699,6 +699,10 @@ class SentenceCoder:
             return head
         return None
 
+    def _announced(self, verb: Token) -> bool:
+        """ "will/shall impose": the act stated in the future tense."""
+        return any(c.dep_ == "aux" and self.lowers[c.i] in self.g.future_aux for c in verb.children)
+
     def _infinitive(self, verb: Token) -> bool:
         return any(c.dep_ == "aux" and self.lowers[c.i] == "to" for c in verb.children)
 
@@ -868,6 +872,8 @@ class SentenceCoder:
             targets, (sources, _passive) = sources, self._subject(wisher)
             code = "02" + self.g.intent_codes.get(code[:2], "030")[2:]
             modality = self.modality(wisher)
+        elif modality == "intended" and code[:2] in self.g.threat_codes and self._announced(token):
+            code = self.g.threat_codes[code[:2]]  # "will expel Y's diplomats": a threat
         elif modality == "intended":
             code = self.g.intent_codes.get(code[:2], code)
         return self._pairs(reading, code, sources, targets, start, modality)
