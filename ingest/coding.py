@@ -504,7 +504,20 @@ class SentenceCoder:
             source = self._noun_doer(anchor, light, seen)
         if not target and seen < 4:
             target = self._outcome_target(noun)
+        if not target and (sense.code or "")[:2] in self.g.clause_target_roots:
+            target = self._clause_subject(noun)  # "a demand that Y return ..."
         return source, target
+
+    def _clause_subject(self, noun: Token) -> list[Mention]:
+        """Whom a noun of saying is about: the subject of its "that" clause."""
+        for clause in noun.children:
+            if clause.dep_ in {"acl", "ccomp"} and any(
+                c.dep_ == "mark" and self.lowers[c.i] == "that" for c in clause.children
+            ):
+                for subject in clause.children:
+                    if subject.dep_ in {"nsubj", "nsubjpass"}:
+                        return self.actors_at(subject)
+        return []
 
     def _agent_of(self, noun: Token) -> list[Mention]:
         """The doer a noun's "by"/"from" phrase names ("attacks by militias")."""
@@ -641,7 +654,14 @@ class SentenceCoder:
                 return "denied"
             if lemma in g.doubt_verbs:
                 return "claimed"
-            if dep == "acl" and lemma in g.request_nouns and self._infinitive(below):
+            if (
+                dep == "acl"
+                and lemma in g.request_nouns
+                and (
+                    self._infinitive(below)
+                    or any(c.dep_ == "mark" and self.lowers[c.i] == "that" for c in below.children)
+                )
+            ):
                 return "hypothetical"  # "rejected calls to halt": only asked for
             if lemma in g.request_verbs and (
                 (dep == "xcomp" and self._asked(node) is not None)
@@ -698,6 +718,10 @@ class SentenceCoder:
         if verb.dep_ == "ccomp" and self._infinitive(verb):  # parsed "wants [Y to pay]"
             return head
         return None
+
+    def _announced(self, verb: Token) -> bool:
+        """ "will/shall impose": the act stated in the future tense."""
+        return any(c.dep_ == "aux" and self.lowers[c.i] in self.g.future_aux for c in verb.children)
 
     def _infinitive(self, verb: Token) -> bool:
         return any(c.dep_ == "aux" and self.lowers[c.i] == "to" for c in verb.children)
@@ -868,6 +892,8 @@ class SentenceCoder:
             targets, (sources, _passive) = sources, self._subject(wisher)
             code = "02" + self.g.intent_codes.get(code[:2], "030")[2:]
             modality = self.modality(wisher)
+        elif modality == "intended" and code[:2] in self.g.threat_codes and self._announced(token):
+            code = self.g.threat_codes[code[:2]]  # "will expel Y's diplomats": a threat
         elif modality == "intended":
             code = self.g.intent_codes.get(code[:2], code)
         return self._pairs(reading, code, sources, targets, start, modality)

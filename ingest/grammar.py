@@ -56,6 +56,7 @@ class Grammar:
     optimism_words: frozenset[str]
     intent_codes: dict[str, str]
     refusal_codes: dict[str, str]
+    threat_codes: dict[str, str]
 
 
 @lru_cache(maxsize=1)
@@ -65,6 +66,7 @@ def grammar() -> Grammar:
     values: dict[str, Any] = {
         "intent_codes": dict(data["intent_codes"]),
         "refusal_codes": dict(data["refusal_codes"]),
+        "threat_codes": dict(data["threat_codes"]),
     }
     for name, kind in Grammar.__annotations__.items():
         if name in values:

@@ -271,6 +271,13 @@ CASES = [
         " \u201crestarted its aid to Jordan.\u201d",
         ("07", "COALITION", "JOR", "asserted"),
     ),
+    # a coercive act announced in the future tense is a threat
+    ("The European Union will impose new sanctions on Belarus.", ("13", "EUR", "BLR", "intended")),
+    # a noun of demand is addressed to the subject of its "that" clause
+    (
+        "Poland issued a demand that Russia return the stolen paintings.",
+        ("10", "POL", "RUS", "asserted"),
+    ),
     # who speaks for a body is that body
     ("A spokesman for Hamas called the Israeli raid a crime.", ("11", "PSE", "ISR", "asserted")),
     # judgements: what a speaker calls another's act is disapproval or praise of its doer
