@@ -104,7 +104,9 @@ def test_long_lists_of_events_fit_virtuoso(apis: tuple[ApiServer, ApiServer, Spa
     full = nx.DiGraph(quads={}, sentences={})
     full.add_edge("https://evkg.org/id/actor/a", "https://evkg.org/id/actor/b", refs=refs)
     shown = nx.DiGraph()
-    shown.add_edge("https://evkg.org/id/actor/a", "https://evkg.org/id/actor/b", count=4500)
+    shown.add_edge(
+        "https://evkg.org/id/actor/a", "https://evkg.org/id/actor/b", count=4500, reports=4500
+    )
     add_evidence(remote, shown, full)
     events = shown.edges["https://evkg.org/id/actor/a", "https://evkg.org/id/actor/b"]["events"]
     assert [e["iri"] for e in events] == [r.iri for r in refs]
