@@ -392,7 +392,8 @@ def test_a_second_source_adds_reports_not_happenings(api: ApiServer) -> None:
     assert grown["happenings"] == stats["happenings"]
     assert grown["events"] == stats["events"] + len(made.json()["events"])
     new = next(e for e in after["events"] if e["document"] == made.json()["iri"])
-    assert new["happening"] in {e["happening"] for e in before["events"]}
+    happening_of = {e["iri"]: e["happening"] for e in after["events"]}
+    assert new["happening"] in {happening_of[e["iri"]] for e in before["events"]}
     timeline = httpx.get(f"{api.base}/relations/united-states/qassem-soleimani").json()
     point = next(p for p in timeline["timeline"] if p["month"] == "2020-01")
     assert point["reports"] > point["count"] >= 1

@@ -16,9 +16,10 @@ import pytest
 import rdflib
 
 from app.cli import main
+from graph.happening_store import inconsistencies
 from graph.store import OxigraphStore
 from graph.store.embedded import JOURNAL, JOURNAL_DRAFT, PENDING_GRAPH
-from graph.store.vocab import vocabulary_graph
+from graph.store.vocab import HAPPENINGS_GRAPH, vocabulary_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -28,6 +29,11 @@ from corpus import write_jsonl  # noqa: E402
 
 def evkg(*args: str) -> int:
     return main(list(args))
+
+
+def doc_key(document_iri: str) -> str:
+    """The prefix of the IRIs of a document's events."""
+    return "https://evkg.org/id/event/" + document_iri.rsplit("/", 1)[-1]
 
 
 def graph_sets(path: Path) -> dict[str, set]:
@@ -104,8 +110,15 @@ def test_changed_document_replaces_its_graph_and_remove_drops_it(
     assert evkg("remove", "report.txt", "--store", spec) == 1  # already gone: says so
     store = OxigraphStore(tmp_path / "store")
     try:
-        assert store.graphs() == [iri for iri in first if iri != changed[0]]
+        documents = [iri for iri in store.graphs() if iri in first or iri == changed[0]]
+        assert documents == [iri for iri in first if iri != changed[0]]
         assert store.select(count)[0]["n"] < actors_before
+        # the removed document's reports left the happenings with it
+        assert inconsistencies(store) == []
+        linked = store.select(
+            f"SELECT ?e WHERE {{ GRAPH <{HAPPENINGS_GRAPH}> {{ ?e evkg:happening ?h }} }}"
+        )
+        assert linked and not any(r["e"].startswith(doc_key(changed[0])) for r in linked)
     finally:
         store.close()
 
