@@ -221,6 +221,9 @@ class ClusterIngestor(Ingestor):
                 for item in items:
                     where = item if isinstance(item, str) else where_of(item)
                     self._report(Outcome(where, "failed", reason=reason))
+        if self.happenings:  # the workers wrote documents only: cluster what they left
+            self._index = None
+            self._refresh([])
         self.summary.seconds = time.perf_counter() - started
         return self.summary
 
