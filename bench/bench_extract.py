@@ -175,7 +175,7 @@ class Instrumented:
         "nlp",
         "linker",
         "place_finder",
-        "find_date",
+        "DateContext",
         "parse_many",
         "code_parsed",
         "code_sentence",
@@ -203,7 +203,8 @@ class Instrumented:
         m.nlp = lambda: timed_language
         m.linker = lambda: timed_linker
         m.place_finder = lambda: timed_places
-        m.find_date = s.timed("dates", saved["find_date"])
+        dates = saved["DateContext"]
+        m.DateContext = lambda published: Proxy(dates(published), "sentence", "dates", s)
         m.parse_many = self._parse_many
         m.code_parsed = s.timed("code (coding.code_parsed)", saved["code_parsed"])
         m.code_sentence = s.timed("code (rules.code_sentence)", saved["code_sentence"])
