@@ -51,6 +51,7 @@ class Grammar:
     naming_verbs: frozenset[str]
     disapproval_words: frozenset[str]
     approval_words: frozenset[str]
+    copulas: frozenset[str]
     pessimism_words: frozenset[str]
     speaker_nouns: frozenset[str]
     optimism_words: frozenset[str]

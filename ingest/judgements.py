@@ -16,22 +16,21 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Token
 
+from ingest.grammar import Coded
+
 if TYPE_CHECKING:
     from ingest.actors import Mention
-    from ingest.coding import Coded, SentenceCoder
+    from ingest.coding import SentenceCoder
 
 __all__ = ["judgements"]
 
 PREDICATE_EDGES = {"oprd", "xcomp", "ccomp", "attr", "acomp", "appos"}
 DISAPPROVE, PRAISE = "111", "051"
 PESSIMISTIC, OPTIMISTIC = "012", "013"
-COPULAS = {"be", "feel", "remain", "seem", "appear", "become", "grow"}
 
 
 def judgements(coder: SentenceCoder) -> Iterator[tuple[int, Coded]]:
     """Each judgement in the sentence with the token of the verb that makes it."""
-    from ingest.coding import Coded
-
     g = coder.g
     for verb in coder.doc:
         lemma = coder.lemmas[verb.i]
@@ -105,11 +104,9 @@ def _doers(coder: SentenceCoder, judged: Token) -> list[Mention]:
 
 def _moods(coder: SentenceCoder) -> Iterator[tuple[int, Coded]]:
     """ "X is worried about Y", "X said it was confident that Y would ...": 012 or 013."""
-    from ingest.coding import Coded
-
     g = coder.g
     for copula in coder.doc:
-        if coder.lemmas[copula.i] not in COPULAS:
+        if coder.lemmas[copula.i] not in g.copulas:
             continue
         for mood in (c for c in copula.children if c.dep_ == "acomp"):
             words = {coder.lemmas[mood.i], coder.lowers[mood.i]}
