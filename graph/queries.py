@@ -128,6 +128,13 @@ def _matching_events(
     return f"{' '.join(parts)}\n    {body}"
 
 
+# What `events` and `happenings` read of each event they list (?e, its ?type bound)
+_DESCRIBED = """OPTIONAL { ?e rdfs:label ?label }
+  OPTIONAL { ?e evkg:source ?s } OPTIONAL { ?e evkg:target ?t }
+  OPTIONAL { ?e sem:hasTimeStamp ?date }
+  OPTIONAL { ?type evkg:goldstein ?gold } OPTIONAL { ?type evkg:quadClass ?quad }"""
+
+
 def events(
     filters: Filters,
     source: str | None = None,
@@ -149,10 +156,7 @@ WHERE {{
     {matching}
   }} ORDER BY ?e LIMIT {int(limit)} OFFSET {int(offset)} }}
   ?e sem:eventType ?type .
-  OPTIONAL {{ ?e rdfs:label ?label }}
-  OPTIONAL {{ ?e evkg:source ?s }} OPTIONAL {{ ?e evkg:target ?t }}
-  OPTIONAL {{ ?e sem:hasTimeStamp ?date }}
-  OPTIONAL {{ ?type evkg:goldstein ?gold }} OPTIONAL {{ ?type evkg:quadClass ?quad }}
+  {_DESCRIBED}
   OPTIONAL {{ ?e prov:wasDerivedFrom ?doc }}
   OPTIONAL {{ ?e evkg:sentence/nif:anchorOf ?sentence }}
   OPTIONAL {{ ?e gaf:denotedBy/nif:anchorOf ?trigger }}
@@ -184,10 +188,7 @@ WHERE {{
     BIND(?e0 AS ?r) BIND(COALESCE(?h, ?e0) AS ?e)
   }} GROUP BY ?e ORDER BY ?e LIMIT {int(limit)} OFFSET {int(offset)} }}
   ?e sem:eventType ?type .
-  OPTIONAL {{ ?e rdfs:label ?label }}
-  OPTIONAL {{ ?e evkg:source ?s }} OPTIONAL {{ ?e evkg:target ?t }}
-  OPTIONAL {{ ?e sem:hasTimeStamp ?date }}
-  OPTIONAL {{ ?type evkg:goldstein ?gold }} OPTIONAL {{ ?type evkg:quadClass ?quad }}
+  {_DESCRIBED}
   OPTIONAL {{ ?e sem:hasPlace ?place }}
   OPTIONAL {{ ?e evkg:modality ?modality }}
 }} ORDER BY ?date ?e"""
