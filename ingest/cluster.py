@@ -12,7 +12,9 @@ outcomes and summary) with extraction moved to the cluster:
   request per document graph, which replaces it whole). The documents are read by the
   workers when they see the same files (shared storage: checked on a sample of the files,
   same size on every worker), else read here and shipped; JSON Lines files are always read
-  here and shipped.
+  here and shipped. The happenings have one writer, this process: the workers hand back
+  the reports of what they wrote, clustered here batch by batch in the input's order, so
+  the store ends as a local run leaves it, however the tasks were spread.
 
 A task whose worker dies is run again elsewhere (Dask's retries): the embedded store is
 written only by this process, once per document; a remote store's graphs are replaced
@@ -33,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from graph.config import DEFAULT_STORE, RemoteConfig, parse_store_spec
+from graph.happening_store import InHand
 from graph.store import GraphStore
 from ingest.model import SourceDocument
 from ingest.pipeline import BATCH_SIZE, Extracted, Ingestor, Outcome, Summary, where_of
@@ -207,25 +210,44 @@ class ClusterIngestor(Ingestor):
         started = time.perf_counter()
         files = [p.resolve() for p in expand(paths)]
         self.read_by_workers = self._workers_read(files)
+        if self.happenings:
+            self._cluster({})  # the index of the store as it is before this run
         tasks = (
             (self._submit(ingest_task, self.spec, items, self.force), items)
             for items in self._remote_tasks(files)
         )
+        written: dict[str, InHand | None] = {}
+        unchanged: list[str] = []
         for result, items in self._ordered(tasks):
             if isinstance(result, TaskReport):
                 for outcome in result.outcomes:
                     self._report(outcome)
+                    if outcome.status == "unchanged" and outcome.iri:
+                        unchanged.append(outcome.iri)
                 self.summary.write_seconds += result.write_seconds
+                written.update(result.written)
             else:
                 reason = f"cluster task failed: {result!r}"[:300]
                 for item in items:
                     where = item if isinstance(item, str) else where_of(item)
                     self._report(Outcome(where, "failed", reason=reason))
-        if self.happenings:  # the workers wrote documents only: cluster what they left
-            self._index = None
-            self._refresh([])
+            if self.happenings and len(written) >= self.batch_size:
+                self._cluster(written)  # in the order of the input, batch by batch
+                written = {}
+        if self.happenings:
+            self._cluster(written)
+            self._cluster_unreported(unchanged)
         self.summary.seconds = time.perf_counter() - started
         return self.summary
+
+    def _cluster_unreported(self, unchanged: list[str]) -> None:
+        """Cluster the documents found unchanged that the index has not seen: written by
+        a task whose worker died before it could report them (its rerun found them
+        stored), so their reports are read back from the store."""
+        assert self._index is not None
+        unseen = [iri for iri in unchanged if iri not in self._index.by_document]
+        for chunk in _chunks(unseen, self.batch_size):
+            self._cluster(dict.fromkeys(chunk))
 
     def _remote_tasks(self, files: list[Path]) -> Iterator[list[str] | list[SourceDocument]]:
         """Tasks of paths (the workers read them) or of documents read here; files that

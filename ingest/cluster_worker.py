@@ -16,6 +16,7 @@ from pathlib import Path
 from distributed import Worker
 from distributed.diagnostics.plugin import WorkerPlugin
 
+from graph.happening_store import InHand
 from graph.store import GraphStore, open_store
 from ingest.model import SourceDocument
 from ingest.pipeline import Extracted, Ingestor, Outcome, _warm_up, extract_many
@@ -82,6 +83,7 @@ class TaskReport:
     """What a worker that wrote into the remote store did with one task's documents."""
 
     outcomes: list[Outcome] = field(default_factory=list)
+    written: dict[str, InHand | None] = field(default_factory=dict)  # documents -> reports
     write_seconds: float = 0.0
     seconds: float = 0.0
 
@@ -92,7 +94,9 @@ def ingest_task(
     """The local pipeline on one task's documents, into the remote store: read them when
     given paths, skip those whose stored hash matches, extract, write each document's
     graph in one request (a graph is replaced whole, so a retried task writes nothing
-    twice: what a killed worker had written is then found unchanged)."""
+    twice: what a killed worker had written is then found unchanged). The happenings are
+    left to the client, their one writer, which is handed the written documents' reports:
+    workers clustering side by side would each see part of the store."""
     report = TaskReport()
     sources = (
         read_paths([Path(p) for p in items if isinstance(p, str)])
@@ -106,6 +110,10 @@ def ingest_task(
         task_size=max(1, len(items)),
         force=force,
         on_outcome=report.outcomes.append,
+        happenings=False,
+        on_written=lambda written: report.written.update(
+            (item.graph.iri, item.in_hand) for item in written if item.graph is not None
+        ),
     )
     summary = ingestor.run(sources)
     report.write_seconds = summary.write_seconds

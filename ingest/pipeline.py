@@ -19,7 +19,7 @@ import multiprocessing
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
@@ -182,6 +182,7 @@ class Ingestor:
         force: bool = False,
         on_outcome: Callable[[Outcome], None] | None = None,
         happenings: bool = True,
+        on_written: Callable[[list[Extracted]], None] | None = None,
     ) -> None:
         self.store = store
         self.jobs = max(1, jobs or os.cpu_count() or 1)
@@ -191,6 +192,7 @@ class Ingestor:
         self.on_outcome = on_outcome
         self.summary = Summary()
         self.happenings = happenings  # cluster reports into happenings after each batch
+        self.on_written = on_written  # told of each batch the store took
         self._index: HappeningIndex | None = None
 
     def run(self, sources: Iterable[SourceDocument | ReadFailure]) -> Summary:
@@ -214,18 +216,17 @@ class Ingestor:
         return self.run(read_paths(paths))
 
     def _refresh(self, written: list[Extracted]) -> None:
-        """Recluster the happenings of the documents just `written` (loading every stored
-        report the first time), from the reports their extraction gave."""
+        """Recluster the happenings of the documents just `written`."""
+        self._cluster({item.graph.iri: item.in_hand for item in written if item.graph is not None})
+
+    def _cluster(self, documents: Mapping[str, InHand | None]) -> None:
+        """Recluster the happenings of `documents` (loading every stored report the first
+        time), from the reports their extraction gave; all are read back from the store
+        when one is given without them."""
         started = time.perf_counter()
         if self._index is None:
             self._index = HappeningIndex.load(self.store)
-        documents = [item.graph.iri for item in written if item.graph is not None]
-        in_hand = {
-            item.graph.iri: item.in_hand
-            for item in written
-            if item.graph is not None and item.in_hand is not None
-        }
-        # a document given without its reports is read back from the store
+        in_hand = {iri: found for iri, found in documents.items() if found is not None}
         self._index.refresh(
             self.store, documents, in_hand if len(in_hand) == len(documents) else None
         )
@@ -285,6 +286,8 @@ class Ingestor:
         if self.happenings and self._index is None:
             self._refresh([])  # every report stored before this run
         written = self._put(good)
+        if self.on_written is not None:
+            self.on_written(written)
         if self.happenings:
             self._refresh(written)
 
