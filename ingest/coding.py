@@ -858,10 +858,61 @@ class SentenceCoder:
             judged.setdefault(verb, []).append(judgement)
         for verb in judged:  # a judgement is what the verb reports ("called": not 020)
             found[verb] = []
+        demands = list(self._bare_demands(found)) + list(self._bare_refusals(found))
         events = [event for r in readings for event in found[r.token.i]]
         events.extend(event for events in judged.values() for event in events)
         events.extend(self._accusations())
+        events.extend(demands)
         return _unique(events)
+
+    def _bare_refusals(self, found: dict[int, list[Coded]]) -> Iterator[Coded]:
+        """ "X refused to allow Y's planes to land", "X declined to receive Y": a rejection
+        (120) of X's aimed at whom the refused act concerns, when that act is no event the
+        dictionary knows (one it knows takes its refusal code, `_read_roles`)."""
+        for verb in self.doc:
+            if found.get(verb.i) or verb.dep_ != "xcomp" or verb.pos_ not in {"VERB", "AUX"}:
+                continue
+            refuser = self._refused_by(verb)
+            if refuser is None or found.get(refuser.i):
+                continue
+            sources, passive = self._subject(refuser)
+            concerned = [
+                m
+                for c in verb.children
+                if c.dep_ in {"dobj", "dative"}
+                for m in self.actors_at(c)
+                if m.actor.iri not in {s.actor.iri for s in sources}
+            ]
+            if passive:
+                continue
+            for source in sources:
+                for target in concerned:
+                    yield Coded(
+                        "120", refuser.i, refuser.i + 1, source, target, self.modality(refuser)
+                    )
+
+    def _bare_demands(self, found: dict[int, list[Coded]]) -> Iterator[Coded]:
+        """ "X said Y must drop its barriers", "X insisted Y should go": a demand (100) of
+        X's on Y whatever the obliged act, when that act is no event the dictionary knows
+        (one it knows is read as the demand of that act, `_read_roles`). The demand is what
+        the verb of saying reports: its plain statement (01) gives way."""
+        for verb in self.doc:
+            if found.get(verb.i) or verb.pos_ not in {"VERB", "AUX"}:
+                continue
+            speaker = self._demanded_by(verb)
+            if speaker is None or any(e.root != "01" for e in found.get(speaker.i, ())):
+                continue
+            obliged, passive = self._subject(verb)
+            sources, speaker_passive = self._subject(speaker)
+            if passive or speaker_passive:
+                continue
+            modality = self.modality(speaker)
+            if sources and obliged:
+                found[speaker.i] = []
+            for source in sources:
+                for target in obliged:
+                    if source.actor.iri != target.actor.iri:
+                        yield Coded("100", speaker.i, speaker.i + 1, source, target, modality)
 
     def _read_roles(self, reading: _Reading) -> Iterator[Coded]:
         token = reading.token

@@ -39,7 +39,8 @@ REFERENCE = re.compile(
 TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 WORD = re.compile(r"[A-Za-z][A-Za-z'’\-.]*")
 
-MIN_PROSE_WORDS = 6
+MIN_PROSE_WORDS = 6  # a line without a final stop: shorter is a heading, menu or credit
+MIN_SENTENCE_WORDS = 3  # a line that ends as a sentence does: "Iran expelled 3 diplomats."
 
 
 @dataclass(frozen=True)
@@ -84,11 +85,12 @@ def parse_dateline(line: str) -> date | None:
 
 def is_prose(line: str) -> bool:
     words = WORD.findall(line)
-    if len(words) < MIN_PROSE_WORDS:
+    terminal = bool(TERMINAL.search(line))
+    if len(words) < (MIN_SENTENCE_WORDS if terminal else MIN_PROSE_WORDS):
         return False
     if CREDIT.match(line) or REFERENCE.match(line):
         return False
-    return bool(TERMINAL.search(line)) or len(words) >= 25
+    return terminal or len(words) >= 25
 
 
 def layout(text: str) -> Layout:

@@ -301,6 +301,15 @@ CASES = [
         "Bahraini prisoners went on hunger strike on Sunday.",
         ("14", "BHR", None, "asserted"),
     ),
+    # 10 demand: a speaker obliging another, whatever act is obliged
+    (
+        "Norway declared on Friday that Sweden must reopen its border posts.",
+        ("10", "NOR", "SWE", "asserted"),
+    ),
+    ("Chile insisted that Peru has to rewrite the treaty.", ("10", "CHL", "PER", "asserted")),
+    # a record of one short sentence is read, not taken for a headline
+    ("Israel released 200 Palestinian prisoners.", ("08", "ISR", "PSE", "asserted")),
+    ("Hamas freed three Israeli hostages.", ("08", "PSE", "ISR", "asserted")),
 ]
 
 
@@ -343,6 +352,20 @@ def test_what_is_refused_is_not_reported_as_done() -> None:
     ):
         found = events(text)
         assert found and all(root == "12" for root, *_rest in found), (text, found)
+
+
+def test_a_demand_replaces_the_plain_statement_that_carries_it() -> None:
+    found = events("Norway declared on Friday that Sweden must reopen its border posts.")
+    assert {root for root, *_rest in found} == {"10"}, found
+
+
+def test_an_agent_noun_does_not_swallow_the_preposition_after_it() -> None:
+    """ "its embassy in Kabul": the embassy, not an "embassy in" of Afghanistan."""
+    doc = SourceDocument(
+        text="India condemned the attack on its embassy in Kabul.", file="case.txt"
+    )
+    labels = {a.label for a in extract(doc, coder="parse").actors}
+    assert not any(label.endswith(" in") for label in labels), labels
 
 
 def test_a_judgement_denied_is_no_disapproval() -> None:
