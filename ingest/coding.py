@@ -197,6 +197,8 @@ class SentenceCoder:
         return None
 
     def _read_noun(self, noun: Token) -> _Reading | None:
+        if noun.dep_ == "compound" and noun.head.pos_ in {"NOUN", "PROPN"}:
+            return None  # "war crimes", "attack helicopters": a kind of thing, no event
         # Listed by the word as written ("clashes", "talks") or by its lemma ("strike").
         keys = dict.fromkeys((self.lemmas[noun.i], self.lowers[noun.i]))
         for sense in (s for key in keys for s in self.d.nouns.get(key, ())):
@@ -375,7 +377,10 @@ class SentenceCoder:
             for dep in ("dative", "dobj", "attr", "oprd"):
                 for child in children:
                     if child.dep_ == dep and not self._own_means(child):
-                        found = self._others(self.actors_at(child))
+                        found = []
+                        if code[:2] in self.g.doer_target_roots:  # "condemned attacks by Y"
+                            found = self._others(self._agent_of(child))
+                        found = found or self._others(self.actors_at(child))
                         found = found or self._others(self._through(child))
                         if found:
                             return found
@@ -626,6 +631,10 @@ class SentenceCoder:
                 return "claimed"  # "blamed X for the attack": the blame's word for it
             if through_prep and self.lemmas[token.i] in g.intent_verbs:
                 return "intended"  # "agreed to a ceasefire", "committed to talks"
+            if self.lemmas[token.i] not in g.light_verbs and self.d.verbs.get(
+                self.lemmas[token.i]
+            ):
+                return "asserted"  # "will investigate the killing": the killing took place
             inherited = self.modality(token)
             if inherited != "asserted":
                 return inherited

@@ -40,6 +40,7 @@ class Grammar:
     sides_preps: frozenset[str]
     clause_target_roots: frozenset[str]
     condition_target_roots: frozenset[str]
+    doer_target_roots: frozenset[str]
     outcome_preps: frozenset[str]
     obligation_aux: frozenset[str]
     obligation_verbs: frozenset[str]

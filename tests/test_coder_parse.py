@@ -307,6 +307,15 @@ CASES = [
         ("10", "NOR", "SWE", "asserted"),
     ),
     ("Chile insisted that Peru has to rewrite the treaty.", ("10", "CHL", "PER", "asserted")),
+    # an act aimed at whoever did what its object names: the "by" phrase's doer
+    (
+        "Germany condemned the shelling of Kharkiv by Russian forces.",
+        ("11", "DEU", "RUS", "asserted"),
+    ),
+    (
+        "Japan praised the rescue of the sailors by the Chinese navy.",
+        ("05", "JPN", "CHN", "asserted"),
+    ),
     # a record of one short sentence is read, not taken for a headline
     ("Israel released 200 Palestinian prisoners.", ("08", "ISR", "PSE", "asserted")),
     ("Hamas freed three Israeli hostages.", ("08", "PSE", "ISR", "asserted")),
@@ -352,6 +361,22 @@ def test_what_is_refused_is_not_reported_as_done() -> None:
     ):
         found = events(text)
         assert found and all(root == "12" for root, *_rest in found), (text, found)
+
+
+def test_a_kind_of_thing_named_by_an_event_word_is_no_event() -> None:
+    for text in (
+        "Serbia denied that its militias committed war crimes in Bosnia.",
+        "Russia sold attack helicopters to Iraq.",
+    ):
+        found = events(text)
+        assert not {root for root, *_rest in found} & {"18", "19", "20"}, (text, found)
+
+
+def test_what_an_act_is_about_took_place_whatever_the_act_s_mood() -> None:
+    """ "will investigate the killing": the investigation is intended, the killing done."""
+    found = events("Kenya will investigate the killing of Somali refugees by Kenyan police.")
+    assert ("09", "KEN", "KEN", "intended") in found, found  # the police, its doer
+    assert {m for root, *_rest, m in found if root in {"18", "19", "20"}} == {"asserted"}, found
 
 
 def test_a_demand_replaces_the_plain_statement_that_carries_it() -> None:
