@@ -631,9 +631,7 @@ class SentenceCoder:
                 return "claimed"  # "blamed X for the attack": the blame's word for it
             if through_prep and self.lemmas[token.i] in g.intent_verbs:
                 return "intended"  # "agreed to a ceasefire", "committed to talks"
-            if self.lemmas[token.i] not in g.light_verbs and self.d.verbs.get(
-                self.lemmas[token.i]
-            ):
+            if self.lemmas[token.i] not in g.light_verbs and self.d.verbs.get(self.lemmas[token.i]):
                 return "asserted"  # "will investigate the killing": the killing took place
             inherited = self.modality(token)
             if inherited != "asserted":
