@@ -856,20 +856,30 @@ class SentenceCoder:
 
     def code(self) -> list[Coded]:
         readings = self.readings()
-        found = {r.token.i: list(self._read_roles(r)) for r in readings}
+        found: dict[int, list[Coded]] = {}
+        # Readings with no one acted upon (`Coded.fallback`) stand aside while the sentence
+        # is read: they give way to everything, and stand only in a text with nothing else.
+        fallbacks: dict[int, list[Coded]] = {}
+        for reading in readings:
+            for event in self._read_roles(reading):
+                kept = fallbacks if event.fallback else found
+                kept.setdefault(reading.token.i, []).append(event)
         for i, others in self._gives_way(readings).items():
             if any(found.get(j) for j in others if j != i):
-                found[i] = []
+                found[i] = fallbacks[i] = []
+            elif any(fallbacks.get(j) for j in others if j != i):
+                fallbacks[i] = []
         judged: dict[int, list[Coded]] = {}
         for verb, judgement in judgements(self):
             judged.setdefault(verb, []).append(judgement)
         for verb in judged:  # a judgement is what the verb reports ("called": not 020)
-            found[verb] = []
+            found[verb] = fallbacks[verb] = []
         demands = list(self._bare_demands(found)) + list(self._bare_refusals(found))
-        events = [event for r in readings for event in found[r.token.i]]
+        events = [event for r in readings for event in found.get(r.token.i, ())]
         events.extend(event for events in judged.values() for event in events)
         events.extend(self._accusations())
         events.extend(demands)
+        events.extend(event for r in readings for event in fallbacks.get(r.token.i, ()))
         return _unique(events)
 
     def _bare_refusals(self, found: dict[int, list[Coded]]) -> Iterator[Coded]:
@@ -969,15 +979,15 @@ class SentenceCoder:
                         if a.actor.iri != b.actor.iri:
                             yield Coded(code, start, end, a, b, modality)
                 return
-            # With no one acted upon, the CAMEO dictionary's readings report nothing (as in
-            # PETRARCH, which codes a source and a target or nothing): only evkg's own senses
-            # that stand alone, and acts that need no target (threats, protests).
+            # With no one acted upon, the CAMEO dictionary's readings are fallbacks, reported
+            # only by a text with no other event (PETRARCH codes a source and a target or
+            # nothing); evkg's own senses that stand alone, and acts that need no target
+            # (threats, protests), are events.
             from_cameo = not reading.sense.curated
             untargeted = code[:2] in self.g.untargeted_roots
-            if not untargeted and (reading.sense.needs_target or reading.noun or from_cameo):
-                return
+            fallback = not untargeted and (reading.sense.needs_target or reading.noun or from_cameo)
             for source in sources:
-                yield Coded(code, start, end, source, None, modality)
+                yield Coded(code, start, end, source, None, modality, fallback)
             return
         for source in sources:
             for target in targets:

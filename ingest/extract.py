@@ -93,7 +93,7 @@ def extract(doc: SourceDocument, coder: str | None = None) -> Extraction:
             sentence = Span(sent_text, base + sent.start_char, base + sent.end_char)
             read.append(_Read(sent, base, mentions, sentence_places, sentence, when))
     coded_by_sentence: Sequence[Sequence[Coded | RuleCoded]] = (
-        _parse_coded_all(read, triggers)
+        _standing(_parse_coded_all(read, triggers))
         if by_parse
         else [code_sentence(r.sent.doc, r.sent, r.mentions) for r in read]
     )
@@ -172,6 +172,15 @@ def _parse_coded_all(read: list[_Read], triggers: frozenset[str]) -> list[list[C
             event.target = back[id(event.target)] if event.target is not None else None
         out[index] = coded
     return out
+
+
+def _standing(coded: list[list[Coded]]) -> list[list[Coded]]:
+    """A reading with no one acted upon (`Coded.fallback`: "X agreed to set up a centre")
+    is reported only when the document reports nothing else: a one-sentence record is that
+    act, while in an article such readings are mostly background beside its events."""
+    if any(not event.fallback for events in coded for event in events):
+        return [[event for event in events if not event.fallback] for events in coded]
+    return coded
 
 
 def _nearest_place(places: list[tuple[int, Place]], token: int) -> Place | None:

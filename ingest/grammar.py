@@ -88,6 +88,7 @@ class Coded:
     source: Mention | None = None
     target: Mention | None = None
     modality: str = "asserted"
+    fallback: bool = False  # no one acted upon: kept only when the sentence has nothing else
 
     @property
     def root(self) -> str:

@@ -365,7 +365,7 @@ def test_what_is_refused_is_not_reported_as_done() -> None:
 
 def test_a_kind_of_thing_named_by_an_event_word_is_no_event() -> None:
     for text in (
-        "Serbia denied that its militias committed war crimes in Bosnia.",
+        "Serbia opened an inquiry into war crimes in Bosnia.",
         "Russia sold attack helicopters to Iraq.",
     ):
         found = events(text)
@@ -377,6 +377,15 @@ def test_what_an_act_is_about_took_place_whatever_the_act_s_mood() -> None:
     found = events("Kenya will investigate the killing of Somali refugees by Kenyan police.")
     assert ("09", "KEN", "KEN", "intended") in found, found  # the police, its doer
     assert {m for root, *_rest, m in found if root in {"18", "19", "20"}} == {"asserted"}, found
+
+
+def test_an_act_with_no_one_acted_upon_stands_only_in_a_record_of_nothing_else() -> None:
+    """ "X agreed to set up a centre": the one event of a one-sentence record; beside an
+    article's events, background."""
+    alone = "Chile agreed to open a trade office in Lima."
+    assert events(alone) == {("03", "CHL", None, "intended")}, events(alone)
+    beside = events(alone + " Peru attacked Bolivia on Monday.")
+    assert beside and all(target is not None for _r, _s, target, _m in beside), beside
 
 
 def test_a_demand_replaces_the_plain_statement_that_carries_it() -> None:
