@@ -25,7 +25,7 @@ CODEBOOK = HERE / "data" / "icews_cameo-codes.csv"
 
 DEV_DYAD_F1 = 0.40
 DEV_ACTORS_BY_CODE = 0.95
-CODEBOOK_SHARE = 0.53
+CODEBOOK_SHARE = 0.60
 
 
 def parse_coder(doc: SourceDocument):
