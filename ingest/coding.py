@@ -413,14 +413,18 @@ class SentenceCoder:
         return []
 
     def _own_means(self, noun: Token) -> bool:
-        """ "withdrew its troops from Y", "sent their forces to Y": the source's own body,
+        """ "withdrew its troops from Y", "sent (their) forces to Y": the source's own body,
         moved or used, is no target (the search goes on to the prepositions)."""
+        mention = self.by_token.get(noun.i)
+        if mention is None or mention.actor.code not in self.acting_codes:
+            return False
         own = any(
             c.dep_ == "poss" and c.pos_ == "PRON" and self.lowers[c.i] in {"its", "their", "our"}
             for c in noun.children
         )
-        mention = self.by_token.get(noun.i)
-        return own and mention is not None and mention.actor.code in self.acting_codes
+        # "sent troops to Y": a bare agent noun the linker gave the source's own country
+        bare = all(t.is_lower for t in self.doc[mention.start : mention.end])
+        return own or (bare and mention.actor.kind in {"armed-force", "government-body"})
 
     def _others(self, found: list[Mention]) -> list[Mention]:
         """Candidates for a target other than the source itself ("closed its border": not a
@@ -606,7 +610,7 @@ class SentenceCoder:
             lower = self.lowers[child.i]
             if child.dep_ == "aux" and lower in g.obligation_aux and pledged:
                 return "intended"  # "agreed that their countries should cooperate"
-            if child.dep_ == "aux" and lower in g.future_aux:
+            if child.dep_ == "aux" and (lower in g.future_aux or self._reported_future(child)):
                 return "intended"
             if child.dep_ == "aux" and lower in g.hypothetical_aux:
                 return "hypothetical"
@@ -727,8 +731,21 @@ class SentenceCoder:
         return None
 
     def _announced(self, verb: Token) -> bool:
-        """ "will/shall impose": the act stated in the future tense."""
-        return any(c.dep_ == "aux" and self.lowers[c.i] in self.g.future_aux for c in verb.children)
+        """ "will/shall impose", "said it would impose": the act stated in the future."""
+        return any(
+            c.dep_ == "aux" and (self.lowers[c.i] in self.g.future_aux or self._reported_future(c))
+            for c in verb.children
+        )
+
+    def _reported_future(self, aux: Token) -> bool:
+        """ "said they would blockade": "would" in a clause a verb of saying reports is the
+        future seen from the past, not a supposition."""
+        clause = aux.head
+        return (
+            self.lowers[aux.i] == "would"
+            and clause.dep_ == "ccomp"
+            and self.lemmas[clause.head.i] in self.g.speech_verbs
+        )
 
     def _infinitive(self, verb: Token) -> bool:
         return any(c.dep_ == "aux" and self.lowers[c.i] == "to" for c in verb.children)

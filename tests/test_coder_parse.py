@@ -316,6 +316,10 @@ CASES = [
         "Japan praised the rescue of the sailors by the Chinese navy.",
         ("05", "JPN", "CHN", "asserted"),
     ),
+    # "said it would": the future seen from the past; a coercive act so announced threatens
+    ("France said it would impose sanctions on Mali.", ("13", "FRA", "MLI", "intended")),
+    # the source's own forces, sent or moved, are no target: where they go is
+    ("Russia said it would send troops to Serbia.", ("03", "RUS", "SRB", "intended")),
     # a record of one short sentence is read, not taken for a headline
     ("Israel released 200 Palestinian prisoners.", ("08", "ISR", "PSE", "asserted")),
     ("Hamas freed three Israeli hostages.", ("08", "PSE", "ISR", "asserted")),
