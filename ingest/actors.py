@@ -161,16 +161,6 @@ ADJECTIVAL = {
     "media",
     "party",
 }
-# Words that may stand between a country and its agents ("Iraqi border guards").
-AGENT_MODIFIERS = {
-    "security", "special", "border", "armed", "military", "senior", "top", "federal", "local",
-    "elite", "national", "intelligence", "defense", "defence", "government", "foreign", "naval",
-    "air", "ground", "regular", "former", "allied", "tribal", "militia", "paramilitary",
-    "counterterrorism", "counter-terrorism", "coalition", "interior", "police", "navy", "army",
-    "state", "civilian", "shiite", "shia", "sunni", "kurdish", "opposition", "rebel", "militant",
-    "proxy", "high-ranking", "junior", "retired", "some", "many", "several", "two", "three",
-    "peacekeeping",
-}  # fmt: skip
 FIRST_PERSON = {"we", "us", "our"}
 BACKING = {
     "backed",
@@ -794,7 +784,7 @@ class ActorLinker:
         """ "Iran-backed militants", "Iranian-aligned factions": a gazetteer actor backed by
         that state if there is one, else the backer's proxies as a composed actor."""
         k = a_start - 1
-        while k > 0 and doc[k].lower_ in AGENT_MODIFIERS:
+        while k > 0 and doc[k].lower_ in name_words().agent_modifiers:
             k -= 1
         if k < 2 or doc[k].lower_ not in BACKING or doc[k - 1].text != "-":
             return None
@@ -1256,7 +1246,7 @@ def _country_before(doc: Doc, agent_start: int, named, demonyms, vocab: Vocabula
         for (start, end), iri in demonyms.items():
             if end == i + 1:
                 return start, vocab.actors[iri].actor.code, None
-        if token.lower_ not in AGENT_MODIFIERS:
+        if token.lower_ not in name_words().agent_modifiers:
             return None  # "its allies" is resolved with the pronouns; a verb ends the phrase
     return None
 

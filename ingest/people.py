@@ -37,6 +37,7 @@ class NameWords:
     particles: frozenset[str]
     suffixes: frozenset[str]
     international: frozenset[str]
+    agent_modifiers: frozenset[str]
     titles: tuple[str, ...]  # as written: tokenizer special cases
 
 
@@ -51,6 +52,7 @@ def name_words() -> NameWords:
                 ("particles", "name_particles"),
                 ("suffixes", "generational_suffixes"),
                 ("international", "international_modifiers"),
+                ("agent_modifiers", "agent_modifiers"),
             )
         }
         return NameWords(**sets, titles=tuple(str(w) for w in data["abbreviated_titles"]))

@@ -320,6 +320,8 @@ CASES = [
     ("France said it would impose sanctions on Mali.", ("13", "FRA", "MLI", "intended")),
     # the source's own forces, sent or moved, are no target: where they go is
     ("Russia said it would send troops to Serbia.", ("03", "RUS", "SRB", "intended")),
+    # a country word, a modifier, an agent noun: the country's agents
+    ("Gunmen abducted two Italian aid workers in Somalia.", ("18", "SOM", "ITA", "asserted")),
     # a record of one short sentence is read, not taken for a headline
     ("Israel released 200 Palestinian prisoners.", ("08", "ISR", "PSE", "asserted")),
     ("Hamas freed three Israeli hostages.", ("08", "PSE", "ISR", "asserted")),
