@@ -91,6 +91,7 @@ class SentenceCoder:
         self.lowers = [t.lower_ for t in doc]
         self.acting: set[str] = set()  # the source actors of the event being read
         self.acting_codes: set[str] = set()  # and their codes
+        self.read_tokens: set[int] = set()  # the tokens that are triggers of this sentence
 
     # -- dictionary matching ----------------------------------------------------------
 
@@ -873,6 +874,7 @@ class SentenceCoder:
 
     def code(self) -> list[Coded]:
         readings = self.readings()
+        self.read_tokens = {r.token.i for r in readings}
         found: dict[int, list[Coded]] = {}
         # Readings with no one acted upon (`Coded.fallback`) stand aside while the sentence
         # is read: they give way to everything, and stand only in a text with nothing else.
@@ -981,7 +983,20 @@ class SentenceCoder:
             code = self.g.threat_codes[code[:2]]  # "will expel Y's diplomats": a threat
         elif modality == "intended":
             code = self.g.intent_codes.get(code[:2], code)
+        elif self._commits_to_nothing_known(reading):
+            code = "030"  # "agreed to set up a centre": its act unknown, the intent stated
         return self._pairs(reading, code, sources, targets, start, modality)
+
+    def _commits_to_nothing_known(self, reading: _Reading) -> bool:
+        """A verb of commitment whose infinitive complement is no event of the dictionary's:
+        what it reports is the commitment itself."""
+        token = reading.token
+        if reading.noun or reading.used or self.lemmas[token.i] not in self.g.commitment_verbs:
+            return False
+        if reading.code[:2] in {"03", "13"}:
+            return False
+        complements = [c for c in token.children if c.dep_ == "xcomp" and self._infinitive(c)]
+        return bool(complements) and not any(c.i in self.read_tokens for c in complements)
 
     def _pairs(self, reading, code, sources, targets, start, modality) -> Iterator[Coded]:
         end = reading.token.i + 1

@@ -23,6 +23,7 @@ class Grammar:
     future_aux: frozenset[str]
     conditional_marks: frozenset[str]
     intent_verbs: frozenset[str]
+    commitment_verbs: frozenset[str]
     claim_verbs: frozenset[str]
     doubt_verbs: frozenset[str]
     claim_adverbs: frozenset[str]

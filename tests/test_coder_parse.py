@@ -322,6 +322,8 @@ CASES = [
     ("Russia said it would send troops to Serbia.", ("03", "RUS", "SRB", "intended")),
     # a country word, a modifier, an agent noun: the country's agents
     ("Gunmen abducted two Italian aid workers in Somalia.", ("18", "SOM", "ITA", "asserted")),
+    # committed to an act the dictionary does not know: the commitment itself (03)
+    ("Iran and Iraq agreed to build a pipeline.", ("03", "IRN", "IRQ", "asserted")),
     # a record of one short sentence is read, not taken for a headline
     ("Israel released 200 Palestinian prisoners.", ("08", "ISR", "PSE", "asserted")),
     ("Hamas freed three Israeli hostages.", ("08", "PSE", "ISR", "asserted")),
