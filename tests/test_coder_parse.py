@@ -396,6 +396,11 @@ def test_an_act_with_no_one_acted_upon_stands_only_in_a_record_of_nothing_else()
     assert beside and all(target is not None for _r, _s, target, _m in beside), beside
 
 
+def test_an_appeal_to_no_one_in_particular_is_an_event_in_an_article() -> None:
+    found = events("The European Union called for calm in Haiti on Sunday. Haiti attacked Cuba.")
+    assert any(root == "02" and target is None for root, _s, target, _m in found), found
+
+
 def test_a_demand_replaces_the_plain_statement_that_carries_it() -> None:
     found = events("Norway declared on Friday that Sweden must reopen its border posts.")
     assert {root for root, *_rest in found} == {"10"}, found
