@@ -15,9 +15,8 @@ from rdflib import OWL, RDF, RDFS, Graph, URIRef
 from rdflib.namespace import SH
 
 from app.pages import page, vendor
-from graph.queries import ID
-from graph.sparql import EXPORT_PREFIXES, PREFIXES
 from ingest.resources import ontology_dir
+from ontology.namespaces import EXPORT_PREFIXES, ID, PREFIXES
 
 # Prefixes the editor offers and declares: those the endpoint predeclares, plus one per
 # kind of minted IRI (actor:iran) as the exports use.

@@ -28,16 +28,13 @@ from graph.happenings import (
     explanations,
     happening_iri,
 )
-from graph.network import CAMEO, MODALITIES, Selectable, modality_name
+from graph.network import MODALITIES, Selectable, modality_name
 from graph.network import happening_pattern as happening_pattern
 from graph.sparql import check_iri, ntriples_literal
 from graph.store.vocab import HAPPENINGS_GRAPH
+from ontology.namespaces import CAMEO, EVKG, GAF, RDFS, SEM, XSD
 
-EVKG = "https://evkg.org/ontology#"
-SEM = "http://semanticweb.cs.vu.nl/2009/11/sem/"
-GAF = "http://groundedannotationframework.org/gaf#"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-XSD = "http://www.w3.org/2001/XMLSchema#"
+RDFS_LABEL = f"{RDFS}label"
 DELETE_CHUNK = 2000  # happenings per DELETE operation (a VALUES block)
 
 

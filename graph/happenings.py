@@ -22,8 +22,8 @@ from importlib import resources
 
 import yaml
 
-ID = "https://evkg.org/id/"
-CAMEO = "https://evkg.org/cameo/"
+from ontology.namespaces import HAPPENING
+
 # how strongly a reading says the event happened, strongest first: a happening takes the
 # strongest of its reports' (so one reported only as alleged is `claimed`)
 MODALITY_ORDER = ("asserted", "claimed", "intended", "hypothetical", "denied", "negated")
@@ -321,7 +321,7 @@ def happening_iri(members: list[Report]) -> str:
     if len(members) == 1:
         return members[0].iri
     first = min(r.iri for r in members)
-    return f"{ID}happening/{hashlib.sha256(first.encode()).hexdigest()[:16]}"
+    return f"{HAPPENING}{hashlib.sha256(first.encode()).hexdigest()[:16]}"
 
 
 def explanations(members: list[Report], gazetteer: Gazetteer) -> dict[str, str]:

@@ -92,7 +92,8 @@ def _serve(conn: Connection, snapshot: str | None = None, network: bool = True) 
     import pyoxigraph as ox
 
     from graph.results import NotAcceptable, encode
-    from graph.sparql import PREFIXES, rows, variable_names
+    from graph.sparql import rows, variable_names
+    from ontology.namespaces import PREFIXES
 
     current: tuple[str, Any] | None = None
     if snapshot:

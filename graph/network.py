@@ -24,10 +24,8 @@ import networkx as nx
 
 from graph.sparql import check_iri, ntriples_literal, values_limit
 from graph.store.vocab import HAPPENINGS_GRAPH
+from ontology.namespaces import CAMEO, EVKG
 
-CAMEO = "https://evkg.org/cameo/"
-ACTOR = "https://evkg.org/id/actor/"
-EVKG = "https://evkg.org/ontology#"
 # how the text puts an event (evkg:modality): the concepts of evkg:ModalityScheme by their
 # skos:notation; an event that states none counts as asserted
 MODALITIES = {

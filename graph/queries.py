@@ -12,8 +12,8 @@ from __future__ import annotations
 from graph.network import Filters, event_patterns, happening_pattern, modality_pattern
 from graph.sparql import check_iri
 from graph.store.vocab import HAPPENINGS_GRAPH
+from ontology.namespaces import CAMEO
 
-ID = "https://evkg.org/id/"
 SD_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
               "SPARQL_Results_TSV", "Turtle", "N-Triples", "RDF_XML", "JSON-LD")
 
@@ -89,7 +89,7 @@ def actor_counts(actor: str, filters: Filters | None = None) -> str:
   ?e sem:eventType ?type .
   {modality_pattern(filters or Filters())}
   OPTIONAL {{ ?type evkg:quadClass ?quad }}
-  BIND(SUBSTR(STR(?type), {len("https://evkg.org/cameo/") + 1}, 2) AS ?root)
+  BIND(SUBSTR(STR(?type), {len(CAMEO) + 1}, 2) AS ?root)
 }} GROUP BY ?role ?root ?quad ORDER BY ?role ?root"""
 
 

@@ -19,7 +19,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from graph.sparql import GRAPH_MEDIA, PREFIXES, RESULT_MEDIA
+from graph.sparql import GRAPH_MEDIA, RESULT_MEDIA
+from ontology.namespaces import PREFIXES
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"

@@ -14,35 +14,9 @@ from typing import Any, Literal
 
 import pyoxigraph as ox
 
-EVKG = "https://evkg.org/ontology#"
+from ontology.namespaces import EVKG
+
 CONTENT_HASH = f"{EVKG}contentHash"
-
-PREFIXES: dict[str, str] = {
-    "evkg": EVKG,
-    "id": "https://evkg.org/id/",
-    "cameo": "https://evkg.org/cameo/",
-    "plover": "https://evkg.org/plover/",
-    "sem": "http://semanticweb.cs.vu.nl/2009/11/sem/",
-    "gaf": "http://groundedannotationframework.org/gaf#",
-    "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
-
-# For files people read: one prefix per kind of minted IRI, so local names need no escapes.
-EXPORT_PREFIXES: dict[str, str] = {
-    **{k: v for k, v in PREFIXES.items() if k != "id"},
-    "doc": "https://evkg.org/id/document/",
-    "actor": "https://evkg.org/id/actor/",
-    "event": "https://evkg.org/id/event/",
-    "place": "https://evkg.org/id/place/",
-    "run": "https://evkg.org/id/run/",
-}
 
 VALUES_LIMIT = 5000  # values per VALUES list unless the store says fewer (`values_limit`)
 QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]

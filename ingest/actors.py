@@ -24,7 +24,7 @@ from functools import lru_cache
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from ingest.model import ID, Actor
+from ingest.model import Actor
 from ingest.people import People, name_words, with_initials
 from ingest.text import Match, matches_in, nlp
 from ingest.text import words as _words
@@ -40,6 +40,7 @@ from ingest.vocab import (
     vocabulary,
     word_key,
 )
+from ontology.namespaces import ID
 
 # How English demonyms end ("Iraqi", "Turkish", "Syrian", "Chinese"): a listed variant that
 # does not is a misspelling ("Turkei").

@@ -12,7 +12,8 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-ID = "https://evkg.org/id/"
+from ontology.namespaces import ID
+
 # How a text reports an event (ontology/evkg.ttl, evkg:ModalityScheme).
 MODALITIES = ("asserted", "negated", "hypothetical", "intended", "claimed", "denied")
 

@@ -7,9 +7,10 @@ from functools import lru_cache
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Span
 
-from ingest.model import ID, Place
+from ingest.model import Place
 from ingest.text import matches_in, nlp
 from ingest.vocab import vocabulary
+from ontology.namespaces import ID
 
 
 class PlaceFinder:

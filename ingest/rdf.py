@@ -26,20 +26,21 @@ import pyoxigraph as ox
 from rdflib import Graph, Namespace
 from rdflib.namespace import DCTERMS, PROV, SKOS, DefinedNamespace
 
+import ontology.namespaces as ns
 from ingest.model import Actor, Extraction, SourceDocument, Span
 from ingest.resources import vocabulary_digest
 from ingest.settings import settings
 from ingest.vocab import vocabulary
 
-EVKG = Namespace("https://evkg.org/ontology#")
-ID = Namespace("https://evkg.org/id/")
-CAMEO = Namespace("https://evkg.org/cameo/")
-SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
-GAF = Namespace("http://groundedannotationframework.org/gaf#")
-NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
-RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+EVKG = Namespace(ns.EVKG)
+ID = Namespace(ns.ID)
+CAMEO = Namespace(ns.CAMEO)
+SEM = Namespace(ns.SEM)
+GAF = Namespace(ns.GAF)
+NIF = Namespace(ns.NIF)
+RDF_NS = ns.RDF
+RDFS_NS = ns.RDFS
+XSD_NS = ns.XSD
 
 EXTRACTOR_IRI = f"{ID}agent/extractor"
 # The code's version: raise it when a change to the code changes what is extracted.

@@ -32,10 +32,10 @@ from ingest.resources import (
     dictionaries_dir,
     ontology_dir,
 )
+from ontology.namespaces import EVKG, RDF, RDFS, SEM, SKOS
 
 __all__ = ["ACTOR_FILES", "VOCABULARY_FILES", "MissingVocabulary", "VocabularyError"]
 
-EVKG = "https://evkg.org/ontology#"
 GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 
 # -- the key names are matched on ------------------------------------------------------
@@ -183,10 +183,8 @@ class Vocabulary:
     names: NameIndex | None = None
 
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-SEM = "http://semanticweb.cs.vu.nl/2009/11/sem/"
+RDF_TYPE = f"{RDF}type"
+RDFS_LABEL = f"{RDFS}label"
 
 # Subject IRI -> predicate IRI -> object values (IRIs and literal lexical forms).
 Index = dict[str, dict[str, list[str]]]

@@ -13,9 +13,10 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 
-from graph.network import CAMEO, Filters, Ref, add_evidence, dyads_query
+from graph.network import Filters, Ref, add_evidence, dyads_query
 from graph.store import DocumentGraph, OxigraphStore, open_store
 from graph.store.remote import SparqlStore
+from ontology.namespaces import CAMEO
 from tests.api_server import ApiServer, start_api
 from tests.servers import need_virtuoso, start_virtuoso
 

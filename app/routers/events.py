@@ -16,9 +16,9 @@ from app.problems import Problem
 from app.responses import problems
 from graph import queries
 from graph.network import ALL_MODALITIES, MODALITIES, Filters, modality_name
+from ontology.namespaces import ID
 
 router = APIRouter(tags=["events"])
-ID = "https://evkg.org/id/"
 # The patterns below are declared in the OpenAPI document (json_schema_extra, WithJsonSchema)
 # and enforced by the code that reads the values (`minted`, graph.network's Filters), which
 # answers a mismatch with a 400 naming what it accepts, not pydantic's 422.

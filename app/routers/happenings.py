@@ -13,11 +13,10 @@ from app.problems import Problem
 from app.responses import problems
 from app.routers.events import ID, SLUG_SCHEMA, minted
 from graph import queries
-from graph.network import CAMEO, modality_name
+from graph.network import modality_name
+from ontology.namespaces import CAMEO, EVKG, SEM
 
 router = APIRouter(tags=["events"])
-EVKG = "https://evkg.org/ontology#"
-SEM = "http://semanticweb.cs.vu.nl/2009/11/sem/"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 HappeningId = Annotated[
     str, Path(max_length=300, json_schema_extra=SLUG_SCHEMA, examples=["6a605c65213b7aa9"])

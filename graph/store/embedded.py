@@ -31,9 +31,7 @@ import rdflib
 
 from graph.sparql import (
     CONTENT_HASH,
-    EXPORT_PREFIXES,
     GRAPH_MEDIA,
-    PREFIXES,
     RESULT_MEDIA,
     QuerySyntaxError,
     check_iri,
@@ -50,14 +48,15 @@ from graph.store.base import (
 )
 from graph.store.loading import parse_for_graph
 from graph.store.union import union_triples
+from ontology.namespaces import EVKG, EXPORT_PREFIXES, GRAPH, PREFIXES
 
 _HASH = ox.NamedNode(CONTENT_HASH)
 JOURNAL = "evkg-pending-writes"  # in the store's folder: one graph IRI a line
 JOURNAL_DRAFT = f"{JOURNAL}.draft"  # the next journal while it is written
 # Where earlier versions recorded pending graphs, inside the store; still read on opening.
-PENDING_GRAPH = "https://evkg.org/graph/pending-writes"
+PENDING_GRAPH = f"{GRAPH}pending-writes"
 _PENDING_GRAPH = ox.NamedNode(PENDING_GRAPH)
-_PENDING = ox.NamedNode("https://evkg.org/ontology#pendingWrite")
+_PENDING = ox.NamedNode(f"{EVKG}pendingWrite")
 
 
 class OxigraphStore:

@@ -21,9 +21,7 @@ import rdflib
 from graph.config import RemoteConfig
 from graph.sparql import (
     CONTENT_HASH,
-    EXPORT_PREFIXES,
     GRAPH_MEDIA,
-    PREFIXES,
     RESULT_MEDIA,
     QuerySyntaxError,
     check_iri,
@@ -42,6 +40,7 @@ from graph.store.base import (
 )
 from graph.store.loading import parse_for_graph
 from graph.store.vocab import GRAPH_BASE
+from ontology.namespaces import EVKG, EXPORT_PREFIXES, PREFIXES
 
 PAGE = 5000  # rows per page when this module pages on its own (below Virtuoso's 10,000 cap)
 # Virtuoso refuses a query with more than 4,094 values in a list ("SP030 Too many
@@ -50,7 +49,7 @@ VIRTUOSO_VALUES = 2000
 # A stamp every write through evkg replaces, so a reader learns whether the store changed
 # from one small query instead of reading every document graph's content hash.
 VERSION_GRAPH = f"{GRAPH_BASE}store-version"
-_VERSION = "https://evkg.org/ontology#storeVersion"
+_VERSION = f"{EVKG}storeVersion"
 SORT_KEY_BYTES = 1500  # of the values a query's rows are ordered by to page them
 _ORDERED = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
 _PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())

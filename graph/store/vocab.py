@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from graph.store.base import GraphStore, PutStatus
+from ontology.namespaces import GRAPH
 
 ONTOLOGY_DIR = Path(__file__).resolve().parents[2] / "ontology"
-GRAPH_BASE = "https://evkg.org/graph/"
+GRAPH_BASE = GRAPH
 # the happenings every document event is clustered into (graph.happening_store)
 HAPPENINGS_GRAPH = f"{GRAPH_BASE}happenings"
 
