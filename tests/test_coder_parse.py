@@ -292,6 +292,8 @@ CASES = [
     ("Canada lifted all remaining sanctions on Cuba.", ("08", "CAN", "CUB", "asserted")),
     ("Egypt eased the night curfew in the Sinai on Monday.", ("08", "EGY", None, "asserted")),
     ("Chile gave in to Bolivia's demands after a week.", ("08", "CHL", "BOL", "asserted")),
+    ("Russia returned the seized vessels to Ukraine.", ("08", "RUS", "UKR", "asserted")),
+    ("Algeria eased emergency measures in Kabylie.", ("08", "DZA", None, "asserted")),
     # a strike by workers is a protest (with "organized" as a light verb), not an attack
     (
         "Opposition parties in Kenya organized a general strike on Monday.",
