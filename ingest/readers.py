@@ -123,11 +123,11 @@ def _folder_metadata(folder: Path) -> dict[str, dict]:
     if not sidecar.is_file():
         return {}
     out: dict[str, dict] = {}
-    with open(sidecar, encoding="utf-8") as handle:
-        for line in handle:
+    with open(sidecar, "rb") as handle:
+        for line in handle:  # a line that is not UTF-8 or not JSON is skipped, not fatal
             try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
+                record = json.loads(line.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError):
                 continue
             if isinstance(record, dict) and isinstance(record.get("file"), str):
                 out[record["file"]] = record

@@ -75,6 +75,15 @@ def test_seed_folder_uses_its_metadata() -> None:
     assert seed.title and seed.title.startswith("Watchdog")
 
 
+def test_a_metadata_line_that_is_not_utf8_or_json_is_skipped(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Iran warned Iraq.")
+    (tmp_path / "b.txt").write_text("Iraq thanked Iran.")
+    record = json.dumps({"file": "b.txt", "title": "B"}).encode()
+    (tmp_path / "metadata.jsonl").write_bytes(b"\xff\xfe not text\n{not json\n" + record)
+    read = docs(list(read_paths([tmp_path])))
+    assert [(d.file, d.title) for d in read] == [("a.txt", None), ("b.txt", "B")]
+
+
 def test_jsonl_records_and_their_failures(tmp_path: Path) -> None:
     path = tmp_path / "news.jsonl"
     lines = [
