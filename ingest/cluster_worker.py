@@ -80,8 +80,9 @@ def extract_task(docs: list[SourceDocument]) -> list[Extracted]:
 
 def read_task(paths: list[str]) -> list[SourceDocument | ReadFailure]:
     """The documents in `paths` (plain files; their folders' metadata.jsonl read too), read
-    on this worker. The result stays on the cluster: the client gathers only their
-    fingerprints (`fingerprint_task`), then has those to extract extracted where they are."""
+    on this worker. The result stays on the cluster: the client gathers only the documents'
+    fingerprints (`fingerprint_task`) and has the changed ones extracted from it
+    (`extract_chosen_task`), so no text travels through the client."""
     return list(read_paths(paths))
 
 

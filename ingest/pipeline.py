@@ -272,11 +272,11 @@ class Ingestor:
         prints = [f for _, f in found if isinstance(f, Fingerprint)]
         stored = {} if self.force else self.store.content_hashes(f.iri for f in prints)
         todo = []
-        for item, print_ in found:
-            if isinstance(print_, ReadFailure):
-                self._report(Outcome(print_.where, "failed", reason=print_.reason))
-            elif stored.get(print_.iri) == print_.hash:
-                self._report(Outcome(print_.where, "unchanged", print_.iri))
+        for item, known in found:
+            if isinstance(known, ReadFailure):
+                self._report(Outcome(known.where, "failed", reason=known.reason))
+            elif stored.get(known.iri) == known.hash:
+                self._report(Outcome(known.where, "unchanged", known.iri))
             else:
                 todo.append(item)
         return todo
