@@ -5,10 +5,13 @@ real `dask scheduler` with 1 and then 2 `dask worker` processes (one thread each
 loopback, into the embedded store (the client writes) and into an Oxigraph server (the
 workers write; the local pool into the same kind of server for comparison). Per run:
 documents/s, the CPU a document cost in each process (client and writer, scheduler,
-workers), and the time inside store writes, which bounds what a single writer or the
-server can take. The workers are started (and warmed by a small ingestion) before the
-timed runs, as a standing cluster is; the local pool starts and warms its processes in
-every run, so its start-up is timed too and shown apart.
+workers), and the time inside store writes, which bounds what a single writer or the server
+can take. The same documents as web pages (a folder with its metadata.jsonl), into the
+embedded store with 2 workers, read by the client and shipped, then read by the workers,
+each run twice (the second finds every document unchanged). The workers are started (and
+warmed by a small ingestion) before the timed runs, as a standing cluster is; the local
+pool starts and warms its processes in every run, so its start-up is timed too and shown
+apart.
 
     python bench/bench_cluster.py --documents 400
 """
@@ -33,10 +36,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_ingest import cpu_seconds  # noqa: E402
-from corpus import write_jsonl  # noqa: E402
+from corpus import write_jsonl, write_pages  # noqa: E402
 
 from graph.store import GraphStore, open_store  # noqa: E402
-from ingest.cluster import ClusterIngestor  # noqa: E402
+from ingest.cluster import ClusterIngestor, ReadOn  # noqa: E402
 from ingest.pipeline import Ingestor, Summary  # noqa: E402
 from tests.servers import Server, free_port, start_oxigraph  # noqa: E402
 
@@ -102,6 +105,7 @@ def measure(
     spec: str,
     paths: list[str],
     cluster: Cluster | None,
+    status: str = "new",
 ) -> dict:
     store = open_store(spec)
     ingestor = make(store, spec)
@@ -120,7 +124,9 @@ def measure(
         scheduler = tree_cpu([cluster.scheduler.pid]) - scheduler_before
     else:  # the pool's processes are this process's descendants
         workers, scheduler = cpu_seconds() - local_before - client, 0.0
-    assert summary.failed == 0 and summary.new == summary.documents, summary
+    assert summary.failed == 0 and getattr(summary, status) == summary.documents, summary
+    if isinstance(ingestor, ClusterIngestor):
+        assert (summary.read_by_workers > 0) == (ingestor.read_on == "workers"), summary
     return {
         "label": label,
         "documents": summary.documents,
@@ -137,8 +143,12 @@ def local(jobs: int) -> Callable[[GraphStore, str], Ingestor]:
     return lambda store, _spec: Ingestor(store, jobs=jobs)
 
 
-def on_cluster(cluster: Cluster) -> Callable[[GraphStore, str], Ingestor]:
-    return lambda store, spec: ClusterIngestor(store, cluster.address, store_spec=spec)
+def on_cluster(
+    cluster: Cluster, read_on: ReadOn = "client"
+) -> Callable[[GraphStore, str], Ingestor]:
+    return lambda store, spec: ClusterIngestor(
+        store, cluster.address, store_spec=spec, read_on=read_on
+    )
 
 
 def server(workdir: Path, name: str) -> Iterator[Server]:
@@ -156,6 +166,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         corpus = [str(write_jsonl(workdir / "corpus.jsonl", args.documents, words=args.words))]
+        pages = [str(write_pages(workdir / "pages", args.documents, words=args.words))]
         warm = [str(write_jsonl(workdir / "warm.jsonl", 4, seed=3, words=args.words))]
         n = iter(range(1000))
 
@@ -177,6 +188,20 @@ def main() -> None:
             results.append(
                 measure("cluster, 2 workers", on_cluster(cluster), embedded(), corpus, cluster)
             )
+            for read_on in ("client", "workers"):
+                spec = embedded()
+                for status in ("new", "unchanged"):
+                    label = f"cluster, 2 workers, HTML pages read by the {read_on}"
+                    results.append(
+                        measure(
+                            label + (", rerun (all unchanged)" if status == "unchanged" else ""),
+                            on_cluster(cluster, read_on),
+                            spec,
+                            pages,
+                            cluster,
+                            status,
+                        )
+                    )
             servers = server(workdir, "server-local")
             spec = next(servers).spec
             results.append(

@@ -10,6 +10,7 @@ the same corpus.
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import random
 from collections.abc import Iterator
@@ -133,6 +134,26 @@ def write_jsonl(path: Path, count: int, seed: int = 7, words: int = 500) -> Path
     with open(path, "w", encoding="utf-8") as out:
         for record in documents(count, seed, words):
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return path
+
+
+def write_pages(path: Path, count: int, seed: int = 7, words: int = 500) -> Path:
+    """The documents of `write_jsonl` as web pages in the folder `path` (a paragraph a
+    `<p>`, inside a page's head and navigation), their title, date and URL in its
+    metadata.jsonl, so the same documents with the same IRIs."""
+    path.mkdir(parents=True, exist_ok=True)
+    with open(path / "metadata.jsonl", "w", encoding="utf-8") as meta:
+        for n, record in enumerate(documents(count, seed, words)):
+            name = f"{n:06d}.html"
+            body = "".join(f"<p>{html.escape(p)}</p>\n" for p in record.pop("text").split("\n\n"))
+            (path / name).write_text(
+                f"<!doctype html><html><head><title>{html.escape(record['title'])}</title>"
+                '<meta charset="utf-8"></head><body><nav><a href="/">Home</a> | World</nav>'
+                f"<article>\n{body}</article>"
+                "<footer>Example News</footer></body></html>",
+                encoding="utf-8",
+            )
+            meta.write(json.dumps({"file": name, **record}, ensure_ascii=False) + "\n")
     return path
 
 

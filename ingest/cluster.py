@@ -1,20 +1,29 @@
 """`evkg ingest --cluster tcp://HOST:8786`: extraction on the workers of a Dask cluster.
 
 The run is the local one (`ingest.pipeline.Ingestor`: the same content-hash skip, batches,
-outcomes and summary) with extraction moved to the cluster:
+outcomes and summary) with extraction moved to the cluster.
 
-- Embedded store (`oxigraph:PATH`, one writer): this process reads the documents, skips
-  those whose stored hash matches, ships the rest to the workers in tasks of a few
-  documents, and writes what they return in batches, as `evkg ingest` does with its
-  process pool (same journal, so a killed client leaves each document whole or absent).
+Documents are read where the paths are readable: by the workers when they see the same
+files (shared storage: checked on a sample of the files, the same size on every worker as
+here; `read_on` decides instead), else here and shipped. JSON Lines files are always read
+here and shipped (one file holds many documents, read in one pass). The
+summary says how many documents the workers read. Who writes:
+
+- Embedded store (`oxigraph:PATH`, one writer): this process writes what the workers
+  extract in batches, as `evkg ingest` does with its process pool (same journal, so a
+  killed client leaves each document whole or absent), and skips before extraction the
+  documents whose stored hash matches. Documents read here are hashed here and the rest
+  shipped in tasks of a few. Files the workers read stay with them: a task reads a few
+  files and holds the documents, a small task hands back only their fingerprints (IRI,
+  which a folder's metadata.jsonl or the page decides, and content hash), and the
+  documents to extract are extracted from what the workers hold (Dask runs that beside
+  them, and reads them again elsewhere if their worker died).
 - Remote store (`oxigraph-server:`, `virtuoso:`, `sparql:`): each task is a whole local
   ingestion of a few documents run on a worker, which writes into the store itself (one
-  request per document graph, which replaces it whole). The documents are read by the
-  workers when they see the same files (shared storage: checked on a sample of the files,
-  same size on every worker), else read here and shipped; JSON Lines files are always read
-  here and shipped. The happenings have one writer, this process: the workers hand back
-  the reports of what they wrote, clustered here batch by batch in the input's order, so
-  the store ends as a local run leaves it, however the tasks were spread.
+  request per document graph, which replaces it whole). The happenings have one writer,
+  this process: the workers hand back the reports of what they wrote, clustered here
+  batch by batch in the input's order, so the store ends as a local run leaves it,
+  however the tasks were spread.
 
 A task whose worker dies is run again elsewhere (Dask's retries): the embedded store is
 written only by this process, once per document; a remote store's graphs are replaced
@@ -30,7 +39,6 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -38,7 +46,15 @@ from graph.config import DEFAULT_STORE, RemoteConfig, parse_store_spec
 from graph.happening_store import InHand
 from graph.store import GraphStore
 from ingest.model import SourceDocument
-from ingest.pipeline import BATCH_SIZE, Extracted, Ingestor, Outcome, Summary, where_of
+from ingest.pipeline import (
+    BATCH_SIZE,
+    Extracted,
+    Ingestor,
+    Outcome,
+    Summary,
+    _chunks,
+    where_of,
+)
 from ingest.readers import JSONL_SUFFIXES, ReadFailure, expand, read_paths
 
 if TYPE_CHECKING:
@@ -48,6 +64,9 @@ ReadOn = Literal["auto", "client", "workers"]
 SCHEDULER_ENV = "EVKG_DASK_SCHEDULER"
 RETRIES = 3  # a task that raised is run again this often (a killed worker: see README)
 TASK_SIZE = 8  # documents a task: ~0.5 s of extraction, well above Dask's ~1 ms a task
+# Files a worker reads in one task: reading costs far less than extracting, so one read
+# feeds several extraction tasks and the client waits on fewer answers.
+READ_SIZE = 4 * TASK_SIZE
 SAMPLE = 16  # files checked on every worker to decide whether they can read the paths
 CONNECT_SECONDS = 30.0
 WORKERS_SECONDS = 60.0
@@ -57,10 +76,9 @@ class ClusterError(RuntimeError):
     """The cluster cannot be used: unreachable, no workers, or workers unlike the client."""
 
 
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
-    it = iter(items)
-    while chunk := list(islice(it, size)):
-        yield chunk
+def _failed(exc: Exception) -> str:
+    """Why a task's documents failed: its retries spent, or its worker lost too often."""
+    return f"cluster task failed: {exc!r}"[:300]
 
 
 class ClusterIngestor(Ingestor):
@@ -91,7 +109,7 @@ class ClusterIngestor(Ingestor):
         self.remote = isinstance(parse_store_spec(self.spec), RemoteConfig)
         self.read_on: ReadOn = read_on
         self.retries = retries
-        self.read_by_workers = False  # decided when the run starts (see `run_paths`)
+        self.workers_read = False  # whether the workers read the files: decided by `run_paths`
         self._client: Client | None = None
 
     @classmethod
@@ -117,14 +135,15 @@ class ClusterIngestor(Ingestor):
         with self._connect() as client:
             self._client = client
             try:
-                if not self.remote:
-                    if self.read_on == "workers":
-                        raise ClusterError(
-                            "the workers cannot read for the embedded store: its one writer "
-                            "is this process, which reads and ships the documents"
-                        )
+                if self.remote:
+                    return self._run_remote(paths)
+                if self.read_on == "client":
                     return self.run(read_paths(paths))
-                return self._run_remote(paths)
+                files = [p.resolve() for p in expand(paths)]
+                self.workers_read = self._workers_read(files)
+                if not self.workers_read:
+                    return self.run(read_paths(paths))
+                return self._write_all(self._extracted_where_read(files))
             finally:
                 self._client = None
 
@@ -185,9 +204,11 @@ class ClusterIngestor(Ingestor):
         while window:
             yield settle()
 
-    def _submit(self, function: Callable, *args: Any) -> Future:
+    def _submit(self, function: Callable, *args: Any, priority: int = 0) -> Future:
         assert self._client is not None
-        return self._client.submit(function, *args, retries=self.retries, pure=False)
+        return self._client.submit(
+            function, *args, retries=self.retries, pure=False, priority=priority
+        )
 
     # -- embedded store: the workers extract, this process writes ---------------------------
 
@@ -197,10 +218,49 @@ class ClusterIngestor(Ingestor):
         tasks = ((self._submit(extract_task, t), t) for t in self._to_extract(sources))
         for result, task in self._ordered(tasks):
             if isinstance(result, Exception):
-                reason = f"cluster task failed: {result!r}"[:300]
+                reason = _failed(result)
                 yield from (Extracted(where_of(doc), None, reason=reason) for doc in task)
             else:
                 yield from result
+
+    def _extracted_where_read(self, files: list[Path]) -> Iterator[Extracted]:
+        """The workers read the plain files and keep the documents; this process gathers
+        only their fingerprints, skips those stored unchanged (`Ingestor._changed`) and has
+        the rest extracted from the documents the workers hold (Dask runs the extraction
+        beside them, or moves them between workers, never through here). JSON Lines are
+        read here and shipped (`_extracted`)."""
+        from ingest.cluster_worker import extract_chosen_task, fingerprint_task, read_task
+
+        plain = [str(f) for f in files if f.suffix.lower() not in JSONL_SUFFIXES]
+        shipped = [f for f in files if f.suffix.lower() in JSONL_SUFFIXES]
+
+        def fingerprinted() -> Iterator[tuple[Future, tuple[Future, list[str]]]]:
+            for paths in _chunks(plain, READ_SIZE):
+                # ahead of the extractions, which wait on them
+                read = self._submit(read_task, paths, priority=1)
+                yield self._submit(fingerprint_task, read, priority=1), (read, paths)
+
+        def extractions() -> Iterator[tuple[Future, list[str]]]:
+            for result, (read, paths) in self._ordered(fingerprinted()):
+                if isinstance(result, Exception):
+                    reason = _failed(result)
+                    for path in paths:
+                        self._report(Outcome(path, "failed", reason=reason))
+                else:
+                    self.summary.read_by_workers += len(result)
+                    for chosen in _chunks(self._changed(list(enumerate(result))), self.task_size):
+                        task = self._submit(extract_chosen_task, read, chosen)
+                        yield task, [result[i].where for i in chosen]
+                read.release()  # the cluster keeps the documents while their extraction waits
+
+        for result, wheres in self._ordered(extractions()):
+            if isinstance(result, Exception):
+                reason = _failed(result)
+                yield from (Extracted(where, None, reason=reason) for where in wheres)
+            else:
+                yield from result
+        if shipped:
+            yield from self._extracted(read_paths(shipped))
 
     # -- remote store: the workers read (or are sent), extract and write ---------------------
 
@@ -209,7 +269,7 @@ class ClusterIngestor(Ingestor):
 
         started = time.perf_counter()
         files = [p.resolve() for p in expand(paths)]
-        self.read_by_workers = self._workers_read(files)
+        self.workers_read = self._workers_read(files)
         if self.happenings:
             self._cluster({})  # the index of the store as it is before this run
         tasks = (
@@ -220,6 +280,8 @@ class ClusterIngestor(Ingestor):
         unchanged: list[str] = []
         for result, items in self._ordered(tasks):
             if isinstance(result, TaskReport):
+                if items and isinstance(items[0], str):
+                    self.summary.read_by_workers += len(result.outcomes)
                 for outcome in result.outcomes:
                     self._report(outcome)
                     if outcome.status == "unchanged" and outcome.iri:
@@ -227,7 +289,7 @@ class ClusterIngestor(Ingestor):
                 self.summary.write_seconds += result.write_seconds
                 written.update(result.written)
             else:
-                reason = f"cluster task failed: {result!r}"[:300]
+                reason = _failed(result)
                 for item in items:
                     where = item if isinstance(item, str) else where_of(item)
                     self._report(Outcome(where, "failed", reason=reason))
@@ -254,7 +316,7 @@ class ClusterIngestor(Ingestor):
         cannot be read here are reported as failed here."""
         by_path = [str(f) for f in files if f.suffix.lower() not in JSONL_SUFFIXES]
         shipped = [f for f in files if f.suffix.lower() in JSONL_SUFFIXES]
-        if self.read_by_workers:
+        if self.workers_read:
             yield from _chunks(by_path, self.task_size)
         else:
             shipped = files

@@ -19,8 +19,8 @@ from distributed.diagnostics.plugin import WorkerPlugin
 from graph.happening_store import InHand
 from graph.store import GraphStore, open_store
 from ingest.model import SourceDocument
-from ingest.pipeline import Extracted, Ingestor, Outcome, _warm_up, extract_many
-from ingest.readers import read_paths
+from ingest.pipeline import Extracted, Fingerprint, Ingestor, Outcome, _warm_up, extract_many
+from ingest.readers import ReadFailure, read_paths
 
 PLUGIN_NAME = "evkg-extractor"
 
@@ -76,6 +76,26 @@ def worker_store(spec: str) -> GraphStore:
 def extract_task(docs: list[SourceDocument]) -> list[Extracted]:
     """Extract only: the client writes (the embedded store has one writer)."""
     return extract_many(docs)
+
+
+def read_task(paths: list[str]) -> list[SourceDocument | ReadFailure]:
+    """The documents in `paths` (plain files; their folders' metadata.jsonl read too), read
+    on this worker. The result stays on the cluster: the client gathers only the documents'
+    fingerprints (`fingerprint_task`) and has the changed ones extracted from it
+    (`extract_chosen_task`), so no text travels through the client."""
+    return list(read_paths(paths))
+
+
+def fingerprint_task(found: list[SourceDocument | ReadFailure]) -> list[Fingerprint | ReadFailure]:
+    """What the client needs of documents read here to skip the unchanged ones."""
+    return [item if isinstance(item, ReadFailure) else Fingerprint.of(item) for item in found]
+
+
+def extract_chosen_task(
+    found: list[SourceDocument | ReadFailure], chosen: list[int]
+) -> list[Extracted]:
+    """Extract the documents at `chosen` of those `read_task` read; the client writes."""
+    return extract_many([doc for i in chosen if isinstance(doc := found[i], SourceDocument)])
 
 
 @dataclass

@@ -19,11 +19,11 @@ import multiprocessing
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Literal
+from typing import Literal, TypeVar
 
 from graph.happening_store import HappeningIndex, InHand
 from graph.happenings import Report
@@ -33,6 +33,7 @@ from ingest.rdf import graph_hash
 from ingest.readers import ReadFailure
 
 Status = Literal["new", "unchanged", "replaced", "failed"]
+T = TypeVar("T")
 MAX_FAILURES_KEPT = 1000
 # Documents a store write (one bulk load). At 10,000 documents, 1,024 cost no less CPU a
 # document than 256 and held ~500 MB more (bench/RESULTS.md).
@@ -64,6 +65,7 @@ class Summary:
     seconds: float = 0.0
     write_seconds: float = 0.0  # time inside the store's writes (the single writer's load)
     match_seconds: float = 0.0  # time keeping the happenings (reading, matching, writing)
+    read_by_workers: int = 0  # documents read by a cluster's workers, not by this process
     failures: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -94,6 +96,20 @@ class Extracted:
 
 def where_of(doc: SourceDocument) -> str:
     return doc.url or doc.file or doc.iri
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What deciding whether a document needs extraction takes of it: where it was read,
+    its graph's IRI and the hash its stored graph would record (`graph_hash`)."""
+
+    where: str
+    iri: str
+    hash: str
+
+    @classmethod
+    def of(cls, doc: SourceDocument) -> Fingerprint:
+        return cls(where_of(doc), doc.iri, graph_hash(doc))
 
 
 def extract_one(doc: SourceDocument) -> Extracted:
@@ -196,10 +212,14 @@ class Ingestor:
         self._index: HappeningIndex | None = None
 
     def run(self, sources: Iterable[SourceDocument | ReadFailure]) -> Summary:
+        return self._write_all(self._extracted(sources))
+
+    def _write_all(self, extracted: Iterable[Extracted]) -> Summary:
+        """Write `extracted` in batches, the happenings kept after each; the run's summary."""
         started = time.perf_counter()
         pending: list[Extracted] = []
-        for extracted in self._extracted(sources):
-            pending.append(extracted)
+        for item in extracted:
+            pending.append(item)
             if len(pending) >= self.batch_size:
                 self._write(pending)
                 pending = []
@@ -242,17 +262,24 @@ class Ingestor:
     ) -> Iterator[list[SourceDocument]]:
         """Documents that need extraction, a task's worth at a time; the rest are reported."""
         for chunk in _chunks(sources, self.batch_size):
-            docs = [d for d in chunk if isinstance(d, SourceDocument)]
-            stored = {} if self.force else self.store.content_hashes(d.iri for d in docs)
-            todo = []
-            for item in chunk:
-                if isinstance(item, ReadFailure):
-                    self._report(Outcome(item.where, "failed", reason=item.reason))
-                elif stored.get(item.iri) == graph_hash(item):
-                    self._report(Outcome(where_of(item), "unchanged", item.iri))
-                else:
-                    todo.append(item)
+            found = [(d, d if isinstance(d, ReadFailure) else Fingerprint.of(d)) for d in chunk]
+            todo = [d for d in self._changed(found) if isinstance(d, SourceDocument)]
             yield from _chunks(todo, self.task_size)
+
+    def _changed(self, found: Sequence[tuple[T, Fingerprint | ReadFailure]]) -> list[T]:
+        """The items of `found` whose document needs extraction (not stored with this
+        fingerprint's hash); the unreadable and the unchanged are reported, in order."""
+        prints = [f for _, f in found if isinstance(f, Fingerprint)]
+        stored = {} if self.force else self.store.content_hashes(f.iri for f in prints)
+        todo = []
+        for item, known in found:
+            if isinstance(known, ReadFailure):
+                self._report(Outcome(known.where, "failed", reason=known.reason))
+            elif stored.get(known.iri) == known.hash:
+                self._report(Outcome(known.where, "unchanged", known.iri))
+            else:
+                todo.append(item)
+        return todo
 
     def _extracted(self, sources: Iterable[SourceDocument | ReadFailure]) -> Iterator[Extracted]:
         tasks = self._to_extract(sources)

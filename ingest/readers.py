@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import glob
 import json
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -120,14 +122,25 @@ def read_paths(paths: Iterable[str | Path]) -> Iterator[SourceDocument | ReadFai
 
 def _folder_metadata(folder: Path) -> dict[str, dict]:
     sidecar = folder / METADATA_FILE
-    if not sidecar.is_file():
+    try:
+        found = sidecar.stat()
+    except OSError:
         return {}
+    if not stat.S_ISREG(found.st_mode):
+        return {}
+    return _sidecar(sidecar, (found.st_ino, found.st_mtime_ns, found.st_size))
+
+
+@lru_cache(maxsize=4)
+def _sidecar(sidecar: Path, version: tuple[int, int, int]) -> dict[str, dict]:
+    """A metadata.jsonl's records by file, read once while it is unchanged (a cluster's
+    worker reads a folder's files a few at a time, task after task). Not to be modified."""
     out: dict[str, dict] = {}
-    with open(sidecar, encoding="utf-8") as handle:
-        for line in handle:
+    with open(sidecar, "rb") as handle:
+        for line in handle:  # a line that is not UTF-8 or not JSON is skipped, not fatal
             try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
+                record = json.loads(line.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError):
                 continue
             if isinstance(record, dict) and isinstance(record.get("file"), str):
                 out[record["file"]] = record

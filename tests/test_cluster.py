@@ -156,9 +156,11 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     return [str(folder), str(jsonl)]
 
 
-def ingest(paths: list[str], store: str, *more: str) -> subprocess.CompletedProcess:
+def ingest(
+    paths: list[str], store: str, *more: str, runner: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess:
     done = subprocess.run(
-        [str(BIN / "evkg"), "ingest", *paths, "--store", store, "--no-vocab", *more],
+        [*runner, str(BIN / "evkg"), "ingest", *paths, "--store", store, "--no-vocab", *more],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -214,10 +216,63 @@ def test_cluster_into_the_embedded_store_equals_a_local_ingest(
         "0 replaced, 1 failed"
     )
     assert "empty.txt: no text" in done.stdout
+    # On one machine the workers see the client's files: `auto` has them read the texts.
+    assert f"read by the cluster's workers: {TEXT_FILES + 3} documents" in done.stdout
     assert quads(spec) == reference
 
     again = ingest(corpus, spec, "--cluster", cluster.address)
     assert f"0 new, {TEXT_FILES + 2 + JSONL_DOCS} unchanged" in summary_line(again)
+
+
+@pytest.fixture(scope="module")
+def other_view(corpus: list[str], tmp_path_factory: pytest.TempPathFactory) -> tuple[str, ...]:
+    """Words that run a command for which the corpus' text files hold other bytes than the
+    workers read there: not UTF-8, one byte longer (a folder mounted over theirs, in a user
+    and mount namespace of the command's own)."""
+    texts = Path(corpus[0])
+    other = tmp_path_factory.mktemp("other-view")
+    for path in texts.iterdir():
+        (other / path.name).write_bytes(b"\xff" * (path.stat().st_size + 1))
+    words = ("unshare", "--user", "--map-root-user", "--mount", "sh", "-c")
+    mount = ('mount --bind "$1" "$2" && shift 2 && exec "$@"', "sh", str(other), str(texts))
+    probe = subprocess.run([*words, *mount, "cat", str(texts / "empty.txt")], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip(f"no user and mount namespaces here: {probe.stderr.decode()[:200]}")
+    assert probe.stdout == b"\xff"  # the command's view, not the workers'
+    return (*words, *mount)
+
+
+def test_the_workers_read_the_files_for_the_embedded_store(
+    cluster: Cluster,
+    corpus: list[str],
+    reference: set[str],
+    other_view: tuple[str, ...],
+    tmp_path: Path,
+) -> None:
+    """The client cannot read the texts the workers read (it sees other bytes at their
+    paths): only documents read by the workers give the local ingest's store."""
+    spec = f"oxigraph:{tmp_path / 'store'}"
+    args = ("--cluster", cluster.address, "--read-on", "workers")
+    done = ingest(corpus, spec, *args, runner=other_view)
+    total = TEXT_FILES + 2 + JSONL_DOCS
+    assert summary_line(done) == f"documents: {total} new, 0 unchanged, 0 replaced, 1 failed"
+    assert "empty.txt: no text" in done.stdout
+    assert f"read by the cluster's workers: {TEXT_FILES + 3} documents" in done.stdout
+    assert quads(spec) == reference
+
+    again = ingest(corpus, spec, *args, runner=other_view)  # skipped on the workers' hashes
+    assert summary_line(again) == f"documents: 0 new, {total} unchanged, 0 replaced, 1 failed"
+
+
+def test_auto_has_the_client_read_files_the_workers_see_otherwise(
+    cluster: Cluster, corpus: list[str], other_view: tuple[str, ...], tmp_path: Path
+) -> None:
+    spec = f"oxigraph:{tmp_path / 'store'}"
+    done = ingest([corpus[0]], spec, "--cluster", cluster.address, runner=other_view)
+    files = TEXT_FILES + 3
+    assert summary_line(done) == f"documents: 0 new, 0 unchanged, 0 replaced, {files} failed"
+    assert done.stdout.count(": not UTF-8 text") == files  # the client's view, read here
+    assert "read by the cluster's workers" not in done.stdout
 
 
 @pytest.mark.parametrize("read_on", ["auto", "client"])
@@ -240,24 +295,31 @@ def test_workers_write_into_an_oxigraph_server_as_a_local_ingest_would(
         "0 replaced, 1 failed"
     )
     assert quads(oxigraph.spec) == reference
+    read_there = f"read by the cluster's workers: {TEXT_FILES + 3} documents"
+    assert (read_there in done.stdout) == (read_on == "auto")
     again = ingest(corpus, oxigraph.spec, "--cluster", cluster.address)
     assert f"0 new, {TEXT_FILES + 2 + JSONL_DOCS} unchanged" in summary_line(again)
 
 
-@pytest.mark.parametrize("store", ["embedded", "oxigraph-server"])
+@pytest.mark.parametrize(
+    ("store", "read_on"),
+    [("embedded", "client"), ("embedded", "workers"), ("oxigraph-server", "client")],
+)
 def test_a_worker_killed_mid_run_changes_nothing(
     cluster: Cluster,
     corpus: list[str],
     reference: set[str],
     tmp_path: Path,
     store: str,
+    read_on: str,
 ) -> None:
+    # reading on the workers, the documents a killed worker held are read again elsewhere
     servers = start_oxigraph(tmp_path) if store == "oxigraph-server" else None
     spec = next(servers).spec if servers else f"oxigraph:{tmp_path / 'store'}"
     try:
         proc = subprocess.Popen(
             [str(BIN / "evkg"), "ingest", *corpus, "--store", spec, "--no-vocab", "-v"]
-            + ["--cluster", cluster.address, "--read-on", "client"],
+            + ["--cluster", cluster.address, "--read-on", read_on],
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from pathlib import Path
 
@@ -73,6 +74,33 @@ def test_seed_folder_uses_its_metadata() -> None:
     assert seed.published == date(2020, 5, 13)
     assert seed.source == "The Hill"
     assert seed.title and seed.title.startswith("Watchdog")
+
+
+def test_a_metadata_line_that_is_not_utf8_or_json_is_skipped(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Iran warned Iraq.")
+    (tmp_path / "b.txt").write_text("Iraq thanked Iran.")
+    record = json.dumps({"file": "b.txt", "title": "B"}).encode()
+    (tmp_path / "metadata.jsonl").write_bytes(b"\xff\xfe not text\n{not json\n" + record)
+    read = docs(list(read_paths([tmp_path])))
+    assert [(d.file, d.title) for d in read] == [("a.txt", None), ("b.txt", "B")]
+
+
+def test_a_changed_metadata_file_is_read_again(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Iran warned Iraq.")
+    meta = tmp_path / "metadata.jsonl"
+
+    def title() -> str | None:
+        return docs(list(read_paths([tmp_path / "a.txt"])))[0].title
+
+    meta.write_text(json.dumps({"file": "a.txt", "title": "One"}))
+    assert title() == "One"
+    meta.write_text(json.dumps({"file": "a.txt", "title": "Two"}))  # the same size
+    os.utime(meta, ns=(meta.stat().st_atime_ns, meta.stat().st_mtime_ns + 10**9))
+    assert title() == "Two"
+    meta.write_text(json.dumps({"file": "a.txt", "title": "Three"}))
+    assert title() == "Three"
+    meta.unlink()
+    assert title() is None
 
 
 def test_jsonl_records_and_their_failures(tmp_path: Path) -> None:

@@ -60,14 +60,15 @@ evkg on a Dask cluster (extractor version {extractor_version()})
    a worker whose extractor version differs is refused when an ingestion starts.
    With a remote store the workers write into it themselves: they must reach its URL,
    with EVKG_STORE_USER and EVKG_STORE_PASSWORD in their environment if it needs them.
-   When they see the client's files (shared storage, same paths) they read them too.
+   When they see the client's files (shared storage, same paths) they read them, else
+   the client ships the texts.
 
 3. Ingest from any machine that reaches the scheduler:
 
      {evkg} ingest --cluster tcp://SCHEDULER:8786 --store oxigraph-server:http://STORE:7878 PATH...
 
    (or set EVKG_DASK_SCHEDULER=tcp://SCHEDULER:8786). With the embedded store
-   (oxigraph:PATH) this process writes; it reads and ships the documents.
+   (oxigraph:PATH) this process writes what the workers extract.
 
    {evkg} cluster --check tcp://SCHEDULER:8786   lists the workers and their versions.
 """

@@ -76,8 +76,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--read-on",
         choices=["auto", "client", "workers"],
         default="auto",
-        help="with --cluster and a remote store, who reads the documents (default: the "
-        "workers when they see the same files, else this process, which ships them)",
+        help="with --cluster, who reads the documents (default: the workers when they see "
+        "the same files, else this process, which ships them; JSON Lines are read here)",
     )
     parser.set_defaults(func=run)
 
@@ -185,6 +185,8 @@ def _print_summary(summary: Summary) -> None:
         f"events: {summary.events}  triples: {summary.triples}  "
         f"seconds: {summary.seconds:.1f}  ({rate:.1f} documents/s)"
     )
+    if summary.read_by_workers:
+        print(f"read by the cluster's workers: {summary.read_by_workers} documents")
     for where, reason in summary.failures:
         print(f"failed: {where}: {reason}")
     if summary.failed > len(summary.failures):
