@@ -288,6 +288,16 @@ CASES = [
     ),
     ("Russia said the Ukrainian attack was reckless.", ("11", "RUS", "UKR", "asserted")),
     ("China called Japan's decision a positive step.", ("05", "CHN", "JPN", "asserted")),
+    # 15 force posture, 16 reduced relations, 20 mass violence, 05 ties restored
+    ("Israel strengthened its forces in southern Lebanon.", ("15", "ISR", "LBN", "asserted")),
+    ("Iran broke off talks with the European Union.", ("16", "IRN", "EUR", "asserted")),
+    ("Qatar ended its mediation between Israel and Hamas.", ("16", "QAT", "ISR", "asserted")),
+    (
+        "Serbian forces carried out ethnic cleansing against Albanians in Kosovo.",
+        ("20", "SRB", "ALB", "asserted"),
+    ),
+    ("Turkey restored diplomatic relations with Israel.", ("05", "TUR", "ISR", "asserted")),
+    ("Japan and India held joint military exercises.", ("06", "JPN", "IND", "asserted")),
     # 08 yield: easing a measure, whatever words come between the verb and it
     ("Canada lifted all remaining sanctions on Cuba.", ("08", "CAN", "CUB", "asserted")),
     ("Egypt eased the night curfew in the Sinai on Monday.", ("08", "EGY", None, "asserted")),
@@ -339,8 +349,7 @@ def test_coder_reads_general_patterns(text: str, expected: tuple) -> None:
 
 def test_every_root_has_a_case() -> None:
     covered = {expected[0] for _text, expected in CASES}
-    # 06, 15 and 20 are covered by the codebook-coverage measurement only so far.
-    assert covered >= {f"{r:02d}" for r in range(1, 21)} - {"06", "15", "20"}
+    assert covered >= {f"{r:02d}" for r in range(1, 21)}
 
 
 def test_a_hunger_strike_or_a_walkout_is_no_attack() -> None:
