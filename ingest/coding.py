@@ -677,9 +677,9 @@ class SentenceCoder:
                 return "hypothetical"  # "rejected calls to halt": only asked for
             if lemma in g.request_verbs and (
                 (dep == "xcomp" and self._asked(node) is not None)
-                or (dep == "ccomp" and self._infinitive(below))
+                or (dep == "ccomp" and (self._infinitive(below) or self._subjunctive(below)))
             ):
-                return "hypothetical"  # "urged Y to stop", "wants Y to stop": asked of Y
+                return "hypothetical"  # "urged Y to stop", "demanded that Y stop": asked of Y
             if dep in {"xcomp", "pcomp"} and lemma in g.intent_verbs:
                 return "intended"
             if any(c.dep_ == "neg" for c in node.children) and dep == "xcomp":
@@ -747,6 +747,11 @@ class SentenceCoder:
             and clause.dep_ == "ccomp"
             and self.lemmas[clause.head.i] in self.g.speech_verbs
         )
+
+    def _subjunctive(self, verb: Token) -> bool:
+        """ "demanded that Iran release": a clause with a subject and a verb in its bare form
+        is what is asked, not what was done ("told us that Iran released": done)."""
+        return verb.tag_ == "VB" and any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children)
 
     def _infinitive(self, verb: Token) -> bool:
         return any(c.dep_ == "aux" and self.lowers[c.i] == "to" for c in verb.children)

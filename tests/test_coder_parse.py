@@ -366,6 +366,7 @@ def test_what_is_asked_of_someone_is_not_reported_as_done() -> None:
         ("The UN urged Israel to stop its attacks on Lebanon.", "ISR"),
         ("France called on Russia to withdraw from Ukraine.", "RUS"),
         ("Egypt expects Hamas to release the hostages.", "PSE"),
+        ("Canada demanded that Iran release the sailors.", "IRN"),
     ):
         found = events(text)
         assert found, text
