@@ -530,11 +530,19 @@ class SentenceCoder:
         return []
 
     def _agent_of(self, noun: Token) -> list[Mention]:
-        """The doer a noun's "by"/"from" phrase names ("attacks by militias")."""
+        """The doer a noun's "by"/"from" phrase names ("attacks by militias"), or that of
+        the participle that qualifies it ("the sanctions imposed by the EU")."""
         for pobj in self._prep_objects(noun, self.g.agent_preps):
             found = self.actors_at(pobj)
             if found:
                 return found
+        for acl in noun.children:
+            if acl.dep_ == "acl" and acl.tag_ == "VBN":
+                for agent in acl.children:
+                    if agent.dep_ == "agent":
+                        for pobj in agent.children:
+                            if pobj.dep_ == "pobj" and self.actors_at(pobj):
+                                return self.actors_at(pobj)
         return []
 
     def _prep_objects(self, head: Token, preps, after: int = -1) -> Iterator[Token]:

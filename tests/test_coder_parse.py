@@ -332,6 +332,14 @@ CASES = [
     ("France said it would impose sanctions on Mali.", ("13", "FRA", "MLI", "intended")),
     # the source's own forces, sent or moved, are no target: where they go is
     ("Russia said it would send troops to Serbia.", ("03", "RUS", "SRB", "intended")),
+    ("North Korea rejected calls by South Korea for talks.", ("12", "PRK", "KOR", "asserted")),
+    (
+        "The Kremlin denounced the sanctions imposed by the European Union.",
+        ("11", "RUS", "EUR", "asserted"),
+    ),
+    # a mediator's targets are the sides it mediates between
+    ("Egypt mediated between Israel and Hamas.", ("04", "EGY", "PSE", "asserted")),
+    ("Egypt mediated between Israel and Hamas.", ("04", "EGY", "ISR", "asserted")),
     # a country word, a modifier, an agent noun: the country's agents
     ("Gunmen abducted two Italian aid workers in Somalia.", ("18", "SOM", "ITA", "asserted")),
     # committed to an act the dictionary does not know: the commitment itself (03)
