@@ -478,6 +478,10 @@ class SentenceCoder:
             for pobj in self._prep_objects(noun, self.g.sides_preps):
                 sides = self.actors_at(pobj)
                 if len({m.actor.iri for m in sides}) > 1:
+                    reading = self.nouns.get(noun.i)
+                    code = reading.code if reading is not None else sense.code or ""
+                    if code[:2] in self.g.symmetric_roots:
+                        return sides, []  # "talks between X and Y": each side's, both ways
                     return sides[:1], sides[1:]
         target: list[Mention] = []
         wanted = list(sense.preps) + [p for p in self.g.target_preps if p not in sense.preps]

@@ -337,6 +337,9 @@ CASES = [
         "The Kremlin denounced the sanctions imposed by the European Union.",
         ("11", "RUS", "EUR", "asserted"),
     ),
+    # talks between two sides are each side's, both ways
+    ("Talks between Armenia and Azerbaijan resumed in Moscow.", ("04", "AZE", "ARM", "asserted")),
+    ("Talks between Armenia and Azerbaijan resumed in Moscow.", ("04", "ARM", "AZE", "asserted")),
     # a mediator's targets are the sides it mediates between
     ("Egypt mediated between Israel and Hamas.", ("04", "EGY", "PSE", "asserted")),
     ("Egypt mediated between Israel and Hamas.", ("04", "EGY", "ISR", "asserted")),
