@@ -196,12 +196,17 @@ def _iri(value: str) -> str:
 
 
 def event_patterns(
-    filters: Filters, source: str = "?s", target: str = "?t", lean: bool = False
+    filters: Filters,
+    source: str = "?s",
+    target: str = "?t",
+    lean: bool = False,
+    choose: bool = False,
 ) -> str:
     """The SPARQL group that binds ?e, ?s, ?t, ?type, ?date, ?gold, ?quad, ?doc and
     ?modality (`modality_pattern`); `lean` leaves ?quad and ?doc out unless a filter needs
     them (each OPTIONAL is a join per event, which counts when a query reads the whole
-    network)."""
+    network); `choose` (with `lean`) leaves ?date and ?gold out too unless a filter needs
+    them, for a query that only chooses events (?e) and describes them elsewhere."""
     # a document's events are found from the document first: Oxigraph joins in the order
     # written, and starting from every event cost seconds at a million quads
     first = f"?e prov:wasDerivedFrom {_iri(filters.document)} . " if filters.document else ""
@@ -209,9 +214,11 @@ def event_patterns(
         f"{first}?e a sem:Event ; evkg:source {source} ; evkg:target {target} ; "
         "sem:eventType ?type .",
         modality_pattern(filters),
-        "OPTIONAL { ?e sem:hasTimeStamp ?date }",
-        "OPTIONAL { ?type evkg:goldstein ?gold }",
     ]
+    if not choose or filters.since or filters.until:
+        parts.append("OPTIONAL { ?e sem:hasTimeStamp ?date }")
+    if not choose:
+        parts.append("OPTIONAL { ?type evkg:goldstein ?gold }")
     if not lean or filters.quad:
         parts.append("OPTIONAL { ?type evkg:quadClass ?quad }")
     if filters.document:

@@ -16,6 +16,7 @@ from app.problems import Problem
 from app.responses import problems
 from graph import queries
 from graph.network import ALL_MODALITIES, MODALITIES, Filters, modality_name
+from graph.sparql import pages_itself
 
 router = APIRouter(tags=["events"])
 ID = "https://evkg.org/id/"
@@ -154,15 +155,21 @@ async def list_events(
     """Events of the asserted modality unless `modality` names others; each says its own.
     With level=happening, the happenings of those events."""
     filters = filters_of(since, until, root, document=document, modality=modality)
-    build = queries.happenings if level == "happening" else queries.events
-    sparql = build(
-        filters,
-        source=minted("actor", source) if source else None,
-        target=minted("actor", target) if target else None,
-        actor=minted("actor", actor) if actor else None,
-        code=code, place=minted("place", place) if place else None,
-        limit=limit, offset=offset,
-    )
-    items = dedupe(await read(state, state.reader().select, sparql))
+    chosen = {"source": minted("actor", source) if source else None,
+              "target": minted("actor", target) if target else None,
+              "actor": minted("actor", actor) if actor else None,
+              "code": code, "place": minted("place", place) if place else None}
+    reader = state.reader()
+    if level == "report" and not pages_itself(reader):
+        # found unordered, ordered here, the page described (`graph.sparql.pages_itself`)
+        found = await read(state, reader.select, queries.event_ids(filters, **chosen))
+        page = sorted({r["e"] for r in found if not r["e"].startswith("_:")})
+        page = page[offset:offset + limit]
+        rows = await read(state, reader.select, queries.listed_events(page)) if page else []
+    else:
+        build = queries.happenings if level == "happening" else queries.events
+        rows = await read(state, reader.select,
+                          build(filters, **chosen, limit=limit, offset=offset))
+    items = dedupe(rows)
     return EventPage(limit=limit, offset=offset, level=level, items=items,
                      next=next_page(request, limit, offset, len(items)))
