@@ -228,6 +228,36 @@ def test_network_answers_follow_writes(api: ApiServer) -> None:
     assert (before["count"] if before else 0) == after["count"] - 1
 
 
+def test_page_neighbourhoods_follow_writes(api: ApiServer) -> None:
+    """The page's neighbourhoods are kept per store version: a document posted or deleted
+    shows in them at once."""
+    body = {
+        "text": "Hezbollah fired rockets at Israel on 4 March 2020.",
+        "url": "https://example.org/page-neighbourhood-follows-writes",
+    }
+
+    def page() -> dict:
+        got = httpx.get(
+            f"{api.base}/actors/israel/neighbourhood", params={"hops": 2, "compact": "true"}
+        )
+        assert got.status_code == 200, got.text
+        shown = got.json()
+        ids = [n["id"] for n in shown["nodes"]]
+        return {(ids[s], ids[t]): count for s, t, count, *_ in shown["edges"]}
+
+    first = page()
+    assert page() == first  # asked again: the same
+    made = httpx.post(f"{api.base}/documents", json=body, headers=api.auth, timeout=120)
+    assert made.status_code == 201, made.text
+    event = made.json()["events"][0]
+    dyad = (event["source"]["iri"], event["target"]["iri"])
+    assert dyad[1] == "https://evkg.org/id/actor/israel"
+    assert page()[dyad] == first.get(dyad, 0) + 1
+    gone = httpx.delete(f"{api.base}/documents/{made.json()['id']}", headers=api.auth)
+    assert gone.status_code == 204
+    assert page() == first
+
+
 def test_documents_round_trip(api: ApiServer) -> None:
     body = {
         "text": "Iran fired missiles at a US base in Iraq on 8 January 2020.",
