@@ -229,6 +229,8 @@ def main() -> None:
                 quads, seconds = copy_graphs(store, spec)
                 print(f"{quads:,} quads written to Virtuoso in {seconds:.0f} s", flush=True)
                 (args.out / LOADED).write_text(str(quads))
+            if args.before:
+                targets.append((f"Virtuoso, {args.before}", spec, code))
             targets.append(("Virtuoso", spec, ROOT))
         bases = {}
         for name, spec, code in targets:
