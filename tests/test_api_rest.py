@@ -258,6 +258,34 @@ def test_page_neighbourhoods_follow_writes(api: ApiServer) -> None:
     assert page() == first
 
 
+def test_event_listings_follow_writes(api: ApiServer) -> None:
+    """An actor's events are listed from IRIs kept per store version: a document posted or
+    deleted shows in every page of them at once."""
+    body = {
+        "text": "Iran fired missiles at Israel on 5 March 2020.",
+        "url": "https://example.org/event-listings-follow-writes",
+    }
+
+    def listed(**params: int) -> list[str]:
+        got = httpx.get(f"{api.base}/events", params={"actor": "iran", **params})
+        assert got.status_code == 200, got.text
+        return [e["iri"] for e in got.json()["items"]]
+
+    first = listed(limit=1000)
+    assert listed(limit=1000) == first and len(first) > 2
+    assert len(set(listed(limit=2, offset=1)) & set(first)) == 2
+    made = httpx.post(f"{api.base}/documents", json=body, headers=api.auth, timeout=120)
+    assert made.status_code == 201, made.text
+    event = made.json()["events"][0]["iri"]
+    after = listed(limit=1000)
+    assert set(after) == {*first, event}
+    pages = [e for start in range(0, len(after), 2) for e in listed(limit=2, offset=start)]
+    assert sorted(pages) == sorted(after)  # each event on one page, in the new listing
+    gone = httpx.delete(f"{api.base}/documents/{made.json()['id']}", headers=api.auth)
+    assert gone.status_code == 204
+    assert listed(limit=1000) == first
+
+
 def test_documents_round_trip(api: ApiServer) -> None:
     body = {
         "text": "Iran fired missiles at a US base in Iraq on 8 January 2020.",
