@@ -342,14 +342,22 @@ def compact_json(graph: nx.DiGraph) -> dict[str, Any]:
             "edge_fields": EDGE_FIELDS, "edges": edges}
 
 
+FACTS_AT_ONCE = 2000  # actors whose facts a neighbourhood reads for the whole network
+
+
 def neighbourhood_page(
     source: Selectable, hood: Neighbourhood, network: nx.DiGraph | None = None
 ) -> dict[str, Any]:
     """One actor's neighbourhood in the page's compact shape, its actors decorated as the
     view's are (kind, country, weight...) so that an expansion is drawn like the view; no
     sentences. `meta` names the actor and whether the node cap was hit. `network`, the
-    kept network the rings came from, lends its memo of actor facts."""
+    kept network the rings came from, lends its memo of actor facts: the first
+    neighbourhood at a store version reads the facts of every actor in the network when
+    it has at most FACTS_AT_ONCE (at 1.5M quads 508 actors, 0.13 s), so the next
+    expansions read none."""
     memo = network.graph.get("facts") if network is not None else None
+    if network is not None and memo == {} and network.number_of_nodes() <= FACTS_AT_ONCE:
+        actor_facts(source, network.nodes, memo)
     body = compact_json(decorate(source, hood.graph, memo))
     body["meta"].update(actor=hood.root, capped=hood.capped)
     return body
