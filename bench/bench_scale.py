@@ -133,11 +133,14 @@ def routes(
     def get(path: str) -> Callable[[httpx.Client, str], float]:
         return lambda client, base: timed(client, "GET", f"{base}{path}")
 
-    left: dict[str, Iterator[str]] = {}
+    def unasked(path: str) -> Callable[[httpx.Client, str], float]:
+        left: dict[str, Iterator[str]] = {}
 
-    def unasked(client: httpx.Client, base: str) -> float:
-        other = next(left.setdefault(base, iter(others)))
-        return timed(client, "GET", f"{base}/actors/{other}/neighbourhood?hops=2&compact=true")
+        def call(client: httpx.Client, base: str) -> float:
+            other = next(left.setdefault(base, iter(others)))
+            return timed(client, "GET", f"{base}{path.format(other)}")
+
+        return call
 
     def sparql(query: str) -> Callable[[httpx.Client, str], float]:
         return lambda client, base: timed(
@@ -152,11 +155,14 @@ def routes(
     return {
         "`GET /actors?q=iraq`": get("/actors?q=iraq"),
         f"`GET /events?actor={actor}`": get(f"/events?actor={actor}"),
+        "`GET /events?actor=` of an actor not asked before": unasked("/events?actor={}"),
         f"`GET /relations/{a}/{b}`": get(f"/relations/{a}/{b}"),
         "2-hop neighbourhood of iran, compact": get(
             "/actors/iran/neighbourhood?hops=2&compact=true"
         ),
-        "2-hop neighbourhood, compact, of an actor not asked before": unasked,
+        "2-hop neighbourhood, compact, of an actor not asked before": unasked(
+            "/actors/{}/neighbourhood?hops=2&compact=true"
+        ),
         "2-hop neighbourhood of iran, with evidence": get("/actors/iran/neighbourhood?hops=2"),
         "`GET /paths?from=united-states&to=iran`": get("/paths?from=united-states&to=iran"),
         "SPARQL 2-hop (via /sparql)": sparql(TWO_HOP),
