@@ -202,11 +202,11 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def server(command: list[str], env: dict[str, str], health: str, wait: float,
-           log: Path) -> Iterator[None]:
+           log: Path, cwd: Path = ROOT) -> Iterator[None]:
     import httpx
 
     with log.open("wb") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + wait
         while True:

@@ -17,6 +17,7 @@ from the store), and the first neighbourhood and search after a document is writ
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import statistics
@@ -123,9 +124,23 @@ def timed(client: httpx.Client, method: str, url: str, **kwargs: object) -> floa
     return took * 1000
 
 
-def routes(dyad: tuple[str, str], actor: str) -> dict[str, Callable[[httpx.Client, str], float]]:
+def routes(
+    dyad: tuple[str, str], actor: str, others: list[str]
+) -> dict[str, Callable[[httpx.Client, str], float]]:
+    """The timed routes; `others`, actors each target is asked about once (a kept answer
+    is no help there), one a request."""
+
     def get(path: str) -> Callable[[httpx.Client, str], float]:
         return lambda client, base: timed(client, "GET", f"{base}{path}")
+
+    def unasked(path: str) -> Callable[[httpx.Client, str], float]:
+        left: dict[str, Iterator[str]] = {}
+
+        def call(client: httpx.Client, base: str) -> float:
+            other = next(left.setdefault(base, iter(others)))
+            return timed(client, "GET", f"{base}{path.format(other)}")
+
+        return call
 
     def sparql(query: str) -> Callable[[httpx.Client, str], float]:
         return lambda client, base: timed(
@@ -140,9 +155,13 @@ def routes(dyad: tuple[str, str], actor: str) -> dict[str, Callable[[httpx.Clien
     return {
         "`GET /actors?q=iraq`": get("/actors?q=iraq"),
         f"`GET /events?actor={actor}`": get(f"/events?actor={actor}"),
+        "`GET /events?actor=` of an actor not asked before": unasked("/events?actor={}"),
         f"`GET /relations/{a}/{b}`": get(f"/relations/{a}/{b}"),
         "2-hop neighbourhood of iran, compact": get(
             "/actors/iran/neighbourhood?hops=2&compact=true"
+        ),
+        "2-hop neighbourhood, compact, of an actor not asked before": unasked(
+            "/actors/{}/neighbourhood?hops=2&compact=true"
         ),
         "2-hop neighbourhood of iran, with evidence": get("/actors/iran/neighbourhood?hops=2"),
         "`GET /paths?from=united-states&to=iran`": get("/paths?from=united-states&to=iran"),
@@ -155,6 +174,29 @@ def p50(values: list[float]) -> str:
     return f"{statistics.median(values):,.0f}" if values else "-"
 
 
+def checkout(commit: str, out: Path) -> Path:
+    """The files of `commit` (a revision of this repository) under `out`, to serve the same
+    store with earlier code: `python -m app.cli` run there imports that tree's packages."""
+    sha = subprocess.run(
+        ["git", "rev-parse", "--verify", f"{commit}^{{commit}}"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    tree = out / f"code-{sha[:12]}"
+    if not tree.exists():
+        partial = out / f"code-{sha[:12]}.partial"
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+        archive = subprocess.run(
+            ["git", "archive", sha], cwd=ROOT, check=True, capture_output=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(partial)], input=archive, check=True)
+        partial.rename(tree)
+    return tree
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=1850)
@@ -163,41 +205,56 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--requests", type=int, default=5, help="per target, route and round")
     parser.add_argument("--buffers", type=int, default=170_000, help="Virtuoso's 8 KB pages")
+    parser.add_argument(
+        "--before",
+        metavar="COMMIT",
+        help="also serve the embedded store with the code of COMMIT (a git "
+        "revision), a column beside this checkout's",
+    )
+    parser.add_argument("--no-virtuoso", action="store_true", help="the embedded store only")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     store = build(args.documents, args.out, args.jobs)
-    served = clone(store, args.out / "served")  # the API may write; the original is kept
     # the first neighbourhood builds the actor network in one long query: let it finish
     env = {**os.environ, "EVKG_TOKEN": TOKEN, "EVKG_QUERY_TIMEOUT": "600"}
     serve = [sys.executable, "-m", "app.cli", "serve", "--log-level", "warning", "--port"]
-    for spec in virtuoso(args.out, args.buffers):
-        if (args.out / LOADED).exists():
-            quads = int((args.out / LOADED).read_text())
-        else:
-            quads, seconds = copy_graphs(store, spec)
-            print(f"{quads:,} quads written to Virtuoso in {seconds:.0f} s", flush=True)
-            (args.out / LOADED).write_text(str(quads))
-        ports = {"embedded": free_port(), "Virtuoso": free_port()}
-        specs = {"embedded": f"oxigraph:{served}", "Virtuoso": spec}
-        bases = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
-        with (
-            server(
-                [*serve, str(ports["embedded"])],
-                {**env, "EVKG_STORE": specs["embedded"]},
-                f"{bases['embedded']}/health",
-                300,
-                args.out / "serve-embedded.log",
-            ),
-            server(
-                [*serve, str(ports["Virtuoso"])],
-                {**env, "EVKG_STORE": specs["Virtuoso"]},
-                f"{bases['Virtuoso']}/health",
-                300,
-                args.out / "serve-virtuoso.log",
-            ),
-            httpx.Client(timeout=600) as client,
-        ):
-            run(client, bases, args, quads)
+    # (column, EVKG_STORE, the code's folder); each embedded server its own copy, as the
+    # API may write (the original is kept)
+    targets = [("embedded", f"oxigraph:{clone(store, args.out / 'served')}", ROOT)]
+    if args.before:
+        code = checkout(args.before, args.out)
+        before = clone(store, args.out / "served-before")
+        targets.insert(0, (f"embedded, {args.before}", f"oxigraph:{before}", code))
+    with contextlib.ExitStack() as stack:
+        quads = 0
+        if not args.no_virtuoso:
+            spec = stack.enter_context(contextlib.contextmanager(virtuoso)(args.out, args.buffers))
+            if (args.out / LOADED).exists():
+                quads = int((args.out / LOADED).read_text())
+            else:
+                quads, seconds = copy_graphs(store, spec)
+                print(f"{quads:,} quads written to Virtuoso in {seconds:.0f} s", flush=True)
+                (args.out / LOADED).write_text(str(quads))
+            if args.before:
+                targets.append((f"Virtuoso, {args.before}", spec, code))
+            targets.append(("Virtuoso", spec, ROOT))
+        bases = {}
+        for name, spec, code in targets:
+            port = free_port()
+            bases[name] = f"http://127.0.0.1:{port}"
+            slug = "".join(c if c.isalnum() else "-" for c in name.lower())
+            stack.enter_context(
+                server(
+                    [*serve, str(port)],
+                    {**env, "EVKG_STORE": spec},
+                    f"{bases[name]}/health",
+                    300,
+                    args.out / f"serve-{slug}.log",
+                    cwd=code,
+                )
+            )
+        client = stack.enter_context(httpx.Client(timeout=600))
+        run(client, bases, args, quads or len(ox.Store.read_only(str(store))))
 
 
 def run(client: httpx.Client, bases: dict[str, str], args: argparse.Namespace, quads: int) -> None:
@@ -216,7 +273,10 @@ def run(client: httpx.Client, bases: dict[str, str], args: argparse.Namespace, q
         ids[strongest["source"]].rsplit("/", 1)[-1],
         ids[strongest["target"]].rsplit("/", 1)[-1],
     )
-    table = routes(dyad, top["id"])
+    listed = client.get(f"{bases['embedded']}/actors", params={"limit": 200}).json()["items"]
+    # those with most events after the first ten, iran and the dyad's aside
+    others = [a["id"] for a in listed[10:] if a["id"] not in ("iran", *dyad)]
+    table = routes(dyad, top["id"], others)
     times: dict[str, dict[str, list[float]]] = {r: {n: [] for n in bases} for r in table}
     for route, call in table.items():
         for base in bases.values():
@@ -236,11 +296,12 @@ def run(client: httpx.Client, bases: dict[str, str], args: argparse.Namespace, q
         f"\n{args.documents:,} documents, {quads:,} quads; p50 of "
         f"{args.rounds * args.requests} warm requests, one client, ms\n"
     )
-    print("| route | embedded | Virtuoso |\n| --- | ---: | ---: |")
+    names = list(bases)
+    print(f"| route | {' | '.join(names)} |\n| --- |{' ---: |' * len(names)}")
     for route, by in times.items():
-        print(f"| {route} | {p50(by['embedded'])} | {p50(by['Virtuoso'])} |")
-    for what in cold["embedded"]:
-        print(f"| cold: {what} | {cold['embedded'][what]:,.0f} | {cold['Virtuoso'][what]:,.0f} |")
+        print(f"| {route} | {' | '.join(p50(by[n]) for n in names)} |")
+    for what in cold[names[0]]:
+        print(f"| cold: {what} | {' | '.join(f'{cold[n][what]:,.0f}' for n in names)} |")
 
 
 if __name__ == "__main__":

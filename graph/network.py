@@ -194,12 +194,17 @@ def _iri(value: str) -> str:
 
 
 def event_patterns(
-    filters: Filters, source: str = "?s", target: str = "?t", lean: bool = False
+    filters: Filters,
+    source: str = "?s",
+    target: str = "?t",
+    lean: bool = False,
+    choose: bool = False,
 ) -> str:
     """The SPARQL group that binds ?e, ?s, ?t, ?type, ?date, ?gold, ?quad, ?doc and
     ?modality (`modality_pattern`); `lean` leaves ?quad and ?doc out unless a filter needs
     them (each OPTIONAL is a join per event, which counts when a query reads the whole
-    network)."""
+    network); `choose` (with `lean`) leaves ?date and ?gold out too unless a filter needs
+    them, for a query that only chooses events (?e) and describes them elsewhere."""
     # a document's events are found from the document first: Oxigraph joins in the order
     # written, and starting from every event cost seconds at a million quads
     first = f"?e prov:wasDerivedFrom {_iri(filters.document)} . " if filters.document else ""
@@ -207,9 +212,11 @@ def event_patterns(
         f"{first}?e a sem:Event ; evkg:source {source} ; evkg:target {target} ; "
         "sem:eventType ?type .",
         modality_pattern(filters),
-        "OPTIONAL { ?e sem:hasTimeStamp ?date }",
-        "OPTIONAL { ?type evkg:goldstein ?gold }",
     ]
+    if not choose or filters.since or filters.until:
+        parts.append("OPTIONAL { ?e sem:hasTimeStamp ?date }")
+    if not choose:
+        parts.append("OPTIONAL { ?type evkg:goldstein ?gold }")
     if not lean or filters.quad:
         parts.append("OPTIONAL { ?type evkg:quadClass ?quad }")
     if filters.document:
@@ -414,11 +421,14 @@ def dyad_network(source: Selectable, filters: Filters | None = None) -> nx.DiGra
     """The whole network under `filters` (min_events aside) with each edge's refs but no
     sentences: one query, small enough to keep per store version and answer
     neighbourhoods and paths from memory. `graph.graph["quads"]` maps CAMEO types to
-    quad classes."""
+    quad classes, and each edge's `quads` counts its happenings per quad class
+    (`quad_counts`), so a neighbourhood copies them instead of counting again."""
     graph = nx.DiGraph()
     add_dyads(graph, source.select(dyads_query(filters or Filters())))
     label_nodes(source, graph)
-    graph.graph["quads"] = quad_classes(source)
+    quad_of = graph.graph["quads"] = quad_classes(source)
+    for _, _, data in graph.edges(data=True):
+        data["quads"] = quad_counts(data["refs"], quad_of)
     return graph
 
 
@@ -525,9 +535,10 @@ def _among(full: nx.DiGraph, hop_of: dict[str, int], queried: set[str],
             if u in hop_of and data["count"] >= min_events:
                 kept[u, node] = data
     graph.add_edges_from(
-        (u, v, {"events": [], **{k: data[k] for k in EDGE_KEYS}})
+        (u, v, {"events": [], "count": data["count"], "reports": data["reports"],
+                "goldstein": data["goldstein"], "first": data["first"], "last": data["last"]})
         for (u, v), data in kept.items()
-    )
+    )  # EDGE_KEYS, written out: thousands of edges in a 2-hop neighbourhood
     return graph
 
 
@@ -535,18 +546,27 @@ EDGE_KEYS = ("count", "reports", "goldstein", "first", "last")
 EVIDENCE_CHUNK = 5000  # events per sentence query
 
 
+def quad_counts(refs: list[Ref], quad_of: dict[str, int]) -> dict[int, int]:
+    """An edge's happenings (`counted_refs`) per quad class, from its refs and the map of
+    CAMEO types to quad classes (`quad_classes`)."""
+    counts: dict[int, int] = {}
+    for ref in counted_refs(refs):
+        quad = quad_of.get(ref.type)
+        if quad is not None:
+            counts[quad] = counts.get(quad, 0) + 1
+    return counts
+
+
 def count_quads(graph: nx.DiGraph, full: nx.DiGraph) -> None:
     """Each edge's events per quad class (`quads`, as `network` gives them, for colouring
-    an expansion like the view), counted from the refs `full` keeps for the edge."""
+    an expansion like the view): the counts `full` keeps for the edge (a `dyad_network`
+    has them), else counted from its refs."""
     quad_of = full.graph["quads"]
     succ = full._succ
     for u, v, data in graph.edges(data=True):
-        counts: dict[int, int] = {}
-        for ref in counted_refs(succ[u][v]["refs"]):
-            quad = quad_of.get(ref.type)
-            if quad is not None:
-                counts[quad] = counts.get(quad, 0) + 1
-        data["quads"] = counts
+        kept = succ[u][v]
+        counts = kept.get("quads")
+        data["quads"] = dict(counts) if counts is not None else quad_counts(kept["refs"], quad_of)
 
 
 def add_evidence(source: Selectable, graph: nx.DiGraph, full: nx.DiGraph,

@@ -5,9 +5,10 @@ A network (`graph.network.dyad_network`: every dyad with its counts and event re
 sentences) costs one aggregated query over all events; a neighbourhood or a path search
 on it costs nothing more. Requests that arrive together for the same network wait for the
 one build instead of each starting their own. Cached networks are never changed (readers
-build their answers as new graphs) except for their memo of event sentences, shared by the
-networks of one store version and bounded by the events in the store: the sentences an
-answer shows are read from the store once per version.
+build their answers as new graphs) except for their memos of event sentences and actor
+facts, shared by the networks of one store version and bounded by the events and actors in
+the store: the sentences and facts an answer shows are read from the store once per
+version.
 """
 
 from __future__ import annotations
@@ -28,9 +29,14 @@ from graph.network import (
     dyads_query,
     edge_attributes,
     label_nodes,
+    quad_counts,
 )
 
 DEFAULT_SIZE = 8  # networks kept (filter sets), least recently used dropped first
+# What the networks of one store version remember of it, each in `network.graph[name]`:
+# event IRI -> sentence (`graph.network.add_evidence`), actor IRI -> facts
+# (`graph.network_view.actor_facts`)
+MEMOS = ("sentences", "facts")
 
 
 class NetworkCache:
@@ -41,7 +47,8 @@ class NetworkCache:
         self._lock = threading.Lock()
         self._networks: OrderedDict[Hashable, nx.DiGraph] = OrderedDict()
         self._building: dict[Hashable, threading.Lock] = {}
-        self._sentences: tuple[Hashable, dict[str, str | None]] = (None, {})
+        # the memos the networks of one version share (MEMOS), as (version, {name: memo})
+        self._memos: tuple[Hashable, dict[str, dict]] = (None, {})
         self.builds = 0  # how many networks were built (for tests and benchmarks)
 
     def get(self, source: Selectable, version: Hashable, filters: Filters) -> nx.DiGraph:
@@ -72,9 +79,9 @@ class NetworkCache:
     def _keep(self, key: tuple, network: nx.DiGraph) -> None:
         """Keep `network` under `key`, dropping networks of other versions (call locked)."""
         version = key[0]
-        if self._sentences[0] != version:
-            self._sentences = (version, {})
-        network.graph["sentences"] = self._sentences[1]
+        if self._memos[0] != version:
+            self._memos = (version, {name: {} for name in MEMOS})
+        network.graph.update(self._memos[1])
         stale = [k for k in self._networks if k[0] != version]  # the store changed
         for old in stale:
             del self._networks[old]
@@ -132,6 +139,7 @@ def updated_network(
         if any(ref.document in documents for ref in refs):
             touched.add((u, v))
     graph = network.copy()  # new attribute dicts; the refs lists are replaced, not changed
+    quad_of = network.graph.get("quads")
     ends: set[str] = set()
     for u, v in touched:
         refs = (
@@ -146,6 +154,10 @@ def updated_network(
                 if node not in graph:
                     graph.add_node(node, label=None)
             graph.add_edge(u, v, **edge_attributes(refs))
+            if quad_of is not None:  # as `dyad_network` counts them
+                graph.edges[u, v]["quads"] = quad_counts(refs, quad_of)
+            else:
+                graph.edges[u, v].pop("quads", None)
         elif graph.has_edge(u, v):
             graph.remove_edge(u, v)
     graph.remove_nodes_from([n for n in ends if n in graph and graph.degree(n) == 0])

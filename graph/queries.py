@@ -122,7 +122,7 @@ def _matching_events(
         parts.append(f"FILTER(?type = <https://evkg.org/cameo/{code}>)")
     # the filters' patterns without the event and dyad they open with (bound above), and
     # without the optional document (only its filter matters in choosing the page)
-    body = event_patterns(filters, source="?s0", target="?t0", lean=True).replace(
+    body = event_patterns(filters, source="?s0", target="?t0", lean=True, choose=True).replace(
         "?e a sem:Event ; evkg:source ?s0 ; evkg:target ?t0 ; sem:eventType ?type .", ""
     )
     return f"{' '.join(parts)}\n    {body}"
@@ -147,14 +147,40 @@ def events(
 ) -> str:
     """Events with their evidence (sentence, trigger, document), modality (?modality,
     unbound when the event states none) and happening (?h, unbound until clustered);
-    source and target optional."""
+    source and target optional. The page is ordered and cut by the store (ORDER BY ?e);
+    `event_ids` and `listed_events` are the same answer in two queries, ordered here."""
     matching = _matching_events(filters, source, target, actor, code, place)
+    return _described_events(f"""{{ SELECT DISTINCT ?e WHERE {{
+    {matching}
+  }} ORDER BY ?e LIMIT {int(limit)} OFFSET {int(offset)} }}""")
+
+
+def event_ids(
+    filters: Filters,
+    source: str | None = None,
+    target: str | None = None,
+    actor: str | None = None,
+    code: str | None = None,
+    place: str | None = None,
+) -> str:
+    """Every event `events` would list under the same arguments (?e), in no order: the
+    caller orders them by IRI, takes its page and describes it with `listed_events`."""
+    matching = _matching_events(filters, source, target, actor, code, place)
+    return f"SELECT DISTINCT ?e WHERE {{\n  {matching}\n}}"
+
+
+def listed_events(iris: list[str]) -> str:
+    """What `events` says of each of its events, for the events listed (a page of
+    `event_ids`), in the same order (by date, then IRI)."""
+    return _described_events(f"VALUES ?e {{ {' '.join(_iri(e) for e in iris)} }}")
+
+
+def _described_events(chosen: str) -> str:
+    """The rows of `events` for the events `chosen` binds to ?e."""
     return f"""SELECT ?e ?label ?type ?s ?t ?date ?gold ?quad ?doc ?sentence ?trigger ?place
   ?modality ?h
 WHERE {{
-  {{ SELECT DISTINCT ?e WHERE {{
-    {matching}
-  }} ORDER BY ?e LIMIT {int(limit)} OFFSET {int(offset)} }}
+  {chosen}
   ?e sem:eventType ?type .
   {_DESCRIBED}
   OPTIONAL {{ ?e prov:wasDerivedFrom ?doc }}

@@ -69,6 +69,15 @@ def values_limit(source: object) -> int:
     return int(getattr(source, "max_values", VALUES_LIMIT))
 
 
+def pages_itself(source: object) -> bool:
+    """Whether a listing's page is best ordered and cut by `source` itself (ORDER BY ...
+    LIMIT in the query: a SPARQL server, whose `pages_itself` says so) rather than read
+    whole and ordered here: Oxigraph compares IRIs by reading their text from disk, so at
+    a million quads ordering one actor's few hundred events took it longer than finding
+    them, and ordering every event seconds."""
+    return bool(getattr(source, "pages_itself", False))
+
+
 def query_form(sparql: str) -> QueryForm:
     """The query's form (SELECT, ASK, CONSTRUCT, DESCRIBE), read past its prologue."""
     body = sparql[_PROLOGUE.match(sparql).end() :]  # type: ignore[union-attr]

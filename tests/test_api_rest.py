@@ -228,6 +228,64 @@ def test_network_answers_follow_writes(api: ApiServer) -> None:
     assert (before["count"] if before else 0) == after["count"] - 1
 
 
+def test_page_neighbourhoods_follow_writes(api: ApiServer) -> None:
+    """The page's neighbourhoods are kept per store version: a document posted or deleted
+    shows in them at once."""
+    body = {
+        "text": "Hezbollah fired rockets at Israel on 4 March 2020.",
+        "url": "https://example.org/page-neighbourhood-follows-writes",
+    }
+
+    def page() -> dict:
+        got = httpx.get(
+            f"{api.base}/actors/israel/neighbourhood", params={"hops": 2, "compact": "true"}
+        )
+        assert got.status_code == 200, got.text
+        shown = got.json()
+        ids = [n["id"] for n in shown["nodes"]]
+        return {(ids[s], ids[t]): count for s, t, count, *_ in shown["edges"]}
+
+    first = page()
+    assert page() == first  # asked again: the same
+    made = httpx.post(f"{api.base}/documents", json=body, headers=api.auth, timeout=120)
+    assert made.status_code == 201, made.text
+    event = made.json()["events"][0]
+    dyad = (event["source"]["iri"], event["target"]["iri"])
+    assert dyad[1] == "https://evkg.org/id/actor/israel"
+    assert page()[dyad] == first.get(dyad, 0) + 1
+    gone = httpx.delete(f"{api.base}/documents/{made.json()['id']}", headers=api.auth)
+    assert gone.status_code == 204
+    assert page() == first
+
+
+def test_event_listings_follow_writes(api: ApiServer) -> None:
+    """An actor's events are listed from IRIs kept per store version: a document posted or
+    deleted shows in every page of them at once."""
+    body = {
+        "text": "Iran fired missiles at Israel on 5 March 2020.",
+        "url": "https://example.org/event-listings-follow-writes",
+    }
+
+    def listed(**params: int) -> list[str]:
+        got = httpx.get(f"{api.base}/events", params={"actor": "iran", **params})
+        assert got.status_code == 200, got.text
+        return [e["iri"] for e in got.json()["items"]]
+
+    first = listed(limit=1000)
+    assert listed(limit=1000) == first and len(first) > 2
+    assert len(set(listed(limit=2, offset=1)) & set(first)) == 2
+    made = httpx.post(f"{api.base}/documents", json=body, headers=api.auth, timeout=120)
+    assert made.status_code == 201, made.text
+    event = made.json()["events"][0]["iri"]
+    after = listed(limit=1000)
+    assert set(after) == {*first, event}
+    pages = [e for start in range(0, len(after), 2) for e in listed(limit=2, offset=start)]
+    assert sorted(pages) == sorted(after)  # each event on one page, in the new listing
+    gone = httpx.delete(f"{api.base}/documents/{made.json()['id']}", headers=api.auth)
+    assert gone.status_code == 204
+    assert listed(limit=1000) == first
+
+
 def test_documents_round_trip(api: ApiServer) -> None:
     body = {
         "text": "Iran fired missiles at a US base in Iraq on 8 January 2020.",

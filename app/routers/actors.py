@@ -23,9 +23,10 @@ from app.routers.events import (
     minted,
     next_page,
 )
+from app.routers.network import Cache
 from graph import queries
 from graph.network import DEFAULT_NODE_CAP, neighbourhood, to_json
-from graph.network_view import encode, neighbourhood_page
+from graph.network_view import encode, filters_key, neighbourhood_page
 
 EVENTS_PER_EDGE = 50
 
@@ -118,7 +119,7 @@ async def actor(actor_id: ActorId, state: StateDep, filters: ModalityFilters) ->
             summary="Actors within 1-3 hops and the events between them",
             responses=problems(400, 404, 422, 503))
 async def actor_neighbourhood(
-    actor_id: ActorId, state: StateDep,
+    actor_id: ActorId, state: StateDep, cache: Cache,
     hops: Annotated[int, Query(ge=1, le=3)] = 1,
     since: DateQ = None, until: DateQ = None,
     root: RootsQ = None, quad: QuadsQ = None,
@@ -137,10 +138,17 @@ async def actor_neighbourhood(
     def work() -> bytes:
         # rings come from the actor network kept per store version; only sentences are read
         reader = state.reader()
+        version = state.store_version()
+        key = (version, iri, hops, filters_key(filters), node_cap)
+        if compact and (kept := cache.neighbourhoods.get(key)) is not None:
+            return kept
+        network = state.networks.get(reader, version, filters)
         hood = neighbourhood(reader, iri, hops, filters, node_cap, not compact,
-                             events_per_edge, state.network(filters))
+                             events_per_edge, network)
         if compact:
-            return encode(neighbourhood_page(reader, hood))
+            page = encode(neighbourhood_page(reader, hood, network))
+            cache.neighbourhoods.put(key, page)  # the page's shape: kept per store version
+            return page
         body = {"root": iri, "hops": hops, "node_cap": node_cap, "capped": hood.capped,
                 "events_per_edge": events_per_edge, **to_json(hood.graph)}
         # written straight from graph.network's JSON shape (the Network model documents it,

@@ -15,7 +15,9 @@ from app.models import EventOut, EventPage
 from app.problems import Problem
 from app.responses import problems
 from graph import queries
+from graph.lru import Lru
 from graph.network import ALL_MODALITIES, MODALITIES, Filters, modality_name
+from graph.sparql import pages_itself
 from ontology.namespaces import ID
 
 router = APIRouter(tags=["events"])
@@ -126,6 +128,19 @@ def next_page(request: Request, limit: int, offset: int, got: int) -> str | None
     return str(request.url.include_query_params(offset=offset + limit, limit=limit))
 
 
+LISTINGS = 64  # event listings and pages kept, least recently used dropped first
+
+
+def listings(request: Request) -> Lru[list]:
+    """The app's event listings kept per store version, keyed by the version and the query:
+    the ordered IRIs of the events a `queries.event_ids` query finds (pages are cut from
+    them), and the rows of each page asked for."""
+    kept = getattr(request.app.state, "event_listings", None)
+    if kept is None:
+        kept = request.app.state.event_listings = Lru(LISTINGS)
+    return kept
+
+
 DateQ = Annotated[str | None, Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", examples=["2020-01"])]
 IdQ = Annotated[str | None, Query(max_length=300, examples=["iran"],
                                   json_schema_extra={"pattern": id_pattern("actor")})]
@@ -154,15 +169,32 @@ async def list_events(
     """Events of the asserted modality unless `modality` names others; each says its own.
     With level=happening, the happenings of those events."""
     filters = filters_of(since, until, root, document=document, modality=modality)
-    build = queries.happenings if level == "happening" else queries.events
-    sparql = build(
-        filters,
-        source=minted("actor", source) if source else None,
-        target=minted("actor", target) if target else None,
-        actor=minted("actor", actor) if actor else None,
-        code=code, place=minted("place", place) if place else None,
-        limit=limit, offset=offset,
-    )
-    items = dedupe(await read(state, state.reader().select, sparql))
+    chosen = {"source": minted("actor", source) if source else None,
+              "target": minted("actor", target) if target else None,
+              "actor": minted("actor", actor) if actor else None,
+              "code": code, "place": minted("place", place) if place else None}
+    reader = state.reader()
+    version = await read(state, state.store_version)  # a remote store's: one small query
+    kept = listings(request)
+    if level == "report" and not pages_itself(reader):
+        # found unordered, ordered here, the page described (`graph.sparql.pages_itself`)
+        sparql = queries.event_ids(filters, **chosen)
+        found = kept.get((version, sparql))
+        if found is None:
+            rows = await read(state, reader.select, sparql)
+            found = sorted({r["e"] for r in rows if not r["e"].startswith("_:")})
+            kept.put((version, sparql), found)
+        page = found[offset:offset + limit]
+        key: tuple = (version, sparql, offset, limit)
+        if (rows := kept.get(key)) is None:
+            rows = await read(state, reader.select, queries.listed_events(page)) if page else []
+            kept.put(key, rows)
+    else:
+        build = queries.happenings if level == "happening" else queries.events
+        sparql = build(filters, **chosen, limit=limit, offset=offset)
+        if (rows := kept.get((version, sparql))) is None:
+            rows = await read(state, reader.select, sparql)
+            kept.put((version, sparql), rows)
+    items = dedupe(rows)
     return EventPage(limit=limit, offset=offset, level=level, items=items,
                      next=next_page(request, limit, offset, len(items)))

@@ -58,6 +58,8 @@ _PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 class SparqlStore:
     """A remote SPARQL 1.1 store (Oxigraph server, Virtuoso, or any other)."""
 
+    pages_itself = True  # a listing's page is cut in the query (graph.sparql.pages_itself)
+
     def __init__(self, config: RemoteConfig, timeout: float = 120.0) -> None:
         self.config = config
         auth: httpx.Auth | None = None
