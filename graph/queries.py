@@ -119,7 +119,7 @@ def _matching_events(
         bound.append(f"?e prov:wasDerivedFrom {_iri(filters.document)} .")
     parts = [*bound, "?e a sem:Event ; sem:eventType ?type ."]
     if code:
-        parts.append(f"FILTER(?type = <https://evkg.org/cameo/{code}>)")
+        parts.append(f"FILTER(?type = <{CAMEO}{code}>)")
     # the filters' patterns without the event and dyad they open with (bound above), and
     # without the optional document (only its filter matters in choosing the page)
     body = event_patterns(filters, source="?s0", target="?t0", lean=True, choose=True).replace(
