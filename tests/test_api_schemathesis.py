@@ -37,9 +37,8 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
     yield from start_api(tmp_path_factory.mktemp("schemathesis"), seeded)
 
 
-# SPARQL query and update bodies are plain UTF-8 text
-schemathesis.serializer.alias(["application/sparql-query", "application/sparql-update"],
-                              "text/plain")
+# text bodies, and strategies for the grammars the document names as string formats
+import bench.schemathesis_hooks  # noqa: E402, F401
 
 OPENAPI = create_app().openapi()
 # writes are sent without the token, so the store is never changed: what is checked for

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.deps import State, StateDep, read, require_token, store_problems
+from app.models import ABSOLUTE_IRI, check_absolute_iri
 from app.problems import Problem, store_problem
 from app.responses import RDF_GRAPHS, SPARQL_RESULTS, bodies, merge, problems
 from app.sparql_page import query_page
@@ -39,16 +40,30 @@ QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
 MAX_BODY = 1_000_000  # bytes of query or update text
 
+# SPARQL texts are declared with the formats "sparql-query" and "sparql-update" (the
+# grammars of SPARQL 1.1 Query and Update), not expressible as JSON Schema; a text that is
+# not one is answered 400
+IRI = {"type": "string", "pattern": ABSOLUTE_IRI}
+IRIS = {"type": "array", "items": IRI}
+QUERY_TEXT = {"type": "string", "format": "sparql-query"}
+UPDATE_TEXT = {"type": "string", "format": "sparql-update"}
 _DOC = {
     "parameters": [
-        {"name": "query", "in": "query", "schema": {"type": "string"},
+        {"name": "query", "in": "query", "schema": QUERY_TEXT,
+         "description": "the query; without it, the service description",
          "example": "SELECT ?e WHERE { ?e a sem:Event } LIMIT 5"},
-        {"name": "default-graph-uri", "in": "query",
-         "schema": {"type": "array", "items": {"type": "string"}}},
-        {"name": "named-graph-uri", "in": "query",
-         "schema": {"type": "array", "items": {"type": "string"}}},
+        {"name": "default-graph-uri", "in": "query", "schema": IRIS},
+        {"name": "named-graph-uri", "in": "query", "schema": IRIS},
     ]
 }
+# a form holds a query or an update (never both), with the protocol's dataset parameters
+_FORM = {"oneOf": [
+    {"type": "object", "required": ["query"], "not": {"required": ["update"]},
+     "properties": {"query": QUERY_TEXT, "default-graph-uri": IRIS, "named-graph-uri": IRIS}},
+    {"type": "object", "required": ["update"], "not": {"required": ["query"]},
+     "properties": {"update": UPDATE_TEXT, "using-graph-uri": IRIS,
+                    "using-named-graph-uri": IRIS}},
+]}
 
 
 ANSWERS = bodies(*SPARQL_RESULTS, *RDF_GRAPHS, "text/html",
@@ -98,7 +113,7 @@ def _utf8(body: bytes, content_type: str) -> str:
 
 def _iris(values: list[str], name: str) -> list[str]:
     try:
-        return [check_iri(v) for v in values]
+        return [check_absolute_iri(check_iri(v)) for v in values]
     except ValueError as exc:
         raise Problem(400, f"{name}: {exc}") from exc
 
@@ -271,11 +286,10 @@ async def sparql_options() -> Response:
              response_class=Response,
              responses=merge(ANSWERS, {204: {"description": "The update was applied"}},
                              problems(400, 401, 403, 406, 413, 415, 503)),
-             openapi_extra={"requestBody": {"content": {
-                 QUERY: {"schema": {"type": "string"}, "example": "ASK { ?s ?p ?o }"},
-                 UPDATE: {"schema": {"type": "string"}},
-                 FORM: {"schema": {"type": "object", "properties": {
-                     "query": {"type": "string"}, "update": {"type": "string"}}}},
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 QUERY: {"schema": QUERY_TEXT, "example": "ASK { ?s ?p ?o }"},
+                 UPDATE: {"schema": UPDATE_TEXT},
+                 FORM: {"schema": _FORM},
              }}})
 async def sparql_post(request: Request, state: StateDep) -> Response:
     params = await _params(request)
