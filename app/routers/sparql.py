@@ -225,8 +225,8 @@ async def run_update(state: State, request: Request, params: dict[str, list[str]
     except (DatasetConflict, TooComplex) as exc:
         raise Problem(400, str(exc)) from exc
     text = f"BASE <{request.url.replace(query='')}>\n{text}"
-    await _probe(state, text)
     async with state.write_lock:
+        await _trial(state, text)
         try:
             await anyio.to_thread.run_sync(state.store.update, text)
         except QuerySyntaxError as exc:
@@ -236,27 +236,33 @@ async def run_update(state: State, request: Request, params: dict[str, list[str]
     return Response(status_code=204)
 
 
-async def _probe(state: State, text: str) -> None:
-    """Try the update on an empty store in a network-less worker first: one that crashes
-    the engine is refused (the worker restarts, the server lives on), one that reaches for
-    the network is refused too. Other errors are left to the real run, on the real data."""
+async def _trial(state: State, text: str) -> None:
+    """Run the update first in a network-less worker, on a writable copy of the data as it
+    is now (the write lock is held), within the update time limit: one that crashes the
+    engine, runs too long or reaches for the network fails there (the worker restarts, the
+    server lives on, nothing is written) and is answered with why. The store itself is
+    only given an update that completed there (or failed there as it will on the store)."""
     if state.pool is None:
         return
     try:
-        await state.pool.run_async("probe", {"sparql": text}, state.settings.query_timeout,
-                                   lane="rest")
+        await state.pool.try_update(text, state.settings.update_timeout)
     except QuerySyntaxError as exc:
         raise Problem(400, f"malformed SPARQL update: {exc}") from exc
-    except (QueryTimeout, PoolBusy) as exc:
+    except QueryTimeout as exc:
+        raise Problem(503, f"the update ran longer than {state.settings.update_timeout:g} s "
+                      "in a trial run and was stopped; nothing was written",
+                      {"Retry-After": "5"}) from exc
+    except PoolBusy as exc:
         raise store_problem(exc) from exc
     except StoreError as exc:
         if str(exc) == CRASHED:
-            raise Problem(400, "the update crashed the SPARQL engine in a trial run on an "
-                          "empty store, so it was not applied") from exc
+            raise Problem(503, "the update crashed the SPARQL engine in a trial run on a copy "
+                          "of the data (the worker was restarted); nothing was written") from exc
         allowed = state.settings.allow_load or state.settings.allow_service
         if "permission denied" in str(exc).lower() and not allowed:
             raise Problem(403, "the update tried to reach the network (LOAD or SERVICE), "
                           "which this endpoint refuses") from exc
+        # any other failure the real run meets again, and answers as it always has
 
 
 @router.get("/sparql", summary="SPARQL query (GET); no query: the service description",
