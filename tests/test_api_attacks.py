@@ -4,10 +4,12 @@ ones) open no connection: a listener on loopback records every connection it get
 
 from __future__ import annotations
 
+import platform
 import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -150,6 +152,11 @@ def test_no_update_reaches_the_network(api: ApiServer, listener: Listener, updat
     assert _count(api) == before
 
 
+# the seccomp filter of graph.sandbox exists for these platforms only
+SANDBOXED = sys.platform == "linux" and platform.machine() in ("x86_64", "aarch64")
+
+
+@pytest.mark.skipif(not SANDBOXED, reason="the network filter is Linux x86-64/AArch64 only")
 def test_query_workers_cannot_open_network_sockets(listener: Listener) -> None:
     """The second wall on its own: a process that called deny_network() runs a SERVICE
     query against the listener; the engine fails and nothing connects."""
@@ -179,6 +186,28 @@ assert b.recv(1) == b"x"
     assert out.returncode == 0, out.stderr
     assert out.stdout.count("refused:") == 2 and "Permission denied" in out.stdout
     assert listener.connections == 0
+
+
+def test_elsewhere_the_filter_says_so_and_changes_nothing(listener: Listener) -> None:
+    """On a platform the filter does not know, deny_network() answers False and the
+    process keeps its network (the pool then warns, and the text checks are the wall)."""
+    code = f"""
+import platform, socket
+platform.machine = lambda: "riscv64"
+from graph.sandbox import deny_network
+assert deny_network() is False
+socket.create_connection(("127.0.0.1", {listener.port}), timeout=5).close()
+print("connected")
+"""
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0 and "connected" in out.stdout, out.stderr
+    deadline = time.monotonic() + 5
+    while listener.connections == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert listener.connections == 1
 
 
 def _nested(n: int) -> str:
@@ -319,6 +348,7 @@ def test_ordinary_queries_naming_the_words_still_run(api: ApiServer, query: str)
     assert r.status_code == 200, r.text
 
 
+@pytest.mark.skipif(not SANDBOXED, reason="the network filter is Linux x86-64/AArch64 only")
 def test_the_trial_run_of_an_update_takes_the_crash_and_the_network_refusal(
     tmp_path: Path, listener: Listener
 ) -> None:
