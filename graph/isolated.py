@@ -23,6 +23,11 @@ outside every worker's set, and older than the newest, are removed. The pool own
 snapshot folder and empties it when it starts, so folders a killed server left are removed
 by the next one.
 
+A SPARQL update runs first in a worker too (`try_update`), on a writable checkpoint of the
+store taken for it (`update-*` in the snapshot folder, removed after): the server runs it on
+the store only once it completed there, so an update that crashes the engine or runs past
+its time limit costs a worker, not the server.
+
 Unless the operator allows SERVICE, workers run without network access
 (`graph.sandbox.deny_network`): the engine cannot connect anywhere, whatever the query.
 """
