@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
-from pydantic import Field, WithJsonSchema
+from pydantic import WithJsonSchema
 
 from app.models import check_absolute_iri
 from app.pages import install_hint
@@ -71,7 +71,8 @@ def get_filters(
     since: DateQ = None,
     until: DateQ = None,
     root: Annotated[
-        list[Annotated[str, Field(pattern=r"^(?:\d{2})?$")]] | None,
+        list[Annotated[str, WithJsonSchema({"type": "string", "pattern": r"^(?:\d{2})?$"})]]
+        | None,
         Query(description="CAMEO root, two digits; repeat for any of several"),
     ] = None,
     quad: Annotated[
@@ -79,7 +80,9 @@ def get_filters(
         | None,
         Query(description="quad class 1-4; repeat for any of several"),
     ] = None,
-    min_events: Annotated[int, Query(ge=1, description="fewest events per edge")] = 1,
+    min_events: Annotated[
+        int, Query(json_schema_extra={"minimum": 1}, description="fewest events per edge")
+    ] = 1,
     document: Annotated[
         str | None, Query(json_schema_extra=OPTIONAL_IRI_SCHEMA, description="document IRI")
     ] = None,
@@ -102,9 +105,12 @@ def get_filters(
         raise HTTPException(400, str(exc)) from exc
 
 
-# a filter's empty value (`?document=`, `?since=`, an empty form field) is no filter
-DateQ = Annotated[str | None, Query(pattern=r"^(?:\d{4}(?:-\d{2}(?:-\d{2})?)?)?$",
-                                    description="ISO date, YYYY[-MM[-DD]]")]
+# Declared in the OpenAPI document, enforced by Filters (a 400 naming what it accepts, not
+# pydantic's 422); a filter's empty value (`?document=`, `?since=`, an empty form field) is
+# no filter
+DateQ = Annotated[str | None, Query(
+    json_schema_extra={"pattern": r"^(?:\d{4}(?:-\d{2}(?:-\d{2})?)?)?$"},
+    description="ISO date, YYYY[-MM[-DD]]")]
 Source = Annotated[Any, Depends(get_source)]
 Cache = Annotated[ViewCache, Depends(get_cache)]
 Version = Annotated[Any, Depends(get_version)]
