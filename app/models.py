@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 # An absolute IRI as RFC 3987 has it, in a pattern the OpenAPI document shows and the model
 # enforces, so that what it admits the store's IRI parser accepts too: a scheme, then an
@@ -20,6 +21,38 @@ ABSOLUTE_IRI = (
     f"^[A-Za-z][A-Za-z0-9+.\\-]*:(?://{_AUTHORITY}(?:/(?:{_PCHAR}|/)*)?"
     f"|/?(?:{_PCHAR}(?:{_PCHAR}|/)*)?)(?:\\?(?:{_PCHAR}|[/?])*)?(?:#(?:{_PCHAR}|[/?])*)?$"
 )
+
+_ABSOLUTE_IRI = re.compile(ABSOLUTE_IRI)
+
+
+def check_absolute_iri(value: str) -> str:
+    """`value` if it matches ABSOLUTE_IRI (what the store's IRI parser accepts), else a
+    ValueError: for IRIs the store is handed as names (graphs, datasets)."""
+    if not _ABSOLUTE_IRI.fullmatch(value):
+        raise ValueError(f"not an absolute IRI (RFC 3987): {value!r}")
+    return value
+
+
+# Text that holds something: a character other than white space (as Python's str.strip and
+# JSON Schema's \s count it, both) and no NUL (binary data, not text). Shown in the OpenAPI
+# document and enforced by the routes (`has_text`) with the same answer for every body.
+_SPACE = r"\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+SOME_TEXT = rf"^[^\x00]*[^{_SPACE}\x00][^\x00]*$"
+_BLANK = re.compile(f"[{_SPACE}]*")
+
+
+def has_text(text: str) -> bool:
+    """Whether `text` matches SOME_TEXT (checked without backtracking)."""
+    return "\x00" not in text and _BLANK.fullmatch(text) is None
+
+
+def _iso_date_text(value: Any) -> Any:
+    """A date comes as YYYY-MM-DD text, as its schema says (not a number of seconds)."""
+    if value is None or isinstance(value, date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return value
+    raise ValueError("a date is YYYY-MM-DD text")
 
 
 class Health(BaseModel):
@@ -234,10 +267,10 @@ class Paths(BaseModel):
 
 
 class DocumentIn(BaseModel):
-    text: str = Field(min_length=1, max_length=1_000_000,
+    text: str = Field(min_length=1, max_length=1_000_000, pattern=SOME_TEXT,
                       examples=["Iran fired missiles at a US base in Iraq on 8 January 2020."])
     title: str | None = Field(None, max_length=1000)
-    published: date | None = None
+    published: Annotated[date | None, BeforeValidator(_iso_date_text)] = None
     url: str | None = Field(
         None, max_length=2000, pattern=ABSOLUTE_IRI,
         description="the document's address: an absolute IRI (RFC 3987: a scheme, then "

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from http import HTTPStatus
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.isolated import QueryTimeout
@@ -54,6 +55,18 @@ def problem_response(
     return JSONResponse(body, status_code=status, media_type=MEDIA, headers=headers)
 
 
+def allowed_methods(request: Request, fallback: str) -> str:
+    """The `Allow` header for the request's path: every method the OpenAPI document gives
+    the path (a path may have a route per method, and Starlette names only the first's),
+    with HEAD beside GET and OPTIONS; `fallback` for a path it does not document."""
+    for template, operations in request.app.openapi()["paths"].items():
+        pattern = re.sub(r"\\\{[^}]*\\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, request.url.path):
+            methods = {m.upper() for m in operations} | {"OPTIONS"}
+            return ", ".join(sorted(methods | ({"HEAD"} if "GET" in methods else set())))
+    return fallback
+
+
 def install(app: FastAPI) -> None:
     """Route FastAPI's own errors (404, 405, validation) through the same shape."""
 
@@ -62,8 +75,14 @@ def install(app: FastAPI) -> None:
         return problem_response(exc.status, exc.detail, request, exc.headers)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return problem_response(exc.status_code, str(exc.detail), request, exc.headers)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        headers = exc.headers
+        if exc.status_code == 405:  # every method the path takes, not one route's
+            allow = allowed_methods(request, (headers or {}).get("Allow", "OPTIONS"))
+            if request.method == "OPTIONS":
+                return Response(status_code=204, headers={"Allow": allow})
+            headers = {**(headers or {}), "Allow": allow}
+        return problem_response(exc.status_code, str(exc.detail), request, headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

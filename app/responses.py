@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.models import ProblemDetails
+from app.models import ABSOLUTE_IRI, ProblemDetails
 from app.problems import MEDIA
 
 REF = "#/components/schemas/ProblemDetails"
@@ -25,6 +25,10 @@ WHY = {
     503: "The query ran past the time limit (`Retry-After` says when to retry) or the store "
          "failed",
 }
+# an IRI the store's parsers accept (app.models.check_absolute_iri; a 400 otherwise)
+IRI_SCHEMA: dict[str, Any] = {"pattern": ABSOLUTE_IRI}
+# a filter's empty value (`?document=`, as a form sends an empty field) is no filter
+OPTIONAL_IRI_SCHEMA: dict[str, Any] = {"pattern": f"^(?:{ABSOLUTE_IRI[1:-1]})?$"}
 SPARQL_RESULTS = ("application/sparql-results+json", "application/sparql-results+xml",
                   "text/csv", "text/tab-separated-values")
 RDF_GRAPHS = ("text/turtle", "application/n-triples", "application/ld+json",

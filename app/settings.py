@@ -25,6 +25,7 @@ class Settings:
     store: str | None = None  # EVKG_STORE; None: graph.config's default
     token: str | None = field(default=None, repr=False)  # writes need it; None: read-only
     query_timeout: float = 30.0
+    update_timeout: float = 300.0  # a SPARQL update's trial run in a worker
     max_rows: int = 10_000
     cors_origins: tuple[str, ...] = ()
     allow_service: bool = False
@@ -41,6 +42,7 @@ class Settings:
             store=env.get("EVKG_STORE") or None,
             token=env.get("EVKG_TOKEN") or None,
             query_timeout=float(env.get("EVKG_QUERY_TIMEOUT") or 30),
+            update_timeout=float(env.get("EVKG_UPDATE_TIMEOUT") or 300),
             max_rows=int(env.get("EVKG_MAX_ROWS") or 10_000),
             cors_origins=origins,
             allow_service=_flag(env.get("EVKG_ALLOW_SERVICE")),

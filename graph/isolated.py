@@ -23,6 +23,11 @@ outside every worker's set, and older than the newest, are removed. The pool own
 snapshot folder and empties it when it starts, so folders a killed server left are removed
 by the next one.
 
+A SPARQL update runs first in a worker too (`try_update`), on a writable checkpoint of the
+store taken for it (`update-*` in the snapshot folder, removed after): the server runs it on
+the store only once it completed there, so an update that crashes the engine or runs past
+its time limit costs a worker, not the server.
+
 Unless the operator allows SERVICE, workers run without network access
 (`graph.sandbox.deny_network`): the engine cannot connect anywhere, whatever the query.
 """
@@ -35,6 +40,7 @@ import multiprocessing
 import shutil
 import threading
 import time
+import uuid
 from collections import deque
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -81,9 +87,11 @@ def _serve(conn: Connection, snapshot: str | None = None, network: bool = True) 
     rows, truncated, size) followed by the body's bytes, or ("error", kind, text).
     `snapshot` is opened at once, so the first query does not pay for it, and then
     ("ready", sandboxed) is sent; without `network` the process first gives up network
-    access (`sandboxed` says whether it could). The kind "probe"
-    runs an update on an empty in-memory store: the server tries each update here first,
-    so one that crashes the engine crashes a worker, not the server."""
+    access (`sandboxed` says whether it could). The kind "update" runs an update on a
+    writable copy of the store (`args["folder"]`, a checkpoint `QueryPool.try_update` made
+    and removes), or on an empty in-memory store without one: the server runs each SPARQL
+    update here first, so one that crashes the engine crashes a worker, not the server, and
+    one that runs past the timeout is stopped with its worker."""
     sandboxed = False
     if not network:
         from graph.sandbox import deny_network
@@ -108,8 +116,12 @@ def _serve(conn: Connection, snapshot: str | None = None, network: bool = True) 
         except EOFError:
             return
         try:
-            if kind == "probe":  # an update, tried on an empty store in this process
-                ox.Store().update(args["sparql"], prefixes=PREFIXES)
+            if kind == "update":  # tried on a copy of the data (or none) in this process
+                trial = ox.Store(args["folder"]) if args.get("folder") else ox.Store()
+                try:
+                    trial.update(args["sparql"], prefixes=PREFIXES)
+                finally:
+                    del trial  # closed before the server removes the folder
                 conn.send(("value", None))
                 continue
             if current is None or current[0] != snapshot:
@@ -420,6 +432,21 @@ class QueryPool:
             raise
         self._free(worker, snapshot)
         return _result(reply, body)
+
+    async def try_update(self, sparql: str, timeout: float) -> None:
+        """Run a SPARQL update in a worker (of the reserved lane: runaway queries cannot
+        hold it back) on a writable checkpoint of the store as it is now, then drop the
+        copy. The caller holds the write lock, so the copy is the data the real run will
+        meet: what it raises (a syntax error, a `QueryTimeout`, the engine crashing) the
+        real run would have met, with the server's process instead of a worker's."""
+        folder = self.snapshots / f"update-{uuid.uuid4().hex}"  # not a g* snapshot
+        try:
+            await asyncio.to_thread(self.store.snapshot, folder)
+            await self.run_async(
+                "update", {"sparql": sparql, "folder": str(folder)}, timeout, lane="rest"
+            )
+        finally:
+            await asyncio.to_thread(shutil.rmtree, folder, True)
 
     @staticmethod
     def _reply(worker: _Worker, timeout: float) -> tuple | None:

@@ -18,6 +18,8 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    negative_data_rejection,
+    positive_data_acceptance,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -25,9 +27,10 @@ from schemathesis.specs.openapi.checks import (
 from app.main import create_app
 from tests.api_server import ApiServer, seed_store, start_api
 
-# every status a route answers with, and every media type, must be documented in its spec
+# every status a route answers with, and every media type, must be documented in its spec;
+# a request valid by the spec must be taken, one that is not refused (the counts)
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+          response_schema_conformance, positive_data_acceptance, negative_data_rejection]
 
 
 @pytest.fixture(scope="module")
@@ -37,9 +40,8 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
     yield from start_api(tmp_path_factory.mktemp("schemathesis"), seeded)
 
 
-# SPARQL query and update bodies are plain UTF-8 text
-schemathesis.serializer.alias(["application/sparql-query", "application/sparql-update"],
-                              "text/plain")
+# text bodies, and strategies for the grammars the document names as string formats
+import bench.schemathesis_hooks  # noqa: E402, F401
 
 OPENAPI = create_app().openapi()
 # writes are sent without the token, so the store is never changed: what is checked for

@@ -14,7 +14,15 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from app.deps import State, StateDep, WriteAllowed, read
-from app.models import DocumentCreated, DocumentDetail, DocumentIn, DocumentPage, DocumentSummary
+from app.models import (
+    SOME_TEXT,
+    DocumentCreated,
+    DocumentDetail,
+    DocumentIn,
+    DocumentPage,
+    DocumentSummary,
+    has_text,
+)
 from app.problems import Problem
 from app.responses import RDF_GRAPHS, bodies, merge, problems
 from app.routers.events import SLUG_SCHEMA, ModalityFilters, dedupe, minted, next_page
@@ -25,6 +33,14 @@ from ingest.model import SourceDocument
 
 router = APIRouter(tags=["documents"])
 MAX_BODY = 2_000_000
+# a document's text, sent as the body or as a multipart form's `file` (an upload or a field)
+TEXT = {"type": "string", "minLength": 1, "maxLength": 1_000_000, "pattern": SOME_TEXT,
+        "description": "the document's text (UTF-8, or text/plain's declared charset)"}
+# the other fields of a multipart form, each a string (an empty one is no value)
+FIELDS = {name: {"anyOf": [next(s for s in field.get("anyOf", [field]) if s.get("type") != "null"),
+                           {"type": "string", "maxLength": 0}]}
+          for name, field in DocumentIn.model_json_schema()["properties"].items()
+          if name != "text"}
 DocId = Annotated[str, Path(max_length=100, json_schema_extra=SLUG_SCHEMA,
                             examples=["02c5fb17753ec921"])]
 
@@ -34,11 +50,15 @@ async def _incoming(request: Request) -> DocumentIn:
     if media == "multipart/form-data":
         form = await request.form()
         upload = form.get("file")
-        if upload is None or isinstance(upload, str):
+        if upload is None:
             raise Problem(400, "a multipart upload needs a 'file' part")
-        raw = await upload.read(MAX_BODY + 1)
-        fields: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str)}
-        fields.setdefault("title", upload.filename)
+        fields: dict[str, Any] = {k: v for k, v in form.items()
+                                  if isinstance(v, str) and k != "file"}
+        if isinstance(upload, str):  # the text as a plain form field
+            raw = upload.encode("utf-8")
+        else:
+            raw = await upload.read(MAX_BODY + 1)
+            fields.setdefault("title", upload.filename)
     else:
         raw = await request.body()
         fields = {}
@@ -51,19 +71,17 @@ async def _incoming(request: Request) -> DocumentIn:
         raise Problem(415, f"unknown charset {charset!r}") from exc
     except UnicodeDecodeError as exc:
         raise Problem(400, f"the document is not {charset} text") from exc
-    if "\x00" in text:
-        raise Problem(400, "the document holds NUL characters: binary data, not text")
     try:
         if media == "application/json":
             _shallow_json(text)
             payload = json.loads(text)
             if not isinstance(payload, dict):
                 raise Problem(422, "expected a JSON object {text, title, published, url}")
-            document = DocumentIn.model_validate(payload)
-            if "\x00" in document.text:
-                raise Problem(400, "the document holds NUL characters: binary data, not text")
-            return document
+            if isinstance(payload.get("text"), str):
+                _check_text(payload["text"])
+            return DocumentIn.model_validate(payload)
         if media in ("text/plain", "multipart/form-data"):
+            _check_text(text)
             return DocumentIn(text=text, **{k: v or None for k, v in fields.items()
                                             if k in ("title", "published", "url")})
     except json.JSONDecodeError as exc:
@@ -72,6 +90,15 @@ async def _incoming(request: Request) -> DocumentIn:
         raise Problem(422, "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
                                      for e in exc.errors())) from exc
     raise Problem(415, "send text/plain, application/json or a multipart/form-data file")
+
+
+def _check_text(text: str) -> None:
+    """The answer to a text `SOME_TEXT` refuses, whichever way it came: NUL is 400 (binary
+    data), nothing but white space 422."""
+    if "\x00" in text:
+        raise Problem(400, "the document holds NUL characters: binary data, not text")
+    if not has_text(text):
+        raise Problem(422, "the document is empty (nothing but white space)")
 
 
 def _charset(content_type: str, media: str) -> str:
@@ -141,16 +168,15 @@ def _extract(doc: SourceDocument) -> tuple[Any, Any]:
              responses=merge({200: {"description": "Already stored (unchanged or replaced)",
                                     "model": DocumentCreated}},
                              problems(400, 401, 403, 413, 415, 422, 503)),
-             openapi_extra={"requestBody": {"content": {
+             openapi_extra={"requestBody": {"required": True, "content": {
                  "application/json": {"schema": DocumentIn.model_json_schema()},
-                 "text/plain": {"schema": {"type": "string"}},
-                 "multipart/form-data": {"schema": {"type": "object", "properties": {
-                     "file": {"type": "string", "format": "binary"}}}},
+                 "text/plain": {"schema": TEXT},
+                 "multipart/form-data": {"schema": {
+                     "type": "object", "required": ["file"],
+                     "properties": {"file": TEXT, **FIELDS}}},
              }}})
 async def post_document(request: Request, state: StateDep) -> Response:
     body = await _incoming(request)
-    if not body.text.strip():
-        raise Problem(422, "the document is empty")
     doc = SourceDocument(text=body.text, url=body.url, title=body.title,
                          published=body.published)
     try:

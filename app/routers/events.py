@@ -27,9 +27,11 @@ router = APIRouter(tags=["events"])
 SLUG_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,200}$"
 SLUG = re.compile(SLUG_PATTERN)
 # a document filter: its id or its minted IRI (what `minted` accepts), as the schema shows it
-def id_pattern(kind: str) -> str:
-    """What `minted(kind, ...)` accepts: an id, or the minted IRI of that kind."""
-    return rf"^(?:https://evkg\.org/id/{kind}/)?[A-Za-z0-9][A-Za-z0-9._~-]{{0,200}}$"
+def id_pattern(kind: str, optional: bool = True) -> str:
+    """What `minted(kind, ...)` reads: an id or the minted IRI of that kind; for an
+    `optional` filter also nothing (`?document=`, as a form sends an empty field: no filter)."""
+    one = rf"(?:https://evkg\.org/id/{kind}/)?[A-Za-z0-9][A-Za-z0-9._~-]{{0,200}}"
+    return f"^(?:{one})?$" if optional else f"^{one}$"
 
 
 DOCUMENT_PATTERN = id_pattern("document")

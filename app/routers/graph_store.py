@@ -6,13 +6,12 @@ all graphs for reads (as queries see it) and cannot be written.
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import anyio
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.deps import StateDep, WriteAllowed, read
+from app.models import ABSOLUTE_IRI, check_absolute_iri
 from app.problems import Problem
 from app.responses import RDF_GRAPHS, bodies, merge, problems
 from app.routers.documents import rdf_of
@@ -26,26 +25,58 @@ router = APIRouter(tags=["sparql"])
 MAX_BODY = 20_000_000
 WRITTEN = merge({201: {"description": "The graph was created"}},
                problems(400, 401, 403, 405, 413, 415, 422, 503))
-GraphQ = Annotated[str | None, Query(max_length=2000, examples=["https://evkg.org/graph/cameo"])]
+# The two ways of naming the target are declared by hand: a read takes exactly one of
+# `graph` and `default` (one object parameter whose properties are the query's own, for
+# OpenAPI cannot say "one of these two parameters" otherwise); a write needs `graph` (the
+# default graph is the union of all graphs: `?default` is answered 405).
+GRAPH_IRI = {"type": "string", "maxLength": 2000, "pattern": ABSOLUTE_IRI,
+             "examples": ["https://evkg.org/graph/cameo"]}
+READ_TARGET = {"parameters": [{
+    "name": "target", "in": "query", "required": True, "style": "form", "explode": True,
+    "description": "`graph=IRI` for a named graph, or `default` for the default graph "
+    "(the union of all graphs, as queries see it): exactly one of them",
+    "schema": {"oneOf": [
+        {"type": "object", "properties": {"graph": GRAPH_IRI}, "required": ["graph"],
+         "additionalProperties": False},
+        {"type": "object", "properties": {"default": {"type": "string"}},
+         "required": ["default"], "additionalProperties": False},
+    ]},
+}]}
+WRITE_TARGET = {"parameters": [{
+    "name": "graph", "in": "query", "required": True, "schema": GRAPH_IRI,
+    "description": "the named graph's IRI (`?default` is refused: the default graph is the "
+    "union of all graphs)",
+}]}
+# what evkg reads in a body (any RDF syntax `graph.store.formats` knows; these declared)
+RDF_BODY = {"requestBody": {"required": True, "content": {
+    "text/turtle": {"schema": {"type": "string", "format": "turtle"}},
+    "application/n-triples": {"schema": {"type": "string", "format": "n-triples"}},
+}}}
 
 
-def _target(graph: str | None, default: str | None) -> str | None:
-    if (graph is None) == (default is None):
+def _target(request: Request) -> str | None:
+    """The graph the request names: its IRI, or None for `?default`; 400 unless exactly one
+    `graph` or one `default` is given."""
+    given = [request.query_params.getlist(name) for name in ("graph", "default")]
+    if sorted(len(values) for values in given) != [0, 1]:
         raise Problem(400, "give exactly one of ?graph=IRI or ?default")
+    graph = given[0][0] if given[0] else None
     if graph is None:
         return None
+    if len(graph) > 2000:
+        raise Problem(400, "the graph IRI is over 2,000 characters")
     try:
-        return check_iri(graph)
+        return check_absolute_iri(check_iri(graph))
     except ValueError as exc:
         raise Problem(400, str(exc)) from exc
 
 
 @router.get("/rdf-graphs", summary="Read a graph (Graph Store Protocol)", response_class=Response,
-            responses=merge(bodies(*RDF_GRAPHS), problems(400, 404, 422, 503)))
+            responses=merge(bodies(*RDF_GRAPHS), problems(400, 404, 422, 503)),
+            openapi_extra=READ_TARGET)
 @router.head("/rdf-graphs", include_in_schema=False, response_class=Response)
-async def get_graph(request: Request, state: StateDep, graph: GraphQ = None,
-                    default: Annotated[str | None, Query()] = None) -> Response:
-    iri = _target(graph, default)
+async def get_graph(request: Request, state: StateDep) -> Response:
+    iri = _target(request)
     if iri is None:
         sparql = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
     else:
@@ -73,10 +104,9 @@ async def _body(request: Request, iri: str):
 
 
 @router.put("/rdf-graphs", dependencies=[WriteAllowed], summary="Replace a graph",
-            status_code=204, responses=WRITTEN)
-async def put_graph(request: Request, state: StateDep, graph: GraphQ = None,
-                    default: Annotated[str | None, Query()] = None) -> Response:
-    iri = _target(graph, default)
+            status_code=204, responses=WRITTEN, openapi_extra={**WRITE_TARGET, **RDF_BODY})
+async def put_graph(request: Request, state: StateDep) -> Response:
+    iri = _target(request)
     if iri is None:
         raise Problem(405, "the default graph is the union of all graphs; write a named graph")
     doc = await _body(request, iri)
@@ -88,10 +118,9 @@ async def put_graph(request: Request, state: StateDep, graph: GraphQ = None,
 
 
 @router.post("/rdf-graphs", dependencies=[WriteAllowed], summary="Add triples to a graph",
-             status_code=204, responses=WRITTEN)
-async def post_graph(request: Request, state: StateDep, graph: GraphQ = None,
-                     default: Annotated[str | None, Query()] = None) -> Response:
-    iri = _target(graph, default)
+             status_code=204, responses=WRITTEN, openapi_extra={**WRITE_TARGET, **RDF_BODY})
+async def post_graph(request: Request, state: StateDep) -> Response:
+    iri = _target(request)
     if iri is None:
         raise Problem(405, "the default graph is the union of all graphs; write a named graph")
     doc = await _body(request, iri)
@@ -104,10 +133,10 @@ async def post_graph(request: Request, state: StateDep, graph: GraphQ = None,
 
 
 @router.delete("/rdf-graphs", dependencies=[WriteAllowed], summary="Delete a graph",
-               status_code=204, responses=problems(400, 401, 403, 404, 405, 422, 503))
-async def delete_graph(state: StateDep, graph: GraphQ = None,
-                       default: Annotated[str | None, Query()] = None) -> Response:
-    iri = _target(graph, default)
+               status_code=204, responses=problems(400, 401, 403, 404, 405, 422, 503),
+               openapi_extra=WRITE_TARGET)
+async def delete_graph(request: Request, state: StateDep) -> Response:
+    iri = _target(request)
     if iri is None:
         raise Problem(405, "the default graph is the union of all graphs; delete named graphs")
     async with state.write_lock:

@@ -15,8 +15,9 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from pydantic import WithJsonSchema
 
+from app.models import check_absolute_iri
 from app.pages import install_hint
-from app.responses import bodies, merge, problems
+from app.responses import IRI_SCHEMA, OPTIONAL_IRI_SCHEMA, bodies, merge, problems
 from app.routers.events import ModalityFilters, ModalityQ, one_or_many
 from graph.network import Filters
 from graph.network_export import CYTOSCAPE_JS, MEDIA_TYPES, render
@@ -67,24 +68,30 @@ def get_cache(request: Request) -> ViewCache:
 
 
 def get_filters(
-    since: Annotated[str | None, Query(description="ISO date, YYYY[-MM[-DD]]")] = None,
-    until: Annotated[str | None, Query(description="ISO date, YYYY[-MM[-DD]]")] = None,
+    since: DateQ = None,
+    until: DateQ = None,
     root: Annotated[
-        list[str] | None, Query(description="CAMEO root, two digits; repeat for any of several")
+        list[Annotated[str, WithJsonSchema({"type": "string", "pattern": r"^(?:\d{2})?$"})]]
+        | None,
+        Query(description="CAMEO root, two digits; repeat for any of several"),
     ] = None,
     quad: Annotated[
         list[Annotated[int, WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 4})]]
         | None,
         Query(description="quad class 1-4; repeat for any of several"),
     ] = None,
-    min_events: Annotated[int, Query(description="fewest events per edge")] = 1,
+    min_events: Annotated[
+        int, Query(json_schema_extra={"minimum": 1}, description="fewest events per edge")
+    ] = 1,
     document: Annotated[
-        str | None, Query(json_schema_extra=IRI_SCHEMA, description="document IRI")
+        str | None, Query(json_schema_extra=OPTIONAL_IRI_SCHEMA, description="document IRI")
     ] = None,
     modality: ModalityQ = None,
 ) -> Filters:
     """The shared filters from the query string; a bad value is a 400 that says why."""
     try:
+        if document:
+            check_absolute_iri(document)
         return Filters(
             since=since or None,
             until=until or None,
@@ -98,8 +105,12 @@ def get_filters(
         raise HTTPException(400, str(exc)) from exc
 
 
-# what graph.sparql.check_iri accepts (a 400 otherwise), declared in the OpenAPI document
-IRI_SCHEMA: dict[str, Any] = {"pattern": r'^[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>"{}|^`\\]*$'}
+# Declared in the OpenAPI document, enforced by Filters (a 400 naming what it accepts, not
+# pydantic's 422); a filter's empty value (`?document=`, `?since=`, an empty form field) is
+# no filter
+DateQ = Annotated[str | None, Query(
+    json_schema_extra={"pattern": r"^(?:\d{4}(?:-\d{2}(?:-\d{2})?)?)?$"},
+    description="ISO date, YYYY[-MM[-DD]]")]
 Source = Annotated[Any, Depends(get_source)]
 Cache = Annotated[ViewCache, Depends(get_cache)]
 Version = Annotated[Any, Depends(get_version)]
@@ -217,6 +228,6 @@ def network_json(
 def _check_iris(*iris: str) -> None:
     for iri in iris:
         try:
-            check_iri(iri)
+            check_absolute_iri(check_iri(iri))
         except ValueError as exc:
             raise HTTPException(400, str(exc)) from exc

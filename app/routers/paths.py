@@ -10,10 +10,11 @@ from app.deps import StateDep, read
 from app.models import Paths
 from app.problems import Problem
 from app.responses import problems
-from app.routers.events import ModalityFilters, minted
+from app.routers.events import ModalityFilters, id_pattern, minted
 from graph.network import paths
 
 router = APIRouter(tags=["network"])
+ACTOR = {"pattern": id_pattern("actor", optional=False)}  # an actor's id or IRI (`minted`)
 
 
 @router.get("/paths", response_model=Paths, summary="Paths between two actors",
@@ -21,8 +22,10 @@ router = APIRouter(tags=["network"])
 async def find_paths(
     state: StateDep,
     filters: ModalityFilters,
-    source: Annotated[str, Query(alias="from", max_length=200, examples=["united-states"])],
-    target: Annotated[str, Query(alias="to", max_length=200, examples=["iran"])],
+    source: Annotated[str, Query(alias="from", max_length=200, examples=["united-states"],
+                                 json_schema_extra=ACTOR)],
+    target: Annotated[str, Query(alias="to", max_length=200, examples=["iran"],
+                                 json_schema_extra=ACTOR)],
     max_hops: Annotated[int, Query(ge=1, le=4)] = 3,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Paths:

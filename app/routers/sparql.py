@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.deps import State, StateDep, read, require_token, store_problems
+from app.models import ABSOLUTE_IRI, check_absolute_iri
 from app.problems import Problem, store_problem
 from app.responses import RDF_GRAPHS, SPARQL_RESULTS, bodies, merge, problems
 from app.sparql_page import query_page
@@ -39,16 +40,30 @@ QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
 MAX_BODY = 1_000_000  # bytes of query or update text
 
+# SPARQL texts are declared with the formats "sparql-query" and "sparql-update" (the
+# grammars of SPARQL 1.1 Query and Update), not expressible as JSON Schema; a text that is
+# not one is answered 400
+IRI = {"type": "string", "pattern": ABSOLUTE_IRI}
+IRIS = {"type": "array", "items": IRI}
+QUERY_TEXT = {"type": "string", "format": "sparql-query"}
+UPDATE_TEXT = {"type": "string", "format": "sparql-update"}
 _DOC = {
     "parameters": [
-        {"name": "query", "in": "query", "schema": {"type": "string"},
+        {"name": "query", "in": "query", "schema": QUERY_TEXT,
+         "description": "the query; without it, the service description",
          "example": "SELECT ?e WHERE { ?e a sem:Event } LIMIT 5"},
-        {"name": "default-graph-uri", "in": "query",
-         "schema": {"type": "array", "items": {"type": "string"}}},
-        {"name": "named-graph-uri", "in": "query",
-         "schema": {"type": "array", "items": {"type": "string"}}},
+        {"name": "default-graph-uri", "in": "query", "schema": IRIS},
+        {"name": "named-graph-uri", "in": "query", "schema": IRIS},
     ]
 }
+# a form holds a query or an update (never both), with the protocol's dataset parameters
+_FORM = {"oneOf": [
+    {"type": "object", "required": ["query"], "not": {"required": ["update"]},
+     "properties": {"query": QUERY_TEXT, "default-graph-uri": IRIS, "named-graph-uri": IRIS}},
+    {"type": "object", "required": ["update"], "not": {"required": ["query"]},
+     "properties": {"update": UPDATE_TEXT, "using-graph-uri": IRIS,
+                    "using-named-graph-uri": IRIS}},
+]}
 
 
 ANSWERS = bodies(*SPARQL_RESULTS, *RDF_GRAPHS, "text/html",
@@ -98,7 +113,7 @@ def _utf8(body: bytes, content_type: str) -> str:
 
 def _iris(values: list[str], name: str) -> list[str]:
     try:
-        return [check_iri(v) for v in values]
+        return [check_absolute_iri(check_iri(v)) for v in values]
     except ValueError as exc:
         raise Problem(400, f"{name}: {exc}") from exc
 
@@ -210,8 +225,8 @@ async def run_update(state: State, request: Request, params: dict[str, list[str]
     except (DatasetConflict, TooComplex) as exc:
         raise Problem(400, str(exc)) from exc
     text = f"BASE <{request.url.replace(query='')}>\n{text}"
-    await _probe(state, text)
     async with state.write_lock:
+        await _trial(state, text)
         try:
             await anyio.to_thread.run_sync(state.store.update, text)
         except QuerySyntaxError as exc:
@@ -221,27 +236,33 @@ async def run_update(state: State, request: Request, params: dict[str, list[str]
     return Response(status_code=204)
 
 
-async def _probe(state: State, text: str) -> None:
-    """Try the update on an empty store in a network-less worker first: one that crashes
-    the engine is refused (the worker restarts, the server lives on), one that reaches for
-    the network is refused too. Other errors are left to the real run, on the real data."""
+async def _trial(state: State, text: str) -> None:
+    """Run the update first in a network-less worker, on a writable copy of the data as it
+    is now (the write lock is held), within the update time limit: one that crashes the
+    engine, runs too long or reaches for the network fails there (the worker restarts, the
+    server lives on, nothing is written) and is answered with why. The store itself is
+    only given an update that completed there (or failed there as it will on the store)."""
     if state.pool is None:
         return
     try:
-        await state.pool.run_async("probe", {"sparql": text}, state.settings.query_timeout,
-                                   lane="rest")
+        await state.pool.try_update(text, state.settings.update_timeout)
     except QuerySyntaxError as exc:
         raise Problem(400, f"malformed SPARQL update: {exc}") from exc
-    except (QueryTimeout, PoolBusy) as exc:
+    except QueryTimeout as exc:
+        raise Problem(503, f"the update ran longer than {state.settings.update_timeout:g} s "
+                      "in a trial run and was stopped; nothing was written",
+                      {"Retry-After": "5"}) from exc
+    except PoolBusy as exc:
         raise store_problem(exc) from exc
     except StoreError as exc:
         if str(exc) == CRASHED:
-            raise Problem(400, "the update crashed the SPARQL engine in a trial run on an "
-                          "empty store, so it was not applied") from exc
+            raise Problem(503, "the update crashed the SPARQL engine in a trial run on a copy "
+                          "of the data (the worker was restarted); nothing was written") from exc
         allowed = state.settings.allow_load or state.settings.allow_service
         if "permission denied" in str(exc).lower() and not allowed:
             raise Problem(403, "the update tried to reach the network (LOAD or SERVICE), "
                           "which this endpoint refuses") from exc
+        # any other failure the real run meets again, and answers as it always has
 
 
 @router.get("/sparql", summary="SPARQL query (GET); no query: the service description",
@@ -271,11 +292,10 @@ async def sparql_options() -> Response:
              response_class=Response,
              responses=merge(ANSWERS, {204: {"description": "The update was applied"}},
                              problems(400, 401, 403, 406, 413, 415, 503)),
-             openapi_extra={"requestBody": {"content": {
-                 QUERY: {"schema": {"type": "string"}, "example": "ASK { ?s ?p ?o }"},
-                 UPDATE: {"schema": {"type": "string"}},
-                 FORM: {"schema": {"type": "object", "properties": {
-                     "query": {"type": "string"}, "update": {"type": "string"}}}},
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 QUERY: {"schema": QUERY_TEXT, "example": "ASK { ?s ?p ?o }"},
+                 UPDATE: {"schema": UPDATE_TEXT},
+                 FORM: {"schema": _FORM},
              }}})
 async def sparql_post(request: Request, state: StateDep) -> Response:
     params = await _params(request)
