@@ -230,7 +230,7 @@ class HappeningIndex:
         for iri in loose:
             self.happening_of.pop(iri, None)
         groups = components((self.reports[i] for i in loose), self.gazetteer, self.candidates)
-        alone: list[list[Report]] = []  # of loose reports only: they share none with another
+        alone: list[list[Report]] = []  # of loose reports only (most groups: one new report)
         merged: list[list[Report]] = []  # taking in stored happenings, which two may share
         for group in groups:
             stored = [r.iri for r in group if r.iri not in loose]
@@ -245,7 +245,12 @@ class HappeningIndex:
                     if member in self.reports:
                         reports[member] = self.reports[member]
             merged.append(sorted(reports.values(), key=lambda r: r.iri))
-        merged = alone + _disjoint(merged)
+        # only a group that shares a report with another needs joining to it: a group of
+        # loose reports alone shares none unless the store linked a report twice
+        taken = {r.iri for group in merged for r in group}
+        shared = [group for group in alone if any(r.iri in taken for r in group)]
+        apart = [group for group in alone if not any(r.iri in taken for r in group)]
+        merged = apart + _disjoint(merged + shared)
         written = [(happening_iri(group), group) for group in merged]
         for happening in touched:
             self.members.pop(happening, None)
