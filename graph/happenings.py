@@ -265,11 +265,18 @@ class Candidates:
         if len(when) == 7:
             found.extend(slots.get(when, {}).values())
         else:
-            day = Date.fromisoformat(when).toordinal()
-            for near in (day - 1, day, day + 1):
-                found.extend(slots.get(Date.fromordinal(near).isoformat(), {}).values())
+            for near in _days_around(when):
+                found.extend(slots.get(near, {}).values())
             found.extend(slots.get("M" + when[:7], {}).values())
         return found
+
+
+@lru_cache(maxsize=4096)
+def _days_around(day: str) -> tuple[str, str, str]:
+    """The day before, the day and the day after, ISO."""
+    ordinal = Date.fromisoformat(day).toordinal()
+    before, same, after = (Date.fromordinal(n).isoformat() for n in range(ordinal - 1, ordinal + 2))
+    return before, same, after
 
 
 class _Union:
