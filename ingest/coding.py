@@ -998,6 +998,9 @@ class SentenceCoder:
             modality = self.modality(wisher)
         elif modality == "intended" and code[:2] in self.g.threat_codes and self._announced(token):
             code = self.g.threat_codes[code[:2]]  # "will expel Y's diplomats": a threat
+        elif modality == "negated" and "03" <= code[:2] <= "08" and self._announced(token):
+            # "will not accept refugees", "said it would not meet them": cooperation refused
+            code, modality = self.g.refusal_codes.get(code[:2], "120"), "asserted"
         elif modality == "intended":
             code = self.g.intent_codes.get(code[:2], code)
         elif self._commits_to_nothing_known(reading):

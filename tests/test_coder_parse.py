@@ -343,6 +343,12 @@ CASES = [
     # a mediator's targets are the sides it mediates between
     ("Egypt mediated between Israel and Hamas.", ("04", "EGY", "PSE", "asserted")),
     ("Egypt mediated between Israel and Hamas.", ("04", "EGY", "ISR", "asserted")),
+    # cooperation announced as not to be: a refusal (12); what is not done, negated
+    ("Syria said it will not accept any more Iraqi refugees.", ("12", "SYR", "IRQ", "asserted")),
+    ("Iran will not negotiate with the United States.", ("12", "IRN", "USA", "asserted")),
+    ("Israel did not attack Syria.", ("18", "ISR", "SYR", "negated")),
+    # curfews, states of emergency and martial law (172)
+    ("Thailand declared a state of emergency in Bangkok.", ("17", "THA", None, "asserted")),
     # a country word, a modifier, an agent noun: the country's agents
     ("Gunmen abducted two Italian aid workers in Somalia.", ("18", "SOM", "ITA", "asserted")),
     # committed to an act the dictionary does not know: the commitment itself (03)
