@@ -545,8 +545,9 @@ class SentenceCoder:
                 for agent in acl.children:
                     if agent.dep_ == "agent":
                         for pobj in agent.children:
-                            if pobj.dep_ == "pobj" and self.actors_at(pobj):
-                                return self.actors_at(pobj)
+                            found = self.actors_at(pobj) if pobj.dep_ == "pobj" else []
+                            if found:
+                                return found
         return []
 
     def _prep_objects(self, head: Token, preps, after: int = -1) -> Iterator[Token]:
@@ -929,15 +930,16 @@ class SentenceCoder:
             if refuser is None or found.get(refuser.i):
                 continue
             sources, passive = self._subject(refuser)
+            if passive:
+                continue
+            own = {s.actor.iri for s in sources}
             concerned = [
                 m
                 for c in verb.children
                 if c.dep_ in {"dobj", "dative"}
                 for m in self.actors_at(c)
-                if m.actor.iri not in {s.actor.iri for s in sources}
+                if m.actor.iri not in own
             ]
-            if passive:
-                continue
             for source in sources:
                 for target in concerned:
                     yield Coded(

@@ -444,6 +444,11 @@ def test_an_agent_noun_does_not_swallow_the_preposition_after_it() -> None:
     assert not any(label.endswith(" in") for label in labels), labels
 
 
+def test_a_refused_act_the_dictionary_does_not_know_is_a_rejection_of_whom_it_concerns() -> None:
+    found = events("Israel refused to let Egyptian officials enter Gaza.")
+    assert ("12", "ISR", "EGY", "asserted") in found, found
+
+
 def test_a_judgement_denied_is_no_disapproval() -> None:
     found = events("Egypt said the Israeli decision was not illegal.")
     assert not {root for root, *_rest in found} & {"11"}, found
