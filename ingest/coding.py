@@ -26,7 +26,7 @@ Word classes (light verbs, modal words, verbs of intent, belief and denial) are 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Token
 
@@ -92,6 +92,7 @@ class SentenceCoder:
         self.acting: set[str] = set()  # the source actors of the event being read
         self.acting_codes: set[str] = set()  # and their codes
         self.read_tokens: set[int] = set()  # the tokens that are triggers of this sentence
+        self.outcomes: dict[int, int] = {}  # ", killing Y": the participle -> its clause's attack
 
     # -- dictionary matching ----------------------------------------------------------
 
@@ -840,18 +841,23 @@ class SentenceCoder:
             ):
                 yields.setdefault(token.i, set()).add(token.head.i)  # "..., officials said."
         for reading in readings:
-            noun = self._completes(reading)
+            noun = self._completes(reading, by_token)
             if noun is not None:
                 yields.setdefault(reading.token.i, set()).add(noun)
         return yields
 
-    def _completes(self, reading: _Reading) -> int | None:
+    def _completes(self, reading: _Reading, by_token: dict[int, _Reading]) -> int | None:
         """ "An attack by X killed Y", "the strike that killed Y": the killing is the attack's
         outcome, one event with the noun (which takes Y as its target), not a second one:
         the noun's token, if so."""
         token = reading.token
         if reading.noun or reading.code[:2] not in VIOLENT_ROOTS:
             return None
+        if token.dep_ == "advcl" and token.tag_ == "VBG":
+            attack = self._attack_of_clause(token.head, by_token)
+            if attack is not None:
+                self.outcomes[token.i] = attack
+            return attack
         noun: Token | None = token.head
         if token.dep_ not in {"relcl", "acl"}:
             noun = next((c for c in token.children if c.dep_ == "nsubj"), None)
@@ -863,6 +869,25 @@ class SentenceCoder:
         source, target = self._noun_roles(noun, event.sense)
         # else the verb keeps what the noun cannot carry
         return noun.i if source and target else None
+
+    def _attack_of_clause(self, verb: Token, by_token: dict[int, _Reading]) -> int | None:
+        """ "X shelled the town, killing Y", "X responded with a strike on Z, injuring Y": the
+        participle tells what the clause's attack did, one event with it: the attack's
+        token, verb or noun, if the clause reports one."""
+        if verb.i in by_token and by_token[verb.i].code[:2] in VIOLENT_ROOTS:
+            return verb.i
+        near = [c for c in verb.children if c.dep_ in {"dobj", "prep", "agent"}]
+        near += [g for c in near if c.dep_ in {"prep", "agent"} for g in c.children]
+        return next(
+            (
+                c.i
+                for c in near
+                if c.i in self.nouns
+                and c.i not in self.consumed
+                and self.nouns[c.i].code[:2] in VIOLENT_ROOTS
+            ),
+            None,
+        )
 
     def _accusations(self) -> Iterator[Coded]:
         """ "X was behind the attack", "X was responsible for": 112 from whoever says so."""
@@ -901,7 +926,9 @@ class SentenceCoder:
             for event in self._read_roles(reading):
                 kept = fallbacks if event.fallback else found
                 kept.setdefault(reading.token.i, []).append(event)
-        for i, others in self._gives_way(readings).items():
+        yields = self._gives_way(readings)
+        self._aim_at_outcomes(found, fallbacks, yields)
+        for i, others in yields.items():
             if any(found.get(j) for j in others if j != i):
                 found[i] = fallbacks[i] = []
             elif any(fallbacks.get(j) for j in others if j != i):
@@ -918,6 +945,31 @@ class SentenceCoder:
         events.extend(demands)
         events.extend(event for r in readings for event in fallbacks.get(r.token.i, ()))
         return _unique(events)
+
+    def _aim_at_outcomes(
+        self,
+        found: dict[int, list[Coded]],
+        fallbacks: dict[int, list[Coded]],
+        yields: dict[int, set[int]],
+    ) -> None:
+        """ "X shelled the town, wounding Y": an attack aimed at no actor takes the one its
+        outcome names, one event (the outcome gives way to it, `_completes`); when neither
+        names one, both stand (the toll is the more telling code)."""
+        for outcome, attack in self.outcomes.items():
+            hit = [e.target for e in found.get(outcome, ()) if e.target is not None]
+            events = found.get(attack) or fallbacks.get(attack) or []
+            if any(e.target is not None for e in events):
+                continue
+            if not hit:
+                yields.get(outcome, set()).discard(attack)
+                continue
+            found[attack] = [
+                replace(e, target=t, fallback=False)
+                for e in events
+                for t in hit
+                if e.source is None or e.source.actor.iri != t.actor.iri
+            ]
+            fallbacks[attack] = []
 
     def _bare_refusals(self, found: dict[int, list[Coded]]) -> Iterator[Coded]:
         """ "X refused to allow Y's planes to land", "X declined to receive Y": a rejection

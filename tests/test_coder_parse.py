@@ -378,6 +378,15 @@ def test_a_hunger_strike_or_a_walkout_is_no_attack() -> None:
         assert found and not {root for root, *_rest in found} & {"18", "19", "20"}, found
 
 
+def test_an_attack_and_its_toll_are_one_event() -> None:
+    """ ", killing Y": the participle tells what the attack did; one event, aimed at Y when
+    the attack itself named no one."""
+    found = events("Chadian troops shelled the town of Adre on Monday, killing two Nigerien herders.")
+    assert {(s, t) for _r, s, t, _m in found} == {("TCD", "NER")}, found
+    found = events("Chadian troops attacked Nigerien soldiers on Monday, wounding four Malians.")
+    assert {(s, t) for _r, s, t, _m in found} == {("TCD", "NER")}, found
+
+
 def test_what_is_asked_of_someone_is_not_reported_as_done() -> None:
     for text, asked in (
         ("The UN urged Israel to stop its attacks on Lebanon.", "ISR"),
