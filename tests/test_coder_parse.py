@@ -381,7 +381,7 @@ def test_a_hunger_strike_or_a_walkout_is_no_attack() -> None:
 def test_an_attack_and_its_toll_are_one_event() -> None:
     """ ", killing Y": the participle tells what the attack did; one event, aimed at Y when
     the attack itself named no one."""
-    found = events("Chadian troops shelled the town of Adre on Monday, killing two Nigerien herders.")
+    found = events("Chadian troops shelled Adre on Monday, killing two Nigerien herders.")
     assert {(s, t) for _r, s, t, _m in found} == {("TCD", "NER")}, found
     found = events("Chadian troops attacked Nigerien soldiers on Monday, wounding four Malians.")
     assert {(s, t) for _r, s, t, _m in found} == {("TCD", "NER")}, found
