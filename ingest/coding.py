@@ -1050,6 +1050,8 @@ class SentenceCoder:
             targets, (sources, _passive) = sources, self._subject(wisher)
             code = "02" + self.g.intent_codes.get(code[:2], "030")[2:]
             modality = self.modality(wisher)
+        elif (threat := self._conditional_threat(reading, modality)) is not None:
+            code = threat  # "will withdraw its troops unless Y holds elections"
         elif modality == "intended" and code[:2] in self.g.threat_codes and self._announced(token):
             code = self.g.threat_codes[code[:2]]  # "will expel Y's diplomats": a threat
         elif modality == "negated" and "03" <= code[:2] <= "08" and self._announced(token):
@@ -1060,6 +1062,27 @@ class SentenceCoder:
         elif self._commits_to_nothing_known(reading):
             code = "030"  # "agreed to set up a centre": its act unknown, the intent stated
         return self._pairs(reading, code, sources, targets, start, modality)
+
+    def _conditional_threat(self, reading: _Reading, modality: str) -> str | None:
+        """The threat code of an act announced on a condition (grammar.yaml,
+        conditional_threat_codes), or None. One only supposed ("Iran would attack if ...",
+        with no one saying Iran will) stays what it is, hypothetical."""
+        if reading.noun or modality != "intended":
+            return None
+        root = reading.code[:2]
+        if root == "13":
+            return None
+        for clause in reading.token.children:
+            if clause.dep_ != "advcl":
+                continue
+            marks = {self.lowers[c.i] for c in clause.children if c.dep_ == "mark"}
+            if not marks & self.g.conditional_marks:
+                continue
+            unmet = marks & self.g.threat_marks or any(c.dep_ == "neg" for c in clause.children)
+            if unmet or "10" <= root <= "20":
+                codes = self.g.threat_codes | self.g.conditional_threat_codes
+                return codes.get(root, "130")
+        return None
 
     def _commits_to_nothing_known(self, reading: _Reading) -> bool:
         """A verb of commitment whose infinitive complement is no event of the dictionary's:

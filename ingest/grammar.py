@@ -60,6 +60,8 @@ class Grammar:
     intent_codes: dict[str, str]
     refusal_codes: dict[str, str]
     threat_codes: dict[str, str]
+    conditional_threat_codes: dict[str, str]
+    threat_marks: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -70,6 +72,7 @@ def grammar() -> Grammar:
         "intent_codes": dict(data["intent_codes"]),
         "refusal_codes": dict(data["refusal_codes"]),
         "threat_codes": dict(data["threat_codes"]),
+        "conditional_threat_codes": dict(data["conditional_threat_codes"]),
     }
     for name, kind in Grammar.__annotations__.items():
         if name in values:

@@ -80,6 +80,24 @@ CASES = [
         "Iran threatened to close the Strait of Hormuz to the United States.",
         ("13", "IRN", "USA", "asserted"),
     ),
+    # 13: an act announced on a condition the other side must meet is a threat
+    (
+        "Belgium will withdraw its trainers from Mali unless the junta holds elections.",
+        ("13", "BEL", "MLI", "intended"),
+    ),
+    (
+        "Chile will cut its trade with Peru if Lima does not release the fishermen.",
+        ("13", "CHL", "PER", "intended"),
+    ),
+    (
+        "Egypt said it would bomb Libyan militias if they attacked Sirte.",
+        ("13", "EGY", "LBY", "intended"),
+    ),
+    # ... and a cooperative act offered on a condition Y may meet is a promise
+    (
+        "Japan will send food aid to Myanmar if the junta frees its prisoners.",
+        ("03", "JPN", "MMR", "intended"),
+    ),
     # 14 protest
     (
         "Iraqi protesters demonstrated against the United States in Baghdad.",
