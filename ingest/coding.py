@@ -497,9 +497,11 @@ class SentenceCoder:
             and self.lemmas[of.head.head.i] in self.g.light_verbs
         ):
             anchor = of.head
-        light = anchor.head if anchor.dep_ in {"dobj", "pobj", "nsubjpass"} else None
-        if light is not None and light.dep_ == "prep":
-            light = light.head
+        light = self._light_clause(anchor)  # its own clause's verb before the governing one
+        if light is None and anchor.dep_ in {"dobj", "pobj", "nsubjpass"}:
+            light = anchor.head
+            if light.dep_ == "prep":
+                light = light.head
         heads = [noun] if light is None else [noun, light]
         for prep_word in wanted:
             if prep_word in self.g.agent_preps:
@@ -522,6 +524,20 @@ class SentenceCoder:
         if not target and (sense.code or "")[:2] in self.g.clause_target_roots:
             target = self._clause_subject(noun)  # "a demand that Y return ..."
         return source, target
+
+    def _light_clause(self, noun: Token) -> Token | None:
+        """ "the sanctions (that) X reimposed on Y": a relative clause of a light verb with
+        no object of its own stands where a governing verb would."""
+        return next(
+            (
+                c
+                for c in noun.children
+                if c.dep_ == "relcl"
+                and self.lemmas[c.i] in self.g.light_verbs
+                and all(d.tag_ == "WDT" for d in c.children if d.dep_ == "dobj")
+            ),
+            None,
+        )
 
     def _clause_subject(self, noun: Token) -> list[Mention]:
         """Whom a noun of saying is about: the subject of its "that" clause."""
@@ -599,8 +615,10 @@ class SentenceCoder:
             accused = [c for c in light.children if c.dep_ in {"dobj", "dative"}]
             if accused:
                 return self.actors_at(accused[0])  # "blamed X for the attack"
-        if noun.dep_ == "dobj" or (
-            prep is not None and self.lowers[prep.i] in self.g.instrument_preps
+        if (
+            noun.dep_ == "dobj"
+            or (light.dep_ == "relcl" and light.head.i == noun.i)
+            or (prep is not None and self.lowers[prep.i] in self.g.instrument_preps)
         ):
             source, passive = self._subject(light, seen + 1)
             return [] if passive else source
@@ -794,13 +812,28 @@ class SentenceCoder:
         return verbs + [r for i, r in nouns.items() if i not in consumed]
 
     def _lends_to_noun(self, reading: _Reading, nouns: dict[int, _Reading]) -> bool:
-        """ "carried out strikes", "launched an attack": the noun is the event, the light
-        verb only its subject's way to it (unless a pattern read the two together)."""
-        if self.lemmas[reading.token.i] not in self.g.light_verbs:
+        """ "carried out strikes", "launched an attack", "the sanctions X reimposed on Y":
+        the noun is the event, the light verb only its subject's way to it (unless a
+        pattern read the two together into an event of the noun's own kind: "conducted
+        attacks" is an attack whatever else a pattern makes of it)."""
+        token = reading.token
+        if self.lemmas[token.i] not in self.g.light_verbs:
             return False
-        objects = [c for c in reading.token.children if c.dep_ in {"dobj", "attr"}]
+        objects = [c for c in token.children if c.dep_ in {"dobj", "attr"}]
+        if token.dep_ == "relcl" and all(c.tag_ == "WDT" for c in objects):
+            objects = [token.head]  # "the sanctions (that) X reimposed"
         objects += [c for o in objects for c in o.conjuncts]
-        return any(o.i in nouns and o.i not in reading.used for o in objects)
+        return any(
+            o.i in nouns
+            and (
+                o.i not in reading.used
+                or (
+                    nouns[o.i].code[:2] in VIOLENT_ROOTS
+                    and reading.code[:2] != nouns[o.i].code[:2]
+                )
+            )
+            for o in objects
+        )
 
     def _gives_way(self, readings: list[_Reading]) -> dict[int, set[int]]:
         """One event for a verb and the clause it governs: which readings give way to which,

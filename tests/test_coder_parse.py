@@ -405,6 +405,16 @@ def test_an_attack_and_its_toll_are_one_event() -> None:
     assert {(s, t) for _r, s, t, _m in found} == {("TCD", "NER")}, found
 
 
+def test_a_light_verb_lends_its_subject_to_the_event_noun() -> None:
+    """ "conducted attacks", "the sanctions X reimposed on Y": the noun is the event."""
+    found = events("The Kenyan army conducted deadly attacks against Somali villages.")
+    assert {(r, s, t) for r, s, t, _m in found} == {("18", "KEN", "SOM")}, found
+    found = events("The sanctions the European Union reimposed on Belarus hurt its exports.")
+    assert ("16", "EUR", "BLR", "asserted") in found, found
+    found = events("The strikes that Israel carried out on Syria killed ten people.")
+    assert ("19", "ISR", "SYR", "asserted") in found, found
+
+
 def test_what_is_asked_of_someone_is_not_reported_as_done() -> None:
     for text, asked in (
         ("The UN urged Israel to stop its attacks on Lebanon.", "ISR"),
