@@ -828,8 +828,7 @@ class SentenceCoder:
             and (
                 o.i not in reading.used
                 or (
-                    nouns[o.i].code[:2] in VIOLENT_ROOTS
-                    and reading.code[:2] != nouns[o.i].code[:2]
+                    nouns[o.i].code[:2] in VIOLENT_ROOTS and reading.code[:2] != nouns[o.i].code[:2]
                 )
             )
             for o in objects
