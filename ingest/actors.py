@@ -24,6 +24,7 @@ from functools import lru_cache
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from ingest.grammar import grammar
 from ingest.model import Actor
 from ingest.people import People, name_words, with_initials
 from ingest.text import Match, matches_in, nlp
@@ -639,7 +640,9 @@ class ActorLinker:
             # "We condemn ...", in a quotation: the speaker named before it.
             opening = next((k for k in range(i - 1, -1, -1) if doc[k].text in QUOTES), None)
             if opening is not None:
-                actor = _last(earlier, opening, lambda m: m.actor.kind is not None)
+                actor = _quoted_speaker(doc, i, mentions) or _last(
+                    earlier, opening, lambda m: m.actor.kind is not None
+                )
             else:  # outside quotation: the body that issues the text, first named in it
                 actor = next(
                     (
@@ -1060,6 +1063,34 @@ class _Earlier:
         here = sorted((m for m in self.current if m.end <= index), key=lambda m: m.start)
         done = [m for m in self.history if m.doc is not self.doc or m.end <= index]
         return done + here
+
+
+def _quoted_speaker(doc: Doc, i: int, mentions: list[Mention]) -> Actor | None:
+    """ "'... notified us ...,' Esper said": the speaker a quotation is attributed to after
+    it closes, in the same sentence (a verb of saying beside a name)."""
+    end = doc[i].sent.end
+    closing = next((k for k in range(i + 1, end) if doc[k].text in QUOTES), None)
+    if closing is None:
+        return None
+    speech = _speech_forms()
+    lowers = _words(doc)[1]
+    for mention in mentions:
+        if mention.start <= closing or mention.pronoun or mention.actor.kind is None:
+            continue
+        near = range(max(closing, mention.start - 3), min(end, mention.end + 3))
+        if any(lowers[k] in speech for k in near):
+            return mention.actor
+    return None
+
+
+@lru_cache(maxsize=1)
+def _speech_forms() -> frozenset[str]:
+    """The verbs of saying as the linker sees them, inflected (it reads no lemmas)."""
+    forms = {"said", "told", "wrote"}
+    for verb in grammar().speech_verbs:
+        stem = verb[:-1] if verb.endswith("e") else verb
+        forms |= {verb, verb + "s", stem + "ed", stem + "ing", verb + "es"}
+    return frozenset(forms)
 
 
 def _last(earlier: _Earlier, before: int, predicate, window: int | None = None) -> Actor | None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from ingest.actors import Mention
+if TYPE_CHECKING:  # the linker reads the grammar's word classes too
+    from ingest.actors import Mention
 
 __all__ = ["Coded", "Grammar", "grammar"]
 

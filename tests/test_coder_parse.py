@@ -415,6 +415,16 @@ def test_a_light_verb_lends_its_subject_to_the_event_noun() -> None:
     assert ("19", "ISR", "SYR", "asserted") in found, found
 
 
+def test_we_in_a_quotation_is_the_speaker_it_is_attributed_to_after_it() -> None:
+    text = (
+        "Chilean reporters met Argentine officials on Monday.\n\n"
+        '"When Bolivia attacked us last year, nobody helped," Peruvian President '
+        "Dina Boluarte said."
+    )
+    found = {(s, t) for r, s, t, _m in events(text) if r in {"18", "19"}}
+    assert found == {("BOL", "PER")}, events(text)
+
+
 def test_what_is_asked_of_someone_is_not_reported_as_done() -> None:
     for text, asked in (
         ("The UN urged Israel to stop its attacks on Lebanon.", "ISR"),
