@@ -270,11 +270,32 @@ class SentenceCoder:
                         found = self.actors_at(pobj, depth + 1)
                         if found:
                             return found
+        holder = self._holder(token)
+        if holder:
+            return holder
         if token.dep_ == "appos":
             return []
         for child in token.children:
             if child.dep_ == "appos":
                 return self._own(child, depth + 1)
+        return []
+
+    def _holder(self, token: Token) -> list[Mention]:
+        """ "sites used by X", "X-controlled areas": places and things named by who holds
+        them stand for that actor."""
+        for child in token.children:
+            if self.lemmas[child.i] not in self.g.holder_participles:
+                continue
+            if child.dep_ == "acl":
+                for agent in child.children:
+                    if agent.dep_ == "agent":
+                        for pobj in agent.children:
+                            if pobj.dep_ == "pobj" and pobj.i in self.by_token:
+                                return self.actors_at(pobj)
+            elif child.dep_ == "amod":  # "Houthi-controlled"
+                for holder in child.children:
+                    if holder.i in self.by_token:
+                        return self.actors_at(holder)
         return []
 
     def _subject(self, verb: Token, seen: int = 0) -> tuple[list[Mention], bool]:
@@ -572,7 +593,8 @@ class SentenceCoder:
         for prep in head.children:
             if prep.dep_ == "prep" and prep.i > after and self.lowers[prep.i] in preps:
                 for pobj in prep.children:
-                    if pobj.dep_ == "pobj":
+                    # "at Y's request", "on the orders of Y": whose will, not whom it hit
+                    if pobj.dep_ == "pobj" and self.lemmas[pobj.i] not in self.g.behest_nouns:
                         yield pobj
 
     def _accused_of(self, noun: Token) -> bool:

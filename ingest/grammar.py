@@ -57,6 +57,8 @@ class Grammar:
     copulas: frozenset[str]
     pessimism_words: frozenset[str]
     speaker_nouns: frozenset[str]
+    holder_participles: frozenset[str]
+    behest_nouns: frozenset[str]
     optimism_words: frozenset[str]
     intent_codes: dict[str, str]
     refusal_codes: dict[str, str]

@@ -425,6 +425,19 @@ def test_we_in_a_quotation_is_the_speaker_it_is_attributed_to_after_it() -> None
     assert found == {("BOL", "PER")}, events(text)
 
 
+def test_what_an_actor_holds_stands_for_it_and_whose_will_is_no_target() -> None:
+    for text, pair in (
+        ("Indian jets struck camps used by Pakistani militants in Kashmir.", ("IND", "PAK")),
+        ("Pakistani jets bombed Taliban-controlled areas of Kunar.", ("PAK", "AFG")),
+        (
+            "At Nepal's request, Indian jets struck positions held by Pakistani militants.",
+            ("IND", "PAK"),
+        ),
+    ):
+        found = {(s, t) for r, s, t, _m in events(text) if r in {"18", "19"}}
+        assert found == {pair}, (text, events(text))
+
+
 def test_what_is_asked_of_someone_is_not_reported_as_done() -> None:
     for text, asked in (
         ("The UN urged Israel to stop its attacks on Lebanon.", "ISR"),
