@@ -98,6 +98,7 @@ def layout(text: str) -> Layout:
     paragraphs: list[Paragraph] = []
     seen: set[str] = set()
     title: str | None = None
+    headline: Paragraph | None = None
     dateline: date | None = None
     for index, (start, line) in enumerate(_lines(text)):
         key = " ".join(line.split()).lower()
@@ -115,9 +116,18 @@ def layout(text: str) -> Layout:
         if repeated or not is_prose(line):
             if title is None and not paragraphs and not CREDIT.match(line) and len(key) > 8:
                 title = " ".join(line.split())
+                headline = Paragraph(line.strip(), start + len(line) - len(line.lstrip()))
             continue
         lead = len(line) - len(line.lstrip())
         paragraphs.append(Paragraph(line.strip(), start + lead))
+    if (
+        not paragraphs
+        and headline is not None
+        and len(WORD.findall(title or "")) >= MIN_PROSE_WORDS
+    ):
+        # A record of one line cut short ("... appealed to the U.N. to end the trade em"):
+        # no article follows the would-be headline, so it is what there is to read.
+        paragraphs.append(headline)
     return Layout(paragraphs, title, dateline)
 
 

@@ -438,6 +438,12 @@ def test_what_an_actor_holds_stands_for_it_and_whose_will_is_no_target() -> None
         assert found == {pair}, (text, events(text))
 
 
+def test_a_one_line_record_cut_short_is_read() -> None:
+    """A record of one line with no final stop is what there is to read, not a headline."""
+    found = events("Qatar on Saturday appealed to Egypt to reopen the Rafah crossing for the")
+    assert ("02", "QAT", "EGY", "asserted") in found, found
+
+
 def test_what_is_asked_of_someone_is_not_reported_as_done() -> None:
     for text, asked in (
         ("The UN urged Israel to stop its attacks on Lebanon.", "ISR"),
