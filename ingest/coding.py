@@ -92,6 +92,7 @@ class SentenceCoder:
         self.acting: set[str] = set()  # the source actors of the event being read
         self.acting_codes: set[str] = set()  # and their codes
         self.read_tokens: set[int] = set()  # the tokens that are triggers of this sentence
+        self.attributions: set[int] = set()  # "..., officials said": verbs that attribute
         self.outcomes: dict[int, int] = {}  # ", killing Y": the participle -> its clause's attack
 
     # -- dictionary matching ----------------------------------------------------------
@@ -887,6 +888,8 @@ class SentenceCoder:
                 yields.setdefault(token.i, set()).update(refused)
             elif bare and inside and lemma in self.g.speech_verbs | self.g.intent_verbs:
                 yields.setdefault(token.i, set()).update(inside)
+                if lemma in self.g.speech_verbs:
+                    self.attributions.add(token.i)
             elif (
                 bare
                 and lemma in self.g.speech_verbs
@@ -894,6 +897,7 @@ class SentenceCoder:
                 and token.head.i in by_token
             ):
                 yields.setdefault(token.i, set()).add(token.head.i)  # "..., officials said."
+                self.attributions.add(token.i)
         for reading in readings:
             noun = self._completes(reading, by_token)
             if noun is not None:
@@ -983,6 +987,11 @@ class SentenceCoder:
         yields = self._gives_way(readings)
         self._aim_at_outcomes(found, fallbacks, yields)
         for i, others in yields.items():
+            if i in self.attributions and not any(found.get(j) for j in others):
+                # "X agreed to set up a centre, officials said": the attribution carried
+                # the head's reading; with it gone, the reading is the sentence's event
+                for j in others:
+                    found[j], fallbacks[j] = found.get(j, []) + fallbacks.get(j, []), []
             if any(found.get(j) for j in others if j != i):
                 found[i] = fallbacks[i] = []
             elif any(fallbacks.get(j) for j in others if j != i):

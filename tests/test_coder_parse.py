@@ -491,6 +491,14 @@ def test_an_act_with_no_one_acted_upon_stands_only_in_a_record_of_nothing_else()
     assert beside and all(target is not None for _r, _s, target, _m in beside), beside
 
 
+def test_an_attribution_does_not_stand_in_for_the_act_it_reports() -> None:
+    for text in (
+        "Chile agreed to open a trade office in Lima, officials said.",
+        "Officials in Santiago said Chile agreed to open a trade office in Lima.",
+    ):
+        assert events(text) == {("03", "CHL", None, "intended")}, (text, events(text))
+
+
 def test_an_appeal_to_no_one_in_particular_is_an_event_in_an_article() -> None:
     found = events("The European Union called for calm in Haiti on Sunday. Haiti attacked Cuba.")
     assert any(root == "02" and target is None for root, _s, target, _m in found), found
