@@ -1162,10 +1162,13 @@ class SentenceCoder:
         end = reading.token.i + 1
         if not sources:
             return
-        if not targets and len(sources) > 1 and modality == "intended":
-            code = self.g.intent_codes.get(code[:2], "030")  # what they mean to do together
+        # "X and Y will meet": what they mean to do together, each with the other; but
+        # "X and Y will ask banks to ...", "X and Y threatened to ...": each on its own
+        together = modality == "intended" and code[:2] not in self.g.untargeted_roots
+        if not targets and len(sources) > 1 and together:
+            code = self.g.intent_codes.get(code[:2], "030")
         if not targets:
-            if (code[:2] in self.g.symmetric_roots or modality == "intended") and len(sources) > 1:
+            if (code[:2] in self.g.symmetric_roots or together) and len(sources) > 1:
                 for a in sources:
                     for b in sources:
                         if a.actor.iri != b.actor.iri:

@@ -41,6 +41,11 @@ CASES = [
         "Iraq appealed to Saudi Arabia for financial aid on Monday.",
         ("02", "IRQ", "SAU", "asserted"),
     ),
+    # ... and coordinated subjects who will appeal to someone else each appeal on their own
+    (
+        "Chile and Peru will ask Asian banks to fund a new railway.",
+        ("02", "PER", None, "intended"),
+    ),
     # 04 consult: coordinated subjects meet each other, both ways
     ("Iran and Iraq held talks in Baghdad on Tuesday.", ("04", "IRN", "IRQ", "asserted")),
     ("Iran and Iraq held talks in Baghdad on Tuesday.", ("04", "IRQ", "IRN", "asserted")),
