@@ -715,6 +715,8 @@ class SentenceCoder:
                         return "intended"
                     if aux.dep_ == "aux" and self.lowers[aux.i] in g.hypothetical_aux:
                         return "hypothetical"
+            if dep == "advcl" and self._infinitive(below) and lemma in g.commitment_verbs:
+                return "intended"  # "have sworn to fight", parsed as a purpose clause
             if dep == "conj" or dep == "advcl":
                 continue
             if lemma in g.deny_verbs:

@@ -98,6 +98,8 @@ CASES = [
         "Egypt said it would bomb Libyan militias if they attacked Sirte.",
         ("13", "EGY", "LBY", "intended"),
     ),
+    # a vow to fight is a threat, however the parser attaches the infinitive
+    ("Nepalese rebels have sworn to fight Indian forces.", ("13", "NPL", "IND", "intended")),
     # ... and a cooperative act offered on a condition Y may meet is a promise
     (
         "Japan will send food aid to Myanmar if the junta frees its prisoners.",
@@ -108,6 +110,8 @@ CASES = [
         "Iraqi protesters demonstrated against the United States in Baghdad.",
         ("14", "IRQ", "USA", "asserted"),
     ),
+    # 19: a blockade is a use of force (191), not a sanction
+    ("Turkey imposed a naval blockade on Cyprus.", ("19", "TUR", "CYP", "asserted")),
     # 16 reduce relations
     (
         "The United States imposed new sanctions on Iran on Monday.",
