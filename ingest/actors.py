@@ -662,8 +662,9 @@ class ActorLinker:
                 lower == "it"
                 and i + 1 < len(doc)
                 and doc[i + 1].lower_ in {"is", "was", "'s", "’s"}
+                and not _disposed(doc, i + 2)
             ):
-                return None  # "it is natural that": no antecedent
+                return None  # "it is natural that": no antecedent ("it is ready to": one)
             actor = _last(
                 earlier, i, lambda m: m.actor.kind not in {"person", None} and not m.plural
             )
@@ -1063,6 +1064,13 @@ class _Earlier:
         here = sorted((m for m in self.current if m.end <= index), key=lambda m: m.start)
         done = [m for m in self.history if m.doc is not self.doc or m.end <= index]
         return done + here
+
+
+def _disposed(doc: Doc, i: int) -> bool:
+    """ "(it is) ready/prepared/willing to ...": a word of the subject's own disposition."""
+    if i < len(doc) and doc[i].lower_ in {"not", "now", "also", "still", "fully"}:
+        i += 1
+    return i < len(doc) and doc[i].lower_ in grammar().intent_verbs
 
 
 def _quoted_speaker(doc: Doc, i: int, mentions: list[Mention]) -> Actor | None:

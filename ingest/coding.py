@@ -789,11 +789,23 @@ class SentenceCoder:
         return None
 
     def _announced(self, verb: Token) -> bool:
-        """ "will/shall impose", "said it would impose": the act stated in the future."""
-        return any(
+        """ "will/shall impose", "said it would impose", "announced it is ready to impose":
+        the act stated in the future."""
+        if any(
             c.dep_ == "aux" and (self.lowers[c.i] in self.g.future_aux or self._reported_future(c))
             for c in verb.children
-        )
+        ):
+            return True
+        node = verb
+        for _step in range(3):  # "... that it is prepared to impose": the intent reported
+            if node.dep_ == "ccomp":
+                return self.lemmas[node.head.i] in self.g.speech_verbs
+            if node.dep_ not in {"xcomp", "acomp"}:
+                return False
+            node = node.head
+            if node.dep_ != "acomp" and self.lemmas[node.i] not in self.g.plan_words:
+                return False  # "sought to evict": an effort, not an announcement
+        return False
 
     def _reported_future(self, aux: Token) -> bool:
         """ "said they would blockade": "would" in a clause a verb of saying reports is the

@@ -58,6 +58,7 @@ class Grammar:
     pessimism_words: frozenset[str]
     speaker_nouns: frozenset[str]
     holder_participles: frozenset[str]
+    plan_words: frozenset[str]
     behest_nouns: frozenset[str]
     optimism_words: frozenset[str]
     intent_codes: dict[str, str]

@@ -500,6 +500,15 @@ def test_an_act_with_no_one_acted_upon_stands_only_in_a_record_of_nothing_else()
     assert beside and all(target is not None for _r, _s, target, _m in beside), beside
 
 
+def test_a_coercive_act_announced_as_ready_or_planned_is_a_threat_an_effort_is_not() -> None:
+    found = events("Mali announced that it is prepared to impose martial law.")
+    assert {r for r, *_rest in found} == {"13"}, found
+    found = events("Chad said it plans to expel French diplomats.")
+    assert {r for r, *_rest in found} == {"13"}, found
+    found = events("Chad said it sought to expel French diplomats.")
+    assert {r for r, *_rest in found} == {"16"}, found
+
+
 def test_an_attribution_does_not_stand_in_for_the_act_it_reports() -> None:
     for text in (
         "Chile agreed to open a trade office in Lima, officials said.",
