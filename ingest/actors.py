@@ -495,6 +495,11 @@ class ActorLinker:
                 and (
                     lowers[start - 1] in LOCATIVE
                     or (lowers[start - 1] in {"and", "or"} and places and places[-1][0] < start - 1)
+                    or (  # "the Sea of Japan": a place named after the state
+                        lowers[start - 1] == "of"
+                        and start - 2 >= sent.start
+                        and lowers[start - 2] in name_words().place_features
+                    )
                 )
                 and not _possessive_after(doc, end)
             ):

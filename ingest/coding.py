@@ -1115,6 +1115,8 @@ class SentenceCoder:
             start = token.i
         modality = self.modality(token)
         code = reading.code
+        if self._commits_to_pattern(reading) and modality == "asserted":
+            modality = "intended"  # "agreed to a ceasefire": the ceasefire is what they mean
         speaker = None if reading.noun else self._demanded_by(token)
         if speaker is not None:  # "X said Y must withdraw": X demands that Y withdraw
             targets, (sources, _passive) = sources, self._subject(speaker)
@@ -1160,6 +1162,16 @@ class SentenceCoder:
                 codes = self.g.threat_codes | self.g.conditional_threat_codes
                 return codes.get(root, "130")
         return None
+
+    def _commits_to_pattern(self, reading: _Reading) -> bool:
+        """A verb of commitment that a pattern read with what it commits to ("agree to a
+        ceasefire", "pledge aid"): the code is the act's, its mood an intent."""
+        return (
+            not reading.noun
+            and bool(reading.used)
+            and self.lemmas[reading.token.i] in self.g.commitment_verbs
+            and reading.code[:2] not in {"03", "13"}
+        )
 
     def _commits_to_nothing_known(self, reading: _Reading) -> bool:
         """A verb of commitment whose infinitive complement is no event of the dictionary's:

@@ -38,6 +38,7 @@ class NameWords:
     suffixes: frozenset[str]
     international: frozenset[str]
     agent_modifiers: frozenset[str]
+    place_features: frozenset[str]
     titles: tuple[str, ...]  # as written: tokenizer special cases
 
 
@@ -53,6 +54,7 @@ def name_words() -> NameWords:
                 ("suffixes", "generational_suffixes"),
                 ("international", "international_modifiers"),
                 ("agent_modifiers", "agent_modifiers"),
+                ("place_features", "place_features"),
             )
         }
         return NameWords(**sets, titles=tuple(str(w) for w in data["abbreviated_titles"]))

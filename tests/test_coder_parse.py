@@ -46,6 +46,16 @@ CASES = [
         "Chile and Peru will ask Asian banks to fund a new railway.",
         ("02", "PER", None, "intended"),
     ),
+    # an agreement to act is an intent (03), whatever the act
+    (
+        "Chile and Peru agreed to a ceasefire after two days of clashes.",
+        ("03", "PER", "CHL", "asserted"),
+    ),
+    ("Chile and Peru have agreed upon a new trade pact.", ("03", "CHL", "PER", "asserted")),
+    (
+        "Chile and Peru have agreed to hold joint military exercises.",
+        ("03", "CHL", "PER", "intended"),
+    ),
     # 04 consult: coordinated subjects meet each other, both ways
     ("Iran and Iraq held talks in Baghdad on Tuesday.", ("04", "IRN", "IRQ", "asserted")),
     ("Iran and Iraq held talks in Baghdad on Tuesday.", ("04", "IRQ", "IRN", "asserted")),
@@ -507,6 +517,11 @@ def test_a_coercive_act_announced_as_ready_or_planned_is_a_threat_an_effort_is_n
     assert {r for r, *_rest in found} == {"13"}, found
     found = events("Chad said it sought to expel French diplomats.")
     assert {r for r, *_rest in found} == {"16"}, found
+
+
+def test_a_sea_named_after_a_state_is_a_place() -> None:
+    found = events("Iran seized a tanker in the Gulf of Oman on Monday.")
+    assert found and all(target != "OMN" for _r, _s, target, _m in found), found
 
 
 def test_an_attribution_does_not_stand_in_for_the_act_it_reports() -> None:
