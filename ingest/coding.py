@@ -547,6 +547,13 @@ class SentenceCoder:
             target = self._clause_subject(noun)  # "a demand that Y return ..."
         return source, target
 
+    def _reacts_to(self, verb: Token) -> bool:
+        """A verb that is an event of its own about another's act (a judgement, a protest):
+        its subject is not the doer of the act it names."""
+        senses = self.d.verbs.get(self.lemmas[verb.i]) or ()
+        code = next((s.code for s in senses if s.code), "")
+        return self.lemmas[verb.i] not in self.g.light_verbs and code[:2] in self.g.reaction_roots
+
     def _light_clause(self, noun: Token) -> Token | None:
         """ "the sanctions (that) X reimposed on Y": a relative clause of a light verb with
         no object of its own stands where a governing verb would."""
@@ -638,6 +645,8 @@ class SentenceCoder:
             accused = [c for c in light.children if c.dep_ in {"dobj", "dative"}]
             if accused:
                 return self.actors_at(accused[0])  # "blamed X for the attack"
+        if noun.dep_ == "dobj" and self._reacts_to(light):
+            return []  # "Iran protested the sanctions": whose sanctions, the verb does not say
         if (
             noun.dep_ == "dobj"
             or (light.dep_ == "relcl" and light.head.i == noun.i)
@@ -1115,6 +1124,8 @@ class SentenceCoder:
             start = token.i
         modality = self.modality(token)
         code = reading.code
+        if code in self.g.crowd_codes and sources and all(_crowd(m) for m in sources):
+            code = self.g.crowd_codes[code]  # "students protested": a demonstration
         if self._commits_to_pattern(reading) and modality == "asserted":
             modality = "intended"  # "agreed to a ceasefire": the ceasefire is what they mean
         speaker = None if reading.noun else self._demanded_by(token)
@@ -1214,6 +1225,11 @@ class SentenceCoder:
             for target in targets:
                 if source.actor.iri != target.actor.iri:
                     yield Coded(code, start, end, source, target, modality)
+
+
+def _crowd(mention: Mention) -> bool:
+    """People named by what they are ("students", "workers"), no body that speaks."""
+    return not mention.named and not mention.pronoun and mention.actor.kind == "other"
 
 
 def _unique(events: list[Coded]) -> list[Coded]:

@@ -59,12 +59,14 @@ class Grammar:
     speaker_nouns: frozenset[str]
     holder_participles: frozenset[str]
     plan_words: frozenset[str]
+    reaction_roots: frozenset[str]
     behest_nouns: frozenset[str]
     optimism_words: frozenset[str]
     intent_codes: dict[str, str]
     refusal_codes: dict[str, str]
     threat_codes: dict[str, str]
     conditional_threat_codes: dict[str, str]
+    crowd_codes: dict[str, str]
     threat_marks: frozenset[str]
 
 
@@ -77,6 +79,7 @@ def grammar() -> Grammar:
         "refusal_codes": dict(data["refusal_codes"]),
         "threat_codes": dict(data["threat_codes"]),
         "conditional_threat_codes": dict(data["conditional_threat_codes"]),
+        "crowd_codes": dict(data["crowd_codes"]),
     }
     for name, kind in Grammar.__annotations__.items():
         if name in values:

@@ -524,6 +524,12 @@ def test_a_sea_named_after_a_state_is_a_place() -> None:
     assert found and all(target != "OMN" for _r, _s, target, _m in found), found
 
 
+def test_a_crowd_protests_in_the_street_a_government_complains() -> None:
+    assert {r for r, *_rest in events("Students protested in Lima on Monday.")} == {"14"}
+    found = events("Peru protested the sanctions on Monday.")
+    assert {(r, s) for r, s, _t, _m in found} == {("11", "PER")}, found  # whose sanctions: unsaid
+
+
 def test_an_attribution_does_not_stand_in_for_the_act_it_reports() -> None:
     for text in (
         "Chile agreed to open a trade office in Lima, officials said.",
