@@ -11,19 +11,21 @@ from types import SimpleNamespace
 import networkx as nx
 import pytest
 
-from graph.network import Filters, dyad_network, neighbourhood
-from graph.network_export import full_date, render, to_gexf
-from graph.network_view import (
+from graph.network import (
     EDGE_FIELDS,
-    ViewCache,
+    Filters,
+    NetworkCache,
+    build_network,
     compact_json,
     dyad_events,
     encode,
     facets,
+    neighbourhood,
     neighbourhood_page,
     network_view,
     page_view,
 )
+from graph.network.export import full_date, render, to_gexf
 from graph.store import OxigraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +43,9 @@ PREFIXES = """
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 """
-VOCAB = PREFIXES + """
+VOCAB = (
+    PREFIXES
+    + """
 cameo:scheme a skos:ConceptScheme .
 cameo:19 skos:topConceptOf cameo:scheme ; skos:notation "19" ; skos:prefLabel "FIGHT" .
 cameo:07 skos:topConceptOf cameo:scheme ; skos:notation "07" ; skos:prefLabel "PROVIDE AID" .
@@ -56,11 +60,21 @@ evkg:State skos:notation "state" . evkg:Militia skos:notation "militia" .
   evkg:countryCode "IRQ" .
 <https://evkg.org/id/actor/isis> skos:prefLabel "Islamic State" .
 """
+)
 TEXT = "Tehran sent aid to Kata'ib Hezbollah. The U.S. struck Kata'ib Hezbollah in Iraq."
 
 
-def event(doc: str, n: int, source: str, target: str, code: str, date: str, dtype: str,
-          trigger: tuple[int, int], sentence: tuple[int, int]) -> str:
+def event(
+    doc: str,
+    n: int,
+    source: str,
+    target: str,
+    code: str,
+    date: str,
+    dtype: str,
+    trigger: tuple[int, int],
+    sentence: tuple[int, int],
+) -> str:
     e = f"<https://evkg.org/id/event/{doc}-{n}>"
     d = f"<{DOC}{doc}>"
     return f"""{e} a sem:Event ; evkg:source <{A}{source}> ; evkg:target <{A}{target}> ;
@@ -70,27 +84,39 @@ def event(doc: str, n: int, source: str, target: str, code: str, date: str, dtyp
   gaf:denotedBy <{DOC}{doc}#char={trigger[0]},{trigger[1]}> ;
   evkg:sentence <{DOC}{doc}#char={sentence[0]},{sentence[1]}> .
 <{DOC}{doc}#char={trigger[0]},{trigger[1]}> nif:beginIndex {trigger[0]} ;
-  nif:endIndex {trigger[1]} ; nif:anchorOf "{TEXT[trigger[0]:trigger[1]]}" .
+  nif:endIndex {trigger[1]} ; nif:anchorOf "{TEXT[trigger[0] : trigger[1]]}" .
 <{DOC}{doc}#char={sentence[0]},{sentence[1]}> nif:beginIndex {sentence[0]} ;
-  nif:endIndex {sentence[1]} ; nif:anchorOf "{TEXT[sentence[0]:sentence[1]]}" .
+  nif:endIndex {sentence[1]} ; nif:anchorOf "{TEXT[sentence[0] : sentence[1]]}" .
 """
 
 
 def document(doc: str, title: str, events: list[str]) -> str:
-    return PREFIXES + f"""<{DOC}{doc}> a evkg:Document ; dcterms:title "{title}" ;
+    return (
+        PREFIXES
+        + f"""<{DOC}{doc}> a evkg:Document ; dcterms:title "{title}" ;
   evkg:contentHash "{doc}-hash" ; dcterms:issued "2020-01-05"^^xsd:date .
-""" + "".join(events)
+"""
+        + "".join(events)
+    )
 
 
 S1, S2 = (0, 37), (38, 81)
-DOC_A = document("a", "Aid and strikes", [
-    event("a", 1, "iran", "kh", "070", "2019-12", "gYearMonth", (7, 15), S1),
-    event("a", 2, "iran", "kh", "070", "2020-01-03", "date", (7, 15), S1),
-    event("a", 3, "us", "kh", "190", "2020-01-05", "date", (46, 52), S2),
-])
-DOC_B = document("b", "Strike on Iran", [
-    event("b", 1, "us", "iran", "190", "2020-01-03", "date", (46, 52), S2),
-])
+DOC_A = document(
+    "a",
+    "Aid and strikes",
+    [
+        event("a", 1, "iran", "kh", "070", "2019-12", "gYearMonth", (7, 15), S1),
+        event("a", 2, "iran", "kh", "070", "2020-01-03", "date", (7, 15), S1),
+        event("a", 3, "us", "kh", "190", "2020-01-05", "date", (46, 52), S2),
+    ],
+)
+DOC_B = document(
+    "b",
+    "Strike on Iran",
+    [
+        event("b", 1, "us", "iran", "190", "2020-01-03", "date", (46, 52), S2),
+    ],
+)
 
 
 def fill(store: OxigraphStore) -> None:
@@ -127,13 +153,14 @@ def test_large_views_keep_the_most_central_actors(store):
 
 
 def test_positions_are_cached_per_filters_and_store_version(store):
-    cache = ViewCache()
+    cache = NetworkCache()
     first, _ = network_view(store, cache=cache)
     again, _ = network_view(store, cache=cache)
     assert again is first  # served from the cache: no query for the network, no layout
     network_view(store, Filters(quad=4), cache=cache)
     assert cache.layouts.misses == 2
     store.remove_graph(f"{DOC}b")  # the store changed: the view is rebuilt
+    cache.written()
     changed, body = network_view(store, cache=cache)
     assert changed is not first and cache.layouts.misses == 3
     assert {e["id"] for e in body["edges"]} == {f"{A}iran|{A}kh", f"{A}us|{A}kh"}
@@ -176,7 +203,7 @@ def test_an_expanded_neighbourhood_has_the_quad_classes_of_the_view(store, cache
     """The page draws an expansion (`neighbourhood_page`) with the view's colours."""
     _, body = network_view(store)
     view = {(e["source"], e["target"]): e["quad"] for e in body["edges"]}
-    network = dyad_network(store) if cached else None
+    network = build_network(store) if cached else None
     hood = neighbourhood(store, f"{A}us", hops=2, evidence=False, network=network)
     page = neighbourhood_page(store, hood)
     ids = [n["id"] for n in page["nodes"]]
@@ -202,13 +229,16 @@ def test_compact_shape_holds_the_view_in_fewer_bytes(store):
 
 
 def test_page_view_is_cached_encoded_until_the_store_changes(store):
-    cache = ViewCache()
+    cache = NetworkCache()
     first = page_view(store, cache=cache)
     assert len(cache.views) == 1 and len(cache.view_bodies) == 0  # no node-link JSON made
     assert page_view(store, cache=cache) is first
-    assert json.loads(first) == compact_json(network_view(store, cache=cache)[0])
+    assert json.loads(first) == json.loads(
+        encode(compact_json(network_view(store, cache=cache)[0]))
+    )
     assert network_view(store, cache=cache)[1] is network_view(store, cache=cache)[1]
     store.remove_graph(f"{DOC}b")
+    cache.written()
     changed = json.loads(page_view(store, cache=cache))
     assert changed["meta"]["edges"] == 2 and changed != json.loads(first)
 
@@ -224,7 +254,7 @@ def test_edge_events_mark_trigger_and_actors_in_the_sentence(store):
     events = dyad_events(store, f"{A}iran", f"{A}kh")
     assert [e["date"] for e in events] == ["2019-12", "2020-01-03"]
     text = events[0]["sentence"]
-    marked = {m["kind"]: text[m["start"]:m["end"]] for m in events[0]["marks"]}
+    marked = {m["kind"]: text[m["start"] : m["end"]] for m in events[0]["marks"]}
     assert marked == {"source": "Tehran", "trigger": "sent aid", "target": "Kata'ib Hezbollah"}
     assert events[0]["document_title"] == "Aid and strikes"
 
@@ -240,7 +270,7 @@ def test_graphml_parses_back(store):
 
 
 def test_gexf_carries_dates_for_gephis_timeline(store):
-    graph, _ = network_view(store, evidence=True)
+    graph, _ = network_view(store)
     raw = to_gexf(graph)
     assert b'mode="dynamic"' in raw and b'timeformat="date"' in raw
     parsed = nx.read_gexf(_bytes_file(raw))
@@ -259,7 +289,11 @@ def test_json_parses_back_to_the_view(store):
 
 def test_full_dates():
     assert [full_date(d) for d in ("2020", "2020-05", "2020-05-13", None)] == [
-        "2020-01-01", "2020-05-01", "2020-05-13", None]
+        "2020-01-01",
+        "2020-05-01",
+        "2020-05-13",
+        None,
+    ]
 
 
 def test_unknown_format_is_refused(store):
@@ -303,13 +337,21 @@ def test_cli_writes_every_format(disk_store, tmp_path, evkg):
 def test_cli_refuses_bad_input(disk_store, tmp_path, evkg):
     bad_suffix = evkg("network", "--store", disk_store, "--out", str(tmp_path / "net.txt"))
     assert bad_suffix.returncode == 2 and ".graphml" in bad_suffix.stderr
-    bad_date = evkg("network", "--store", disk_store, "--since", "May",
-                    "--out", str(tmp_path / "n.json"))
+    bad_date = evkg(
+        "network", "--store", disk_store, "--since", "May", "--out", str(tmp_path / "n.json")
+    )
     assert bad_date.returncode == 2 and "since" in bad_date.stderr
     no_folder = evkg("network", "--store", disk_store, "--out", str(tmp_path / "x" / "n.json"))
     assert no_folder.returncode == 2 and "no folder" in no_folder.stderr
-    bad_modality = evkg("network", "--store", disk_store, "--modality", "rumoured",
-                        "--out", str(tmp_path / "n.json"))
+    bad_modality = evkg(
+        "network",
+        "--store",
+        disk_store,
+        "--modality",
+        "rumoured",
+        "--out",
+        str(tmp_path / "n.json"),
+    )
     assert bad_modality.returncode == 2 and "modality" in bad_modality.stderr
 
 
@@ -321,15 +363,24 @@ def test_cli_modality_picks_the_readings(disk_store, tmp_path, evkg):
         assert len(json.loads(out.read_text())["edges"]) == dyads, modality
 
 
-@pytest.mark.skipif(not Path(CHROMIUM).exists() or
-                    not (ROOT / "node_modules/cytoscape").is_dir(),
-                    reason="needs Debian's chromium and `npm ci`")
+@pytest.mark.skipif(
+    not Path(CHROMIUM).exists() or not (ROOT / "node_modules/cytoscape").is_dir(),
+    reason="needs Debian's chromium and `npm ci`",
+)
 def test_offline_html_draws_from_disk_without_network(disk_store, tmp_path, evkg):
     playwright = pytest.importorskip("playwright.sync_api")
     out = tmp_path / "net.html"
     assert evkg("network", "--store", disk_store, "--out", str(out)).returncode == 0
-    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+    args = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ]
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
         page = browser.new_page()

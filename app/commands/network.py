@@ -9,8 +9,13 @@ from pathlib import Path
 
 from app.commands.ingest import add_store_option, open_or_explain
 
-SUFFIXES = {".html": "html", ".htm": "html", ".graphml": "graphml", ".gexf": "gexf",
-            ".json": "json"}
+SUFFIXES = {
+    ".html": "html",
+    ".htm": "html",
+    ".graphml": "graphml",
+    ".gexf": "gexf",
+    ".json": "json",
+}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,29 +28,50 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "timeline) or .json (node-link)."
         ),
     )
-    parser.add_argument("--out", "-o", metavar="FILE", type=Path, required=True,
-                        help="FILE.html, FILE.graphml, FILE.gexf or FILE.json")
+    parser.add_argument(
+        "--out",
+        "-o",
+        metavar="FILE",
+        type=Path,
+        required=True,
+        help="FILE.html, FILE.graphml, FILE.gexf or FILE.json",
+    )
     parser.add_argument("--since", metavar="DATE", help="events on or after (YYYY[-MM[-DD]])")
     parser.add_argument("--until", metavar="DATE", help="events on or before (YYYY[-MM[-DD]])")
     parser.add_argument("--root", metavar="NN", help="CAMEO root code, e.g. 19")
     parser.add_argument("--quad", type=int, choices=(1, 2, 3, 4), help="quad class")
-    parser.add_argument("--min-events", type=int, default=1, metavar="N",
-                        help="drop edges with fewer events (default 1)")
+    parser.add_argument(
+        "--min-events",
+        type=int,
+        default=1,
+        metavar="N",
+        help="drop edges with fewer events (default 1)",
+    )
     parser.add_argument("--document", metavar="IRI", help="only this document's events")
-    parser.add_argument("--modality", metavar="NAMES", default=None,
-                        help="which readings count: asserted (default), negated, hypothetical, "
-                             "intended, claimed, denied, several comma-separated, or all")
-    parser.add_argument("--max-nodes", type=int, default=2000, metavar="N",
-                        help="keep the N most central actors (default 2000)")
+    parser.add_argument(
+        "--modality",
+        metavar="NAMES",
+        default=None,
+        help="which readings count: asserted (default), negated, hypothetical, "
+        "intended, claimed, denied, several comma-separated, or all",
+    )
+    parser.add_argument(
+        "--max-nodes",
+        type=int,
+        default=2000,
+        metavar="N",
+        help="keep the N most central actors (default 2000)",
+    )
     add_store_option(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from graph.network import Filters
-    from graph.network_export import MissingLibraryError, render
-    from graph.network_view import network_view
+    from app.pages import MissingLibraryError, network_page
+    from graph.network import network_view, parse_filters
+    from graph.network.export import render
     from graph.store import StoreError
+    from graph.store.base import content_version
 
     fmt = SUFFIXES.get(args.out.suffix.lower())
     if fmt is None:
@@ -55,9 +81,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"evkg network: no folder {args.out.parent}", file=sys.stderr)
         return 2
     try:
-        filters = Filters(since=args.since, until=args.until, root=args.root, quad=args.quad,
-                          min_events=args.min_events, document=args.document,
-                          modality=args.modality)
+        filters = parse_filters(
+            args.since,
+            args.until,
+            args.root,
+            args.quad,
+            args.min_events,
+            args.document,
+            args.modality,
+        )
     except ValueError as exc:
         print(f"evkg network: {exc}", file=sys.stderr)
         return 2
@@ -68,8 +100,9 @@ def run(args: argparse.Namespace) -> int:
     if store is None:
         return 2
     try:
-        graph, body = network_view(store, filters, args.max_nodes, evidence=fmt == "gexf")
-        args.out.write_bytes(render(graph, fmt))
+        # the file names the store's content it was drawn from (no cache to key here)
+        graph, body = network_view(store, filters, args.max_nodes, version=content_version(store))
+        args.out.write_bytes(render(graph, fmt, network_page() if fmt == "html" else None))
     except (StoreError, MissingLibraryError) as exc:
         print(f"evkg network: {exc}", file=sys.stderr)
         return 2
