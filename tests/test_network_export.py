@@ -43,9 +43,7 @@ PREFIXES = """
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 """
-VOCAB = (
-    PREFIXES
-    + """
+VOCAB = PREFIXES + """
 cameo:scheme a skos:ConceptScheme .
 cameo:19 skos:topConceptOf cameo:scheme ; skos:notation "19" ; skos:prefLabel "FIGHT" .
 cameo:07 skos:topConceptOf cameo:scheme ; skos:notation "07" ; skos:prefLabel "PROVIDE AID" .
@@ -60,21 +58,11 @@ evkg:State skos:notation "state" . evkg:Militia skos:notation "militia" .
   evkg:countryCode "IRQ" .
 <https://evkg.org/id/actor/isis> skos:prefLabel "Islamic State" .
 """
-)
 TEXT = "Tehran sent aid to Kata'ib Hezbollah. The U.S. struck Kata'ib Hezbollah in Iraq."
 
 
-def event(
-    doc: str,
-    n: int,
-    source: str,
-    target: str,
-    code: str,
-    date: str,
-    dtype: str,
-    trigger: tuple[int, int],
-    sentence: tuple[int, int],
-) -> str:
+def event(doc: str, n: int, source: str, target: str, code: str, date: str, dtype: str,
+          trigger: tuple[int, int], sentence: tuple[int, int]) -> str:
     e = f"<https://evkg.org/id/event/{doc}-{n}>"
     d = f"<{DOC}{doc}>"
     return f"""{e} a sem:Event ; evkg:source <{A}{source}> ; evkg:target <{A}{target}> ;
@@ -84,39 +72,27 @@ def event(
   gaf:denotedBy <{DOC}{doc}#char={trigger[0]},{trigger[1]}> ;
   evkg:sentence <{DOC}{doc}#char={sentence[0]},{sentence[1]}> .
 <{DOC}{doc}#char={trigger[0]},{trigger[1]}> nif:beginIndex {trigger[0]} ;
-  nif:endIndex {trigger[1]} ; nif:anchorOf "{TEXT[trigger[0] : trigger[1]]}" .
+  nif:endIndex {trigger[1]} ; nif:anchorOf "{TEXT[trigger[0]:trigger[1]]}" .
 <{DOC}{doc}#char={sentence[0]},{sentence[1]}> nif:beginIndex {sentence[0]} ;
-  nif:endIndex {sentence[1]} ; nif:anchorOf "{TEXT[sentence[0] : sentence[1]]}" .
+  nif:endIndex {sentence[1]} ; nif:anchorOf "{TEXT[sentence[0]:sentence[1]]}" .
 """
 
 
 def document(doc: str, title: str, events: list[str]) -> str:
-    return (
-        PREFIXES
-        + f"""<{DOC}{doc}> a evkg:Document ; dcterms:title "{title}" ;
+    return PREFIXES + f"""<{DOC}{doc}> a evkg:Document ; dcterms:title "{title}" ;
   evkg:contentHash "{doc}-hash" ; dcterms:issued "2020-01-05"^^xsd:date .
-"""
-        + "".join(events)
-    )
+""" + "".join(events)
 
 
 S1, S2 = (0, 37), (38, 81)
-DOC_A = document(
-    "a",
-    "Aid and strikes",
-    [
-        event("a", 1, "iran", "kh", "070", "2019-12", "gYearMonth", (7, 15), S1),
-        event("a", 2, "iran", "kh", "070", "2020-01-03", "date", (7, 15), S1),
-        event("a", 3, "us", "kh", "190", "2020-01-05", "date", (46, 52), S2),
-    ],
-)
-DOC_B = document(
-    "b",
-    "Strike on Iran",
-    [
-        event("b", 1, "us", "iran", "190", "2020-01-03", "date", (46, 52), S2),
-    ],
-)
+DOC_A = document("a", "Aid and strikes", [
+    event("a", 1, "iran", "kh", "070", "2019-12", "gYearMonth", (7, 15), S1),
+    event("a", 2, "iran", "kh", "070", "2020-01-03", "date", (7, 15), S1),
+    event("a", 3, "us", "kh", "190", "2020-01-05", "date", (46, 52), S2),
+])
+DOC_B = document("b", "Strike on Iran", [
+    event("b", 1, "us", "iran", "190", "2020-01-03", "date", (46, 52), S2),
+])
 
 
 def fill(store: OxigraphStore) -> None:
@@ -233,9 +209,8 @@ def test_page_view_is_cached_encoded_until_the_store_changes(store):
     first = page_view(store, cache=cache)
     assert len(cache.views) == 1 and len(cache.view_bodies) == 0  # no node-link JSON made
     assert page_view(store, cache=cache) is first
-    assert json.loads(first) == json.loads(
-        encode(compact_json(network_view(store, cache=cache)[0]))
-    )
+    view = network_view(store, cache=cache)[0]
+    assert json.loads(first) == json.loads(encode(compact_json(view)))  # version: a list
     assert network_view(store, cache=cache)[1] is network_view(store, cache=cache)[1]
     store.remove_graph(f"{DOC}b")
     cache.written()
@@ -254,7 +229,7 @@ def test_edge_events_mark_trigger_and_actors_in_the_sentence(store):
     events = dyad_events(store, f"{A}iran", f"{A}kh")
     assert [e["date"] for e in events] == ["2019-12", "2020-01-03"]
     text = events[0]["sentence"]
-    marked = {m["kind"]: text[m["start"] : m["end"]] for m in events[0]["marks"]}
+    marked = {m["kind"]: text[m["start"]:m["end"]] for m in events[0]["marks"]}
     assert marked == {"source": "Tehran", "trigger": "sent aid", "target": "Kata'ib Hezbollah"}
     assert events[0]["document_title"] == "Aid and strikes"
 
@@ -289,11 +264,7 @@ def test_json_parses_back_to_the_view(store):
 
 def test_full_dates():
     assert [full_date(d) for d in ("2020", "2020-05", "2020-05-13", None)] == [
-        "2020-01-01",
-        "2020-05-01",
-        "2020-05-13",
-        None,
-    ]
+        "2020-01-01", "2020-05-01", "2020-05-13", None]
 
 
 def test_unknown_format_is_refused(store):
@@ -337,21 +308,13 @@ def test_cli_writes_every_format(disk_store, tmp_path, evkg):
 def test_cli_refuses_bad_input(disk_store, tmp_path, evkg):
     bad_suffix = evkg("network", "--store", disk_store, "--out", str(tmp_path / "net.txt"))
     assert bad_suffix.returncode == 2 and ".graphml" in bad_suffix.stderr
-    bad_date = evkg(
-        "network", "--store", disk_store, "--since", "May", "--out", str(tmp_path / "n.json")
-    )
+    bad_date = evkg("network", "--store", disk_store, "--since", "May",
+                    "--out", str(tmp_path / "n.json"))
     assert bad_date.returncode == 2 and "since" in bad_date.stderr
     no_folder = evkg("network", "--store", disk_store, "--out", str(tmp_path / "x" / "n.json"))
     assert no_folder.returncode == 2 and "no folder" in no_folder.stderr
-    bad_modality = evkg(
-        "network",
-        "--store",
-        disk_store,
-        "--modality",
-        "rumoured",
-        "--out",
-        str(tmp_path / "n.json"),
-    )
+    bad_modality = evkg("network", "--store", disk_store, "--modality", "rumoured",
+                        "--out", str(tmp_path / "n.json"))
     assert bad_modality.returncode == 2 and "modality" in bad_modality.stderr
 
 
@@ -363,24 +326,15 @@ def test_cli_modality_picks_the_readings(disk_store, tmp_path, evkg):
         assert len(json.loads(out.read_text())["edges"]) == dyads, modality
 
 
-@pytest.mark.skipif(
-    not Path(CHROMIUM).exists() or not (ROOT / "node_modules/cytoscape").is_dir(),
-    reason="needs Debian's chromium and `npm ci`",
-)
+@pytest.mark.skipif(not Path(CHROMIUM).exists() or
+                    not (ROOT / "node_modules/cytoscape").is_dir(),
+                    reason="needs Debian's chromium and `npm ci`")
 def test_offline_html_draws_from_disk_without_network(disk_store, tmp_path, evkg):
     playwright = pytest.importorskip("playwright.sync_api")
     out = tmp_path / "net.html"
     assert evkg("network", "--store", disk_store, "--out", str(out)).returncode == 0
-    args = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ]
+    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"]
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
         page = browser.new_page()

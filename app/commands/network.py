@@ -9,13 +9,8 @@ from pathlib import Path
 
 from app.commands.ingest import add_store_option, open_or_explain
 
-SUFFIXES = {
-    ".html": "html",
-    ".htm": "html",
-    ".graphml": "graphml",
-    ".gexf": "gexf",
-    ".json": "json",
-}
+SUFFIXES = {".html": "html", ".htm": "html", ".graphml": "graphml", ".gexf": "gexf",
+            ".json": "json"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,40 +23,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "timeline) or .json (node-link)."
         ),
     )
-    parser.add_argument(
-        "--out",
-        "-o",
-        metavar="FILE",
-        type=Path,
-        required=True,
-        help="FILE.html, FILE.graphml, FILE.gexf or FILE.json",
-    )
+    parser.add_argument("--out", "-o", metavar="FILE", type=Path, required=True,
+                        help="FILE.html, FILE.graphml, FILE.gexf or FILE.json")
     parser.add_argument("--since", metavar="DATE", help="events on or after (YYYY[-MM[-DD]])")
     parser.add_argument("--until", metavar="DATE", help="events on or before (YYYY[-MM[-DD]])")
     parser.add_argument("--root", metavar="NN", help="CAMEO root code, e.g. 19")
     parser.add_argument("--quad", type=int, choices=(1, 2, 3, 4), help="quad class")
-    parser.add_argument(
-        "--min-events",
-        type=int,
-        default=1,
-        metavar="N",
-        help="drop edges with fewer events (default 1)",
-    )
+    parser.add_argument("--min-events", type=int, default=1, metavar="N",
+                        help="drop edges with fewer events (default 1)")
     parser.add_argument("--document", metavar="IRI", help="only this document's events")
-    parser.add_argument(
-        "--modality",
-        metavar="NAMES",
-        default=None,
-        help="which readings count: asserted (default), negated, hypothetical, "
-        "intended, claimed, denied, several comma-separated, or all",
-    )
-    parser.add_argument(
-        "--max-nodes",
-        type=int,
-        default=2000,
-        metavar="N",
-        help="keep the N most central actors (default 2000)",
-    )
+    parser.add_argument("--modality", metavar="NAMES", default=None,
+                        help="which readings count: asserted (default), negated, hypothetical, "
+                             "intended, claimed, denied, several comma-separated, or all")
+    parser.add_argument("--max-nodes", type=int, default=2000, metavar="N",
+                        help="keep the N most central actors (default 2000)")
     add_store_option(parser)
     parser.set_defaults(func=run)
 
@@ -81,15 +56,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"evkg network: no folder {args.out.parent}", file=sys.stderr)
         return 2
     try:
-        filters = parse_filters(
-            args.since,
-            args.until,
-            args.root,
-            args.quad,
-            args.min_events,
-            args.document,
-            args.modality,
-        )
+        filters = parse_filters(args.since, args.until, args.root, args.quad, args.min_events,
+                                args.document, args.modality)
     except ValueError as exc:
         print(f"evkg network: {exc}", file=sys.stderr)
         return 2
@@ -100,8 +68,9 @@ def run(args: argparse.Namespace) -> int:
     if store is None:
         return 2
     try:
-        # the file names the store's content it was drawn from (no cache to key here)
-        graph, body = network_view(store, filters, args.max_nodes, version=content_version(store))
+        # the file names the store's content it was drawn from (no cache keys it here)
+        graph, body = network_view(store, filters, args.max_nodes,
+                                   version=content_version(store))
         args.out.write_bytes(render(graph, fmt, network_page() if fmt == "html" else None))
     except (StoreError, MissingLibraryError) as exc:
         print(f"evkg network: {exc}", file=sys.stderr)
