@@ -24,6 +24,7 @@ from graph.network import (
     neighbourhood_page,
     network_view,
     page_view,
+    parse_filters,
 )
 from graph.network.export import full_date, render, to_gexf
 from graph.store import OxigraphStore
@@ -166,6 +167,20 @@ def test_several_roots_or_quad_classes_match_any_of_them(store):
             Filters(**bad)
 
 
+def test_one_parser_reads_filters_as_a_query_string_or_command_line_gives_them():
+    """Empty values are no filter, repeated roots and quads in any order are one filter
+    set (so they share what is kept), and a bad value says what is accepted."""
+    assert parse_filters("", "", [""], None, 1, "", None) == Filters()
+    assert parse_filters(root=["19", "18", "19"]) == parse_filters(root=("18", "19"))
+    assert parse_filters(root=["19", "18"]).key() == Filters(root=("18", "19")).key()
+    assert parse_filters(quad=[4]) == Filters(quad=4)
+    assert parse_filters(modality=["Claimed, negated"]).modality == ("claimed", "negated")
+    for bad, says in (({"since": "May"}, "since"), ({"quad": [5]}, "quad"),
+                      ({"modality": "rumoured"}, "modality"), ({"min_events": 0}, "min_events")):
+        with pytest.raises(ValueError, match=says):
+            parse_filters(**bad)
+
+
 def test_each_edge_has_the_quad_class_of_most_of_its_events(store):
     graph, body = network_view(store)
     quads = {e["id"]: e["quad"] for e in body["edges"]}
@@ -202,6 +217,26 @@ def test_compact_shape_holds_the_view_in_fewer_bytes(store):
     assert "sector" not in us  # empty facts are left out
     assert compact["meta"] == body["meta"]
     assert len(encode(compact)) < len(encode(body))
+
+
+def test_the_view_and_neighbourhoods_read_one_kept_network(store):
+    """One builder, one cache: the view, its page shape and a neighbourhood under the same
+    filters share one network build; a write carries it forward instead of a new build."""
+    cache = NetworkCache()
+    version = cache.version(store)
+    network_view(store, cache=cache)
+    page_view(store, Filters(min_events=2), cache=cache)  # min_events is pruned, not built
+    network = cache.get(store, version, Filters())
+    hood = neighbourhood(store, f"{A}us", hops=1, evidence=False, network=network)
+    assert set(hood.graph) == {f"{A}us", f"{A}iran", f"{A}kh"}
+    assert cache.builds == 1
+    store.remove_graph(f"{DOC}b")
+    cache.written()
+    assert cache.version(store) != version
+    assert cache.advance(store, version, cache.version(store), [f"{DOC}b"]) == 1
+    _, body = network_view(store, cache=cache)
+    assert {e["id"] for e in body["edges"]} == {f"{A}iran|{A}kh", f"{A}us|{A}kh"}
+    assert cache.builds == 1
 
 
 def test_page_view_is_cached_encoded_until_the_store_changes(store):
@@ -352,9 +387,16 @@ def test_offline_html_draws_from_disk_without_network(disk_store, tmp_path, evkg
         page.wait_for_function("window.evkgReady === true", timeout=20000)
         labels = page.evaluate("cy.nodes().map(n => n.data('label')).sort()")
         edges = page.evaluate("cy.edges().length")
+        # the page's own controls, those that need the service hidden
+        assert page.is_visible("#legend") and page.is_visible("#dl-png")
+        assert not page.is_visible("#time-from") and not page.is_visible("#dl-graphml")
+        page.evaluate(f"window.evkg.focusActor('{A}iran')")  # its neighbours, from the file
+        page.wait_for_selector("#actor-title")
+        panel = page.inner_text("#panel")
         browser.close()
     assert labels == ["Iran", "Kata'ib Hezbollah", "United States"]
     assert edges == 3
+    assert "Kata'ib Hezbollah: 2 events" in panel and "United States: 1 event" in panel
     assert all(url.startswith("file://") for url in asked)
 
 
