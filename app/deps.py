@@ -16,8 +16,7 @@ from app.settings import Settings
 from graph.actor_index import ActorIndex
 from graph.happening_store import HappeningIndex
 from graph.isolated import PooledReader, QueryPool
-from graph.network import Filters
-from graph.network_cache import NetworkCache
+from graph.network import Filters, NetworkCache
 from graph.sparql import QuerySyntaxError
 from graph.store import GraphStore, OxigraphStore, StoreError
 
@@ -28,7 +27,8 @@ class State:
     store: GraphStore
     pool: QueryPool | None  # None when the store cannot be snapshotted (in memory, remote)
     write_lock: anyio.Lock
-    version: int = 0  # bumped after every write this process makes
+    # the actor networks and what is made of them, kept per store version; also the keeper
+    # of that version (`store_version`)
     networks: NetworkCache = field(default_factory=NetworkCache)
     happenings: HappeningIndex | None = None  # kept between writes to an embedded store
     actors: ActorIndex = field(default_factory=ActorIndex)
@@ -51,7 +51,7 @@ class State:
         if self.pool is not None:
             self.pool.refresh()
         before = self.store_version()
-        self.version += 1
+        self.networks.written()
         if documents is not None and isinstance(self.store, OxigraphStore):
             written = set(documents) | changed
             self.networks.advance(self.reader(), before, self.store_version(), written)
@@ -73,13 +73,9 @@ class State:
         return set(change.documents)
 
     def store_version(self) -> Any:
-        """What changes whenever the store does, for what is kept per version. An embedded
-        store changes only through this process, so a counter of its writes is its version;
-        a remote one may be written by others, so it is asked for its own (one small query:
-        `SparqlStore.version`)."""
-        if isinstance(self.store, OxigraphStore):
-            return ("writes", self.version)
-        return ("store", self.store.version())  # type: ignore[attr-defined]
+        """What changes whenever the store does, for what is kept per version: the one
+        notion of it, `NetworkCache.version` (a write counter, or a remote store's stamp)."""
+        return self.networks.version(self.store)
 
     def network(self, filters: Filters | None = None) -> Any:
         """The actor network under `filters`, kept until the store changes."""

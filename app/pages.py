@@ -13,8 +13,12 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
+from graph.network.export import Page
+
 ROOT = Path(__file__).resolve().parent.parent  # the checkout, or site-packages
 NODE_MODULES = ROOT / "node_modules"
+STATIC = Path(__file__).resolve().parent / "static"  # the network page's own files
+CYTOSCAPE_JS = NODE_MODULES / "cytoscape" / "dist" / "cytoscape.min.js"  # the library it draws with
 # The pages' front-end packages, as package.json pins them (tests/test_wheel.py compares).
 NPM_PACKAGES = {
     "@zazuko/yasgui": "4.6.2",
@@ -36,6 +40,25 @@ def install_hint() -> str:
     return (
         "An installed evkg does not include the pages' packages: install them beside it "
         f"with `npm install --prefix {ROOT} {packages}`, then reload."
+    )
+
+
+class MissingLibraryError(RuntimeError):
+    """A page's library is not installed (`install_hint` says how)."""
+
+
+def network_page() -> Page:
+    """The network page as the offline HTML export inlines it: its markup, script and style
+    as the service serves them, and Cytoscape.js."""
+    if not CYTOSCAPE_JS.is_file():
+        raise MissingLibraryError(
+            f"Cytoscape.js is not installed ({CYTOSCAPE_JS} is missing). " + install_hint()
+        )
+    return Page(
+        markup=(STATIC / "index.html").read_text(encoding="utf-8"),
+        script=(STATIC / "app.js").read_text(encoding="utf-8"),
+        style=(STATIC / "style.css").read_text(encoding="utf-8"),
+        library=CYTOSCAPE_JS.read_text(encoding="utf-8"),
     )
 
 

@@ -16,7 +16,7 @@ import pytest
 from graph.happening_eval import evaluate
 from graph.happening_store import HappeningIndex, inconsistencies, read_gazetteer, read_reports
 from graph.happenings import Gazetteer
-from graph.network import dyad_network
+from graph.network import build_network
 from graph.store import open_store
 from graph.store.base import GraphStore
 from graph.store.vocab import HAPPENINGS_GRAPH, load_vocabularies
@@ -151,7 +151,7 @@ def test_a_killed_ingestion_is_consistent_and_repaired_by_the_next_run(stores) -
     assert stored == len(docs)
     problems = inconsistencies(store)
     assert problems and all(p.startswith("report without a happening") for p in problems)
-    network = dyad_network(store)
+    network = build_network(store)
     assert sum(d["count"] for *_, d in network.edges(data=True)) >= len(happenings_of(store))
     # a document removed by a process that died before its happenings were updated
     gone = docs[0].iri
@@ -170,11 +170,11 @@ def test_a_second_source_adds_reports_not_edges(stores) -> None:
     edge keeps its count of happenings; its reports grow."""
     store = stores()
     ingest(store, read_paths([SEEDS]), jobs=1)
-    before = {(u, v): (d["count"], d["reports"]) for u, v, d in dyad_network(store).edges.data()}
+    before = {(u, v): (d["count"], d["reports"]) for u, v, d in build_network(store).edges.data()}
     same_names = ("a1_wire.txt", "a3_weekly.txt", "b2_daily.txt")
     again = [d for d in documents(REREPORTS) if d.file in same_names]
     ingest(store, again, jobs=1)
-    after = {(u, v): (d["count"], d["reports"]) for u, v, d in dyad_network(store).edges.data()}
+    after = {(u, v): (d["count"], d["reports"]) for u, v, d in build_network(store).edges.data()}
     assert after.keys() == before.keys()
     assert {edge: count for edge, (count, _) in after.items()} == {
         edge: count for edge, (count, _) in before.items()

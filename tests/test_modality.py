@@ -20,14 +20,14 @@ from rdflib.namespace import RDF, RDFS, SKOS
 from graph.network import (
     MODALITIES,
     Filters,
+    NetworkCache,
+    add_evidence,
     build_network,
-    dyad_network,
     modality_pattern,
     neighbourhood,
+    network_view,
     parse_modality,
 )
-from graph.network_cache import NetworkCache
-from graph.network_view import ViewCache, network_view
 from graph.store import DocumentGraph, open_store
 from ingest.model import Actor, Event, Extraction, SourceDocument, Span
 from ingest.rdf import MODALITY_CONCEPTS, to_graph, to_ntriples
@@ -281,11 +281,12 @@ def test_networks_follow_the_modality(store) -> None:
         ("alpha", "beta"): 3,
         ("beta", "gamma"): 1,
     }
-    assert _counts(dyad_network(store, Filters(modality="negated,claimed"))) == {
+    assert _counts(build_network(store, Filters(modality="negated,claimed"))) == {
         ("alpha", "beta"): 1,
         ("beta", "gamma"): 1,
     }
-    evidence = build_network(store, Filters(modality="all"), evidence=True)
+    evidence = build_network(store, Filters(modality="all"))
+    add_evidence(store, evidence, evidence)
     assert sorted(e["modality"] for e in evidence.edges[ALPHA.iri, BETA.iri]["events"]) == [
         "asserted",
         "asserted",
@@ -313,7 +314,7 @@ def test_caches_keep_modalities_apart(store) -> None:
         )
         is everything
     )
-    views = ViewCache()
+    views = NetworkCache()
     _, default = network_view(store, Filters(), cache=views)
     _, every = network_view(store, Filters(modality="all"), cache=views)
     assert default["meta"]["total_edges"] == 1 and every["meta"]["total_edges"] == 2

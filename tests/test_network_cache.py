@@ -11,8 +11,7 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 
-from graph.network import Filters, dyad_network
-from graph.network_cache import NetworkCache
+from graph.network import Filters, NetworkCache, build_network
 from graph.store import DocumentGraph, OxigraphStore
 
 DOC = "https://evkg.org/id/document/"
@@ -54,7 +53,7 @@ def test_networks_follow_a_removed_and_a_restored_document(store: OxigraphStore)
     assert cache.advance(store, 1, 2, [victim]) == len(FILTER_SETS)
     for filters in FILTER_SETS:
         carried = cache.get(store, 2, filters)
-        assert _shape(carried) == _shape(dyad_network(store, filters))
+        assert _shape(carried) == _shape(build_network(store, filters))
         assert _shape(kept[filters]) == before[filters]  # the old network is untouched
     assert all(r.document != victim for *_, refs in carried.edges(data="refs") for r in refs)
 

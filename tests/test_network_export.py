@@ -11,19 +11,22 @@ from types import SimpleNamespace
 import networkx as nx
 import pytest
 
-from graph.network import Filters, dyad_network, neighbourhood
-from graph.network_export import full_date, render, to_gexf
-from graph.network_view import (
+from graph.network import (
     EDGE_FIELDS,
-    ViewCache,
+    Filters,
+    NetworkCache,
+    build_network,
     compact_json,
     dyad_events,
     encode,
     facets,
+    neighbourhood,
     neighbourhood_page,
     network_view,
     page_view,
+    parse_filters,
 )
+from graph.network.export import full_date, render, to_gexf
 from graph.store import OxigraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,13 +130,14 @@ def test_large_views_keep_the_most_central_actors(store):
 
 
 def test_positions_are_cached_per_filters_and_store_version(store):
-    cache = ViewCache()
+    cache = NetworkCache()
     first, _ = network_view(store, cache=cache)
     again, _ = network_view(store, cache=cache)
     assert again is first  # served from the cache: no query for the network, no layout
     network_view(store, Filters(quad=4), cache=cache)
     assert cache.layouts.misses == 2
     store.remove_graph(f"{DOC}b")  # the store changed: the view is rebuilt
+    cache.written()
     changed, body = network_view(store, cache=cache)
     assert changed is not first and cache.layouts.misses == 3
     assert {e["id"] for e in body["edges"]} == {f"{A}iran|{A}kh", f"{A}us|{A}kh"}
@@ -163,6 +167,20 @@ def test_several_roots_or_quad_classes_match_any_of_them(store):
             Filters(**bad)
 
 
+def test_one_parser_reads_filters_as_a_query_string_or_command_line_gives_them():
+    """Empty values are no filter, repeated roots and quads in any order are one filter
+    set (so they share what is kept), and a bad value says what is accepted."""
+    assert parse_filters("", "", [""], None, 1, "", None) == Filters()
+    assert parse_filters(root=["19", "18", "19"]) == parse_filters(root=("18", "19"))
+    assert parse_filters(root=["19", "18"]).key() == Filters(root=("18", "19")).key()
+    assert parse_filters(quad=[4]) == Filters(quad=4)
+    assert parse_filters(modality=["Claimed, negated"]).modality == ("claimed", "negated")
+    for bad, says in (({"since": "May"}, "since"), ({"quad": [5]}, "quad"),
+                      ({"modality": "rumoured"}, "modality"), ({"min_events": 0}, "min_events")):
+        with pytest.raises(ValueError, match=says):
+            parse_filters(**bad)
+
+
 def test_each_edge_has_the_quad_class_of_most_of_its_events(store):
     graph, body = network_view(store)
     quads = {e["id"]: e["quad"] for e in body["edges"]}
@@ -176,7 +194,7 @@ def test_an_expanded_neighbourhood_has_the_quad_classes_of_the_view(store, cache
     """The page draws an expansion (`neighbourhood_page`) with the view's colours."""
     _, body = network_view(store)
     view = {(e["source"], e["target"]): e["quad"] for e in body["edges"]}
-    network = dyad_network(store) if cached else None
+    network = build_network(store) if cached else None
     hood = neighbourhood(store, f"{A}us", hops=2, evidence=False, network=network)
     page = neighbourhood_page(store, hood)
     ids = [n["id"] for n in page["nodes"]]
@@ -201,14 +219,36 @@ def test_compact_shape_holds_the_view_in_fewer_bytes(store):
     assert len(encode(compact)) < len(encode(body))
 
 
+def test_the_view_and_neighbourhoods_read_one_kept_network(store):
+    """One builder, one cache: the view, its page shape and a neighbourhood under the same
+    filters share one network build; a write carries it forward instead of a new build."""
+    cache = NetworkCache()
+    version = cache.version(store)
+    network_view(store, cache=cache)
+    page_view(store, Filters(min_events=2), cache=cache)  # min_events is pruned, not built
+    network = cache.get(store, version, Filters())
+    hood = neighbourhood(store, f"{A}us", hops=1, evidence=False, network=network)
+    assert set(hood.graph) == {f"{A}us", f"{A}iran", f"{A}kh"}
+    assert cache.builds == 1
+    store.remove_graph(f"{DOC}b")
+    cache.written()
+    assert cache.version(store) != version
+    assert cache.advance(store, version, cache.version(store), [f"{DOC}b"]) == 1
+    _, body = network_view(store, cache=cache)
+    assert {e["id"] for e in body["edges"]} == {f"{A}iran|{A}kh", f"{A}us|{A}kh"}
+    assert cache.builds == 1
+
+
 def test_page_view_is_cached_encoded_until_the_store_changes(store):
-    cache = ViewCache()
+    cache = NetworkCache()
     first = page_view(store, cache=cache)
     assert len(cache.views) == 1 and len(cache.view_bodies) == 0  # no node-link JSON made
     assert page_view(store, cache=cache) is first
-    assert json.loads(first) == compact_json(network_view(store, cache=cache)[0])
+    view = network_view(store, cache=cache)[0]
+    assert json.loads(first) == json.loads(encode(compact_json(view)))  # version: a list
     assert network_view(store, cache=cache)[1] is network_view(store, cache=cache)[1]
     store.remove_graph(f"{DOC}b")
+    cache.written()
     changed = json.loads(page_view(store, cache=cache))
     assert changed["meta"]["edges"] == 2 and changed != json.loads(first)
 
@@ -240,7 +280,7 @@ def test_graphml_parses_back(store):
 
 
 def test_gexf_carries_dates_for_gephis_timeline(store):
-    graph, _ = network_view(store, evidence=True)
+    graph, _ = network_view(store)
     raw = to_gexf(graph)
     assert b'mode="dynamic"' in raw and b'timeformat="date"' in raw
     parsed = nx.read_gexf(_bytes_file(raw))
@@ -347,9 +387,16 @@ def test_offline_html_draws_from_disk_without_network(disk_store, tmp_path, evkg
         page.wait_for_function("window.evkgReady === true", timeout=20000)
         labels = page.evaluate("cy.nodes().map(n => n.data('label')).sort()")
         edges = page.evaluate("cy.edges().length")
+        # the page's own controls, those that need the service hidden
+        assert page.is_visible("#legend") and page.is_visible("#dl-png")
+        assert not page.is_visible("#time-from") and not page.is_visible("#dl-graphml")
+        page.evaluate(f"window.evkg.focusActor('{A}iran')")  # its neighbours, from the file
+        page.wait_for_selector("#actor-title")
+        panel = page.inner_text("#panel")
         browser.close()
     assert labels == ["Iran", "Kata'ib Hezbollah", "United States"]
     assert edges == 3
+    assert "Kata'ib Hezbollah: 2 events" in panel and "United States: 1 event" in panel
     assert all(url.startswith("file://") for url in asked)
 
 

@@ -42,10 +42,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from graph.network import Filters
-    from graph.network_export import MissingLibraryError, render
-    from graph.network_view import network_view
+    from app.pages import MissingLibraryError, network_page
+    from graph.network import network_view, parse_filters
+    from graph.network.export import render
     from graph.store import StoreError
+    from graph.store.base import content_version
 
     fmt = SUFFIXES.get(args.out.suffix.lower())
     if fmt is None:
@@ -55,9 +56,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"evkg network: no folder {args.out.parent}", file=sys.stderr)
         return 2
     try:
-        filters = Filters(since=args.since, until=args.until, root=args.root, quad=args.quad,
-                          min_events=args.min_events, document=args.document,
-                          modality=args.modality)
+        filters = parse_filters(args.since, args.until, args.root, args.quad, args.min_events,
+                                args.document, args.modality)
     except ValueError as exc:
         print(f"evkg network: {exc}", file=sys.stderr)
         return 2
@@ -68,8 +68,10 @@ def run(args: argparse.Namespace) -> int:
     if store is None:
         return 2
     try:
-        graph, body = network_view(store, filters, args.max_nodes, evidence=fmt == "gexf")
-        args.out.write_bytes(render(graph, fmt))
+        # the file names the store's content it was drawn from (no cache keys it here)
+        graph, body = network_view(store, filters, args.max_nodes,
+                                   version=content_version(store))
+        args.out.write_bytes(render(graph, fmt, network_page() if fmt == "html" else None))
     except (StoreError, MissingLibraryError) as exc:
         print(f"evkg network: {exc}", file=sys.stderr)
         return 2

@@ -23,10 +23,8 @@ from app.routers.events import (
     minted,
     next_page,
 )
-from app.routers.network import Cache
 from graph import queries
-from graph.network import DEFAULT_NODE_CAP, neighbourhood, to_json
-from graph.network_view import encode, filters_key, neighbourhood_page
+from graph.network import DEFAULT_NODE_CAP, encode, neighbourhood, neighbourhood_page, to_json
 
 EVENTS_PER_EDGE = 50
 
@@ -119,7 +117,7 @@ async def actor(actor_id: ActorId, state: StateDep, filters: ModalityFilters) ->
             summary="Actors within 1-3 hops and the events between them",
             responses=problems(400, 404, 422, 503))
 async def actor_neighbourhood(
-    actor_id: ActorId, state: StateDep, cache: Cache,
+    actor_id: ActorId, state: StateDep,
     hops: Annotated[int, Query(ge=1, le=3)] = 1,
     since: DateQ = None, until: DateQ = None,
     root: RootsQ = None, quad: QuadsQ = None,
@@ -137,12 +135,12 @@ async def actor_neighbourhood(
 
     def work() -> bytes:
         # rings come from the actor network kept per store version; only sentences are read
-        reader = state.reader()
+        reader, cache = state.reader(), state.networks
         version = state.store_version()
-        key = (version, iri, hops, filters_key(filters), node_cap)
+        key = (version, iri, hops, filters.key(), node_cap)
         if compact and (kept := cache.neighbourhoods.get(key)) is not None:
             return kept
-        network = state.networks.get(reader, version, filters)
+        network = cache.get(reader, version, filters)
         hood = neighbourhood(reader, iri, hops, filters, node_cap, not compact,
                              events_per_edge, network)
         if compact:

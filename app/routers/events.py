@@ -16,7 +16,7 @@ from app.problems import Problem
 from app.responses import problems
 from graph import queries
 from graph.lru import Lru
-from graph.network import ALL_MODALITIES, MODALITIES, Filters, modality_name
+from graph.network import ALL_MODALITIES, MODALITIES, Filters, modality_name, parse_filters
 from graph.sparql import pages_itself
 from ontology.namespaces import ID
 
@@ -57,29 +57,22 @@ def minted(kind: str, key: str) -> str:
     return f"{ID}{kind}/{key}"
 
 
-def one_or_many(values: Any) -> Any:
-    """Query values as `Filters` takes them: None, one value, or a sorted tuple (so
-    `root=18&root=19` and `root=19&root=18` share a cached network); a lone value as is."""
-    if values is None or isinstance(values, str | int):
-        return values
-    values = sorted({v for v in values if v != ""})
-    if not values:
-        return None
-    return values[0] if len(values) == 1 else tuple(values)
-
-
 def filters_of(since: str | None = None, until: str | None = None,
                root: str | Sequence[str] | None = None,
                quad: int | Sequence[int] | None = None, min_events: int = 1,
                document: str | None = None,
                modality: str | Sequence[str] | None = None) -> Filters:
-    """The shared event filters; `root` and `quad` may be several (any of them matches),
-    `document` an id or a minted IRI, `modality` as the query gave it (`ModalityQ`: read by
-    `graph.network.parse_modality`, asserted when absent). A bad value is a 400 that says
-    why."""
+    """The shared event filters of a route (`graph.network.parse_filters` reads them, as
+    it does the command line's), `document` an id or a minted IRI; a bad value is a 400
+    that says why."""
+    return parsed_filters(since, until, root, quad, min_events,
+                          minted("document", document) if document else None, modality)
+
+
+def parsed_filters(*values: Any) -> Filters:
+    """`parse_filters` of `values`, a bad one answered with a 400 that says why."""
     try:
-        return Filters(since, until, one_or_many(root), one_or_many(quad), min_events,
-                       minted("document", document) if document else None, modality)
+        return parse_filters(*values)
     except ValueError as exc:
         raise Problem(400, str(exc)) from exc
 

@@ -8,7 +8,6 @@ page says how to install it and every JSON endpoint works regardless.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -16,22 +15,22 @@ from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Res
 from pydantic import WithJsonSchema
 
 from app.models import check_absolute_iri
-from app.pages import install_hint
+from app.pages import CYTOSCAPE_JS, STATIC, install_hint
+from app.problems import Problem
 from app.responses import IRI_SCHEMA, OPTIONAL_IRI_SCHEMA, bodies, merge, problems
-from app.routers.events import ModalityFilters, ModalityQ, one_or_many
-from graph.network import Filters
-from graph.network_export import CYTOSCAPE_JS, MEDIA_TYPES, render
-from graph.network_view import (
+from app.routers.events import ModalityFilters, ModalityQ, parsed_filters
+from graph.network import (
     DEFAULT_MAX_NODES,
-    ViewCache,
+    Filters,
+    NetworkCache,
     dyad_events,
     facets,
     network_view,
     page_view,
 )
+from graph.network.export import MEDIA_TYPES, render
 from graph.sparql import check_iri
 
-STATIC = Path(__file__).resolve().parent.parent / "static"
 STATIC_TYPES = {".html": "text/html", ".js": "text/javascript", ".css": "text/css",
                 ".png": "image/png", ".svg": "image/svg+xml"}
 MISSING_LIBRARY = (
@@ -42,29 +41,28 @@ MISSING_LIBRARY = (
 router = APIRouter(tags=["network"])
 
 
-def get_source(request: Request) -> Any:
-    """What the network queries read through: the app's isolated reader (a killable worker
-    on a snapshot) when it has one, else the store. Anything with `select()` will do."""
+def _state(request: Request) -> Any:
     state = getattr(request.app.state, "evkg", None)
     if state is None:
         raise HTTPException(503, "no store is open")
-    return state.reader()
+    return state
+
+
+def get_source(request: Request) -> Any:
+    """What the network queries read through: the app's isolated reader (a killable worker
+    on a snapshot) when it has one, else the store. Anything with `select()` will do."""
+    return _state(request).reader()
 
 
 def get_version(request: Request) -> Any:
     """The store's version, as the app keeps it (`State.store_version`: a write counter, or a
     remote store's stamp), so a cached view costs no scan of every graph."""
-    state = getattr(request.app.state, "evkg", None)
-    if state is None:
-        raise HTTPException(503, "no store is open")
-    return state.store_version()
+    return _state(request).store_version()
 
 
-def get_cache(request: Request) -> ViewCache:
-    cache = getattr(request.app.state, "network_cache", None)
-    if cache is None:
-        cache = request.app.state.network_cache = ViewCache()
-    return cache
+def get_cache(request: Request) -> NetworkCache:
+    """The app's one cache of actor networks and what is made of them (`State.networks`)."""
+    return _state(request).networks
 
 
 def get_filters(
@@ -88,21 +86,14 @@ def get_filters(
     ] = None,
     modality: ModalityQ = None,
 ) -> Filters:
-    """The shared filters from the query string; a bad value is a 400 that says why."""
-    try:
-        if document:
+    """The shared filters from the query string (`parsed_filters`), `document` an IRI; a
+    bad value is a 400 that says why."""
+    if document:
+        try:
             check_absolute_iri(document)
-        return Filters(
-            since=since or None,
-            until=until or None,
-            root=one_or_many(root),
-            quad=one_or_many(quad),
-            min_events=min_events,
-            document=document or None,
-            modality=modality,
-        )
-    except ValueError as exc:
-        raise HTTPException(400, str(exc)) from exc
+        except ValueError as exc:
+            raise Problem(400, str(exc)) from exc
+    return parsed_filters(since, until, root, quad, min_events, document, modality)
 
 
 # Declared in the OpenAPI document, enforced by Filters (a 400 naming what it accepts, not
@@ -112,7 +103,7 @@ DateQ = Annotated[str | None, Query(
     json_schema_extra={"pattern": r"^(?:\d{4}(?:-\d{2}(?:-\d{2})?)?)?$"},
     description="ISO date, YYYY[-MM[-DD]]")]
 Source = Annotated[Any, Depends(get_source)]
-Cache = Annotated[ViewCache, Depends(get_cache)]
+Cache = Annotated[NetworkCache, Depends(get_cache)]
 Version = Annotated[Any, Depends(get_version)]
 FiltersDep = Annotated[Filters, Depends(get_filters)]
 MaxNodes = Annotated[int, Query(ge=1, le=20000, description="most actors drawn")]
@@ -190,10 +181,9 @@ def _file(fmt: str) -> dict:
     return merge(bodies(MEDIA_TYPES[fmt]), problems(400, 422, 503))
 
 
-def _download(source: Any, cache: ViewCache, version: Any, filters: Filters, max_nodes: int,
-              fmt: str):
-    graph, _ = network_view(source, filters, max_nodes, cache, evidence=fmt == "gexf",
-                            version=version)
+def _download(source: Any, cache: NetworkCache, version: Any, filters: Filters,
+              max_nodes: int, fmt: str) -> Response:
+    graph, _ = network_view(source, filters, max_nodes, cache, version)
     headers = {"Content-Disposition": f'attachment; filename="evkg-network.{fmt}"'}
     return Response(render(graph, fmt), media_type=MEDIA_TYPES[fmt], headers=headers)
 

@@ -1,5 +1,7 @@
 // The actor-network page: draws /network with server-computed positions, filters it,
-// expands neighbourhoods on click and shows the events behind an edge.
+// expands neighbourhoods on click and shows the events behind an edge. The offline file
+// (`evkg network --out FILE.html`) is this page with the view inlined as
+// `window.evkgOffline`: it draws that, and what needs the service is hidden.
 
 const KIND_COLOURS = {
   "state": "#1f618d", "government-body": "#2e86c1", "armed-force": "#117a65",
@@ -30,6 +32,7 @@ const state = { months: [], loads: 0, focus: null, view: null };
 // `/?max_nodes=N` draws at most N actors (the most central first; the server's default
 // is 2,000); clicking an actor then grows the view by its neighbourhood.
 const MAX_NODES = new URLSearchParams(location.search).get("max_nodes");
+const OFFLINE = window.evkgOffline || null;  // the view, in the compact shape, or null
 
 function viewParams() {
   const p = filterParams();
@@ -39,6 +42,7 @@ function viewParams() {
 
 // The view in its compact shape (a quarter of the node-link JSON the downloads hold).
 function fetchView() {
+  if (OFFLINE) return Promise.resolve(expand(OFFLINE));
   const p = viewParams();
   p.set("compact", "true");
   return getJson(`/network?${p}`).then(expand);
@@ -242,6 +246,7 @@ function draw(view) {
     pixelRatio: large ? 1 : "auto", motionBlur: false,
   });
   window.evkg.cy = cy;
+  if (OFFLINE) window.cy = cy;  // as the offline file has always offered it
   // Cytoscape's first frame otherwise paints every element into its layer textures before
   // anything shows (10-20% of a large first draw); this lets it build them over the next
   // frames instead, as it does after later changes. The flag is internal to the library:
@@ -258,6 +263,7 @@ function draw(view) {
       state.loads += 1;
       document.body.dataset.loads = String(state.loads);
       document.body.dataset.state = "ready";
+      if (OFFLINE) window.evkgReady = true;
     });
     // the search box's suggestions are not needed for the first frame
     setTimeout(() => {
@@ -310,7 +316,7 @@ async function focusActor(id) {
   state.focus = id;
   let hood;
   try {
-    hood = expand(await getJson(neighbourhoodUrl(id)));
+    hood = OFFLINE ? drawnNeighbourhood(id) : expand(await getJson(neighbourhoodUrl(id)));
   } catch (err) {
     $("panel").textContent = String(err.message || err);
     return;
@@ -336,6 +342,14 @@ async function focusActor(id) {
   cy.getElementById(id).addClass("focus");
   document.body.dataset.expanded = id;
   showActor(id, hood);
+}
+
+// Offline, an actor's neighbourhood is what the view holds of it: its edges and the actors
+// at their other ends.
+function drawnNeighbourhood(id) {
+  const edges = state.view.edges.filter((e) => e.source === id || e.target === id);
+  const ids = new Set([id, ...edges.flatMap((e) => [e.source, e.target])]);
+  return { nodes: state.view.nodes.filter((n) => ids.has(n.id)), edges };
 }
 
 function showActor(id, hood) {
@@ -380,6 +394,12 @@ async function showEdge(edge) {
   edge.addClass("picked");
   const from = cy.getElementById(d.source).data("label");
   const to = cy.getElementById(d.target).data("label");
+  const summary = `mean Goldstein ${d.goldstein}, mostly ${QUAD_NAMES[d.quad || 0]}`;
+  if (OFFLINE) {  // the events and their sentences are the service's
+    $("panel").innerHTML = `<h3 id="edge-title">${escapeHtml(from)} → ${escapeHtml(to)}</h3>
+      <p>${d.count} happening${d.count === 1 ? "" : "s"}, ${summary}</p>`;
+    return;
+  }
   $("panel").innerHTML = `<h3>${escapeHtml(from)} → ${escapeHtml(to)}</h3><p>Loading…</p>`;
   let body;
   try {
@@ -410,7 +430,7 @@ async function showEdge(edge) {
   const n = groups.size, r = body.events.length;
   $("panel").innerHTML = `<h3 id="edge-title">${escapeHtml(from)} → ${escapeHtml(to)}</h3>
     <p>${n} happening${n === 1 ? "" : "s"} (${r} report${r === 1 ? "" : "s"}),
-      mean Goldstein ${d.goldstein}, mostly ${QUAD_NAMES[d.quad || 0]}</p>${happenings.join("")}`;
+      ${summary}</p>${happenings.join("")}`;
 }
 
 // -- search --------------------------------------------------------------------------
@@ -556,7 +576,12 @@ async function start() {
   // it is drawn as soon as it and the library are here (the facets are not waited for).
   const first = fetchView();
   first.catch(() => {});
-  state.filtersReady = setUpFilters().catch((err) => setStatus(String(err.message || err)));
+  if (OFFLINE) {
+    for (const online of document.querySelectorAll("[data-online]")) online.hidden = true;
+    state.filtersReady = Promise.resolve();
+  } else {
+    state.filtersReady = setUpFilters().catch((err) => setStatus(String(err.message || err)));
+  }
   renderLegend();
   setUpDownloadsAndSearch();
   if (!(await libraryLoaded())) {

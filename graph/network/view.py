@@ -1,36 +1,35 @@
-"""The actor network as the browser view and the exports draw it: `graph.network`'s graph
-plus what drawing needs (actor kind and country, aliases for search, weighted degree,
-server-side positions), capped at the most central actors when the network is large.
+"""The actor network as the page and the exports draw it: the kept network (`cache`)
+pruned to the filters' `min_events` and capped at the most central actors, with what
+drawing needs (actor kind and country, aliases for search, weighted degree, mean tone,
+dominant quad class, server-side positions); one actor's neighbourhood decorated the same
+way; the facets the filter controls offer; the events behind one edge.
 
-The finished view is cached per (store version, filters, cap), so a repeated request, or
-the page reloaded, costs one small query (the version) and no layout.
+A finished view is kept per (store version, filters, cap), so a repeated request, or the
+page reloaded, costs no query and no layout.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
-from dataclasses import astuple
 from decimal import Decimal
 from typing import Any
 
 import networkx as nx
 import orjson
 
-from graph.layout import LayoutCache
-from graph.lru import Lru
-from graph.network import (
-    CAMEO,
-    Filters,
-    Neighbourhood,
-    Selectable,
-    build_network,
-    event_patterns,
-    happening_pattern,
-    modality_name,
-    modality_pattern,
+from graph.layout import compute_layout
+from graph.network.build import Neighbourhood, Selectable, build_network, prune
+from graph.network.cache import NetworkCache
+from graph.network.filters import Filters, modality_name
+from graph.network.sparql import (
+    DOCUMENTS_QUERY,
+    ROOTS_QUERY,
+    dates_query,
+    dyad_events_query,
+    facts_query,
 )
-from graph.sparql import check_iri, values_limit
-from graph.store.base import content_version
+from graph.sparql import values_limit
+from ontology.namespaces import CAMEO
 
 DEFAULT_MAX_NODES = 2000
 QUAD_NAMES = {
@@ -40,47 +39,22 @@ QUAD_NAMES = {
     4: "material conflict",
 }
 
-DOCUMENTS_QUERY = """SELECT ?doc (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?issued) WHERE {
-  ?doc a evkg:Document . OPTIONAL { ?doc dcterms:title ?t } OPTIONAL { ?doc dcterms:issued ?d }
-} GROUP BY ?doc"""
-DATES_QUERY = """SELECT ?date (COUNT(DISTINCT ?e) AS ?n) WHERE {
-  ?e a sem:Event ; evkg:source ?s ; evkg:target ?t ; sem:hasTimeStamp ?date .
-  %s
-} GROUP BY ?date"""  # with the filters' modality_pattern
-ROOTS_QUERY = """SELECT ?root ?label WHERE {
-  ?root skos:topConceptOf cameo:scheme ; skos:notation ?code ; skos:prefLabel ?label .
-} ORDER BY ?code"""
-
-
-def store_version(source: Selectable) -> str:
-    """The version cached views are kept under (`graph.store.base.content_version`)."""
-    return content_version(source)
-
-
-def _iris(values: Iterable[str]) -> str:
-    return " ".join(f"<{check_iri(v)}>" for v in sorted(set(values)))
-
-
-FACTS = {"skos:prefLabel": "label", "evkg:countryCode": "country", "evkg:sector": "sector",
-         "skos:altLabel": "aliases", "evkg:actorKind": "kind"}
-
 
 def actor_facts(
     source: Selectable, actors: Iterable[str], memo: dict[str, dict[str, Any]] | None = None
 ) -> dict[str, dict[str, Any]]:
     """Label, kind, country, sector and aliases of each actor (the gazetteer's facts), in
-    as many queries as the store's VALUES lists need. One row a fact, put together here:
-    one row an actor, its facts as OPTIONALs and aggregates, took Oxigraph minutes for 200
-    actors at a million quads. `memo` (the facts already read at this store version, as
-    a kept network holds them: `graph.network_cache.MEMOS`) is asked first and given what
-    is read; the facts are shared with it, never to be changed."""
+    as many queries as the store's VALUES lists need (`facts_query`). `memo` (the facts
+    already read at this store version, as a kept network holds them: `cache.MEMOS`) is
+    asked first and given what is read; the facts are shared with it, never to be
+    changed."""
     wanted = sorted(set(actors))
     known = memo if memo is not None else {}
     todo = [a for a in wanted if a not in known]
     step = values_limit(source)
     found: dict[str, dict[str, set[str]]] = {a: {} for a in todo}
     for start in range(0, len(todo), step):
-        for row in source.select(_facts_query(todo[start : start + step])):
+        for row in source.select(facts_query(todo[start : start + step])):
             if "v" in row:
                 found[row["a"]].setdefault(row["p"], set()).add(str(row["v"]))
     for actor, values in found.items():
@@ -95,19 +69,11 @@ def actor_facts(
     return {actor: known[actor] for actor in wanted}
 
 
-def _facts_query(actors: list[str]) -> str:
-    """One row (?a ?p ?v) a fact of the listed actors, ?p the key of FACTS it fills."""
-    named = " ".join(f'({prop} "{key}")' for prop, key in FACTS.items() if key != "kind")
-    return f"""SELECT ?a ?p ?v WHERE {{ VALUES ?a {{ {_iris(actors)} }}
-  {{ VALUES (?prop ?p) {{ {named} }} ?a ?prop ?v }}
-  UNION {{ ?a evkg:actorKind ?kc . ?kc skos:notation ?v . BIND("kind" AS ?p) }}
-}}"""
-
-
 def most_central(graph: nx.DiGraph, max_nodes: int) -> nx.DiGraph:
-    """The `max_nodes` actors with the highest weighted degree and the edges among them."""
+    """The `max_nodes` actors with the highest weighted degree and the edges among them, as
+    a new graph (`graph`, maybe a kept network, is never changed)."""
     if graph.number_of_nodes() <= max_nodes:
-        return graph
+        return graph.copy()
     degree = dict(graph.degree(weight="count"))
     keep = sorted(graph, key=lambda n: (-degree[n], n))[:max_nodes]
     return graph.subgraph(keep).copy()
@@ -132,18 +98,16 @@ def decorate(
     # a few lookups through networkx's views otherwise); the weight is the weighted degree
     succ, pred = graph._succ, graph._pred
     for node, data in graph.nodes(data=True):
-        data["weight"] = int(sum(d["count"] for d in succ[node].values())
-                             + sum(d["count"] for d in pred[node].values()))
+        data["weight"] = int(
+            sum(d["count"] for d in succ[node].values())
+            + sum(d["count"] for d in pred[node].values())
+        )
     for adjacent in succ.values():
         for data in adjacent.values():
             count = data["count"]
             data["mean_goldstein"] = round(data["goldstein"] / count, 2) if count else 0.0
             data["quad"] = dominant_quad(data.get("quads"))
     return graph
-
-
-def filters_key(filters: Filters) -> tuple:
-    return astuple(filters)
 
 
 def dominant_quad(quads: dict[int, int] | None) -> int | None:
@@ -153,38 +117,19 @@ def dominant_quad(quads: dict[int, int] | None) -> int | None:
     return max(quads, key=lambda q: (quads[q], q))
 
 
-class ViewCache:
-    """Thread-safe LRUs of finished views' graphs, their node-link JSON and the page's
-    encoded bodies (a 2,000-actor view is ~20 ms of JSON, paid once, and only by the shape
-    that is asked for), and of the page's neighbourhoods (`neighbourhood_page`, encoded):
-    the page expands the same actors again, and a 2-hop neighbourhood is thousands of
-    edges to gather and decorate."""
-
-    def __init__(self, size: int = 32) -> None:
-        self.views: Lru[nx.DiGraph] = Lru(size)
-        self.view_bodies: Lru[dict] = Lru(size)  # `view_json`, made only when asked for
-        self.bodies: Lru[bytes] = Lru(size)
-        self.neighbourhoods: Lru[bytes] = Lru(size * 8)  # ~100 KB each at 2 hops
-        self.layouts = LayoutCache(size * 2)
-
-
 def network_view(
     source: Selectable,
     filters: Filters | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
-    cache: ViewCache | None = None,
-    evidence: bool = False,
+    cache: NetworkCache | None = None,
     version: Hashable | None = None,
 ) -> tuple[nx.DiGraph, dict[str, Any]]:
-    """The filtered network (decorated, positioned, capped) and its node-link JSON.
-    `evidence` keeps each edge's events (dates, sentences): the GEXF timeline needs them.
-    `version` is the store's, if the caller knows it (else read: `store_version`)."""
+    """The filtered network (decorated, positioned, capped) and its node-link JSON. Each
+    edge keeps its `refs` (dates for the GEXF timeline). With a `cache`, everything is
+    kept under `version` (the store's, as the cache counts it: `NetworkCache.version` of
+    `source` when not given)."""
     filters = filters or Filters()
-    if max_nodes < 1:
-        raise ValueError("max_nodes must be at least 1")
-    version = store_version(source) if version is None else version
-    graph = _view(source, filters, max_nodes, cache, evidence, version)
-    key = (version, filters_key(filters), max_nodes, evidence)
+    graph, key = _view(source, filters, max_nodes, cache, version)
     if cache is not None and (hit := cache.view_bodies.get(key)) is not None:
         return graph, hit
     body = view_json(graph)
@@ -197,19 +142,18 @@ def page_view(
     source: Selectable,
     filters: Filters | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
-    cache: ViewCache | None = None,
+    cache: NetworkCache | None = None,
     version: Hashable | None = None,
 ) -> bytes:
-    """The view in the page's compact shape (`compact_json`), encoded; cached as bytes, so a
-    repeated request costs the version query and nothing else."""
+    """The view in the page's compact shape (`compact_json`), encoded; kept as bytes, so a
+    repeated request costs nothing more."""
     filters = filters or Filters()
-    if max_nodes < 1:
-        raise ValueError("max_nodes must be at least 1")
-    version = store_version(source) if version is None else version
-    key = (version, filters_key(filters), max_nodes)
-    if cache is not None and (hit := cache.bodies.get(key)) is not None:
-        return hit
-    graph = _view(source, filters, max_nodes, cache, False, version)
+    if cache is not None:
+        version = cache.version(source) if version is None else version
+        key = (version, filters.key(), max_nodes)
+        if (hit := cache.bodies.get(key)) is not None:
+            return hit
+    graph, key = _view(source, filters, max_nodes, cache, version)
     body = encode(compact_json(graph))
     if cache is not None:
         cache.bodies.put(key, body)
@@ -234,22 +178,23 @@ def _view(
     source: Selectable,
     filters: Filters,
     max_nodes: int,
-    cache: ViewCache | None,
-    evidence: bool,
-    version: Hashable,
-) -> nx.DiGraph:
-    """The decorated, positioned view's graph, cached per store version and filters."""
-    key = (version, filters_key(filters), max_nodes, evidence)
+    cache: NetworkCache | None,
+    version: Hashable | None,
+) -> tuple[nx.DiGraph, tuple]:
+    """The decorated, positioned view's graph and the key it is kept under."""
+    if max_nodes < 1:
+        raise ValueError("max_nodes must be at least 1")
+    if cache is not None and version is None:
+        version = cache.version(source)
+    key = (version, filters.key(), max_nodes)
     if cache is not None and (hit := cache.views.get(key)) is not None:
-        return hit
-    full = build_network(source, filters, evidence=evidence)
-    graph = decorate(source, most_central(full, max_nodes))
-    if cache is not None:
-        positions = cache.layouts.positions(key[:3], graph)
-    else:
-        from graph.layout import compute_layout
-
-        positions = compute_layout(graph)
+        return hit, key
+    network = (
+        build_network(source, filters) if cache is None else cache.get(source, version, filters)
+    )
+    full = prune(network, filters.min_events)
+    graph = decorate(source, most_central(full, max_nodes), network.graph.get("facts"))
+    positions = compute_layout(graph) if cache is None else cache.layouts.positions(key, graph)
     for node, (x, y) in positions.items():
         graph.nodes[node]["x"], graph.nodes[node]["y"] = x, y
     graph.graph.update(
@@ -258,15 +203,12 @@ def _view(
             "total_nodes": full.number_of_nodes(),
             "total_edges": full.number_of_edges(),
             "truncated": full.number_of_nodes() > graph.number_of_nodes(),
-            "filters": {k: v for k, v in zip(_FILTER_NAMES, filters_key(filters), strict=True)},
+            "filters": filters.named(),
         }
     )
     if cache is not None:
         cache.views.put(key, graph)
-    return graph
-
-
-_FILTER_NAMES = [f for f in Filters.__dataclass_fields__]
+    return graph, key
 
 
 def view_json(graph: nx.DiGraph) -> dict[str, Any]:
@@ -301,13 +243,20 @@ def view_json(graph: nx.DiGraph) -> dict[str, Any]:
                 "last": d.get("last"),
             }
         )
-    return {"directed": True, "meta": _meta(graph, len(nodes), len(edges)), "nodes": nodes,
-            "edges": edges}
+    return {
+        "directed": True,
+        "meta": _meta(graph, len(nodes), len(edges)),
+        "nodes": nodes,
+        "edges": edges,
+    }
 
 
 def _meta(graph: nx.DiGraph, nodes: int, edges: int) -> dict[str, Any]:
-    meta = {k: graph.graph[k] for k in ("version", "total_nodes", "total_edges", "truncated")
-            if k in graph.graph}
+    meta = {
+        k: graph.graph[k]
+        for k in ("version", "total_nodes", "total_edges", "truncated")
+        if k in graph.graph
+    }
     meta["filters"] = graph.graph.get("filters", {})
     meta["nodes"] = nodes
     meta["edges"] = edges
@@ -325,9 +274,14 @@ def compact_json(graph: nx.DiGraph) -> dict[str, Any]:
     index = {}
     for i, (node, d) in enumerate(sorted(graph.nodes(data=True))):
         index[node] = i
-        item = {"id": node, "label": d.get("label") or node.rsplit("/", 1)[-1],
-                "kind": d.get("kind", "other"), "weight": d.get("weight", 0),
-                "x": d.get("x", 0.0), "y": d.get("y", 0.0)}
+        item = {
+            "id": node,
+            "label": d.get("label") or node.rsplit("/", 1)[-1],
+            "kind": d.get("kind", "other"),
+            "weight": d.get("weight", 0),
+            "x": d.get("x", 0.0),
+            "y": d.get("y", 0.0),
+        }
         for key in ("country", "sector", "aliases"):
             if d.get(key):
                 item[key] = d[key]
@@ -338,8 +292,13 @@ def compact_json(graph: nx.DiGraph) -> dict[str, Any]:
         for u in sorted(succ)
         for v, d in sorted(succ[u].items())
     ]
-    return {"directed": True, "meta": _meta(graph, len(nodes), len(edges)), "nodes": nodes,
-            "edge_fields": EDGE_FIELDS, "edges": edges}
+    return {
+        "directed": True,
+        "meta": _meta(graph, len(nodes), len(edges)),
+        "nodes": nodes,
+        "edge_fields": EDGE_FIELDS,
+        "edges": edges,
+    }
 
 
 FACTS_AT_ONCE = 2000  # actors whose facts a neighbourhood reads for the whole network
@@ -356,8 +315,12 @@ def neighbourhood_page(
     it has at most FACTS_AT_ONCE (at 1.5M quads 508 actors, 0.13 s), so the next
     expansions read none."""
     memo = network.graph.get("facts") if network is not None else None
-    if network is not None and memo == {} and network.number_of_nodes() <= FACTS_AT_ONCE:
-        actor_facts(source, network.nodes, memo)
+    if (
+        network is not None
+        and memo is not None
+        and (len(memo) < network.number_of_nodes() <= FACTS_AT_ONCE)
+    ):
+        actor_facts(source, network.nodes, memo)  # reads only the facts not read yet
     body = compact_json(decorate(source, hood.graph, memo))
     body["meta"].update(actor=hood.root, capped=hood.capped)
     return body
@@ -368,7 +331,7 @@ def facets(source: Selectable, filters: Filters | None = None) -> dict[str, Any]
     histogram of event dates (for the time slider), of the events of `filters.modality`
     (asserted by default, as the network's)."""
     months: dict[str, int] = {}
-    for row in source.select(DATES_QUERY % modality_pattern(filters or Filters())):
+    for row in source.select(dates_query(filters or Filters())):
         month = str(row["date"])[:7]
         months[month] = months.get(month, 0) + int(row["n"])
     docs = [
@@ -398,20 +361,7 @@ def dyad_events(
     """The events behind one edge, each with its happening, its sentence and where in it
     the trigger and the two actors' names sit (offsets within the sentence), for
     highlighting."""
-    filters = filters or Filters()
-    s, t = f"<{check_iri(actor_from)}>", f"<{check_iri(actor_to)}>"
-    sparql = f"""SELECT ?e ?type ?date ?gold ?quad ?doc ?label ?title ?sentence ?sb ?tb ?te ?code
-  ?modality ?h
-WHERE {{
-  BIND({s} AS ?s) BIND({t} AS ?t)
-  {event_patterns(filters, s, t)}
-  {happening_pattern()}
-  OPTIONAL {{ ?type skos:notation ?code }}
-  OPTIONAL {{ ?e rdfs:label ?label }}
-  OPTIONAL {{ ?doc dcterms:title ?title }}
-  OPTIONAL {{ ?e evkg:sentence ?m . ?m nif:anchorOf ?sentence ; nif:beginIndex ?sb }}
-  OPTIONAL {{ ?e gaf:denotedBy ?g . ?g nif:beginIndex ?tb ; nif:endIndex ?te }}
-}}"""
+    sparql = dyad_events_query(actor_from, actor_to, filters or Filters())
     names = actor_facts(source, [actor_from, actor_to])
     events: dict[str, dict[str, Any]] = {}
     for row in source.select(sparql):

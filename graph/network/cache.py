@@ -1,14 +1,19 @@
-"""Actor networks kept per store version and filter set, so neighbourhoods and paths read
-memory instead of the store.
+"""What is kept of the actor network per store version: the networks themselves (one per
+filter set), and what the page and the API make of them (views, their layouts and encoded
+bodies, the page's neighbourhoods), so a repeated request reads memory instead of the store.
 
-A network (`graph.network.dyad_network`: every dyad with its counts and event refs, no
-sentences) costs one aggregated query over all events; a neighbourhood or a path search
-on it costs nothing more. Requests that arrive together for the same network wait for the
-one build instead of each starting their own. Cached networks are never changed (readers
-build their answers as new graphs) except for their memos of event sentences and actor
-facts, shared by the networks of one store version and bounded by the events and actors in
-the store: the sentences and facts an answer shows are read from the store once per
-version.
+A network (`build_network`: every dyad with its counts and event refs, no sentences)
+costs one aggregated query over all events; a view, a neighbourhood or a path search on it
+costs nothing more from the store. Requests that arrive together for the same network wait
+for the one build instead of each starting their own. Kept networks are never changed
+(readers build their answers as new graphs) except for their memos of event sentences and
+actor facts, shared by the networks of one store version and bounded by the events and
+actors in the store: the sentences and facts an answer shows are read once per version.
+
+The store version (`NetworkCache.version`) is the one every cache of the service keys by:
+an embedded store changes only through this process, so the count of its writes
+(`written`) is its version; a remote one may be written by others, so it is asked for its
+own (one small query: `SparqlStore.version`).
 """
 
 from __future__ import annotations
@@ -18,32 +23,39 @@ import gc
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable
+from typing import Any
 
 import networkx as nx
 
-from graph.network import (
-    Filters,
-    Selectable,
-    add_dyads,
-    dyad_network,
-    dyads_query,
-    edge_attributes,
-    label_nodes,
-    quad_counts,
-)
+from graph.layout import LayoutCache
+from graph.lru import Lru
+from graph.network.build import Selectable, build_network, updated_network
+from graph.network.filters import Filters
+from graph.store.embedded import OxigraphStore
 
 DEFAULT_SIZE = 8  # networks kept (filter sets), least recently used dropped first
+VIEWS = 32  # views (filter set, cap) kept, and as many of each encoded shape
 # What the networks of one store version remember of it, each in `network.graph[name]`:
-# event IRI -> sentence (`graph.network.add_evidence`), actor IRI -> facts
-# (`graph.network_view.actor_facts`)
+# event IRI -> sentence (`add_evidence`), actor IRI -> facts (`actor_facts`)
 MEMOS = ("sentences", "facts")
 
 
 class NetworkCache:
-    """A thread-safe LRU of `dyad_network`s keyed by (store version, filters)."""
+    """A thread-safe LRU of `build_network`s keyed by (store version, filters), and LRUs of
+    what is made of them: finished views' graphs, their node-link JSON and the page's
+    encoded bodies (a 2,000-actor view is ~20 ms of JSON, paid once, and only by the shape
+    that is asked for), layouts, and the page's neighbourhoods (encoded: the page expands
+    the same actors again, and a 2-hop neighbourhood is thousands of edges to gather and
+    decorate). Every key starts with the store version."""
 
-    def __init__(self, size: int = DEFAULT_SIZE) -> None:
+    def __init__(self, size: int = DEFAULT_SIZE, views: int = VIEWS) -> None:
         self.size = size
+        self.writes = 0  # writes this process made to an embedded store (`version`)
+        self.views: Lru[nx.DiGraph] = Lru(views)
+        self.view_bodies: Lru[dict] = Lru(views)  # `view_json`, made only when asked for
+        self.bodies: Lru[bytes] = Lru(views)
+        self.neighbourhoods: Lru[bytes] = Lru(views * 8)  # ~100 KB each at 2 hops
+        self.layouts = LayoutCache(views * 2)
         self._lock = threading.Lock()
         self._networks: OrderedDict[Hashable, nx.DiGraph] = OrderedDict()
         self._building: dict[Hashable, threading.Lock] = {}
@@ -51,11 +63,24 @@ class NetworkCache:
         self._memos: tuple[Hashable, dict[str, dict]] = (None, {})
         self.builds = 0  # how many networks were built (for tests and benchmarks)
 
+    def version(self, store: Any) -> Hashable:
+        """The version of `store` (the store itself, not a reader of it) that whatever is
+        kept of it is keyed by: the writes counted by `written` for an embedded store, the
+        store's own stamp for a remote one."""
+        if isinstance(store, OxigraphStore):
+            return ("writes", self.writes)
+        return ("store", store.version())
+
+    def written(self) -> None:
+        """An embedded store was written (call once readers see the write)."""
+        with self._lock:
+            self.writes += 1
+
     def get(self, source: Selectable, version: Hashable, filters: Filters) -> nx.DiGraph:
         """The network under `filters` at `version`, built from `source` if not kept.
         `min_events` is left to the reader (pruning is cheap), so it does not split keys."""
         filters = dataclasses.replace(filters, min_events=1)
-        key = (version, dataclasses.astuple(filters))
+        key = (version, filters.key())
         with self._lock:
             if key in self._networks:
                 self._networks.move_to_end(key)
@@ -67,7 +92,7 @@ class NetworkCache:
                     self._networks.move_to_end(key)
                     return self._networks[key]
             try:
-                network = dyad_network(source, filters)
+                network = build_network(source, filters)
             finally:
                 with self._lock:
                     self._building.pop(key, None)
@@ -119,54 +144,6 @@ class NetworkCache:
                     with self._lock:
                         self._building.pop(new_key, None)
         return carried
-
-
-def updated_network(
-    source: Selectable, network: nx.DiGraph, filters: Filters, documents: set[str]
-) -> nx.DiGraph:
-    """A copy of `network` (never changed itself) with the events of `documents` as the
-    store holds them now: their old refs dropped, their dyads read again."""
-    fresh: dict[tuple[str, str], list] = {}  # each document's refs, per edge
-    for document in sorted(documents):
-        if filters.document in (None, document):
-            scoped = dataclasses.replace(filters, document=document)
-            read = nx.DiGraph()  # one document's dyads (add_dyads keeps an edge it has)
-            add_dyads(read, source.select(dyads_query(scoped)))
-            for u, v, refs in read.edges(data="refs"):
-                fresh.setdefault((u, v), []).extend(refs)
-    touched = set(fresh)
-    for u, v, refs in network.edges(data="refs"):
-        if any(ref.document in documents for ref in refs):
-            touched.add((u, v))
-    graph = network.copy()  # new attribute dicts; the refs lists are replaced, not changed
-    quad_of = network.graph.get("quads")
-    ends: set[str] = set()
-    for u, v in touched:
-        refs = (
-            [r for r in network.edges[u, v]["refs"] if r.document not in documents]
-            if (network.has_edge(u, v))
-            else []
-        )
-        refs += fresh.get((u, v), [])
-        ends |= {u, v}
-        if refs:
-            for node in (u, v):
-                if node not in graph:
-                    graph.add_node(node, label=None)
-            graph.add_edge(u, v, **edge_attributes(refs))
-            if quad_of is not None:  # as `dyad_network` counts them
-                graph.edges[u, v]["quads"] = quad_counts(refs, quad_of)
-            else:
-                graph.edges[u, v].pop("quads", None)
-        elif graph.has_edge(u, v):
-            graph.remove_edge(u, v)
-    graph.remove_nodes_from([n for n in ends if n in graph and graph.degree(n) == 0])
-    unlabelled = nx.DiGraph()
-    unlabelled.add_nodes_from(n for n, label in graph.nodes(data="label") if label is None)
-    label_nodes(source, unlabelled)
-    for node, label in unlabelled.nodes(data="label"):
-        graph.nodes[node]["label"] = label
-    return graph
 
 
 def _keep_from_collector(dropped: bool) -> None:

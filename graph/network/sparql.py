@@ -1,0 +1,203 @@
+"""The SPARQL of the actor network, in one place: how a filter set becomes a query, and
+every query the network, its view, its neighbourhoods and its facets send.
+
+Oxigraph joins in the order a query is written, so each pattern starts from what is bound
+(a document, a list of actors or events) where there is one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from graph.network.filters import ASSERTED, MODALITIES, Filters
+from graph.sparql import check_iri, ntriples_literal
+from graph.store.vocab import HAPPENINGS_GRAPH
+from ontology.namespaces import CAMEO
+
+
+def iri(value: str) -> str:
+    """`value` as a SPARQL IRI term, checked first."""
+    return f"<{check_iri(value)}>"
+
+
+def iris(values: Iterable[str]) -> str:
+    """The distinct `values` as IRI terms, sorted, for a VALUES list."""
+    return " ".join(iri(v) for v in sorted(set(values)))
+
+
+def modality_pattern(filters: Filters, event: str = "?e") -> str:
+    """The SPARQL that keeps the events of `filters.modality` and binds ?modality to the
+    event's evkg:modality (left unbound when it states none, which counts as asserted): the
+    one place a modality choice becomes a query."""
+    chosen = filters.modalities
+    stated = f"{event} evkg:modality ?modality"
+    if not chosen:
+        return f"OPTIONAL {{ {stated} }}"
+    listed = ", ".join(f"<{MODALITIES[name]}>" for name in chosen)
+    if ASSERTED in chosen:
+        return f"OPTIONAL {{ {stated} }} FILTER(!BOUND(?modality) || ?modality IN ({listed}))"
+    return f"{stated} . FILTER(?modality IN ({listed}))"
+
+
+def happening_pattern(event: str = "?e", happening: str = "?h") -> str:
+    """The SPARQL that binds `happening` to the event's happening (unbound for an event not
+    clustered yet, which then counts as its own): the one place a query finds it."""
+    return f"OPTIONAL {{ GRAPH <{HAPPENINGS_GRAPH}> {{ {event} evkg:happening {happening} }} }}"
+
+
+def modality_complement(filters: Filters, event: str = "?e") -> str | None:
+    """The events `modality_pattern` leaves out when it keeps those stating no modality
+    (asserted chosen), as a pattern starting from the stated modality; None when it keeps
+    every event or none stating no modality. For counting by subtraction: the OPTIONAL of
+    `modality_pattern` over every event cost seconds at a million quads, while the
+    modalities stated are one lookup each. An event states one modality at most."""
+    chosen = filters.modalities
+    if not chosen or ASSERTED not in chosen:
+        return None
+    listed = ", ".join(f"<{MODALITIES[name]}>" for name in chosen)
+    return f"{event} evkg:modality ?modality . FILTER(?modality NOT IN ({listed}))"
+
+
+def event_patterns(
+    filters: Filters,
+    source: str = "?s",
+    target: str = "?t",
+    lean: bool = False,
+    choose: bool = False,
+) -> str:
+    """The SPARQL group that binds ?e, ?s, ?t, ?type, ?date, ?gold, ?quad, ?doc and
+    ?modality (`modality_pattern`); `lean` leaves ?quad and ?doc out unless a filter needs
+    them (each OPTIONAL is a join per event, which counts when a query reads the whole
+    network); `choose` (with `lean`) leaves ?date and ?gold out too unless a filter needs
+    them, for a query that only chooses events (?e) and describes them elsewhere."""
+    # a document's events are found from the document first: Oxigraph joins in the order
+    # written, and starting from every event cost seconds at a million quads
+    first = f"?e prov:wasDerivedFrom {iri(filters.document)} . " if filters.document else ""
+    parts = [
+        f"{first}?e a sem:Event ; evkg:source {source} ; evkg:target {target} ; "
+        "sem:eventType ?type .",
+        modality_pattern(filters),
+    ]
+    if not choose or filters.since or filters.until:
+        parts.append("OPTIONAL { ?e sem:hasTimeStamp ?date }")
+    if not choose:
+        parts.append("OPTIONAL { ?type evkg:goldstein ?gold }")
+    if not lean or filters.quad:
+        parts.append("OPTIONAL { ?type evkg:quadClass ?quad }")
+    if filters.document:
+        parts.append(f"BIND({iri(filters.document)} AS ?doc)")
+    elif not lean:
+        parts.append("OPTIONAL { ?e prov:wasDerivedFrom ?doc }")
+    if filters.since:
+        lit = ntriples_literal(filters.since)
+        parts.append(f"FILTER(BOUND(?date) && STR(?date) >= SUBSTR({lit}, 1, STRLEN(STR(?date))))")
+    if filters.until:
+        lit = ntriples_literal(filters.until)
+        parts.append(f"FILTER(BOUND(?date) && STR(?date) <= SUBSTR({lit}, 1, STRLEN(STR(?date))))")
+    if filters.roots:
+        starts = " || ".join(f'STRSTARTS(STR(?type), "{CAMEO}{r}")' for r in filters.roots)
+        parts.append(f"FILTER({starts})")
+    if filters.quads:
+        parts.append(f"FILTER(?quad IN ({', '.join(str(int(q)) for q in filters.quads)}))")
+    return "\n  ".join(parts)
+
+
+def dyads_query(filters: Filters, actors: Iterable[str] | None = None) -> str:
+    """One row per directed dyad (?s ?t) with its events in ?refs, one line each of
+    "date goldstein type document iri modality happening" ("-" for an unknown date or
+    document, no modality stated or no happening yet): a network,
+    or the ring around `actors`, comes back as one row per edge instead of one per event.
+    The inner group counts an event with two types or sentences once."""
+    touching = ""
+    if actors is not None:
+        touching = f"VALUES ?x {{ {iris(actors)} }} ?e sem:hasActor ?x ."
+    doc = "" if filters.document else "OPTIONAL { ?e prov:wasDerivedFrom ?doc }"
+    ref = (
+        'CONCAT(COALESCE(STR(?date), "-"), " ", STR(COALESCE(?gold, 0)), " ", STR(?type), '
+        '" ", COALESCE(STR(?doc), "-"), " ", STR(?e), " ", COALESCE(STR(?modality), "-"), '
+        '" ", COALESCE(STR(?h), "-"))'
+    )
+    return f"""SELECT ?s ?t (GROUP_CONCAT(?ref; separator="\\n") AS ?refs) WHERE {{
+  {{ SELECT ?e ?s ?t (SAMPLE({ref}) AS ?ref) WHERE {{
+    {touching}
+    {event_patterns(filters, lean=True)}
+    {doc}
+    {happening_pattern()}
+  }} GROUP BY ?e ?s ?t }}
+}} GROUP BY ?s ?t"""
+
+
+def labels_query(actors: Iterable[str]) -> str:
+    """Each listed actor's skos:prefLabel (one sampled when it has several)."""
+    return (
+        f"SELECT ?a (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?a {{ {iris(actors)} }} "
+        "OPTIONAL { ?a skos:prefLabel ?l } } GROUP BY ?a"
+    )
+
+
+# CAMEO type IRI -> quad class (a few hundred rows of vocabulary)
+QUAD_CLASSES_QUERY = "SELECT ?type ?quad WHERE { ?type evkg:quadClass ?quad }"
+
+
+def sentences_query(events: Iterable[str]) -> str:
+    """The sentence of each listed event (events without one are left out)."""
+    listed = " ".join(iri(e) for e in events)
+    return (
+        f"SELECT ?e ?sentence WHERE {{ VALUES ?e {{ {listed} }} "
+        "?e evkg:sentence ?m . ?m nif:anchorOf ?sentence }"
+    )
+
+
+# the gazetteer's facts of an actor, by the key the view keeps each under
+FACTS = {
+    "skos:prefLabel": "label",
+    "evkg:countryCode": "country",
+    "evkg:sector": "sector",
+    "skos:altLabel": "aliases",
+    "evkg:actorKind": "kind",
+}
+
+
+def facts_query(actors: Iterable[str]) -> str:
+    """One row (?a ?p ?v) a fact of the listed actors, ?p the key of FACTS it fills. One row
+    a fact, put together by the reader: one row an actor, its facts as OPTIONALs and
+    aggregates, took Oxigraph minutes for 200 actors at a million quads."""
+    named = " ".join(f'({prop} "{key}")' for prop, key in FACTS.items() if key != "kind")
+    return f"""SELECT ?a ?p ?v WHERE {{ VALUES ?a {{ {iris(actors)} }}
+  {{ VALUES (?prop ?p) {{ {named} }} ?a ?prop ?v }}
+  UNION {{ ?a evkg:actorKind ?kc . ?kc skos:notation ?v . BIND("kind" AS ?p) }}
+}}"""
+
+
+DOCUMENTS_QUERY = """SELECT ?doc (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?issued) WHERE {
+  ?doc a evkg:Document . OPTIONAL { ?doc dcterms:title ?t } OPTIONAL { ?doc dcterms:issued ?d }
+} GROUP BY ?doc"""
+ROOTS_QUERY = """SELECT ?root ?label WHERE {
+  ?root skos:topConceptOf cameo:scheme ; skos:notation ?code ; skos:prefLabel ?label .
+} ORDER BY ?code"""
+
+
+def dates_query(filters: Filters) -> str:
+    """Dyadic events of `filters.modality` per date (the facets' histogram)."""
+    return f"""SELECT ?date (COUNT(DISTINCT ?e) AS ?n) WHERE {{
+  ?e a sem:Event ; evkg:source ?s ; evkg:target ?t ; sem:hasTimeStamp ?date .
+  {modality_pattern(filters)}
+}} GROUP BY ?date"""
+
+
+def dyad_events_query(actor_from: str, actor_to: str, filters: Filters) -> str:
+    """The events of one directed edge with what highlighting them needs: the sentence and
+    its start, the trigger's offsets, the type's code, the document's title."""
+    s, t = iri(actor_from), iri(actor_to)
+    return f"""SELECT ?e ?type ?date ?gold ?quad ?doc ?label ?title ?sentence ?sb ?tb ?te ?code
+  ?modality ?h
+WHERE {{
+  BIND({s} AS ?s) BIND({t} AS ?t)
+  {event_patterns(filters, s, t)}
+  {happening_pattern()}
+  OPTIONAL {{ ?type skos:notation ?code }}
+  OPTIONAL {{ ?e rdfs:label ?label }}
+  OPTIONAL {{ ?doc dcterms:title ?title }}
+  OPTIONAL {{ ?e evkg:sentence ?m . ?m nif:anchorOf ?sentence ; nif:beginIndex ?sb }}
+  OPTIONAL {{ ?e gaf:denotedBy ?g . ?g nif:beginIndex ?tb ; nif:endIndex ?te }}
+}}"""
