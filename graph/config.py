@@ -91,6 +91,7 @@ def parse_store_spec(spec: str | None = None, env: dict[str, str] | None = None)
     user = env.get("EVKG_STORE_USER") or None
     password = env.get("EVKG_STORE_PASSWORD") or None
     base = url.rstrip("/")
+    ignore: tuple[str, ...]
     if scheme == "oxigraph-server":
         defaults = {"query": f"{base}/query", "update": f"{base}/update", "store": f"{base}/store"}
         auth, flavour, ignore = "basic", "oxigraph", ()

@@ -165,11 +165,11 @@ class HappeningIndex:
             f"SELECT ?r ?h WHERE {{ GRAPH <{HAPPENINGS_GRAPH}> {{ ?r evkg:happening ?h }} }}"
         )
         for row in rows:
-            report, happening = str(row["r"]), str(row["h"])
-            index.members.setdefault(happening, set()).add(report)
-            if report in index.reports:
-                index.happening_of[report] = happening
-                index.pending.discard(report)
+            iri, happening = str(row["r"]), str(row["h"])
+            index.members.setdefault(happening, set()).add(iri)
+            if iri in index.reports:
+                index.happening_of[iri] = happening
+                index.pending.discard(iri)
             else:  # a report whose document is gone (a removal not followed by a refresh)
                 index.stale.add(happening)
         return index

@@ -103,7 +103,7 @@ def _serve(conn: Connection, snapshot: str | None = None, network: bool = True) 
     from graph.sparql import rows, variable_names
     from ontology.namespaces import PREFIXES
 
-    current: tuple[str, Any] | None = None
+    current: tuple[str, ox.Store] | None = None
     if snapshot:
         try:
             current = (snapshot, ox.Store.read_only(snapshot))
@@ -131,6 +131,8 @@ def _serve(conn: Connection, snapshot: str | None = None, network: bool = True) 
             options: dict[str, Any] = {"prefixes": PREFIXES}
             if kind == "select":
                 result = store.query(args["sparql"], use_default_graph_as_union=True, **options)
+                if not isinstance(result, ox.QuerySolutions):
+                    raise TypeError("a select task needs a SELECT query")
                 conn.send(("value", rows(result, variable_names(result))))
                 continue
             if args.get("default_graphs"):
@@ -163,6 +165,12 @@ def _serve(conn: Connection, snapshot: str | None = None, network: bool = True) 
             )
         )
         conn.send_bytes(encoded.body)
+
+
+def _wake(future: asyncio.Future[None]) -> None:
+    """The event loop's reader callback: the worker's reply is ready to read."""
+    if not future.done():
+        future.set_result(None)
 
 
 class _Waiter:
@@ -400,7 +408,7 @@ class QueryPool:
             while True:  # a replacement worker says it is ready before it answers
                 readable: asyncio.Future[None] = loop.create_future()
                 fd = worker.conn.fileno()
-                loop.add_reader(fd, lambda f=readable: f.done() or f.set_result(None))
+                loop.add_reader(fd, _wake, readable)
                 try:
                     await asyncio.wait_for(readable, max(0.0, deadline - loop.time()))
                 finally:

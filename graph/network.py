@@ -646,7 +646,7 @@ def paths(
 
 def edge_json(graph: nx.DiGraph, source: str, target: str) -> dict[str, Any]:
     data = graph.edges[source, target]
-    out = {"source": source, "target": target}
+    out: dict[str, Any] = {"source": source, "target": target}
     out.update({k: data[k] for k in EDGE_KEYS})
     out["events"] = sorted(data.get("events", []), key=lambda e: (e["date"] or "", e["iri"]))
     out["events_truncated"] = data.get("events_truncated", False)

@@ -18,6 +18,7 @@ import gc
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable
+from typing import Any
 
 import networkx as nx
 
@@ -38,6 +39,9 @@ DEFAULT_SIZE = 8  # networks kept (filter sets), least recently used dropped fir
 # (`graph.network_view.actor_facts`)
 MEMOS = ("sentences", "facts")
 
+# (store version, the filters' fields as `dataclasses.astuple` gives them)
+Key = tuple[Hashable, tuple[Any, ...]]
+
 
 class NetworkCache:
     """A thread-safe LRU of `dyad_network`s keyed by (store version, filters)."""
@@ -45,8 +49,8 @@ class NetworkCache:
     def __init__(self, size: int = DEFAULT_SIZE) -> None:
         self.size = size
         self._lock = threading.Lock()
-        self._networks: OrderedDict[Hashable, nx.DiGraph] = OrderedDict()
-        self._building: dict[Hashable, threading.Lock] = {}
+        self._networks: OrderedDict[Key, nx.DiGraph] = OrderedDict()
+        self._building: dict[Key, threading.Lock] = {}
         # the memos the networks of one version share (MEMOS), as (version, {name: memo})
         self._memos: tuple[Hashable, dict[str, dict]] = (None, {})
         self.builds = 0  # how many networks were built (for tests and benchmarks)
@@ -55,7 +59,7 @@ class NetworkCache:
         """The network under `filters` at `version`, built from `source` if not kept.
         `min_events` is left to the reader (pruning is cheap), so it does not split keys."""
         filters = dataclasses.replace(filters, min_events=1)
-        key = (version, dataclasses.astuple(filters))
+        key: Key = (version, dataclasses.astuple(filters))
         with self._lock:
             if key in self._networks:
                 self._networks.move_to_end(key)
@@ -76,7 +80,7 @@ class NetworkCache:
                 self._keep(key, network)
         return network
 
-    def _keep(self, key: tuple, network: nx.DiGraph) -> None:
+    def _keep(self, key: Key, network: nx.DiGraph) -> None:
         """Keep `network` under `key`, dropping networks of other versions (call locked)."""
         version = key[0]
         if self._memos[0] != version:
@@ -105,7 +109,7 @@ class NetworkCache:
             kept = [(k, n) for k, n in self._networks.items() if k[0] == before]
         carried = 0
         for key, network in kept:
-            new_key = (after, key[1])
+            new_key: Key = (after, key[1])
             with self._lock:
                 building = self._building.setdefault(new_key, threading.Lock())
             with building:

@@ -80,9 +80,11 @@ def to_gexf(graph: nx.DiGraph) -> bytes:
         for node in (u, v):
             if node not in first_of or start < first_of[node]:
                 first_of[node] = start
-        dates = sorted(full_date(e.get("date")) for e in data.get("events", []) if e.get("date"))
+        dates = sorted(
+            day for e in data.get("events", []) if (day := full_date(e.get("date"))) is not None
+        )
         if dates:  # cumulative count as a dynamic attribute: (value, start, end)
-            steps = []
+            steps: list[tuple[int, str, None]] = []
             for i, day in enumerate(dates, start=1):
                 if steps and steps[-1][1] == day:
                     steps[-1] = (i, day, None)

@@ -16,7 +16,7 @@ from app.problems import Problem
 from app.responses import problems
 from graph import queries
 from graph.lru import Lru
-from graph.network import ALL_MODALITIES, MODALITIES, Filters, modality_name
+from graph.network import ALL_MODALITIES, MODALITIES, Filters, modality_name, parse_modality
 from graph.sparql import pages_itself
 from ontology.namespaces import ID
 
@@ -79,7 +79,8 @@ def filters_of(since: str | None = None, until: str | None = None,
     why."""
     try:
         return Filters(since, until, one_or_many(root), one_or_many(quad), min_events,
-                       minted("document", document) if document else None, modality)
+                       minted("document", document) if document else None,
+                       parse_modality(modality))
     except ValueError as exc:
         raise Problem(400, str(exc)) from exc
 

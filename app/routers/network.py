@@ -19,7 +19,7 @@ from app.models import check_absolute_iri
 from app.pages import install_hint
 from app.responses import IRI_SCHEMA, OPTIONAL_IRI_SCHEMA, bodies, merge, problems
 from app.routers.events import ModalityFilters, ModalityQ, one_or_many
-from graph.network import Filters
+from graph.network import Filters, parse_modality
 from graph.network_export import CYTOSCAPE_JS, MEDIA_TYPES, render
 from graph.network_view import (
     DEFAULT_MAX_NODES,
@@ -99,7 +99,7 @@ def get_filters(
             quad=one_or_many(quad),
             min_events=min_events,
             document=document or None,
-            modality=modality,
+            modality=parse_modality(modality),
         )
     except ValueError as exc:
         raise HTTPException(400, str(exc)) from exc
