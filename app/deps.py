@@ -12,7 +12,6 @@ import anyio
 from fastapi import Depends, Request
 
 from app.problems import Problem, store_problem
-from app.settings import Settings
 from graph.actor_index import ActorIndex
 from graph.happening_store import HappeningIndex
 from graph.isolated import PooledReader, QueryPool
@@ -20,6 +19,7 @@ from graph.network import Filters
 from graph.network_cache import NetworkCache
 from graph.sparql import QuerySyntaxError
 from graph.store import GraphStore, OxigraphStore, StoreError
+from ingest.settings import Settings
 
 
 @dataclass

@@ -35,14 +35,13 @@ window, so memory stays flat and duplicates in the input resolve as in a local r
 from __future__ import annotations
 
 import math
-import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from graph.config import DEFAULT_STORE, RemoteConfig, parse_store_spec
+from graph.config import RemoteConfig, parse_store_spec
 from graph.happening_store import InHand
 from graph.store import GraphStore
 from ingest.model import SourceDocument
@@ -56,12 +55,12 @@ from ingest.pipeline import (
     where_of,
 )
 from ingest.readers import JSONL_SUFFIXES, ReadFailure, expand, read_paths
+from ingest.settings import get_settings
 
 if TYPE_CHECKING:
     from distributed import Client, Future
 
 ReadOn = Literal["auto", "client", "workers"]
-SCHEDULER_ENV = "EVKG_DASK_SCHEDULER"
 RETRIES = 3  # a task that raised is run again this often (a killed worker: see README)
 TASK_SIZE = 8  # documents a task: ~0.5 s of extraction, well above Dask's ~1 ms a task
 # Files a worker reads in one task: reading costs far less than extracting, so one read
@@ -105,7 +104,7 @@ class ClusterIngestor(Ingestor):
             on_outcome=on_outcome,
         )
         self.address = address
-        self.spec = store_spec or os.environ.get("EVKG_STORE") or DEFAULT_STORE
+        self.spec = store_spec or get_settings().store
         self.remote = isinstance(parse_store_spec(self.spec), RemoteConfig)
         self.read_on: ReadOn = read_on
         self.retries = retries

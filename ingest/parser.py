@@ -21,7 +21,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ingest.settings import settings
+from ingest.settings import get_settings
 
 __all__ = ["ModelMissing", "model", "parse_many", "DEFAULT_MODEL"]
 
@@ -75,7 +75,7 @@ def _check_meta(folder: Path, configured: bool) -> dict:
 @lru_cache(maxsize=1)
 def model() -> Language:
     """The trained pipeline, loaded once per process, without NER."""
-    configured = settings().spacy_model or ""
+    configured = get_settings().spacy_model or ""
     folder = _data_folder(configured or DEFAULT_MODEL)
     _check_meta(folder, configured=bool(configured))
     language = spacy.load(folder, exclude=list(EXCLUDE))

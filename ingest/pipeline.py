@@ -114,7 +114,7 @@ class Fingerprint:
 
 def extract_one(doc: SourceDocument) -> Extracted:
     """Text -> events -> N-Triples. Runs in a worker; never raises for a bad document."""
-    from ingest import extract
+    from ingest.extract import extract
     from ingest.rdf import graph_hash, to_ntriples
 
     try:

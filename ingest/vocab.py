@@ -32,6 +32,7 @@ from ingest.resources import (
     dictionaries_dir,
     ontology_dir,
 )
+from ingest.settings import get_settings
 from ontology.namespaces import EVKG, RDF, RDFS, SEM, SKOS
 
 __all__ = ["ACTOR_FILES", "VOCABULARY_FILES", "MissingVocabulary", "VocabularyError"]
@@ -353,9 +354,6 @@ def _load_cameo(vocab: Vocabulary) -> None:
             )
 
 
-CACHE_DIR = Path(os.environ.get("EVKG_CACHE_DIR") or Path.home() / ".cache" / "evkg")
-
-
 def _cache_path() -> Path:
     """Where the parsed vocabulary is kept, named for what it was built from: the files'
     paths, sizes and times, and the code that reads them. Every file must exist."""
@@ -367,7 +365,7 @@ def _cache_path() -> Path:
         digest.update(f"{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     for module in (Path(__file__), Path(__file__).with_name("model.py")):
         digest.update(module.read_bytes())
-    return CACHE_DIR / f"vocabulary-{digest.hexdigest()[:24]}.pickle"
+    return get_settings().cache_dir / f"vocabulary-{digest.hexdigest()[:24]}.pickle"
 
 
 def _build() -> Vocabulary:
@@ -397,8 +395,8 @@ def require() -> None:
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
     """The vocabularies, parsed once per process; the parsed form is also kept on disk
-    (CACHE_DIR, or EVKG_CACHE_DIR) so the next process need not parse 20,000 actors again.
-    A cache that cannot be read or written is ignored."""
+    (in the folder of EVKG_CACHE_DIR) so the next process need not parse 20,000 actors
+    again. A cache that cannot be read or written is ignored."""
     cache = _cache_path()
     try:
         with cache.open("rb") as handle:
