@@ -457,11 +457,11 @@ class QueryPool:
             await asyncio.to_thread(shutil.rmtree, folder, True)
 
     @staticmethod
-    def _reply(worker: _Worker, timeout: float) -> tuple | None:
+    def _reply(worker: _Worker, timeout: float) -> tuple[Any, ...] | None:
         """The worker's answer within `timeout` (skipping a new worker's "ready"), or None."""
         deadline = time.monotonic() + timeout
         while worker.conn.poll(max(0.0, deadline - time.monotonic())):
-            reply = worker.conn.recv()
+            reply: tuple[Any, ...] = worker.conn.recv()
             if reply[0] != "ready":
                 return reply
             worker.ready = bool(reply[1])
@@ -503,7 +503,7 @@ def _generation(folder: Path) -> int:
     return int(digits) if digits.isdigit() else -1
 
 
-def _result(reply: tuple, body: bytes | None) -> Any:
+def _result(reply: tuple[Any, ...], body: bytes | None) -> Any:
     """The worker's reply as the caller's value, or its error raised."""
     from graph.results import Encoded, NotAcceptable
     from graph.sparql import QuerySyntaxError
@@ -529,5 +529,8 @@ class PooledReader:
         self.pool = pool
         self.timeout = timeout
 
-    def select(self, sparql: str) -> list[dict]:
-        return self.pool.run("select", {"sparql": sparql}, self.timeout, lane="rest")
+    def select(self, sparql: str) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = self.pool.run(
+            "select", {"sparql": sparql}, self.timeout, lane="rest"
+        )
+        return rows

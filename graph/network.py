@@ -50,7 +50,7 @@ _ROOT = re.compile(r"^\d{2}$")
 
 
 class Selectable(Protocol):
-    def select(self, sparql: str) -> list[dict]: ...
+    def select(self, sparql: str) -> list[dict[str, Any]]: ...
 
 
 @dataclass(frozen=True)
@@ -257,7 +257,7 @@ def labels_query(actors: Iterable[str]) -> str:
     )
 
 
-def _add_events(graph: nx.DiGraph, rows: list[dict], evidence: bool) -> None:
+def _add_events(graph: nx.DiGraph, rows: list[dict[str, Any]], evidence: bool) -> None:
     seen: set[str] = graph.graph.setdefault("events_seen", set())
     counted: set[tuple[str, str, str]] = graph.graph.setdefault("happenings_seen", set())
     for row in rows:
@@ -374,7 +374,7 @@ def dyads_query(filters: Filters, actors: Iterable[str] | None = None) -> str:
 }} GROUP BY ?s ?t"""
 
 
-def add_dyads(graph: nx.DiGraph, rows: list[dict]) -> None:
+def add_dyads(graph: nx.DiGraph, rows: list[dict[str, Any]]) -> None:
     """Edges from `dyads_query` rows: count, goldstein (sum), first, last and `refs` (the
     events, in date order). An edge already present is kept: any query that returned it
     returned all of its events."""
@@ -524,7 +524,7 @@ def _among(full: nx.DiGraph, hop_of: dict[str, int], queried: set[str],
         label = full.nodes[node].get("label") if node in full else None
         graph.add_node(node, label=label, hop=hop)
     succ, pred = full._succ, full._pred
-    kept: dict[tuple[str, str], dict] = {}
+    kept: dict[tuple[str, str], dict[str, Any]] = {}
     for node in queried & succ.keys():
         if node not in hop_of:
             continue
@@ -663,7 +663,7 @@ def to_json(graph: nx.DiGraph) -> dict[str, Any]:
     return {"nodes": nodes, "edges": edges}
 
 
-def _node_extra(graph: nx.DiGraph, node: str, data: dict) -> dict[str, Any]:
+def _node_extra(graph: nx.DiGraph, node: str, data: dict[str, Any]) -> dict[str, Any]:
     events = sum(d["count"] for *_, d in graph.in_edges(node, data=True))
     events += sum(d["count"] for *_, d in graph.out_edges(node, data=True))
     extra: dict[str, Any] = {"events": events}

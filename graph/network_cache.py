@@ -52,7 +52,7 @@ class NetworkCache:
         self._networks: OrderedDict[Key, nx.DiGraph] = OrderedDict()
         self._building: dict[Key, threading.Lock] = {}
         # the memos the networks of one version share (MEMOS), as (version, {name: memo})
-        self._memos: tuple[Hashable, dict[str, dict]] = (None, {})
+        self._memos: tuple[Hashable, dict[str, dict[str, Any]]] = (None, {})
         self.builds = 0  # how many networks were built (for tests and benchmarks)
 
     def get(self, source: Selectable, version: Hashable, filters: Filters) -> nx.DiGraph:
@@ -130,7 +130,7 @@ def updated_network(
 ) -> nx.DiGraph:
     """A copy of `network` (never changed itself) with the events of `documents` as the
     store holds them now: their old refs dropped, their dyads read again."""
-    fresh: dict[tuple[str, str], list] = {}  # each document's refs, per edge
+    fresh: dict[tuple[str, str], list[Any]] = {}  # each document's refs, per edge
     for document in sorted(documents):
         if filters.document in (None, document):
             scoped = dataclasses.replace(filters, document=document)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import networkx as nx
 
@@ -123,7 +123,7 @@ def to_html(graph: nx.DiGraph, title: str = "evkg actor network") -> bytes:
 
 def render(graph: nx.DiGraph, fmt: str) -> bytes:
     """The view in `fmt` (one of FORMATS)."""
-    writers: dict[str, Any] = {
+    writers: dict[str, Callable[[nx.DiGraph], bytes]] = {
         "graphml": to_graphml,
         "gexf": to_gexf,
         "json": to_json,

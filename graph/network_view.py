@@ -19,7 +19,6 @@ import orjson
 from graph.layout import LayoutCache
 from graph.lru import Lru
 from graph.network import (
-    CAMEO,
     Filters,
     Neighbourhood,
     Selectable,
@@ -31,6 +30,7 @@ from graph.network import (
 )
 from graph.sparql import check_iri, values_limit
 from graph.store.base import content_version
+from ontology.namespaces import CAMEO
 
 DEFAULT_MAX_NODES = 2000
 QUAD_NAMES = {
@@ -142,7 +142,7 @@ def decorate(
     return graph
 
 
-def filters_key(filters: Filters) -> tuple:
+def filters_key(filters: Filters) -> tuple[Any, ...]:
     return astuple(filters)
 
 
@@ -162,7 +162,7 @@ class ViewCache:
 
     def __init__(self, size: int = 32) -> None:
         self.views: Lru[nx.DiGraph] = Lru(size)
-        self.view_bodies: Lru[dict] = Lru(size)  # `view_json`, made only when asked for
+        self.view_bodies: Lru[dict[str, Any]] = Lru(size)  # `view_json`, made only when asked for
         self.bodies: Lru[bytes] = Lru(size)
         self.neighbourhoods: Lru[bytes] = Lru(size * 8)  # ~100 KB each at 2 hops
         self.layouts = LayoutCache(size * 2)
@@ -443,7 +443,7 @@ WHERE {{
     return sorted(events.values(), key=lambda e: (e["date"] or "", e["iri"]))
 
 
-def _name_marks(sentence: str, fact: dict | None, role: str) -> list[dict[str, Any]]:
+def _name_marks(sentence: str, fact: dict[str, Any] | None, role: str) -> list[dict[str, Any]]:
     """Where the actor's label or an alias appears in the sentence (longest names first)."""
     if not fact or not sentence:
         return []

@@ -12,10 +12,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import islice
 from json.encoder import encode_basestring as _js
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -104,15 +105,15 @@ def _json_fragment(term: object) -> str:
     return '{"type":"triple","value":' + _js(str(term)) + "}"
 
 
-class _Memo(dict):
+class _Memo(dict[object, str]):
     """Terms already written in this result: IRIs and codes repeat from row to row."""
 
-    def __init__(self, write: object) -> None:
+    def __init__(self, write: Callable[[Any], str]) -> None:
         super().__init__()
         self.write = write
 
     def __missing__(self, term: object) -> str:
-        text = self[term] = self.write(term)  # type: ignore[operator]
+        text = self[term] = self.write(term)
         return text
 
 

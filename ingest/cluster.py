@@ -175,16 +175,17 @@ class ClusterIngestor(Ingestor):
 
     def _threads(self) -> int:
         assert self._client is not None
-        return max(1, sum(self._client.nthreads().values()))
+        threads: dict[str, int] = self._client.nthreads()
+        return max(1, sum(threads.values()))
 
     def _window(self) -> int:
         # As the process pool's: workers busy while results wait to be written, bounded.
         return self._threads() * 4 + math.ceil(self.batch_size / self.task_size)
 
-    def _ordered(self, submitted: Iterator[tuple[Future, Any]]) -> Iterator[tuple[Any, Any]]:
+    def _ordered(self, submitted: Iterator[tuple[Future[Any], Any]]) -> Iterator[tuple[Any, Any]]:
         """(result or exception, what was submitted) in submission order, a bounded window
         of tasks in flight."""
-        window: deque[tuple[Future, Any]] = deque()
+        window: deque[tuple[Future[Any], Any]] = deque()
         limit = self._window()
 
         def settle() -> tuple[Any, Any]:
@@ -203,7 +204,7 @@ class ClusterIngestor(Ingestor):
         while window:
             yield settle()
 
-    def _submit(self, function: Callable, *args: Any, priority: int = 0) -> Future:
+    def _submit(self, function: Callable[..., Any], *args: Any, priority: int = 0) -> Future[Any]:
         assert self._client is not None
         return self._client.submit(
             function, *args, retries=self.retries, pure=False, priority=priority
@@ -233,13 +234,13 @@ class ClusterIngestor(Ingestor):
         plain = [str(f) for f in files if f.suffix.lower() not in JSONL_SUFFIXES]
         shipped = [f for f in files if f.suffix.lower() in JSONL_SUFFIXES]
 
-        def fingerprinted() -> Iterator[tuple[Future, tuple[Future, list[str]]]]:
+        def fingerprinted() -> Iterator[tuple[Future[Any], tuple[Future[Any], list[str]]]]:
             for paths in _chunks(plain, READ_SIZE):
                 # ahead of the extractions, which wait on them
                 read = self._submit(read_task, paths, priority=1)
                 yield self._submit(fingerprint_task, read, priority=1), (read, paths)
 
-        def extractions() -> Iterator[tuple[Future, list[str]]]:
+        def extractions() -> Iterator[tuple[Future[Any], list[str]]]:
             for result, (read, paths) in self._ordered(fingerprinted()):
                 if isinstance(result, Exception):
                     reason = _failed(result)

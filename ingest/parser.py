@@ -16,6 +16,7 @@ import importlib.util
 import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -55,9 +56,9 @@ def _data_folder(name: str) -> Path:
     return inner[0] if inner else package
 
 
-def _check_meta(folder: Path, configured: bool) -> dict:
+def _check_meta(folder: Path, configured: bool) -> dict[str, Any]:
     try:
-        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        meta: dict[str, Any] = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ModelMissing(f"{folder} holds no spaCy pipeline (meta.json: {exc})") from exc
     if meta.get("lang") != "en":

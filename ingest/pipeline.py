@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from graph.happening_store import HappeningIndex, InHand
 from graph.happenings import Report
@@ -180,7 +180,7 @@ def _warm_up() -> None:
     gc.freeze()
 
 
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     it = iter(items)
     while chunk := list(islice(it, size)):
         yield chunk
@@ -354,7 +354,7 @@ def ingest(
     store: GraphStore,
     sources: Iterable[SourceDocument | ReadFailure],
     jobs: int | None = None,
-    **options,
+    **options: Any,
 ) -> Summary:
     """Ingest `sources` into `store`; see `Ingestor`."""
     return Ingestor(store, jobs=jobs, **options).run(sources)

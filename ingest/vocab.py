@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph
 import yaml
@@ -178,7 +179,7 @@ class Vocabulary:
     agents: list[AgentNoun] = field(default_factory=list)
     places: dict[str, tuple[Place, tuple[str, ...], str | None]] = field(default_factory=dict)
     cameo: dict[str, CameoCode] = field(default_factory=dict)
-    triggers: list[dict] = field(default_factory=list)
+    triggers: list[dict[str, Any]] = field(default_factory=list)
     # The actor names matched on their key (actor_names): worked out once and kept with the
     # vocabulary on disk, as the linker would otherwise fold 30,000 names at every start.
     names: NameIndex | None = None
@@ -435,11 +436,11 @@ def actor_names(vocab: Vocabulary) -> NameIndex:
     return vocab.names
 
 
-def load_triggers(path: Path) -> list[dict]:
+def load_triggers(path: Path) -> list[dict[str, Any]]:
     """The trigger dictionary, checked: a typo there would silently lose events."""
     try:
         with path.open(encoding="utf-8") as handle:
-            entries = yaml.safe_load(handle)["triggers"]
+            entries: list[dict[str, Any]] = yaml.safe_load(handle)["triggers"]
     except FileNotFoundError as error:
         raise MissingVocabulary(f"vocabulary file missing: {path}") from error
     except (yaml.YAMLError, TypeError, KeyError) as error:

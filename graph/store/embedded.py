@@ -24,7 +24,7 @@ import os
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import pyoxigraph as ox
 import rdflib
@@ -251,7 +251,7 @@ class OxigraphStore:
         default_graph_uris: Sequence[str] | None,
         named_graph_uris: Sequence[str] | None,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        kwargs: dict = {}
+        kwargs: dict[str, Any] = {}
         if default_graph_uris:
             kwargs["default_graph"] = [ox.NamedNode(check_iri(g)) for g in default_graph_uris]
         else:
@@ -266,7 +266,7 @@ class OxigraphStore:
             raise StoreError(f"query failed: {exc}") from exc
         return result
 
-    def select(self, sparql: str) -> list[dict]:
+    def select(self, sparql: str) -> list[dict[str, Any]]:
         """A SELECT as a list of dicts of plain Python values."""
         result = self.query(sparql)
         if not isinstance(result, ox.QuerySolutions):

@@ -12,7 +12,7 @@ import re
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import httpx
 import pyoxigraph as ox
@@ -318,7 +318,7 @@ class SparqlStore:
                 return out
             offset += cap
 
-    def select(self, sparql: str) -> list[dict]:
+    def select(self, sparql: str) -> list[dict[str, Any]]:
         result = self.query(sparql)
         if isinstance(result, Solutions):
             return rows(result, result.names)
