@@ -16,15 +16,26 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import Field, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-__all__ = ["CODERS", "DEFAULT_STORE", "ENV_PREFIX", "SettingError", "Settings", "get_settings"]
+__all__ = [
+    "CODERS",
+    "DEFAULT_STORE",
+    "ENV_PREFIX",
+    "Coder",
+    "SettingError",
+    "Settings",
+    "env_name",
+    "get_settings",
+]
 
 ENV_PREFIX = "EVKG_"
-CODERS = ("parse", "rules")
+Coder = Literal["parse", "rules"]
+CODERS: tuple[str, ...] = get_args(Coder)
 DEFAULT_STORE = "oxigraph:./data/evkg"
 
 
@@ -100,7 +111,7 @@ class Settings(BaseSettings):
         "on under `evkg serve`)",
     )
     # -- extraction
-    coder: Literal["parse", "rules"] = Field(
+    coder: Coder = Field(
         default="parse", description="the event coder: `parse` (dependency parse) or `rules`"
     )
     spacy_model: str | None = Field(
@@ -143,7 +154,7 @@ def env_name(field: str) -> str:
 _BOOLEAN = "1, true, yes, on or 0, false, no, off"
 
 
-def _problem(error: Any) -> str:
+def _problem(error: ErrorDetails) -> str:
     """One validation error as the variable, its value and what it accepts."""
     field = str(error["loc"][0]) if error["loc"] else "?"
     message = str(error["msg"])
