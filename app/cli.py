@@ -7,6 +7,7 @@ import importlib
 import sys
 
 from ingest.resources import VocabularyError
+from ingest.settings import SettingError
 
 # Each module defines `register(subparsers)`, which adds its parser and sets `func`.
 COMMANDS = [
@@ -36,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except VocabularyError as exc:  # a data file missing or broken: nothing can be extracted
+    except (VocabularyError, SettingError) as exc:  # a data file or a setting evkg cannot use
         print(f"evkg {args.command}: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -12,13 +12,13 @@ import anyio
 from fastapi import Depends, Request
 
 from app.problems import Problem, store_problem
-from app.settings import Settings
 from graph.actor_index import ActorIndex
 from graph.happening_store import HappeningIndex
 from graph.isolated import PooledReader, QueryPool
 from graph.network import Filters, NetworkCache
 from graph.sparql import QuerySyntaxError
 from graph.store import GraphStore, OxigraphStore, StoreError
+from ingest.settings import Settings
 
 
 @dataclass

@@ -30,10 +30,10 @@ from app.routers import (
     relations,
     sparql,
 )
-from app.settings import Settings
 from graph.isolated import QueryPool
 from graph.store import GraphStore, OxigraphStore, StoreError, open_store
 from graph.store.vocab import VOCABULARIES, load_vocabularies, vocabulary_graph
+from ingest.settings import Settings, get_settings
 
 log = logging.getLogger("evkg")
 
@@ -68,7 +68,7 @@ def _pool(store: object, settings: Settings) -> QueryPool | None:
         return QueryPool(
             store,
             snapshots,
-            settings.workers,
+            settings.query_workers,
             settings.rest_workers,
             network=settings.allow_service,
         )
@@ -99,11 +99,11 @@ def _ensure_vocabularies(store: GraphStore, settings: Settings) -> None:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings.from_env()
+    settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store = open_store(settings.store)
+        store = open_store(settings.store, settings)
         _ensure_vocabularies(store, settings)
         pool = _pool(store, settings)
         if settings.warm_extractor and settings.token is not None:

@@ -49,8 +49,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from corpus import documents, write_jsonl  # noqa: E402
 
-from ingest import SourceDocument  # noqa: E402
 from ingest.extract import extract  # noqa: E402
+from ingest.model import SourceDocument  # noqa: E402
 from ingest.readers import read_paths  # noqa: E402
 from ingest.text import layout, nlp  # noqa: E402
 

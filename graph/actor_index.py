@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Hashable
 from dataclasses import dataclass, field
+from typing import Any
 
 from graph.network import Filters, Selectable, modality_complement, modality_pattern
 from graph.sparql import check_iri, values_limit
@@ -82,7 +83,7 @@ class ActorIndex:
         limit: int,
         offset: int,
         filters: Filters | None = None,
-    ) -> list[dict]:
+    ) -> list[dict[str, Any]]:
         """Actors whose label or alias holds `text` (any case; all of them without one),
         most events first then by IRI, as rows of `a`, `label` (if any) and `events`."""
         filters = filters or Filters()
@@ -97,7 +98,7 @@ class ActorIndex:
         page = ranked[offset : offset + limit]
         out = []
         for actor in page:
-            row: dict = {"a": actor, "events": counts.get(actor, 0)}
+            row: dict[str, Any] = {"a": actor, "events": counts.get(actor, 0)}
             if actor in snapshot.label:
                 row["label"] = snapshot.label[actor]
             out.append(row)

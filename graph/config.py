@@ -1,6 +1,6 @@
 """Which store to open, read from one string so the CLI, the API and tests agree.
 
-`EVKG_STORE` (or `--store`) names the store:
+The store setting (`EVKG_STORE`, or `--store`; see `ingest.settings`) names the store:
 
 - `oxigraph:PATH` -- embedded Oxigraph on disk (the default, `oxigraph:./data/evkg`);
   `oxigraph:` with no path is an in-memory store (tests, throw-away runs).
@@ -10,18 +10,26 @@
 - `virtuoso:BASE_URL` -- OpenLink Virtuoso (`/sparql`, `/sparql-auth` with digest auth,
   `/sparql-graph-crud-auth`).
 
-Credentials never sit in the spec: they come from `EVKG_STORE_USER` and
+Credentials never sit in the spec: they come from the settings `EVKG_STORE_USER` and
 `EVKG_STORE_PASSWORD` so a spec can be logged or shown safely.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-DEFAULT_STORE = "oxigraph:./data/evkg"
+from ingest.settings import DEFAULT_STORE, Settings, get_settings
+
+__all__ = [
+    "DEFAULT_STORE",
+    "EmbeddedConfig",
+    "RemoteConfig",
+    "StoreConfig",
+    "StoreConfigError",
+    "parse_store_spec",
+]
 
 # Graphs Virtuoso keeps for itself; they are not evkg's and are never listed or exported.
 VIRTUOSO_SYSTEM_GRAPHS = (
@@ -64,10 +72,11 @@ class RemoteConfig:
 StoreConfig = EmbeddedConfig | RemoteConfig
 
 
-def parse_store_spec(spec: str | None = None, env: dict[str, str] | None = None) -> StoreConfig:
-    """Turn `spec` (else `$EVKG_STORE`, else the default) into a store configuration."""
-    env = dict(os.environ) if env is None else env
-    spec = (spec or env.get("EVKG_STORE") or DEFAULT_STORE).strip()
+def parse_store_spec(spec: str | None = None, settings: Settings | None = None) -> StoreConfig:
+    """Turn `spec` (else the store setting) into a store configuration, with the
+    credentials of `settings` (else the process's)."""
+    settings = settings or get_settings()
+    spec = (spec or settings.store).strip()
     scheme, sep, rest = spec.partition(":")
     if not sep:
         raise StoreConfigError(
@@ -88,9 +97,10 @@ def parse_store_spec(spec: str | None = None, env: dict[str, str] | None = None)
     unknown = set(opts) - {"update", "store", "auth", "maxrows"}
     if unknown:
         raise StoreConfigError(f"store spec {spec!r}: unknown options {sorted(unknown)}")
-    user = env.get("EVKG_STORE_USER") or None
-    password = env.get("EVKG_STORE_PASSWORD") or None
+    user = settings.store_user
+    password = settings.store_password
     base = url.rstrip("/")
+    ignore: tuple[str, ...]
     if scheme == "oxigraph-server":
         defaults = {"query": f"{base}/query", "update": f"{base}/update", "store": f"{base}/store"}
         auth, flavour, ignore = "basic", "oxigraph", ()

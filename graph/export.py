@@ -10,13 +10,13 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from graph.store.base import GraphStore
 from graph.store.formats import EXPORT_FORMATS, rdf_format
 
 
-def export(store: GraphStore, fmt: str, out: BinaryIO, graph: str | None = None) -> None:
+def export(store: GraphStore, fmt: str, out: IO[bytes], graph: str | None = None) -> None:
     """Write the store (or `graph`) to the binary stream `out` in `fmt`."""
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")

@@ -19,6 +19,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -73,7 +74,7 @@ def load_gold(path: Path) -> Gold:
     return Gold(folders, reports)
 
 
-def _system_reports(source: Selectable) -> list[dict]:
+def _system_reports(source: Selectable) -> list[dict[str, Any]]:
     return source.select(f"""SELECT ?e ?file ?type ?sentence ?h WHERE {{
   ?e a sem:Event ; sem:eventType ?type ; prov:wasDerivedFrom ?doc ;
      evkg:sentence/nif:anchorOf ?sentence .
@@ -97,9 +98,9 @@ def bcubed(gold: dict[str, str], system: dict[str, str]) -> tuple[float, float]:
     return precision / len(items), recall / len(items)
 
 
-def score(source: Selectable, gold: Gold) -> dict:
+def score(source: Selectable, gold: Gold) -> dict[str, Any]:
     """Match each gold report to a stored event (one to one, in gold order), then B-cubed."""
-    by_file: dict[str, list[dict]] = {}
+    by_file: dict[str, list[dict[str, Any]]] = {}
     for row in _system_reports(source):
         by_file.setdefault(str(row["file"]), []).append(row)
     used: set[str] = set()
@@ -132,7 +133,7 @@ def score(source: Selectable, gold: Gold) -> dict:
     }
 
 
-def evaluate(gold_path: Path, store_path: Path) -> dict:
+def evaluate(gold_path: Path, store_path: Path) -> dict[str, Any]:
     """Ingest the gold's documents into a new embedded store at `store_path` and score."""
     from graph.store import open_store
     from graph.store.vocab import load_vocabularies

@@ -19,7 +19,7 @@ import gc
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from graph.happenings import (
     Candidates,
@@ -69,7 +69,7 @@ def read_reports(source: Selectable, documents: Iterable[str] | None = None) -> 
         documents = sorted(set(documents))
         if not documents:
             return []
-    rows: dict[str, dict] = {}
+    rows: dict[str, dict[str, Any]] = {}
     mentions: dict[str, set[str]] = {}
     for row in source.select(_reports_query(documents)):
         rows.setdefault(row["e"], row)
@@ -90,7 +90,7 @@ class InHand:
     facts: tuple[tuple[str, str, str], ...] = ()
 
 
-def _report(iri: str, row: dict, mentions: Iterable[str]) -> Report:
+def _report(iri: str, row: dict[str, Any], mentions: Iterable[str]) -> Report:
     def text(value: object) -> str | None:
         return None if value is None else str(value)
 
@@ -165,11 +165,11 @@ class HappeningIndex:
             f"SELECT ?r ?h WHERE {{ GRAPH <{HAPPENINGS_GRAPH}> {{ ?r evkg:happening ?h }} }}"
         )
         for row in rows:
-            report, happening = str(row["r"]), str(row["h"])
-            index.members.setdefault(happening, set()).add(report)
-            if report in index.reports:
-                index.happening_of[report] = happening
-                index.pending.discard(report)
+            iri, happening = str(row["r"]), str(row["h"])
+            index.members.setdefault(happening, set()).add(iri)
+            if iri in index.reports:
+                index.happening_of[iri] = happening
+                index.pending.discard(iri)
             else:  # a report whose document is gone (a removal not followed by a refresh)
                 index.stale.add(happening)
         return index

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date as Date
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import yaml
 
@@ -224,8 +225,8 @@ class Candidates:
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
-        self.by_key: dict[tuple, dict[str, dict[str, Report]]] = {}
-        self.keys: dict[str, tuple] = {}
+        self.by_key: dict[tuple[Any, ...], dict[str, dict[str, Report]]] = {}
+        self.keys: dict[str, tuple[Any, ...]] = {}
 
     def _slots(self, report: Report) -> list[str]:
         """ "*" the whole block; "Y" its year-precision reports; a month the month's reports

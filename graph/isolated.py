@@ -103,7 +103,7 @@ def _serve(conn: Connection, snapshot: str | None = None, network: bool = True) 
     from graph.sparql import rows, variable_names
     from ontology.namespaces import PREFIXES
 
-    current: tuple[str, Any] | None = None
+    current: tuple[str, ox.Store] | None = None
     if snapshot:
         try:
             current = (snapshot, ox.Store.read_only(snapshot))
@@ -131,6 +131,8 @@ def _serve(conn: Connection, snapshot: str | None = None, network: bool = True) 
             options: dict[str, Any] = {"prefixes": PREFIXES}
             if kind == "select":
                 result = store.query(args["sparql"], use_default_graph_as_union=True, **options)
+                if not isinstance(result, ox.QuerySolutions):
+                    raise TypeError("a select task needs a SELECT query")
                 conn.send(("value", rows(result, variable_names(result))))
                 continue
             if args.get("default_graphs"):
@@ -163,6 +165,12 @@ def _serve(conn: Connection, snapshot: str | None = None, network: bool = True) 
             )
         )
         conn.send_bytes(encoded.body)
+
+
+def _wake(future: asyncio.Future[None]) -> None:
+    """The event loop's reader callback: the worker's reply is ready to read."""
+    if not future.done():
+        future.set_result(None)
 
 
 class _Waiter:
@@ -400,7 +408,7 @@ class QueryPool:
             while True:  # a replacement worker says it is ready before it answers
                 readable: asyncio.Future[None] = loop.create_future()
                 fd = worker.conn.fileno()
-                loop.add_reader(fd, lambda f=readable: f.done() or f.set_result(None))
+                loop.add_reader(fd, _wake, readable)
                 try:
                     await asyncio.wait_for(readable, max(0.0, deadline - loop.time()))
                 finally:
@@ -449,11 +457,11 @@ class QueryPool:
             await asyncio.to_thread(shutil.rmtree, folder, True)
 
     @staticmethod
-    def _reply(worker: _Worker, timeout: float) -> tuple | None:
+    def _reply(worker: _Worker, timeout: float) -> tuple[Any, ...] | None:
         """The worker's answer within `timeout` (skipping a new worker's "ready"), or None."""
         deadline = time.monotonic() + timeout
         while worker.conn.poll(max(0.0, deadline - time.monotonic())):
-            reply = worker.conn.recv()
+            reply: tuple[Any, ...] = worker.conn.recv()
             if reply[0] != "ready":
                 return reply
             worker.ready = bool(reply[1])
@@ -495,7 +503,7 @@ def _generation(folder: Path) -> int:
     return int(digits) if digits.isdigit() else -1
 
 
-def _result(reply: tuple, body: bytes | None) -> Any:
+def _result(reply: tuple[Any, ...], body: bytes | None) -> Any:
     """The worker's reply as the caller's value, or its error raised."""
     from graph.results import Encoded, NotAcceptable
     from graph.sparql import QuerySyntaxError
@@ -521,5 +529,8 @@ class PooledReader:
         self.pool = pool
         self.timeout = timeout
 
-    def select(self, sparql: str) -> list[dict]:
-        return self.pool.run("select", {"sparql": sparql}, self.timeout, lane="rest")
+    def select(self, sparql: str) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = self.pool.run(
+            "select", {"sparql": sparql}, self.timeout, lane="rest"
+        )
+        return rows

@@ -12,14 +12,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import islice
-from json.encoder import encode_basestring as _js  # type: ignore[attr-defined]
+from json.encoder import encode_basestring as _js
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from graph.sparql import GRAPH_MEDIA, RESULT_MEDIA
+from graph.sparql import GRAPH_MEDIA, RESULT_MEDIA, Solutions
 from ontology.namespaces import PREFIXES
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -103,15 +105,15 @@ def _json_fragment(term: object) -> str:
     return '{"type":"triple","value":' + _js(str(term)) + "}"
 
 
-class _Memo(dict):
+class _Memo(dict[object, str]):
     """Terms already written in this result: IRIs and codes repeat from row to row."""
 
-    def __init__(self, write: object) -> None:
+    def __init__(self, write: Callable[[Any], str]) -> None:
         super().__init__()
         self.write = write
 
     def __missing__(self, term: object) -> str:
-        text = self[term] = self.write(term)  # type: ignore[operator]
+        text = self[term] = self.write(term)
         return text
 
 
@@ -171,12 +173,17 @@ def encode_boolean(value: bool, media: str) -> bytes:
     return (b"true" if value else b"false") + b"\n"
 
 
-def encode(result: object, accept: list[str] | None, max_rows: int | None) -> Encoded:
-    """Encode a pyoxigraph query result, keeping at most `max_rows` rows or triples."""
+def encode(
+    result: ox.QuerySolutions | Solutions | ox.QueryBoolean | bool | Iterable[ox.Triple],
+    accept: list[str] | None,
+    max_rows: int | None,
+) -> Encoded:
+    """Encode a query result (pyoxigraph's, or a remote store's `Solutions`), keeping at most
+    `max_rows` rows or triples."""
     if isinstance(result, ox.QueryBoolean | bool):
         media = choose("boolean", accept)
         return Encoded(encode_boolean(bool(result), media), media, "boolean", 1, False)
-    if isinstance(result, ox.QuerySolutions):
+    if isinstance(result, ox.QuerySolutions | Solutions):
         media = choose("bindings", accept)
         variables = [v.value for v in result.variables]
         kept = list(islice(result, max_rows + 1)) if max_rows is not None else list(result)
@@ -186,7 +193,7 @@ def encode(result: object, accept: list[str] | None, max_rows: int | None) -> En
         body = encode_bindings(variables, kept, media, truncated)
         return Encoded(body, media, "bindings", len(kept), truncated)
     media = choose("graph", accept)
-    triples = list(islice(result, max_rows + 1)) if max_rows is not None else list(result)  # type: ignore[call-overload]
+    triples = list(islice(result, max_rows + 1)) if max_rows is not None else list(result)
     truncated = max_rows is not None and len(triples) > max_rows
     if truncated:
         triples = triples[:max_rows]

@@ -87,4 +87,4 @@ def deny_network() -> bool:
     done = libc.syscall(
         seccomp_nr, _SECCOMP_SET_MODE_FILTER, _SECCOMP_FILTER_FLAG_TSYNC, ctypes.byref(program)
     )
-    return done == 0
+    return int(done) == 0

@@ -130,7 +130,17 @@ def rows(solutions: Iterable[ox.QuerySolution], variables: list[str]) -> list[di
     return out
 
 
-def variable_names(solutions: ox.QuerySolutions) -> list[str]:
+class Solutions(list[ox.QuerySolution]):
+    """SELECT solutions already read (a remote store counts them against its row cap),
+    with their variables as `ox.QuerySolutions` has them."""
+
+    def __init__(self, names: list[str], solutions: Iterable[ox.QuerySolution]) -> None:
+        super().__init__(solutions)
+        self.names = names
+        self.variables = [ox.Variable(n) for n in names]
+
+
+def variable_names(solutions: ox.QuerySolutions | Solutions) -> list[str]:
     return [v.value for v in solutions.variables]
 
 

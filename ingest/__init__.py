@@ -1,10 +1,6 @@
 """Ingestion: news documents -> actors and events -> RDF.
 
-`extract(SourceDocument)` returns an `Extraction`; `ingest.rdf.to_graph` turns it into the
-document's named graph.
+`ingest.extract.extract(SourceDocument)` returns an `Extraction`; `ingest.rdf.to_graph`
+turns it into the document's named graph. This file imports nothing, so a reader of
+`ingest.settings` (every layer) does not load the extractor and its model.
 """
-
-from ingest.extract import extract
-from ingest.model import Actor, Event, Extraction, Place, SourceDocument, Span
-
-__all__ = ["Actor", "Event", "Extraction", "Place", "SourceDocument", "Span", "extract"]

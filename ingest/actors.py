@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from spacy.matcher import PhraseMatcher
+from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 
 from ingest.grammar import grammar
@@ -42,6 +43,12 @@ from ingest.vocab import (
     word_key,
 )
 from ontology.namespaces import ID
+
+# Matches in a doc as (start, end, IRI or code); demonyms as (start, end) -> IRI; whether a
+# span is still free of mentions.
+Found = list[tuple[int, int, str]]
+Demonyms = dict[tuple[int, int], str]
+Free = Callable[[int, int], bool]
 
 # How English demonyms end ("Iraqi", "Turkish", "Syrian", "Chinese"): a listed variant that
 # does not is a misspelling ("Turkei").
@@ -214,7 +221,7 @@ class Resolver:
     """What earlier sentences said, for pronouns and definite descriptions."""
 
     history: list[Mention] = field(default_factory=list)
-    focus: Counter = field(default_factory=Counter)  # country codes the story is about
+    focus: Counter[str] = field(default_factory=Counter)  # country codes the story is about
     people: People = field(default_factory=People)
     # Each actor as the story names it: its gazetteer names plus the text's spellings.
     as_named: dict[str, Actor] = field(default_factory=dict)
@@ -228,7 +235,7 @@ class Resolver:
         self.as_named[actor.iri] = actor
         return actor
 
-    def last(self, predicate) -> Actor | None:
+    def last(self, predicate: Callable[[Mention], bool]) -> Actor | None:
         for mention in reversed(self.history):
             if predicate(mention):
                 return mention.actor
@@ -253,7 +260,7 @@ class NameMatcher:
 
     Called on a doc, it gives spaCy-matcher-like (match id, start, end) triples."""
 
-    def __init__(self, strings, index: NameIndex) -> None:
+    def __init__(self, strings: StringStore, index: NameIndex) -> None:
         add = strings.add
         self.keys = {key: [add(iri) for iri in iris] for key, iris in index.keys.items()}
         self.prefixes = index.prefixes
@@ -478,8 +485,8 @@ class ActorLinker:
             if opening is not None and free(opening, end):
                 # "the Save Darfur Coalition": a generic word ending a body's own name.
                 name = doc[opening:end].text
-                code = self._demonym_code(doc, opening - 1)
-                actor = Actor(f"{ID}actor/{slug(name)}", name, (), code, None, "other")
+                home_code = self._demonym_code(doc, opening - 1)
+                actor = Actor(f"{ID}actor/{slug(name)}", name, (), home_code, None, "other")
                 add(Mention(opening, end, actor, named=True))
                 continue
             run = _organisation_after(doc, end, sent.end, named)
@@ -516,9 +523,11 @@ class ActorLinker:
             else:
                 title = _title_within(doc, start, end)
             add(Mention(start, end, entry.actor, title=title, named=True))
-            head = next((iri for (s, e), iri in demonyms.items() if s == start and e < end), None)
+            head_iri = next(
+                (iri for (s, e), iri in demonyms.items() if s == start and e < end), None
+            )
             noun = next((a for a in agents if a[1] == end and a[0] >= start), None)
-            if head is not None and noun is not None and entry.actor.kind != "person":
+            if head_iri is not None and noun is not None and entry.actor.kind != "person":
                 # "Iraqi and Iranian forces": the first country has its forces too.
                 agent = self.agent_nouns[noun[2]]
                 for p_start, p_end, p_code in self._coordinated(
@@ -569,7 +578,8 @@ class ActorLinker:
             add(mention)
 
         for _start, country in places:
-            resolver.focus[country.code] += 3  # "in Iraq" names the theatre
+            if country.code:  # a region ("the Middle East") is no country
+                resolver.focus[country.code] += 3  # "in Iraq" names the theatre
         for mention in mentions:
             if mention.actor.kind == "state" and mention.actor.code:
                 resolver.focus[mention.actor.code] += 1
@@ -628,7 +638,9 @@ class ActorLinker:
         resolver.history.extend(mentions)
         return mentions, places
 
-    def _resolve(self, doc: Doc, i: int, resolver: Resolver, agents, mentions) -> Mention | None:
+    def _resolve(
+        self, doc: Doc, i: int, resolver: Resolver, agents: Found, mentions: list[Mention]
+    ) -> Mention | None:
         lower = _words(doc)[1][i]
         if lower not in PRONOUNS:
             return None
@@ -688,12 +700,12 @@ class ActorLinker:
             words = doc[i + 1 : i + 1 + width].text.lower()
             if words in TITLES and words not in {"leader", "chief"}:
                 wanted = {words.rstrip("."), _expand(words)}
+
                 # "the secretary" takes up "Defense Secretary X", "the colonel" "Army Col. X".
-                actor = _last(
-                    earlier,
-                    i,
-                    lambda m, w=wanted: m.title is not None and _has_title(m.title, w),
-                )
+                def titled(m: Mention, w: set[str] = wanted) -> bool:
+                    return m.title is not None and _has_title(m.title, w)
+
+                actor = _last(earlier, i, titled)
                 if actor:
                     return Mention(i, i + 1 + width, actor)
         return None
@@ -789,7 +801,14 @@ class ActorLinker:
         return Mention(start, end, actor, plural=plural)
 
     def _backed_agents(
-        self, doc: Doc, a_start: int, a_end: int, form: str, named, demonyms, resolver: Resolver
+        self,
+        doc: Doc,
+        a_start: int,
+        a_end: int,
+        form: str,
+        named: Found,
+        demonyms: Demonyms,
+        resolver: Resolver,
     ) -> Mention | None:
         """ "Iran-backed militants", "Iranian-aligned factions": a gazetteer actor backed by
         that state if there is one, else the backer's proxies as a composed actor."""
@@ -830,7 +849,9 @@ class ActorLinker:
             )
         return Mention(start, a_end, actor, plural=form.endswith("s"))
 
-    def _possessed_agent(self, doc: Doc, i: int, earlier, agents) -> Mention | None:
+    def _possessed_agent(
+        self, doc: Doc, i: int, earlier: _Earlier, agents: Found
+    ) -> Mention | None:
         """ "its allies", "their forces": the owner's agents of that kind."""
         for a_start, a_end, form in agents:
             following = doc[a_end] if a_end < len(doc) else None
@@ -854,7 +875,9 @@ class ActorLinker:
                 )
         return None
 
-    def _coordinated(self, doc: Doc, start: int, demonyms, floor: int, free) -> list:
+    def _coordinated(
+        self, doc: Doc, start: int, demonyms: Demonyms, floor: int, free: Free
+    ) -> Found:
         """Demonyms coordinated before the one at `start` ("Hungarian, Polish and
         Romanian"): (start, end, country code) of each, nearest first."""
         out = []
@@ -875,7 +898,7 @@ class ActorLinker:
         return out
 
     def _titled_people(
-        self, doc: Doc, sent: Span, free, mentions: list[Mention], focus: str | None
+        self, doc: Doc, sent: Span, free: Free, mentions: list[Mention], focus: str | None
     ) -> list[Mention]:
         """ "Treasury Secretary Jane Roe", "Iraqi Foreign Minister John Doe": a person the
         gazetteer lacks, of the country of the body or demonym before the title, else of
@@ -908,7 +931,7 @@ class ActorLinker:
             i += 1
         return out
 
-    def _new_organisations(self, doc: Doc, sent: Span, free) -> list[Mention]:
+    def _new_organisations(self, doc: Doc, sent: Span, free: Free) -> list[Mention]:
         out = []
         texts, lowers = _words(doc)
         i = sent.start
@@ -1106,7 +1129,12 @@ def _speech_forms() -> frozenset[str]:
     return frozenset(forms)
 
 
-def _last(earlier: _Earlier, before: int, predicate, window: int | None = None) -> Actor | None:
+def _last(
+    earlier: _Earlier,
+    before: int,
+    predicate: Callable[[Mention], bool],
+    window: int | None = None,
+) -> Actor | None:
     """The most recent actor that fits, within the last `window` mentions if given."""
     mentions = earlier.before(before)
     if window is not None:
@@ -1190,7 +1218,7 @@ def _of_state(doc: Doc, end: int, mentions: list[Mention]) -> Mention | None:
     return None
 
 
-def _organisation_before(doc: Doc, start: int, end: int, floor: int, named) -> int | None:
+def _organisation_before(doc: Doc, start: int, end: int, floor: int, named: Found) -> int | None:
     """Where a body's name opens when a gazetteer match is one organisation word
     ("Coalition") ending a run of capitalised words no other name covers ("Save Darfur
     Coalition"); the sentence's first word is left out (every sentence opens capitalised)."""
@@ -1206,7 +1234,7 @@ def _organisation_before(doc: Doc, start: int, end: int, floor: int, named) -> i
     return k if k < start else None
 
 
-def _organisation_after(doc: Doc, end: int, limit: int, named) -> int | None:
+def _organisation_after(doc: Doc, end: int, limit: int, named: Found) -> int | None:
     """Where a name that goes on past a state's name ends, when it is an organisation's
     (two or more capitalised words, the last an organisation word, no other actor named
     in them): "Ukraine Defense Contact Group", "Iraq Study Group"."""
@@ -1274,7 +1302,9 @@ def _one_title_before(doc: Doc, start: int, floor: int) -> int | None:
     return None
 
 
-def _country_before(doc: Doc, agent_start: int, named, demonyms, vocab: Vocabulary, floor: int):
+def _country_before(
+    doc: Doc, agent_start: int, named: Found, demonyms: Demonyms, vocab: Vocabulary, floor: int
+) -> tuple[int, str, Actor | None] | None:
     """The country word before an agent noun, skipping a few adjectives: (start, code, actor)."""
     limit = max(floor, agent_start - 3)
     i = agent_start
@@ -1289,8 +1319,9 @@ def _country_before(doc: Doc, agent_start: int, named, demonyms, vocab: Vocabula
                 if actor.code:
                     return start, actor.code, actor
         for (start, end), iri in demonyms.items():
-            if end == i + 1:
-                return start, vocab.actors[iri].actor.code, None
+            code = vocab.actors[iri].actor.code
+            if end == i + 1 and code:  # a demonym's country has a code
+                return start, code, None
         if token.lower_ not in name_words().agent_modifiers:
             return None  # "its allies" is resolved with the pronouns; a verb ends the phrase
     return None

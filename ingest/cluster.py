@@ -35,14 +35,13 @@ window, so memory stays flat and duplicates in the input resolve as in a local r
 from __future__ import annotations
 
 import math
-import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from graph.config import DEFAULT_STORE, RemoteConfig, parse_store_spec
+from graph.config import RemoteConfig, parse_store_spec
 from graph.happening_store import InHand
 from graph.store import GraphStore
 from ingest.model import SourceDocument
@@ -56,12 +55,12 @@ from ingest.pipeline import (
     where_of,
 )
 from ingest.readers import JSONL_SUFFIXES, ReadFailure, expand, read_paths
+from ingest.settings import get_settings
 
 if TYPE_CHECKING:
     from distributed import Client, Future
 
 ReadOn = Literal["auto", "client", "workers"]
-SCHEDULER_ENV = "EVKG_DASK_SCHEDULER"
 RETRIES = 3  # a task that raised is run again this often (a killed worker: see README)
 TASK_SIZE = 8  # documents a task: ~0.5 s of extraction, well above Dask's ~1 ms a task
 # Files a worker reads in one task: reading costs far less than extracting, so one read
@@ -105,7 +104,7 @@ class ClusterIngestor(Ingestor):
             on_outcome=on_outcome,
         )
         self.address = address
-        self.spec = store_spec or os.environ.get("EVKG_STORE") or DEFAULT_STORE
+        self.spec = store_spec or get_settings().store
         self.remote = isinstance(parse_store_spec(self.spec), RemoteConfig)
         self.read_on: ReadOn = read_on
         self.retries = retries
@@ -176,16 +175,17 @@ class ClusterIngestor(Ingestor):
 
     def _threads(self) -> int:
         assert self._client is not None
-        return max(1, sum(self._client.nthreads().values()))
+        threads: dict[str, int] = self._client.nthreads()
+        return max(1, sum(threads.values()))
 
     def _window(self) -> int:
         # As the process pool's: workers busy while results wait to be written, bounded.
         return self._threads() * 4 + math.ceil(self.batch_size / self.task_size)
 
-    def _ordered(self, submitted: Iterator[tuple[Future, Any]]) -> Iterator[tuple[Any, Any]]:
+    def _ordered(self, submitted: Iterator[tuple[Future[Any], Any]]) -> Iterator[tuple[Any, Any]]:
         """(result or exception, what was submitted) in submission order, a bounded window
         of tasks in flight."""
-        window: deque[tuple[Future, Any]] = deque()
+        window: deque[tuple[Future[Any], Any]] = deque()
         limit = self._window()
 
         def settle() -> tuple[Any, Any]:
@@ -204,7 +204,7 @@ class ClusterIngestor(Ingestor):
         while window:
             yield settle()
 
-    def _submit(self, function: Callable, *args: Any, priority: int = 0) -> Future:
+    def _submit(self, function: Callable[..., Any], *args: Any, priority: int = 0) -> Future[Any]:
         assert self._client is not None
         return self._client.submit(
             function, *args, retries=self.retries, pure=False, priority=priority
@@ -234,13 +234,13 @@ class ClusterIngestor(Ingestor):
         plain = [str(f) for f in files if f.suffix.lower() not in JSONL_SUFFIXES]
         shipped = [f for f in files if f.suffix.lower() in JSONL_SUFFIXES]
 
-        def fingerprinted() -> Iterator[tuple[Future, tuple[Future, list[str]]]]:
+        def fingerprinted() -> Iterator[tuple[Future[Any], tuple[Future[Any], list[str]]]]:
             for paths in _chunks(plain, READ_SIZE):
                 # ahead of the extractions, which wait on them
                 read = self._submit(read_task, paths, priority=1)
                 yield self._submit(fingerprint_task, read, priority=1), (read, paths)
 
-        def extractions() -> Iterator[tuple[Future, list[str]]]:
+        def extractions() -> Iterator[tuple[Future[Any], list[str]]]:
             for result, (read, paths) in self._ordered(fingerprinted()):
                 if isinstance(result, Exception):
                     reason = _failed(result)

@@ -43,13 +43,13 @@ class ExtractorPlugin(WorkerPlugin):
 
     def setup(self, worker: Worker) -> None:
         from ingest.rdf import extractor_version
-        from ingest.settings import settings
+        from ingest.settings import get_settings
 
         mine = extractor_version()
         if mine != self.version:
             raise ExtractorMismatchError(
                 f"worker {worker.address} has extractor version {mine} "
-                f"(EVKG_CODER={settings().coder}), the client {self.version}: start the "
+                f"(EVKG_CODER={get_settings().coder}), the client {self.version}: start the "
                 "workers with the client's evkg, data files and EVKG_CODER"
             )
         global _warmed

@@ -25,8 +25,9 @@ Word classes (light verbs, modal words, verbs of intent, belief and denial) are 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from spacy.tokens import Doc, Token
 
@@ -596,7 +597,9 @@ class SentenceCoder:
                                 return found
         return []
 
-    def _prep_objects(self, head: Token, preps, after: int = -1) -> Iterator[Token]:
+    def _prep_objects(
+        self, head: Token, preps: Collection[str], after: int = -1
+    ) -> Iterator[Token]:
         """The objects of `head`'s prepositions among `preps` (those after token `after`)."""
         for prep in head.children:
             if prep.dep_ == "prep" and prep.i > after and self.lowers[prep.i] in preps:
@@ -1195,7 +1198,15 @@ class SentenceCoder:
         complements = [c for c in token.children if c.dep_ == "xcomp" and self._infinitive(c)]
         return bool(complements) and not any(c.i in self.read_tokens for c in complements)
 
-    def _pairs(self, reading, code, sources, targets, start, modality) -> Iterator[Coded]:
+    def _pairs(
+        self,
+        reading: _Reading,
+        code: str,
+        sources: list[Mention],
+        targets: list[Mention],
+        start: int,
+        modality: str,
+    ) -> Iterator[Coded]:
         end = reading.token.i + 1
         if not sources:
             return
@@ -1233,7 +1244,7 @@ def _crowd(mention: Mention) -> bool:
 
 
 def _unique(events: list[Coded]) -> list[Coded]:
-    seen: set[tuple] = set()
+    seen: set[tuple[Any, ...]] = set()
     out = []
     for event in events:
         key = (

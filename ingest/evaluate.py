@@ -582,7 +582,8 @@ def default_extractor() -> Extractor:
         module = importlib.import_module("ingest.extract")
     except ImportError as exc:
         raise EvaluationError(f"the extractor (ingest.extract) cannot be imported: {exc}") from exc
-    return module.extract
+    extract: Extractor = module.extract
+    return extract
 
 
 def load_documents(gold: Gold, corpus: str | Path) -> list[SourceDocument]:

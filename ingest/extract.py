@@ -15,7 +15,7 @@ from ingest.parser import parse_many
 from ingest.places import place_finder
 from ingest.rules import Coded as RuleCoded
 from ingest.rules import code_sentence
-from ingest.settings import CODERS, SettingError, settings
+from ingest.settings import CODERS, SettingError, get_settings
 from ingest.text import layout, nlp, words
 from ingest.triggers import dictionary
 from ingest.vocab import vocabulary
@@ -56,7 +56,7 @@ def extract(doc: SourceDocument, coder: str | None = None) -> Extraction:
     events: list[Event] = []
     places_seen: dict[str, Place] = {}
     language = nlp()
-    coder = coder or settings().coder
+    coder = coder or get_settings().coder
     if coder not in CODERS:
         raise SettingError(f"coder {coder!r}: use one of {', '.join(CODERS)}")
     by_parse = coder == "parse"

@@ -16,12 +16,13 @@ import importlib.util
 import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ingest.settings import settings
+from ingest.settings import get_settings
 
 __all__ = ["ModelMissing", "model", "parse_many", "DEFAULT_MODEL"]
 
@@ -55,9 +56,9 @@ def _data_folder(name: str) -> Path:
     return inner[0] if inner else package
 
 
-def _check_meta(folder: Path, configured: bool) -> dict:
+def _check_meta(folder: Path, configured: bool) -> dict[str, Any]:
     try:
-        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        meta: dict[str, Any] = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ModelMissing(f"{folder} holds no spaCy pipeline (meta.json: {exc})") from exc
     if meta.get("lang") != "en":
@@ -75,7 +76,7 @@ def _check_meta(folder: Path, configured: bool) -> dict:
 @lru_cache(maxsize=1)
 def model() -> Language:
     """The trained pipeline, loaded once per process, without NER."""
-    configured = settings().spacy_model or ""
+    configured = get_settings().spacy_model or ""
     folder = _data_folder(configured or DEFAULT_MODEL)
     _check_meta(folder, configured=bool(configured))
     language = spacy.load(folder, exclude=list(EXCLUDE))

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from graph.happening_store import HappeningIndex, InHand
 from graph.happenings import Report
@@ -114,7 +114,7 @@ class Fingerprint:
 
 def extract_one(doc: SourceDocument) -> Extracted:
     """Text -> events -> N-Triples. Runs in a worker; never raises for a bad document."""
-    from ingest import extract
+    from ingest.extract import extract
     from ingest.rdf import graph_hash, to_ntriples
 
     try:
@@ -180,7 +180,7 @@ def _warm_up() -> None:
     gc.freeze()
 
 
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     it = iter(items)
     while chunk := list(islice(it, size)):
         yield chunk
@@ -354,7 +354,7 @@ def ingest(
     store: GraphStore,
     sources: Iterable[SourceDocument | ReadFailure],
     jobs: int | None = None,
-    **options,
+    **options: Any,
 ) -> Summary:
     """Ingest `sources` into `store`; see `Ingestor`."""
     return Ingestor(store, jobs=jobs, **options).run(sources)

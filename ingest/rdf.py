@@ -29,7 +29,7 @@ from rdflib.namespace import DCTERMS, PROV, SKOS, DefinedNamespace
 import ontology.namespaces as ns
 from ingest.model import Actor, Extraction, SourceDocument, Span
 from ingest.resources import vocabulary_digest
-from ingest.settings import settings
+from ingest.settings import get_settings
 from ingest.vocab import vocabulary
 
 EVKG = Namespace(ns.EVKG)
@@ -58,8 +58,8 @@ def extractor_version() -> str:
     file extraction reads (ingest.resources) and the coder setting (EVKG_CODER, and
     EVKG_SPACY_MODEL for the parse coder), e.g. "2-3f9c0a1b2c4d". Worked out once per
     process, like the vocabularies it describes (read once per process too)."""
-    chosen = settings()
-    coder = chosen.coder
+    chosen = get_settings()
+    coder: str = chosen.coder
     if coder == "parse":
         coder += f":{chosen.spacy_model or 'default'}"
     digest = hashlib.sha256(f"{vocabulary_digest()}\0{coder}".encode()).hexdigest()

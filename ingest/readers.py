@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from bs4 import BeautifulSoup
 
@@ -112,7 +113,7 @@ def _is_document(path: Path) -> bool:
 
 def read_paths(paths: Iterable[str | Path]) -> Iterator[SourceDocument | ReadFailure]:
     """Every document under `paths`, in a stable order."""
-    metadata: dict[Path, dict[str, dict]] = {}
+    metadata: dict[Path, dict[str, dict[str, Any]]] = {}
     for path in expand(paths):
         folder = path.parent.resolve()
         if folder not in metadata:
@@ -120,7 +121,7 @@ def read_paths(paths: Iterable[str | Path]) -> Iterator[SourceDocument | ReadFai
         yield from read_file(path, metadata[folder].get(path.name))
 
 
-def _folder_metadata(folder: Path) -> dict[str, dict]:
+def _folder_metadata(folder: Path) -> dict[str, dict[str, Any]]:
     sidecar = folder / METADATA_FILE
     try:
         found = sidecar.stat()
@@ -132,10 +133,10 @@ def _folder_metadata(folder: Path) -> dict[str, dict]:
 
 
 @lru_cache(maxsize=4)
-def _sidecar(sidecar: Path, version: tuple[int, int, int]) -> dict[str, dict]:
+def _sidecar(sidecar: Path, version: tuple[int, int, int]) -> dict[str, dict[str, Any]]:
     """A metadata.jsonl's records by file, read once while it is unchanged (a cluster's
     worker reads a folder's files a few at a time, task after task). Not to be modified."""
-    out: dict[str, dict] = {}
+    out: dict[str, dict[str, Any]] = {}
     with open(sidecar, "rb") as handle:
         for line in handle:  # a line that is not UTF-8 or not JSON is skipped, not fatal
             try:
@@ -147,7 +148,9 @@ def _sidecar(sidecar: Path, version: tuple[int, int, int]) -> dict[str, dict]:
     return out
 
 
-def read_file(path: Path, meta: dict | None = None) -> Iterator[SourceDocument | ReadFailure]:
+def read_file(
+    path: Path, meta: dict[str, Any] | None = None
+) -> Iterator[SourceDocument | ReadFailure]:
     """The document(s) in one file; `meta` (from metadata.jsonl) wins over the page's own."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:

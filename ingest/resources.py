@@ -4,17 +4,18 @@ digest of them.
 The vocabularies are the `ontology` package (the repository's `ontology/` folder, installed
 with its Turtle files) and the dictionaries are `ingest/dictionaries/`: both are found with
 `importlib.resources`, so an installed evkg reads its own copies whatever the working
-directory. `EVKG_ONTOLOGY_DIR` points the gazetteers at another folder (for tests and for
-trying an edited vocabulary without reinstalling).
+directory. The setting `EVKG_ONTOLOGY_DIR` points the gazetteers at another folder (for
+tests and for trying an edited vocabulary without reinstalling).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
+
+from ingest.settings import get_settings
 
 __all__ = [
     "DICTIONARY_FILES",
@@ -48,9 +49,9 @@ def _package_dir(package: str) -> Path:
 
 
 def ontology_dir() -> Path:
-    """The folder of the vocabularies: $EVKG_ONTOLOGY_DIR, else the `ontology` package's."""
-    override = os.environ.get("EVKG_ONTOLOGY_DIR")
-    return Path(override) if override else _package_dir("ontology")
+    """The folder of the vocabularies: the ontology_dir setting, else the `ontology`
+    package's."""
+    return get_settings().ontology_dir or _package_dir("ontology")
 
 
 def dictionaries_dir() -> Path:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -139,7 +140,7 @@ def _item(raw: object) -> Item:
     return str(raw).lower()
 
 
-def _cameo(path: Path, verbs: dict[str, list[Sense]], forms: set[str]) -> dict:
+def _cameo(path: Path, verbs: dict[str, list[Sense]], forms: set[str]) -> dict[str, Any]:
     with path.open(encoding="utf-8") as handle:
         data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     for lemma, entries in sorted(data["verbs"].items()):
@@ -168,7 +169,12 @@ def _cameo(path: Path, verbs: dict[str, list[Sense]], forms: set[str]) -> dict:
     }
 
 
-def _evkg(entries: list[dict], verbs, nouns, forms: set[str]) -> None:
+def _evkg(
+    entries: list[dict[str, Any]],
+    verbs: dict[str, list[Sense]],
+    nouns: dict[str, list[Sense]],
+    forms: set[str],
+) -> None:
     for raw in entries:
         code = str(raw["code"])
         common = {

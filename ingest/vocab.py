@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph
 import yaml
@@ -32,6 +33,7 @@ from ingest.resources import (
     dictionaries_dir,
     ontology_dir,
 )
+from ingest.settings import get_settings
 from ontology.namespaces import EVKG, RDF, RDFS, SEM, SKOS
 
 __all__ = ["ACTOR_FILES", "VOCABULARY_FILES", "MissingVocabulary", "VocabularyError"]
@@ -177,7 +179,7 @@ class Vocabulary:
     agents: list[AgentNoun] = field(default_factory=list)
     places: dict[str, tuple[Place, tuple[str, ...], str | None]] = field(default_factory=dict)
     cameo: dict[str, CameoCode] = field(default_factory=dict)
-    triggers: list[dict] = field(default_factory=list)
+    triggers: list[dict[str, Any]] = field(default_factory=list)
     # The actor names matched on their key (actor_names): worked out once and kept with the
     # vocabulary on disk, as the linker would otherwise fold 30,000 names at every start.
     names: NameIndex | None = None
@@ -353,9 +355,6 @@ def _load_cameo(vocab: Vocabulary) -> None:
             )
 
 
-CACHE_DIR = Path(os.environ.get("EVKG_CACHE_DIR") or Path.home() / ".cache" / "evkg")
-
-
 def _cache_path() -> Path:
     """Where the parsed vocabulary is kept, named for what it was built from: the files'
     paths, sizes and times, and the code that reads them. Every file must exist."""
@@ -367,7 +366,7 @@ def _cache_path() -> Path:
         digest.update(f"{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     for module in (Path(__file__), Path(__file__).with_name("model.py")):
         digest.update(module.read_bytes())
-    return CACHE_DIR / f"vocabulary-{digest.hexdigest()[:24]}.pickle"
+    return get_settings().cache_dir / f"vocabulary-{digest.hexdigest()[:24]}.pickle"
 
 
 def _build() -> Vocabulary:
@@ -397,8 +396,8 @@ def require() -> None:
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
     """The vocabularies, parsed once per process; the parsed form is also kept on disk
-    (CACHE_DIR, or EVKG_CACHE_DIR) so the next process need not parse 20,000 actors again.
-    A cache that cannot be read or written is ignored."""
+    (in the folder of EVKG_CACHE_DIR) so the next process need not parse 20,000 actors
+    again. A cache that cannot be read or written is ignored."""
     cache = _cache_path()
     try:
         with cache.open("rb") as handle:
@@ -437,11 +436,11 @@ def actor_names(vocab: Vocabulary) -> NameIndex:
     return vocab.names
 
 
-def load_triggers(path: Path) -> list[dict]:
+def load_triggers(path: Path) -> list[dict[str, Any]]:
     """The trigger dictionary, checked: a typo there would silently lose events."""
     try:
         with path.open(encoding="utf-8") as handle:
-            entries = yaml.safe_load(handle)["triggers"]
+            entries: list[dict[str, Any]] = yaml.safe_load(handle)["triggers"]
     except FileNotFoundError as error:
         raise MissingVocabulary(f"vocabulary file missing: {path}") from error
     except (yaml.YAMLError, TypeError, KeyError) as error:

@@ -7,4 +7,5 @@ bash scripts/setup.sh
 .venv/bin/evkg ingest seeds
 .venv/bin/evkg extract seeds
 # Serve the graph: SPARQL at http://127.0.0.1:8000/sparql, REST docs at /docs.
-exec .venv/bin/evkg serve --host "${EVKG_HOST:-127.0.0.1}" --port "${EVKG_PORT:-8000}"
+# (EVKG_HOST and EVKG_PORT, read by evkg, choose where; see the README's Settings table).
+exec .venv/bin/evkg serve

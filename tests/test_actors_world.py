@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
-from ingest import SourceDocument, extract
 from ingest.actors import Resolver, linker
-from ingest.model import Actor
+from ingest.extract import extract
+from ingest.model import Actor, SourceDocument
 from ingest.text import nlp
 from ingest.vocab import name_key, vocabulary
 

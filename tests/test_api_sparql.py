@@ -263,16 +263,6 @@ def test_only_texts_holding_the_words_send_a_query_to_the_parser() -> None:
             check_query("SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }")
 
 
-def test_query_workers_default_to_twice_the_cpus_and_can_be_set() -> None:
-    import os
-
-    from app.settings import Settings
-
-    cpus = len(os.sched_getaffinity(0))
-    assert Settings.from_env({}).workers == min(16, max(2, 2 * cpus))
-    assert Settings.from_env({"EVKG_QUERY_WORKERS": "3"}).workers == 3
-
-
 def test_results_read_back_as_the_terms_oxigraph_answers(api: ApiServer) -> None:
     """evkg writes result formats itself (to cap rows); read back, they must give the very
     terms Oxigraph's own answer holds: IRIs, blank nodes, language tags, datatypes, escapes,

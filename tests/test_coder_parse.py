@@ -15,7 +15,6 @@ import pytest
 
 from ingest.extract import MAX_CHARS, DocumentTooLarge, extract
 from ingest.model import SourceDocument
-from ingest.settings import ExtractionSettings, SettingError
 
 PUBLISHED = date(2020, 1, 10)
 
@@ -615,9 +614,3 @@ def test_a_document_of_a_million_characters() -> None:
     assert events(text) == set()
     with pytest.raises(DocumentTooLarge):
         events(text + "x")
-
-
-def test_a_bad_coder_setting_is_a_clear_error() -> None:
-    with pytest.raises(SettingError, match="EVKG_CODER"):
-        ExtractionSettings.from_env({"EVKG_CODER": "neural"})
-    assert ExtractionSettings.from_env({}).coder == "parse"

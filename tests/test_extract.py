@@ -14,8 +14,9 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import SKOS
 
-from ingest import SourceDocument, extract
 from ingest.evaluate import evaluate
+from ingest.extract import extract
+from ingest.model import SourceDocument
 from ingest.rdf import to_graph, to_ntriples
 from ingest.readers import read_paths
 from ingest.vocab import vocabulary

@@ -10,7 +10,8 @@ from datetime import date
 
 import pytest
 
-from ingest import SourceDocument, extract
+from ingest.extract import extract
+from ingest.model import SourceDocument
 
 PUBLISHED = date(2021, 3, 10)  # a Wednesday
 

@@ -26,7 +26,7 @@ TEXT = (
 def _forget() -> None:
     """Drop what the process keeps of the vocabularies, settings and version."""
     rdf.extractor_version.cache_clear()
-    settings.settings.cache_clear()
+    settings.get_settings.cache_clear()
     vocab.vocabulary.cache_clear()
 
 

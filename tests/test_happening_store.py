@@ -20,7 +20,7 @@ from graph.network import build_network
 from graph.store import open_store
 from graph.store.base import GraphStore
 from graph.store.vocab import HAPPENINGS_GRAPH, load_vocabularies
-from ingest import extract
+from ingest.extract import extract
 from ingest.model import SourceDocument
 from ingest.pipeline import ingest, reports_of
 from ingest.readers import read_paths

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from ingest import SourceDocument, extract
 from ingest.actors import Resolver, linker
-from ingest.model import Actor
+from ingest.extract import extract
+from ingest.model import Actor, SourceDocument
 from ingest.people import family_keys
 from ingest.text import nlp
 

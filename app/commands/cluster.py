@@ -4,12 +4,14 @@ with `--check`, which workers a running scheduler has and whether they can extra
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
+from ingest.settings import env_name, get_settings
+
 # Settings a worker must share with the client: they make the extractor version.
-SHARED_ENV = ("EVKG_CODER", "EVKG_SPACY_MODEL", "EVKG_ONTOLOGY_DIR")
+SHARED = ("coder", "spacy_model", "ontology_dir")
+SHARED_ENV = tuple(env_name(name) for name in SHARED)
 MEMORY = "~400 MB"  # the extractor loaded takes ~240 MB, Dask the rest
 
 
@@ -27,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--check",
         metavar="ADDRESS",
         nargs="?",
-        const=os.environ.get("EVKG_DASK_SCHEDULER") or "",
+        const="",
         help="scheduler to ask (default: $EVKG_DASK_SCHEDULER)",
     )
     parser.set_defaults(func=run)
@@ -35,13 +37,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def instructions() -> str:
     from ingest.rdf import extractor_version
-    from ingest.settings import settings
 
     bin_dir = Path(sys.executable).parent
     dask = bin_dir / "dask"
     evkg = bin_dir / "evkg"
-    env = {name: os.environ[name] for name in SHARED_ENV if os.environ.get(name)}
-    env.setdefault("EVKG_CODER", settings().coder)
+    settings = get_settings()
+    env = {env_name(n): str(v) for n in SHARED if (v := getattr(settings, n)) is not None}
     env_line = " ".join(f"{k}={v}" for k, v in env.items())
     return f"""\
 evkg on a Dask cluster (extractor version {extractor_version()})
@@ -115,7 +116,8 @@ def run(args: argparse.Namespace) -> int:
     if args.check is None:
         print(instructions(), end="")
         return 0
-    if not args.check:
+    address = args.check or get_settings().dask_scheduler
+    if not address:
         print("evkg cluster: --check needs ADDRESS or EVKG_DASK_SCHEDULER", file=sys.stderr)
         return 2
-    return check(args.check)
+    return check(address)

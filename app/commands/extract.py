@@ -29,8 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ingest import extract
-    from ingest.extract import DocumentTooLarge
+    from ingest.extract import DocumentTooLarge, extract
     from ingest.rdf import to_graph
     from ingest.vocab import require
 

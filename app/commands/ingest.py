@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import TYPE_CHECKING
 
 from graph.config import DEFAULT_STORE, StoreConfigError
 from graph.store import GraphStore, StoreError, open_store
 from ingest.cluster import ClusterError
+from ingest.settings import get_settings
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -68,7 +68,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--cluster",
         metavar="ADDRESS",
-        default=os.environ.get("EVKG_DASK_SCHEDULER") or None,
         help="extract on the Dask cluster whose scheduler is at ADDRESS (tcp://HOST:8786; "
         "default: $EVKG_DASK_SCHEDULER); see `evkg cluster`",
     )
@@ -136,10 +135,11 @@ def run(args: argparse.Namespace) -> int:
             force=args.force,
             on_outcome=on_outcome,
         )
-        if args.cluster:
+        cluster = args.cluster or get_settings().dask_scheduler
+        if cluster:
             from ingest.cluster import ClusterIngestor
 
-            ingestor = ClusterIngestor.like(ingestor, args.cluster, args.store, args.read_on)
+            ingestor = ClusterIngestor.like(ingestor, cluster, args.store, args.read_on)
         if progress is not None:
             with progress:
                 task = progress.add_task("ingesting", total=total)

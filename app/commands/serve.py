@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 
+from ingest.settings import get_settings
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -12,11 +14,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="serve the graph over HTTP (SPARQL 1.1 endpoint and REST API)",
         description=(
             "Serve the store named by --store / $EVKG_STORE. Writes need $EVKG_TOKEN; "
-            "see the README's API section for the other settings."
+            "see the README's Settings table for the others."
         ),
     )
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--host", help="address to listen on (default: $EVKG_HOST, 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port to listen on (default: $EVKG_PORT, 8000)")
     parser.add_argument("--store", metavar="SPEC", help="store spec (default: $EVKG_STORE)")
     parser.add_argument("--log-level", default="info")
     parser.set_defaults(func=run)
@@ -28,19 +30,23 @@ def run(args: argparse.Namespace) -> int:
     from app.http_protocol import ProblemH11Protocol
     from ingest.vocab import require
 
-    require()  # POST /documents extracts: no start without the vocabularies (app.cli)
-
+    # The app reads its settings from the environment (uvicorn makes it): set what the
+    # options say before the settings are read, then read them once here so a bad value
+    # stops the command with one line (app.cli) rather than a traceback from uvicorn.
     if args.store:
         os.environ["EVKG_STORE"] = args.store
     # with writes allowed, the extractor is built before the first request is accepted
     # (EVKG_WARM_EXTRACTOR=0 skips it); apps made in-process leave it to the first document
     os.environ.setdefault("EVKG_WARM_EXTRACTOR", "1")
+    get_settings.cache_clear()
+    settings = get_settings()
+    require()  # POST /documents extracts: no start without the vocabularies (app.cli)
     uvicorn.run(
         "app.main:create_app",
         factory=True,
         http=ProblemH11Protocol,  # uvicorn's own refusals as problem details too
-        host=args.host,
-        port=args.port,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
         log_level=args.log_level,
     )
     return 0

@@ -143,7 +143,7 @@ def warm_up() -> None:
 
 
 def _extract_now(doc: SourceDocument) -> tuple[Any, Any]:
-    from ingest import extract
+    from ingest.extract import extract
     from ingest.rdf import to_graph
 
     extraction = extract(doc)

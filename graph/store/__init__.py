@@ -1,6 +1,7 @@
 """The graph store: one interface over embedded Oxigraph and remote SPARQL 1.1 stores.
 
-`open_store()` picks the implementation from `EVKG_STORE` (see `graph.config`).
+`open_store()` picks the implementation from the store setting, `EVKG_STORE` (see
+`graph.config`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from graph.store.base import (
     TruncatedResultsError,
 )
 from graph.store.embedded import OxigraphStore
+from ingest.settings import Settings
 
 __all__ = [
     "DocumentGraph",
@@ -28,9 +30,15 @@ __all__ = [
 ]
 
 
-def open_store(spec: str | StoreConfig | None = None) -> GraphStore:
-    """Open the store `spec` names (else `$EVKG_STORE`, else `oxigraph:./data/evkg`)."""
-    config = spec if isinstance(spec, EmbeddedConfig | RemoteConfig) else parse_store_spec(spec)
+def open_store(
+    spec: str | StoreConfig | None = None, settings: Settings | None = None
+) -> GraphStore:
+    """Open the store `spec` names (else the store setting), with the credentials of
+    `settings` (else the process's)."""
+    if isinstance(spec, EmbeddedConfig | RemoteConfig):
+        config = spec
+    else:
+        config = parse_store_spec(spec, settings)
     if isinstance(config, EmbeddedConfig):
         return OxigraphStore(config.path)
     from graph.store.remote import SparqlStore

@@ -6,15 +6,25 @@ import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Literal, Protocol, runtime_checkable
+from typing import IO, Any, Literal, Protocol, runtime_checkable
 
 import pyoxigraph as ox
 import rdflib
 
-from graph.sparql import CONTENT_HASH, check_iri
+from graph.sparql import CONTENT_HASH, Solutions, check_iri
 
 PutStatus = Literal["new", "unchanged", "replaced"]
-QueryResult = ox.QuerySolutions | bool | Iterator[ox.Triple]
+
+
+QueryResult = ox.QuerySolutions | Solutions | bool | Iterator[ox.Triple]
+
+
+def rdf_bytes(items: Iterable[ox.Triple] | Iterable[ox.Quad], fmt: ox.RdfFormat) -> bytes:
+    """`items` written in `fmt` (Oxigraph returns the bytes when given no output)."""
+    data = ox.serialize(items, format=fmt)
+    if data is None:  # only with an output to write to
+        raise TypeError("pyoxigraph.serialize wrote to an output instead of returning bytes")
+    return data
 
 
 # every document graph's content hash: what `content_version` digests
@@ -62,7 +72,7 @@ class DocumentGraph:
     ) -> DocumentGraph:
         """Serialise `triples` (which record `content_hash`) as N-Triples, with Oxigraph."""
         check_iri(iri)
-        return cls(iri, content_hash, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), True)
+        return cls(iri, content_hash, rdf_bytes(triples, ox.RdfFormat.N_TRIPLES), True)
 
     def as_nquads(self) -> bytes:
         """The triples as N-Quads in graph `iri`.
@@ -78,7 +88,7 @@ class DocumentGraph:
         graph = ox.NamedNode(self.iri)
         parsed = ox.parse(self.ntriples, ox.RdfFormat.N_TRIPLES)
         quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in parsed]
-        return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+        return rdf_bytes(quads, ox.RdfFormat.N_QUADS)
 
     @classmethod
     def from_graph(
@@ -135,7 +145,7 @@ class GraphStore(Protocol):
         named_graph_uris: Sequence[str] | None = None,
     ) -> QueryResult: ...
 
-    def select(self, sparql: str) -> list[dict]: ...
+    def select(self, sparql: str) -> list[dict[str, Any]]: ...
 
     def query_serialized(
         self,
@@ -148,6 +158,6 @@ class GraphStore(Protocol):
 
     def update(self, sparql: str) -> None: ...
 
-    def dump(self, out: BinaryIO, fmt: ox.RdfFormat, graph: str | None = None) -> None: ...
+    def dump(self, out: IO[bytes], fmt: ox.RdfFormat, graph: str | None = None) -> None: ...
 
     def close(self) -> None: ...

@@ -24,7 +24,7 @@ import os
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, Any
 
 import pyoxigraph as ox
 import rdflib
@@ -59,6 +59,13 @@ _PENDING_GRAPH = ox.NamedNode(PENDING_GRAPH)
 _PENDING = ox.NamedNode(f"{EVKG}pendingWrite")
 
 
+def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    """The value of an object evkg wrote itself: an IRI or a literal, never a quoted triple."""
+    if isinstance(term, ox.Triple):
+        raise StoreError(f"unexpected quoted triple {term} in evkg's own records")
+    return term.value
+
+
 class OxigraphStore:
     """Embedded Oxigraph; `path=None` keeps everything in memory."""
 
@@ -87,7 +94,7 @@ class OxigraphStore:
         """Remove the graphs of a bulk write that was killed before it finished."""
         pending = self._journal_entries()
         records = self._store.quads_for_pattern(_PENDING_GRAPH, _PENDING, None, _PENDING_GRAPH)
-        pending += [quad.object.value for quad in records if quad.object.value not in pending]
+        pending += [v for v in (_value(quad.object) for quad in records) if v not in pending]
         if pending or self._store.contains_named_graph(_PENDING_GRAPH):
             self._drop_graphs(pending)
         self._clear_journal()  # also one naming nothing valid, or a draft a kill cut short
@@ -140,7 +147,7 @@ class OxigraphStore:
         for iri in iris:
             node = ox.NamedNode(check_iri(iri))
             for quad in self._store.quads_for_pattern(node, _HASH, None, node):
-                out[iri] = quad.object.value
+                out[iri] = _value(quad.object)
                 break
         return out
 
@@ -244,7 +251,7 @@ class OxigraphStore:
         default_graph_uris: Sequence[str] | None,
         named_graph_uris: Sequence[str] | None,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        kwargs: dict = {}
+        kwargs: dict[str, Any] = {}
         if default_graph_uris:
             kwargs["default_graph"] = [ox.NamedNode(check_iri(g)) for g in default_graph_uris]
         else:
@@ -259,7 +266,7 @@ class OxigraphStore:
             raise StoreError(f"query failed: {exc}") from exc
         return result
 
-    def select(self, sparql: str) -> list[dict]:
+    def select(self, sparql: str) -> list[dict[str, Any]]:
         """A SELECT as a list of dicts of plain Python values."""
         result = self.query(sparql)
         if not isinstance(result, ox.QuerySolutions):
@@ -279,10 +286,10 @@ class OxigraphStore:
         media = _pick_media(form, media_type)
         result = self._raw_query(sparql, default_graph_uris, named_graph_uris)
         buffer = io.BytesIO()
-        if form in ("SELECT", "ASK"):
-            result.serialize(buffer, RESULT_MEDIA[media])  # type: ignore[union-attr]
+        if isinstance(result, ox.QueryTriples):  # CONSTRUCT, DESCRIBE
+            ox.serialize(result, buffer, GRAPH_MEDIA[media], prefixes=PREFIXES)
         else:
-            ox.serialize(result, buffer, GRAPH_MEDIA[media], prefixes=PREFIXES)  # type: ignore[arg-type]
+            result.serialize(buffer, RESULT_MEDIA[media])
         data = buffer.getvalue()
         return iter([data[i : i + 65536] for i in range(0, len(data), 65536)] or [b""]), media
 
@@ -297,7 +304,7 @@ class OxigraphStore:
 
     # -- export ------------------------------------------------------------------------
 
-    def dump(self, out: BinaryIO, fmt: ox.RdfFormat, graph: str | None = None) -> None:
+    def dump(self, out: IO[bytes], fmt: ox.RdfFormat, graph: str | None = None) -> None:
         """Stream the store (or one graph) to `out`; triple formats get the union of graphs."""
         store = self._store
         if graph is not None:

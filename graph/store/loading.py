@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.sparql import CONTENT_HASH, check_iri
-from graph.store.base import DocumentGraph
+from graph.store.base import DocumentGraph, rdf_bytes
 from graph.store.formats import rdf_format
 
 
@@ -47,7 +47,7 @@ def parse_for_graph(
     hash_pred = ox.NamedNode(CONTENT_HASH)
     triples = [t for t in triples if not (t.subject == node and t.predicate == hash_pred)]
     triples.append(ox.Triple(node, hash_pred, ox.Literal(digest)))
-    return DocumentGraph(graph_iri, digest, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+    return DocumentGraph(graph_iri, digest, rdf_bytes(triples, ox.RdfFormat.N_TRIPLES))
 
 
 MAX_XML_DEPTH = 1000

@@ -12,7 +12,7 @@ import re
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, Any
 
 import httpx
 import pyoxigraph as ox
@@ -24,6 +24,7 @@ from graph.sparql import (
     GRAPH_MEDIA,
     RESULT_MEDIA,
     QuerySyntaxError,
+    Solutions,
     check_iri,
     query_form,
     rows,
@@ -269,7 +270,7 @@ class SparqlStore:
                 solutions = self._pages(
                     sparql, names, keys, cap, default_graph_uris, named_graph_uris
                 )
-            return _Solutions(names, solutions)
+            return Solutions(names, solutions)
         response = self._send_query(
             sparql, "application/n-triples", default_graph_uris, named_graph_uris
         )
@@ -317,12 +318,13 @@ class SparqlStore:
                 return out
             offset += cap
 
-    def select(self, sparql: str) -> list[dict]:
+    def select(self, sparql: str) -> list[dict[str, Any]]:
         result = self.query(sparql)
-        if isinstance(result, bool) or not hasattr(result, "variables"):
-            raise QuerySyntaxError("select() needs a SELECT query")
-        names = result.names if isinstance(result, _Solutions) else variable_names(result)
-        return rows(result, names)
+        if isinstance(result, Solutions):
+            return rows(result, result.names)
+        if isinstance(result, ox.QuerySolutions):
+            return rows(result, variable_names(result))
+        raise QuerySyntaxError("select() needs a SELECT query")
 
     def query_serialized(
         self,
@@ -385,7 +387,7 @@ class SparqlStore:
                 return
             offset += PAGE
 
-    def dump(self, out: BinaryIO, fmt: ox.RdfFormat, graph: str | None = None) -> None:
+    def dump(self, out: IO[bytes], fmt: ox.RdfFormat, graph: str | None = None) -> None:
         """Stream the store, graph by graph and page by page."""
         names = [check_iri(graph)] if graph is not None else self.graphs()
         if graph is not None and not self.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"):
@@ -421,15 +423,6 @@ def _sort_keys(names: list[str], sample: list[ox.QuerySolution]) -> str:
             keys.append(f"?{name}")
             room -= widest
     return " ".join(keys) or f"(SUBSTR(STR(?{names[0]}), 1, {SORT_KEY_BYTES // 4}))"
-
-
-class _Solutions(list):
-    """Solutions already read (to count them against a row cap), still iterable."""
-
-    def __init__(self, names: list[str], solutions: list[ox.QuerySolution]) -> None:
-        super().__init__(solutions)
-        self.names = names
-        self.variables = [ox.Variable(n) for n in names]
 
 
 def dict_list(form: list[tuple[str, str]]) -> dict[str, str | list[str]]:

@@ -17,7 +17,10 @@ def union_triples(store: ox.Store) -> Iterator[ox.Triple]:
     subject-ordered index (its "owner"), where copies of a triple from different graphs sit
     side by side and a one-triple memory drops them.
     """
-    graphs: list[ox.DefaultGraph | ox.NamedNode] = [ox.DefaultGraph(), *store.named_graphs()]
+    graphs: list[ox.DefaultGraph | ox.NamedNode | ox.BlankNode] = [
+        ox.DefaultGraph(),
+        *store.named_graphs(),
+    ]
     for graph in graphs:
         previous = None
         for quad in store.quads_for_pattern(None, None, None, graph):
