@@ -30,6 +30,7 @@ from ingest.model import Actor
 from ingest.people import People, name_words, with_initials
 from ingest.text import Match, matches_in, nlp
 from ingest.text import words as _words
+from ingest.triggers import verb_forms
 from ingest.vocab import (
     ARTICLES,
     WORD_KEYS,
@@ -1124,8 +1125,7 @@ def _speech_forms() -> frozenset[str]:
     """The verbs of saying as the linker sees them, inflected (it reads no lemmas)."""
     forms = {"said", "told", "wrote"}
     for verb in grammar().speech_verbs:
-        stem = verb[:-1] if verb.endswith("e") else verb
-        forms |= {verb, verb + "s", stem + "ed", stem + "ing", verb + "es"}
+        forms |= verb_forms(verb)
     return frozenset(forms)
 
 

@@ -289,11 +289,9 @@ class SentenceCoder:
             if self.lemmas[child.i] not in self.g.holder_participles:
                 continue
             if child.dep_ == "acl":
-                for agent in child.children:
-                    if agent.dep_ == "agent":
-                        for pobj in agent.children:
-                            if pobj.dep_ == "pobj" and pobj.i in self.by_token:
-                                return self.actors_at(pobj)
+                for pobj in _agent_objects(child):
+                    if pobj.i in self.by_token:
+                        return self.actors_at(pobj)
             elif child.dep_ == "amod":  # "Houthi-controlled"
                 for holder in child.children:
                     if holder.i in self.by_token:
@@ -304,11 +302,8 @@ class SentenceCoder:
         """(source actors, whether the verb is passive) of a verb."""
         passive = any(c.dep_ in PASSIVE_AUX or c.dep_ == "nsubjpass" for c in verb.children)
         if passive:
-            for child in verb.children:
-                if child.dep_ == "agent":
-                    for pobj in child.children:
-                        if pobj.dep_ == "pobj":
-                            return self.actors_at(pobj), True
+            for pobj in _agent_objects(verb):
+                return self.actors_at(pobj), True
             if self.lemmas[verb.i] in self.g.intent_verbs:  # "X is committed to opening"
                 return [
                     m for c in verb.children if c.dep_ == "nsubjpass" for m in self.actors_at(c)
@@ -558,15 +553,14 @@ class SentenceCoder:
     def _light_clause(self, noun: Token) -> Token | None:
         """ "the sanctions (that) X reimposed on Y": a relative clause of a light verb with
         no object of its own stands where a governing verb would."""
-        return next(
-            (
-                c
-                for c in noun.children
-                if c.dep_ == "relcl"
-                and self.lemmas[c.i] in self.g.light_verbs
-                and all(d.tag_ == "WDT" for d in c.children if d.dep_ == "dobj")
-            ),
-            None,
+        return next((c for c in noun.children if self._relative_light(c)), None)
+
+    def _relative_light(self, verb: Token) -> bool:
+        """A light verb in a relative clause whose object is the noun it qualifies."""
+        return (
+            verb.dep_ == "relcl"
+            and self.lemmas[verb.i] in self.g.light_verbs
+            and all(c.tag_ == "WDT" for c in verb.children if c.dep_ in {"dobj", "attr"})
         )
 
     def _clause_subject(self, noun: Token) -> list[Mention]:
@@ -589,12 +583,10 @@ class SentenceCoder:
                 return found
         for acl in noun.children:
             if acl.dep_ == "acl" and acl.tag_ == "VBN":
-                for agent in acl.children:
-                    if agent.dep_ == "agent":
-                        for pobj in agent.children:
-                            found = self.actors_at(pobj) if pobj.dep_ == "pobj" else []
-                            if found:
-                                return found
+                for pobj in _agent_objects(acl):
+                    found = self.actors_at(pobj)
+                    if found:
+                        return found
         return []
 
     def _prep_objects(
@@ -869,7 +861,7 @@ class SentenceCoder:
         if self.lemmas[token.i] not in self.g.light_verbs:
             return False
         objects = [c for c in token.children if c.dep_ in {"dobj", "attr"}]
-        if token.dep_ == "relcl" and all(c.tag_ == "WDT" for c in objects):
+        if self._relative_light(token):
             objects = [token.head]  # "the sanctions (that) X reimposed"
         objects += [c for o in objects for c in o.conjuncts]
         return any(
@@ -1236,6 +1228,15 @@ class SentenceCoder:
             for target in targets:
                 if source.actor.iri != target.actor.iri:
                     yield Coded(code, start, end, source, target, modality)
+
+
+def _agent_objects(verb: Token) -> Iterator[Token]:
+    """The objects of a passive verb's or participle's "by" phrase."""
+    for agent in verb.children:
+        if agent.dep_ == "agent":
+            for pobj in agent.children:
+                if pobj.dep_ == "pobj":
+                    yield pobj
 
 
 def _crowd(mention: Mention) -> bool:

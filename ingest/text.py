@@ -113,13 +113,13 @@ def layout(text: str) -> Layout:
                 continue
         repeated = key in seen
         seen.add(key)
+        paragraph = Paragraph(line.strip(), start + len(line) - len(line.lstrip()))
         if repeated or not is_prose(line):
             if title is None and not paragraphs and not CREDIT.match(line) and len(key) > 8:
                 title = " ".join(line.split())
-                headline = Paragraph(line.strip(), start + len(line) - len(line.lstrip()))
+                headline = paragraph
             continue
-        lead = len(line) - len(line.lstrip())
-        paragraphs.append(Paragraph(line.strip(), start + lead))
+        paragraphs.append(paragraph)
     if (
         not paragraphs
         and headline is not None
