@@ -171,7 +171,7 @@ def test_a_second_source_adds_reports_not_edges(stores) -> None:
     store = stores()
     ingest(store, read_paths([SEEDS]), jobs=1)
     before = {(u, v): (d["count"], d["reports"]) for u, v, d in build_network(store).edges.data()}
-    same_names = ("a1_wire.txt", "a3_weekly.txt", "b2_daily.txt")
+    same_names = ("a1_wire.txt", "a3_weekly.txt", "b1_wire.txt")
     again = [d for d in documents(REREPORTS) if d.file in same_names]
     ingest(store, again, jobs=1)
     after = {(u, v): (d["count"], d["reports"]) for u, v, d in build_network(store).edges.data()}

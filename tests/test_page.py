@@ -282,18 +282,22 @@ def test_expansion_applies_the_document_and_several_roots(page, server):
         "#document", "s => [...s.options].find(o => o.text.includes('Watchdog')).value"
     )
     change_and_wait(page, lambda: page.select_option("#document", doc))
-    change_and_wait(page, lambda: page.select_option("#root", ["18", "19"]))
-    both = {"document": doc, "root": ["18", "19"]}
-    # each click tells a filter apart: Iran's neighbourhood needs both roots (it injured
-    # U.S. troops, 18, and struck Iraqi bases, 19), the United States' the document
+    change_and_wait(page, lambda: page.select_option("#root", ["07", "19"]))
+    both = {"document": doc, "root": ["07", "19"]}
+    # each click tells a filter apart: the Iraqi forces' neighbourhood needs both roots (the
+    # coalition's aid to them, 07; Iran's strike on them, 19), the Islamic State's the
+    # document (the other seed has the Pentagon fighting it)
     for slug, others in [
-        ("iran", [{"document": doc, "root": "18"}, {"document": doc, "root": "19"}]),
-        ("united-states", [{"root": ["18", "19"]}, {}]),
+        (
+            "iraqi-security-forces",
+            [{"document": doc, "root": "07"}, {"document": doc, "root": "19"}],
+        ),
+        ("islamic-state", [{"root": ["07", "19"]}, {}]),
     ]:
         expand_actor(page, slug)
         url = asked[-1]
         assert url.path == f"/actors/{slug}/neighbourhood"
-        assert url.params["document"] == doc and url.params.get_list("root") == ["18", "19"]
+        assert url.params["document"] == doc and url.params.get_list("root") == ["07", "19"]
         nodes, edges = shown_ids(page)
         want_nodes, want_edges = api_hood(server, slug, **both)
         assert nodes == want_nodes and want_edges <= edges
@@ -301,7 +305,7 @@ def test_expansion_applies_the_document_and_several_roots(page, server):
         listed = page.locator("#panel .neighbours li").all_text_contents()
         assert len([t for t in listed if t != "no one"]) == len(want_edges)
         assert all(api_hood(server, slug, **p) != (want_nodes, want_edges) for p in others)
-    assert page.text_content("#actor-title") == "United States"
+    assert page.text_content("#actor-title") == "Islamic State"
 
 
 def test_click_on_edge_shows_its_sentence(page, server):
