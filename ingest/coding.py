@@ -850,7 +850,22 @@ class SentenceCoder:
                 verbs.append(reading)
                 consumed |= reading.used
         self.consumed = consumed
-        return verbs + [r for i, r in nouns.items() if i not in consumed]
+        apart = {i for v in verbs for i in v.used & set(nouns) if self._done_by_another(i, v)}
+        return verbs + [r for i, r in nouns.items() if i not in consumed or i in apart]
+
+    def _done_by_another(self, noun: int, reading: _Reading) -> bool:
+        """ "X vowed to stop attacks by Y", "X condemned Y's invasion of Z": an event noun
+        that a verb's pattern read, whose own doer is not the verb's subject, is an event
+        of its own too."""
+        token = self.doc[noun]
+        doer = [
+            m
+            for c in token.children
+            if c.dep_ in MODIFIERS and c.i in self.by_token
+            for m in self.actors_at(c)
+        ] or [m for o in self._prep_objects(token, self.g.doer_preps) for m in self.actors_at(o)]
+        subjects, _passive = self._subject(reading.token)
+        return bool({m.actor.iri for m in doer} - {m.actor.iri for m in subjects})
 
     def _lends_to_noun(self, reading: _Reading, nouns: dict[int, _Reading]) -> bool:
         """ "carried out strikes", "launched an attack", "the sanctions X reimposed on Y":
@@ -904,6 +919,8 @@ class SentenceCoder:
             refused = {c.i for c in token.children if c.dep_ == "xcomp"} & set(by_token)
             if refused and lemma in self.g.refusal_verbs:  # "refused to withdraw from Y"
                 yields.setdefault(token.i, set()).update(refused)
+            elif lemma in self.g.speech_verbs and self._public(token):
+                continue  # "X told reporters Y attacked Z": the statement and the attack
             elif bare and inside and lemma in self.g.speech_verbs | self.g.intent_verbs:
                 yields.setdefault(token.i, set()).update(inside)
                 if lemma in self.g.speech_verbs:
@@ -921,6 +938,22 @@ class SentenceCoder:
             if noun is not None:
                 yields.setdefault(reading.token.i, set()).add(noun)
         return yields
+
+    def _public(self, verb: Token) -> bool:
+        """Said to the press ("told reporters", "said in a statement", "briefed the
+        media"): a public statement, CAMEO's 010, whatever else the verb reports."""
+        for child in verb.children:
+            if child.dep_ in {"dobj", "dative"}:
+                heard = [child]
+            elif child.dep_ == "prep":
+                heard = [c for c in child.children if c.dep_ == "pobj"]
+            else:
+                continue
+            for word in heard:
+                words = [word, *(c for c in word.children if c.dep_ == "compound")]
+                if any(self.lemmas[w.i] in self.g.press_words for w in words):
+                    return True
+        return False
 
     def _completes(self, reading: _Reading, by_token: dict[int, _Reading]) -> int | None:
         """ "An attack by X killed Y", "the strike that killed Y": the killing is the attack's
@@ -1119,6 +1152,11 @@ class SentenceCoder:
             start = token.i
         modality = self.modality(token)
         code = reading.code
+        public = not reading.noun and self.lemmas[token.i] in self.g.speech_verbs
+        if public and self._public(token):
+            # the press heard it: a statement to no one in particular, an event of its own
+            code, targets = "010", []
+            return self._pairs(reading, code, sources, targets, start, modality, public=True)
         if code in self.g.crowd_codes and sources and all(_crowd(m) for m in sources):
             code = self.g.crowd_codes[code]  # "students protested": a demonstration
         if self._commits_to_pattern(reading) and modality == "asserted":
@@ -1198,6 +1236,7 @@ class SentenceCoder:
         targets: list[Mention],
         start: int,
         modality: str,
+        public: bool = False,
     ) -> Iterator[Coded]:
         end = reading.token.i + 1
         if not sources:
@@ -1220,7 +1259,9 @@ class SentenceCoder:
             # (threats, protests), are events.
             from_cameo = not reading.sense.curated
             untargeted = code[:2] in self.g.untargeted_roots
-            fallback = not untargeted and (reading.sense.needs_target or reading.noun or from_cameo)
+            fallback = not (untargeted or public) and (
+                reading.sense.needs_target or reading.noun or from_cameo
+            )
             for source in sources:
                 yield Coded(code, start, end, source, None, modality, fallback)
             return

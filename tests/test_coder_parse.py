@@ -614,3 +614,32 @@ def test_a_document_of_a_million_characters() -> None:
     assert events(text) == set()
     with pytest.raises(DocumentTooLarge):
         events(text + "x")
+
+
+def test_a_noun_with_a_doer_of_its_own_is_its_own_event() -> None:
+    """ "X vowed to stop attacks by Y on Z": Y's attacks are reported, not only X's vow."""
+    found = events("Ankara vowed to end attacks by the Armenian army on Turkish villages.")
+    assert ("18", "ARM", "TUR", "asserted") in found, found
+    found = events("Chile condemned Bolivia's invasion of Peru on Monday.")
+    assert {("11", "CHL", "BOL"), ("19", "BOL", "PER")} <= {(r, s, t) for r, s, t, _ in found}
+    # a "from" phrase names where from, not who: the expulsion is the parliament's call
+    found = events(
+        "Peru's parliament passed a resolution calling for the expulsion of Chilean troops "
+        "from Peru."
+    )
+    assert {s for _r, s, _t, _m in found} == {"PER"}, found
+
+
+def test_speaking_to_the_press_is_a_public_statement_beside_what_it_reports() -> None:
+    found = events("The Chilean foreign minister told reporters that Peru had attacked Bolivia.")
+    assert ("01", "CHL", None, "asserted") in found, found
+    assert {r for r, s, t, _m in found if (s, t) == ("PER", "BOL")} & {"18", "19"}, found
+    for text in (
+        "The Kenyan president said in a statement that the talks would resume.",
+        "A Kenyan army spokesman briefed journalists on Monday.",
+    ):
+        found = events(text)
+        assert ("01", "KEN", None, "asserted") in found, (text, found)
+    # said to no one in particular, the report alone
+    found = events("The Chilean foreign minister said that Peru had attacked Bolivia.")
+    assert {r for r, *_ in found} == {"18"}, found
