@@ -428,6 +428,9 @@ class ActorLinker:
 
         def add(mention: Mention) -> None:
             mention.doc = doc
+            last = texts[mention.end - 1]
+            # "Iraqi troops", "the militants": "they" and "their" take them up, "it" does not
+            mention.plural |= not mention.pronoun and last.islower() and _plural_noun(last)
             mentions.append(mention)
             taken.update(range(mention.start, mention.end))
 
@@ -761,9 +764,11 @@ class ActorLinker:
                 noun = doc[start - 1 : end].text.lower()
                 actor = Actor(f"{ID}actor/{slug(noun)}", noun, (), None, agent.sector, "other")
             return Mention(start - 1, end, actor, plural=plural)
-        owner = _of_state(doc, end, mentions)
+        owner = _owner_after(doc, end, mentions)
+        if owner is not None and owner.actor.kind != "state":
+            return Mention(start, end, owner.actor, plural=plural)  # "fighters of Hezbollah"
         if owner is not None:
-            # "the militaries of the United States": that state's.
+            # "the militaries of the United States", "troops from Chad": that state's.
             linked = self.organ(owner.actor.code or "", agent, doc[start:end].text)
             if linked.kind == "other":  # composed: the text's words are one of its names
                 phrase = doc[start : owner.end].text
@@ -858,7 +863,12 @@ class ActorLinker:
             following = doc[a_end] if a_end < len(doc) else None
             if form in ADJECTIVAL and following is not None and following.is_lower:
                 continue  # "its military operations"
-            if i < a_start <= i + 3 and all(doc[k].is_alpha for k in range(i + 1, a_start)):
+            between = range(i + 1, a_start)
+            # "their own forces", not "their fight with Islamic State": modifiers between
+            preps = grammar().target_preps
+            if i < a_start <= i + 3 and all(
+                doc[k].is_alpha and doc[k].lower_ not in preps for k in between
+            ):
                 plural = doc[i].lower_ == "their"
                 owner = _last(
                     earlier,
@@ -1052,6 +1062,12 @@ def _people_noun(demonym: str) -> bool:
     return demonym.endswith("ese") or (demonym.endswith("s") and not demonym.endswith("ss"))
 
 
+def _plural_noun(word: str) -> bool:
+    """A common noun's regular plural, by its ending ("troops", "forces", "militias" are;
+    "press", "status", "us" are not)."""
+    return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is"))
+
+
 def _with_plurals(demonyms: tuple[str, ...]) -> set[str]:
     """Demonyms and their plurals as nouns for the people ("Albanians", "Iraqis"); those in
     -ese or -ish are their own plural or have none ("the Chinese", "the British")."""
@@ -1202,16 +1218,17 @@ def _owner_code(doc: Doc, title: int, mentions: list[Mention]) -> str | None:
     return None
 
 
-def _of_state(doc: Doc, end: int, mentions: list[Mention]) -> Mention | None:
-    """The state named in an "of" phrase right after a noun ("militaries of the United
-    States", "the government of Iraq")."""
-    if end >= len(doc) or doc[end].lower_ != "of":
+def _owner_after(doc: Doc, end: int, mentions: list[Mention]) -> Mention | None:
+    """The actor whose agents an "of"/"from" phrase right after an agent noun names
+    ("militaries of the United States", "terrorists from the Islamic State")."""
+    if end >= len(doc) or doc[end].lower_ not in name_words().owner_preps:
         return None
     for mention in mentions:
         if (
             mention.start in (end + 1, end + 2)
-            and mention.actor.kind == "state"
-            and mention.actor.code
+            and not mention.pronoun
+            and mention.actor.kind is not None
+            and (mention.actor.kind != "state" or mention.actor.code)
             and (mention.start == end + 1 or doc[end + 1].lower_ == "the")
         ):
             return mention

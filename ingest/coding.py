@@ -493,8 +493,10 @@ class SentenceCoder:
                 break
         if not source:
             source = self._agent_of(noun)
-        if not source:  # "clashes between X and Y", "talks between X and Y"
-            for pobj in self._prep_objects(noun, self.g.sides_preps):
+        # "clashes between X and Y", "talks between X and Y", "clashes erupted between X and Y"
+        sided = [noun] + ([noun.head] if noun.dep_ == "nsubj" else [])
+        if not source:
+            for pobj in (p for head in sided for p in self._prep_objects(head, self.g.sides_preps)):
                 sides = self.actors_at(pobj)
                 if len({m.actor.iri for m in sides}) > 1:
                     reading = self.nouns.get(noun.i)

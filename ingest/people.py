@@ -39,6 +39,7 @@ class NameWords:
     international: frozenset[str]
     agent_modifiers: frozenset[str]
     place_features: frozenset[str]
+    owner_preps: frozenset[str]
     titles: tuple[str, ...]  # as written: tokenizer special cases
 
 
@@ -55,6 +56,7 @@ def name_words() -> NameWords:
                 ("international", "international_modifiers"),
                 ("agent_modifiers", "agent_modifiers"),
                 ("place_features", "place_features"),
+                ("owner_preps", "owner_preps"),
             )
         }
         return NameWords(**sets, titles=tuple(str(w) for w in data["abbreviated_titles"]))

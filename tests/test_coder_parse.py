@@ -643,3 +643,24 @@ def test_speaking_to_the_press_is_a_public_statement_beside_what_it_reports() ->
     # said to no one in particular, the report alone
     found = events("The Chilean foreign minister said that Peru had attacked Bolivia.")
     assert {r for r, *_ in found} == {"18"}, found
+
+
+def test_their_takes_up_the_troops_named_before() -> None:
+    found = events("Chadian troops said their fight with Islamic State militants would go on.")
+    assert ("19", "TCD", "ISIS", "asserted") in found, found
+
+
+def test_fighting_that_broke_out_between_two_sides_is_theirs() -> None:
+    for text in (
+        "Clashes erupted between Sudanese troops and Chadian rebels on Monday.",
+        "Fighting broke out between Sudanese troops and Chadian rebels.",
+    ):
+        found = {(r, s, t) for r, s, t, _m in events(text)}
+        assert ("19", "SDN", "TCD") in found, (text, found)
+
+
+def test_agents_from_a_named_body_are_its_own() -> None:
+    found = events("Kurdish forces fought terrorists from the Islamic State near Kirkuk.")
+    assert ("19", "IRQ", "ISIS", "asserted") in found, found
+    found = events("Soldiers from Chad attacked Nigerien herders.")
+    assert ("18", "TCD", "NER", "asserted") in found, found
