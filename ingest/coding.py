@@ -1055,6 +1055,7 @@ class SentenceCoder:
         for verb in judged:  # a judgement is what the verb reports ("called": not 020)
             found[verb] = fallbacks[verb] = []
         demands = list(self._bare_demands(found)) + list(self._bare_refusals(found))
+        demands += self._foretold_penalties(found)
         events = [event for r in readings for event in found.get(r.token.i, ())]
         events.extend(event for events in judged.values() for event in events)
         events.extend(self._accusations())
@@ -1136,6 +1137,36 @@ class SentenceCoder:
                 for target in obliged:
                     if source.actor.iri != target.actor.iri:
                         yield Coded("100", speaker.i, speaker.i + 1, source, target, modality)
+
+    def _foretold_penalties(self, found: dict[int, list[Coded]]) -> list[Coded]:
+        """ "X said Y will pay a heavy price", "X warned that Y would face consequences": a
+        threat (130) of X's to Y, whatever the penalty; X's plain statement gives way."""
+        threats: list[Coded] = []
+        for noun in self.doc:
+            verb = noun.head
+            if (
+                noun.dep_ != "dobj"
+                or self.lemmas[noun.i] not in self.g.penalty_nouns
+                or self.lemmas[verb.i] not in self.g.penalty_verbs
+                or verb.dep_ != "ccomp"
+                or self.lemmas[verb.head.i] not in self.g.speech_verbs
+                or self.modality(verb) not in {"intended", "hypothetical"}
+            ):
+                continue
+            speaker = verb.head
+            targets, passive = self._subject(verb)
+            sources, speaker_passive = self._subject(speaker)
+            if passive or speaker_passive or not targets:
+                continue
+            if sources:
+                found[speaker.i] = []
+            threats += [
+                Coded("130", speaker.i, speaker.i + 1, s, t, self.modality(speaker))
+                for s in sources
+                for t in targets
+                if s.actor.iri != t.actor.iri
+            ]
+        return threats
 
     def _read_roles(self, reading: _Reading) -> Iterator[Coded]:
         token = reading.token

@@ -36,6 +36,8 @@ class Grammar:
     instrument_preps: frozenset[str]
     speech_verbs: frozenset[str]
     press_words: frozenset[str]
+    penalty_verbs: frozenset[str]
+    penalty_nouns: frozenset[str]
     target_preps: tuple[str, ...]
     agent_preps: frozenset[str]
     doer_preps: frozenset[str]

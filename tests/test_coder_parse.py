@@ -664,3 +664,15 @@ def test_agents_from_a_named_body_are_its_own() -> None:
     assert ("19", "IRQ", "ISIS", "asserted") in found, found
     found = events("Soldiers from Chad attacked Nigerien herders.")
     assert ("18", "TCD", "NER", "asserted") in found, found
+
+
+def test_a_penalty_foretold_to_someone_is_a_threat() -> None:
+    for text in (
+        "Egypt warned that Ethiopia would pay a heavy price for its actions.",
+        "The Egyptian president said Ethiopia will face serious consequences.",
+    ):
+        found = events(text)
+        assert ("13", "EGY", "ETH", "asserted") in found, (text, found)
+    # a price paid, not foretold, is no threat
+    found = events("The Egyptian president said Ethiopia paid a high price for the dam.")
+    assert "13" not in {r for r, *_ in found}, found
