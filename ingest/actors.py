@@ -226,6 +226,8 @@ class Resolver:
     people: People = field(default_factory=People)
     # Each actor as the story names it: its gazetteer names plus the text's spellings.
     as_named: dict[str, Actor] = field(default_factory=dict)
+    # Whether a document ("the report") was named after the last actor "it" could mean.
+    thing_last: bool = False
 
     def name(self, actor: Actor, surface: str) -> Actor:
         """The actor with `surface` among its aliases, and every name the story gave it."""
@@ -640,6 +642,7 @@ class ActorLinker:
                 if mention.actor.kind == "person":
                     resolver.people.named(mention.actor, surface)
         resolver.history.extend(mentions)
+        resolver.thing_last = _thing_after_actor(doc, sent.start, sent.end, mentions, resolver)
         return mentions, places
 
     def _resolve(
@@ -686,6 +689,8 @@ class ActorLinker:
                 and not _disposed(doc, i + 2)
             ):
                 return None  # "it is natural that": no antecedent ("it is ready to": one)
+            if _thing_after_actor(doc, doc[i].sent.start, i, mentions, resolver):
+                return None  # "according to the report. It said ...": the report
             actor = _last(
                 earlier, i, lambda m: m.actor.kind not in {"person", None} and not m.plural
             )
@@ -1143,6 +1148,26 @@ def _speech_forms() -> frozenset[str]:
     for verb in grammar().speech_verbs:
         forms |= verb_forms(verb)
     return frozenset(forms)
+
+
+def _it_could_mean(mention: Mention) -> bool:
+    return mention.actor.kind not in {"person", None} and not mention.plural
+
+
+def _thing_after_actor(
+    doc: Doc, start: int, end: int, mentions: list[Mention], resolver: Resolver
+) -> bool:
+    """Whether, up to `end`, a document noun ("the report") came after the last actor that
+    "it" could take up; with neither in doc[start:end], what earlier sentences left."""
+    things = name_words().document_nouns
+    thing = max((k for k in range(start, end) if doc[k].lower_ in things), default=None)
+    actor = max(
+        (m.end for m in mentions if start <= m.start and m.end <= end and _it_could_mean(m)),
+        default=None,
+    )
+    if thing is None and actor is None:
+        return resolver.thing_last
+    return thing is not None and (actor is None or thing >= actor)
 
 
 def _last(

@@ -40,6 +40,7 @@ class NameWords:
     agent_modifiers: frozenset[str]
     place_features: frozenset[str]
     owner_preps: frozenset[str]
+    document_nouns: frozenset[str]
     titles: tuple[str, ...]  # as written: tokenizer special cases
 
 
@@ -57,6 +58,7 @@ def name_words() -> NameWords:
                 ("agent_modifiers", "agent_modifiers"),
                 ("place_features", "place_features"),
                 ("owner_preps", "owner_preps"),
+                ("document_nouns", "document_nouns"),
             )
         }
         return NameWords(**sets, titles=tuple(str(w) for w in data["abbreviated_titles"]))

@@ -676,3 +676,12 @@ def test_a_penalty_foretold_to_someone_is_a_threat() -> None:
     # a price paid, not foretold, is no threat
     found = events("The Egyptian president said Ethiopia paid a high price for the dam.")
     assert "13" not in {r for r, *_ in found}, found
+
+
+def test_it_after_a_report_is_the_report_not_the_actor_before() -> None:
+    accused = "It also accused Peru of arming the rebels."
+    text = f"Chile shelled Bolivian positions, according to a UN report.\n\n{accused}"
+    assert not any(r == "11" and s == "CHL" for r, s, _t, _m in events(text)), events(text)
+    # with no writing named after it, "it" is the body named last
+    text = f"Chile closed the border on Monday.\n\n{accused}"
+    assert any(r == "11" and (s, t) == ("CHL", "PER") for r, s, t, _m in events(text))
