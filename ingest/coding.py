@@ -248,8 +248,8 @@ class SentenceCoder:
         mention = self.by_token.get(token.i)
         if mention is not None:
             return [mention]
-        if depth > 2:
-            return []
+        if depth > 2 or self.lemmas[token.i] in self.g.relation_nouns:
+            return []  # "U.S.-Iran tensions" are neither side's
         for dep in MODIFIERS:
             for child in token.children:
                 if child.dep_ == dep and child.i in self.by_token:

@@ -685,3 +685,11 @@ def test_it_after_a_report_is_the_report_not_the_actor_before() -> None:
     # with no writing named after it, "it" is the body named last
     text = f"Chile closed the border on Monday.\n\n{accused}"
     assert any(r == "11" and (s, t) == ("CHL", "PER") for r, s, t, _m in events(text))
+
+
+def test_a_relation_between_actors_stands_for_neither() -> None:
+    found = events("Chile-Peru tensions are affecting the Bolivian-Peruvian relationship.")
+    assert found == set(), found
+    # the places and things of a country still stand for it
+    found = events("Chilean jets bombed Peruvian villages near the border.")
+    assert {(s, t) for r, s, t, _m in found if r in {"18", "19"}} == {("CHL", "PER")}, found
