@@ -687,6 +687,7 @@ class SentenceCoder:
         if token.pos_ == "NOUN" and self._accused_of(token):
             return "claimed"
         if token.pos_ == "NOUN":
+            noun = token
             through_prep = token.head.dep_ == "prep"
             token = token.head
             if token.dep_ == "prep":
@@ -697,8 +698,12 @@ class SentenceCoder:
                 return "claimed"  # "blamed X for the attack": the blame's word for it
             if through_prep and self.lemmas[token.i] in g.intent_verbs:
                 return "intended"  # "agreed to a ceasefire", "committed to talks"
-            if self.lemmas[token.i] not in g.light_verbs and self.d.verbs.get(self.lemmas[token.i]):
-                return "asserted"  # "will investigate the killing": the killing took place
+            if self.lemmas[token.i] not in g.light_verbs and (
+                self._reacts_to(token) or noun.dep_ != "dobj" or self._done_by_another(noun, token)
+            ):
+                # "will investigate the killing": the killing took place; "will end attacks by
+                # Y": Y's attacks go on. But "will send aid": the aid is to come.
+                return "asserted"
             inherited = self.modality(token)
             if inherited != "asserted":
                 return inherited
@@ -817,11 +822,15 @@ class SentenceCoder:
         """ "said they would blockade": "would" in a clause a verb of saying reports is the
         future seen from the past, not a supposition."""
         clause = aux.head
-        return (
-            self.lowers[aux.i] == "would"
-            and clause.dep_ == "ccomp"
-            and self.lemmas[clause.head.i] in self.g.speech_verbs
-        )
+        if clause.dep_ != "ccomp" or self.lemmas[clause.head.i] not in self.g.speech_verbs:
+            return False
+        if self.lowers[aux.i] == "would":
+            return True
+        if self.lowers[aux.i] not in self.g.offer_aux:
+            return False
+        # "X indicated it can supply Y": what the speaker can do, offered
+        doers = {m.actor.iri for m in self._subject(clause)[0]}
+        return bool(doers) and doers <= {m.actor.iri for m in self._subject(clause.head)[0]}
 
     def _subjunctive(self, verb: Token) -> bool:
         """ "demanded that Iran release": a clause with a subject and a verb in its bare form
@@ -852,21 +861,25 @@ class SentenceCoder:
                 verbs.append(reading)
                 consumed |= reading.used
         self.consumed = consumed
-        apart = {i for v in verbs for i in v.used & set(nouns) if self._done_by_another(i, v)}
+        apart = {
+            i
+            for v in verbs
+            for i in v.used & set(nouns)
+            if self._done_by_another(self.doc[i], v.token)
+        }
         return verbs + [r for i, r in nouns.items() if i not in consumed or i in apart]
 
-    def _done_by_another(self, noun: int, reading: _Reading) -> bool:
+    def _done_by_another(self, token: Token, verb: Token) -> bool:
         """ "X vowed to stop attacks by Y", "X condemned Y's invasion of Z": an event noun
         that a verb's pattern read, whose own doer is not the verb's subject, is an event
         of its own too."""
-        token = self.doc[noun]
         doer = [
             m
             for c in token.children
             if c.dep_ in MODIFIERS and c.i in self.by_token
             for m in self.actors_at(c)
         ] or [m for o in self._prep_objects(token, self.g.doer_preps) for m in self.actors_at(o)]
-        subjects, _passive = self._subject(reading.token)
+        subjects, _passive = self._subject(verb)
         return bool({m.actor.iri for m in doer} - {m.actor.iri for m in subjects})
 
     def _lends_to_noun(self, reading: _Reading, nouns: dict[int, _Reading]) -> bool:

@@ -22,6 +22,7 @@ class Grammar:
     light_verbs: frozenset[str]
     hypothetical_aux: frozenset[str]
     future_aux: frozenset[str]
+    offer_aux: frozenset[str]
     conditional_marks: frozenset[str]
     intent_verbs: frozenset[str]
     commitment_verbs: frozenset[str]

@@ -693,3 +693,17 @@ def test_a_relation_between_actors_stands_for_neither() -> None:
     # the places and things of a country still stand for it
     found = events("Chilean jets bombed Peruvian villages near the border.")
     assert {(s, t) for r, s, t, _m in found if r in {"18", "19"}} == {("CHL", "PER")}, found
+
+
+def test_what_a_speaker_says_it_can_do_is_an_offer() -> None:
+    found = events("Japan has indicated it can supply fertiliser to North Korea.")
+    assert ("03", "JPN", "PRK", "intended") in found, found
+    # what it says another could do stays a supposition
+    found = events("Japan said China could attack Taiwan.")
+    assert {m for *_rest, m in found} == {"hypothetical"}, found
+
+
+def test_a_noun_carried_out_by_a_verb_shares_its_mood() -> None:
+    """ "will send aid": the aid is what will be sent, not aid already given."""
+    found = events("Japan will send aid to the Philippines.")
+    assert found and all(m == "intended" for *_rest, m in found), found
