@@ -59,6 +59,7 @@ LOCATIVE = {"in", "inside", "within", "across", "throughout", "around"}
 PERSON_PRONOUNS = {"he": "sg", "him": "sg", "his": "sg", "she": "sg", "her": "sg"}
 THING_PRONOUNS = {"it": "sg", "its": "sg"}
 GROUP_PRONOUNS = {"they": "pl", "them": "pl", "their": "pl"}
+COLLECTIVE_KINDS = {"armed-group", "militia"}  # bodies "they" takes up, named in the singular
 POSSESSIVE_PRONOUNS = {"its", "their", "his", "her"}
 TITLES = {
     "president",
@@ -625,6 +626,11 @@ class ActorLinker:
                 if bare:
                     add(bare)
 
+        ordered = sorted(mentions, key=lambda m: m.start)
+        for first, second in zip(ordered, ordered[1:], strict=False):
+            if second.start == first.end + 1 and lowers[first.end] in {"and", "&"}:
+                first.plural = second.plural = True  # "French and Belgian jets ... they"
+
         # Shape 5: pronouns and definite descriptions.
         for i in range(sent.start, sent.end):
             if i in taken:
@@ -696,7 +702,8 @@ class ActorLinker:
             )
             return Mention(i, i + 1, actor, pronoun=True) if actor else None
         if lower in GROUP_PRONOUNS:
-            actor = _last(earlier, i, lambda m: m.plural) or None
+            # "the militia ... their attacks": a group is "they" as its members are
+            actor = _last(earlier, i, lambda m: m.plural or m.actor.kind in COLLECTIVE_KINDS)
             return Mention(i, i + 1, actor, pronoun=True, plural=True) if actor else None
         return None
 
@@ -1068,8 +1075,10 @@ def _people_noun(demonym: str) -> bool:
 
 
 def _plural_noun(word: str) -> bool:
-    """A common noun's regular plural, by its ending ("troops", "forces", "militias" are;
-    "press", "status", "us" are not)."""
+    """A common noun's plural: by its ending ("troops", "forces", "militias" are; "press",
+    "status", "us" are not), or one of those that have none ("aircraft", "police")."""
+    if word in name_words().invariant_plurals:
+        return True
     return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is"))
 
 

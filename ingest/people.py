@@ -40,6 +40,7 @@ class NameWords:
     agent_modifiers: frozenset[str]
     place_features: frozenset[str]
     owner_preps: frozenset[str]
+    invariant_plurals: frozenset[str]
     document_nouns: frozenset[str]
     titles: tuple[str, ...]  # as written: tokenizer special cases
 
@@ -58,6 +59,7 @@ def name_words() -> NameWords:
                 ("agent_modifiers", "agent_modifiers"),
                 ("place_features", "place_features"),
                 ("owner_preps", "owner_preps"),
+                ("invariant_plurals", "invariant_plurals"),
                 ("document_nouns", "document_nouns"),
             )
         }

@@ -707,3 +707,18 @@ def test_a_noun_carried_out_by_a_verb_shares_its_mood() -> None:
     """ "will send aid": the aid is what will be sent, not aid already given."""
     found = events("Japan will send aid to the Philippines.")
     assert found and all(m == "intended" for *_rest, m in found), found
+
+
+def test_they_takes_up_a_group_or_coordinated_actors() -> None:
+    found = events(
+        "Kenyan forces degraded the ability of the al-Shabaab militia to carry out their "
+        "attacks against Kenyan towns."
+    )
+    assert ("18", "SOM", "KEN", "asserted") in found, found
+    text = (
+        "British and American jets struck Houthi radars on Monday.\n\n"
+        "While French and Belgian aircraft hit the targets, they were supported by Dutch "
+        "frigates."
+    )
+    supported = {s for r, s, t, _m in events(text) if t == "BEL" or t == "FRA"}
+    assert supported == {"NLD"}, events(text)
