@@ -954,6 +954,24 @@ class SentenceCoder:
                 yields.setdefault(reading.token.i, set()).add(noun)
         return yields
 
+    def _press(self, mention: Mention) -> bool:
+        """Whether a mention names the press ("reporters", "Pentagon reporters")."""
+        last = self.doc[mention.end - 1]
+        words = [*range(mention.start, mention.end)]
+        if last.dep_ in MODIFIERS:
+            words.append(last.head.i)
+        return any(self.lemmas[i] in self.g.press_words for i in words)
+
+    def _joint(self, verb: Token) -> bool:
+        """Whether the verb's object is an act named joint ("a joint statement")."""
+        return any(
+            self.lemmas[m.i] in self.g.joint_words
+            for o in verb.children
+            if o.dep_ in {"dobj", "attr"}
+            for m in o.children
+            if m.dep_ in {"amod", "compound"}
+        )
+
     def _public(self, verb: Token) -> bool:
         """Said to the press ("told reporters", "said in a statement", "briefed the
         media"): a public statement, CAMEO's 010, whatever else the verb reports."""
@@ -1198,11 +1216,15 @@ class SentenceCoder:
             start = token.i
         modality = self.modality(token)
         code = reading.code
-        public = not reading.noun and self.lemmas[token.i] in self.g.speech_verbs
-        if public and self._public(token):
+        # "told reporters", "issued a statement", "held a news conference"
+        speaking = self.g.speech_verbs | self.g.light_verbs
+        if not reading.noun and self.lemmas[token.i] in speaking and self._public(token):
             # the press heard it: a statement to no one in particular, an event of its own
-            code, targets = "010", []
-            return self._pairs(reading, code, sources, targets, start, modality, public=True)
+            if self._joint(token):
+                sources = sources[:1]  # "X, Y and Z issued a joint statement": one statement
+            # the press heard it, not the target: "told reporters", but "a statement on Y"
+            about = [t for t in targets if not self._press(t)]
+            return self._pairs(reading, "010", sources, about, start, modality, public=True)
         if code in self.g.crowd_codes and sources and all(_crowd(m) for m in sources):
             code = self.g.crowd_codes[code]  # "students protested": a demonstration
         if self._commits_to_pattern(reading) and modality == "asserted":

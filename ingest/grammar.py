@@ -37,6 +37,7 @@ class Grammar:
     instrument_preps: frozenset[str]
     speech_verbs: frozenset[str]
     press_words: frozenset[str]
+    joint_words: frozenset[str]
     relation_nouns: frozenset[str]
     penalty_verbs: frozenset[str]
     penalty_nouns: frozenset[str]

@@ -722,3 +722,10 @@ def test_they_takes_up_a_group_or_coordinated_actors() -> None:
     )
     supported = {s for r, s, t, _m in events(text) if t == "BEL" or t == "FRA"}
     assert supported == {"NLD"}, events(text)
+
+
+def test_a_statement_issued_is_public_and_a_joint_one_is_one() -> None:
+    found = events("Chile issued a statement on the border talks on Monday.")
+    assert ("01", "CHL", None, "asserted") in found, found
+    found = events("Chile, Peru and Bolivia issued a joint statement on Monday.")
+    assert {(r, s) for r, s, _t, _m in found} == {("01", "CHL")}, found
