@@ -290,8 +290,9 @@ class SentenceCoder:
                 continue
             if child.dep_ == "acl":
                 for pobj in _agent_objects(child):
-                    if pobj.i in self.by_token:
-                        return self.actors_at(pobj)
+                    found = self.actors_at(pobj)  # "used by X militants": X's
+                    if found:
+                        return found
             elif child.dep_ == "amod":  # "Houthi-controlled"
                 for holder in child.children:
                     if holder.i in self.by_token:
@@ -414,7 +415,7 @@ class SentenceCoder:
                 if self.lowers[prep.i] != prep_word:
                     continue
                 for pobj in prep.children:
-                    if pobj.dep_ in {"pobj", "pcomp"}:
+                    if pobj.dep_ in {"pobj", "pcomp"} and not self._behest(pobj):
                         found = self._others(self.actors_at(pobj) or self._through(pobj))
                         if found:
                             return found
@@ -598,9 +599,12 @@ class SentenceCoder:
         for prep in head.children:
             if prep.dep_ == "prep" and prep.i > after and self.lowers[prep.i] in preps:
                 for pobj in prep.children:
-                    # "at Y's request", "on the orders of Y": whose will, not whom it hit
-                    if pobj.dep_ == "pobj" and self.lemmas[pobj.i] not in self.g.behest_nouns:
+                    if pobj.dep_ == "pobj" and not self._behest(pobj):
                         yield pobj
+
+    def _behest(self, noun: Token) -> bool:
+        """ "at Y's request", "on the orders of Y": whose will, not whom it hit."""
+        return self.lemmas[noun.i] in self.g.behest_nouns
 
     def _accused_of(self, noun: Token) -> bool:
         """ "X is responsible for the attack", "X was guilty of the killings"."""

@@ -451,6 +451,11 @@ def test_what_an_actor_holds_stands_for_it_and_whose_will_is_no_target() -> None
             "At Nepal's request, Indian jets struck positions held by Pakistani militants.",
             ("IND", "PAK"),
         ),
+        (
+            "At the Nepalese president's direction, Indian forces launched airstrikes against "
+            "infrastructure utilized by Pakistani-backed militant groups.",
+            ("IND", "PAK"),
+        ),
     ):
         found = {(s, t) for r, s, t, _m in events(text) if r in {"18", "19"}}
         assert found == {pair}, (text, events(text))
