@@ -877,14 +877,30 @@ class SentenceCoder:
         """ "X vowed to stop attacks by Y", "X condemned Y's invasion of Z": an event noun
         that a verb's pattern read, whose own doer is not the verb's subject, is an event
         of its own too."""
+        return bool(self._others_doing(token, verb))
+
+    def _others_doing(self, noun: Token, verb: Token) -> list[Mention]:
+        """The doers an event noun names itself (its possessor or modifier, its "by"
+        phrase) other than the subject of the verb it hangs on."""
         doer = [
             m
-            for c in token.children
+            for c in noun.children
             if c.dep_ in MODIFIERS and c.i in self.by_token
             for m in self.actors_at(c)
-        ] or [m for o in self._prep_objects(token, self.g.doer_preps) for m in self.actors_at(o)]
-        subjects, _passive = self._subject(verb)
-        return bool({m.actor.iri for m in doer} - {m.actor.iri for m in subjects})
+        ] or [m for o in self._prep_objects(noun, self.g.doer_preps) for m in self.actors_at(o)]
+        subjects = {m.actor.iri for m in self._subject(verb)[0]}
+        return [m for m in doer if m.actor.iri not in subjects]
+
+    def _countered(self, verb: Token) -> list[Mention]:
+        """ "X repelled an attack by Y", "X stalled Y's offensive": fighting off another's
+        violent act is fighting them (19); whom, or none."""
+        if self.lemmas[verb.i] not in self.g.counter_verbs:
+            return []
+        for noun in (c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}):
+            reading = self.nouns.get(noun.i)
+            if reading is not None and reading.code[:2] in VIOLENT_ROOTS:
+                return self._others_doing(noun, verb)
+        return []
 
     def _lends_to_noun(self, reading: _Reading, nouns: dict[int, _Reading]) -> bool:
         """ "carried out strikes", "launched an attack", "the sanctions X reimposed on Y":
@@ -1220,6 +1236,8 @@ class SentenceCoder:
             start = token.i
         modality = self.modality(token)
         code = reading.code
+        if not reading.noun and (fought := self._countered(token)):
+            code, targets = self.g.counter_code, fought
         # "told reporters", "issued a statement", "held a news conference"
         speaking = self.g.speech_verbs | self.g.light_verbs
         if not reading.noun and self.lemmas[token.i] in speaking and self._public(token):

@@ -37,6 +37,8 @@ class Grammar:
     instrument_preps: frozenset[str]
     speech_verbs: frozenset[str]
     press_words: frozenset[str]
+    counter_verbs: frozenset[str]
+    counter_code: str
     joint_words: frozenset[str]
     relation_nouns: frozenset[str]
     penalty_verbs: frozenset[str]
@@ -87,6 +89,7 @@ def grammar() -> Grammar:
         "threat_codes": dict(data["threat_codes"]),
         "conditional_threat_codes": dict(data["conditional_threat_codes"]),
         "crowd_codes": dict(data["crowd_codes"]),
+        "counter_code": str(data["counter_code"]),
     }
     for name, kind in Grammar.__annotations__.items():
         if name in values:

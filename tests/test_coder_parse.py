@@ -734,3 +734,13 @@ def test_a_statement_issued_is_public_and_a_joint_one_is_one() -> None:
     assert ("01", "CHL", None, "asserted") in found, found
     found = events("Chile, Peru and Bolivia issued a joint statement on Monday.")
     assert {(r, s) for r, s, _t, _m in found} == {("01", "CHL")}, found
+
+
+def test_fighting_off_anothers_attack_is_fighting_them() -> None:
+    for text in (
+        "Ukrainian forces have stalled Russia's offensive in the east.",
+        "Kenyan troops repelled an attack by Somali militants on Monday.",
+    ):
+        found = {(r, s, t) for r, s, t, _m in events(text)}
+        source, target = ("UKR", "RUS") if "Ukrainian" in text else ("KEN", "SOM")
+        assert ("19", source, target) in found, (text, found)
