@@ -445,7 +445,9 @@ class SentenceCoder:
         )
         # "sent troops to Y": a bare agent noun the linker gave the source's own country
         bare = all(t.is_lower for t in self.doc[mention.start : mention.end])
-        return own or (bare and mention.actor.kind in {"armed-force", "government-body"})
+        # (its soldiers and officials, not its demonstrators or civilians)
+        sector = (mention.actor.sector or "").lower()
+        return own or (bare and sector in self.g.own_means_sectors)
 
     def _others(self, found: list[Mention]) -> list[Mention]:
         """Candidates for a target other than the source itself ("closed its border": not a

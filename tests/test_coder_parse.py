@@ -744,3 +744,11 @@ def test_fighting_off_anothers_attack_is_fighting_them() -> None:
         found = {(r, s, t) for r, s, t, _m in events(text)}
         source, target = ("UKR", "RUS") if "Ukrainian" in text else ("KEN", "SOM")
         assert ("19", source, target) in found, (text, found)
+
+
+def test_the_sources_own_agents_sent_are_no_target() -> None:
+    found = {(r, s, t) for r, s, t, _m in events("Chile sent troops to Peru on Monday.")}
+    assert ("07", "CHL", "PER") in found and not any(t == "CHL" for *_x, t in found), found
+    # its demonstrators or civilians are others all the same
+    found = events("Liberian riot police used tear gas to disperse demonstrators in Monrovia.")
+    assert ("17", "LBR", "LBR", "asserted") in found, found
