@@ -275,6 +275,13 @@ class SentenceCoder:
         holder = self._holder(token)
         if holder:
             return holder
+        for clause in token.children:  # "six sites, which included X's depots": X's
+            if clause.dep_ == "relcl" and self.lemmas[clause.i] in self.g.inclusion_verbs:
+                for part in clause.children:
+                    if part.dep_ == "dobj":
+                        found = self.actors_at(part, depth + 1)
+                        if found:
+                            return found
         if token.dep_ == "appos":
             return []
         for child in token.children:

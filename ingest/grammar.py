@@ -37,6 +37,7 @@ class Grammar:
     instrument_preps: frozenset[str]
     speech_verbs: frozenset[str]
     press_words: frozenset[str]
+    inclusion_verbs: frozenset[str]
     own_means_sectors: frozenset[str]
     counter_verbs: frozenset[str]
     counter_code: str

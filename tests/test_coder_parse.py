@@ -752,3 +752,8 @@ def test_the_sources_own_agents_sent_are_no_target() -> None:
     # its demonstrators or civilians are others all the same
     found = events("Liberian riot police used tear gas to disperse demonstrators in Monrovia.")
     assert ("17", "LBR", "LBR", "asserted") in found, found
+
+
+def test_sites_that_included_an_actors_depots_stand_for_it() -> None:
+    found = events("French jets targeted six locations, which included Malian rebel depots.")
+    assert {(s, t) for r, s, t, _m in found if r in {"18", "19"}} == {("FRA", "MLI")}, found
