@@ -190,6 +190,13 @@ class SentenceCoder:
                 used = self._matches(pattern, verb, clause)
                 if used is not None and (best is None or pattern.weight > best[0]):
                     best = (pattern.weight, pattern.code, sense, used)
+        particles = [c.i for c in verb.children if c.dep_ == "prt"]
+        if (
+            particles
+            and (best is None or not set(particles) & best[3])
+            and self.lemmas[verb.i] not in self.g.light_verbs
+        ):
+            return None  # "figure out", "call off": a phrasal verb the dictionary lacks
         # evkg's own reading of a verb (triggers.yaml, listed first) outweighs a one-word
         # CAMEO pattern: those are the dictionary's weakest evidence.
         own = next((s for s in senses if s.code and s.curated), None)

@@ -757,3 +757,11 @@ def test_the_sources_own_agents_sent_are_no_target() -> None:
 def test_sites_that_included_an_actors_depots_stand_for_it() -> None:
     found = events("French jets targeted six locations, which included Malian rebel depots.")
     assert {(s, t) for r, s, t, _m in found if r in {"18", "19"}} == {("FRA", "MLI")}, found
+
+
+def test_a_phrasal_verb_the_dictionary_lacks_is_not_its_bare_verb() -> None:
+    """ "figure out" is not "figure" (to estimate, 010); "beat up" is listed, and beats."""
+    found = events("Chilean agents followed Peruvian diplomats to figure out what they did.")
+    assert "01" not in {r for r, *_ in found}, found
+    found = events("Chilean soldiers beat up Peruvian detainees in Arica.")
+    assert ("18", "CHL", "PER", "asserted") in found, found
