@@ -92,6 +92,7 @@ class SentenceCoder:
         self.lowers = [t.lower_ for t in doc]
         self.acting: set[str] = set()  # the source actors of the event being read
         self.acting_codes: set[str] = set()  # and their codes
+        self.violent = False  # whether the event being read is violent (roots 18-20)
         self.read_tokens: set[int] = set()  # the tokens that are triggers of this sentence
         self.attributions: set[int] = set()  # "..., officials said": verbs that attribute
         self.outcomes: dict[int, int] = {}  # ", killing Y": the participle -> its clause's attack
@@ -484,6 +485,9 @@ class SentenceCoder:
     def _through(self, noun: Token, depth: int = 0) -> list[Mention]:
         """An object that is no actor may still name one: its preposition's object, or
         that one's ("suspended part of its aid to Y", "a suspension of air links with Y")."""
+        fight = self.nouns.get(noun.i)
+        if fight is not None and fight.code[:2] in VIOLENT_ROOTS and not self.violent:
+            return []  # "protection ... in the fight against Y": Y is the enemy, not helped
         for pobj in self._prep_objects(noun, self.g.target_preps):
             found = self.actors_at(pobj)
             if not found and depth < 1:
@@ -1237,6 +1241,7 @@ class SentenceCoder:
 
     def _read_roles(self, reading: _Reading) -> Iterator[Coded]:
         token = reading.token
+        self.violent = reading.code[:2] in VIOLENT_ROOTS
         if reading.noun:
             sources, targets = self._noun_roles(token, reading.sense)
             start = min(reading.used)
