@@ -770,5 +770,8 @@ def test_a_phrasal_verb_the_dictionary_lacks_is_not_its_bare_verb() -> None:
 def test_the_enemy_in_a_fight_is_not_the_one_helped() -> None:
     found = events("Chile gave military aid to Peru in the fight against Bolivian rebels.")
     assert ("07", "CHL", "PER", "asserted") in found, found
-    found = events("Chile pledged protection in its fight against Bolivian rebels.")
+    found = events(
+        "The tensions prompted the Chilean army to prioritize force protection in the fight "
+        "against Bolivian rebels."
+    )
     assert not any(r in {"03", "07"} and t == "BOL" for r, _s, t, _m in found), found
