@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, NotRequired, Protocol, TypedDict
 
 import networkx as nx
 
@@ -37,7 +37,7 @@ MAX_HOPS = 3
 
 
 class Selectable(Protocol):
-    def select(self, sparql: str) -> list[dict]: ...
+    def select(self, sparql: str) -> list[dict[str, Any]]: ...
 
 
 @dataclass
@@ -76,7 +76,19 @@ class Ref(NamedTuple):
     happening: str | None = None  # None: not clustered yet, its own happening
 
 
-def add_dyads(graph: nx.DiGraph, rows: list[dict]) -> None:
+class NetworkEdge(TypedDict):
+    """The attributes of an edge of the network (`edge_attributes`; `quads` once counted)."""
+
+    count: int
+    reports: int
+    goldstein: float
+    first: str | None
+    last: str | None
+    refs: list[Ref]
+    quads: NotRequired[dict[int, int]]
+
+
+def add_dyads(graph: nx.DiGraph, rows: list[dict[str, Any]]) -> None:
     """Edges from `dyads_query` rows: count, goldstein (sum), first, last and `refs` (the
     events, in date order). An edge already present is kept: any query that returned it
     returned all of its events."""
@@ -105,7 +117,7 @@ def add_dyads(graph: nx.DiGraph, rows: list[dict]) -> None:
         graph.add_edge(source, target, **edge_attributes(refs))
 
 
-def edge_attributes(refs: list[Ref]) -> dict[str, Any]:
+def edge_attributes(refs: list[Ref]) -> NetworkEdge:
     """An edge of the network from its events: count (happenings), reports, goldstein
     (sum over the happenings counted), first, last and the refs themselves, in date order."""
     refs.sort(key=lambda r: (r.date or "", r.iri))
@@ -172,7 +184,7 @@ def updated_network(
 ) -> nx.DiGraph:
     """A copy of `network` (never changed itself) with the events of `documents` as the
     store holds them now: their old refs dropped, their dyads read again."""
-    fresh: dict[tuple[str, str], list] = {}  # each document's refs, per edge
+    fresh: dict[tuple[str, str], list[Ref]] = {}  # each document's refs, per edge
     for document in sorted(documents):
         if filters.document in (None, document):
             scoped = dataclasses.replace(filters, document=document)
@@ -295,7 +307,7 @@ def _among(
         label = full.nodes[node].get("label") if node in full else None
         graph.add_node(node, label=label, hop=hop)
     succ, pred = full._succ, full._pred
-    kept: dict[tuple[str, str], dict] = {}
+    kept: dict[tuple[str, str], NetworkEdge] = {}
     for node in queried & succ.keys():
         if node not in hop_of:
             continue
@@ -435,7 +447,7 @@ def paths(
 
 def edge_json(graph: nx.DiGraph, source: str, target: str) -> dict[str, Any]:
     data = graph.edges[source, target]
-    out = {"source": source, "target": target}
+    out: dict[str, Any] = {"source": source, "target": target}
     out.update({k: data[k] for k in EDGE_KEYS})
     out["events"] = sorted(data.get("events", []), key=lambda e: (e["date"] or "", e["iri"]))
     out["events_truncated"] = data.get("events_truncated", False)
@@ -452,7 +464,7 @@ def to_json(graph: nx.DiGraph) -> dict[str, Any]:
     return {"nodes": nodes, "edges": edges}
 
 
-def _node_extra(graph: nx.DiGraph, node: str, data: dict) -> dict[str, Any]:
+def _node_extra(graph: nx.DiGraph, node: str, data: dict[str, Any]) -> dict[str, Any]:
     events = sum(d["count"] for *_, d in graph.in_edges(node, data=True))
     events += sum(d["count"] for *_, d in graph.out_edges(node, data=True))
     extra: dict[str, Any] = {"events": events}

@@ -23,21 +23,31 @@ import gc
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import networkx as nx
 
 from graph.layout import LayoutCache
 from graph.lru import Lru
 from graph.network.build import Selectable, build_network, updated_network
-from graph.network.filters import Filters
+from graph.network.filters import FilterKey, Filters
 from graph.store.embedded import OxigraphStore
+
+if TYPE_CHECKING:  # the view module reads the cache: its types only, not at run time
+    from graph.network.view import ActorFacts
 
 DEFAULT_SIZE = 8  # networks kept (filter sets), least recently used dropped first
 VIEWS = 32  # views (filter set, cap) kept, and as many of each encoded shape
-# What the networks of one store version remember of it, each in `network.graph[name]`:
-# event IRI -> sentence (`add_evidence`), actor IRI -> facts (`actor_facts`)
-MEMOS = ("sentences", "facts")
+# a network as it is kept: (store version, `Filters.key()`)
+NetworkKey = tuple[Hashable, FilterKey]
+
+
+class Memos(TypedDict):
+    """What the networks of one store version remember of it, each in `network.graph[name]`:
+    event IRI -> sentence (`add_evidence`), actor IRI -> facts (`actor_facts`)."""
+
+    sentences: dict[str, str | None]
+    facts: dict[str, ActorFacts]
 
 
 class NetworkCache:
@@ -52,15 +62,15 @@ class NetworkCache:
         self.size = size
         self.writes = 0  # writes this process made to an embedded store (`version`)
         self.views: Lru[nx.DiGraph] = Lru(views)
-        self.view_bodies: Lru[dict] = Lru(views)  # `view_json`, made only when asked for
+        self.view_bodies: Lru[dict[str, Any]] = Lru(views)  # `view_json`, made only when asked for
         self.bodies: Lru[bytes] = Lru(views)
         self.neighbourhoods: Lru[bytes] = Lru(views * 8)  # ~100 KB each at 2 hops
         self.layouts = LayoutCache(views * 2)
         self._lock = threading.Lock()
-        self._networks: OrderedDict[Hashable, nx.DiGraph] = OrderedDict()
-        self._building: dict[Hashable, threading.Lock] = {}
-        # the memos the networks of one version share (MEMOS), as (version, {name: memo})
-        self._memos: tuple[Hashable, dict[str, dict]] = (None, {})
+        self._networks: OrderedDict[NetworkKey, nx.DiGraph] = OrderedDict()
+        self._building: dict[NetworkKey, threading.Lock] = {}
+        # the memos the networks of one version share, as (version, memos)
+        self._memos: tuple[Hashable, Memos] = (None, Memos(sentences={}, facts={}))
         self.builds = 0  # how many networks were built (for tests and benchmarks)
 
     def version(self, store: Any) -> Hashable:
@@ -101,11 +111,11 @@ class NetworkCache:
                 self._keep(key, network)
         return network
 
-    def _keep(self, key: tuple, network: nx.DiGraph) -> None:
+    def _keep(self, key: NetworkKey, network: nx.DiGraph) -> None:
         """Keep `network` under `key`, dropping networks of other versions (call locked)."""
         version = key[0]
         if self._memos[0] != version:
-            self._memos = (version, {name: {} for name in MEMOS})
+            self._memos = (version, Memos(sentences={}, facts={}))
         network.graph.update(self._memos[1])
         stale = [k for k in self._networks if k[0] != version]  # the store changed
         for old in stale:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import networkx as nx
 
@@ -91,9 +91,11 @@ def to_gexf(graph: nx.DiGraph) -> bytes:
         for node in (u, v):
             if node not in first_of or start < first_of[node]:
                 first_of[node] = start
-        dates = sorted(full_date(ref.date) for ref in data.get("refs", ()) if ref.date)
+        dates = sorted(
+            day for ref in data.get("refs", ()) if (day := full_date(ref.date)) is not None
+        )
         if dates:  # cumulative count as a dynamic attribute: (value, start, end)
-            steps = []
+            steps: list[tuple[int, str, None]] = []
             for i, day in enumerate(dates, start=1):
                 if steps and steps[-1][1] == day:
                     steps[-1] = (i, day, None)
@@ -139,7 +141,11 @@ def _script_text(code: str) -> str:
 
 def render(graph: nx.DiGraph, fmt: str, page: Page | None = None) -> bytes:
     """The view in `fmt` (one of FORMATS); "html" needs the `page` to inline."""
-    writers: dict[str, Any] = {"graphml": to_graphml, "gexf": to_gexf, "json": to_json}
+    writers: dict[str, Callable[[nx.DiGraph], bytes]] = {
+        "graphml": to_graphml,
+        "gexf": to_gexf,
+        "json": to_json,
+    }
     if fmt == "html":
         if page is None:
             raise ValueError("the html format needs the page to inline")

@@ -29,6 +29,18 @@ MODALITY_CHOICES = f"{', '.join(MODALITIES)} (several comma-separated), or {ALL_
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _ROOT = re.compile(r"^\d{2}$")
 
+# `Filters.key()`: the fields in their order (since, until, root, quad, min_events,
+# document, modality), so `Filters(*key)` gives the filters back
+FilterKey = tuple[
+    str | None,
+    str | None,
+    str | tuple[str, ...] | None,
+    int | tuple[int, ...] | None,
+    int,
+    str | None,
+    str | tuple[str, ...],
+]
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -85,7 +97,7 @@ class Filters:
             return ()
         return (self.modality,) if isinstance(self.modality, str) else self.modality
 
-    def key(self) -> tuple:
+    def key(self) -> FilterKey:
         """The filters as a hashable key for what is kept per filter set."""
         return astuple(self)
 
@@ -117,7 +129,7 @@ def parse_filters(
         quad=one_or_many(quad),
         min_events=min_events,
         document=document or None,
-        modality=modality,
+        modality=parse_modality(modality),
     )
 
 
@@ -160,7 +172,7 @@ def parse_modality(value: str | Iterable[str] | None) -> str | tuple[str, ...]:
     return chosen[0] if len(chosen) == 1 else chosen
 
 
-def modality_name(value: Any) -> str:
+def modality_name(value: object) -> str:
     """The modality of an event from its evkg:modality (unbound: asserted); a concept from
     outside the scheme is given as its IRI."""
     if value is None or value == "" or value == "-":

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 import networkx as nx
 import orjson
@@ -20,7 +20,7 @@ import orjson
 from graph.layout import compute_layout
 from graph.network.build import Neighbourhood, Selectable, build_network, prune
 from graph.network.cache import NetworkCache
-from graph.network.filters import Filters, modality_name
+from graph.network.filters import FilterKey, Filters, modality_name
 from graph.network.sparql import (
     DOCUMENTS_QUERY,
     ROOTS_QUERY,
@@ -38,14 +38,26 @@ QUAD_NAMES = {
     3: "verbal conflict",
     4: "material conflict",
 }
+# a view as it is kept: (store version, `Filters.key()`, max_nodes)
+ViewKey = tuple[Hashable, FilterKey, int]
+
+
+class ActorFacts(TypedDict):
+    """What the gazetteer says of an actor (`actor_facts`), as a view's nodes carry it."""
+
+    label: str
+    kind: str
+    country: str
+    sector: str
+    aliases: list[str]
 
 
 def actor_facts(
-    source: Selectable, actors: Iterable[str], memo: dict[str, dict[str, Any]] | None = None
-) -> dict[str, dict[str, Any]]:
+    source: Selectable, actors: Iterable[str], memo: dict[str, ActorFacts] | None = None
+) -> dict[str, ActorFacts]:
     """Label, kind, country, sector and aliases of each actor (the gazetteer's facts), in
     as many queries as the store's VALUES lists need (`facts_query`). `memo` (the facts
-    already read at this store version, as a kept network holds them: `cache.MEMOS`) is
+    already read at this store version, as a kept network holds them: `cache.Memos`) is
     asked first and given what is read; the facts are shared with it, never to be
     changed."""
     wanted = sorted(set(actors))
@@ -80,7 +92,7 @@ def most_central(graph: nx.DiGraph, max_nodes: int) -> nx.DiGraph:
 
 
 def decorate(
-    source: Selectable, graph: nx.DiGraph, memo: dict[str, dict[str, Any]] | None = None
+    source: Selectable, graph: nx.DiGraph, memo: dict[str, ActorFacts] | None = None
 ) -> nx.DiGraph:
     """Add actor facts to nodes and drawing attributes to nodes and edges, in place (the
     facts through `memo`, as `actor_facts` takes it)."""
@@ -180,7 +192,7 @@ def _view(
     max_nodes: int,
     cache: NetworkCache | None,
     version: Hashable | None,
-) -> tuple[nx.DiGraph, tuple]:
+) -> tuple[nx.DiGraph, ViewKey]:
     """The decorated, positioned view's graph and the key it is kept under."""
     if max_nodes < 1:
         raise ValueError("max_nodes must be at least 1")
@@ -393,7 +405,7 @@ def dyad_events(
     return sorted(events.values(), key=lambda e: (e["date"] or "", e["iri"]))
 
 
-def _name_marks(sentence: str, fact: dict | None, role: str) -> list[dict[str, Any]]:
+def _name_marks(sentence: str, fact: ActorFacts | None, role: str) -> list[dict[str, Any]]:
     """Where the actor's label or an alias appears in the sentence (longest names first)."""
     if not fact or not sentence:
         return []
