@@ -838,6 +838,12 @@ class SentenceCoder:
             if node.dep_ not in {"xcomp", "acomp"}:
                 return False
             node = node.head
+            # "will not hesitate to strike": not hesitating is meaning to
+            litotes = self.lemmas[node.i] in self.g.litotes_verbs and any(
+                c.dep_ == "neg" for c in node.children
+            )
+            if litotes:
+                return self._announced(node)
             if node.dep_ != "acomp" and self.lemmas[node.i] not in self.g.plan_words:
                 return False  # "sought to evict": an effort, not an announcement
         return False

@@ -70,6 +70,7 @@ class Grammar:
     speaker_nouns: frozenset[str]
     holder_participles: frozenset[str]
     plan_words: frozenset[str]
+    litotes_verbs: frozenset[str]
     reaction_roots: frozenset[str]
     behest_nouns: frozenset[str]
     optimism_words: frozenset[str]

@@ -775,3 +775,10 @@ def test_the_enemy_in_a_fight_is_not_the_one_helped() -> None:
         "against Bolivian rebels."
     )
     assert not any(r in {"03", "07"} and t == "BOL" for r, _s, t, _m in found), found
+
+
+def test_not_hesitating_to_act_is_announcing_it() -> None:
+    found = events("Egypt will not hesitate to take action against the militants of Sinai.")
+    assert "13" in {r for r, *_ in found}, found
+    found = events("Chile will not hesitate to strike Bolivia, the minister said.")
+    assert ("13", "CHL", "BOL", "intended") in found, found
