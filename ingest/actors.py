@@ -670,7 +670,7 @@ class ActorLinker:
             # "We condemn ...", in a quotation: the speaker named before it.
             opening = next((k for k in range(i - 1, -1, -1) if doc[k].text in QUOTES), None)
             if opening is not None:
-                actor = _quoted_speaker(doc, i, mentions) or _last(
+                actor = _quoted_speaker(doc, i, mentions, earlier) or _last(
                     earlier, opening, lambda m: m.actor.kind is not None
                 )
             else:  # outside quotation: the body that issues the text, first named in it
@@ -1132,21 +1132,29 @@ def _disposed(doc: Doc, i: int) -> bool:
     return i < len(doc) and doc[i].lower_ in grammar().intent_verbs
 
 
-def _quoted_speaker(doc: Doc, i: int, mentions: list[Mention]) -> Actor | None:
+def _quoted_speaker(doc: Doc, i: int, mentions: list[Mention], earlier: _Earlier) -> Actor | None:
     """ "'... notified us ...,' Esper said": the speaker a quotation is attributed to after
-    it closes, in the same sentence (a verb of saying beside a name)."""
+    it closes, in the same sentence: the name before the verb of saying ("Esper said"), a
+    person's pronoun there ("she told reporters": the person last named), or a person's
+    name after it ("said Esper"; "told reporters" names the hearers)."""
     end = doc[i].sent.end
     closing = next((k for k in range(i + 1, end) if doc[k].text in QUOTES), None)
     if closing is None:
         return None
     speech = _speech_forms()
     lowers = _words(doc)[1]
-    for mention in mentions:
-        if mention.start <= closing or mention.pronoun or mention.actor.kind is None:
+    named = [m for m in mentions if m.start > closing and not m.pronoun and m.actor.kind]
+    for k in range(closing + 1, end):
+        if lowers[k] not in speech:
             continue
-        near = range(max(closing, mention.start - 3), min(end, mention.end + 3))
-        if any(lowers[k] in speech for k in near):
-            return mention.actor
+        before = [m for m in named if k - 3 <= m.end <= k]
+        if before:
+            return before[-1].actor
+        if lowers[k - 1] in PERSON_PRONOUNS:
+            return _last(earlier, i, lambda m: m.actor.kind == "person")
+        after = [m for m in named if k < m.start <= k + 3 and m.actor.kind == "person"]
+        if after:
+            return after[0].actor
     return None
 
 

@@ -782,3 +782,12 @@ def test_not_hesitating_to_act_is_announcing_it() -> None:
     assert "13" in {r for r, *_ in found}, found
     found = events("Chile will not hesitate to strike Bolivia, the minister said.")
     assert ("13", "CHL", "BOL", "intended") in found, found
+
+
+def test_we_in_a_quotation_told_to_reporters_is_the_speaker_not_the_reporters() -> None:
+    text = (
+        "Peruvian Foreign Minister Ana Cecilia Gervasi arrived in Santiago on Monday.\n\n"
+        '"We will ask the United Nations to send observers," she told reporters.'
+    )
+    found = {(r, s, t) for r, s, t, _m in events(text) if r == "02"}
+    assert found == {("02", "PER", "UNO")}, events(text)
