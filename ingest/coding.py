@@ -396,9 +396,11 @@ class SentenceCoder:
             return self._subject(head.head, seen + 1)[0]
         return []
 
-    def _passive_target(self, verb: Token) -> list[Mention]:
+    def _passive_target(self, verb: Token, code: str = "") -> list[Mention]:
         for child in verb.children:
             if child.dep_ == "nsubjpass":
+                if code[:2] in self.g.doer_target_roots:  # "Y's plan was rejected by X"
+                    return self.actors_at(child) or self._others(self._agent_of(child))
                 return self.actors_at(child)
         if verb.dep_ == "acl" and verb.tag_ == "VBN":
             return self.actors_at(verb.head)
@@ -605,7 +607,9 @@ class SentenceCoder:
             if found:
                 return found
         for acl in noun.children:
-            if acl.dep_ == "acl" and acl.tag_ == "VBN":
+            # "the sanctions imposed by the EU", "an offer that was made by X"
+            passive = acl.dep_ == "relcl" and any(c.dep_ == "auxpass" for c in acl.children)
+            if (acl.dep_ == "acl" and acl.tag_ == "VBN") or passive:
                 for pobj in _agent_objects(acl):
                     found = self.actors_at(pobj)
                     if found:
@@ -1256,7 +1260,7 @@ class SentenceCoder:
             self.acting = {m.actor.iri for m in sources}
             self.acting_codes = {m.actor.code for m in sources if m.actor.code}
             targets = (
-                self._passive_target(token)
+                self._passive_target(token, reading.code)
                 if passive
                 else self._object_targets(token, reading.sense, reading.code)
             )

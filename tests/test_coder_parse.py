@@ -791,3 +791,10 @@ def test_we_in_a_quotation_told_to_reporters_is_the_speaker_not_the_reporters() 
     )
     found = {(r, s, t) for r, s, t, _m in events(text) if r == "02"}
     assert found == {("02", "PER", "UNO")}, events(text)
+
+
+def test_an_offer_made_by_someone_is_theirs_and_its_rejection_aimed_at_them() -> None:
+    found = events("The proposal that was made by Chile was rejected by Peru.")
+    assert ("12", "PER", "CHL", "asserted") in found, found
+    found = events("Peru rejected the offer made by Chile on Monday.")
+    assert ("12", "PER", "CHL", "asserted") in found, found
