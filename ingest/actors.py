@@ -59,7 +59,8 @@ LOCATIVE = {"in", "inside", "within", "across", "throughout", "around"}
 PERSON_PRONOUNS = {"he": "sg", "him": "sg", "his": "sg", "she": "sg", "her": "sg"}
 THING_PRONOUNS = {"it": "sg", "its": "sg"}
 GROUP_PRONOUNS = {"they": "pl", "them": "pl", "their": "pl"}
-COLLECTIVE_KINDS = {"armed-group", "militia"}  # bodies "they" takes up, named in the singular
+COLLECTIVE_KINDS = {"armed-group", "militia"}
+CONNECTIVES = {"and", "or", "nor", "but", *grammar().target_preps}  # bodies "they" takes up, named in the singular
 POSSESSIVE_PRONOUNS = {"its", "their", "his", "her"}
 TITLES = {
     "president",
@@ -616,8 +617,10 @@ class ActorLinker:
                 elif state is not None:
                     add(Mention(i, i + 2, state))
         for span in agents:
-            named_before = any(  # "Fatah fighters", "Hamas militants": the named body's
-                m.end == span[0] and m.actor.kind not in {"state", "person", None}
+            named_before = any(  # "Fatah fighters", "UN peacekeeping force": the named body's
+                span[0] - 2 <= m.end <= span[0]
+                and all(_modifier_word(texts[k]) for k in range(m.end, span[0]))
+                and m.actor.kind not in {"state", "person", None}
                 for m in mentions
                 if not m.pronoun
             )
@@ -1072,6 +1075,12 @@ def _people_noun(demonym: str) -> bool:
     """A demonym that names the people, not their country's things: a plural ("the
     Iraqis", "the Turks", "the Poles"; not "Swiss") or one in -ese ("the Chinese")."""
     return demonym.endswith("ese") or (demonym.endswith("s") and not demonym.endswith("ss"))
+
+
+def _modifier_word(word: str) -> bool:
+    """A lower-case word that may stand between a name and its agent noun ("UN
+    peacekeeping force"), not a conjunction or preposition ("officials and groups")."""
+    return word.isalpha() and word.islower() and word not in CONNECTIVES
 
 
 def _plural_noun(word: str) -> bool:

@@ -798,3 +798,12 @@ def test_an_offer_made_by_someone_is_theirs_and_its_rejection_aimed_at_them() ->
     assert ("12", "PER", "CHL", "asserted") in found, found
     found = events("Peru rejected the offer made by Chile on Monday.")
     assert ("12", "PER", "CHL", "asserted") in found, found
+
+
+def test_a_named_bodys_described_force_is_its_own() -> None:
+    found = events("The UN peacekeeping force in Mali was attacked by Malian rebels.")
+    assert ("18", "MLI", "UNO", "asserted") in found, found
+    # but "officials and groups" are two, the groups no modifier of the officials
+    doc = SourceDocument(text="Chilean officials and groups condemned Peru's president.")
+    sources = {e.source.label for e in extract(doc, coder="parse").events if e.source}
+    assert len(sources) == 2, sources
