@@ -59,8 +59,8 @@ LOCATIVE = {"in", "inside", "within", "across", "throughout", "around"}
 PERSON_PRONOUNS = {"he": "sg", "him": "sg", "his": "sg", "she": "sg", "her": "sg"}
 THING_PRONOUNS = {"it": "sg", "its": "sg"}
 GROUP_PRONOUNS = {"they": "pl", "them": "pl", "their": "pl"}
-COLLECTIVE_KINDS = {"armed-group", "militia"}
-CONNECTIVES = {"and", "or", "nor", "but", *grammar().target_preps}  # bodies "they" takes up, named in the singular
+COLLECTIVE_KINDS = {"armed-group", "militia"}  # bodies "they" takes up, named in the singular
+CONNECTIVES = {"and", "or", "nor", "but", *grammar().target_preps}  # never a name's modifier
 POSSESSIVE_PRONOUNS = {"its", "their", "his", "her"}
 TITLES = {
     "president",
