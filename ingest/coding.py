@@ -93,6 +93,7 @@ class SentenceCoder:
         self.acting: set[str] = set()  # the source actors of the event being read
         self.acting_codes: set[str] = set()  # and their codes
         self.violent = False  # whether the event being read is violent (roots 18-20)
+        self.eased: set[int] = set()  # violent nouns a verb halts ("halted its offensive")
         self.read_tokens: set[int] = set()  # the tokens that are triggers of this sentence
         self.attributions: set[int] = set()  # "..., officials said": verbs that attribute
         self.outcomes: dict[int, int] = {}  # ", killing Y": the participle -> its clause's attack
@@ -921,6 +922,21 @@ class SentenceCoder:
         subjects = {m.actor.iri for m in self._subject(verb)[0]}
         return [m for m in doer if m.actor.iri not in subjects]
 
+    def _eased(self, verb: Token) -> list[Mention] | None:
+        """ "X halted its offensive (on Y)", "X suspended air strikes": a stop to one's own
+        violent act de-escalates (087), aimed where the act was; None when not one."""
+        if self.lemmas[verb.i] not in self.g.halt_verbs:
+            return None
+        for noun in (c for c in verb.children if c.dep_ == "dobj"):
+            reading = self.nouns.get(noun.i)
+            if reading is None or reading.code[:2] not in VIOLENT_ROOTS:
+                continue
+            if self._others_doing(noun, verb):
+                return None  # another's: fought off, `_countered`
+            self.eased.add(noun.i)  # the halt is what is told, not the offensive again
+            return self._others(self._noun_roles(noun, reading.sense)[1])
+        return None
+
     def _countered(self, verb: Token) -> list[Mention]:
         """ "X repelled an attack by Y", "X stalled Y's offensive": fighting off another's
         violent act is fighting them (19); whom, or none."""
@@ -1252,6 +1268,8 @@ class SentenceCoder:
     def _read_roles(self, reading: _Reading) -> Iterator[Coded]:
         token = reading.token
         self.violent = reading.code[:2] in VIOLENT_ROOTS
+        if token.i in self.eased:
+            return iter(())
         if reading.noun:
             sources, targets = self._noun_roles(token, reading.sense)
             start = min(reading.used)
@@ -1269,6 +1287,8 @@ class SentenceCoder:
         code = reading.code
         if not reading.noun and (fought := self._countered(token)):
             code, targets = self.g.counter_code, fought
+        elif not reading.noun and (eased := self._eased(token)) is not None:
+            code, targets = self.g.deescalation_code, eased  # "halted its offensive on Y"
         # "told reporters", "issued a statement", "held a news conference"
         speaking = self.g.speech_verbs | self.g.light_verbs
         if not reading.noun and self.lemmas[token.i] in speaking and self._public(token):

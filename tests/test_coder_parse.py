@@ -807,3 +807,9 @@ def test_a_named_bodys_described_force_is_its_own() -> None:
     doc = SourceDocument(text="Chilean officials and groups condemned Peru's president.")
     sources = {e.source.label for e in extract(doc, coder="parse").events if e.source}
     assert len(sources) == 2, sources
+
+
+def test_halting_ones_own_offensive_de_escalates() -> None:
+    for text in ("Russia halted its offensive near Kyiv.", "Chile suspended its air strikes."):
+        found = events(text)
+        assert {r for r, *_ in found} == {"08"}, (text, found)
