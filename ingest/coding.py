@@ -757,6 +757,11 @@ class SentenceCoder:
                         return "hypothetical"
             if dep == "advcl" and self._infinitive(below) and lemma in g.commitment_verbs:
                 return "intended"  # "have sworn to fight", parsed as a purpose clause
+            infinitive = dep == "xcomp" or (dep == "advcl" and self._infinitive(below))
+            if infinitive and lemma in g.litotes_verbs:
+                # "hesitated to strike": not done; "did not hesitate to strike": done
+                negated = any(c.dep_ == "neg" for c in node.children)
+                return "asserted" if negated else "hypothetical"
             if dep == "conj" or dep == "advcl":
                 continue
             if lemma in g.deny_verbs:
@@ -779,6 +784,7 @@ class SentenceCoder:
                 return "hypothetical"  # "urged Y to stop", "demanded that Y stop": asked of Y
             if dep in {"xcomp", "pcomp"} and lemma in g.intent_verbs:
                 return "intended"
+
             if any(c.dep_ == "neg" for c in node.children) and dep == "xcomp":
                 return "negated"
         return "asserted"

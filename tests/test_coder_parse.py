@@ -813,3 +813,10 @@ def test_halting_ones_own_offensive_de_escalates() -> None:
     for text in ("Russia halted its offensive near Kyiv.", "Chile suspended its air strikes."):
         found = events(text)
         assert {r for r, *_ in found} == {"08"}, (text, found)
+
+
+def test_hesitating_to_act_is_not_acting() -> None:
+    found = events("Egypt hesitated to take action against Sudanese militants.")
+    assert found and {m for *_r, m in found} == {"hypothetical"}, found
+    found = events("Egypt did not hesitate to strike Sudanese militants.")
+    assert ("19", "EGY", "SDN", "asserted") in found, found
