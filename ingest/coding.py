@@ -928,6 +928,10 @@ class SentenceCoder:
         subjects = {m.actor.iri for m in self._subject(verb)[0]}
         return [m for m in doer if m.actor.iri not in subjects]
 
+    def _from_the_air(self, verb: Token) -> bool:
+        """Whether the act's subject is an aircraft ("Israeli jets bombed", "drones struck")."""
+        return any(c.dep_ == "nsubj" and self.lemmas[c.i] in self.g.aircraft for c in verb.children)
+
     def _eased(self, verb: Token) -> list[Mention] | None:
         """ "X halted its offensive (on Y)", "X suspended air strikes": a stop to one's own
         violent act de-escalates (087), aimed where the act was; None when not one."""
@@ -1295,6 +1299,8 @@ class SentenceCoder:
             code, targets = self.g.counter_code, fought
         elif not reading.noun and (eased := self._eased(token)) is not None:
             code, targets = self.g.deescalation_code, eased  # "halted its offensive on Y"
+        elif code[:2] in {"18", "19"} and self._from_the_air(token):
+            code = self.g.aerial_code  # "jets bombed Y", "a drone struck Y"
         # "told reporters", "issued a statement", "held a news conference"
         speaking = self.g.speech_verbs | self.g.light_verbs
         if not reading.noun and self.lemmas[token.i] in speaking and self._public(token):

@@ -41,6 +41,8 @@ class Grammar:
     own_means_sectors: frozenset[str]
     counter_verbs: frozenset[str]
     counter_code: str
+    aircraft: frozenset[str]
+    aerial_code: str
     halt_verbs: frozenset[str]
     deescalation_code: str
     joint_words: frozenset[str]
@@ -95,6 +97,7 @@ def grammar() -> Grammar:
         "conditional_threat_codes": dict(data["conditional_threat_codes"]),
         "crowd_codes": dict(data["crowd_codes"]),
         "counter_code": str(data["counter_code"]),
+        "aerial_code": str(data["aerial_code"]),
         "deescalation_code": str(data["deescalation_code"]),
     }
     for name, kind in Grammar.__annotations__.items():
