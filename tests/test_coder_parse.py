@@ -827,3 +827,11 @@ def test_an_attack_from_the_air_is_aerial() -> None:
     assert ("19", "PER", "CHL", "asserted") in found, found
     found = events("Chilean fighters attacked Peruvian villages.")
     assert ("18", "CHL", "PER", "asserted") in found, found  # combatants, not jets
+
+
+def test_calling_anothers_act_worthless_or_baseless_is_criticism() -> None:
+    for text in (
+        "The Chilean government called the Peruvian decree worthless.",
+        "Chile called Peru's claims baseless.",
+    ):
+        assert ("11", "CHL", "PER", "asserted") in events(text), (text, events(text))
