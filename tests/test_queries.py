@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.routers.events import dedupe
+from app.routers.params import dedupe
 from graph import queries
 from graph.network import Filters
 from graph.store import OxigraphStore

@@ -6,8 +6,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from graph.config import DEFAULT_STORE, StoreConfigError
-from graph.store import GraphStore, StoreError, open_store
+from app.commands.common import add_store_option, open_or_explain
+from graph.store import StoreError
 from ingest.cluster import ClusterError
 from ingest.settings import get_settings
 
@@ -15,24 +15,6 @@ if TYPE_CHECKING:
     from rich.progress import Progress
 
     from ingest.pipeline import Summary
-
-STORE_HELP = (
-    "store to use: oxigraph:PATH, oxigraph-server:URL, virtuoso:URL or sparql:URL "
-    f"(default: $EVKG_STORE, else {DEFAULT_STORE})"
-)
-
-
-def add_store_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--store", metavar="SPEC", help=STORE_HELP)
-
-
-def open_or_explain(spec: str | None, command: str) -> GraphStore | None:
-    """Open the store, or print why not (busy, bad spec, unreachable) and return None."""
-    try:
-        return open_store(spec)
-    except (StoreError, StoreConfigError) as exc:
-        print(f"evkg {command}: {exc}", file=sys.stderr)
-        return None
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

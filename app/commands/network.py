@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.commands.ingest import add_store_option, open_or_explain
+from app.commands.common import add_store_option, open_or_explain
 
 SUFFIXES = {".html": "html", ".htm": "html", ".graphml": "graphml", ".gexf": "gexf",
             ".json": "json"}

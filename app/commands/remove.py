@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.commands.ingest import add_store_option, open_or_explain
+from app.commands.common import add_store_option, open_or_explain
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -13,7 +13,7 @@ from app.deps import StateDep, read
 from app.models import ActorDetail, ActorPage, ActorSummary, Network, PageNetwork, Related
 from app.problems import Problem
 from app.responses import problems
-from app.routers.events import (
+from app.routers.params import (
     DOCUMENT_SCHEMA,
     SLUG_SCHEMA,
     DateQ,

@@ -25,7 +25,7 @@ from app.models import (
 )
 from app.problems import Problem
 from app.responses import RDF_GRAPHS, bodies, merge, problems
-from app.routers.events import SLUG_SCHEMA, ModalityFilters, dedupe, minted, next_page
+from app.routers.params import SLUG_SCHEMA, ModalityFilters, dedupe, minted, next_page
 from app.routers.sparql import accepted
 from graph import queries
 from ingest.extract import DocumentTooLarge

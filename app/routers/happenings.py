@@ -11,10 +11,10 @@ from app.deps import StateDep, read
 from app.models import HappeningOut, HappeningReport
 from app.problems import Problem
 from app.responses import problems
-from app.routers.events import ID, SLUG_SCHEMA, minted
+from app.routers.params import SLUG_SCHEMA, minted
 from graph import queries
 from graph.network import modality_name
-from ontology.namespaces import CAMEO, EVKG, SEM
+from ontology.namespaces import CAMEO, EVKG, ID, SEM
 
 router = APIRouter(tags=["events"])
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"

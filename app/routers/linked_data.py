@@ -12,7 +12,7 @@ from app.deps import StateDep, read
 from app.problems import Problem
 from app.responses import RDF_GRAPHS, bodies, merge, problems
 from app.routers.documents import rdf_of
-from app.routers.events import SLUG_SCHEMA, minted
+from app.routers.params import SLUG_SCHEMA, minted
 from app.routers.sparql import accepted
 from graph import queries
 

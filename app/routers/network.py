@@ -18,7 +18,7 @@ from app.models import check_absolute_iri
 from app.pages import CYTOSCAPE_JS, STATIC, install_hint
 from app.problems import Problem
 from app.responses import IRI_SCHEMA, OPTIONAL_IRI_SCHEMA, bodies, merge, problems
-from app.routers.events import ModalityFilters, ModalityQ, parsed_filters
+from app.routers.params import ModalityFilters, ModalityQ, parsed_filters
 from graph.network import (
     DEFAULT_MAX_NODES,
     Filters,

@@ -10,7 +10,7 @@ from app.deps import StateDep, read
 from app.models import Paths
 from app.problems import Problem
 from app.responses import problems
-from app.routers.events import ModalityFilters, id_pattern, minted
+from app.routers.params import ModalityFilters, id_pattern, minted
 from graph.network import paths
 
 router = APIRouter(tags=["network"])

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path
 from app.deps import StateDep, read
 from app.models import Relation, TimelinePoint
 from app.responses import problems
-from app.routers.events import SLUG_SCHEMA, ModalityFilters, dedupe, minted
+from app.routers.params import SLUG_SCHEMA, ModalityFilters, dedupe, minted
 from graph import queries
 
 router = APIRouter(tags=["relations"])
