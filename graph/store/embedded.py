@@ -36,8 +36,8 @@ from graph.sparql import (
     QuerySyntaxError,
     check_iri,
     query_form,
-    rows,
-    variable_names,
+    result_media,
+    select_rows,
 )
 from graph.store.base import (
     DocumentGraph,
@@ -268,10 +268,7 @@ class OxigraphStore:
 
     def select(self, sparql: str) -> list[dict[str, Any]]:
         """A SELECT as a list of dicts of plain Python values."""
-        result = self.query(sparql)
-        if not isinstance(result, ox.QuerySolutions):
-            raise QuerySyntaxError("select() needs a SELECT query")
-        return rows(result, variable_names(result))
+        return select_rows(self.query(sparql))
 
     def query_serialized(
         self,
@@ -283,7 +280,7 @@ class OxigraphStore:
     ) -> tuple[Iterator[bytes], str]:
         """Results encoded by Oxigraph itself, in `media_type` (a sensible default if None)."""
         form = query_form(sparql)
-        media = _pick_media(form, media_type)
+        media = result_media(form, media_type)
         result = self._raw_query(sparql, default_graph_uris, named_graph_uris)
         buffer = io.BytesIO()
         if isinstance(result, ox.QueryTriples):  # CONSTRUCT, DESCRIBE
@@ -361,13 +358,3 @@ def _replace_update(docs: Iterable[DocumentGraph]) -> str:
     drops = " ".join(f"DROP SILENT GRAPH <{check_iri(d.iri)}> ;" for d in docs)
     body = " ".join(f"GRAPH <{d.iri}> {{ {d.ntriples.decode('utf-8')} }}" for d in docs)
     return f"{drops} INSERT DATA {{ {body} }}"
-
-
-def _pick_media(form: str, media_type: str | None) -> str:
-    table = RESULT_MEDIA if form in ("SELECT", "ASK") else GRAPH_MEDIA
-    if media_type is None:
-        return next(iter(table))
-    media = media_type.split(";")[0].strip().lower()
-    if media not in table:
-        raise ValueError(f"cannot give {form} results as {media_type}; use one of {list(table)}")
-    return media

@@ -22,12 +22,12 @@ from graph.config import RemoteConfig
 from graph.sparql import (
     CONTENT_HASH,
     GRAPH_MEDIA,
-    RESULT_MEDIA,
     QuerySyntaxError,
     Solutions,
     check_iri,
     query_form,
-    rows,
+    result_media,
+    select_rows,
     split_prologue,
     variable_names,
 )
@@ -319,12 +319,7 @@ class SparqlStore:
             offset += cap
 
     def select(self, sparql: str) -> list[dict[str, Any]]:
-        result = self.query(sparql)
-        if isinstance(result, Solutions):
-            return rows(result, result.names)
-        if isinstance(result, ox.QuerySolutions):
-            return rows(result, variable_names(result))
-        raise QuerySyntaxError("select() needs a SELECT query")
+        return select_rows(self.query(sparql))
 
     def query_serialized(
         self,
@@ -336,12 +331,7 @@ class SparqlStore:
     ) -> tuple[Iterator[bytes], str]:
         """Forward the server's bytes as they arrive, without decoding them."""
         form = query_form(sparql)
-        table = RESULT_MEDIA if form in ("SELECT", "ASK") else GRAPH_MEDIA
-        media = (media_type or next(iter(table))).split(";")[0].strip().lower()
-        if media not in table:
-            raise ValueError(
-                f"cannot give {form} results as {media_type}; use one of {list(table)}"
-            )
+        media = result_media(form, media_type)
         response = self._send_query(
             sparql, media, default_graph_uris, named_graph_uris, stream=True
         )
