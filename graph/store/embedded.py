@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import IO, Any
 
 import pyoxigraph as ox
-import rdflib
 
 from graph.sparql import (
     CONTENT_HASH,
@@ -37,10 +36,10 @@ from graph.sparql import (
     check_iri,
     query_form,
     result_media,
-    select_rows,
 )
 from graph.store.base import (
     DocumentGraph,
+    GraphStore,
     PutStatus,
     QueryResult,
     StoreBusyError,
@@ -66,7 +65,7 @@ def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
     return term.value
 
 
-class OxigraphStore:
+class OxigraphStore(GraphStore):
     """Embedded Oxigraph; `path=None` keeps everything in memory."""
 
     def __init__(self, path: str | Path | None = None) -> None:
@@ -150,9 +149,6 @@ class OxigraphStore:
                 out[iri] = _value(quad.object)
                 break
         return out
-
-    def put_document(self, iri: str, graph: rdflib.Graph) -> PutStatus:
-        return self.put_documents([DocumentGraph.from_graph(iri, graph)])[0]
 
     def put_documents(
         self, docs: Sequence[DocumentGraph], *, bulk: bool = False
@@ -265,10 +261,6 @@ class OxigraphStore:
         except OSError as exc:
             raise StoreError(f"query failed: {exc}") from exc
         return result
-
-    def select(self, sparql: str) -> list[dict[str, Any]]:
-        """A SELECT as a list of dicts of plain Python values."""
-        return select_rows(self.query(sparql))
 
     def query_serialized(
         self,

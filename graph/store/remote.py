@@ -12,11 +12,10 @@ import re
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import httpx
 import pyoxigraph as ox
-import rdflib
 
 from graph.config import RemoteConfig
 from graph.sparql import (
@@ -27,12 +26,12 @@ from graph.sparql import (
     check_iri,
     query_form,
     result_media,
-    select_rows,
     split_prologue,
     variable_names,
 )
 from graph.store.base import (
     DocumentGraph,
+    GraphStore,
     PutStatus,
     QueryResult,
     StoreError,
@@ -56,7 +55,7 @@ _ORDERED = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
 _PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
-class SparqlStore:
+class SparqlStore(GraphStore):
     """A remote SPARQL 1.1 store (Oxigraph server, Virtuoso, or any other)."""
 
     pages_itself = True  # a listing's page is cut in the query (graph.sparql.pages_itself)
@@ -145,9 +144,6 @@ class SparqlStore:
             )
             out.update({row["g"]: str(row["h"]) for row in found})
         return out
-
-    def put_document(self, iri: str, graph: rdflib.Graph) -> PutStatus:
-        return self.put_documents([DocumentGraph.from_graph(iri, graph)])[0]
 
     def put_documents(
         self, docs: Sequence[DocumentGraph], *, bulk: bool = False
@@ -317,9 +313,6 @@ class SparqlStore:
             if len(got) < cap:
                 return out
             offset += cap
-
-    def select(self, sparql: str) -> list[dict[str, Any]]:
-        return select_rows(self.query(sparql))
 
     def query_serialized(
         self,
