@@ -226,6 +226,19 @@ class OxigraphStore(GraphStore):
         node = ox.NamedNode(check_iri(iri))
         return sum(1 for _ in self._store.quads_for_pattern(None, None, None, node))
 
+    def document_graphs(self) -> Iterator[DocumentGraph]:
+        """Each named graph as it would be written again, its hash the one it records (its
+        IRI when it records none): for copying the store into another one."""
+        for iri in self.graphs():
+            node = ox.NamedNode(iri)
+            triples = [q.triple for q in self._store.quads_for_pattern(None, None, None, node)]
+            hashes = [
+                t.object.value
+                for t in triples
+                if t.subject == node and t.predicate == _HASH and isinstance(t.object, ox.Literal)
+            ]
+            yield DocumentGraph.from_triples(iri, hashes[0] if hashes else iri, triples)
+
     # -- SPARQL ------------------------------------------------------------------------
 
     def query(
