@@ -56,6 +56,15 @@ class State:
             written = set(documents) | changed
             self.networks.advance(self.reader(), before, self.store_version(), written)
 
+    async def remove_graph(self, iri: str) -> bool:
+        """Remove a graph (a document's or any other) under the write lock, then what
+        follows a write; False when there was no such graph."""
+        async with self.write_lock:
+            removed = await anyio.to_thread.run_sync(self.store.remove_graph, iri)
+            if removed:
+                await anyio.to_thread.run_sync(self.after_write, [iri])
+        return removed
+
     def _refresh_happenings(self, documents: list[str] | None) -> set[str]:
         """Cluster again what `documents` changed; the documents whose reports moved. An
         embedded store is written only through this process, so its happening index is

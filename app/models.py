@@ -184,13 +184,19 @@ class PageNetwork(BaseModel):
     edges: list[list[Any]]
 
 
-class EventOut(BaseModel):
+class Reported(BaseModel):
+    """What every listed event or happening says first: its IRI, label, CAMEO code, actors
+    and date."""
+
     iri: str
     label: str | None
     code: str
     source: str | None
     target: str | None
     date: str | None
+
+
+class EventOut(Reported):
     goldstein: float | None
     quad_class: int | None
     place: str | None
@@ -210,14 +216,13 @@ class EventPage(Page):
     items: list[EventOut]
 
 
-class HappeningReport(BaseModel):
-    iri: str
-    label: str | None
-    code: str
-    source: str | None
-    target: str | None
-    date: str | None
+class Placed(Reported):
+    """A happening or one of its reports: where it happened follows its date."""
+
     place: str | None
+
+
+class HappeningReport(Placed):
     modality: str = MODALITY_FIELD
     sentence: str | None
     trigger: str | None
@@ -227,14 +232,7 @@ class HappeningReport(BaseModel):
                                    "features it agreed on with another report")
 
 
-class HappeningOut(BaseModel):
-    iri: str
-    label: str | None
-    code: str
-    source: str | None
-    target: str | None
-    date: str | None
-    place: str | None
+class HappeningOut(Placed):
     modality: str = Field(description="the strongest of its reports': asserted if any "
                           "asserts it; claimed when it is only alleged")
     alleged: bool = Field(description="reported only as claimed or alleged")

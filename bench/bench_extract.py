@@ -48,6 +48,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from corpus import documents, write_jsonl  # noqa: E402
+from procs import descendants, stat_fields  # noqa: E402
 
 from ingest.extract import extract  # noqa: E402
 from ingest.model import SourceDocument  # noqa: E402
@@ -336,17 +337,13 @@ def process_table() -> dict[int, tuple[int, float, str]]:
     """pid -> (parent, CPU seconds, command line) of every process."""
     ticks = os.sysconf("SC_CLK_TCK")
     out = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
+    for pid, fields in stat_fields().items():
         try:
-            with open(f"/proc/{entry}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
                 cmdline = handle.read().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        out[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / ticks, cmdline)
+        out[pid] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / ticks, cmdline)
     return out
 
 
@@ -358,14 +355,7 @@ def watch(process: subprocess.Popen, interval: float) -> dict:
     cpu: dict[int, float] = {}
     while process.poll() is None:
         table = process_table()
-        tree = {process.pid}
-        grew = True
-        while grew:
-            grew = False
-            for pid, (parent, _, _) in table.items():
-                if parent in tree and pid not in tree:
-                    tree.add(pid)
-                    grew = True
+        tree = descendants(process.pid, {pid: parent for pid, (parent, _, _) in table.items()})
         for pid in tree:
             parent, seconds, cmdline = table.get(pid, (0, 0.0, ""))
             if pid not in roles:

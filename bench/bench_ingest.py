@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from corpus import write_jsonl  # noqa: E402
+from procs import descendants, stat_fields  # noqa: E402
 
 from graph import queries  # noqa: E402
 from graph.store import OxigraphStore  # noqa: E402
@@ -44,27 +45,13 @@ def cpu_seconds() -> float:
     """User + system time of this process and all its descendants, live or ended (the
     pool's workers are children of the forkserver, so RUSAGE_CHILDREN would not see them;
     once they end, their time is in the forkserver's cutime and cstime)."""
-    parents: dict[int, int] = {}
-    times: dict[int, float] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # ended meanwhile
-        parents[int(entry)] = int(fields[1])
-        ticks = sum(int(fields[k]) for k in (11, 12, 13, 14))  # utime stime cutime cstime
-        times[int(entry)] = ticks / os.sysconf("SC_CLK_TCK")
-    tree, grew = {os.getpid()}, True
-    while grew:
-        grew = False
-        for pid, parent in parents.items():
-            if parent in tree and pid not in tree:
-                tree.add(pid)
-                grew = True
-    return sum(times.get(pid, 0.0) for pid in tree)
+    ticks = os.sysconf("SC_CLK_TCK")
+    seconds = 0.0
+    table = stat_fields()
+    for pid in descendants(os.getpid(), {pid: int(fields[1]) for pid, fields in table.items()}):
+        # utime stime cutime cstime
+        seconds += sum(int(table[pid][k]) for k in (11, 12, 13, 14)) / ticks
+    return seconds
 
 
 def own_cpu_seconds() -> float:

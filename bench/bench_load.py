@@ -16,7 +16,6 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -29,8 +28,8 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.api_server import TOKEN, seed_store  # noqa: E402
-from tests.servers import _stop, _wait_http, free_port  # noqa: E402
+from tests.api_server import TOKEN, seed_store, serve_api, sparql_json  # noqa: E402
+from tests.servers import _stop, free_port  # noqa: E402
 
 GRAPH = "https://example.org/graph/bench-load"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -96,13 +95,7 @@ def phase(base: str, readers: int, writers: int, seconds: float) -> dict:
     lost = 0
     for n, value in last.items():
         ask = f"ASK {{ GRAPH <{GRAPH}/{n}> {{ ?s <http://e/p> {value} }} }}"
-        r = httpx.post(
-            f"{base}/sparql",
-            data={"query": ask},
-            timeout=60,
-            headers={"Accept": "application/sparql-results+json"},
-        )
-        lost += not r.json()["boolean"]
+        lost += not sparql_json(base, ask)["boolean"]
     return {
         "latencies": latencies,
         "read_failures": read_failures,
@@ -148,27 +141,9 @@ def main() -> None:
             "EVKG_TOKEN": TOKEN,
             "EVKG_QUERY_TIMEOUT": "30",
         }
-        log = work / "server.log"
-        with log.open("wb") as out:
-            proc = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "app.cli",
-                    "serve",
-                    "--port",
-                    str(port),
-                    "--log-level",
-                    "warning",
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
+        proc = serve_api(port, env, work / "server.log")
         base = f"http://127.0.0.1:{port}"
         try:
-            _wait_http(f"{base}/health", proc, log)
             idle = phase(base, args.readers, 0, min(args.seconds, 20))
             print(
                 f"idle, {args.readers} readers: {percentiles(idle['latencies'])}, "

@@ -37,10 +37,9 @@ sys.path.insert(0, str(ROOT))
 from bench_api import BY_ROOT_MONTH, TWO_HOP, clone, free_port, server  # noqa: E402
 from corpus import write_jsonl  # noqa: E402
 
-from graph.store import DocumentGraph, OxigraphStore, open_store  # noqa: E402
+from graph.store import OxigraphStore, open_store  # noqa: E402
 from tests.servers import VIRTUOSO_BINARY, VIRTUOSO_INI, VIRTUOSO_VAD  # noqa: E402
 
-HASH = ox.NamedNode("https://evkg.org/ontology#contentHash")
 TOKEN = "bench-token"
 LOADED = "virtuoso.loaded"  # in --out: Virtuoso's folder there holds the store's graphs
 WRITE = {
@@ -99,12 +98,9 @@ def copy_graphs(source: Path, spec: str) -> tuple[int, float]:
     store = OxigraphStore(source)
     remote = open_store(spec)
     started, quads, batch = time.perf_counter(), 0, []
-    for iri in store.graphs():
-        node = ox.NamedNode(iri)
-        triples = [q.triple for q in store._store.quads_for_pattern(None, None, None, node)]
-        hashes = [t.object.value for t in triples if t.subject == node and t.predicate == HASH]
-        batch.append(DocumentGraph.from_triples(iri, hashes[0] if hashes else iri, triples))
-        quads += len(triples)
+    for doc in store.document_graphs():
+        batch.append(doc)
+        quads += doc.ntriples.count(b"\n")  # one triple a line
         if len(batch) == 100:
             remote.put_documents(batch)
             batch = []

@@ -91,21 +91,27 @@ class InHand:
 
 
 def _report(iri: str, row: dict[str, Any], mentions: Iterable[str]) -> Report:
-    def text(value: object) -> str | None:
-        return None if value is None else str(value)
+    return Report(iri=iri, **report_fields(row), mentions=tuple(sorted(mentions)))
 
-    return Report(
-        iri=iri,
-        document=str(row["doc"]),
-        code=str(row["type"]).removeprefix(CAMEO),
-        source=text(row.get("s")),
-        target=text(row.get("t")),
-        date=text(row.get("date")),
-        place=text(row.get("place")),
-        modality=modality_name(row.get("modality")),
-        label=text(row.get("label")),
-        mentions=tuple(sorted(mentions)),
-    )
+
+def optional_text(value: object) -> str | None:
+    """A row's value as text; None where the variable is unbound."""
+    return None if value is None else str(value)
+
+
+def report_fields(row: Mapping[str, Any]) -> dict[str, Any]:
+    """What a row about a report (?doc ?type ?s ?t ?date ?place ?modality ?label) says of
+    it, by the names `Report` (and the API's view of a report) give those fields."""
+    return {
+        "document": str(row["doc"]),
+        "code": str(row["type"]).removeprefix(CAMEO),
+        "source": optional_text(row.get("s")),
+        "target": optional_text(row.get("t")),
+        "date": optional_text(row.get("date")),
+        "place": optional_text(row.get("place")),
+        "modality": modality_name(row.get("modality")),
+        "label": optional_text(row.get("label")),
+    }
 
 
 def read_gazetteer(

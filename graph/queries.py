@@ -9,6 +9,8 @@ asked otherwise).
 
 from __future__ import annotations
 
+from typing import TypedDict, Unpack
+
 from graph.network import Filters, event_patterns, happening_pattern, modality_pattern
 from graph.sparql import check_iri
 from graph.store.vocab import HAPPENINGS_GRAPH
@@ -93,19 +95,25 @@ def actor_counts(actor: str, filters: Filters | None = None) -> str:
 }} GROUP BY ?role ?root ?quad ORDER BY ?role ?root"""
 
 
-def _matching_events(
-    filters: Filters,
-    source: str | None = None,
-    target: str | None = None,
-    actor: str | None = None,
-    code: str | None = None,
-    place: str | None = None,
-) -> str:
+class Chosen(TypedDict, total=False):
+    """What an event listing is narrowed to besides the filters: actor IRIs (`source`,
+    `target`, or `actor` in either role), a CAMEO `code` and a place IRI."""
+
+    source: str | None
+    target: str | None
+    actor: str | None
+    code: str | None
+    place: str | None
+
+
+def _matching_events(filters: Filters, **chosen: Unpack[Chosen]) -> str:
     """The group that binds ?e to each document event the filters and arguments keep.
 
     The page of events is chosen starting from what is bound (an actor, a dyad, a place, a
     document): at a million quads, starting from every `sem:Event` and its optional source
     and target cost a second where the bound actor's events cost milliseconds."""
+    source, target, actor = chosen.get("source"), chosen.get("target"), chosen.get("actor")
+    code, place = chosen.get("code"), chosen.get("place")
     bound = []
     if source:
         bound.append(f"?e evkg:source {_iri(source)} .")
@@ -135,37 +143,21 @@ _DESCRIBED = """OPTIONAL { ?e rdfs:label ?label }
   OPTIONAL { ?type evkg:goldstein ?gold } OPTIONAL { ?type evkg:quadClass ?quad }"""
 
 
-def events(
-    filters: Filters,
-    source: str | None = None,
-    target: str | None = None,
-    actor: str | None = None,
-    code: str | None = None,
-    place: str | None = None,
-    limit: int = 100,
-    offset: int = 0,
-) -> str:
+def events(filters: Filters, limit: int = 100, offset: int = 0, **chosen: Unpack[Chosen]) -> str:
     """Events with their evidence (sentence, trigger, document), modality (?modality,
     unbound when the event states none) and happening (?h, unbound until clustered);
     source and target optional. The page is ordered and cut by the store (ORDER BY ?e);
     `event_ids` and `listed_events` are the same answer in two queries, ordered here."""
-    matching = _matching_events(filters, source, target, actor, code, place)
+    matching = _matching_events(filters, **chosen)
     return _described_events(f"""{{ SELECT DISTINCT ?e WHERE {{
     {matching}
   }} ORDER BY ?e LIMIT {int(limit)} OFFSET {int(offset)} }}""")
 
 
-def event_ids(
-    filters: Filters,
-    source: str | None = None,
-    target: str | None = None,
-    actor: str | None = None,
-    code: str | None = None,
-    place: str | None = None,
-) -> str:
+def event_ids(filters: Filters, **chosen: Unpack[Chosen]) -> str:
     """Every event `events` would list under the same arguments (?e), in no order: the
     caller orders them by IRI, takes its page and describes it with `listed_events`."""
-    matching = _matching_events(filters, source, target, actor, code, place)
+    matching = _matching_events(filters, **chosen)
     return f"SELECT DISTINCT ?e WHERE {{\n  {matching}\n}}"
 
 
@@ -193,19 +185,12 @@ WHERE {{
 
 
 def happenings(
-    filters: Filters,
-    source: str | None = None,
-    target: str | None = None,
-    actor: str | None = None,
-    code: str | None = None,
-    place: str | None = None,
-    limit: int = 100,
-    offset: int = 0,
+    filters: Filters, limit: int = 100, offset: int = 0, **chosen: Unpack[Chosen]
 ) -> str:
     """The happenings (?e) of the events `events` would list, each with its own code,
     actors, date, place and modality and how many of those events report it (?reports);
     an event not clustered yet stands for itself."""
-    matching = _matching_events(filters, source, target, actor, code, place)
+    matching = _matching_events(filters, **chosen)
     return f"""SELECT ?e ?reports ?label ?type ?s ?t ?date ?gold ?quad ?place ?modality
 WHERE {{
   {{ SELECT ?e (COUNT(DISTINCT ?r) AS ?reports) WHERE {{

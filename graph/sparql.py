@@ -87,6 +87,18 @@ def query_form(sparql: str) -> QueryForm:
     return match.group(1).upper()  # type: ignore[return-value]
 
 
+def result_media(form: QueryForm, media_type: str | None) -> str:
+    """The media type (parameters dropped) a `form` query's results are given in: the one
+    asked for, or the first its table lists when none is."""
+    table: dict[str, Any] = RESULT_MEDIA if form in ("SELECT", "ASK") else GRAPH_MEDIA
+    if not media_type:
+        return next(iter(table))
+    media = media_type.split(";")[0].strip().lower()
+    if media not in table:
+        raise ValueError(f"cannot give {form} results as {media_type}; use one of {list(table)}")
+    return media
+
+
 def python_value(term: Any) -> Any:
     """A pyoxigraph term as a plain Python value: IRIs as str, literals as int/float/date/str."""
     if term is None:
@@ -142,6 +154,13 @@ class Solutions(list[ox.QuerySolution]):
 
 def variable_names(solutions: ox.QuerySolutions | Solutions) -> list[str]:
     return [v.value for v in solutions.variables]
+
+
+def select_rows(result: object) -> list[dict[str, Any]]:
+    """A store's answer to a SELECT as `rows`; any other answer is the wrong query form."""
+    if not isinstance(result, ox.QuerySolutions | Solutions):
+        raise QuerySyntaxError("select() needs a SELECT query")
+    return rows(result, variable_names(result))
 
 
 def ntriples_literal(value: str) -> str:

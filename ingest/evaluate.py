@@ -116,7 +116,10 @@ class _Reader:
     def fail(self, where: str, problem: str) -> EvaluationError:
         return EvaluationError(f"{self.path}: {where}: {problem}")
 
-    def mapping(self, value: Any, where: str, allowed: set[str]) -> dict[str, Any]:
+    def mapping(
+        self, value: Any, where: str, allowed: set[str], required: tuple[str, ...] = ()
+    ) -> dict[str, Any]:
+        """`value` as a mapping of `allowed` keys only, each of `required` among them."""
         if not isinstance(value, dict):
             raise self.fail(where, f"expected a mapping, got {type(value).__name__}")
         unknown = sorted(str(k) for k in value if k not in allowed)
@@ -125,6 +128,9 @@ class _Reader:
                 where,
                 f"unknown key(s) {', '.join(unknown)} (allowed: {', '.join(sorted(allowed))})",
             )
+        for key in required:
+            if key not in value:
+                raise self.fail(where, f"missing '{key}'")
         return value
 
     def texts(self, value: Any, where: str) -> tuple[str, ...]:
@@ -139,10 +145,7 @@ class _Reader:
         return tuple(out)
 
     def actor(self, value: Any, where: str) -> GoldActor:
-        data = self.mapping(value, where, _ACTOR_KEYS)
-        for key in ("name", "code"):
-            if key not in data:
-                raise self.fail(where, f"missing '{key}'")
+        data = self.mapping(value, where, _ACTOR_KEYS, ("name", "code"))
         names = self.texts(data["name"], f"{where}.name")
         codes = tuple(c.upper() for c in self.texts(data["code"], f"{where}.code"))
         return GoldActor(names, codes)
@@ -178,10 +181,7 @@ class _Reader:
         return text
 
     def event(self, value: Any, where: str) -> GoldEvent:
-        data = self.mapping(value, where, _EVENT_KEYS)
-        for key in ("evidence", "root"):
-            if key not in data:
-                raise self.fail(where, f"missing '{key}'")
+        data = self.mapping(value, where, _EVENT_KEYS, ("evidence", "root"))
         evidence = self.texts(data["evidence"], f"{where}.evidence")
         if len(evidence) != 1:
             raise self.fail(f"{where}.evidence", "expected one phrase, got a list")
@@ -205,9 +205,7 @@ class _Reader:
         return value
 
     def document(self, value: Any, where: str) -> GoldDocument:
-        data = self.mapping(value, where, _DOC_KEYS)
-        if "file" not in data:
-            raise self.fail(where, "missing 'file'")
+        data = self.mapping(value, where, _DOC_KEYS, ("file",))
         file = self.texts(data["file"], f"{where}.file")
         if len(file) != 1 or Path(file[0]).is_absolute() or ".." in Path(file[0]).parts:
             raise self.fail(f"{where}.file", f"{data['file']!r} is not a path inside the corpus")

@@ -10,6 +10,9 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import httpx
 
 from tests.servers import _stop, _wait_http, free_port
 
@@ -43,16 +46,34 @@ def start_api(workdir: Path, seeded: Path | None = None, **env_extra: str) -> It
     port = free_port()
     env = {**os.environ, "EVKG_STORE": f"oxigraph:{store}", "EVKG_TOKEN": TOKEN,
            "EVKG_QUERY_TIMEOUT": "5", **env_extra}
-    log = workdir / "server.log"
-    with log.open("wb") as out:
+    proc = serve_api(port, env, workdir / "server.log")
+    try:
+        yield ApiServer(f"http://127.0.0.1:{port}", TOKEN, store)
+    finally:
+        _stop(proc)
+
+
+def serve_api(port: int, env: dict[str, str], log: Path, *, cwd: Path = ROOT,
+              append: bool = False, new_session: bool = False) -> subprocess.Popen:
+    """`evkg serve` on loopback `port` under `env`, run in `cwd`, its output in `log` (added
+    to it with `append`), once it answers /health; stopped again if it never does."""
+    with log.open("ab" if append else "wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "app.cli", "serve", "--port", str(port),
              "--log-level", "warning"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=new_session,
         )
-    base = f"http://127.0.0.1:{port}"
     try:
-        _wait_http(f"{base}/health", proc, log)
-        yield ApiServer(base, TOKEN, store)
-    finally:
+        _wait_http(f"http://127.0.0.1:{port}/health", proc, log)
+    except BaseException:
         _stop(proc)
+        raise
+    return proc
+
+
+def sparql_json(base: str, query: str, timeout: float = 60) -> Any:
+    """The server's answer to `query` (POSTed to /sparql), as SPARQL JSON results."""
+    r = httpx.post(f"{base}/sparql", data={"query": query}, timeout=timeout,
+                   headers={"Accept": "application/sparql-results+json"})
+    return r.json()

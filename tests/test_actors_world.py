@@ -13,29 +13,16 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
-from ingest.actors import Resolver, linker
 from ingest.extract import extract
-from ingest.model import Actor, SourceDocument
-from ingest.text import nlp
+from ingest.model import SourceDocument
 from ingest.vocab import name_key, vocabulary
+from ontology import namespaces as ns
+from tests.linking import mentions
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "ontology"
-ACTOR = Namespace("https://evkg.org/id/actor/")
-EVKG = Namespace("https://evkg.org/ontology#")
-SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
-SKOS_ALT = URIRef("http://www.w3.org/2004/02/skos/core#altLabel")
-
-
-def mentions(text: str) -> list[tuple[str, Actor]]:
-    """(surface, actor) of each mention the linker finds, sentence by sentence."""
-    doc = nlp()(text)
-    resolver = Resolver()
-    found = []
-    for sent in doc.sents:
-        for mention in linker().find(sent, resolver)[0]:
-            found.append((doc[mention.start : mention.end].text, mention.actor))
-    return found
+ACTOR, EVKG, SEM = (Namespace(iri) for iri in (ns.ACTOR, ns.EVKG, ns.SEM))
+SKOS_ALT = URIRef(f"{ns.SKOS}altLabel")
 
 
 def codes(text: str) -> set[str | None]:
@@ -230,25 +217,31 @@ def test_vocabulary_loads_the_world() -> None:
     assert vocab.actors[str(ACTOR["hungary"])].generated
 
 
-def test_a_missing_vocabulary_file_is_an_error_that_names_it(tmp_path: Path) -> None:
-    for name in ("evkg.ttl", "agents.ttl", "places.ttl", "cameo.ttl", "countries.ttl"):
-        (tmp_path / name).write_bytes((ONTOLOGY / name).read_bytes())
-    (tmp_path / "international.ttl").write_text("@prefix x: <https://x/> .\nx:a x:b x:c .\n")
+def vocabulary_error(folder: Path, error: str) -> subprocess.CompletedProcess[str]:
+    """Load the vocabulary from the ontology files in `folder`, in a fresh interpreter, and
+    print the `error` (an exception class's name) it raises."""
     code = (
         "from ingest import vocab\n"
         "try:\n"
         "    vocab.vocabulary()\n"
-        "except FileNotFoundError as error:\n"
+        f"except {error} as error:\n"
         "    print(error)\n"
     )
     env = {
         **os.environ,
-        "EVKG_ONTOLOGY_DIR": str(tmp_path),
-        "EVKG_CACHE_DIR": str(tmp_path / "cache"),
+        "EVKG_ONTOLOGY_DIR": str(folder),
+        "EVKG_CACHE_DIR": str(folder / "cache"),
     }
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env
     )
+
+
+def test_a_missing_vocabulary_file_is_an_error_that_names_it(tmp_path: Path) -> None:
+    for name in ("evkg.ttl", "agents.ttl", "places.ttl", "cameo.ttl", "countries.ttl"):
+        (tmp_path / name).write_bytes((ONTOLOGY / name).read_bytes())
+    (tmp_path / "international.ttl").write_text("@prefix x: <https://x/> .\nx:a x:b x:c .\n")
+    result = vocabulary_error(tmp_path, "FileNotFoundError")
     assert "actors.ttl" in result.stdout, result.stdout + result.stderr
 
 
@@ -257,21 +250,7 @@ def test_an_unparsable_vocabulary_file_is_an_error_that_names_it(tmp_path: Path)
         (tmp_path / name).write_bytes((ONTOLOGY / name).read_bytes())
     (tmp_path / "actors.ttl").write_bytes((ONTOLOGY / "actors.ttl").read_bytes())
     (tmp_path / "countries.ttl").write_text("this is not turtle\n")
-    code = (
-        "from ingest import vocab\n"
-        "try:\n"
-        "    vocab.vocabulary()\n"
-        "except ValueError as error:\n"
-        "    print(error)\n"
-    )
-    env = {
-        **os.environ,
-        "EVKG_ONTOLOGY_DIR": str(tmp_path),
-        "EVKG_CACHE_DIR": str(tmp_path / "cache"),
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env
-    )
+    result = vocabulary_error(tmp_path, "ValueError")
     assert "countries.ttl" in result.stdout, result.stdout + result.stderr
 
 

@@ -8,7 +8,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -18,8 +17,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.api_server import ROOT, TOKEN, ApiServer, start_api
-from tests.servers import _stop, _wait_http, free_port
+from tests.api_server import TOKEN, ApiServer, serve_api, sparql_json, start_api
+from tests.servers import _stop, free_port
 
 GRAPH = "https://example.org/graph/robustness"
 
@@ -297,26 +296,7 @@ def test_concurrent_first_documents_within_twice_a_warm_one(tmp_path: Path, seed
 
 def _serve(store: Path, port: int, log: Path) -> subprocess.Popen:
     env = {**os.environ, "EVKG_STORE": f"oxigraph:{store}", "EVKG_TOKEN": TOKEN}
-    with log.open("ab") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "app.cli",
-                "serve",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    _wait_http(f"http://127.0.0.1:{port}/health", proc, log)
-    return proc
+    return serve_api(port, env, log, append=True, new_session=True)
 
 
 def test_kill_9_during_writes_leaves_a_whole_store_and_no_snapshots(
@@ -337,14 +317,9 @@ def test_kill_9_during_writes_leaves_a_whole_store_and_no_snapshots(
             assert not (snapshots / "left-by-the-killed-server").exists()
             assert len(list(snapshots.glob("g*"))) <= 1
             whole = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH}> {{ ?s <http://e/p> ?o }} }}"
-            r = httpx.post(
-                f"{base}/sparql",
-                data={"query": whole},
-                timeout=30,
-                headers={"Accept": "application/sparql-results+json"},
-            )
             # the store opened whole: the graph holds one write's triple, not two or half
-            assert r.json()["results"]["bindings"][0]["n"]["value"] == "1"
+            answer = sparql_json(base, whole, timeout=30)
+            assert answer["results"]["bindings"][0]["n"]["value"] == "1"
         stop = threading.Event()
 
         def write(base: str = base, stop: threading.Event = stop) -> None:

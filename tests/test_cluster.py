@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -178,12 +179,9 @@ def quads(spec: str) -> set[str]:
         answer = httpx.get(url, headers={"Accept": "application/n-quads"}, timeout=120)
         answer.raise_for_status()
         return {line for line in answer.text.splitlines() if f"<{VERSION_GRAPH}> ." not in line}
-    store = open_store(spec)
-    try:
+    with closing(open_store(spec)) as store:
         out = io.BytesIO()
         store.dump(out, ox.RdfFormat.N_QUADS)
-    finally:
-        store.close()
     return set(out.getvalue().decode("utf-8").splitlines())
 
 

@@ -97,6 +97,17 @@ def corpus(tmp_path: Path) -> tuple[Path, Path]:
     return gold, tmp_path / "corpus"
 
 
+def one_document(folder: Path, text: str, events: str) -> Path:
+    """`text` as d.txt in `folder`, and the gold file (returned) that gives it `events`
+    (YAML list items, each indented six spaces)."""
+    (folder / "d.txt").write_text(text, encoding="utf-8")
+    gold = folder / "g.yaml"
+    gold.write_text(
+        f"format: 1\ndocuments:\n  - file: d.txt\n    events:\n{events}", encoding="utf-8"
+    )
+    return gold
+
+
 def fixed(actors: list[Actor], events: list[Event]):
     """An extractor that returns the given actors and events, recording what it was given."""
     seen: list[SourceDocument] = []
@@ -174,13 +185,11 @@ def test_imperfect_extraction_exact_scores(corpus: tuple[Path, Path]) -> None:
 def test_near_miss_taken_by_another_gold_event(tmp_path: Path) -> None:
     """One system event for two gold events in one sentence: the other is a miss, and says so."""
     text = "Iran attacked and shelled U.S. bases."
-    (tmp_path / "d.txt").write_text(text, encoding="utf-8")
-    gold = tmp_path / "g.yaml"
-    gold.write_text(
-        "format: 1\ndocuments:\n  - file: d.txt\n    events:\n"
+    gold = one_document(
+        tmp_path,
+        text,
         '      - {evidence: Iran attacked, source: {name: Iran, code: IRN}, root: ["19"]}\n'
         "      - {evidence: shelled U.S. bases, source: {name: Iran, code: IRN}, root: [19]}\n",
-        encoding="utf-8",
     )
     ev = Event(
         "id:e",
@@ -203,14 +212,12 @@ def test_near_miss_taken_by_another_gold_event(tmp_path: Path) -> None:
 def test_bipartite_matching_beats_greedy(tmp_path: Path) -> None:
     """Gold A admits roots 18/19, gold B only 19: a greedy pass could give the 19 to A."""
     text = "Iran attacked U.S. forces."
-    (tmp_path / "d.txt").write_text(text, encoding="utf-8")
-    gold = tmp_path / "g.yaml"
-    gold.write_text(
-        "format: 1\ndocuments:\n  - file: d.txt\n    events:\n"
+    gold = one_document(
+        tmp_path,
+        text,
         "      - {evidence: Iran attacked, source: {name: Iran, code: IRN},"
         ' root: ["19", "18"]}\n'
         '      - {evidence: attacked U.S., source: {name: Iran, code: IRN}, root: ["19"]}\n',
-        encoding="utf-8",
     )
     sentence = Span(text, 0, len(text))
     events = [
@@ -237,14 +244,12 @@ def test_actor_recall_by_name_and_by_code(corpus: tuple[Path, Path]) -> None:
 def test_near_miss_across_a_different_sentence_split(tmp_path: Path) -> None:
     """A system that cuts the sentence at "U.S." still shows up beside the missed gold event."""
     text = "Militias attacked U.S. troops at dawn."
-    (tmp_path / "d.txt").write_text(text, encoding="utf-8")
-    gold = tmp_path / "g.yaml"
-    gold.write_text(
-        "format: 1\ndocuments:\n  - file: d.txt\n    events:\n"
+    gold = one_document(
+        tmp_path,
+        text,
         "      - {evidence: attacked U.S. troops, source: {name: militias, code: IRQ},"
         ' root: ["19"]}\n'
         '      - {evidence: words that are not there, root: ["01"], optional: true}\n',
-        encoding="utf-8",
     )
     cut = Event(
         "id:e",

@@ -19,19 +19,9 @@ import pytest
 
 from app.sparql_page import EXAMPLES, with_prefixes
 from tests.api_server import ApiServer, seed_store, start_api
+from tests.browser import CHROMIUM, chromium
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PACKAGES = ["@zazuko/yasgui", "swagger-ui-dist", "redoc", "cytoscape"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 # Asked for by a library and refused by the page's policy before any request is made.
@@ -64,10 +54,7 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    yield from chromium()
 
 
 def is_local(url: str) -> bool:

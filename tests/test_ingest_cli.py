@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -37,16 +38,13 @@ def doc_key(document_iri: str) -> str:
 
 
 def graph_sets(path: Path) -> dict[str, set]:
-    store = OxigraphStore(path)
-    try:
+    with closing(OxigraphStore(path)) as store:
         out = {}
         for iri in store.graphs():
             if iri.startswith("https://evkg.org/id/document/"):
                 quads = store._store.quads_for_pattern(None, None, None, _node(iri))
                 out[iri] = {(str(q.subject), str(q.predicate), str(q.object)) for q in quads}
         return out
-    finally:
-        store.close()
 
 
 def _node(iri: str) -> ox.NamedNode:
@@ -73,11 +71,8 @@ def test_ingest_seeds_then_again_changes_nothing(
     out = capsys.readouterr().out
     assert "0 new, 2 unchanged, 0 replaced, 0 failed" in out
     assert graph_sets(copy) == before
-    store = OxigraphStore(copy)
-    try:
+    with closing(OxigraphStore(copy)) as store:
         assert set(store.graphs()) >= {vocabulary_graph("ontology"), vocabulary_graph("actors")}
-    finally:
-        store.close()
 
 
 def test_changed_document_replaces_its_graph_and_remove_drops_it(
@@ -108,8 +103,7 @@ def test_changed_document_replaces_its_graph_and_remove_drops_it(
     store.close()
     assert evkg("remove", str(doc), "--store", spec) == 0
     assert evkg("remove", "report.txt", "--store", spec) == 1  # already gone: says so
-    store = OxigraphStore(tmp_path / "store")
-    try:
+    with closing(OxigraphStore(tmp_path / "store")) as store:
         documents = [iri for iri in store.graphs() if iri in first or iri == changed[0]]
         assert documents == [iri for iri in first if iri != changed[0]]
         assert store.select(count)[0]["n"] < actors_before
@@ -119,8 +113,6 @@ def test_changed_document_replaces_its_graph_and_remove_drops_it(
             f"SELECT ?e WHERE {{ GRAPH <{HAPPENINGS_GRAPH}> {{ ?e evkg:happening ?h }} }}"
         )
         assert linked and not any(r["e"].startswith(doc_key(changed[0])) for r in linked)
-    finally:
-        store.close()
 
 
 def test_load_user_rdf_and_bad_input_changes_nothing(
@@ -140,12 +132,9 @@ def test_load_user_rdf_and_bad_input_changes_nothing(
     assert evkg("load", str(ref), "--graph", "not an iri", "--store", spec) == 2
     assert evkg("ingest", str(tmp_path / "nope"), "--store", spec) == 2
     assert evkg("ingest", str(ref), "--store", "mystery:thing") == 2
-    store = OxigraphStore(tmp_path / "store")
-    try:
+    with closing(OxigraphStore(tmp_path / "store")) as store:
         assert store.graphs() == ["http://example.org/ref"]
         assert store.graph_size("http://example.org/ref") == 3
-    finally:
-        store.close()
 
 
 def test_failed_documents_are_reported_with_why(
@@ -169,12 +158,9 @@ def test_seed_store_validates_against_the_shapes(seeded: Path) -> None:
         pytest.skip("ontology/shapes.ttl is not written yet")
     from pyshacl import validate
 
-    store = OxigraphStore(seeded)
-    try:
+    with closing(OxigraphStore(seeded)) as store:
         union = io.BytesIO()
         store.dump(union, ox.RdfFormat.N_TRIPLES)
-    finally:
-        store.close()
     data = rdflib.Graph().parse(data=union.getvalue(), format="nt")
     shapes = rdflib.Graph().parse(shapes_path, format="turtle")
     conforms, _, report = validate(data, shacl_graph=shapes, inference="none")
@@ -257,12 +243,9 @@ def _half_written(path: Path) -> tuple[str, set, list]:
 
 
 def _reopens_without(path: Path, victim: str, kept: list, whole: set) -> None:
-    store = OxigraphStore(path)
-    try:
+    with closing(OxigraphStore(path)) as store:
         assert store.recovered == [victim]
         assert victim not in store.graphs() and PENDING_GRAPH not in store.graphs()
-    finally:
-        store.close()
     assert not (path / JOURNAL).exists() and not (path / JOURNAL_DRAFT).exists()
     assert sorted(graph_sets(path)) == kept
     corpus = path.parent / "corpus.jsonl"

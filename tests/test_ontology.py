@@ -15,20 +15,27 @@ import pytest
 from pyshacl import validate
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 
+from ontology import namespaces as ns
+
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "ontology"
 
-EVKG = Namespace("https://evkg.org/ontology#")
-SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
-GAF = Namespace("http://groundedannotationframework.org/gaf#")
-NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
-PROV = Namespace("http://www.w3.org/ns/prov#")
-DCTERMS = Namespace("http://purl.org/dc/terms/")
+EVKG, SEM, GAF, NIF, PROV, DCTERMS, CAMEO, PLOVER, ACTOR, PLACE = (
+    Namespace(iri)
+    for iri in (
+        ns.EVKG,
+        ns.SEM,
+        ns.GAF,
+        ns.NIF,
+        ns.PROV,
+        ns.DCTERMS,
+        ns.CAMEO,
+        ns.PLOVER,
+        ns.ACTOR,
+        ns.PLACE,
+    )
+)
 GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
-CAMEO = Namespace("https://evkg.org/cameo/")
-PLOVER = Namespace("https://evkg.org/plover/")
-ACTOR = Namespace("https://evkg.org/id/actor/")
-PLACE = Namespace("https://evkg.org/id/place/")
 AGENT = Namespace("https://evkg.org/agents/")
 
 COUNTRY_CODE = re.compile(r"^[A-Z]{3}$|^ISIS$|^COALITION$")

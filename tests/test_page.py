@@ -6,10 +6,8 @@ from __future__ import annotations
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,18 +15,11 @@ import httpx
 import networkx as nx
 import pytest
 
+from tests.api_server import serve_api
+from tests.browser import CHROMIUM, chromium
+from tests.servers import _stop, free_port
+
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ACTOR = "https://evkg.org/id/actor/"
 EXPECTED = {
     "United States",
@@ -48,58 +39,21 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def serve(store: Path, log_path: Path) -> Iterator[str]:
-    """The real app on uvicorn over the store at `store`, until the caller is done."""
+    """The real app over the store at `store` (read-only), until the caller is done."""
     env = {**os.environ, "EVKG_STORE": f"oxigraph:{store}"}
     env.pop("EVKG_TOKEN", None)
     port = free_port()
-    log = log_path.open("w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "app.main:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
+    proc = serve_api(port, env, log_path)
     try:
-        for _ in range(300):
-            if proc.poll() is not None:
-                raise RuntimeError(log_path.read_text())
-            try:
-                if httpx.get(f"{base}/network", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        else:
-            raise RuntimeError("server did not start")
-        yield base
+        yield f"http://127.0.0.1:{port}"
     finally:
-        proc.terminate()
-        proc.wait(10)
-        log.close()
+        _stop(proc)
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`evkg ingest seeds` into a new store, then the real app on uvicorn."""
+    """`evkg ingest seeds` into a new store, then the real app."""
     folder = tmp_path_factory.mktemp("page")
     env = {**os.environ, "EVKG_STORE": f"oxigraph:{folder / 'store'}"}
     env.pop("EVKG_TOKEN", None)
@@ -157,10 +111,7 @@ def large_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    yield from chromium()
 
 
 @pytest.fixture

@@ -7,21 +7,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from ingest.actors import Resolver, linker
 from ingest.extract import extract
-from ingest.model import Actor, SourceDocument
+from ingest.model import SourceDocument
 from ingest.people import family_keys
 from ingest.text import nlp
-
-
-def mentions(text: str) -> list[tuple[str, Actor]]:
-    doc = nlp()(text)
-    resolver = Resolver()
-    found = []
-    for sent in doc.sents:
-        for mention in linker().find(sent, resolver)[0]:
-            found.append((doc[mention.start : mention.end].text, mention.actor))
-    return found
+from tests.linking import mentions
 
 
 def test_family_keys_are_the_tails_of_a_name() -> None:

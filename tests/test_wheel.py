@@ -16,7 +16,6 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ import httpx
 import pytest
 
 from app.pages import NPM_PACKAGES
-from tests.servers import free_port
+from tests.servers import _wait_http, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "002_b35e7bfbbd023063.txt"
@@ -214,7 +213,7 @@ def test_extract_ingest_and_serve_from_the_wheel(installed: Installed) -> None:
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait(f"{base}/health", server, log)
+        _wait_http(f"{base}/health", server, log)
         page = httpx.get(f"{base}/", timeout=30)
         assert page.status_code == 200 and "text/html" in page.headers["content-type"]
         assert "<html" in page.text.lower()
@@ -236,21 +235,6 @@ def test_extract_ingest_and_serve_from_the_wheel(installed: Installed) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-
-
-def _wait(url: str, proc: subprocess.Popen, log: Path, seconds: float = 120.0) -> None:
-    """Poll until the service answers (a condition, not a timing assertion)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"evkg serve exited with {proc.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(url, timeout=2.0).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise AssertionError(f"evkg serve did not answer:\n{log.read_text()}")
 
 
 @pytest.mark.parametrize(

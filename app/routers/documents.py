@@ -278,10 +278,6 @@ async def get_document(doc_id: DocId, request: Request, state: StateDep,
                responses=problems(400, 401, 403, 404, 422))
 async def delete_document(doc_id: DocId, state: StateDep) -> Response:
     iri = minted("document", doc_id)
-    async with state.write_lock:
-        removed = await anyio.to_thread.run_sync(state.store.remove_graph, iri)
-        if removed:
-            await anyio.to_thread.run_sync(state.after_write, [iri])
-    if not removed:
+    if not await state.remove_graph(iri):
         raise Problem(404, f"no document {doc_id!r}")
     return Response(status_code=204)

@@ -6,11 +6,14 @@ all graphs for reads (as queries see it) and cannot be written.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.deps import StateDep, WriteAllowed, read
+from app.deps import State, StateDep, WriteAllowed, read
 from app.models import ABSOLUTE_IRI, check_absolute_iri
 from app.problems import Problem
 from app.responses import RDF_GRAPHS, bodies, merge, problems
@@ -71,6 +74,25 @@ def _target(request: Request) -> str | None:
         raise Problem(400, str(exc)) from exc
 
 
+def _named(request: Request, instead: str) -> str:
+    """The named graph a write names (`_target`); 405 for `?default`, saying what to do
+    `instead`."""
+    iri = _target(request)
+    if iri is None:
+        raise Problem(405, f"the default graph is the union of all graphs; {instead}")
+    return iri
+
+
+async def _write(state: State, iri: str, write: Callable[[Any], object], arg: Any) -> Response:
+    """`write(arg)` to the graph `iri` under the write lock, then what follows a write:
+    201 when it made the graph, 204 when the graph was there."""
+    async with state.write_lock:
+        existed = iri in await anyio.to_thread.run_sync(state.store.graphs)
+        await anyio.to_thread.run_sync(write, arg)
+        await anyio.to_thread.run_sync(state.after_write, [iri])
+    return Response(status_code=204 if existed else 201)
+
+
 @router.get("/rdf-graphs", summary="Read a graph (Graph Store Protocol)", response_class=Response,
             responses=merge(bodies(*RDF_GRAPHS), problems(400, 404, 422, 503)),
             openapi_extra=READ_TARGET)
@@ -106,43 +128,25 @@ async def _body(request: Request, iri: str):
 @router.put("/rdf-graphs", dependencies=[WriteAllowed], summary="Replace a graph",
             status_code=204, responses=WRITTEN, openapi_extra={**WRITE_TARGET, **RDF_BODY})
 async def put_graph(request: Request, state: StateDep) -> Response:
-    iri = _target(request)
-    if iri is None:
-        raise Problem(405, "the default graph is the union of all graphs; write a named graph")
+    iri = _named(request, "write a named graph")
     doc = await _body(request, iri)
-    async with state.write_lock:
-        existed = iri in await anyio.to_thread.run_sync(state.store.graphs)
-        await anyio.to_thread.run_sync(state.store.put_documents, [doc])
-        await anyio.to_thread.run_sync(state.after_write, [iri])
-    return Response(status_code=204 if existed else 201)
+    return await _write(state, iri, state.store.put_documents, [doc])
 
 
 @router.post("/rdf-graphs", dependencies=[WriteAllowed], summary="Add triples to a graph",
              status_code=204, responses=WRITTEN, openapi_extra={**WRITE_TARGET, **RDF_BODY})
 async def post_graph(request: Request, state: StateDep) -> Response:
-    iri = _target(request)
-    if iri is None:
-        raise Problem(405, "the default graph is the union of all graphs; write a named graph")
+    iri = _named(request, "write a named graph")
     doc = await _body(request, iri)
     update = f"INSERT DATA {{ GRAPH <{iri}> {{ {doc.ntriples.decode('utf-8')} }} }}"
-    async with state.write_lock:
-        existed = iri in await anyio.to_thread.run_sync(state.store.graphs)
-        await anyio.to_thread.run_sync(state.store.update, update)
-        await anyio.to_thread.run_sync(state.after_write, [iri])
-    return Response(status_code=204 if existed else 201)
+    return await _write(state, iri, state.store.update, update)
 
 
 @router.delete("/rdf-graphs", dependencies=[WriteAllowed], summary="Delete a graph",
                status_code=204, responses=problems(400, 401, 403, 404, 405, 422, 503),
                openapi_extra=WRITE_TARGET)
 async def delete_graph(request: Request, state: StateDep) -> Response:
-    iri = _target(request)
-    if iri is None:
-        raise Problem(405, "the default graph is the union of all graphs; delete named graphs")
-    async with state.write_lock:
-        removed = await anyio.to_thread.run_sync(state.store.remove_graph, iri)
-        if removed:
-            await anyio.to_thread.run_sync(state.after_write, [iri])
-    if not removed:
+    iri = _named(request, "delete named graphs")
+    if not await state.remove_graph(iri):
         raise Problem(404, f"no graph {iri}")
     return Response(status_code=204)

@@ -13,6 +13,7 @@ from app.problems import Problem
 from app.responses import problems
 from app.routers.params import SLUG_SCHEMA, minted
 from graph import queries
+from graph.happening_store import optional_text, report_fields
 from graph.network import modality_name
 from ontology.namespaces import CAMEO, EVKG, ID, SEM
 
@@ -21,10 +22,6 @@ RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 HappeningId = Annotated[
     str, Path(max_length=300, json_schema_extra=SLUG_SCHEMA, examples=["6a605c65213b7aa9"])
 ]
-
-
-def _text(value: object) -> str | None:
-    return None if value is None else str(value)
 
 
 @router.get(
@@ -52,18 +49,11 @@ async def get_happening(happening_id: HappeningId, state: StateDep) -> Happening
             row["e"],
             HappeningReport(
                 iri=row["e"],
-                label=_text(row.get("label")),
-                code=str(row["type"]).removeprefix(CAMEO),
-                source=_text(row.get("s")),
-                target=_text(row.get("t")),
-                date=_text(row.get("date")),
-                place=_text(row.get("place")),
-                modality=modality_name(row.get("modality")),
-                sentence=_text(row.get("sentence")),
-                trigger=_text(row.get("trigger")),
-                document=str(row["doc"]),
-                title=_text(row.get("title")),
-                matched_on=_text(row.get("why")),
+                **report_fields(row),
+                sentence=optional_text(row.get("sentence")),
+                trigger=optional_text(row.get("trigger")),
+                title=optional_text(row.get("title")),
+                matched_on=optional_text(row.get("why")),
             ),
         )
     if not facts or not reports:

@@ -181,38 +181,25 @@ def _file(fmt: str) -> dict:
     return merge(bodies(MEDIA_TYPES[fmt]), problems(400, 422, 503))
 
 
-def _download(source: Any, cache: NetworkCache, version: Any, filters: Filters,
-              max_nodes: int, fmt: str) -> Response:
-    graph, _ = network_view(source, filters, max_nodes, cache, version)
-    headers = {"Content-Disposition": f'attachment; filename="evkg-network.{fmt}"'}
-    return Response(render(graph, fmt), media_type=MEDIA_TYPES[fmt], headers=headers)
+def _add_download(fmt: str, doc: str) -> None:
+    """Register `/network.{fmt}`: the filtered view rendered as `fmt`, as an attachment."""
+
+    def download(
+        source: Source, cache: Cache, version: Version, filters: FiltersDep,
+        max_nodes: MaxNodes = DEFAULT_MAX_NODES,
+    ) -> Response:
+        graph, _ = network_view(source, filters, max_nodes, cache, version)
+        headers = {"Content-Disposition": f'attachment; filename="evkg-network.{fmt}"'}
+        return Response(render(graph, fmt), media_type=MEDIA_TYPES[fmt], headers=headers)
+
+    download.__name__ = download.__qualname__ = f"network_{fmt}"
+    download.__doc__ = doc
+    router.get(f"/network.{fmt}", response_class=Response, responses=_file(fmt))(download)
 
 
-@router.get("/network.graphml", response_class=Response, responses=_file("graphml"))
-def network_graphml(
-    source: Source, cache: Cache, version: Version, filters: FiltersDep,
-    max_nodes: MaxNodes = DEFAULT_MAX_NODES,
-) -> Response:
-    """The filtered view as GraphML."""
-    return _download(source, cache, version, filters, max_nodes, "graphml")
-
-
-@router.get("/network.gexf", response_class=Response, responses=_file("gexf"))
-def network_gexf(
-    source: Source, cache: Cache, version: Version, filters: FiltersDep,
-    max_nodes: MaxNodes = DEFAULT_MAX_NODES,
-) -> Response:
-    """The filtered view as dynamic GEXF (dates for Gephi's timeline)."""
-    return _download(source, cache, version, filters, max_nodes, "gexf")
-
-
-@router.get("/network.json", response_class=Response, responses=_file("json"))
-def network_json(
-    source: Source, cache: Cache, version: Version, filters: FiltersDep,
-    max_nodes: MaxNodes = DEFAULT_MAX_NODES,
-) -> Response:
-    """The filtered view as node-link JSON."""
-    return _download(source, cache, version, filters, max_nodes, "json")
+_add_download("graphml", "The filtered view as GraphML.")
+_add_download("gexf", "The filtered view as dynamic GEXF (dates for Gephi's timeline).")
+_add_download("json", "The filtered view as node-link JSON.")
 
 
 def _check_iris(*iris: str) -> None:

@@ -11,7 +11,7 @@ from typing import IO, Any, Literal, Protocol, runtime_checkable
 import pyoxigraph as ox
 import rdflib
 
-from graph.sparql import CONTENT_HASH, Solutions, check_iri
+from graph.sparql import CONTENT_HASH, Solutions, check_iri, select_rows
 
 PutStatus = Literal["new", "unchanged", "replaced"]
 
@@ -119,7 +119,9 @@ def with_hash(graph: rdflib.Graph, iri: str, content_hash: str) -> rdflib.Graph:
 class GraphStore(Protocol):
     """The graph store interface; see docs/ARCHITECTURE.md ("Store interface")."""
 
-    def put_document(self, iri: str, graph: rdflib.Graph) -> PutStatus: ...
+    def put_document(self, iri: str, graph: rdflib.Graph) -> PutStatus:
+        """Store one document's graph (its hash read from it), as `put_documents` would."""
+        return self.put_documents([DocumentGraph.from_graph(iri, graph)])[0]
 
     def put_documents(
         self, docs: Sequence[DocumentGraph], *, bulk: bool = False
@@ -145,7 +147,9 @@ class GraphStore(Protocol):
         named_graph_uris: Sequence[str] | None = None,
     ) -> QueryResult: ...
 
-    def select(self, sparql: str) -> list[dict[str, Any]]: ...
+    def select(self, sparql: str) -> list[dict[str, Any]]:
+        """A SELECT as a list of dicts of plain Python values."""
+        return select_rows(self.query(sparql))
 
     def query_serialized(
         self,

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import IO, Any
 
 import pyoxigraph as ox
-import rdflib
 
 from graph.sparql import (
     CONTENT_HASH,
@@ -36,11 +35,11 @@ from graph.sparql import (
     QuerySyntaxError,
     check_iri,
     query_form,
-    rows,
-    variable_names,
+    result_media,
 )
 from graph.store.base import (
     DocumentGraph,
+    GraphStore,
     PutStatus,
     QueryResult,
     StoreBusyError,
@@ -66,7 +65,7 @@ def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
     return term.value
 
 
-class OxigraphStore:
+class OxigraphStore(GraphStore):
     """Embedded Oxigraph; `path=None` keeps everything in memory."""
 
     def __init__(self, path: str | Path | None = None) -> None:
@@ -151,9 +150,6 @@ class OxigraphStore:
                 break
         return out
 
-    def put_document(self, iri: str, graph: rdflib.Graph) -> PutStatus:
-        return self.put_documents([DocumentGraph.from_graph(iri, graph)])[0]
-
     def put_documents(
         self, docs: Sequence[DocumentGraph], *, bulk: bool = False
     ) -> list[PutStatus]:
@@ -230,6 +226,19 @@ class OxigraphStore:
         node = ox.NamedNode(check_iri(iri))
         return sum(1 for _ in self._store.quads_for_pattern(None, None, None, node))
 
+    def document_graphs(self) -> Iterator[DocumentGraph]:
+        """Each named graph as it would be written again, its hash the one it records (its
+        IRI when it records none): for copying the store into another one."""
+        for iri in self.graphs():
+            node = ox.NamedNode(iri)
+            triples = [q.triple for q in self._store.quads_for_pattern(None, None, None, node)]
+            hashes = [
+                t.object.value
+                for t in triples
+                if t.subject == node and t.predicate == _HASH and isinstance(t.object, ox.Literal)
+            ]
+            yield DocumentGraph.from_triples(iri, hashes[0] if hashes else iri, triples)
+
     # -- SPARQL ------------------------------------------------------------------------
 
     def query(
@@ -266,13 +275,6 @@ class OxigraphStore:
             raise StoreError(f"query failed: {exc}") from exc
         return result
 
-    def select(self, sparql: str) -> list[dict[str, Any]]:
-        """A SELECT as a list of dicts of plain Python values."""
-        result = self.query(sparql)
-        if not isinstance(result, ox.QuerySolutions):
-            raise QuerySyntaxError("select() needs a SELECT query")
-        return rows(result, variable_names(result))
-
     def query_serialized(
         self,
         sparql: str,
@@ -283,7 +285,7 @@ class OxigraphStore:
     ) -> tuple[Iterator[bytes], str]:
         """Results encoded by Oxigraph itself, in `media_type` (a sensible default if None)."""
         form = query_form(sparql)
-        media = _pick_media(form, media_type)
+        media = result_media(form, media_type)
         result = self._raw_query(sparql, default_graph_uris, named_graph_uris)
         buffer = io.BytesIO()
         if isinstance(result, ox.QueryTriples):  # CONSTRUCT, DESCRIBE
@@ -361,13 +363,3 @@ def _replace_update(docs: Iterable[DocumentGraph]) -> str:
     drops = " ".join(f"DROP SILENT GRAPH <{check_iri(d.iri)}> ;" for d in docs)
     body = " ".join(f"GRAPH <{d.iri}> {{ {d.ntriples.decode('utf-8')} }}" for d in docs)
     return f"{drops} INSERT DATA {{ {body} }}"
-
-
-def _pick_media(form: str, media_type: str | None) -> str:
-    table = RESULT_MEDIA if form in ("SELECT", "ASK") else GRAPH_MEDIA
-    if media_type is None:
-        return next(iter(table))
-    media = media_type.split(";")[0].strip().lower()
-    if media not in table:
-        raise ValueError(f"cannot give {form} results as {media_type}; use one of {list(table)}")
-    return media

@@ -12,27 +12,26 @@ import re
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import httpx
 import pyoxigraph as ox
-import rdflib
 
 from graph.config import RemoteConfig
 from graph.sparql import (
     CONTENT_HASH,
     GRAPH_MEDIA,
-    RESULT_MEDIA,
     QuerySyntaxError,
     Solutions,
     check_iri,
     query_form,
-    rows,
+    result_media,
     split_prologue,
     variable_names,
 )
 from graph.store.base import (
     DocumentGraph,
+    GraphStore,
     PutStatus,
     QueryResult,
     StoreError,
@@ -56,7 +55,7 @@ _ORDERED = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
 _PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
-class SparqlStore:
+class SparqlStore(GraphStore):
     """A remote SPARQL 1.1 store (Oxigraph server, Virtuoso, or any other)."""
 
     pages_itself = True  # a listing's page is cut in the query (graph.sparql.pages_itself)
@@ -145,9 +144,6 @@ class SparqlStore:
             )
             out.update({row["g"]: str(row["h"]) for row in found})
         return out
-
-    def put_document(self, iri: str, graph: rdflib.Graph) -> PutStatus:
-        return self.put_documents([DocumentGraph.from_graph(iri, graph)])[0]
 
     def put_documents(
         self, docs: Sequence[DocumentGraph], *, bulk: bool = False
@@ -318,14 +314,6 @@ class SparqlStore:
                 return out
             offset += cap
 
-    def select(self, sparql: str) -> list[dict[str, Any]]:
-        result = self.query(sparql)
-        if isinstance(result, Solutions):
-            return rows(result, result.names)
-        if isinstance(result, ox.QuerySolutions):
-            return rows(result, variable_names(result))
-        raise QuerySyntaxError("select() needs a SELECT query")
-
     def query_serialized(
         self,
         sparql: str,
@@ -336,12 +324,7 @@ class SparqlStore:
     ) -> tuple[Iterator[bytes], str]:
         """Forward the server's bytes as they arrive, without decoding them."""
         form = query_form(sparql)
-        table = RESULT_MEDIA if form in ("SELECT", "ASK") else GRAPH_MEDIA
-        media = (media_type or next(iter(table))).split(";")[0].strip().lower()
-        if media not in table:
-            raise ValueError(
-                f"cannot give {form} results as {media_type}; use one of {list(table)}"
-            )
+        media = result_media(form, media_type)
         response = self._send_query(
             sparql, media, default_graph_uris, named_graph_uris, stream=True
         )

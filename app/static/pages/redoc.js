@@ -2,19 +2,12 @@
 // credit loads a logo from a CDN; the page's Content-Security-Policy refuses it and ReDoc
 // then leaves the image out.
 
-function libraryLoaded() {
-  return new Promise((resolve) => {
-    const check = () => resolve(typeof window.Redoc?.init === "function");
-    if (document.readyState !== "loading") check();
-    else document.addEventListener("DOMContentLoaded", check, { once: true });
-  });
-}
+import { libraryLoaded, showMissingLibrary } from "/static/pages/service.js";
 
 async function start() {
   const root = document.getElementById("redoc");
-  if (!(await libraryLoaded())) {
-    document.getElementById("notice").hidden = false;
-    document.body.dataset.state = "no-library";
+  if (!(await libraryLoaded(() => typeof window.Redoc?.init === "function"))) {
+    showMissingLibrary();
     return;
   }
   const options = {

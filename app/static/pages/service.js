@@ -13,6 +13,22 @@ const number = new Intl.NumberFormat("en");
 export const served = Promise.all([getJson("/health"), getJson("/stats")])
   .then(([health, stats]) => ({ ...health, ...stats }));
 
+// Whether the page's library has loaded: it is a deferred script, so by DOMContentLoaded it
+// has run (or failed to load) and `isLoaded()` tells which.
+export function libraryLoaded(isLoaded) {
+  return new Promise((resolve) => {
+    const check = () => resolve(isLoaded());
+    if (document.readyState !== "loading") check();
+    else document.addEventListener("DOMContentLoaded", check, { once: true });
+  });
+}
+
+// The page's notice that its library is missing, shown; the body says so for the tests.
+export function showMissingLibrary() {
+  document.getElementById("notice").hidden = false;
+  document.body.dataset.state = "no-library";
+}
+
 function markCurrentPage() {
   for (const link of document.querySelectorAll(".evkg-nav a")) {
     if (link.getAttribute("href") === location.pathname) link.setAttribute("aria-current", "page");

@@ -3,21 +3,11 @@
 // tabs, links from minted IRIs to this service's Linked Data pages, and the write token
 // (kept for this browser tab only) sent with every request when it is set.
 
-import { served } from "/static/pages/service.js";
+import { libraryLoaded, served, showMissingLibrary } from "/static/pages/service.js";
 
 const config = JSON.parse(document.getElementById("sparql-config").textContent);
 const TOKEN_KEY = "evkg-token";
 const $ = (id) => document.getElementById(id);
-
-// The library is a deferred script before this module, so it has run (or failed to load)
-// by DOMContentLoaded.
-function libraryLoaded() {
-  return new Promise((resolve) => {
-    const check = () => resolve(typeof window.Yasgui === "function");
-    if (document.readyState !== "loading") check();
-    else document.addEventListener("DOMContentLoaded", check, { once: true });
-  });
-}
 
 function token() {
   return sessionStorage.getItem(TOKEN_KEY) || "";
@@ -137,9 +127,8 @@ function setUpTools(yasgui) {
 }
 
 async function start() {
-  if (!(await libraryLoaded())) {
-    $("notice").hidden = false;
-    document.body.dataset.state = "no-library";
+  if (!(await libraryLoaded(() => typeof window.Yasgui === "function"))) {
+    showMissingLibrary();
     return;
   }
   const Yasgui = window.Yasgui;

@@ -1,18 +1,11 @@
 // /docs: Swagger UI over this service's OpenAPI document, from the local package.
 
-function libraryLoaded() {
-  return new Promise((resolve) => {
-    const check = () => resolve(typeof window.SwaggerUIBundle === "function");
-    if (document.readyState !== "loading") check();
-    else document.addEventListener("DOMContentLoaded", check, { once: true });
-  });
-}
+import { libraryLoaded, showMissingLibrary } from "/static/pages/service.js";
 
 async function start() {
   const root = document.getElementById("swagger-ui");
-  if (!(await libraryLoaded())) {
-    document.getElementById("notice").hidden = false;
-    document.body.dataset.state = "no-library";
+  if (!(await libraryLoaded(() => typeof window.SwaggerUIBundle === "function"))) {
+    showMissingLibrary();
     return;
   }
   const SwaggerUIBundle = window.SwaggerUIBundle;
