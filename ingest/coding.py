@@ -1031,7 +1031,10 @@ class SentenceCoder:
         return yields
 
     def _press(self, mention: Mention) -> bool:
-        """Whether a mention names the press ("reporters", "Pentagon reporters")."""
+        """Whether a mention names the press at large ("reporters", "Pentagon reporters"),
+        not an outlet by its name ("an interview with CBS News": CBS News is the target)."""
+        if mention.named:
+            return False
         last = self.doc[mention.end - 1]
         words = [*range(mention.start, mention.end)]
         if last.dep_ in MODIFIERS:

@@ -835,3 +835,8 @@ def test_calling_anothers_act_worthless_or_baseless_is_criticism() -> None:
         "Chile called Peru's claims baseless.",
     ):
         assert ("11", "CHL", "PER", "asserted") in events(text), (text, events(text))
+
+
+def test_an_outlet_named_is_a_target_the_press_at_large_is_not() -> None:
+    found = events("The Chilean president gave an interview with CBS News on Monday.")
+    assert ("01", "CHL", "USA", "asserted") in found, found
