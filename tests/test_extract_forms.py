@@ -136,7 +136,8 @@ MORE_CASES = [
         "in Baghdad on Thursday.",
         ("USA", "04", "IRQ"),
     ),
-    ("Turkish warplanes bombed PKK positions in northern Iraq.", ("TUR", "18", None)),
+    # bombing from the air is aerial (195), not a bombing on the ground (183)
+    ("Turkish warplanes bombed PKK positions in northern Iraq.", ("TUR", "19", None)),
     ("Israeli jets struck Iranian weapons depots near Damascus overnight.", ("ISR", "19", "IRN")),
     ("Muqtada al-Sadr called for the withdrawal of U.S. forces from Iraq.", ("IRQ", "10", "USA")),
     (
