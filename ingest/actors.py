@@ -700,9 +700,7 @@ class ActorLinker:
                 return None  # "it is natural that": no antecedent ("it is ready to": one)
             if _thing_after_actor(doc, doc[i].sent.start, i, mentions, resolver):
                 return None  # "according to the report. It said ...": the report
-            actor = _last(
-                earlier, i, lambda m: m.actor.kind not in {"person", None} and not m.plural
-            )
+            actor = _last(earlier, i, _it_could_mean)
             return Mention(i, i + 1, actor, pronoun=True) if actor else None
         if lower in GROUP_PRONOUNS:
             # "the militia ... their attacks": a group is "they" as its members are
@@ -888,9 +886,7 @@ class ActorLinker:
                 owner = _last(
                     earlier,
                     i,
-                    (lambda m: m.plural)
-                    if plural
-                    else (lambda m: m.actor.kind not in {"person", None} and not m.plural),
+                    (lambda m: m.plural) if plural else _it_could_mean,
                 )
                 if owner is None or not owner.code:
                     return None
@@ -1177,6 +1173,7 @@ def _speech_forms() -> frozenset[str]:
 
 
 def _it_could_mean(mention: Mention) -> bool:
+    """Whether "it"/"its" may take up the mention: a body, not a person or a plural."""
     return mention.actor.kind not in {"person", None} and not mention.plural
 
 

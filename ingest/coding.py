@@ -784,7 +784,6 @@ class SentenceCoder:
                 return "hypothetical"  # "urged Y to stop", "demanded that Y stop": asked of Y
             if dep in {"xcomp", "pcomp"} and lemma in g.intent_verbs:
                 return "intended"
-
             if any(c.dep_ == "neg" for c in node.children) and dep == "xcomp":
                 return "negated"
         return "asserted"
@@ -937,14 +936,21 @@ class SentenceCoder:
         violent act de-escalates (087), aimed where the act was; None when not one."""
         if self.lemmas[verb.i] not in self.g.halt_verbs:
             return None
-        for noun in (c for c in verb.children if c.dep_ == "dobj"):
+        found = self._violent_object(verb, {"dobj"})
+        if found is None or self._others_doing(found[0], verb):
+            return None  # none, or another's: fought off, `_countered`
+        noun, reading = found
+        # the halt is what is told, not the offensive again (verb readings are read before
+        # noun readings, `readings`, so the noun's turn finds it set aside)
+        self.eased.add(noun.i)
+        return self._others(self._noun_roles(noun, reading.sense)[1])
+
+    def _violent_object(self, verb: Token, deps: set[str]) -> tuple[Token, _Reading] | None:
+        """The verb's first object (of `deps`) that is a violent event noun, with its reading."""
+        for noun in (c for c in verb.children if c.dep_ in deps):
             reading = self.nouns.get(noun.i)
-            if reading is None or reading.code[:2] not in VIOLENT_ROOTS:
-                continue
-            if self._others_doing(noun, verb):
-                return None  # another's: fought off, `_countered`
-            self.eased.add(noun.i)  # the halt is what is told, not the offensive again
-            return self._others(self._noun_roles(noun, reading.sense)[1])
+            if reading is not None and reading.code[:2] in VIOLENT_ROOTS:
+                return noun, reading
         return None
 
     def _countered(self, verb: Token) -> list[Mention]:
@@ -952,11 +958,8 @@ class SentenceCoder:
         violent act is fighting them (19); whom, or none."""
         if self.lemmas[verb.i] not in self.g.counter_verbs:
             return []
-        for noun in (c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}):
-            reading = self.nouns.get(noun.i)
-            if reading is not None and reading.code[:2] in VIOLENT_ROOTS:
-                return self._others_doing(noun, verb)
-        return []
+        found = self._violent_object(verb, {"dobj", "nsubjpass"})
+        return self._others_doing(found[0], verb) if found is not None else []
 
     def _lends_to_noun(self, reading: _Reading, nouns: dict[int, _Reading]) -> bool:
         """ "carried out strikes", "launched an attack", "the sanctions X reimposed on Y":
@@ -1304,14 +1307,14 @@ class SentenceCoder:
             code, targets = self.g.deescalation_code, eased  # "halted its offensive on Y"
         elif code[:2] in {"18", "19"} and self._from_the_air(token):
             code = self.g.aerial_code  # "jets bombed Y", "a drone struck Y"
-        # "told reporters", "issued a statement", "held a news conference"
-        speaking = self.g.speech_verbs | self.g.light_verbs
-        if not reading.noun and self.lemmas[token.i] in speaking and self._public(token):
-            # the press heard it: a statement to no one in particular, an event of its own
+        lemma = self.lemmas[token.i]
+        speaking = lemma in self.g.speech_verbs or lemma in self.g.light_verbs
+        if not reading.noun and speaking and self._public(token):
+            # "told reporters", "issued a statement", "held a news conference": a public
+            # statement, an event of its own; the press heard it, it is no target
             if self._joint(token):
                 sources = sources[:1]  # "X, Y and Z issued a joint statement": one statement
-            # the press heard it, not the target: "told reporters", but "a statement on Y"
-            about = [t for t in targets if not self._press(t)]
+            about = [t for t in targets if not self._press(t)]  # "a statement on Y" stays
             return self._pairs(reading, "010", sources, about, start, modality, public=True)
         if code in self.g.crowd_codes and sources and all(_crowd(m) for m in sources):
             code = self.g.crowd_codes[code]  # "students protested": a demonstration
