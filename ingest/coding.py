@@ -93,7 +93,9 @@ class SentenceCoder:
         self.acting: set[str] = set()  # the source actors of the event being read
         self.acting_codes: set[str] = set()  # and their codes
         self.violent = False  # whether the event being read is violent (roots 18-20)
-        self.eased: set[int] = set()  # violent nouns a verb halts ("halted its offensive")
+        # violent nouns a verb's event tells already: halted ("halted its offensive") or
+        # the verb's means ("wounded Y in a bomb attack")
+        self.absorbed: set[int] = set()
         self.read_tokens: set[int] = set()  # the tokens that are triggers of this sentence
         self.attributions: set[int] = set()  # "..., officials said": verbs that attribute
         self.outcomes: dict[int, int] = {}  # ", killing Y": the participle -> its clause's attack
@@ -180,7 +182,7 @@ class SentenceCoder:
 
     def _read_verb(self, verb: Token) -> _Reading | None:
         senses = self.d.verbs.get(self.lemmas[verb.i])
-        if not senses:
+        if not senses or self._only_governs(verb):
             return None
         clause = self._clause(verb)
         present = {self.lowers[t.i] for t in clause} | {self.lemmas[t.i] for t in clause}
@@ -203,11 +205,30 @@ class SentenceCoder:
         # CAMEO pattern: those are the dictionary's weakest evidence.
         own = next((s for s in senses if s.code and s.curated), None)
         if best is not None and (best[0] > 1 or own is None):
-            return _Reading(verb, best[1], best[2], best[3])
+            _weight, code, sense, used = best
+            act = next((s.code for s in senses if s.code), None)
+            if act and self.g.intent_codes.get(act[:2]) == code:
+                # "met with Y for talks": a pattern that codes the verb's own act as
+                # intended (036 for a meeting) leaves the intent to the verb's modality
+                code = act
+            return _Reading(verb, code, sense, used)
         for sense in senses:
             if sense.code:
                 return _Reading(verb, sense.code, sense)
         return None
+
+    def _only_governs(self, verb: Token) -> bool:
+        """ "X failed to take Y", "X joined Y in condemning Z": the verb tells how another
+        act went or who shared it, and is no event of its own."""
+        lemma = self.lemmas[verb.i]
+        if lemma in self.g.failure_verbs:
+            return any(c.dep_ == "xcomp" for c in verb.children)
+        return lemma in self.g.company_verbs and any(
+            c.dep_ == "prep"
+            and self.lowers[c.i] == "in"
+            and any(g.dep_ == "pcomp" for g in c.children)
+            for c in verb.children
+        )
 
     def _read_noun(self, noun: Token) -> _Reading | None:
         if noun.dep_ == "compound" and noun.head.pos_ in {"NOUN", "PROPN"}:
@@ -755,9 +776,16 @@ class SentenceCoder:
                         return "intended"
                     if aux.dep_ == "aux" and self.lowers[aux.i] in g.hypothetical_aux:
                         return "hypothetical"
+            if dep == "advcl" and self._infinitive(below) and lemma in g.offer_verbs:
+                return "hypothetical"  # "offered aid to Y to fight Z": if Y accepts
             if dep == "advcl" and self._infinitive(below) and lemma in g.commitment_verbs:
                 return "intended"  # "have sworn to fight", parsed as a purpose clause
             infinitive = dep == "xcomp" or (dep == "advcl" and self._infinitive(below))
+            if lemma in g.failure_verbs and (
+                infinitive or (dep == "acl" and self._infinitive(below))
+            ):
+                # "failed to take Y", "Y's failure to stop": not done; "did not fail to": done
+                return "asserted" if any(c.dep_ == "neg" for c in node.children) else "negated"
             if infinitive and lemma in g.litotes_verbs:
                 # "hesitated to strike": not done; "did not hesitate to strike": done
                 negated = any(c.dep_ == "neg" for c in node.children)
@@ -942,7 +970,7 @@ class SentenceCoder:
         noun, reading = found
         # the halt is what is told, not the offensive again (verb readings are read before
         # noun readings, `readings`, so the noun's turn finds it set aside)
-        self.eased.add(noun.i)
+        self.absorbed.add(noun.i)
         return self._others(self._noun_roles(noun, reading.sense)[1])
 
     def _violent_object(self, verb: Token, deps: set[str]) -> tuple[Token, _Reading] | None:
@@ -951,6 +979,21 @@ class SentenceCoder:
             reading = self.nouns.get(noun.i)
             if reading is not None and reading.code[:2] in VIOLENT_ROOTS:
                 return noun, reading
+        return None
+
+    def _means(self, verb: Token) -> str | None:
+        """ "X wounded Y in a bomb attack", "X killed Y with a car bomb": the code of the
+        violent noun a violent verb names as its means, when it says more than the verb's
+        root; the noun is then told by the verb's event, not again."""
+        for prep in verb.children:
+            if prep.dep_ != "prep" or self.lowers[prep.i] not in self.g.means_preps:
+                continue
+            found = self._violent_object(prep, {"pobj"})
+            if found is None or self._others_doing(found[0], verb):
+                continue  # "killed in an attack by Y": Y's attack, read as the noun
+            noun, reading = found
+            self.absorbed.add(noun.i)
+            return None if reading.code.endswith("0") else reading.code
         return None
 
     def _countered(self, verb: Token) -> list[Mention]:
@@ -1015,7 +1058,15 @@ class SentenceCoder:
                 yields.setdefault(token.i, set()).update(refused)
             elif lemma in self.g.speech_verbs and self._public(token):
                 continue  # "X told reporters Y attacked Z": the statement and the attack
-            elif bare and inside and lemma in self.g.speech_verbs | self.g.intent_verbs:
+            elif (
+                bare
+                and inside
+                and (
+                    lemma in self.g.speech_verbs
+                    or lemma in self.g.intent_verbs
+                    or lemma in self.g.decision_verbs  # "voted to expel Y": the expulsion
+                )
+            ):
                 yields.setdefault(token.i, set()).update(inside)
                 if lemma in self.g.speech_verbs:
                     self.attributions.add(token.i)
@@ -1284,7 +1335,7 @@ class SentenceCoder:
     def _read_roles(self, reading: _Reading) -> Iterator[Coded]:
         token = reading.token
         self.violent = reading.code[:2] in VIOLENT_ROOTS
-        if token.i in self.eased:
+        if token.i in self.absorbed:
             return iter(())
         if reading.noun:
             sources, targets = self._noun_roles(token, reading.sense)
@@ -1307,6 +1358,8 @@ class SentenceCoder:
             code, targets = self.g.deescalation_code, eased  # "halted its offensive on Y"
         elif code[:2] in {"18", "19"} and self._from_the_air(token):
             code = self.g.aerial_code  # "jets bombed Y", "a drone struck Y"
+        elif not reading.noun and self.violent and (means := self._means(token)) is not None:
+            code = means  # "wounded Y in a bomb attack": a bombing (183), one event
         lemma = self.lemmas[token.i]
         speaking = lemma in self.g.speech_verbs or lemma in self.g.light_verbs
         if not reading.noun and speaking and self._public(token):

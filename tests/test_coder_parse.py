@@ -840,3 +840,69 @@ def test_calling_anothers_act_worthless_or_baseless_is_criticism() -> None:
 def test_an_outlet_named_is_a_target_the_press_at_large_is_not() -> None:
     found = events("The Chilean president gave an interview with CBS News on Monday.")
     assert ("01", "CHL", "USA", "asserted") in found, found
+
+
+def codes(text: str) -> set[tuple[str, str | None, str | None, str]]:
+    """As `events`, with the full CAMEO code instead of its root."""
+    doc = SourceDocument(text=text, file="case.txt", published=PUBLISHED)
+    return {
+        (
+            e.code,
+            e.source.code if e.source else None,
+            e.target.code if e.target else None,
+            e.modality,
+        )
+        for e in extract(doc, coder="parse").events
+    }
+
+
+def test_a_meeting_held_is_a_meeting_not_an_intent_to_meet() -> None:
+    found = events("The Chilean president met with the Peruvian president for talks on trade.")
+    assert ("04", "CHL", "PER", "asserted") in found, found
+    assert not {e for e in found if e[0] == "03"}, found
+    found = events("The Chilean president will meet the Peruvian president for talks.")
+    assert ("03", "CHL", "PER", "intended") in found, found  # the intent from its mood
+
+
+def test_failing_to_act_is_not_acting_and_no_rejection() -> None:
+    for text in (
+        "Peruvian troops failed to capture the Chilean port.",
+        "After failing to capture the Chilean port, Peruvian troops withdrew.",
+    ):
+        found = events(text)
+        assert not {e for e in found if e[0] == "12"}, (text, found)
+        assert not {e for e in found if e[3] == "asserted" and e[1] == "PER"}, (text, found)
+    found = events("Chilean troops did not fail to repel the Peruvian attack.")
+    assert ("19", "CHL", "PER", "asserted") in found, found
+
+
+def test_joining_another_in_an_act_is_the_act_not_a_meeting() -> None:
+    found = events("Chile joined Argentina in condemning the Peruvian blockade.")
+    assert ("11", "CHL", "PER", "asserted") in found, found
+    assert not {e for e in found if e[0] == "04"}, found
+    found = events("Chile joined the Peruvian talks on Monday.")  # a meeting still
+    assert ("04", "CHL", "PER", "asserted") in found, found
+
+
+def test_the_aim_of_an_offer_waits_on_its_acceptance() -> None:
+    found = events("Chile offered military aid to Bolivia to fight Peruvian rebels.")
+    assert ("07", "CHL", "BOL", "asserted") in found or ("03", "CHL", "BOL", "asserted") in found
+    assert ("19", "CHL", "PER", "hypothetical") in found, found
+
+
+def test_a_vote_to_act_reports_the_act() -> None:
+    found = events("The Chilean parliament voted to impose sanctions on Peru.")
+    assert ("16", "CHL", "PER", "asserted") in found, found
+    assert not {e for e in found if e[0] == "03"}, found
+
+
+def test_a_violent_act_done_by_a_named_means_takes_the_means_code() -> None:
+    for text in (
+        "Peruvian guerrillas wounded two Chilean soldiers in a bomb attack.",
+        "Peruvian rebels killed three Chilean policemen with a car bomb.",
+    ):
+        found = codes(text)
+        assert ("183", "PER", "CHL", "asserted") in found, (text, found)
+        assert len(found) == 1, (text, found)  # one event, not the means again
+    found = codes("Peruvian jets killed ten Chilean soldiers in an air strike.")
+    assert {c[:2] for c, *_ in found} == {"19"}, found
