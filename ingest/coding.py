@@ -86,7 +86,7 @@ class SentenceCoder:
         for mention in mentions:
             for i in range(mention.start, mention.end):
                 self.by_token[i] = mention
-        self.lemmas = [t.lemma_.lower() for t in doc]
+        self.lemmas = [self._lemma(t) for t in doc]
         self.nouns: dict[int, _Reading] = {}  # event nouns by token, once read
         self.consumed: set[int] = set()  # tokens a verb's pattern took in
         self.lowers = [t.lower_ for t in doc]
@@ -101,6 +101,14 @@ class SentenceCoder:
         self.outcomes: dict[int, int] = {}  # ", killing Y": the participle -> its clause's attack
 
     # -- dictionary matching ----------------------------------------------------------
+
+    def _lemma(self, token: Token) -> str:
+        """spaCy's lemma, or for a verb form it left as is ("retook" read as a present, its
+        own lemma) the verb the dictionary lists the form under."""
+        lemma = token.lemma_.lower()
+        if token.pos_ not in {"VERB", "AUX"} or lemma in self.d.verbs:
+            return lemma
+        return self.d.irregular.get(token.lower_, lemma)
 
     def _clause(self, verb: Token) -> list[Token]:
         """The words after a verb that belong to its own clause (its complements)."""

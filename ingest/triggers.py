@@ -9,6 +9,7 @@ keyed by lemma; the coder matches a sense's patterns against a parsed clause.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -90,6 +91,9 @@ class Dictionary:
     nouns: dict[str, list[Sense]]  # keyed by the phrase's last word, lemmatised
     synsets: dict[str, frozenset[str]]
     forms: frozenset[str]  # lower-case surface forms: a sentence without one has no event
+    # irregular forms listed with their verb ("retook": "retake"), for the lemmas a small
+    # tagger gets wrong
+    irregular: dict[str, str]
 
 
 def inflections(verb: str) -> dict[str, str]:
@@ -140,7 +144,16 @@ def _item(raw: object) -> Item:
     return str(raw).lower()
 
 
-def _cameo(path: Path, verbs: dict[str, list[Sense]], forms: set[str]) -> dict[str, Any]:
+def _irregular(base: str, listed: Iterable[str], irregular: dict[str, str]) -> None:
+    for form in listed:
+        word = str(form).lower()
+        if " " not in word and word != base:
+            irregular.setdefault(word, base)
+
+
+def _cameo(
+    path: Path, verbs: dict[str, list[Sense]], forms: set[str], irregular: dict[str, str]
+) -> dict[str, Any]:
     with path.open(encoding="utf-8") as handle:
         data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     for lemma, entries in sorted(data["verbs"].items()):
@@ -163,6 +176,7 @@ def _cameo(path: Path, verbs: dict[str, list[Sense]], forms: set[str]) -> dict[s
                 Sense(str(default) if default else None, tuple(patterns), needs_target=False)
             )
             forms.update(verb_forms(lemma, tuple(entry.get("forms", ()))))
+            _irregular(lemma, entry.get("forms", ()), irregular)
     return {
         name: frozenset(str(m).lower() for m in members)
         for name, members in data.get("synsets", {}).items()
@@ -174,6 +188,7 @@ def _evkg(
     verbs: dict[str, list[Sense]],
     nouns: dict[str, list[Sense]],
     forms: set[str],
+    irregular: dict[str, str],
 ) -> None:
     for raw in entries:
         code = str(raw["code"])
@@ -195,6 +210,7 @@ def _evkg(
             )
             verbs.setdefault(base, []).insert(0, sense)
             forms.update(verb_forms(base, tuple(parts[1:])))
+            _irregular(base, parts[1:], irregular)
         for noun in raw.get("nouns", ()):
             words = tuple(noun.lower().split())
             nouns.setdefault(words[-1], []).append(Sense(code, (), words=words, **common))
@@ -206,8 +222,9 @@ def dictionary() -> Dictionary:
     verbs: dict[str, list[Sense]] = {}
     nouns: dict[str, list[Sense]] = {}
     forms: set[str] = set()
-    synsets = _cameo(CAMEO_VERBS, verbs, forms) if CAMEO_VERBS.exists() else {}
-    _evkg(vocabulary().triggers, verbs, nouns, forms)
+    irregular: dict[str, str] = {}
+    synsets = _cameo(CAMEO_VERBS, verbs, forms, irregular) if CAMEO_VERBS.exists() else {}
+    _evkg(vocabulary().triggers, verbs, nouns, forms, irregular)
     for senses in nouns.values():
         senses.sort(key=lambda s: -len(s.words))  # "drone strike" before "strike"
-    return Dictionary(verbs, nouns, synsets, frozenset(forms))
+    return Dictionary(verbs, nouns, synsets, frozenset(forms), irregular)

@@ -906,3 +906,19 @@ def test_a_violent_act_done_by_a_named_means_takes_the_means_code() -> None:
         assert len(found) == 1, (text, found)  # one event, not the means again
     found = codes("Peruvian jets killed ten Chilean soldiers in an air strike.")
     assert {c[:2] for c, *_ in found} == {"19"}, found
+
+
+def test_meetings_and_calls_named_as_nouns() -> None:
+    found = events("Meetings between Chile and Peru are scheduled for Monday.")
+    assert {("04", "CHL", "PER", "asserted"), ("04", "PER", "CHL", "asserted")} <= found, found
+    found = events("The Chilean foreign minister spoke by telephone with his Peruvian counterpart.")
+    assert ("04", "CHL", "PER", "asserted") in found, found  # a counterpart is an official
+
+
+def test_retaking_ground_from_another_is_fighting_them() -> None:
+    for text in (
+        "The Chilean army retook the town from Peruvian rebels.",
+        "Chilean troops regained control of the town from Peruvian rebels.",
+        "Chilean forces recaptured the port from Peruvian rebels.",
+    ):
+        assert ("19", "CHL", "PER", "asserted") in events(text), (text, events(text))

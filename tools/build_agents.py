@@ -170,6 +170,8 @@ HAND_ADDED: list[tuple[str, str, str, str]] = [
     ("general", "", "MIL", ""),
     ("national", "nationals", "CVL", ""),
     ("diplomat", "diplomats", "GOV", ""),
+    ("counterpart", "counterparts", "GOV", ""),
+    ("mediator", "mediators", "GOV", ""),
 ]
 
 PREFIXES = """\
