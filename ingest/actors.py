@@ -787,16 +787,16 @@ class ActorLinker:
                 phrase = doc[start : owner.end].text
                 linked = replace(linked, aliases=tuple(sorted({*linked.aliases, phrase})))
             return Mention(start, end, linked, plural=plural)
-        if start >= 2 and doc[start - 1].lower_ in {"and", "or"}:
-            # "Iraqi officials and groups": the country carries over.
-            partner = next((m for m in mentions if m.end == start - 1), None)
-            if partner is not None and partner.actor.code and partner.actor.kind != "person":
-                return Mention(
-                    start,
-                    end,
-                    self.organ(partner.actor.code, agent, doc[start:end].text),
-                    plural=plural,
-                )
+        partner = _list_partner(doc, start, mentions)
+        # "Iraqi officials and groups", "the Iraqi government, political leaders and
+        # security officials": the country carries over a list.
+        if partner is not None and partner.actor.code and partner.actor.kind != "person":
+            return Mention(
+                start,
+                end,
+                self.organ(partner.actor.code, agent, doc[start:end].text),
+                plural=plural,
+            )
         actor = _last(
             earlier,
             start,
@@ -1024,6 +1024,28 @@ def _head_antecedent(doc: Doc, i: int, earlier: _Earlier) -> Mention | None:
         window=SALIENCE_WINDOW,
     )
     return Mention(i, i + 2, actor, plural=noun.lower_.endswith("s")) if actor else None
+
+
+LIST_MARKS = frozenset({",", "and", "or"})
+
+
+def _list_partner(doc: Doc, start: int, mentions: list[Mention]) -> Mention | None:
+    """The actor named first in the list a generic noun at `start` closes ("Iraqi officials
+    and groups", "the Iraqi government, political leaders and security officials"): across
+    list marks and up to two items of lower-case words, each closed by a list mark."""
+    ends = {m.end: m for m in mentions}
+    k, items = start - 1, 0
+    while k >= 0 and doc[k].lower_ in LIST_MARKS:
+        while k >= 0 and doc[k].lower_ in LIST_MARKS:
+            k -= 1
+        if k + 1 in ends:
+            return ends[k + 1]
+        while k >= 0 and doc[k].is_lower and doc[k].is_alpha and k + 1 not in ends:
+            k -= 1  # an item with no actor: "political leaders"
+        items += 1
+        if items > 2:
+            return None
+    return None
 
 
 def _group_name(doc: Doc, start: int, end: int, mentions: list[Mention]) -> int | None:

@@ -576,10 +576,13 @@ class SentenceCoder:
             if light.dep_ == "prep":
                 light = light.head
         heads = [noun] if light is None else [noun, light]
+        # "attacks by X on Y" parsed with "on Y" hanging on X: still the attack's target
+        doers = list(self._prep_objects(noun, self.g.doer_preps))
         for prep_word in wanted:
             if prep_word in self.g.agent_preps:
                 continue
-            for head in heads:
+            also = doers if prep_word in self.g.pointed_preps else []
+            for head in heads + also:
                 for pobj in self._prep_objects(head, {prep_word}, after=noun.i):
                     target = self.actors_at(pobj) or self._through(pobj, 1)
                     if not source:  # "an attack on Y by X", the "by" read as Y's

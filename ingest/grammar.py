@@ -50,6 +50,7 @@ class Grammar:
     penalty_verbs: frozenset[str]
     penalty_nouns: frozenset[str]
     target_preps: tuple[str, ...]
+    pointed_preps: frozenset[str]
     agent_preps: frozenset[str]
     doer_preps: frozenset[str]
     object_control_preps: frozenset[str]

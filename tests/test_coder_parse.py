@@ -922,3 +922,22 @@ def test_retaking_ground_from_another_is_fighting_them() -> None:
         "Chilean forces recaptured the port from Peruvian rebels.",
     ):
         assert ("19", "CHL", "PER", "asserted") in events(text), (text, events(text))
+
+
+def test_an_attack_by_a_doer_on_a_target_whatever_the_attachment() -> None:
+    for text in (
+        "Attacks by Peruvian rebels on Chilean towns continued on Monday.",
+        "The Chilean president condemned the attacks by Peruvian rebels on Chilean towns.",
+    ):
+        assert ("18", "PER", "CHL", "asserted") in events(text), (text, events(text))
+    found = events("Attacks by militants from Peru continued on Monday.")
+    assert not {e for e in found if e[2] == "PER" and e[0] == "18"}, found  # whose, not whom
+
+
+def test_a_generic_group_in_a_list_shares_the_first_items_country() -> None:
+    found = events(
+        "Chile urged the Peruvian government, political leaders and security officials "
+        "to work together."
+    )
+    targets = {t for r, s, t, _m in found if r == "02" and s == "CHL"}
+    assert targets == {"PER"}, found
