@@ -608,6 +608,21 @@ class SentenceCoder:
         code = next((s.code for s in senses if s.code), "")
         return self.lemmas[verb.i] not in self.g.light_verbs and code[:2] in self.g.reaction_roots
 
+    def _joined_in(self, verb: Token) -> list[Token]:
+        """ "X engaged in ethnic cleansing", "X took part in the attacks", "X was involved in
+        the killing": what a verb of taking part names after "in"; it lends its subject to
+        those nouns as a light verb does."""
+        holders = [verb]
+        if self.lemmas[verb.i] not in self.g.participation_verbs:
+            holders += [
+                c
+                for c in verb.children
+                if c.dep_ == "dobj" and self.lemmas[c.i] in self.g.participation_nouns
+            ]
+            if len(holders) == 1:
+                return []
+        return [p for h in holders for p in self._prep_objects(h, {"in"})]
+
     def _light_clause(self, noun: Token) -> Token | None:
         """ "the sanctions (that) X reimposed on Y": a relative clause of a light verb with
         no object of its own stands where a governing verb would."""
@@ -696,6 +711,15 @@ class SentenceCoder:
         """The doer of an event noun that names none itself, from the verb it hangs on."""
         if light is not None and self._accused_of(noun):
             return [m for c in light.head.children if c.dep_ == "nsubj" for m in self.actors_at(c)]
+        taker = light.head if light is not None and light.pos_ == "NOUN" else light
+        if taker is not None and any(p.i == noun.i for p in self._joined_in(taker)):
+            # "X took part in the attacks", "X was involved in the killing": X's, even passive
+            return [
+                m
+                for c in taker.children
+                if c.dep_ in {"nsubj", "nsubjpass"}
+                for m in self.actors_at(c)
+            ]
         if light is None or light.pos_ not in {"VERB", "AUX"}:
             return []
         prep = noun.head if noun.dep_ == "pobj" else None
@@ -759,7 +783,10 @@ class SentenceCoder:
                 return "claimed"  # "blamed X for the attack": the blame's word for it
             if through_prep and self.lemmas[token.i] in g.intent_verbs:
                 return "intended"  # "agreed to a ceasefire", "committed to talks"
-            if self.lemmas[token.i] not in g.light_verbs and (
+            lent = self.lemmas[token.i] in g.light_verbs or any(
+                p.i == noun.i for p in self._joined_in(token)
+            )
+            if not lent and (
                 self._reacts_to(token) or noun.dep_ != "dobj" or self._done_by_another(noun, token)
             ):
                 # "will investigate the killing": the killing took place; "will end attacks by
@@ -1021,6 +1048,8 @@ class SentenceCoder:
         pattern read the two together into an event of the noun's own kind: "conducted
         attacks" is an attack whatever else a pattern makes of it)."""
         token = reading.token
+        if any(o.i in nouns for o in self._joined_in(token)):
+            return True  # "took part in the attacks": the attacks, the verb's subject's
         if self.lemmas[token.i] not in self.g.light_verbs:
             return False
         objects = [c for c in token.children if c.dep_ in {"dobj", "attr"}]

@@ -64,6 +64,8 @@ class Grammar:
     failure_verbs: frozenset[str]
     company_verbs: frozenset[str]
     offer_verbs: frozenset[str]
+    participation_verbs: frozenset[str]
+    participation_nouns: frozenset[str]
     decision_verbs: frozenset[str]
     obligation_aux: frozenset[str]
     obligation_verbs: frozenset[str]

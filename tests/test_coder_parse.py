@@ -941,3 +941,15 @@ def test_a_generic_group_in_a_list_shares_the_first_items_country() -> None:
     )
     targets = {t for r, s, t, _m in found if r == "02" and s == "CHL"}
     assert targets == {"PER"}, found
+
+
+def test_taking_part_in_an_act_is_doing_it() -> None:
+    for text in (
+        "Chilean troops took part in attacks on Peruvian villages.",
+        "Chilean troops were engaged in attacks on Peruvian villages.",
+        "Chilean officers were involved in the killing of Peruvian journalists.",
+        "Chilean officers played a role in the killing of Peruvian journalists.",
+    ):
+        assert ("18", "CHL", "PER", "asserted") in events(text), (text, events(text))
+    found = events("Chilean troops did not take part in the attacks on Peruvian villages.")
+    assert ("18", "CHL", "PER", "negated") in found, found
