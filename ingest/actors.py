@@ -420,7 +420,7 @@ class ActorLinker:
             kind="person" if one_person else "other",
         )
 
-    def find(self, sent: Span, resolver: Resolver) -> tuple[list[Mention], list[tuple[int, Actor]]]:
+    def find(self, sent: Span, resolver: Resolver) -> tuple[list[Mention], list[Mention]]:
         """Actor mentions in a sentence, and the countries named as places ("in Iraq")."""
         doc = sent.doc
         texts, lowers = _words(doc)
@@ -449,7 +449,7 @@ class ActorLinker:
             if texts[s][:1].isupper() or not self.demonym_cased.get(lowers[s], False)
         }
         agents = _longest(within(self.agents))
-        places: list[tuple[int, Actor]] = []
+        places: list[Mention] = []  # states named as where: "in Iraq", "across the country"
 
         # "Iran-backed militants": the backer's proxies.
         for a_start, a_end, form in agents:
@@ -509,7 +509,11 @@ class ActorLinker:
                 and start > sent.start
                 and (
                     lowers[start - 1] in LOCATIVE
-                    or (lowers[start - 1] in {"and", "or"} and places and places[-1][0] < start - 1)
+                    or (
+                        lowers[start - 1] in {"and", "or"}
+                        and places
+                        and places[-1].start < start - 1
+                    )
                     or (  # "the Sea of Japan": a place named after the state
                         lowers[start - 1] == "of"
                         and start - 2 >= sent.start
@@ -518,7 +522,7 @@ class ActorLinker:
                 )
                 and not _possessive_after(doc, end)
             ):
-                places.append((start, entry.actor))
+                places.append(Mention(start, end, entry.actor))
                 taken.update(range(start, end))
                 continue
             if entry.actor.kind == "person":
@@ -570,7 +574,7 @@ class ActorLinker:
         story = resolver.focus + Counter(
             m.actor.code for m in mentions if m.actor.kind == "state" and m.actor.code
         )
-        story.update(country.code for _, country in places if country.code)
+        story.update(place.actor.code for place in places if place.actor.code)
         focus = story.most_common(1)[0][0] if story else None
         for mention in self._titled_people(doc, sent, free, mentions, focus):
             add(mention)
@@ -585,9 +589,9 @@ class ActorLinker:
         for mention in self._new_organisations(doc, sent, free):
             add(mention)
 
-        for _start, country in places:
-            if country.code:  # a region ("the Middle East") is no country
-                resolver.focus[country.code] += 3  # "in Iraq" names the theatre
+        for place in places:
+            if place.actor.code:  # a region ("the Middle East") is no country
+                resolver.focus[place.actor.code] += 3  # "in Iraq" names the theatre
         for mention in mentions:
             if mention.actor.kind == "state" and mention.actor.code:
                 resolver.focus[mention.actor.code] += 1
@@ -612,7 +616,7 @@ class ActorLinker:
                     home = self.states.get(resolver.focus.most_common(1)[0][0])
                     state = home.actor if home else None
                 if state is not None and i > sent.start and lowers[i - 1] in LOCATIVE:
-                    places.append((i, state))  # "throughout the country": where
+                    places.append(Mention(i, i + 2, state))  # "throughout the country": where
                     taken.update(range(i, i + 2))
                 elif state is not None:
                     add(Mention(i, i + 2, state))

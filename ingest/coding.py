@@ -78,8 +78,10 @@ class _Reading:
 class SentenceCoder:
     """Codes the events of one parsed sentence, given the actor mentions in it."""
 
-    def __init__(self, doc: Doc, mentions: list[Mention]) -> None:
+    def __init__(self, doc: Doc, mentions: list[Mention], wheres: Collection[Mention] = ()) -> None:
         self.doc = doc
+        # states named as where the sentence happens ("in Iraq"), by token
+        self.where_at = {i: m for m in wheres for i in range(m.start, m.end)}
         self.g = grammar()
         self.d = dictionary()
         self.by_token: dict[int, Mention] = {}
@@ -1034,6 +1036,20 @@ class SentenceCoder:
             return None if reading.code.endswith("0") else reading.code
         return None
 
+    def _struck_where(self, token: Token, sources: list[Mention]) -> list[Mention]:
+        """ "X carried out attacks throughout Iraq", "X's operations in Lebanon": a violent
+        act with no one named as struck strikes the state where it takes place, unless that
+        is the doer's own."""
+        heads = [token]
+        if token.dep_ in {"dobj", "pobj"}:  # "carried out attacks in Y": the light verb's
+            heads.append(token.head.head if token.dep_ == "pobj" else token.head)
+        own = {m.actor.code for m in sources}
+        for pobj in (p for head in heads for p in self._prep_objects(head, self.g.where_preps)):
+            where = self.where_at.get(pobj.i)
+            if where is not None and where.actor.code not in own:
+                return [where]
+        return []
+
     def _countered(self, verb: Token) -> list[Mention]:
         """ "X repelled an attack by Y", "X stalled Y's offensive": fighting off another's
         violent act is fighting them (19); whom, or none."""
@@ -1400,6 +1416,8 @@ class SentenceCoder:
             code = self.g.aerial_code  # "jets bombed Y", "a drone struck Y"
         elif not reading.noun and self.violent and (means := self._means(token)) is not None:
             code = means  # "wounded Y in a bomb attack": a bombing (183), one event
+        if self.violent and not targets:
+            targets = self._struck_where(token, sources)  # "attacks throughout Iraq"
         lemma = self.lemmas[token.i]
         speaking = lemma in self.g.speech_verbs or lemma in self.g.light_verbs
         if not reading.noun and speaking and self._public(token):
@@ -1553,6 +1571,7 @@ def _unique(events: list[Coded]) -> list[Coded]:
     return out
 
 
-def code_parsed(doc: Doc, mentions: list[Mention]) -> list[Coded]:
-    """The events of one parsed sentence; `mentions` index into `doc`."""
-    return SentenceCoder(doc, mentions).code()
+def code_parsed(doc: Doc, mentions: list[Mention], wheres: Collection[Mention] = ()) -> list[Coded]:
+    """The events of one parsed sentence; `mentions` (and `wheres`, the states named as
+    where it happens) index into `doc`."""
+    return SentenceCoder(doc, mentions, wheres).code()

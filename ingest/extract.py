@@ -74,24 +74,26 @@ def extract(doc: SourceDocument, coder: str | None = None) -> Extraction:
             for mention in mentions:
                 if not mention.pronoun:  # the latest copy: every name the story gave it
                     actors[mention.actor.iri] = mention.actor
-            for _, country in country_places:  # "in Iraq": the text names the state too
-                actors.setdefault(country.iri, country)
+            for where in country_places:  # "in Iraq": the text names the state too
+                actors.setdefault(where.actor.iri, where.actor)
             taken = {i for m in mentions for i in range(m.start, m.end)}
-            taken |= {i for i, _ in country_places}
+            taken |= {where.start for where in country_places}
             named_places = places.find(sent, taken)
             sentence_places = sorted(
                 named_places
                 + [
-                    (i, places.countries[a.iri])
-                    for i, a in country_places
-                    if a.iri in places.countries
+                    (where.start, places.countries[where.actor.iri])
+                    for where in country_places
+                    if where.actor.iri in places.countries
                 ],
                 key=lambda p: p[0],
             )
             sent_text = paragraph.text[sent.start_char : sent.end_char]  # = sent.text, cheaper
             when = dates.sentence(sent_text)
             sentence = Span(sent_text, base + sent.start_char, base + sent.end_char)
-            read.append(_Read(sent, base, mentions, sentence_places, sentence, when))
+            read.append(
+                _Read(sent, base, mentions, sentence_places, sentence, when, country_places)
+            )
     coded_by_sentence: Sequence[Sequence[Coded | RuleCoded]] = (
         _standing(_parse_coded_all(read, triggers))
         if by_parse
@@ -145,6 +147,7 @@ class _Read:
     places: list[tuple[int, Place]]
     sentence: Span
     when: str | None
+    states_where: list[Mention]  # states named as where ("in Iraq"): targets of last resort
 
 
 def _parse_coded_all(read: list[_Read], triggers: frozenset[str]) -> list[list[Coded]]:
@@ -160,11 +163,13 @@ def _parse_coded_all(read: list[_Read], triggers: frozenset[str]) -> list[list[C
     out: list[list[Coded]] = [[] for _ in read]
     trees = parse_many([read[i].sent for i in wanted]) if wanted else []
     for index, tree in zip(wanted, trees, strict=True):
-        sent, mentions = read[index].sent, read[index].mentions
+        sent, mentions, wheres = read[index].sent, read[index].mentions, read[index].states_where
         offset = sent.start
         local = [replace(m, start=m.start - offset, end=m.end - offset) for m in mentions]
+        local_wheres = [replace(m, start=m.start - offset, end=m.end - offset) for m in wheres]
         back = {id(here): m for here, m in zip(local, mentions, strict=True)}
-        coded = code_parsed(tree, local)
+        back.update((id(here), m) for here, m in zip(local_wheres, wheres, strict=True))
+        coded = code_parsed(tree, local, local_wheres)
         for event in coded:
             event.start += offset
             event.end += offset

@@ -51,6 +51,7 @@ class Grammar:
     penalty_nouns: frozenset[str]
     target_preps: tuple[str, ...]
     pointed_preps: frozenset[str]
+    where_preps: frozenset[str]
     agent_preps: frozenset[str]
     doer_preps: frozenset[str]
     object_control_preps: frozenset[str]

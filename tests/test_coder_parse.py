@@ -953,3 +953,21 @@ def test_taking_part_in_an_act_is_doing_it() -> None:
         assert ("18", "CHL", "PER", "asserted") in events(text), (text, events(text))
     found = events("Chilean troops did not take part in the attacks on Peruvian villages.")
     assert ("18", "CHL", "PER", "negated") in found, found
+
+
+def test_a_violent_act_with_no_one_struck_strikes_the_state_where_it_happens() -> None:
+    for text in (
+        "Peruvian rebels carried out attacks in Chile.",
+        "Peruvian rebels carried out deadly attacks throughout Chile.",
+        "Violence erupted between Peruvian troops and Chilean rebels.",
+    ):
+        assert ("18", "PER", "CHL", "asserted") in events(text) or (
+            "19",
+            "PER",
+            "CHL",
+            "asserted",
+        ) in events(text), (text, events(text))
+    found = events("Chilean troops attacked rebel positions in Chile.")
+    assert not {e for e in found if e[1] == e[2] == "CHL"}, found  # not its own country
+    found = events("Peruvian troops attacked Chilean rebels in Bolivia.")
+    assert ("18", "PER", "CHL", "asserted") in found and not {e for e in found if e[2] == "BOL"}
