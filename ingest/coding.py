@@ -1141,14 +1141,17 @@ class SentenceCoder:
         return yields
 
     def _press(self, mention: Mention) -> bool:
-        """Whether a mention names the press at large ("reporters", "Pentagon reporters"),
-        not an outlet by its name ("an interview with CBS News": CBS News is the target)."""
-        if mention.named:
+        """Whether a mention names the press at large ("reporters", "Pentagon reporters":
+        the press covering the Pentagon), not an outlet ("an interview with CBS News", "CBS
+        reporters": CBS is the target)."""
+        if mention.actor.kind == "media":
             return False
         last = self.doc[mention.end - 1]
         words = [*range(mention.start, mention.end)]
         if last.dep_ in MODIFIERS:
             words.append(last.head.i)
+        elif mention.named:
+            return False
         return any(self.lemmas[i] in self.g.press_words for i in words)
 
     def _joint(self, verb: Token) -> bool:

@@ -971,3 +971,10 @@ def test_a_violent_act_with_no_one_struck_strikes_the_state_where_it_happens() -
     assert not {e for e in found if e[1] == e[2] == "CHL"}, found  # not its own country
     found = events("Peruvian troops attacked Chilean rebels in Bolivia.")
     assert ("18", "PER", "CHL", "asserted") in found and not {e for e in found if e[2] == "BOL"}
+
+
+def test_the_press_covering_a_body_is_no_target_an_outlets_reporters_are() -> None:
+    found = events("The Chilean minister told White House reporters that Chile would act.")
+    assert ("01", "CHL", None, "asserted") in found and not {e for e in found if e[2] == "USA"}
+    found = events("The Chilean minister told CBS reporters that Chile would act.")
+    assert ("01", "CHL", "USA", "asserted") in found, found
