@@ -850,8 +850,12 @@ class SentenceCoder:
                 or (dep == "ccomp" and (self._infinitive(below) or self._subjunctive(below)))
             ):
                 return "hypothetical"  # "urged Y to stop", "demanded that Y stop": asked of Y
-            if dep in {"xcomp", "pcomp"} and lemma in g.intent_verbs:
-                return "intended"
+            if (
+                dep in {"xcomp", "pcomp"}
+                and lemma in g.intent_verbs
+                and not any(c.dep_ == "nsubj" for c in below.children)
+            ):
+                return "intended"  # "looking to expand", not "look at how X fought"
             if any(c.dep_ == "neg" for c in node.children) and dep == "xcomp":
                 return "negated"
         return "asserted"
@@ -1540,8 +1544,20 @@ class SentenceCoder:
             return
         for source in sources:
             for target in targets:
-                if source.actor.iri != target.actor.iri:
+                if source.actor.iri != target.actor.iri and not self._own_care(
+                    code, source, target
+                ):
                     yield Coded(code, start, end, source, target, modality)
+
+    def _own_care(self, code: str, source: Mention, target: Mention) -> bool:
+        """ "The United States will protect U.S. personnel": a state's aid or protection of
+        its own organs is no act between actors."""
+        giver, cared = source.actor, target.actor
+        if code not in self.g.care_codes or not giver.code or giver.code != cared.code:
+            return False
+        governs = giver.kind == "state" or (giver.sector or "").upper() == "GOV"
+        organ = cared.kind != "state" and (cared.sector or "").lower() in self.g.own_means_sectors
+        return governs and organ
 
 
 def _agent_objects(verb: Token) -> Iterator[Token]:

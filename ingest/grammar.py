@@ -39,6 +39,7 @@ class Grammar:
     press_words: frozenset[str]
     inclusion_verbs: frozenset[str]
     own_means_sectors: frozenset[str]
+    care_codes: frozenset[str]
     counter_verbs: frozenset[str]
     counter_code: str
     aircraft: frozenset[str]

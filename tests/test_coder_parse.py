@@ -978,3 +978,16 @@ def test_the_press_covering_a_body_is_no_target_an_outlets_reporters_are() -> No
     assert ("01", "CHL", None, "asserted") in found and not {e for e in found if e[2] == "USA"}
     found = events("The Chilean minister told CBS reporters that Chile would act.")
     assert ("01", "CHL", "USA", "asserted") in found, found
+
+
+def test_a_clause_with_its_own_subject_is_no_intent() -> None:
+    found = events("Chile and Peru are looking at how Bolivian troops have fought Peru.")
+    assert ("19", "BOL", "PER", "asserted") in found, found
+    found = events("Chile is looking to expand trade with Peru.")
+    assert ("03", "CHL", "PER", "intended") in found, found
+
+
+def test_a_state_protecting_its_own_organs_is_no_event() -> None:
+    assert not events("The Chilean government will protect Chilean troops in Peru.")
+    found = events("The Chilean government will protect Peruvian civilians.")
+    assert ("03", "CHL", "PER", "intended") in found, found
