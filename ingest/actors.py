@@ -944,7 +944,12 @@ class ActorLinker:
                     j += 1
                 if j - (i + 1) >= 2:
                     name = doc[i + 1 : j].text
-                    code = self._demonym_code(doc, i - 1) or _owner_code(doc, i, mentions) or focus
+                    code = (
+                        self._demonym_code(doc, i - 1)
+                        or _owner_code(doc, i, mentions)
+                        or _appositive_owner_code(doc, j, sent.end, mentions)
+                        or focus
+                    )
                     actor = Actor(f"{ID}actor/{slug(name)}", name, (), code, None, "person")
                     chain = _title_before(doc, i, sent.start)  # "Defense Secretary Dr."
                     opening = (
@@ -1285,10 +1290,30 @@ def _owner_code(doc: Doc, title: int, mentions: list[Mention]) -> str | None:
             mention.actor.code
             and not mention.pronoun
             and mention.end <= title
-            and len(gap) <= 3
-            and all(lowers[k] in {"'s", "’s"} or doc[k].text[:1].isupper() for k in gap)
+            and len(gap) <= 4
+            # "Central Command commander Lt. Gen.": title words may stand between
+            and all(
+                lowers[k] in {"'s", "’s"} or lowers[k] in TITLES or doc[k].text[:1].isupper()
+                for k in gap
+            )
         ):
             return mention.actor.code
+    return None
+
+
+def _appositive_owner_code(doc: Doc, end: int, limit: int, mentions: list[Mention]) -> str | None:
+    """The country of the body a title after a name says the person serves: "John Roe,
+    commander of U.S. Central Command", "Jane Roe, the head of the Iraqi army"."""
+    lowers = _words(doc)[1]
+    if end >= limit or lowers[end] != ",":
+        return None
+    starts = {m.start: m for m in mentions if m.actor.code and not m.pronoun}
+    for k in range(end + 1, min(end + 6, limit - 1)):
+        if lowers[k] in {"of", "for", "at"}:
+            owner = starts.get(k + 1) or (starts.get(k + 2) if lowers[k + 1] == "the" else None)
+            return owner.actor.code if owner else None
+        if not (lowers[k] in TITLES or lowers[k] in {"the", "a", "top", "deputy", "chief", "head"}):
+            return None
     return None
 
 

@@ -32,7 +32,7 @@ from typing import Any
 from spacy.tokens import Doc, Token
 
 from ingest.actors import Mention
-from ingest.grammar import Coded, grammar
+from ingest.grammar import VIOLENT_ROOTS, Coded, grammar
 from ingest.judgements import judgements
 from ingest.triggers import Pattern, PrepItem, Sense, dictionary
 
@@ -61,7 +61,6 @@ CLAUSE_EDGES = frozenset(
 )
 MODIFIERS = ("poss", "compound", "amod", "nmod", "npadvmod")
 PASSIVE_AUX = {"auxpass"}
-VIOLENT_ROOTS = {"18", "19", "20"}
 
 
 @dataclass
@@ -78,8 +77,15 @@ class _Reading:
 class SentenceCoder:
     """Codes the events of one parsed sentence, given the actor mentions in it."""
 
-    def __init__(self, doc: Doc, mentions: list[Mention], wheres: Collection[Mention] = ()) -> None:
+    def __init__(
+        self,
+        doc: Doc,
+        mentions: list[Mention],
+        wheres: Collection[Mention] = (),
+        struck_before: Mention | None = None,
+    ) -> None:
         self.doc = doc
+        self.struck_before = struck_before  # the doer of the last violent act told before
         # states named as where the sentence happens ("in Iraq"), by token
         self.where_at = {i: m for m in wheres for i in range(m.start, m.end)}
         self.g = grammar()
@@ -1590,7 +1596,13 @@ def _unique(events: list[Coded]) -> list[Coded]:
     return out
 
 
-def code_parsed(doc: Doc, mentions: list[Mention], wheres: Collection[Mention] = ()) -> list[Coded]:
+def code_parsed(
+    doc: Doc,
+    mentions: list[Mention],
+    wheres: Collection[Mention] = (),
+    struck_before: Mention | None = None,
+) -> list[Coded]:
     """The events of one parsed sentence; `mentions` (and `wheres`, the states named as
-    where it happens) index into `doc`."""
-    return SentenceCoder(doc, mentions, wheres).code()
+    where it happens) index into `doc`; `struck_before` is the doer of the last violent
+    act the text told before it ("This attack was reckless" judges that act)."""
+    return SentenceCoder(doc, mentions, wheres, struck_before).code()

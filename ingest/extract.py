@@ -10,6 +10,7 @@ from spacy.tokens import Span as SentenceSpan
 from ingest.actors import Mention, Resolver, linker
 from ingest.coding import Coded, code_parsed
 from ingest.dates import DateContext
+from ingest.grammar import VIOLENT_ROOTS
 from ingest.model import Actor, Event, Extraction, Place, SourceDocument, Span
 from ingest.parser import parse_many
 from ingest.places import place_finder
@@ -162,6 +163,7 @@ def _parse_coded_all(read: list[_Read], triggers: frozenset[str]) -> list[list[C
     ]
     out: list[list[Coded]] = [[] for _ in read]
     trees = parse_many([read[i].sent for i in wanted]) if wanted else []
+    struck_before: Mention | None = None  # the doer of the last violent act told
     for index, tree in zip(wanted, trees, strict=True):
         sent, mentions, wheres = read[index].sent, read[index].mentions, read[index].states_where
         offset = sent.start
@@ -169,12 +171,17 @@ def _parse_coded_all(read: list[_Read], triggers: frozenset[str]) -> list[list[C
         local_wheres = [replace(m, start=m.start - offset, end=m.end - offset) for m in wheres]
         back = {id(here): m for here, m in zip(local, mentions, strict=True)}
         back.update((id(here), m) for here, m in zip(local_wheres, wheres, strict=True))
-        coded = code_parsed(tree, local, local_wheres)
+        coded = code_parsed(tree, local, local_wheres, struck_before)
         for event in coded:
             event.start += offset
             event.end += offset
-            event.source = back[id(event.source)] if event.source is not None else None
-            event.target = back[id(event.target)] if event.target is not None else None
+            # (a mention of an earlier sentence is passed and comes back as it is)
+            if event.source is not None:
+                event.source = back.get(id(event.source), event.source)
+            if event.target is not None:
+                event.target = back.get(id(event.target), event.target)
+            if event.root in VIOLENT_ROOTS and event.source is not None:
+                struck_before = event.source
         out[index] = coded
     return out
 

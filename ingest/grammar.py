@@ -12,7 +12,10 @@ import yaml
 if TYPE_CHECKING:  # the linker reads the grammar's word classes too
     from ingest.actors import Mention
 
-__all__ = ["Coded", "Grammar", "grammar"]
+__all__ = ["VIOLENT_ROOTS", "Coded", "Grammar", "grammar"]
+
+# CAMEO's roots of violence: assault, fight, mass violence.
+VIOLENT_ROOTS = frozenset({"18", "19", "20"})
 
 GRAMMAR_FILE = Path(__file__).resolve().parent / "dictionaries" / "grammar.yaml"
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Token
 
-from ingest.grammar import Coded
+from ingest.grammar import VIOLENT_ROOTS, Coded
 
 if TYPE_CHECKING:
     from ingest.actors import Mention
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["judgements"]
 
 PREDICATE_EDGES = {"oprd", "xcomp", "ccomp", "attr", "acomp", "appos"}
+POINTING = {"this", "that", "these", "those", "such"}  # words that point back to an act told
 DISAPPROVE, PRAISE = "111", "051"
 PESSIMISTIC, OPTIMISTIC = "012", "013"
 
@@ -43,7 +44,7 @@ def judgements(coder: SentenceCoder) -> Iterator[tuple[int, Coded]]:
             sources, passive = coder._subject(verb)
             if passive:
                 continue
-            targets = _doers(coder, judged)
+            targets = _doers(coder, judged, predicate)
             modality = coder.modality(verb)
             for source in sources:
                 for target in targets:
@@ -89,16 +90,27 @@ def _verdict(coder: SentenceCoder, predicate: Token) -> str | None:
     return None
 
 
-def _doers(coder: SentenceCoder, judged: Token) -> list[Mention]:
+def _doers(coder: SentenceCoder, judged: Token, predicate: Token) -> list[Mention]:
     """Whose act is judged: an actor named by the noun phrase ("Turkey's incursion", "the
-    Russian strikes"), else the doer the event noun's own roles give."""
+    Russian strikes"), else the doer the event noun's own roles give. An attack the
+    sentence points back to ("This attack was reckless", "This was an unprovoked attack")
+    is that of the doer of the last violent act the text told, if any."""
     found = coder.actors_at(judged)
     if found:
         return found
-    reading = coder.nouns.get(judged.i)
+    act = judged
+    if coder.lowers[judged.i] in POINTING and predicate.i in coder.nouns:
+        act = predicate  # "This was an unprovoked attack": the attack is what is judged
+    reading = coder.nouns.get(act.i)
     if reading is None:
         return []
-    sources, _targets = coder._noun_roles(judged, reading.sense)
+    sources, _targets = coder._noun_roles(act, reading.sense)
+    pointed = act is predicate or any(
+        c.dep_ == "det" and coder.lowers[c.i] in POINTING for c in act.children
+    )
+    violent = reading.code[:2] in VIOLENT_ROOTS
+    if not sources and pointed and violent and coder.struck_before is not None:
+        return [coder.struck_before]
     return sources
 
 

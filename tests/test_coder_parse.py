@@ -991,3 +991,26 @@ def test_a_state_protecting_its_own_organs_is_no_event() -> None:
     assert not events("The Chilean government will protect Chilean troops in Peru.")
     found = events("The Chilean government will protect Peruvian civilians.")
     assert ("03", "CHL", "PER", "intended") in found, found
+
+
+def test_a_judged_attack_pointed_back_to_is_the_last_violent_doers() -> None:
+    text = (
+        "Peruvian rebels fired rockets at a Chilean base on Monday. "
+        '"This was an unprovoked attack," the Chilean defence minister said. '
+        '"This attack was reckless," the Chilean president said.'
+    )
+    doc = SourceDocument(text=text, file="case.txt", published=PUBLISHED)
+    judged = [e for e in extract(doc, coder="parse").events if e.root == "11"]
+    assert len(judged) == 2, judged
+    assert all(e.source.code == "CHL" and e.target.code == "PER" for e in judged), judged
+    # no violent act told before: nobody to judge
+    alone = events('"This was an unprovoked attack," the Chilean defence minister said.')
+    assert not {e for e in alone if e[0] == "11"}, alone
+
+
+def test_a_titled_person_serves_the_body_named_beside_the_title() -> None:
+    for text in (
+        "Peru's army commander Lt. Gen. John Roe condemned Chile.",
+        "Lt. Gen. John Roe, the commander of the Peruvian army, condemned Chile.",
+    ):
+        assert ("11", "PER", "CHL", "asserted") in events(text), (text, events(text))
