@@ -1279,7 +1279,9 @@ class SentenceCoder:
                 for j in others:
                     found[j], fallbacks[j] = found.get(j, []) + fallbacks.get(j, []), []
             if any(found.get(j) for j in others if j != i):
-                found[i] = fallbacks[i] = []
+                fallbacks[i] = []
+                if not self._speaks_of_another(i, found.get(i, [])):
+                    found[i] = []
             elif any(fallbacks.get(j) for j in others if j != i):
                 fallbacks[i] = []
         judged: dict[int, list[Coded]] = {}
@@ -1295,6 +1297,23 @@ class SentenceCoder:
         events.extend(demands)
         events.extend(event for r in readings for event in fallbacks.get(r.token.i, ()))
         return _unique(events)
+
+    def _speaks_of_another(self, verb: int, said: list[Coded]) -> bool:
+        """ "Pompeo said Iran would face sanctions": a person named in the text who says, in
+        the sentence's main clause, what another actor did or will do makes a statement
+        about them (010 to them) besides the act reported; "..., officials said" and
+        statements with no one spoken of give way to what they report."""
+        return (
+            verb in self.attributions
+            and self.doc[verb].dep_ == "ROOT"
+            and any(
+                e.target is not None
+                and e.source is not None
+                and e.source.named
+                and e.source.actor.kind == "person"
+                for e in said
+            )
+        )
 
     def _aim_at_outcomes(
         self,
@@ -1431,6 +1450,13 @@ class SentenceCoder:
             code = means  # "wounded Y in a bomb attack": a bombing (183), one event
         if self.violent and not targets:
             targets = self._struck_where(token, sources)  # "attacks throughout Iraq"
+        if code[:2] < "10":  # "met reporters": the press at large is no one met with, but
+            # journalists arrested or killed are acted upon
+            targets = [
+                t
+                for t in targets
+                if t.actor.kind == "media" or self.lemmas[t.end - 1] not in self.g.press_words
+            ]
         lemma = self.lemmas[token.i]
         speaking = lemma in self.g.speech_verbs or lemma in self.g.light_verbs
         if not reading.noun and speaking and self._public(token):

@@ -1014,3 +1014,20 @@ def test_a_titled_person_serves_the_body_named_beside_the_title() -> None:
         "Lt. Gen. John Roe, the commander of the Peruvian army, condemned Chile.",
     ):
         assert ("11", "PER", "CHL", "asserted") in events(text), (text, events(text))
+
+
+def test_a_named_persons_statement_about_another_stands_beside_the_act_reported() -> None:
+    found = events("Chilean Foreign Minister Juan Perez said Peru had attacked Chilean ships.")
+    assert {("01", "CHL", "PER", "asserted"), ("18", "PER", "CHL", "asserted")} <= found, found
+    # a bare attribution gives way to what it reports
+    found = events("Peruvian troops shelled Chilean villages, officials said.")
+    assert {e[0] for e in found} == {"19"}, found
+    found = events("The Chilean government said Peru had attacked Chilean ships.")
+    assert {e[0] for e in found} == {"18"}, found  # a body's word, not a named person's
+
+
+def test_the_press_at_large_is_no_one_acted_upon() -> None:
+    found = events("The Chilean foreign minister met Peruvian reporters in Lima.")
+    assert not {e for e in found if e[2] == "PER"}, found
+    found = events("Chile condemned the Peruvian president's statements.")
+    assert ("11", "CHL", "PER", "asserted") in found, found  # whose statements: a target
