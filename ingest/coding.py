@@ -1466,6 +1466,13 @@ class SentenceCoder:
                 sources = sources[:1]  # "X, Y and Z issued a joint statement": one statement
             about = [t for t in targets if not self._press(t)]  # "a statement on Y" stays
             return self._pairs(reading, "010", sources, about, start, modality, public=True)
+        if (
+            code[:2] == "05"
+            and targets
+            and lemma in self.g.backing_verbs
+            and all((t.actor.sector or "").lower() in self.g.armed_sectors for t in targets)
+        ):
+            code = self.g.armed_backing_code  # "supports Iraqi forces in their fight": not words
         if code in self.g.crowd_codes and sources and all(_crowd(m) for m in sources):
             code = self.g.crowd_codes[code]  # "students protested": a demonstration
         if self._commits_to_pattern(reading) and modality == "asserted":

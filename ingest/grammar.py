@@ -43,6 +43,9 @@ class Grammar:
     inclusion_verbs: frozenset[str]
     own_means_sectors: frozenset[str]
     care_codes: frozenset[str]
+    backing_verbs: frozenset[str]
+    armed_sectors: frozenset[str]
+    armed_backing_code: str
     counter_verbs: frozenset[str]
     counter_code: str
     aircraft: frozenset[str]
@@ -112,6 +115,7 @@ def grammar() -> Grammar:
         "counter_code": str(data["counter_code"]),
         "aerial_code": str(data["aerial_code"]),
         "deescalation_code": str(data["deescalation_code"]),
+        "armed_backing_code": str(data["armed_backing_code"]),
     }
     for name, kind in Grammar.__annotations__.items():
         if name in values:

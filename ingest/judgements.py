@@ -37,23 +37,48 @@ def judgements(coder: SentenceCoder) -> Iterator[tuple[int, Coded]]:
         lemma = coder.lemmas[verb.i]
         if lemma not in g.naming_verbs and lemma not in g.speech_verbs:
             continue
+        found = False
         for judged, predicate in _judged(coder, verb):
             code = _verdict(coder, predicate)
             if code is None:
                 continue
-            sources, passive = coder._subject(verb)
-            if passive:
-                continue
-            targets = _doers(coder, judged, predicate)
-            modality = coder.modality(verb)
-            for source in sources:
-                for target in targets:
-                    if source.actor.iri != target.actor.iri:
-                        yield (
-                            verb.i,
-                            Coded(code, predicate.i, predicate.i + 1, source, target, modality),
-                        )
+            found = True
+            yield from _verb_judges(coder, verb, code, predicate, _doers(coder, judged, predicate))
+        if not found and lemma in g.naming_verbs:
+            yield from _named_by_surface(coder, verb)
     yield from _moods(coder)
+
+
+def _verb_judges(
+    coder: SentenceCoder, verb: Token, code: str, word: Token, targets: list[Mention]
+) -> Iterator[tuple[int, Coded]]:
+    sources, passive = coder._subject(verb)
+    if passive:
+        return
+    modality = coder.modality(verb)
+    for source in sources:
+        for target in targets:
+            if source.actor.iri != target.actor.iri:
+                yield verb.i, Coded(code, word.i, word.i + 1, source, target, modality)
+
+
+def _named_by_surface(coder: SentenceCoder, verb: Token) -> Iterator[tuple[int, Coded]]:
+    """ "called Y's move practically worthless", which a small parser may read with "move"
+    for the sentence's head: by the words' order, an actor named right after the verb of
+    naming and a word that judges a few words on, with no verb between."""
+    doc = coder.doc
+    after = doc[verb.i + 1 : min(len(doc), verb.i + 10)]
+    target = next((coder.by_token[t.i] for t in after[:3] if t.i in coder.by_token), None)
+    if target is None:
+        return
+    for token in after:
+        if token.i >= target.end and token.pos_ in {"VERB", "AUX"}:
+            return
+        if token.i >= target.end and token.pos_ in {"ADJ", "NOUN"}:
+            code = _verdict(coder, token)
+            if code is not None:
+                yield from _verb_judges(coder, verb, code, token, [target])
+                return
 
 
 def _judged(coder: SentenceCoder, verb: Token) -> Iterator[tuple[Token, Token]]:

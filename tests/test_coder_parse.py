@@ -1031,3 +1031,27 @@ def test_the_press_at_large_is_no_one_acted_upon() -> None:
     assert not {e for e in found if e[2] == "PER"}, found
     found = events("Chile condemned the Peruvian president's statements.")
     assert ("11", "CHL", "PER", "asserted") in found, found  # whose statements: a target
+
+
+def test_a_judgement_read_by_word_order_where_the_parse_fails() -> None:
+    for text in (
+        'A spokesman for Chile called Peru\'s move "practically worthless" on Monday.',
+        "A spokesman for Chile called Peru's move practically worthless.",
+    ):
+        found = events(text)
+        assert ("11", "CHL", "PER", "asserted") in found, (text, found)
+        assert not {e for e in found if e[0] == "04"}, found  # no phone call
+    found = events("Chile called Peru to discuss the dispute.")
+    assert not {e for e in found if e[0] == "11"}, found
+
+
+def test_backing_an_armed_force_is_military_cooperation() -> None:
+    found = codes("Chile supports Bolivian forces in their fight against Peruvian rebels.")
+    assert ("062", "CHL", "BOL", "asserted") in found, found
+    found = events("Chile backed the Bolivian army.")
+    assert found and not {e for e in found if e[0] == "05"}, found  # material, not words
+
+
+def test_clearing_ground_of_another_is_fighting_them() -> None:
+    found = events("Chilean forces cleared the town of Peruvian rebels.")
+    assert ("19", "CHL", "PER", "asserted") in found, found
