@@ -1055,3 +1055,14 @@ def test_backing_an_armed_force_is_military_cooperation() -> None:
 def test_clearing_ground_of_another_is_fighting_them() -> None:
     found = events("Chilean forces cleared the town of Peruvian rebels.")
     assert ("19", "CHL", "PER", "asserted") in found, found
+
+
+def test_notifying_is_telling_and_moving_troops_a_show_of_force() -> None:
+    found = events("Chile notified Peru of an imminent military operation.")
+    assert ("01", "CHL", "PER", "asserted") in found, found
+    for text in (
+        "The Chilean army is repositioning forces near the Peruvian border.",
+        "Chile moved troops to the border with Peru.",
+        "Chile redeployed troops near the Peruvian border.",
+    ):
+        assert ("15", "CHL", "PER", "asserted") in events(text), (text, events(text))
