@@ -752,6 +752,8 @@ class ActorLinker:
             return None  # "military aid", "security situation"
         if _indefinite(doc, start):
             return None  # "a (new) commander": someone new, not anyone named before
+        if _possessed(doc, start) and form not in name_words().relational_agents:
+            return None  # "its troops (from Y)": whose, the pronoun says
         group = _group_name(doc, start, end, mentions)
         if group is not None:
             # "Shia Turkomen", "Sunni Arabs": a people named by faith and name, of the
@@ -1084,6 +1086,18 @@ def _pair_before(doc: Doc, start: int, earlier: _Earlier) -> Actor | None:
         if len(people) == 2:
             return people[1]
     return None
+
+
+def _possessed(doc: Doc, start: int) -> bool:
+    """Whether "its" opens the noun phrase ending at `start` ("its troops", "its own elite
+    forces"): one owner, the pronoun's. ("their" may stand for actors joined by "and",
+    whose agents the coder reads from the subject.)"""
+    k = start - 1
+    while k >= max(0, start - 3) and doc[k].is_alpha and doc[k].is_lower:
+        if doc[k].lower_ == "its":
+            return True
+        k -= 1
+    return False
 
 
 def _indefinite(doc: Doc, start: int) -> bool:

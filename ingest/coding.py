@@ -1046,6 +1046,11 @@ class SentenceCoder:
             return None if reading.code.endswith("0") else reading.code
         return None
 
+    def _visitor(self, verb: Token) -> bool:
+        """Whether the verb's object names an actor itself ("welcomed the Peruvian
+        president"), not an act or thing of one ("welcomed Peru's decision")."""
+        return any(c.dep_ == "dobj" and c.i in self.by_token for c in verb.children)
+
     def _struck_where(self, token: Token, sources: list[Mention]) -> list[Mention]:
         """ "X carried out attacks throughout Iraq", "X's operations in Lebanon": a violent
         act with no one named as struck strikes the state where it takes place, unless that
@@ -1116,6 +1121,10 @@ class SentenceCoder:
                 for i in inside:
                     if not by_token[i].noun:
                         yields.setdefault(i, set()).add(token.i)
+                for threatened in (c for c in token.children if c.dep_ == "dobj"):
+                    if threatened.i in by_token and by_token[threatened.i].noun:
+                        # "threatened a major incursion into Y": the threat, not the incursion
+                        yields.setdefault(threatened.i, set()).add(token.i)
                 continue
             lemma = self.lemmas[token.i]
             bare = not reading.used
@@ -1473,6 +1482,8 @@ class SentenceCoder:
             and all((t.actor.sector or "").lower() in self.g.armed_sectors for t in targets)
         ):
             code = self.g.armed_backing_code  # "supports Iraqi forces in their fight": not words
+        if code == "043" and lemma in self.g.welcoming_verbs and not self._visitor(token):
+            code = self.g.welcoming_code  # "welcomed Y's decision": approval, not a visit
         if code in self.g.crowd_codes and sources and all(_crowd(m) for m in sources):
             code = self.g.crowd_codes[code]  # "students protested": a demonstration
         if self._commits_to_pattern(reading) and modality == "asserted":

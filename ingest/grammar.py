@@ -46,6 +46,8 @@ class Grammar:
     backing_verbs: frozenset[str]
     armed_sectors: frozenset[str]
     armed_backing_code: str
+    welcoming_verbs: frozenset[str]
+    welcoming_code: str
     counter_verbs: frozenset[str]
     counter_code: str
     aircraft: frozenset[str]
@@ -116,6 +118,7 @@ def grammar() -> Grammar:
         "aerial_code": str(data["aerial_code"]),
         "deescalation_code": str(data["deescalation_code"]),
         "armed_backing_code": str(data["armed_backing_code"]),
+        "welcoming_code": str(data["welcoming_code"]),
     }
     for name, kind in Grammar.__annotations__.items():
         if name in values:

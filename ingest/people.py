@@ -42,6 +42,7 @@ class NameWords:
     owner_preps: frozenset[str]
     invariant_plurals: frozenset[str]
     document_nouns: frozenset[str]
+    relational_agents: frozenset[str]
     titles: tuple[str, ...]  # as written: tokenizer special cases
 
 
@@ -61,6 +62,7 @@ def name_words() -> NameWords:
                 ("owner_preps", "owner_preps"),
                 ("invariant_plurals", "invariant_plurals"),
                 ("document_nouns", "document_nouns"),
+                ("relational_agents", "relational_agents"),
             )
         }
         return NameWords(**sets, titles=tuple(str(w) for w in data["abbreviated_titles"]))

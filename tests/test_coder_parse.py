@@ -1066,3 +1066,24 @@ def test_notifying_is_telling_and_moving_troops_a_show_of_force() -> None:
         "Chile redeployed troops near the Peruvian border.",
     ):
         assert ("15", "CHL", "PER", "asserted") in events(text), (text, events(text))
+
+
+def test_troops_under_a_possessive_are_the_owners_not_the_places() -> None:
+    found = events("Chile recalled its ambassador from Peru.")
+    assert ("16", "CHL", "PER", "asserted") in found, found
+    found = events("Chile agreed to withdraw its troops from Peru.")
+    assert not {e for e in found if e[2] == "PER" and e[1] == "CHL" and e[0] == "19"}
+    assert {e for e in found if e[1] == "CHL" and e[2] == "PER"}, found
+
+
+def test_a_threatened_act_is_the_threat_not_the_act() -> None:
+    found = events("Chile threatened a major incursion into Peru.")
+    assert ("13", "CHL", "PER", "asserted") in found, found
+    assert not {e for e in found if e[0] == "19"}, found
+
+
+def test_welcoming_an_act_approves_it_welcoming_a_person_hosts() -> None:
+    found = events("Chile welcomed Peru's decision to withdraw.")
+    assert ("05", "CHL", "PER", "asserted") in found, found
+    found = events("Chile welcomed the Peruvian president in Santiago.")
+    assert ("04", "CHL", "PER", "asserted") in found, found
