@@ -33,6 +33,7 @@ from graph.sparql import (
     GRAPH_MEDIA,
     RESULT_MEDIA,
     QuerySyntaxError,
+    UpdateFailed,
     check_iri,
     query_form,
     result_media,
@@ -303,6 +304,8 @@ class OxigraphStore(GraphStore):
                 raise QuerySyntaxError(str(exc)) from exc
             except OSError as exc:
                 raise StoreError(f"update failed: {exc}") from exc
+            except RuntimeError as exc:  # the engine's refusal; one update is one transaction
+                raise UpdateFailed(str(exc)) from exc
 
     # -- export ------------------------------------------------------------------------
 
