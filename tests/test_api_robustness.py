@@ -68,9 +68,11 @@ DEEP_XML = (
         ("<rdf:RDF/>".encode("utf-16"), "UTF-8"),
     ],
 )
-def test_rdf_xml_bombs_are_refused(api: ApiServer, body: bytes, words: str) -> None:
+@pytest.mark.parametrize("method", ["PUT", "POST"])
+def test_rdf_xml_bombs_are_refused(api: ApiServer, body: bytes, words: str, method: str) -> None:
     before = _stats(api)
-    r = httpx.put(
+    r = httpx.request(
+        method,
         f"{api.base}/rdf-graphs",
         params={"graph": GRAPH},
         content=body,
@@ -80,6 +82,51 @@ def test_rdf_xml_bombs_are_refused(api: ApiServer, body: bytes, words: str) -> N
     _problem(r, 400, words)
     assert httpx.get(f"{api.base}/rdf-graphs", params={"graph": GRAPH}).status_code == 404
     assert _stats(api) == before
+
+
+BODIES = {  # one graph of two triples in each syntax
+    "text/turtle": '<http://e/s> <http://e/p> "a", "b" .',
+    "application/n-triples": '<http://e/s> <http://e/p> "a" .\n<http://e/s> <http://e/p> "b" .\n',
+    "application/rdf+xml": (
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="http://e/">'
+        '<rdf:Description rdf:about="http://e/s"><e:p>a</e:p><e:p>b</e:p></rdf:Description>'
+        "</rdf:RDF>"
+    ),
+    "application/ld+json": '{"@id": "http://e/s", "http://e/p": ["a", "b"]}',
+}
+
+
+def test_every_body_the_schema_declares_is_read(api: ApiServer) -> None:
+    """The OpenAPI document declares the RDF syntaxes a graph write reads (and only those
+    are tried by schema-driven clients): each one, PUT and POSTed, stores its triples."""
+    spec = httpx.get(f"{api.base}/openapi.json").json()["paths"]["/rdf-graphs"]
+    for method in ("put", "post"):
+        assert set(spec[method]["requestBody"]["content"]) == set(BODIES)
+    expected = {("http://e/s", "http://e/p", "a"), ("http://e/s", "http://e/p", "b")}
+    for n, (media, body) in enumerate(BODIES.items()):
+        for method in ("PUT", "POST"):
+            graph = f"{GRAPH}/body-{n}-{method.lower()}"
+            r = httpx.request(
+                method,
+                f"{api.base}/rdf-graphs",
+                params={"graph": graph},
+                content=body.encode(),
+                headers={"Content-Type": media, **api.auth},
+                timeout=60,
+            )
+            assert r.status_code == 201, (media, method, r.text)
+            stored = httpx.get(
+                f"{api.base}/rdf-graphs",
+                params={"graph": graph},
+                headers={"Accept": "application/n-triples"},
+            )
+            triples = {
+                (t.subject.value, t.predicate.value, t.object.value)
+                for t in ox.parse(stored.content, ox.RdfFormat.N_TRIPLES)
+                if t.subject.value == "http://e/s"
+            }
+            assert triples == expected, (media, method)
+            httpx.delete(f"{api.base}/rdf-graphs", params={"graph": graph}, headers=api.auth)
 
 
 @pytest.mark.parametrize(

@@ -56,10 +56,14 @@ WRITE_TARGET = {"parameters": [{
     "description": "the named graph's IRI (`?default` is refused: the default graph is the "
     "union of all graphs)",
 }]}
-# what evkg reads in a body (any RDF syntax `graph.store.formats` knows; these declared)
+# what evkg reads in a body (any RDF syntax `graph.store.formats` knows; these declared).
+# RDF/XML with a DTD (entities) is refused (`graph.store.loading`); a JSON-LD body is JSON,
+# so its schema is that of the parsed document
 RDF_BODY = {"requestBody": {"required": True, "content": {
     "text/turtle": {"schema": {"type": "string", "format": "turtle"}},
     "application/n-triples": {"schema": {"type": "string", "format": "n-triples"}},
+    "application/rdf+xml": {"schema": {"type": "string", "format": "rdf-xml"}},
+    "application/ld+json": {"schema": {"type": ["object", "array"]}},
 }}}
 
 
