@@ -21,9 +21,8 @@ A snapshot is deleted only when no worker holds it: each worker records the snap
 may have open (the one it last ran on, and the one it is moving to), and only snapshots
 outside every worker's set, and older than the newest, are removed. The server process
 may read a snapshot itself too (`lease`: the whole store's dump, streamed for as long as
-the client reads), which keeps it as long. The pool owns its
-snapshot folder and empties it when it starts, so folders a killed server left are removed
-by the next one.
+the client reads), which keeps it as long. The pool owns its snapshot folder and empties
+it when it starts, so folders a killed server left are removed by the next one.
 
 A SPARQL update runs first in a worker too (`try_update`), on a writable checkpoint of the
 store taken for it (`update-*` in the snapshot folder, removed after): the server runs it on
