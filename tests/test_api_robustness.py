@@ -129,6 +129,21 @@ def test_every_body_the_schema_declares_is_read(api: ApiServer) -> None:
             httpx.delete(f"{api.base}/rdf-graphs", params={"graph": graph}, headers=api.auth)
 
 
+@pytest.mark.parametrize("body", [b'"AAA"', b"null", b"3", b"  true"])
+def test_json_ld_that_is_no_object_or_array_is_refused(api: ApiServer, body: bytes) -> None:
+    """The JSON-LD parser reads a bare JSON value as an empty graph; it is no document."""
+    before = _stats(api)
+    r = httpx.put(
+        f"{api.base}/rdf-graphs",
+        params={"graph": GRAPH},
+        content=body,
+        headers={"Content-Type": "application/ld+json", **api.auth},
+    )
+    _problem(r, 400, "JSON object or array")
+    assert httpx.get(f"{api.base}/rdf-graphs", params={"graph": GRAPH}).status_code == 404
+    assert _stats(api) == before
+
+
 @pytest.mark.parametrize(
     "url",
     [
