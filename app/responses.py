@@ -12,7 +12,8 @@ from app.problems import MEDIA
 
 REF = "#/components/schemas/ProblemDetails"
 WHY = {
-    400: "Bad request: a malformed parameter, id, IRI, SPARQL text or body",
+    400: "Bad request: a malformed parameter, id, IRI, SPARQL text or body, or an update "
+         "the store refuses as written (DROP of a missing graph)",
     401: "A write without `Authorization: Bearer <token>`",
     403: "Forbidden: the service is read-only, the token is wrong, or the SPARQL operation "
          "is not allowed (SERVICE, LOAD)",

@@ -3,12 +3,14 @@ bench/bench_schema.py (SCHEMATHESIS_HOOKS) and imported by tests/test_api_schema
 
 SPARQL query and update bodies are plain UTF-8 text. The string formats the document
 declares for grammars JSON Schema cannot express ("sparql-query", "sparql-update",
-"turtle", "n-triples") get strategies that draw texts of that grammar, so a request valid
+"turtle", "n-triples", "rdf-xml") get strategies that draw texts of that grammar, so a request valid
 by the schema is one the server can take. Updates and graph writes name graphs under
 https://example.org/ only (the seeded data is left as it is).
 """
 
 from __future__ import annotations
+
+from xml.sax.saxutils import escape
 
 import schemathesis
 from hypothesis import strategies as st
@@ -19,6 +21,7 @@ schemathesis.serializer.alias(
         "application/sparql-update",
         "text/turtle",
         "application/n-triples",
+        "application/rdf+xml",
     ],
     "text/plain",
 )
@@ -77,7 +80,24 @@ turtle = st.one_of(
     ),
 )
 
+_xml_text = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Cn")), max_size=20
+)
+rdf_xml = st.lists(st.tuples(_names, _names, _xml_text), min_size=1, max_size=5).map(
+    lambda rows: (
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        f'xmlns:ex="{EXAMPLE}">'
+        + "".join(
+            f'<rdf:Description rdf:about="{EXAMPLE}{s}"><ex:{p}>{escape(o)}</ex:{p}>'
+            "</rdf:Description>"
+            for s, p, o in rows
+        )
+        + "</rdf:RDF>"
+    )
+)
+
 schemathesis.openapi.format("sparql-query", queries)
 schemathesis.openapi.format("sparql-update", updates)
 schemathesis.openapi.format("n-triples", ntriples)
 schemathesis.openapi.format("turtle", turtle)
+schemathesis.openapi.format("rdf-xml", rdf_xml)

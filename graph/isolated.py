@@ -19,9 +19,10 @@ first come, first served, among those a freed worker may serve.
 
 A snapshot is deleted only when no worker holds it: each worker records the snapshots it
 may have open (the one it last ran on, and the one it is moving to), and only snapshots
-outside every worker's set, and older than the newest, are removed. The pool owns its
-snapshot folder and empties it when it starts, so folders a killed server left are removed
-by the next one.
+outside every worker's set, and older than the newest, are removed. The server process
+may read a snapshot itself too (`lease`: the whole store's dump, streamed for as long as
+the client reads), which keeps it as long. The pool owns its snapshot folder and empties
+it when it starts, so folders a killed server left are removed by the next one.
 
 A SPARQL update runs first in a worker too (`try_update`), on a writable checkpoint of the
 store taken for it (`update-*` in the snapshot folder, removed after): the server runs it on
@@ -41,7 +42,9 @@ import shutil
 import threading
 import time
 import uuid
-from collections import deque
+from collections import Counter, deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -205,6 +208,7 @@ class QueryPool:
         self._lock = threading.Lock()  # snapshots, and the workers' holds on them
         self._refreshing = threading.Lock()  # one snapshot taken at a time
         self._workers: list[_Worker] = []
+        self._leases: Counter[str] = Counter()  # snapshots read in this process (`lease`)
         self._generation = 0
         self.snapshot = ""
         self.refresh()
@@ -272,7 +276,7 @@ class QueryPool:
         snapshot can never be held again (tasks only ever take the newest), so the folders
         are removed outside the lock."""
         with self._lock:
-            keep = {self.snapshot}.union(*(w.held for w in self._workers))
+            keep = {self.snapshot, *self._leases}.union(*(w.held for w in self._workers))
             newest = _generation(Path(self.snapshot))  # one being taken now: left alone
             stale = [
                 f
@@ -281,6 +285,23 @@ class QueryPool:
             ]
         for folder in stale:
             shutil.rmtree(folder, ignore_errors=True)
+
+    @contextmanager
+    def lease(self) -> Iterator[str]:
+        """The newest snapshot's folder, kept until the block ends: for a long read in this
+        process (the whole store's dump) that must see one state of the store throughout,
+        whatever is written and snapshotted meanwhile."""
+        with self._lock:
+            snapshot = self.snapshot
+            self._leases[snapshot] += 1
+        try:
+            yield snapshot
+        finally:
+            with self._lock:
+                self._leases[snapshot] -= 1
+                if self._leases[snapshot] <= 0:
+                    del self._leases[snapshot]
+            self._collect()
 
     def _send(self, worker: _Worker, kind: str, args: dict[str, Any]) -> str:
         """Hand `worker` a task on the newest snapshot, which it holds from now on."""

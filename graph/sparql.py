@@ -48,6 +48,11 @@ class QuerySyntaxError(ValueError):
     """The query or update text is not SPARQL this store accepts."""
 
 
+class UpdateFailed(ValueError):
+    """A valid update the store cannot apply as written (CREATE of a graph that exists,
+    CLEAR or DROP of one that does not, without SILENT); the update wrote nothing."""
+
+
 def check_iri(iri: str) -> str:
     """Return `iri` if it is an absolute IRI safe to splice into SPARQL, else raise."""
     if not isinstance(iri, str) or not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", iri):

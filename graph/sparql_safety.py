@@ -17,6 +17,10 @@ followed by a line feed into a line feed (where rdflib and Oxigraph end comments
 differently) and callers execute what it returns. Query workers also run without network
 access (`graph.sandbox`), so a query that got past both walls still could not connect.
 
+`manages_graphs_only` reads an update with the same lexer to tell graph management (CLEAR,
+DROP, CREATE), which matches no pattern, from everything else: the server skips the trial
+run (`graph.isolated.QueryPool.try_update`) for those.
+
 `with_using` applies the protocol's `using-graph-uri` / `using-named-graph-uri` to an
 update, which Oxigraph's Python API cannot take as parameters.
 """
@@ -249,6 +253,78 @@ def check_update(text: str, allow_load: bool = False, allow_service: bool = Fals
     ):
         raise ForbiddenOperation("SERVICE is disabled on this endpoint")
     return text
+
+
+# -- graph management ------------------------------------------------------------------
+
+_GRAPH_OPERATIONS = frozenset({"CLEAR", "DROP", "CREATE"})
+_ALL_GRAPHS = frozenset({"ALL", "DEFAULT", "NAMED"})  # what CLEAR and DROP may name bare
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    """(kind, text; upper-cased for words) of each token but spaces and comments, read as
+    `scan` reads them. Graph management holds no expression, so `<` always opens an IRI
+    (a `<` that opens none is an "other" token, which no graph operation takes)."""
+    out: list[tuple[str, str]] = []
+    i, n = 0, len(text)
+    while i < n:
+        iri = _IRI.match(text, i) if text[i] == "<" else None
+        if iri is not None:
+            out.append(("iri", iri.group()))
+            i = iri.end()
+            continue
+        match = _TOKEN.match(text, i)
+        assert match is not None  # `other` matches any character
+        kind = match.lastgroup or "other"
+        i = match.end()
+        if kind not in ("space", "comment"):
+            out.append((kind, match.group().upper() if kind == "word" else match.group()))
+    return out
+
+
+def manages_graphs_only(text: str) -> bool:
+    """Whether the update (as `prepare` returns it) is graph management alone: CLEAR or
+    DROP of ALL, DEFAULT, NAMED or GRAPH g, and CREATE GRAPH g, each maybe SILENT, with
+    BASE and PREFIX declarations; the engine's own CLEAR and DROP then run on the store.
+
+    These match no pattern and evaluate no expression: they take time in proportion to
+    what they remove and cannot recurse, so the trial run that guards other updates
+    against crashing the engine or running away is not needed. Every token must fit that
+    grammar, read by the lexer that reads as Oxigraph's grammar does (comments end at a
+    line feed or carriage return; `\\u` escapes count only inside IRIs and strings, so a
+    keyword spelled with one is an unknown token here): a brace, string, variable or any
+    other word answers False, and the update gets its trial. ADD, MOVE and COPY are left
+    to the trial too: they copy every triple of a graph through the engine's insert, so
+    their cost grows with the graph and the time limit should stop them."""
+    tokens = _tokens(text)
+    i, n = 0, len(tokens)
+
+    def at(offset: int, *kinds: str) -> str | None:
+        """The token `offset` ahead if it is of one of `kinds`, else None."""
+        if i + offset < n and tokens[i + offset][0] in kinds:
+            return tokens[i + offset][1]
+        return None
+
+    while i < n:
+        word = at(0, "word")
+        if word == "BASE" and at(1, "iri"):
+            i += 2
+        elif word == "PREFIX" and (at(1, "pname") or "").endswith(":") and at(2, "iri"):
+            i += 3
+        elif word in _GRAPH_OPERATIONS:
+            i += 2 if at(1, "word") == "SILENT" else 1
+            if word != "CREATE" and at(0, "word") in _ALL_GRAPHS:
+                i += 1
+            elif at(0, "word") == "GRAPH" and at(1, "iri", "pname"):
+                i += 2
+            else:
+                return False
+            if i < n and tokens[i] != ("other", ";"):
+                return False
+            i += 1
+        else:
+            return False
+    return True
 
 
 def _top_level_words(text: str) -> Iterator[tuple[int, str]]:

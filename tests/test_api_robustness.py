@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 import pytest
 
 from tests.api_server import TOKEN, ApiServer, serve_api, sparql_json, start_api
@@ -67,9 +68,11 @@ DEEP_XML = (
         ("<rdf:RDF/>".encode("utf-16"), "UTF-8"),
     ],
 )
-def test_rdf_xml_bombs_are_refused(api: ApiServer, body: bytes, words: str) -> None:
+@pytest.mark.parametrize("method", ["PUT", "POST"])
+def test_rdf_xml_bombs_are_refused(api: ApiServer, body: bytes, words: str, method: str) -> None:
     before = _stats(api)
-    r = httpx.put(
+    r = httpx.request(
+        method,
         f"{api.base}/rdf-graphs",
         params={"graph": GRAPH},
         content=body,
@@ -77,6 +80,66 @@ def test_rdf_xml_bombs_are_refused(api: ApiServer, body: bytes, words: str) -> N
         headers={"Content-Type": "application/rdf+xml", **api.auth},
     )
     _problem(r, 400, words)
+    assert httpx.get(f"{api.base}/rdf-graphs", params={"graph": GRAPH}).status_code == 404
+    assert _stats(api) == before
+
+
+BODIES = {  # one graph of two triples in each syntax
+    "text/turtle": '<http://e/s> <http://e/p> "a", "b" .',
+    "application/n-triples": '<http://e/s> <http://e/p> "a" .\n<http://e/s> <http://e/p> "b" .\n',
+    "application/rdf+xml": (
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="http://e/">'
+        '<rdf:Description rdf:about="http://e/s"><e:p>a</e:p><e:p>b</e:p></rdf:Description>'
+        "</rdf:RDF>"
+    ),
+    "application/ld+json": '{"@id": "http://e/s", "http://e/p": ["a", "b"]}',
+}
+
+
+def test_every_body_the_schema_declares_is_read(api: ApiServer) -> None:
+    """The OpenAPI document declares the RDF syntaxes a graph write reads (and only those
+    are tried by schema-driven clients): each one, PUT and POSTed, stores its triples."""
+    spec = httpx.get(f"{api.base}/openapi.json").json()["paths"]["/rdf-graphs"]
+    for method in ("put", "post"):
+        assert set(spec[method]["requestBody"]["content"]) == set(BODIES)
+    expected = {("http://e/s", "http://e/p", "a"), ("http://e/s", "http://e/p", "b")}
+    for n, (media, body) in enumerate(BODIES.items()):
+        for method in ("PUT", "POST"):
+            graph = f"{GRAPH}/body-{n}-{method.lower()}"
+            r = httpx.request(
+                method,
+                f"{api.base}/rdf-graphs",
+                params={"graph": graph},
+                content=body.encode(),
+                headers={"Content-Type": media, **api.auth},
+                timeout=60,
+            )
+            assert r.status_code == 201, (media, method, r.text)
+            stored = httpx.get(
+                f"{api.base}/rdf-graphs",
+                params={"graph": graph},
+                headers={"Accept": "application/n-triples"},
+            )
+            triples = {
+                (t.subject.value, t.predicate.value, t.object.value)
+                for t in ox.parse(stored.content, ox.RdfFormat.N_TRIPLES)
+                if t.subject.value == "http://e/s"
+            }
+            assert triples == expected, (media, method)
+            httpx.delete(f"{api.base}/rdf-graphs", params={"graph": graph}, headers=api.auth)
+
+
+@pytest.mark.parametrize("body", [b'"AAA"', b"null", b"3", b"  true"])
+def test_json_ld_that_is_no_object_or_array_is_refused(api: ApiServer, body: bytes) -> None:
+    """The JSON-LD parser reads a bare JSON value as an empty graph; it is no document."""
+    before = _stats(api)
+    r = httpx.put(
+        f"{api.base}/rdf-graphs",
+        params={"graph": GRAPH},
+        content=body,
+        headers={"Content-Type": "application/ld+json", **api.auth},
+    )
+    _problem(r, 400, "JSON object or array")
     assert httpx.get(f"{api.base}/rdf-graphs", params={"graph": GRAPH}).status_code == 404
     assert _stats(api) == before
 
@@ -222,6 +285,72 @@ def test_reads_never_fail_while_graphs_are_replaced(api: ApiServer) -> None:
         httpx.delete(f"{api.base}/rdf-graphs", params={"graph": f"{GRAPH}/{n}"}, headers=api.auth)
     snapshots = api.store_path.with_name("store.snapshots")
     assert len(list(snapshots.glob("g*"))) <= 2 + 2 + 1  # a held one per worker, the newest
+
+
+def test_the_whole_store_streams_whole_and_unchanged_while_graphs_are_replaced(
+    api: ApiServer,
+) -> None:
+    """GET /rdf-graphs?default (the union of all graphs) while a writer replaces a graph
+    over and over: every dump answers 200 with every triple of the rest of the store, and
+    shows the graph as one write left it (its first and last subjects, read far apart in
+    the dump, carry the same number)."""
+    rest = sparql_json(
+        api.base,
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o "
+        'FILTER(!STRSTARTS(STR(?s), "http://e/dump")) } }',
+    )
+    expected = int(rest["results"]["bindings"][0]["n"]["value"])
+    graph = f"{GRAPH}/dump"
+    stop = threading.Event()
+    writes: list[int] = []
+
+    def writer() -> None:
+        i = 0
+        while not stop.is_set():
+            body = f"<http://e/dump-a> <http://e/p> {i} . <http://e/dump-z> <http://e/p> {i} ."
+            r = httpx.put(
+                f"{api.base}/rdf-graphs",
+                params={"graph": graph},
+                content=body,
+                headers={"Content-Type": "text/turtle", **api.auth},
+                timeout=60,
+            )
+            assert r.status_code in (201, 204), r.text
+            writes.append(i)
+            i += 1
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        while not writes:
+            time.sleep(0.1)
+        for _ in range(2):
+            r = httpx.get(
+                f"{api.base}/rdf-graphs",
+                params={"default": ""},
+                headers={"Accept": "application/n-triples"},
+                timeout=300,
+            )
+            assert r.status_code == 200, r.text[:300]
+            assert r.headers["content-type"].startswith("application/n-triples")
+            triples = list(ox.parse(r.content, ox.RdfFormat.N_TRIPLES))
+            written = {
+                t.subject.value: t.object.value
+                for t in triples
+                if t.subject.value.startswith("http://e/dump")
+            }
+            assert set(written) == {"http://e/dump-a", "http://e/dump-z"}, written
+            assert written["http://e/dump-a"] == written["http://e/dump-z"]
+            # and the rest whole: the graph's own record (its content hash) aside
+            others = [t for t in triples if t.subject.value != graph]
+            assert len(set(triples)) == len(triples) and len(others) == expected + 2
+    finally:
+        stop.set()
+        thread.join()
+    assert len(writes) > 2  # the writes went on while the store was read
+    head = httpx.head(f"{api.base}/rdf-graphs", params={"default": ""})
+    assert head.status_code == 200 and head.headers["content-type"].startswith("text/turtle")
+    httpx.delete(f"{api.base}/rdf-graphs", params={"graph": graph}, headers=api.auth)
 
 
 # -- runaway queries -------------------------------------------------------------------

@@ -8,12 +8,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 import pytest
 import rdflib
 
 from app.problems import store_problem
 from graph.isolated import QueryTimeout
 from graph.sparql import QuerySyntaxError
+from graph.sparql_safety import manages_graphs_only, prepare
 from graph.store import StoreError
 from tests.api_server import ApiServer, start_api
 
@@ -282,3 +284,70 @@ def test_results_read_back_as_the_terms_oxigraph_answers(api: ApiServer) -> None
         assert r.status_code == 200, r.text
         got = [[s[v] for v in "abcd"] for s in ox.parse_query_results(r.content, fmt)]
         assert got == expected, media
+
+
+@pytest.mark.parametrize("text,only", [
+    ("CLEAR ALL", True),
+    ("BASE <http://a/>\nclear silent graph <g> ; DROP NAMED ; CREATE GRAPH <h> ;", True),
+    ("PREFIX ex: <http://x/> DROP GRAPH ex:g # INSERT DATA { <a:a> <a:a> <a:a> }", True),
+    ("DROP DEFAULT # a comment ends at a carriage return\r; INSERT DATA { }", False),
+    ("DROP GRAPH <http://x/\\u003E;INSERT>", True),  # one IRI, escape and all
+    ("\\u0043LEAR ALL", False),  # an escape outside an IRI is no keyword
+    ("CLEAR ALL ; ADD <http://a/> TO <http://b/>", False),
+    ("CREATE ALL", False),
+    ("CLEAR GRAPH ?g", False),
+    ("DELETE WHERE { ?s ?p ?o }", False),
+])
+def test_graph_management_is_told_by_every_token(text: str, only: bool) -> None:
+    assert manages_graphs_only(prepare(text)) is only
+
+
+def _update(api: ApiServer, text: str) -> httpx.Response:
+    return httpx.post(f"{api.base}/sparql", content=text, timeout=60,
+                      headers={"Content-Type": "application/sparql-update", **api.auth})
+
+
+@pytest.fixture(scope="module")
+def tight_limits(tmp_path_factory: pytest.TempPathFactory, seeded: Path) -> Iterator[ApiServer]:
+    """A server where no query may take 0.3 s, and no trial run of an update a
+    millisecond: every update that gets a trial is stopped in it."""
+    yield from start_api(tmp_path_factory.mktemp("tight"), seeded, EVKG_QUERY_TIMEOUT="0.3",
+                         EVKG_UPDATE_TIMEOUT="0.001")
+
+
+def test_graph_management_skips_the_trial_other_updates_do_not(tight_limits: ApiServer) -> None:
+    g = "http://example.org/managed"
+    ask = f"ASK {{ GRAPH <{g}> {{ ?s ?p ?o }} }}"
+    r = _update(tight_limits, f"INSERT DATA {{ GRAPH <{g}> {{ <{g}#s> <{g}#p> 1 }} }}")
+    assert r.status_code == 503 and "trial run" in r.json()["detail"], r.text
+    assert q(tight_limits, ask).json()["boolean"] is False
+    r = _update(tight_limits, f"CREATE GRAPH <{g}> ; # x\r DROP SILENT GRAPH <{g}/none>")
+    assert r.status_code == 204, r.text
+    graphs = "SELECT ?g WHERE { GRAPH ?g { } }"
+    assert {"g": {"type": "uri", "value": g}} in q(tight_limits, graphs).json()["results"][
+        "bindings"]
+    r = _update(tight_limits, "DROP GRAPH <https://evkg.org/graph/cameo>")
+    assert r.status_code == 204, r.text
+    assert q(tight_limits, "ASK { ?c skos:inScheme cameo:scheme }").json()["boolean"] is False
+
+
+def test_the_whole_store_is_read_past_the_query_time_limit(tight_limits: ApiServer) -> None:
+    """The default graph's dump is a fixed read of a snapshot, not a client's query: it
+    takes the time it needs, where a query is stopped at 0.3 s."""
+    started = time.monotonic()
+    r = httpx.get(f"{tight_limits.base}/rdf-graphs", params={"default": ""}, timeout=300,
+                  headers={"Accept": "application/n-triples"})
+    took = time.monotonic() - started
+    assert r.status_code == 200, r.text[:300]
+    triples = ox.parse(r.content, ox.RdfFormat.N_TRIPLES)
+    assert sum(1 for _ in triples) > 200_000 and took > 0.3, took
+
+
+def test_an_update_the_store_refuses_is_400_and_writes_nothing(api: ApiServer) -> None:
+    g = "http://example.org/refused"
+    r = _update(api, f"INSERT DATA {{ GRAPH <{g}> {{ <{g}#s> <{g}#p> 1 }} }} ; "
+                     f"DROP GRAPH <{g}/missing>")
+    assert r.status_code == 400 and "does not exist" in r.json()["detail"], r.text
+    assert q(api, f"ASK {{ GRAPH <{g}> {{ ?s ?p ?o }} }}").json()["boolean"] is False
+    r = _update(api, "CREATE GRAPH <https://evkg.org/graph/cameo>")
+    assert r.status_code == 400 and "already exists" in r.json()["detail"], r.text

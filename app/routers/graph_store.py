@@ -1,17 +1,19 @@
 """SPARQL 1.1 Graph Store HTTP Protocol (indirect identification) at /rdf-graphs.
 
 Reads are open; PUT, POST and DELETE need the write token. `?default` names the union of
-all graphs for reads (as queries see it) and cannot be written.
+all graphs for reads (as queries see it) and cannot be written. On the embedded store its
+read is the whole store, streamed from a snapshot (`_union`), not a query.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from itertools import chain
+from typing import IO, Any
 
 import anyio
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 
 from app.deps import State, StateDep, WriteAllowed, read
 from app.models import ABSOLUTE_IRI, check_absolute_iri
@@ -19,13 +21,17 @@ from app.problems import Problem
 from app.responses import RDF_GRAPHS, bodies, merge, problems
 from app.routers.documents import rdf_of
 from app.routers.sparql import accepted
+from app.streaming import StreamFailed, streamed
+from graph.isolated import QueryPool
 from graph.sparql import check_iri
 from graph.store import StoreError
+from graph.store.embedded import dump_snapshot_union
 from graph.store.formats import rdf_format
 from graph.store.loading import parse_for_graph
 
 router = APIRouter(tags=["sparql"])
 MAX_BODY = 20_000_000
+DUMP_LIMIT = 3600.0  # seconds to send the whole store (`?default`): then it is cut off
 WRITTEN = merge({201: {"description": "The graph was created"}},
                problems(400, 401, 403, 405, 413, 415, 422, 503))
 # The two ways of naming the target are declared by hand: a read takes exactly one of
@@ -50,10 +56,14 @@ WRITE_TARGET = {"parameters": [{
     "description": "the named graph's IRI (`?default` is refused: the default graph is the "
     "union of all graphs)",
 }]}
-# what evkg reads in a body (any RDF syntax `graph.store.formats` knows; these declared)
+# what evkg reads in a body (any RDF syntax `graph.store.formats` knows; these declared).
+# RDF/XML with a DTD (entities) is refused (`graph.store.loading`); a JSON-LD body is JSON,
+# so its schema is that of the parsed document
 RDF_BODY = {"requestBody": {"required": True, "content": {
     "text/turtle": {"schema": {"type": "string", "format": "turtle"}},
     "application/n-triples": {"schema": {"type": "string", "format": "n-triples"}},
+    "application/rdf+xml": {"schema": {"type": "string", "format": "rdf-xml"}},
+    "application/ld+json": {"schema": {"type": ["object", "array"]}},
 }}}
 
 
@@ -100,12 +110,37 @@ async def _write(state: State, iri: str, write: Callable[[Any], object], arg: An
 async def get_graph(request: Request, state: StateDep) -> Response:
     iri = _target(request)
     if iri is None:
+        if state.pool is not None:
+            return await _union(request, state.pool)
         sparql = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
     else:
         if iri not in await read(state, state.store.graphs):
             raise Problem(404, f"no graph {iri}")
         sparql = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
     return await rdf_of(state, sparql, accepted(request))
+
+
+async def _union(request: Request, pool: QueryPool) -> Response:
+    """The default graph (the union of all graphs) of the embedded store, streamed from the
+    newest snapshot, which is kept while the body is sent: writes meanwhile do not show in
+    it. A fixed read, not a client's SPARQL, so the query time limit does not apply: the
+    body has `DUMP_LIMIT` seconds, and is cut off (never ended as if whole) past it."""
+    media = next((m for m in accepted(request) if m in RDF_GRAPHS), "text/turtle")
+    headers = {"Vary": "Accept"}
+    if request.method == "HEAD":
+        return Response(media_type=media, headers=headers)
+    fmt = rdf_format(media)
+
+    def produce(out: IO[bytes]) -> None:
+        with pool.lease() as snapshot:
+            dump_snapshot_union(snapshot, out, fmt)
+
+    body = streamed(produce, DUMP_LIMIT)
+    try:  # a store that cannot be read fails here, while a problem can still be answered
+        first = await anyio.to_thread.run_sync(next, body, b"")
+    except StreamFailed as exc:
+        raise Problem(503, f"store error: {exc}") from exc
+    return StreamingResponse(chain([first], body), media_type=media, headers=headers)
 
 
 async def _body(request: Request, iri: str):

@@ -22,13 +22,14 @@ from app.sparql_page import query_page
 from graph.isolated import CRASHED, PoolBusy, QueryTimeout
 from graph.queries import service_description
 from graph.results import Encoded, NotAcceptable, encode
-from graph.sparql import QuerySyntaxError, check_iri
+from graph.sparql import QuerySyntaxError, UpdateFailed, check_iri
 from graph.sparql_safety import (
     DatasetConflict,
     ForbiddenOperation,
     TooComplex,
     check_query,
     check_update,
+    manages_graphs_only,
     with_using,
 )
 from graph.store import StoreError
@@ -231,6 +232,8 @@ async def run_update(state: State, request: Request, params: dict[str, list[str]
             await anyio.to_thread.run_sync(state.store.update, text)
         except QuerySyntaxError as exc:
             raise Problem(400, f"malformed SPARQL update: {exc}") from exc
+        except UpdateFailed as exc:
+            raise Problem(400, f"the update failed, and wrote nothing: {exc}") from exc
         finally:
             await anyio.to_thread.run_sync(state.after_write)
     return Response(status_code=204)
@@ -241,8 +244,11 @@ async def _trial(state: State, text: str) -> None:
     is now (the write lock is held), within the update time limit: one that crashes the
     engine, runs too long or reaches for the network fails there (the worker restarts, the
     server lives on, nothing is written) and is answered with why. The store itself is
-    only given an update that completed there (or failed there as it will on the store)."""
-    if state.pool is None:
+    only given an update that completed there (or failed there as it will on the store).
+    Graph management alone (CLEAR, DROP, CREATE: `manages_graphs_only`) matches no pattern,
+    so it cannot crash the engine or run away: it skips the trial, which cost it a copy of
+    the store and a second run."""
+    if state.pool is None or manages_graphs_only(text):
         return
     try:
         await state.pool.try_update(text, state.settings.update_timeout)

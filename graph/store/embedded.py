@@ -33,6 +33,7 @@ from graph.sparql import (
     GRAPH_MEDIA,
     RESULT_MEDIA,
     QuerySyntaxError,
+    UpdateFailed,
     check_iri,
     query_form,
     result_media,
@@ -303,6 +304,8 @@ class OxigraphStore(GraphStore):
                 raise QuerySyntaxError(str(exc)) from exc
             except OSError as exc:
                 raise StoreError(f"update failed: {exc}") from exc
+            except RuntimeError as exc:  # the engine's refusal; one update is one transaction
+                raise UpdateFailed(str(exc)) from exc
 
     # -- export ------------------------------------------------------------------------
 
@@ -321,7 +324,7 @@ class OxigraphStore(GraphStore):
         elif fmt.supports_datasets:
             store.dump(out, fmt, prefixes=EXPORT_PREFIXES)
         else:
-            ox.serialize(union_triples(store), out, fmt, prefixes=EXPORT_PREFIXES)
+            _write_union(store, out, fmt)
 
     def snapshot(self, target: str | Path) -> None:
         """A read-only copy of the store as it is now, in `target` (a new folder): a RocksDB
@@ -341,6 +344,22 @@ class OxigraphStore(GraphStore):
             self.flush()
             del self._store
             self._store = None  # type: ignore[assignment]
+
+
+def dump_snapshot_union(folder: str | Path, out: IO[bytes], fmt: ox.RdfFormat) -> None:
+    """The union of the graphs of a snapshot (`OxigraphStore.snapshot`) as the one graph
+    of `fmt` (TriG included: the union is a default graph), streamed to `out`. The snapshot
+    does not change, so a dump that takes minutes still shows one state of the store."""
+    store = ox.Store.read_only(str(folder))
+    try:
+        _write_union(store, out, fmt)
+    finally:
+        del store  # closed before the snapshot may be removed
+
+
+def _write_union(store: ox.Store, out: IO[bytes], fmt: ox.RdfFormat) -> None:
+    """Every triple of the union of `store`'s graphs once, in flat memory (`union_triples`)."""
+    ox.serialize(union_triples(store), out, fmt, prefixes=EXPORT_PREFIXES)
 
 
 def _fsync_folder(folder: Path) -> None:

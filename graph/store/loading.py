@@ -34,6 +34,12 @@ def parse_for_graph(
     fmt = rdf_format(format, path)
     if fmt == ox.RdfFormat.RDF_XML:
         _plain_xml(data, path.name if path else "input")
+    start = data.lstrip(b" \t\r\n\xef\xbb\xbf")[:1]
+    if fmt == ox.RdfFormat.JSON_LD and start not in (b"{", b"["):
+        # the parser reads a bare string or null as an empty graph
+        raise ValueError(
+            f"{path.name if path else 'input'}: a JSON-LD document is a JSON object or array"
+        )
     try:
         triples = [
             ox.Triple(q.subject, q.predicate, q.object)
