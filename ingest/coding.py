@@ -1159,6 +1159,11 @@ class SentenceCoder:
                 yields.setdefault(reading.token.i, set()).add(noun)
         return yields
 
+    def _the_press(self, mention: Mention) -> bool:
+        """Whether a mention is the press at large by its head noun ("reporters", "Syrian
+        journalists"), not an outlet."""
+        return mention.actor.kind != "media" and self.lemmas[mention.end - 1] in self.g.press_words
+
     def _press(self, mention: Mention) -> bool:
         """Whether a mention names the press at large ("reporters", "Pentagon reporters":
         the press covering the Pentagon), not an outlet ("an interview with CBS News", "CBS
@@ -1459,13 +1464,12 @@ class SentenceCoder:
             code = means  # "wounded Y in a bomb attack": a bombing (183), one event
         if self.violent and not targets:
             targets = self._struck_where(token, sources)  # "attacks throughout Iraq"
-        if code[:2] < "10":  # "met reporters": the press at large is no one met with, but
-            # journalists arrested or killed are acted upon
-            targets = [
-                t
-                for t in targets
-                if t.actor.kind == "media" or self.lemmas[t.end - 1] not in self.g.press_words
-            ]
+        if code[:2] < "10":
+            # "met reporters": the press at large is no party to talks or cooperation
+            # (journalists arrested or killed are acted upon)
+            targets = [t for t in targets if not self._the_press(t)]
+        if code[:2] == "04":  # "reporters traveling with X": company, no consultation (but
+            sources = [m for m in sources if not self._the_press(m)]  # journalists appeal)
         lemma = self.lemmas[token.i]
         speaking = lemma in self.g.speech_verbs or lemma in self.g.light_verbs
         if not reading.noun and speaking and self._public(token):

@@ -1087,3 +1087,10 @@ def test_welcoming_an_act_approves_it_welcoming_a_person_hosts() -> None:
     assert ("05", "CHL", "PER", "asserted") in found, found
     found = events("Chile welcomed the Peruvian president in Santiago.")
     assert ("04", "CHL", "PER", "asserted") in found, found
+
+
+def test_the_press_at_large_is_no_company_but_may_act_itself() -> None:
+    found = events("Peruvian reporters traveling with the Chilean minister visited Lima.")
+    assert not {e for e in found if e[1] == "PER" and e[0] == "04"}, found
+    found = events("Peruvian journalists protested outside the Chilean embassy.")
+    assert ("14", "PER", "CHL", "asserted") in found, found
