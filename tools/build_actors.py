@@ -50,9 +50,14 @@ Choices:
   mixes leaders with groups and spells one group many ways: there, only names with a word
   of a group's name ("FRONT", "LASHKAR") are groups, and a spelling close to a group
   already built is merged into it. Leaders listed among a group's synonyms ("JOSEPH_KONY"
-  for the Lord's Resistance Army), descriptions ("AL_QAEDA_LINKED_ABU_SAYYAF"), single
+  for the Lord's Resistance Army: a person's name whose first word is the given name of a
+  person of the gazetteers), descriptions ("AL_QAEDA_LINKED_ABU_SAYYAF"), single
   common words ("YOUTH_") and the fictional villains of the test entries are left out.
-- An alias that two generated actors would share is left off both.
+  A new group takes no name a state, its organs, an international body or actors.ttl
+  already has ("EPA"); two groups of one name in two states are told apart by the state
+  ("National Liberation Army (Bolivia)").
+- An alias that two generated actors would share is left off both (an armed group's
+  only, when the other is of countries.ttl or international.ttl).
 
 Usage: python tools/build_actors.py [--out-dir DIR] [--check]
 """
@@ -342,7 +347,7 @@ GROUP_WORDS = ORG_WORDS | {
     "QAI'DAH", "SHINRIKYO", "KAI", "TRUTH", "CELLS", "CELL", "COMMANDOS", "RESISTANCE",
     "LIBERATION", "REVOLUTIONARY", "FIGHTERS", "TIGERS", "NUCLEI", "NUCLEUS", "DIVISION",
     "SQUAD", "SQUADS", "UNIT", "UNITS", "LEGION", "JIHAD", "ISLAMI", "ISLAMIYA",
-    "ISLAMIYAH", "ISLAMIAH", "ISLAMIYYA", "ANSAR", "JAISH", "JAYSH", "HIZB", "HIZBUL",
+    "ISLAMIYAH", "ISLAMIAH", "ISLAMIYYA", "ANSAR", "JAISH", "JAYSH", "HIZB", "HIZBUL", "GANG",
 }  # fmt: skip
 # Group names that the English word list (english_words) also has, as the name of that
 # very group; any other single English word ("+YOUTH_", "TIGERS_", "(PARADISE)") is too
@@ -773,6 +778,7 @@ class Builder:
         self.group_keys: dict[str, str] = {}  # name key -> slug of an armed group built here
         self.group_names_seen: list[tuple[list[str], str]] = []  # their names' word keys
         self.english: frozenset[str] = frozenset()
+        self.given_names: set[str] = set()  # word keys of the first names of people
         self.taken: set[str] = set()
 
     # -- identities -----------------------------------------------------------------
@@ -1042,6 +1048,12 @@ class Builder:
 
     def build_armed_groups(self, records: list[Record]) -> None:
         self.english = english_words()
+        people = [a.label for a in self.actors.values() if a.kind == "Person" and a.label]
+        people += [self.hand_labels[s][0] for s in self.hand.surnames if self.hand_labels[s]]
+        particles = {word_key(w) for w in LOWER_WORDS | PARTICLES | ARTICLES}
+        self.given_names = {
+            words[0] for words in map(name_words, people) if len(words) > 1 and len(words[0]) > 2
+        } - particles
         # names the states, their organs, the international bodies and actors.ttl have:
         # a new armed group is never named by one of them (its "EPA" is not the agency)
         self.taken = set(self.hand.owner)
@@ -1198,12 +1210,18 @@ class Builder:
                 return self.group_name(words), slug
         return None
 
-    @staticmethod
-    def is_leader(raw: str, head_words: set[str]) -> bool:
-        """A synonym that names a person, not the group: it reads as a person's name, has
-        no word of a group's name and none of the group's own ("JOSEPH_KONY")."""
+    def is_leader(self, raw: str, head_words: set[str]) -> bool:
+        """A synonym that names a person, not the group: it reads as a person's name whose
+        first word is the given name of a person of the gazetteers ("JOSEPH_KONY",
+        "SAYYED_HASSAN_NASRALLAH"), with no word of a group's name and none of the
+        group's own ("RED_EAGLES_", "AL_SHABAB" are names of groups)."""
         words = set(words_of(raw))
-        return bool(person_names([raw])) and not words & (GROUP_WORDS | head_words)
+        people = person_names([raw])
+        return (
+            bool(people)
+            and name_words(people[0])[0] in self.given_names
+            and not words & (GROUP_WORDS | head_words)
+        )
 
     def same_group(self, names: list[str], code: str, fuzzy: bool) -> str | None:
         """An armed group already built, based in the same state unless this record names
