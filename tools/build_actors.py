@@ -70,7 +70,7 @@ import difflib
 import re
 import sys
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -1129,7 +1129,14 @@ class Builder:
             and not GROUP_WORDS & set(words_of(record.names[0]))
             and person_names(heads)
         ):
-            self.add_person(record, ARMED_GROUPS_OUT)  # "SHEIKH_AHMED_YASSIN"
+            # "SHEIKH_AHMED_YASSIN", whose synonyms also name a spokesman ("SAMI_ABU_ZUHRI"):
+            # only names with the surname are the person's
+            person = person_names(heads)
+            surname = name_words(person[0])[-1] if person else ""
+            own = [n for n in record.names if surname in name_words(" ".join(words_of(n)))]
+            heads_kept = sum(1 for n in heads if n in own)
+            if own and heads_kept:
+                self.add_person(replace(record, names=own, heads=heads_kept), ARMED_GROUPS_OUT)
             return
         head_words = {w for n in heads for w in words_of(n)}
         if keds and not (head_words & GROUP_WORDS or is_acronym(record.names[0].strip("_"))):
