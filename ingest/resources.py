@@ -28,7 +28,7 @@ __all__ = [
 ]
 
 # The actor gazetteer: the hand-written file first (its entries win), then the generated.
-ACTOR_FILES = ("actors.ttl", "countries.ttl", "international.ttl")
+ACTOR_FILES = ("actors.ttl", "countries.ttl", "international.ttl", "armed_groups.ttl")
 # Files extraction reads from the ontology folder, and from the dictionaries folder.
 VOCABULARY_FILES = (*ACTOR_FILES, "evkg.ttl", "agents.ttl", "places.ttl", "cameo.ttl")
 DICTIONARY_FILES = ("triggers.yaml", "cameo_verbs.yaml", "grammar.yaml", "mentions.yaml")

@@ -1,10 +1,11 @@
 """The vocabularies extraction reads: actors, agent nouns, places, CAMEO codes, triggers.
 
 Actors, agents, places and CAMEO live in `ontology/*.ttl` (the actor gazetteer is the
-hand-written actors.ttl plus the generated countries.ttl and international.ttl); the trigger
-dictionary is a data file beside this module (`ingest.resources` finds them all, in a
-checkout or an installed wheel). All are loaded once per process; a file that is missing or
-does not parse is a `VocabularyError` that names it.
+hand-written actors.ttl plus the generated countries.ttl, international.ttl and
+armed_groups.ttl); the trigger dictionary is a data file beside this module
+(`ingest.resources` finds them all, in a checkout or an installed wheel). All are loaded
+once per process; a file that is missing or does not parse is a `VocabularyError` that
+names it.
 """
 
 from __future__ import annotations
@@ -153,7 +154,7 @@ class ActorEntry:
     demonyms: tuple[str, ...] = ()
     part_of: tuple[str, ...] = ()
     backed_by: tuple[str, ...] = ()
-    generated: bool = False  # from countries.ttl or international.ttl, not actors.ttl
+    generated: bool = False  # from a generated gazetteer (countries.ttl ...), not actors.ttl
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
-"""Actors of every state and the international bodies: the generated gazetteers
-(ontology/countries.ttl, ontology/international.ttl), the spelling-folded name key the
-linker matches on, and the vocabulary's loading."""
+"""Actors of every state, the international bodies and the non-state armed groups: the
+generated gazetteers (ontology/countries.ttl, ontology/international.ttl,
+ontology/armed_groups.ttl), the spelling-folded name key the linker matches on, and the
+vocabulary's loading."""
 
 from __future__ import annotations
 
@@ -129,6 +130,84 @@ def test_post_2014_armed_groups_are_known() -> None:
         assert str(ACTOR[slug]) in found, slug
 
 
+ARMED_GROUPS = Graph().parse(ONTOLOGY / "armed_groups.ttl", format="turtle")
+
+
+def armed_group_iris() -> set[str]:
+    """The actors armed_groups.ttl names (not those of actors.ttl it adds aliases to)."""
+    pref = URIRef(f"{ns.SKOS}prefLabel")
+    return {str(s) for s in ARMED_GROUPS.subjects(pref, None)}
+
+
+@pytest.mark.parametrize(
+    ("text", "slug", "code", "kind"),
+    [
+        ("FARC guerrillas ambushed Colombian soldiers near the border.",
+         "revolutionary-armed-forces-of-colombia", "COL", "180"),
+        ("The Tamil Tigers shelled a Sri Lankan navy base overnight.",
+         "liberation-tigers-of-tamil-eelam", "LKA", "19"),
+        ("Abu Sayyaf kidnapped three Malaysian fishermen.", "abu-sayyaf-group", "PHL", "181"),
+        ("The Shining Path ambushed a Peruvian police patrol.", "shining-path", "PER", "180"),
+        ("ETA bombed a Spanish police station.", "basque-fatherland-and-freedom", "ESP", "183"),
+        ("The Lord's Resistance Army attacked Ugandan villages.",
+         "lords-resistance-army", "IMG", "180"),
+        ("The Moro Islamic Liberation Front attacked Philippine troops.",
+         "moro-islamic-liberation-front", "PHL", "180"),
+    ],
+)  # fmt: skip
+def test_an_armed_group_of_the_world_is_linked_and_acts(
+    text: str, slug: str, code: str, kind: str
+) -> None:
+    iri = str(ACTOR[slug])
+    assert iri in armed_group_iris()  # a group of the PETRARCH file, not of actors.ttl
+    extraction = extract(
+        SourceDocument(text=text, file="g.txt", published=date(2020, 1, 1)), coder="parse"
+    )
+    linked = {a.iri: a for a in extraction.actors}
+    assert iri in linked, [(a.label, a.code) for a in extraction.actors]
+    assert linked[iri].code == code and linked[iri].sector == "REB"
+    sources = [e for e in extraction.events if e.source is not None and e.source.iri == iri]
+    assert sources, [(e.code, e.source and e.source.label) for e in extraction.events]
+    assert sources[0].code.startswith(kind)
+
+
+def test_spellings_of_one_group_link_one_actor() -> None:
+    found = iris("Lashkar-e-Toiba and Laskar-e-Tayyaba and Lashkar-e-Taiba were banned.")
+    assert found == {str(ACTOR["lashkar-e-taiba"])}
+
+
+def test_one_name_in_two_states_is_two_groups() -> None:
+    pref = URIRef(f"{ns.SKOS}prefLabel")
+    bolivian = ACTOR["national-liberation-army-bolivia"]
+    assert str(ARMED_GROUPS.value(bolivian, pref)) == "National Liberation Army (Bolivia)"
+    assert str(ARMED_GROUPS.value(bolivian, EVKG.countryCode)) == "BOL"
+    colombian = ACTOR["national-liberation-army"]
+    assert str(ARMED_GROUPS.value(colombian, EVKG.countryCode)) == "COL"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The army attacked the village.",
+        "Army troops attacked the village.",
+        "Tigers attacked the village.",
+        "Youth threw stones at the police.",
+        "Revolution is coming, the speaker said.",
+    ],
+)
+def test_a_common_word_links_no_armed_group(text: str) -> None:
+    assert iris(text).isdisjoint(armed_group_iris()), text
+
+
+def test_armed_groups_have_no_common_word_or_leader_for_a_name() -> None:
+    names = {str(o) for _, o in ARMED_GROUPS.subject_objects(SKOS_ALT)}
+    names |= {str(o) for _, o in ARMED_GROUPS.subject_objects(URIRef(f"{ns.SKOS}prefLabel"))}
+    assert {"Youth", "Tigers", "Army", "Lightning", "Foundation", "Paradise"}.isdisjoint(names)
+    leaders = {"Joseph Kony", "Khaled Meshaal", "Sami Abu Zuhri", "Ernst Stavro Blofeld"}
+    assert leaders.isdisjoint(names)
+    assert all(len(name) >= 3 for name in names)
+
+
 def test_extraction_links_states_of_the_world() -> None:
     text = "Senior Hungarian and Romanian officials agreed on a border deal on Monday."
     extraction = extract(SourceDocument(text=text, file="w.txt", published=date(2021, 3, 1)))
@@ -152,7 +231,7 @@ def test_the_generated_gazetteers_are_current() -> None:
 @pytest.fixture(scope="module")
 def world() -> Graph:
     graph = Graph()
-    for name in ("countries.ttl", "international.ttl"):
+    for name in ("countries.ttl", "international.ttl", "armed_groups.ttl"):
         graph.parse(ONTOLOGY / name, format="turtle")
     return graph
 
@@ -240,6 +319,7 @@ def vocabulary_error(folder: Path, error: str) -> subprocess.CompletedProcess[st
 def test_a_missing_vocabulary_file_is_an_error_that_names_it(tmp_path: Path) -> None:
     for name in ("evkg.ttl", "agents.ttl", "places.ttl", "cameo.ttl", "countries.ttl"):
         (tmp_path / name).write_bytes((ONTOLOGY / name).read_bytes())
+    (tmp_path / "armed_groups.ttl").write_bytes((ONTOLOGY / "armed_groups.ttl").read_bytes())
     (tmp_path / "international.ttl").write_text("@prefix x: <https://x/> .\nx:a x:b x:c .\n")
     result = vocabulary_error(tmp_path, "FileNotFoundError")
     assert "actors.ttl" in result.stdout, result.stdout + result.stderr
@@ -248,6 +328,7 @@ def test_a_missing_vocabulary_file_is_an_error_that_names_it(tmp_path: Path) -> 
 def test_an_unparsable_vocabulary_file_is_an_error_that_names_it(tmp_path: Path) -> None:
     for name in ("evkg.ttl", "agents.ttl", "places.ttl", "cameo.ttl", "international.ttl"):
         (tmp_path / name).write_bytes((ONTOLOGY / name).read_bytes())
+    (tmp_path / "armed_groups.ttl").write_bytes((ONTOLOGY / "armed_groups.ttl").read_bytes())
     (tmp_path / "actors.ttl").write_bytes((ONTOLOGY / "actors.ttl").read_bytes())
     (tmp_path / "countries.ttl").write_text("this is not turtle\n")
     result = vocabulary_error(tmp_path, "ValueError")
@@ -259,3 +340,4 @@ def test_the_store_loads_the_new_gazetteers() -> None:
 
     assert VOCABULARIES["countries"] == "countries.ttl"
     assert VOCABULARIES["international"] == "international.ttl"
+    assert VOCABULARIES["armed_groups"] == "armed_groups.ttl"

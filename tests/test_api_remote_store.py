@@ -64,5 +64,5 @@ def test_a_read_only_service_says_when_the_store_lacks_the_vocabularies(
         for api in start_api(workdir, EVKG_STORE=server.spec, EVKG_TOKEN=""):
             assert httpx.get(f"{api.base}/health").json()["writable"] is False
         log = (Path(workdir) / "server.log").read_text()
-        missing = "ontology, cameo, actors, agents, countries, international"
+        missing = "ontology, cameo, actors, agents, countries, international, armed_groups"
         assert f"holds no {missing} vocabulary graph" in log, log

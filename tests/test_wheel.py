@@ -36,6 +36,7 @@ DATA = [
     "ontology/actors.ttl",
     "ontology/countries.ttl",
     "ontology/international.ttl",
+    "ontology/armed_groups.ttl",
     "ontology/agents.ttl",
     "ontology/places.ttl",
     "ontology/cameo.ttl",

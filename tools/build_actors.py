@@ -1,5 +1,5 @@
-"""Build ontology/countries.ttl and ontology/international.ttl from the PETRARCH2 actor
-dictionaries in ontology/sources/.
+"""Build ontology/countries.ttl, ontology/international.ttl and ontology/armed_groups.ttl
+from the PETRARCH2 actor dictionaries in ontology/sources/.
 
 Why: the hand-written gazetteer (actors.ttl) covers one conflict. The Phoenix actor
 dictionaries list every state (names, capital, adjectives of origin, provinces, cities),
@@ -40,7 +40,24 @@ Choices:
   wins); it gets only names that share a word with its own (a person's: the surname), as a
   record lumps a body with its leaders ("ISIL" with its emirs). Names are compared on
   `ingest.vocab.name_key`, the key the linker matches on.
-- An alias that two generated actors would share is left off both.
+- Every record of the non-state armed groups file (Phoenix.MilNonState) is an armed group
+  (sector REB unless its code names another armed sector) whose country code is the state
+  its code names ("[LKAREB]"); a record coded for no state (IMG, INT, a region such as
+  MEA or SEA, KKL for unknown) is based in the state a parenthesis of its name or a later
+  segment of its code names ("(EL_SALVADOR)", "[IMGSEAMUSASFMYS]"), else it is
+  transnational (IMG, as actors.ttl codes al-Qaeda). A parenthesised acronym
+  ("_(LTTE)_") is another name. The file's last section (KEDS, names ending in "__")
+  mixes leaders with groups and spells one group many ways: there, only names with a word
+  of a group's name ("FRONT", "LASHKAR") are groups, and a spelling close to a group
+  already built is merged into it. Leaders listed among a group's synonyms ("JOSEPH_KONY"
+  for the Lord's Resistance Army: a person's name whose first word is the given name of a
+  person of the gazetteers), descriptions ("AL_QAEDA_LINKED_ABU_SAYYAF"), single
+  common words ("YOUTH_") and the fictional villains of the test entries are left out.
+  A new group takes no name a state, its organs, an international body or actors.ttl
+  already has ("EPA"); two groups of one name in two states are told apart by the state
+  ("National Liberation Army (Bolivia)").
+- An alias that two generated actors would share is left off both (an armed group's
+  only, when the other is of countries.ttl or international.ttl).
 
 Usage: python tools/build_actors.py [--out-dir DIR] [--check]
 """
@@ -53,7 +70,7 @@ import difflib
 import re
 import sys
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -65,15 +82,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from build_agents import CAMEO_TO_PLOVER  # noqa: E402
 
-from ingest.vocab import name_key, name_words, word_key  # noqa: E402
+from ingest.vocab import ARTICLES, is_exact_name, name_key, name_words, word_key  # noqa: E402
 
 SOURCES = ROOT / "ontology" / "sources"
 COUNTRIES_SOURCE = SOURCES / "Phoenix.Countries.actors.txt"
 INTERNATIONAL_SOURCE = SOURCES / "Phoenix.International.actors.txt"
+ARMED_GROUPS_SOURCE = SOURCES / "Phoenix.MilNonState.actors.txt"
 HAND = ROOT / "ontology" / "actors.ttl"
 OUT_DIR = ROOT / "ontology"
 COUNTRIES_OUT = "countries.ttl"
 INTERNATIONAL_OUT = "international.ttl"
+ARMED_GROUPS_OUT = "armed_groups.ttl"
 
 ACTOR = "https://evkg.org/id/actor/"
 EVKG = "https://evkg.org/ontology#"
@@ -309,12 +328,72 @@ GENERIC_WORDS = frozenset(
 )  # fmt: skip
 
 
+# -- the non-state armed groups file -----------------------------------------------------
+
+# Sectors an armed group may have; a record whose code names none (a religion, "MUS") is REB.
+ARMED_SECTORS = ("REB", "UAF", "PRM", "MIL")
+# Records that are no armed group: villains of fiction the test entries planted.
+FICTIONAL = {"ERNST STAVRO BLOFELD", "RA'S AL GHUL", "HONG KIL DONG"}
+# Words of a name that make it a description rather than a name ("AL_QAEDA_LINKED_ABU_SAYYAF",
+# "EXTREMIST_ABU_SAYYAF", "PHILIPPINE_SECESSIONIST_GROUP_MORO_ISLAMIC_LIBERATION_FRONT").
+DESCRIPTION_OF_GROUP = {
+    "LINKED", "AFFILIATED", "OFFSHOOT", "OPERATIVES", "EXTREMIST", "EXTREMISTS",
+    "SECESSIONIST", "MEMBERS", "SUPPORTERS", "RELATED",
+}  # fmt: skip
+# Words that make a name a group's rather than a person's, besides ORG_WORDS.
+GROUP_WORDS = ORG_WORDS | {
+    "BATTALION", "BATTALIONS", "MUJAHIDEEN", "MUJAHIDEN", "MUJAHIDIN", "LASHKAR", "LASKAR",
+    "JEMAAH", "JAMAAH", "JAMAAT", "HARKAT", "HARAKAT", "HARAKUT", "QAIDA", "QAEDA",
+    "QAI'DAH", "SHINRIKYO", "KAI", "TRUTH", "CELLS", "CELL", "COMMANDOS", "RESISTANCE",
+    "LIBERATION", "REVOLUTIONARY", "FIGHTERS", "TIGERS", "NUCLEI", "NUCLEUS", "DIVISION",
+    "SQUAD", "SQUADS", "UNIT", "UNITS", "LEGION", "JIHAD", "ISLAMI", "ISLAMIYA",
+    "ISLAMIYAH", "ISLAMIAH", "ISLAMIYYA", "ANSAR", "JAISH", "JAYSH", "HIZB", "HIZBUL", "GANG",
+}  # fmt: skip
+# Group names that the English word list (english_words) also has, as the name of that
+# very group; any other single English word ("+YOUTH_", "TIGERS_", "(PARADISE)") is too
+# common to name a group on its own and is left out.
+GROUP_NAMES_IN_DICTIONARY = {"hamas", "interahamwe", "tanzim", "contras", "sandinistas", "grapo"}
+# How close (difflib ratio of word keys) each word of a KEDS spelling must be to the word of
+# a group's name to be another spelling of it ("LASKAR_I_TOIBA" for "LASHKAR_E_TAYYIBA").
+SPELLING_RATIO = 0.6
+
+
 def plover_sectors() -> set[str]:
     lines = (SOURCES / "plover_sector_codes.tsv").read_text(encoding="utf-8").splitlines()
     return {line.split("\t")[0] for line in lines[1:] if line.strip()}
 
 
 PLOVER = plover_sectors()
+
+
+def english_words() -> frozenset[str]:
+    """English words (WordNet's, as the lemma index of the parser's spaCy model lists
+    them): a single one of them is no group's name."""
+    from spacy.pipeline import Lemmatizer
+
+    from ingest.parser import model
+
+    lemmatizer = model().get_pipe("lemmatizer")
+    assert isinstance(lemmatizer, Lemmatizer)
+    table = lemmatizer.lookups.get_table("lemma_index")
+    return frozenset(word.lower() for words in table.values() for word in words)
+
+
+def is_common_word(name: str, words: frozenset[str]) -> bool:
+    """A one-word name that is an English word or its plural ("Tigers", "Lightning"). An
+    acronym of up to four capitals is matched only as written ("IRA", "ETA"), so it may be
+    one (WordNet lists "IRA" and "eta"), and so may one without a vowel ("PDFLP") and a
+    hyphened name ("Lashkar-e-Taiba", which WordNet lists as the group it is)."""
+    low = name.lower()
+    if (
+        not name.isalpha()
+        or low in GROUP_NAMES_IN_DICTIONARY
+        or is_exact_name(name)
+        or not re.search(r"[aeiouy]", low)
+    ):
+        return False
+    forms = {low, low[:-1] if low.endswith("s") else low, low[:-2] if low.endswith("es") else low}
+    return bool(forms & words)
 
 
 # ---------------------------------------------------------------------------
@@ -695,6 +774,12 @@ class Builder:
         self.actors: dict[str, Actor] = {}  # slug -> actor, in build order
         self.stats: dict[str, int] = defaultdict(int)
         self.state_slugs: dict[str, str] = {}  # country code -> slug
+        self.state_names: dict[str, str] = {}  # name key of a state -> its country code
+        self.group_keys: dict[str, str] = {}  # name key -> slug of an armed group built here
+        self.group_names_seen: list[tuple[list[str], str]] = []  # their names' word keys
+        self.english: frozenset[str] = frozenset()
+        self.given_names: set[str] = set()  # word keys of the first names of people
+        self.taken: set[str] = set()
 
     # -- identities -----------------------------------------------------------------
 
@@ -805,6 +890,8 @@ class Builder:
             demonyms=list(dict.fromkeys(demonyms)),
         )
         self.state_slugs[code] = actor.slug
+        for name in [label, *aliases]:
+            self.state_names.setdefault(name_key(name), code)
         self.stats["states"] += 1
         self.add(actor)
 
@@ -957,11 +1044,232 @@ class Builder:
             else:
                 self.add_body(record, INTERNATIONAL_OUT)
 
+    # -- non-state armed groups ------------------------------------------------------------
+
+    def build_armed_groups(self, records: list[Record]) -> None:
+        self.english = english_words()
+        people = [a.label for a in self.actors.values() if a.kind == "Person" and a.label]
+        people += [self.hand_labels[s][0] for s in self.hand.surnames if self.hand_labels[s]]
+        particles = {word_key(w) for w in LOWER_WORDS | PARTICLES | ARTICLES}
+        self.given_names = {
+            words[0] for words in map(name_words, people) if len(words) > 1 and len(words[0]) > 2
+        } - particles
+        # names the states, their organs, the international bodies and actors.ttl have:
+        # a new armed group is never named by one of them (its "EPA" is not the agency)
+        self.taken = set(self.hand.owner)
+        for actor in self.actors.values():
+            for name in [actor.label or "", *actor.aliases, *actor.demonyms]:
+                self.taken.add(name_key(name))
+        for record in records:
+            if record.roles:
+                self.add_armed_group(record)
+
+    def group_names(self, raw: str) -> tuple[list[str], str | None]:
+        """The names one dictionary phrase gives a group, and the state a parenthesis
+        names: "LIBERATION_TIGERS_OF_TAMIL_EELAM_(LTTE)_" -> the name and "LTTE";
+        "DIRECT_ACTION_(GREECE)_" -> "Direct Action", GRC."""
+        inner = ""
+        if re.search(r"[_\s]/[_\s]", raw):  # "AUM_SHINRIKYO_/_ALEPH_": two names
+            found = [self.group_names(part) for part in re.split(r"[_\s]/[_\s]", raw)]
+            hints = [hint for _, hint in found if hint]
+            return [n for names, _ in found for n in names], hints[0] if hints else None
+        match = re.fullmatch(r"(.*?)\(([^)]*)\)(.*)", raw)
+        if match:
+            raw, inner = match.group(1) + " " + match.group(3), match.group(2)
+        words = [w for w in words_of(raw) if re.search(r"[A-Z0-9]", w)]
+        if (
+            not words
+            or any(re.search(r"[(),+]", w) or ("/" in w and not is_acronym(w)) for w in words)
+            or DESCRIPTION_OF_GROUP & {p for w in words for p in w.split("-")}
+        ):
+            return [], None
+        names = [self.group_name(words)]
+        home = None
+        inner_words = words_of(inner)
+        if inner_words:
+            home = self.state_names.get(name_key(" ".join(inner_words)))
+            if home is None and len(inner_words) == 1 and len(inner_words[0]) <= 8:
+                names.append(inner_words[0])  # an acronym: "(LTTE)", "(ETA)"
+        return names, home
+
+    @staticmethod
+    def group_name(words: list[str]) -> str:
+        """A readable name: a short single word, or hyphened short parts, are acronyms
+        ("ETA", "FARC-EP"), a longer one is a name ("Hamas", "Ansaru"); inside a longer
+        name only words without a vowel are ("DHKP/C"), not "AL" or "NO"."""
+        if len(words) == 1:
+            parts = words[0].split("-")
+            if all(
+                p.isalpha()
+                and (len(p) <= 4 or not re.search(r"[AEIOUY]", p))
+                and p.lower() not in LOWER_WORDS | ARTICLES
+                for p in parts
+            ):
+                return words[0]
+        shown = readable(words, acronyms=False).split(" ")
+        return " ".join(
+            word.upper()
+            if not re.search(r"[0-9aeiouyAEIOUY]", word)
+            and len(re.sub(r"[^A-Za-z]", "", word)) >= 2
+            else word
+            for word in shown
+        )
+
+    def add_armed_group(self, record: Record) -> None:
+        role = current_role(record.roles)
+        assert role is not None  # the record has roles
+        code, segments = split_code(role.code)
+        primary = " ".join(words_of(record.names[0]))
+        if primary in FICTIONAL:
+            return
+        keds = record.names[0].endswith("__")
+        heads = record.names[: record.heads]
+        if self.hand_match(heads, {"Person"}) or (
+            any(r.dated for r in record.roles)
+            and not GROUP_WORDS & set(words_of(record.names[0]))
+            and person_names(heads)
+        ):
+            # "SHEIKH_AHMED_YASSIN", whose synonyms also name a spokesman ("SAMI_ABU_ZUHRI"):
+            # only names with the surname are the person's
+            person = person_names(heads)
+            surname = name_words(person[0])[-1] if person else ""
+            own = [n for n in record.names if surname in name_words(" ".join(words_of(n)))]
+            heads_kept = sum(1 for n in heads if n in own)
+            if own and heads_kept:
+                self.add_person(replace(record, names=own, heads=heads_kept), ARMED_GROUPS_OUT)
+            return
+        head_words = {w for n in heads for w in words_of(n)}
+        if keds and not (head_words & GROUP_WORDS or is_acronym(record.names[0].strip("_"))):
+            short = self.short_name(record.names[0])
+            if short is not None:  # "ABU_SAYYAF__": the Abu Sayyaf Group
+                self.add(Actor(short[1], None, aliases=[short[0]], file=ARMED_GROUPS_OUT))
+                return
+            self.stats["armed groups file: people and unclear names left out"] += 1
+            return
+        names: list[str] = []
+        home = code if code in self.state_slugs else None
+        for index, raw in enumerate(record.names):
+            found, hint = self.group_names(raw)
+            if index >= record.heads and found and self.is_leader(raw, head_words):
+                self.stats["armed groups file: leaders among synonyms left out"] += 1
+                continue
+            names += found
+            home = home or hint
+        names = list(
+            dict.fromkeys(
+                n
+                for n in names
+                if len(re.sub(r"[^A-Za-z]", "", n)) >= 3 and not is_common_word(n, self.english)
+            )
+        )
+        if not names:
+            return
+        if home is None:
+            home = next(
+                (
+                    CODE_FIXES.get(s, s)
+                    for s in segments
+                    if s in self.state_slugs and s not in CAMEO_TO_PLOVER and s not in PLOVER
+                ),
+                "IMG",
+            )  # "[IMGSEAMUSASFMYS]": Malaysia; "MUS" is Muslim, not Mauritius
+        sector = next(
+            (s for s in ARMED_SECTORS if s in {CAMEO_TO_PLOVER.get(x, x) for x in segments}), "REB"
+        )
+        slug = self.hand_match(names, set(self.hand.kinds.values()) - {"Person", "State"})
+        if slug is None:
+            names = [n for n in names if name_key(n) not in self.taken]
+            if not names:
+                return
+            slug = self.same_group(names, home, keds)
+        label = names[0]
+        if slug is None and name_key(label) in self.group_keys and home in self.state_slugs:
+            # another group of that name, elsewhere: "National Liberation Army (Bolivia)"
+            state = self.state_slugs[home]
+            label = f"{label} ({self.actors[state].label or self.hand_labels[state][0]})"
+        actor = Actor(
+            slug=slug or self.new_slug(label, home),
+            label=None if slug else label,
+            kind="ArmedGroup",
+            code=home,
+            sector=sector,
+            aliases=names if slug else names[1:],
+            file=ARMED_GROUPS_OUT,
+        )
+        if slug and slug in self.actors and slug not in self.hand.kinds:
+            actor.label = self.actors[slug].label
+        self.stats["armed groups: records"] += 1
+        actor = self.add(actor)
+        for name in names:
+            self.group_keys.setdefault(name_key(name), actor.slug)
+            self.group_names_seen.append((name_words(name), actor.slug))
+
+    def short_name(self, raw: str) -> tuple[str, str] | None:
+        """A name and the armed group built before whose name it is but for a last word
+        of a group's name: "ABU_SAYYAF" of the "ABU_SAYYAF_GROUP"."""
+        words = words_of(raw)
+        if not words:
+            return None
+        key = name_key(" ".join(words))
+        for word in sorted(GROUP_WORDS):
+            slug = self.group_keys.get(key + word_key(word))
+            if slug is not None and len(words) >= 2:
+                return self.group_name(words), slug
+        return None
+
+    def is_leader(self, raw: str, head_words: set[str]) -> bool:
+        """A synonym that names a person, not the group: it reads as a person's name whose
+        first word is the given name of a person of the gazetteers ("JOSEPH_KONY",
+        "SAYYED_HASSAN_NASRALLAH"), with no word of a group's name and none of the
+        group's own ("RED_EAGLES_", "AL_SHABAB" are names of groups)."""
+        words = set(words_of(raw))
+        people = person_names([raw])
+        return (
+            bool(people)
+            and name_words(people[0])[0] in self.given_names
+            and not words & (GROUP_WORDS | head_words)
+        )
+
+    def same_group(self, names: list[str], code: str, fuzzy: bool) -> str | None:
+        """An armed group already built, based in the same state unless this record names
+        none (IMG), that the first name names (a record the file repeats), or, for the KEDS
+        section's spellings, whose name is spelt almost alike: word for word, the
+        particles aside ("LASKAR_I_TOIBA", "LASHKAR_E_TAYYIBA"). The National Liberation
+        Army of Bolivia is not Colombia's."""
+
+        def fits(slug: str) -> bool:
+            actor = self.actors.get(slug)
+            return code == "IMG" or actor is None or actor.code in {None, "IMG", code}
+
+        key = name_key(names[0])
+        if key in self.group_keys or not fuzzy:
+            found = self.group_keys.get(key)
+            return found if found and fits(found) else None
+        words = name_words(names[0])
+        best, found = 0.0, None
+        for other, slug in self.group_names_seen:
+            if (
+                fits(slug)
+                and len(other) == len(words)
+                and all(
+                    a == b
+                    or (len(a) <= 2 and len(b) <= 2)
+                    or difflib.SequenceMatcher(None, a, b).ratio() >= SPELLING_RATIO
+                    for a, b in zip(words, other, strict=True)
+                )
+            ):
+                score = difflib.SequenceMatcher(None, key, "".join(other)).ratio()
+                if score > best:
+                    best, found = score, slug
+        return found
+
     # -- aliases ----------------------------------------------------------------------------
 
     def settle_aliases(self) -> None:
         """Drop aliases actors.ttl gives to another actor, and those two generated actors
-        would share; drop what an actor of actors.ttl already has."""
+        would share (an armed group's, when the other is a state's organ or an international
+        body: the files read before keep theirs); drop what an actor of actors.ttl already
+        has."""
         claims: dict[str, set[str]] = defaultdict(set)
         for actor in self.actors.values():
             for name in [actor.label or "", *actor.aliases, *actor.demonyms]:
@@ -985,7 +1293,11 @@ class Builder:
                     if actor.slug in self.hand.kinds and not self.fits_hand(actor.slug, name):
                         self.stats["aliases dropped: unlike the names actors.ttl gives"] += 1
                         continue
-                    if len(claims[key]) > 1:
+                    rivals = claims[key] - {actor.slug}
+                    if actor.file != ARMED_GROUPS_OUT:
+                        # the armed groups are read last: they take no name from the rest
+                        rivals = {s for s in rivals if self.actors[s].file != ARMED_GROUPS_OUT}
+                    if rivals:
                         self.stats["aliases dropped: shared by two generated actors"] += 1
                         continue
                     seen.add(key)
@@ -1100,6 +1412,16 @@ HEADERS = {
 # Copyright (c) 2014 Open Event Data; see ontology/SOURCES.md). Labels are
 # skos:prefLabel only.
 """,
+    ARMED_GROUPS_OUT: PREFIXES
+    + """
+# evkg actor gazetteer, generated: non-state armed groups (rebels, insurgents, terrorist
+# organisations) with the state they are based in, or IMG for transnational groups.
+# DO NOT EDIT: made by tools/build_actors.py from
+# ontology/sources/Phoenix.MilNonState.actors.txt (PETRARCH2 "Phoenix MNSA actor file",
+# MIT, Copyright (c) 2014 Open Event Data Alliance; names from the START TOPS database and
+# the KEDS project; see ontology/SOURCES.md). Actors of actors.ttl keep their IRIs and get
+# here only what they lack. Labels are skos:prefLabel only.
+""",
 }
 
 
@@ -1107,13 +1429,17 @@ def build() -> tuple[dict[str, str], dict[str, int]]:
     builder = Builder()
     countries = read_records(COUNTRIES_SOURCE)
     international = read_records(INTERNATIONAL_SOURCE)
+    armed_groups = read_records(ARMED_GROUPS_SOURCE)
     builder.stats["dates PETRARCH cannot read (skipped)"] = sum(
-        r.bad_dates for r in countries + international
+        r.bad_dates for r in countries + international + armed_groups
     )
     builder.build_countries(countries)
     builder.build_international(international)
+    builder.build_armed_groups(armed_groups)
     builder.settle_aliases()
-    texts = {name: builder.render(name) for name in (COUNTRIES_OUT, INTERNATIONAL_OUT)}
+    texts = {
+        name: builder.render(name) for name in (COUNTRIES_OUT, INTERNATIONAL_OUT, ARMED_GROUPS_OUT)
+    }
     return texts, dict(builder.stats)
 
 

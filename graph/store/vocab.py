@@ -21,6 +21,7 @@ VOCABULARIES = {
     # generated gazetteers: every state, its organs and office holders; international bodies
     "countries": "countries.ttl",
     "international": "international.ttl",
+    "armed_groups": "armed_groups.ttl",
 }
 
 
