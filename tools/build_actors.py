@@ -353,6 +353,9 @@ GROUP_WORDS = ORG_WORDS | {
 # very group; any other single English word ("+YOUTH_", "TIGERS_", "(PARADISE)") is too
 # common to name a group on its own and is left out.
 GROUP_NAMES_IN_DICTIONARY = {"hamas", "interahamwe", "tanzim", "contras", "sandinistas", "grapo"}
+# Names the file gives a group that news uses for something else: "CAR" (the Central
+# African Republic), "ANA" (the Afghan National Army), "La Liga" (Spanish football).
+NAMES_NEWS_GIVES_OTHERS = {"CAR", "ANA", "LA LIGA"}
 # How close (difflib ratio of word keys) each word of a KEDS spelling must be to the word of
 # a group's name to be another spelling of it ("LASKAR_I_TOIBA" for "LASHKAR_E_TAYYIBA").
 SPELLING_RATIO = 0.6
@@ -1159,7 +1162,9 @@ class Builder:
             dict.fromkeys(
                 n
                 for n in names
-                if len(re.sub(r"[^A-Za-z]", "", n)) >= 3 and not is_common_word(n, self.english)
+                if len(re.sub(r"[^A-Za-z]", "", n)) >= 3
+                and not is_common_word(n, self.english)
+                and n.upper() not in NAMES_NEWS_GIVES_OTHERS
             )
         )
         if not names:
