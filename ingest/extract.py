@@ -13,7 +13,6 @@ from ingest.dates import DateContext
 from ingest.model import Actor, Event, Extraction, Place, SourceDocument, Span
 from ingest.parser import parse_many
 from ingest.places import place_finder
-from ingest.rules import Coded as RuleCoded
 from ingest.rules import code_sentence
 from ingest.settings import CODERS, SettingError, get_settings
 from ingest.text import layout, nlp, words
@@ -92,7 +91,7 @@ def extract(doc: SourceDocument, coder: str | None = None) -> Extraction:
             when = dates.sentence(sent_text)
             sentence = Span(sent_text, base + sent.start_char, base + sent.end_char)
             read.append(_Read(sent, base, mentions, sentence_places, sentence, when))
-    coded_by_sentence: Sequence[Sequence[Coded | RuleCoded]] = (
+    coded_by_sentence: Sequence[Sequence[Coded]] = (
         _standing(_parse_coded_all(read, triggers))
         if by_parse
         else [code_sentence(r.sent.doc, r.sent, r.mentions) for r in read]
