@@ -14,7 +14,6 @@ from ingest.grammar import VIOLENT_ROOTS
 from ingest.model import Actor, Event, Extraction, Place, SourceDocument, Span
 from ingest.parser import parse_many
 from ingest.places import place_finder
-from ingest.rules import Coded as RuleCoded
 from ingest.rules import code_sentence
 from ingest.settings import CODERS, SettingError, get_settings
 from ingest.text import layout, nlp, words
@@ -95,7 +94,7 @@ def extract(doc: SourceDocument, coder: str | None = None) -> Extraction:
             read.append(
                 _Read(sent, base, mentions, sentence_places, sentence, when, country_places)
             )
-    coded_by_sentence: Sequence[Sequence[Coded | RuleCoded]] = (
+    coded_by_sentence: Sequence[Sequence[Coded]] = (
         _standing(_parse_coded_all(read, triggers))
         if by_parse
         else [code_sentence(r.sent.doc, r.sent, r.mentions) for r in read]

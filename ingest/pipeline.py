@@ -115,23 +115,30 @@ class Fingerprint:
 def extract_one(doc: SourceDocument) -> Extracted:
     """Text -> events -> N-Triples. Runs in a worker; never raises for a bad document."""
     from ingest.extract import extract
-    from ingest.rdf import graph_hash, to_ntriples
 
     try:
-        extraction = extract(doc)
-        in_hand = reports_of(extraction)
-        # The graph records the hash of the document as read and of the extractor version
-        # (`<doc> evkg:contentHash`), so the next run can skip it before extracting.
-        ntriples = to_ntriples(extraction)  # as Oxigraph writes them: canonical
-        payload = DocumentGraph(doc.iri, graph_hash(doc), ntriples, canonical=True)
+        return prepared(extract(doc))
     except Exception as exc:  # noqa: BLE001 - one bad document must not stop a bulk run
         return Extracted(where_of(doc), None, reason=f"extraction failed: {exc!r}"[:300])
+
+
+def prepared(extraction: Extraction) -> Extracted:
+    """An extraction as the writer takes it: the document's graph as the store keeps it and
+    its reports for the happenings. The one way a document is made ready to store, whether
+    `evkg ingest` read it or a client posted it (`POST /documents`)."""
+    from ingest.rdf import to_ntriples
+
+    doc = extraction.document
+    # The graph records the hash of the document as read and of the extractor version
+    # (`<doc> evkg:contentHash`, `graph_hash`), so the next write can skip it unchanged.
+    ntriples = to_ntriples(extraction)  # as Oxigraph writes them: canonical
+    payload = DocumentGraph(doc.iri, graph_hash(doc), ntriples, canonical=True)
     return Extracted(
         where_of(doc),
         payload,
         len(extraction.events),
-        payload.ntriples.count(b"\n"),
-        in_hand=in_hand,
+        ntriples.count(b"\n"),
+        in_hand=reports_of(extraction),
     )
 
 

@@ -23,6 +23,7 @@ from typing import Literal
 
 from spacy.tokens import Doc, Span
 
+from ingest import grammar
 from ingest.actors import Mention
 from ingest.rule_triggers import Form, trigger_matcher
 from ingest.text import matches_in, words
@@ -290,24 +291,13 @@ QUANTIFIERS = {
 }
 
 
-@dataclass
-class Coded:
-    """An event found in a sentence, before dates and places are attached."""
+@dataclass(kw_only=True)
+class Coded(grammar.Coded):
+    """An event found in a sentence, before dates and places are attached, with the
+    dictionary form that coded it. Its modality is always asserted: this coder reports
+    nothing it does not read as asserted."""
 
     form: Form
-    start: int
-    end: int
-    source: Mention | None = None
-    target: Mention | None = None
-    modality: str = "asserted"  # this coder reports nothing it does not read as asserted
-
-    @property
-    def code(self) -> str:
-        return self.form.entry.code
-
-    @property
-    def root(self) -> str:
-        return self.code[:2]
 
 
 def _choose_form(forms: list[Form], doc: Doc, start: int, mention_ends: set[int]) -> Form:
@@ -356,6 +346,11 @@ class SentenceCoder:
         self.events: list[Coded] = []
 
     # -- scanning helpers -------------------------------------------------------------
+
+    def _leftward(self, start: int, reach: int = 6) -> range:
+        """The indices of the `reach` words before `start`, nearest first, within the
+        sentence: where a noun's owner or governing verb is looked for."""
+        return range(start - 1, max(self.sent.start, start - reach) - 1, -1)
 
     def _subject(self, before: int) -> Mention | None:
         """The nearest actor to the left that heads its phrase."""
@@ -480,10 +475,7 @@ class SentenceCoder:
 
     def _owner(self, start: int) -> Mention | None:
         """The actor that owns a noun: "the U.S. drone strike", "its full range of support"."""
-        i = start
-        steps = 0
-        while i > self.sent.start and steps < 6:
-            i -= 1
+        for i in self._leftward(start):
             mention = self.by_end.get(i + 1)
             if mention is not None:
                 return mention
@@ -494,15 +486,11 @@ class SentenceCoder:
                 return None
             if lower in LIGHT_VERBS or lower in BE:
                 return None
-            steps += 1
         return None
 
     def _governor(self, start: int) -> int | None:
         """Index of a light verb governing a noun phrase that starts near `start`."""
-        i = start
-        steps = 0
-        while i > self.sent.start and steps < 6:
-            i -= 1
+        for i in self._leftward(start):
             lower = self.lowers[i]
             if lower in LIGHT_VERBS:
                 j = i
@@ -512,12 +500,11 @@ class SentenceCoder:
                 }:
                     j -= 1
                 return j
-            if lower in DETERMINERS or (
-                self.doc[i].is_alpha and not self.doc[i].is_stop and lower not in PREPOSITIONS
+            if not (
+                lower in DETERMINERS
+                or (self.doc[i].is_alpha and not self.doc[i].is_stop and lower not in PREPOSITIONS)
             ):
-                steps += 1
-                continue
-            return None
+                return None
         return None
 
     def _negated_or_hypothetical(self, start: int, subject: Mention | None) -> bool:
@@ -594,7 +581,7 @@ class SentenceCoder:
             source = self._agent_by(end)
             if source is None:
                 source = self._attack_owner_after(end)
-            coded = Coded(form, start, end, source, target)
+            coded = Coded(form.entry.code, start, end, source, target, form=form)
         else:
             source = self._controller(start, prev)
             if (
@@ -606,7 +593,7 @@ class SentenceCoder:
                 return None
             if self._negated_or_hypothetical(start, source):
                 return None
-            coded = Coded(form, start, end, source, self._object(end, form))
+            coded = Coded(form.entry.code, start, end, source, self._object(end, form), form=form)
         return coded
 
     def _controller(self, start: int, prev: str) -> Mention | None:
@@ -659,7 +646,7 @@ class SentenceCoder:
         target = self._object(end, form) if form.entry.preps else None
         if source is None:
             return None
-        return Coded(form, start, end, source, target)
+        return Coded(form.entry.code, start, end, source, target, form=form)
 
     def _blamed_for(self, start: int) -> Mention | None:
         """ "blamed X for an attack": X is the attack's source."""

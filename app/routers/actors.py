@@ -131,7 +131,8 @@ async def actor_neighbourhood(
     compact: CompactQ = False,
 ) -> Response:
     iri = await _existing(state, actor_id)
-    filters = filters_of(since, until, root, quad, min_events, document, modality)
+    filters = filters_of(since=since, until=until, root=root, quad=quad,
+                         min_events=min_events, document=document, modality=modality)
 
     def work() -> bytes:
         # rings come from the actor network kept per store version; only sentences are read

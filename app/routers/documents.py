@@ -29,7 +29,8 @@ from app.routers.params import SLUG_SCHEMA, ModalityFilters, dedupe, minted, nex
 from app.routers.sparql import accepted
 from graph import queries
 from ingest.extract import DocumentTooLarge
-from ingest.model import SourceDocument
+from ingest.model import Extraction, SourceDocument
+from ingest.pipeline import Extracted, prepared
 
 router = APIRouter(tags=["documents"])
 MAX_BODY = 2_000_000
@@ -142,15 +143,16 @@ def warm_up() -> None:
                 _warm.set()
 
 
-def _extract_now(doc: SourceDocument) -> tuple[Any, Any]:
+def _extract_now(doc: SourceDocument) -> tuple[Extraction, Extracted]:
+    """The extraction, for the answer, and the document made ready to store as `evkg
+    ingest` makes it (`ingest.pipeline.prepared`): the same graph and content hash."""
     from ingest.extract import extract
-    from ingest.rdf import to_graph
 
     extraction = extract(doc)
-    return extraction, to_graph(extraction)
+    return extraction, prepared(extraction)
 
 
-def _extract(doc: SourceDocument) -> tuple[Any, Any]:
+def _extract(doc: SourceDocument) -> tuple[Extraction, Extracted]:
     """Extract in a thread. The extractor builds its caches on first use, unlocked: unless
     the service warmed it at start, the first extraction in the process runs alone, and the
     requests arriving meanwhile wait for it instead of each building them again."""
@@ -180,13 +182,11 @@ async def post_document(request: Request, state: StateDep) -> Response:
     doc = SourceDocument(text=body.text, url=body.url, title=body.title,
                          published=body.published)
     try:
-        extraction, graph = await anyio.to_thread.run_sync(_extract, doc)
+        extraction, ready = await anyio.to_thread.run_sync(_extract, doc)
     except DocumentTooLarge as exc:
         raise Problem(413, str(exc)) from exc
     async with state.write_lock:
-        status = await anyio.to_thread.run_sync(state.store.put_document, doc.iri, graph)
-        if status != "unchanged":
-            await anyio.to_thread.run_sync(state.after_write, [doc.iri])
+        status = await anyio.to_thread.run_sync(state.put_document, ready)
     created = DocumentCreated(
         id=doc.key, iri=doc.iri, status=status,
         events=[e.to_json() for e in extraction.events],

@@ -65,7 +65,8 @@ async def list_events(
 ) -> EventPage:
     """Events of the asserted modality unless `modality` names others; each says its own.
     With level=happening, the happenings of those events."""
-    filters = filters_of(since, until, root, document=document, modality=modality)
+    filters = filters_of(since=since, until=until, root=root, document=document,
+                         modality=modality)
     chosen = {"source": minted("actor", source) if source else None,
               "target": minted("actor", target) if target else None,
               "actor": minted("actor", actor) if actor else None,

@@ -4,8 +4,9 @@ here rather than in one resource's router so the others need not import that rou
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import Annotated, Any
+from collections.abc import Callable
+from functools import wraps
+from typing import Annotated, Any, ParamSpec
 
 from fastapi import Depends, Query, Request
 from pydantic import WithJsonSchema
@@ -20,6 +21,7 @@ from ontology.namespaces import ID
 # answers a mismatch with a 400 naming what it accepts, not pydantic's 422.
 SLUG_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,200}$"
 SLUG = re.compile(SLUG_PATTERN)
+P = ParamSpec("P")
 
 
 # a document filter: its id or its minted IRI (what `minted` accepts), as the schema shows it
@@ -53,35 +55,27 @@ def minted(kind: str, key: str) -> str:
     return f"{ID}{kind}/{key}"
 
 
-def filters_of(
-    since: str | None = None,
-    until: str | None = None,
-    root: str | Sequence[str] | None = None,
-    quad: int | Sequence[int] | None = None,
-    min_events: int = 1,
-    document: str | None = None,
-    modality: str | Sequence[str] | None = None,
-) -> Filters:
-    """The shared event filters of a route (`graph.network.parse_filters` reads them, as
-    it does the command line's), `document` an id or a minted IRI; a bad value is a 400
-    that says why."""
-    return parsed_filters(
-        since,
-        until,
-        root,
-        quad,
-        min_events,
-        minted("document", document) if document else None,
-        modality,
-    )
+def filters_of(*, document: str | None = None, **given: Any) -> Filters:
+    """`parsed_filters` of a route's filters, `document` an id or a minted IRI."""
+    return parsed_filters(document=minted("document", document) if document else None, **given)
 
 
-def parsed_filters(*values: Any) -> Filters:
-    """`parse_filters` of `values`, a bad one answered with a 400 that says why."""
-    try:
-        return parse_filters(*values)
-    except ValueError as exc:
-        raise Problem(400, str(exc)) from exc
+def _answered(parse: Callable[P, Filters]) -> Callable[P, Filters]:
+    """`parse`, its ValueError (a bad value, saying what is accepted) answered with a 400."""
+
+    @wraps(parse)
+    def parsed(*args: P.args, **kwargs: P.kwargs) -> Filters:
+        try:
+            return parse(*args, **kwargs)
+        except ValueError as exc:
+            raise Problem(400, str(exc)) from exc
+
+    return parsed
+
+
+# the shared event filters of a route, read by the one parser (`graph.network.parse_filters`,
+# which reads the command line's too), its parameters as it declares them
+parsed_filters = _answered(parse_filters)
 
 
 # the one query parameter every route that counts or lists events takes (graph.network's
