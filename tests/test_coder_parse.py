@@ -19,11 +19,12 @@ from ingest.model import SourceDocument
 PUBLISHED = date(2020, 1, 10)
 
 
-def events(text: str) -> set[tuple[str, str | None, str | None, str]]:
+def events(text: str, full_code: bool = False) -> set[tuple[str, str | None, str | None, str]]:
+    """(root, or the full CAMEO code, source code, target code, modality) of each event."""
     doc = SourceDocument(text=text, file="case.txt", published=PUBLISHED)
     return {
         (
-            e.root,
+            e.code if full_code else e.root,
             e.source.code if e.source else None,
             e.target.code if e.target else None,
             e.modality,
@@ -842,20 +843,6 @@ def test_an_outlet_named_is_a_target_the_press_at_large_is_not() -> None:
     assert ("01", "CHL", "USA", "asserted") in found, found
 
 
-def codes(text: str) -> set[tuple[str, str | None, str | None, str]]:
-    """As `events`, with the full CAMEO code instead of its root."""
-    doc = SourceDocument(text=text, file="case.txt", published=PUBLISHED)
-    return {
-        (
-            e.code,
-            e.source.code if e.source else None,
-            e.target.code if e.target else None,
-            e.modality,
-        )
-        for e in extract(doc, coder="parse").events
-    }
-
-
 def test_a_meeting_held_is_a_meeting_not_an_intent_to_meet() -> None:
     found = events("The Chilean president met with the Peruvian president for talks on trade.")
     assert ("04", "CHL", "PER", "asserted") in found, found
@@ -901,10 +888,10 @@ def test_a_violent_act_done_by_a_named_means_takes_the_means_code() -> None:
         "Peruvian guerrillas wounded two Chilean soldiers in a bomb attack.",
         "Peruvian rebels killed three Chilean policemen with a car bomb.",
     ):
-        found = codes(text)
+        found = events(text, full_code=True)
         assert ("183", "PER", "CHL", "asserted") in found, (text, found)
         assert len(found) == 1, (text, found)  # one event, not the means again
-    found = codes("Peruvian jets killed ten Chilean soldiers in an air strike.")
+    found = events("Peruvian jets killed ten Chilean soldiers in an air strike.", full_code=True)
     assert {c[:2] for c, *_ in found} == {"19"}, found
 
 
@@ -1046,7 +1033,9 @@ def test_a_judgement_read_by_word_order_where_the_parse_fails() -> None:
 
 
 def test_backing_an_armed_force_is_military_cooperation() -> None:
-    found = codes("Chile supports Bolivian forces in their fight against Peruvian rebels.")
+    found = events(
+        "Chile supports Bolivian forces in their fight against Peruvian rebels.", full_code=True
+    )
     assert ("062", "CHL", "BOL", "asserted") in found, found
     found = events("Chile backed the Bolivian army.")
     assert found and not {e for e in found if e[0] == "05"}, found  # material, not words
