@@ -978,6 +978,10 @@ class SentenceCoder:
                     continue
                 verbs.append(reading)
                 consumed |= reading.used
+        read = {v.token.i for v in verbs}
+        for token in self.doc:  # "stopped its cooperation with Y": the stop is the event
+            if token.i not in read and (found := self._halted_object(token)) is not None:
+                verbs.append(_Reading(token, found[2], found[1].sense))
         self.consumed = consumed
         apart = {
             i
@@ -1022,6 +1026,42 @@ class SentenceCoder:
         # noun readings, `readings`, so the noun's turn finds it set aside)
         self.absorbed.add(noun.i)
         return self._others(self._noun_roles(noun, reading.sense)[1])
+
+    def _halted_object(self, verb: Token) -> tuple[Token, _Reading, str] | None:
+        """ "X suspended its aid to Y", "X halted talks and trade with Y": the first object
+        of a verb of stopping that is X's own cooperation, its reading and the code of
+        stopping it (grammar.yaml, halted_codes)."""
+        if self.lemmas[verb.i] not in self.g.halt_verbs:
+            return None
+        for noun in self._objects(verb):
+            reading = self.nouns.get(noun.i)
+            if reading is None or self._others_doing(noun, verb):
+                continue
+            codes = self.g.halted_codes
+            code = codes.get(reading.code) or codes.get(reading.code[:2])
+            if code is not None:
+                return noun, reading, code
+        return None
+
+    def _objects(self, verb: Token) -> Iterator[Token]:
+        """The verb's direct objects, those coordinated with the first included."""
+        for noun in (c for c in verb.children if c.dep_ == "dobj"):
+            yield noun
+            yield from (c for c in noun.subtree if c.dep_ == "conj" and c.head.i != verb.i)
+
+    def _halted(self, reading: _Reading) -> tuple[str, list[Mention]] | None:
+        """The code and targets of a stop to one's own cooperation (`_halted_object`), the
+        objects stopped set aside as told; None when the verb stops no such act, or its own
+        pattern read it already ("suspended military aid": 1622)."""
+        found = self._halted_object(reading.token)
+        if found is None or found[0].i in reading.used:
+            return None
+        noun, stopped, code = found
+        self.absorbed |= {o.i for o in self._objects(reading.token)}
+        targets = self._noun_roles(noun, stopped.sense)[1]
+        return code, self._others(targets) or self._object_targets(
+            reading.token, stopped.sense, code
+        )
 
     def _violent_object(self, verb: Token, deps: set[str]) -> tuple[Token, _Reading] | None:
         """The verb's first object (of `deps`) that is a violent event noun, with its reading."""
@@ -1458,6 +1498,8 @@ class SentenceCoder:
             code, targets = self.g.counter_code, fought
         elif not reading.noun and (eased := self._eased(token)) is not None:
             code, targets = self.g.deescalation_code, eased  # "halted its offensive on Y"
+        elif not reading.noun and (halted := self._halted(reading)) is not None:
+            code, targets = halted  # "suspended its aid to Y": relations reduced (16)
         elif code[:2] in {"18", "19"} and self._from_the_air(token):
             code = self.g.aerial_code  # "jets bombed Y", "a drone struck Y"
         elif not reading.noun and self.violent and (means := self._means(token)) is not None:

@@ -101,6 +101,7 @@ class Grammar:
     threat_codes: dict[str, str]
     conditional_threat_codes: dict[str, str]
     crowd_codes: dict[str, str]
+    halted_codes: dict[str, str]
     threat_marks: frozenset[str]
 
 
@@ -114,6 +115,7 @@ def grammar() -> Grammar:
         "threat_codes": dict(data["threat_codes"]),
         "conditional_threat_codes": dict(data["conditional_threat_codes"]),
         "crowd_codes": dict(data["crowd_codes"]),
+        "halted_codes": dict(data["halted_codes"]),
         "counter_code": str(data["counter_code"]),
         "aerial_code": str(data["aerial_code"]),
         "deescalation_code": str(data["deescalation_code"]),

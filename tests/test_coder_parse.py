@@ -816,6 +816,17 @@ def test_halting_ones_own_offensive_de_escalates() -> None:
         assert {r for r, *_ in found} == {"08"}, (text, found)
 
 
+def test_stopping_ones_own_cooperation_reduces_relations() -> None:
+    for text, expected in (
+        ("Japan halted economic assistance to Chile.", ("162", "JPN", "CHL")),
+        ("Norway stopped its cooperation with Peru.", ("160", "NOR", "PER")),
+        ("Norway paused training and support to the Chilean army.", ("1622", "NOR", "CHL")),
+    ):
+        found = events(text, full_code=True)
+        # one event, the stop: the aid or training it ends is not told as given
+        assert found == {(*expected, "asserted")}, (text, found)
+
+
 def test_hesitating_to_act_is_not_acting() -> None:
     found = events("Egypt hesitated to take action against Sudanese militants.")
     assert found and {m for *_r, m in found} == {"hypothetical"}, found
