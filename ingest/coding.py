@@ -239,6 +239,8 @@ class SentenceCoder:
         lemma = self.lemmas[verb.i]
         if lemma in self.g.failure_verbs:
             return any(c.dep_ == "xcomp" for c in verb.children)
+        if lemma in self.g.undergoing_verbs:  # "Y suffered attacks by X": the attacks tell it
+            return any(c.dep_ == "dobj" and c.i in self.nouns for c in verb.children)
         return lemma in self.g.company_verbs and any(
             c.dep_ == "prep"
             and self.lowers[c.i] == "in"
@@ -565,6 +567,16 @@ class SentenceCoder:
                     if code[:2] in self.g.symmetric_roots:
                         return sides, []  # "talks between X and Y": each side's, both ways
                     return sides[:1], sides[1:]
+        if (undergoer := self._undergone_by(noun)) is not None:
+            # "Y suffered attacks by X": Y is struck, whatever the noun's own phrases say
+            sufferers, passive = self._subject(undergoer, seen + 1)
+            source = source or [  # "faced fire from X", the "from" hung on the verb
+                m
+                for o in self._prep_objects(undergoer, self.g.agent_preps)
+                for m in self.actors_at(o)
+            ]
+            hit = set() if passive else {m.actor.iri for m in sufferers}
+            return [m for m in source if m.actor.iri not in hit], [] if passive else sufferers
         target: list[Mention] = []
         wanted = list(sense.preps) + [p for p in self.g.target_preps if p not in sense.preps]
         anchor = noun  # "launched artillery and rocket fire": "fire" stands where "artillery" does
@@ -608,6 +620,20 @@ class SentenceCoder:
         if not target and (sense.code or "")[:2] in self.g.clause_target_roots:
             target = self._clause_subject(noun)  # "a demand that Y return ..."
         return source, target
+
+    def _undergone_by(self, noun: Token) -> Token | None:
+        """ "Y suffered attacks by X", "Y came under fire from X": the verb whose subject
+        undergoes the act an event noun names, or None."""
+        head = noun.head
+        if noun.dep_ == "dobj" and self.lemmas[head.i] in self.g.undergoing_verbs:
+            return head
+        if (
+            noun.dep_ == "pobj"
+            and self.lowers[head.i] in self.g.undergoing_preps
+            and head.head.pos_ in {"VERB", "AUX"}
+        ):
+            return head.head
+        return None
 
     def _reacts_to(self, verb: Token) -> bool:
         """A verb that is an event of its own about another's act (a judgement, a protest):
@@ -791,6 +817,8 @@ class SentenceCoder:
                 return "claimed"  # "blamed X for the attack": the blame's word for it
             if through_prep and self.lemmas[token.i] in g.intent_verbs:
                 return "intended"  # "agreed to a ceasefire", "committed to talks"
+            if self._undergone_by(noun) is not None:
+                return self.modality(token)  # "will face sanctions from X": to come
             lent = self.lemmas[token.i] in g.light_verbs or any(
                 p.i == noun.i for p in self._joined_in(token)
             )

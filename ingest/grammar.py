@@ -57,6 +57,8 @@ class Grammar:
     joint_words: frozenset[str]
     relation_nouns: frozenset[str]
     penalty_verbs: frozenset[str]
+    undergoing_verbs: frozenset[str]
+    undergoing_preps: frozenset[str]
     penalty_nouns: frozenset[str]
     target_preps: tuple[str, ...]
     pointed_preps: frozenset[str]

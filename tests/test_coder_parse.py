@@ -827,6 +827,19 @@ def test_stopping_ones_own_cooperation_reduces_relations() -> None:
         assert found == {(*expected, "asserted")}, (text, found)
 
 
+def test_who_suffers_or_comes_under_an_act_is_its_target() -> None:
+    for text, expected in (
+        ("Chile has suffered attacks by Peruvian rebels for years.", ("18", "PER", "CHL")),
+        ("Chilean troops came under fire from Peruvian forces.", ("19", "PER", "CHL")),
+        ("Chilean troops faced heavy shelling from Peruvian artillery.", ("19", "PER", "CHL")),
+        ("Peru faced criticism from Chile over the decree.", ("11", "CHL", "PER")),
+    ):
+        found = events(text)
+        # the sufferer did nothing: no meeting "faced", no attack of its own
+        assert found == {(*expected, "asserted")}, (text, found)
+    assert events("Peru will face sanctions from Chile.") == {("16", "CHL", "PER", "intended")}
+
+
 def test_hesitating_to_act_is_not_acting() -> None:
     found = events("Egypt hesitated to take action against Sudanese militants.")
     assert found and {m for *_r, m in found} == {"hypothetical"}, found
