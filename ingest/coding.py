@@ -359,7 +359,8 @@ class SentenceCoder:
         passive = any(c.dep_ in PASSIVE_AUX or c.dep_ == "nsubjpass" for c in verb.children)
         if passive:
             for pobj in _agent_objects(verb):
-                return self.actors_at(pobj), True
+                # "was hit by rockets fired by X": the weapon's own doer
+                return self.actors_at(pobj) or self._agent_of(pobj), True
             if self.lemmas[verb.i] in self.g.intent_verbs:  # "X is committed to opening"
                 return [
                     m for c in verb.children if c.dep_ == "nsubjpass" for m in self.actors_at(c)
@@ -1038,8 +1039,10 @@ class SentenceCoder:
         return [m for m in doer if m.actor.iri not in subjects]
 
     def _from_the_air(self, verb: Token) -> bool:
-        """Whether the act's subject is an aircraft ("Israeli jets bombed", "drones struck")."""
-        return any(c.dep_ == "nsubj" and self.lemmas[c.i] in self.g.aircraft for c in verb.children)
+        """Whether the act's doer is an aircraft ("Israeli jets bombed", "drones struck",
+        "was targeted by drones")."""
+        doers = [c for c in verb.children if c.dep_ == "nsubj"] + list(_agent_objects(verb))
+        return any(self.lemmas[c.i] in self.g.aircraft for c in doers)
 
     def _eased(self, verb: Token) -> list[Mention] | None:
         """ "X halted its offensive (on Y)", "X suspended air strikes": a stop to one's own

@@ -840,6 +840,13 @@ def test_who_suffers_or_comes_under_an_act_is_its_target() -> None:
     assert events("Peru will face sanctions from Chile.") == {("16", "CHL", "PER", "intended")}
 
 
+def test_a_passive_acts_doer_is_who_used_the_weapon() -> None:
+    found = events("The Chilean embassy was hit by rockets fired by Peruvian militias.")
+    assert {(r, s, t) for r, s, t, _m in found} == {("19", "PER", "CHL")}, found
+    found = events("A Chilean base was targeted by drones operated by Peruvian rebels.", True)
+    assert ("195", "PER", "CHL", "asserted") in found, found  # from the air
+
+
 def test_hesitating_to_act_is_not_acting() -> None:
     found = events("Egypt hesitated to take action against Sudanese militants.")
     assert found and {m for *_r, m in found} == {"hypothetical"}, found
