@@ -28,9 +28,9 @@ from spacy.tokens import Doc, Span
 from ingest.grammar import grammar
 from ingest.model import Actor
 from ingest.people import People, name_words, with_initials
+from ingest.quotes import QUOTES, speech_forms
 from ingest.text import Match, matches_in, nlp
 from ingest.text import words as _words
-from ingest.triggers import verb_forms
 from ingest.vocab import (
     ARTICLES,
     WORD_KEYS,
@@ -184,7 +184,6 @@ BACKING = {
     "supported",
     "affiliated",
 }
-QUOTES = {'"', "“", "”", "‘", "'"}
 CAPITALISED = re.compile(r"^[A-Z][\w'’.\-]*$")
 PRONOUNS = {
     *PERSON_PRONOUNS,
@@ -1191,7 +1190,7 @@ def _quoted_speaker(doc: Doc, i: int, mentions: list[Mention], earlier: _Earlier
     closing = next((k for k in range(i + 1, end) if doc[k].text in QUOTES), None)
     if closing is None:
         return None
-    speech = _speech_forms()
+    speech = speech_forms()
     lowers = _words(doc)[1]
     named = [m for m in mentions if m.start > closing and not m.pronoun and m.actor.kind]
     for k in range(closing + 1, end):
@@ -1206,15 +1205,6 @@ def _quoted_speaker(doc: Doc, i: int, mentions: list[Mention], earlier: _Earlier
         if after:
             return after[0].actor
     return None
-
-
-@lru_cache(maxsize=1)
-def _speech_forms() -> frozenset[str]:
-    """The verbs of saying as the linker sees them, inflected (it reads no lemmas)."""
-    forms = {"said", "told", "wrote"}
-    for verb in grammar().speech_verbs:
-        forms |= verb_forms(verb)
-    return frozenset(forms)
 
 
 def _it_could_mean(mention: Mention) -> bool:

@@ -83,9 +83,11 @@ class SentenceCoder:
         mentions: list[Mention],
         wheres: Collection[Mention] = (),
         struck_before: Mention | None = None,
+        speaker: Mention | None = None,
     ) -> None:
         self.doc = doc
         self.struck_before = struck_before  # the doer of the last violent act told before
+        self.speaker = speaker  # whose quotation the sentence is part of, if any
         # states named as where the sentence happens ("in Iraq"), by token
         self.where_at = {i: m for m in wheres for i in range(m.start, m.end)}
         self.g = grammar()
@@ -460,6 +462,8 @@ class SentenceCoder:
                         if code[:2] in self.g.doer_target_roots:  # "condemned attacks by Y"
                             found = self._others(self._agent_of(child))
                         found = found or self._others(self.actors_at(child))
+                        if code[:2] in self.g.doer_target_roots and not found:
+                            found = self._others(self.pointed_doer(child))  # "this attack"
                         found = found or self._others(self._through(child))
                         if found:
                             return found
@@ -490,6 +494,23 @@ class SentenceCoder:
         if code[:2] in self.g.condition_target_roots:  # "threatened to strike unless X ..."
             return self._others(self._condition_subject(head))
         return []
+
+    def pointed_doer(self, noun: Token, pointed: bool = False) -> list[Mention]:
+        """The doers of the act an event noun names: its own ("Y's attack", "attacks by
+        Y"), else, for a violent act that points back ("this attack", "the shelling";
+        `pointed` when the sentence points at it otherwise), the doer of the last violent
+        act told before."""
+        reading = self.nouns.get(noun.i)
+        if reading is None:
+            return []
+        sources = self._own_doers(noun)
+        pointed = pointed or any(
+            c.dep_ == "det" and self.lowers[c.i] in self.g.pointing_words for c in noun.children
+        )
+        violent = reading.code[:2] in VIOLENT_ROOTS
+        if not sources and pointed and violent and self.struck_before is not None:
+            return [self.struck_before]
+        return sources
 
     def _own_means(self, noun: Token) -> bool:
         """ "withdrew its troops from Y", "sent (their) forces to Y": the source's own body,
@@ -1029,14 +1050,18 @@ class SentenceCoder:
     def _others_doing(self, noun: Token, verb: Token) -> list[Mention]:
         """The doers an event noun names itself (its possessor or modifier, its "by"
         phrase) other than the subject of the verb it hangs on."""
-        doer = [
+        subjects = {m.actor.iri for m in self._subject(verb)[0]}
+        return [m for m in self._own_doers(noun) if m.actor.iri not in subjects]
+
+    def _own_doers(self, noun: Token) -> list[Mention]:
+        """The doers an event noun names itself: its possessor or modifier ("Y's attack",
+        "the Y strikes"), else its "by" phrase."""
+        return [
             m
             for c in noun.children
             if c.dep_ in MODIFIERS and c.i in self.by_token
             for m in self.actors_at(c)
         ] or [m for o in self._prep_objects(noun, self.g.doer_preps) for m in self.actors_at(o)]
-        subjects = {m.actor.iri for m in self._subject(verb)[0]}
-        return [m for m in doer if m.actor.iri not in subjects]
 
     def _from_the_air(self, verb: Token) -> bool:
         """Whether the act's doer is an aircraft ("Israeli jets bombed", "drones struck",
@@ -1335,9 +1360,14 @@ class SentenceCoder:
             if cue is None:
                 continue
             accused = [m for c in token.children if c.dep_ == "nsubj" for m in self.actors_at(c)]
-            if not accused or token.dep_ != "ccomp":
+            if not accused:
                 continue
-            speakers, passive = self._subject(token.head)
+            if token.dep_ == "ROOT" and self.speaker is not None:
+                speakers, passive = [self.speaker], False  # quoted: "Y was behind it."
+            elif token.dep_ == "ccomp":
+                speakers, passive = self._subject(token.head)
+            else:
+                continue
             if passive:
                 continue
             for speaker in speakers:
@@ -1722,8 +1752,10 @@ def code_parsed(
     mentions: list[Mention],
     wheres: Collection[Mention] = (),
     struck_before: Mention | None = None,
+    speaker: Mention | None = None,
 ) -> list[Coded]:
     """The events of one parsed sentence; `mentions` (and `wheres`, the states named as
     where it happens) index into `doc`; `struck_before` is the doer of the last violent
-    act the text told before it ("This attack was reckless" judges that act)."""
-    return SentenceCoder(doc, mentions, wheres, struck_before).code()
+    act the text told before it ("This attack was reckless" judges that act); `speaker`
+    whose quotation the sentence lies in (`ingest.quotes`)."""
+    return SentenceCoder(doc, mentions, wheres, struck_before, speaker).code()

@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from spacy.tokens import Doc
 from spacy.tokens import Span as SentenceSpan
 
-from ingest.actors import Mention, Resolver, linker
+from ingest.actors import FIRST_PERSON, Mention, Resolver, linker
 from ingest.coding import Coded, code_parsed
 from ingest.dates import DateContext
 from ingest.grammar import VIOLENT_ROOTS
 from ingest.model import Actor, Event, Extraction, Place, SourceDocument, Span
 from ingest.parser import parse_many
 from ingest.places import place_finder
+from ingest.quotes import Quotations
 from ingest.rules import code_sentence
 from ingest.settings import CODERS, SettingError, get_settings
 from ingest.text import layout, nlp, words
@@ -64,11 +66,13 @@ def extract(doc: SourceDocument, coder: str | None = None) -> Extraction:
     paragraphs = page.paragraphs
     read: list[_Read] = []
     dates = DateContext(published)
+    quotations = Quotations()
     for paragraph, parsed in zip(
         paragraphs, language.pipe(p.text for p in paragraphs), strict=True
     ):
         dates.paragraph()
         base = paragraph.start
+        first = len(read)
         for sent in parsed.sents:
             mentions, country_places = actor_linker.find(sent, resolver)
             for mention in mentions:
@@ -94,6 +98,7 @@ def extract(doc: SourceDocument, coder: str | None = None) -> Extraction:
             read.append(
                 _Read(sent, base, mentions, sentence_places, sentence, when, country_places)
             )
+        _hear_quotations(quotations, parsed, read[first:])
     coded_by_sentence: Sequence[Sequence[Coded]] = (
         _standing(_parse_coded_all(read, triggers))
         if by_parse
@@ -148,6 +153,22 @@ class _Read:
     sentence: Span
     when: str | None
     states_where: list[Mention]  # states named as where ("in Iraq"): targets of last resort
+    speaker: Mention | None = None  # whose quotation the sentence lies wholly inside
+
+
+def _hear_quotations(quotations: Quotations, paragraph: Doc, items: list[_Read]) -> None:
+    """Give each sentence of a quotation its speaker (`ingest.quotes`), and the speaker's
+    side to its "we" and "our" that the linker could only guess at."""
+    speakers = quotations.hear(paragraph, [r.sent for r in items], [r.mentions for r in items])
+    for item, speaker in zip(items, speakers, strict=True):
+        item.speaker = speaker
+        if speaker is None:
+            continue
+        lowers = words(paragraph)[1]
+        item.mentions = [
+            replace(m, actor=speaker.actor) if m.pronoun and lowers[m.start] in FIRST_PERSON else m
+            for m in item.mentions
+        ]
 
 
 def _parse_coded_all(read: list[_Read], triggers: frozenset[str]) -> list[list[Coded]]:
@@ -156,7 +177,7 @@ def _parse_coded_all(read: list[_Read], triggers: frozenset[str]) -> list[list[C
     wanted = [
         index
         for index, item in enumerate(read)
-        if item.mentions
+        if (item.mentions or item.speaker)
         and len(item.sent) <= MAX_PARSED_TOKENS
         and not triggers.isdisjoint(words(item.sent.doc)[1][item.sent.start : item.sent.end])
     ]
@@ -170,7 +191,7 @@ def _parse_coded_all(read: list[_Read], triggers: frozenset[str]) -> list[list[C
         local_wheres = [replace(m, start=m.start - offset, end=m.end - offset) for m in wheres]
         back = {id(here): m for here, m in zip(local, mentions, strict=True)}
         back.update((id(here), m) for here, m in zip(local_wheres, wheres, strict=True))
-        coded = code_parsed(tree, local, local_wheres, struck_before)
+        coded = code_parsed(tree, local, local_wheres, struck_before, read[index].speaker)
         for event in coded:
             event.start += offset
             event.end += offset

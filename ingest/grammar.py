@@ -59,6 +59,7 @@ class Grammar:
     penalty_verbs: frozenset[str]
     undergoing_verbs: frozenset[str]
     undergoing_preps: frozenset[str]
+    pointing_words: frozenset[str]
     penalty_nouns: frozenset[str]
     target_preps: tuple[str, ...]
     pointed_preps: frozenset[str]

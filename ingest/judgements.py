@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Token
 
-from ingest.grammar import VIOLENT_ROOTS, Coded
+from ingest.grammar import Coded
 
 if TYPE_CHECKING:
     from ingest.actors import Mention
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 __all__ = ["judgements"]
 
 PREDICATE_EDGES = {"oprd", "xcomp", "ccomp", "attr", "acomp", "appos"}
-POINTING = {"this", "that", "these", "those", "such"}  # words that point back to an act told
 DISAPPROVE, PRAISE = "111", "051"
 PESSIMISTIC, OPTIMISTIC = "012", "013"
 
@@ -46,7 +45,28 @@ def judgements(coder: SentenceCoder) -> Iterator[tuple[int, Coded]]:
             yield from _verb_judges(coder, verb, code, predicate, _doers(coder, judged, predicate))
         if not found and lemma in g.naming_verbs:
             yield from _named_by_surface(coder, verb)
+    yield from _quoted_verdicts(coder)
     yield from _moods(coder)
+
+
+def _quoted_verdicts(coder: SentenceCoder) -> Iterator[tuple[int, Coded]]:
+    """ "This attack was reckless.", a sentence of a quotation whose speaker is named
+    where it opens or closes (`ingest.quotes`): the speaker's judgement."""
+    speaker = coder.speaker
+    if speaker is None:
+        return
+    for copula in coder.doc:
+        if copula.dep_ != "ROOT" or coder.lemmas[copula.i] != "be":
+            continue
+        modality = coder.modality(copula)
+        for judged, predicate in _predicated(coder, copula):
+            code = _verdict(coder, predicate)
+            if code is None:
+                continue
+            for target in _doers(coder, judged, predicate):
+                if target.actor.iri != speaker.actor.iri:
+                    span = (predicate.i, predicate.i + 1)
+                    yield copula.i, Coded(code, *span, speaker, target, modality)
 
 
 def _verb_judges(
@@ -93,11 +113,16 @@ def _judged(coder: SentenceCoder, verb: Token) -> Iterator[tuple[Token, Token]]:
                     elif c.dep_ == "prep" and coder.lowers[c.i] == "as":
                         yield from ((obj, p) for p in c.children if p.dep_ == "pobj")
     for clause in verb.children:  # "said the attack was reckless"
-        if clause.dep_ != "ccomp" or coder.lemmas[clause.i] != "be":
-            continue
-        subjects = [c for c in clause.children if c.dep_ == "nsubj"]
-        for predicate in (c for c in clause.children if c.dep_ in {"acomp", "attr"}):
-            yield from ((s, predicate) for s in subjects)
+        if clause.dep_ == "ccomp" and coder.lemmas[clause.i] == "be":
+            yield from _predicated(coder, clause)
+
+
+def _predicated(coder: SentenceCoder, copula: Token) -> Iterator[tuple[Token, Token]]:
+    """(subject, predicate) of a copula: "the attack" and "reckless" in "the attack was
+    reckless"."""
+    subjects = [c for c in copula.children if c.dep_ == "nsubj"]
+    for predicate in (c for c in copula.children if c.dep_ in {"acomp", "attr"}):
+        yield from ((s, predicate) for s in subjects)
 
 
 def _verdict(coder: SentenceCoder, predicate: Token) -> str | None:
@@ -108,6 +133,10 @@ def _verdict(coder: SentenceCoder, predicate: Token) -> str | None:
     negated = [*predicate.subtree, *(predicate.head.children if predicate.dep_ != "oprd" else ())]
     if any(t.dep_ == "neg" for t in negated):
         return None  # "was not illegal": no verdict to code
+    if coder.lemmas[predicate.i] in coder.g.accusation_adjectives and any(
+        c.dep_ == "prep" for c in predicate.children
+    ):
+        return None  # "responsible for the attack": an accusation (112), no praise
     if words & coder.g.disapproval_words:
         return DISAPPROVE
     if words & coder.g.approval_words:
@@ -123,20 +152,10 @@ def _doers(coder: SentenceCoder, judged: Token, predicate: Token) -> list[Mentio
     found = coder.actors_at(judged)
     if found:
         return found
-    act = judged
-    if coder.lowers[judged.i] in POINTING and predicate.i in coder.nouns:
-        act = predicate  # "This was an unprovoked attack": the attack is what is judged
-    reading = coder.nouns.get(act.i)
-    if reading is None:
-        return []
-    sources, _targets = coder._noun_roles(act, reading.sense)
-    pointed = act is predicate or any(
-        c.dep_ == "det" and coder.lowers[c.i] in POINTING for c in act.children
-    )
-    violent = reading.code[:2] in VIOLENT_ROOTS
-    if not sources and pointed and violent and coder.struck_before is not None:
-        return [coder.struck_before]
-    return sources
+    if coder.lowers[judged.i] in coder.g.pointing_words and predicate.i in coder.nouns:
+        # "This was an unprovoked attack": the attack is what is judged
+        return coder.pointed_doer(predicate, pointed=True)
+    return coder.pointed_doer(judged)
 
 
 def _moods(coder: SentenceCoder) -> Iterator[tuple[int, Coded]]:

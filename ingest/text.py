@@ -36,7 +36,8 @@ CREDIT = re.compile(
 REFERENCE = re.compile(
     r"^\s*(\(?\d{1,3}[.)]\s+)?[A-Z][\w'’\-]+,\s+[A-Z][\w.'’\- ]{0,40},\s*[“\"]", re.UNICODE
 )
-TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
+# A line ends as a sentence does, or as one that leads into a quotation ("X said:").
+TERMINAL = re.compile(r"[.!?…:][\"'”’)\]]*\s*$")
 WORD = re.compile(r"[A-Za-z][A-Za-z'’\-.]*")
 
 MIN_PROSE_WORDS = 6  # a line without a final stop: shorter is a heading, menu or credit

@@ -1026,6 +1026,51 @@ def test_a_judged_attack_pointed_back_to_is_the_last_violent_doers() -> None:
     assert not {e for e in alone if e[0] == "11"}, alone
 
 
+def _extracted(text: str) -> list[tuple[str, str | None, str | None, str]]:
+    """(root, source label, target code, the sentence's first words) of each event."""
+    doc = SourceDocument(text=text, file="case.txt", published=PUBLISHED)
+    return [
+        (
+            e.root,
+            e.source.label if e.source else None,
+            e.target.code if e.target else None,
+            e.sentence.text[:12],
+        )
+        for e in extract(doc, coder="parse").events
+    ]
+
+
+def test_condemning_the_attack_told_before_condemns_its_doer() -> None:
+    found = events(
+        "Peruvian rebels shelled a Chilean border post on Monday. Argentina condemned the "
+        "attack. Brazil said the shelling was reckless."
+    )
+    assert {("11", "ARG", "PER", "asserted"), ("11", "BRA", "PER", "asserted")} <= found, found
+    # the judge's own act is not what it judges
+    assert not {e for e in found if e[0] == "11" and e[2] in {"ARG", "BRA"}}, found
+
+
+def test_a_quotation_over_sentences_and_paragraphs_is_its_speakers() -> None:
+    text = (
+        "Peruvian rebels shelled a Chilean border post on Monday.\n\n"
+        "Chilean Defense Minister Mario Rojas said in a statement:\n\n"
+        '"The shelling was a reckless attack on our soldiers.\n\n'
+        '"We condemn it. Peru is responsible for this escalation."\n\n'
+        '"It was unprovoked. We will not accept it," Peruvian President Luis Soto later '
+        'told reporters of a Chilean raid. "Chile alone is responsible for it."\n\n'
+        "Argentina said it was worried."
+    )
+    found = _extracted(text)
+    judged = {(r, s, t) for r, s, t, _ in found if r == "11"}
+    # the minister's words, opened after "said:" and run on over two paragraphs
+    assert ("11", "Mario Rojas", "PER") in judged, found
+    assert any(e[:3] == ("11", "Mario Rojas", "PER") and e[3] == "Peru is resp" for e in found)
+    # a quotation whose speaker is named where it closes, and its sequel in the paragraph
+    assert ("11", "Luis Soto", "CHL", "Chile alone ") in found, found
+    # a sentence outside any quotation is nobody's quoted word
+    assert not [e for e in found if e[3].startswith("Argentina") and e[1] != "Argentina"]
+
+
 def test_a_titled_person_serves_the_body_named_beside_the_title() -> None:
     for text in (
         "Peru's army commander Lt. Gen. John Roe condemned Chile.",
