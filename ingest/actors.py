@@ -485,7 +485,7 @@ class ActorLinker:
 
         # Shape 1: gazetteer names.
         for start, end, iri in named:
-            if not free(start, end) or _is_pro_modifier(doc, start):
+            if not free(start, end) or _is_pro_modifier(doc, start) or _qualified(doc, start, end):
                 continue
             entry = self.vocab.actors[iri]
             opening = _organisation_before(doc, start, end, sent.start, named)
@@ -1282,6 +1282,16 @@ def _is_pro_modifier(doc: Doc, start: int) -> bool:
     """ "pro-Iran", "anti-American": a stance, not an actor."""
     texts, lowers = _words(doc)
     return start >= 2 and texts[start - 1] == "-" and lowers[start - 2] in {"pro", "anti"}
+
+
+def _qualified(doc: Doc, start: int, end: int) -> bool:
+    """ "the opposition coalition", "the ruling coalition": a common noun the gazetteer
+    lists for one body ("the coalition"), qualified by a word its names do not have, is
+    another body."""
+    if start == 0 or any(not t.is_lower for t in doc[start:end]):
+        return False
+    before = doc[start - 1]
+    return before.is_alpha and before.is_lower and not before.is_stop
 
 
 def _owner_code(doc: Doc, title: int, mentions: list[Mention]) -> str | None:

@@ -114,6 +114,16 @@ def test_a_capitalised_name_does_not_match_a_common_word() -> None:
     assert "POL" not in codes("Soldiers polish their boots before the parade.")
 
 
+def test_a_qualified_common_noun_is_not_the_body_it_names_alone() -> None:
+    assert "COALITION" in codes("The coalition struck Islamic State targets.")
+    assert "COALITION" in codes("The international coalition struck Islamic State targets.")
+    for text in (
+        "The opposition coalition agreed to postpone the protest.",
+        "The ruling coalition in Peru collapsed on Monday.",
+    ):
+        assert "COALITION" not in codes(text), text
+
+
 def test_post_2014_armed_groups_are_known() -> None:
     text = (
         "The Taliban, al-Shabaab, the Rapid Support Forces, Hayat Tahrir al-Sham and the "
