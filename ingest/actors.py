@@ -1288,8 +1288,8 @@ def _qualified(doc: Doc, start: int, end: int) -> bool:
     """ "the opposition coalition", "the ruling coalition": a common noun the gazetteer
     lists for one body ("the coalition"), qualified by a word its names do not have, is
     another body."""
-    if start == 0 or any(not t.is_lower for t in doc[start:end]):
-        return False
+    if start == 0 or doc[start].is_stop or any(not t.is_lower for t in doc[start:end]):
+        return False  # "the coalition": a name of its own
     before = doc[start - 1]
     return before.is_alpha and before.is_lower and not before.is_stop
 

@@ -430,12 +430,14 @@ class SentenceCoder:
         the doer of the event it names ("the attack that killed Y"), or whoever acted on it
         ("passed a resolution calling for Y")."""
         head = verb.head
-        found = self.actors_at(head)
+        found = self.actors_at(head) or self._own_doers(head)  # "a decision by Y to leave"
         if found:
             return found
         if head.i in self.nouns:
             return self._noun_roles(head, self.nouns[head.i].sense, seen + 1)[0]
         if head.dep_ in {"dobj", "attr"} and head.head.pos_ in {"VERB", "AUX"}:
+            if head.dep_ == "dobj" and self._reacts_to(head.head):
+                return []  # "X condemned the plan to expel Y": whose plan, it does not say
             return self._subject(head.head, seen + 1)[0]
         return []
 

@@ -1040,6 +1040,14 @@ def _extracted(text: str) -> list[tuple[str, str | None, str | None, str]]:
     ]
 
 
+def test_who_does_what_a_decision_or_plan_names_is_its_owner() -> None:
+    found = events("Chile welcomed the decision by Peru to release Chilean prisoners.")
+    assert ("08", "PER", "CHL", "asserted") in found, found
+    # whose plan a condemnation does not say: not the condemner's own
+    found = events("Chile condemned the plan to expel Chilean diplomats.")
+    assert not {e for e in found if e[0] == "16"}, found
+
+
 def test_condemning_the_attack_told_before_condemns_its_doer() -> None:
     found = events(
         "Peruvian rebels shelled a Chilean border post on Monday. Argentina condemned the "
