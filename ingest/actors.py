@@ -1023,14 +1023,22 @@ def _head_antecedent(doc: Doc, i: int, earlier: _Earlier) -> Mention | None:
     if not (noun.is_lower and noun.is_alpha) or noun.lower_ not in ORG_HEADS:
         return None
     wanted = noun.lower_.removesuffix("s")
+
+    def headed(mention: Mention) -> bool:
+        # by its name's last word, or the head before "of" ("Department of the Treasury"),
+        # or as the text named it ("the Treasury Department")
+        label = mention.actor.label.lower().split()
+        heads = {label[-1]} | {
+            w for w, after in zip(label, label[1:], strict=False) if after == "of"
+        }
+        if mention.doc is not None:
+            heads.add(mention.doc[mention.end - 1].lower_)
+        return any(h.removesuffix("s") == wanted for h in heads)
+
     actor = _last(
         earlier,
         i,
-        lambda m: (
-            not m.pronoun
-            and m.actor.kind not in {"state", "person"}
-            and m.actor.label.split()[-1].lower().removesuffix("s") == wanted
-        ),
+        lambda m: not m.pronoun and m.actor.kind not in {"state", "person"} and headed(m),
         window=SALIENCE_WINDOW,
     )
     return Mention(i, i + 2, actor, plural=noun.lower_.endswith("s")) if actor else None

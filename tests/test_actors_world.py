@@ -124,6 +124,14 @@ def test_a_qualified_common_noun_is_not_the_body_it_names_alone() -> None:
         assert "COALITION" not in codes(text), text
 
 
+def test_the_department_is_the_department_named_before() -> None:
+    for first in ("The U.S. Treasury Department", "The United States Department of the Treasury"):
+        found = mentions(f"{first} sanctioned Peruvian banks. The department also named 20 men.")
+        assert [a.label for surface, a in found if surface == "The department"] == [
+            "United States Department of the Treasury"
+        ], found
+
+
 def test_post_2014_armed_groups_are_known() -> None:
     text = (
         "The Taliban, al-Shabaab, the Rapid Support Forces, Hayat Tahrir al-Sham and the "
