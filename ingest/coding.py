@@ -294,6 +294,19 @@ class SentenceCoder:
                         found.append(mention)
         return found
 
+    def _sides(self, verb: Token) -> list[Mention]:
+        """ "Indian and Pakistani troops clashed": the two sides a subject's coordinated
+        modifiers name, for acts done to each other (as one of them alone, the subject is
+        the modifiers' common noun, each side's)."""
+        sides: list[Mention] = []
+        for subject in (c for c in verb.children if c.dep_ == "nsubj"):
+            for modifier in (c for c in subject.children if c.dep_ in MODIFIERS):
+                for side in (modifier, *modifier.conjuncts):
+                    mention = self.by_token.get(side.i)
+                    if mention is not None and mention not in sides:
+                        sides.append(mention)
+        return sides if len(sides) > 1 else []
+
     def _own(self, token: Token, depth: int) -> list[Mention]:
         mention = self.by_token.get(token.i)
         if mention is not None:
@@ -780,6 +793,9 @@ class SentenceCoder:
             ]
         if light is None or light.pos_ not in {"VERB", "AUX"}:
             return []
+        if noun.dep_ == "nsubjpass" and self.lemmas[light.i] in self.g.light_verbs:
+            # "the strike was carried out by X", "was launched by X": X's
+            return [m for o in _agent_objects(light) for m in self.actors_at(o)]
         prep = noun.head if noun.dep_ == "pobj" else None
         if prep is not None and self.lemmas[light.i] in self.g.accusation_verbs:
             accused = [c for c in light.children if c.dep_ in {"dobj", "dative"}]
@@ -1181,7 +1197,8 @@ class SentenceCoder:
             return True  # "took part in the attacks": the attacks, the verb's subject's
         if self.lemmas[token.i] not in self.g.light_verbs:
             return False
-        objects = [c for c in token.children if c.dep_ in {"dobj", "attr"}]
+        # "the strike was carried out by X": the passive's subject is the light verb's noun
+        objects = [c for c in token.children if c.dep_ in {"dobj", "attr", "nsubjpass"}]
         if self._relative_light(token):
             objects = [token.head]  # "the sanctions (that) X reimposed"
         objects += [c for o in objects for c in o.conjuncts]
@@ -1547,6 +1564,8 @@ class SentenceCoder:
             start = min(reading.used)
         else:
             sources, passive = self._subject(token)
+            if len(sources) == 1 and self.lemmas[token.i] in self.g.reciprocal_verbs:
+                sources = self._sides(token) or sources
             self.acting = {m.actor.iri for m in sources}
             self.acting_codes = {m.actor.code for m in sources if m.actor.code}
             targets = (
@@ -1683,7 +1702,10 @@ class SentenceCoder:
         if not targets and len(sources) > 1 and together:
             code = self.g.intent_codes.get(code[:2], "030")
         if not targets:
-            if (code[:2] in self.g.symmetric_roots or together) and len(sources) > 1:
+            mutual = code[:2] in self.g.symmetric_roots or (
+                self.lemmas[reading.token.i] in self.g.reciprocal_verbs
+            )
+            if (mutual or together) and len(sources) > 1:
                 for a in sources:
                     for b in sources:
                         if a.actor.iri != b.actor.iri:

@@ -1048,6 +1048,22 @@ def test_who_does_what_a_decision_or_plan_names_is_its_owner() -> None:
     assert not {e for e in found if e[0] == "16"}, found
 
 
+def test_an_act_carried_out_by_someone_is_theirs() -> None:
+    found = events("The attack on the Chilean embassy was carried out by Peruvian rebels.")
+    assert found == {("18", "PER", "CHL", "asserted")}, found  # no "carrying" of its own
+    found = events("Officials said the raid was carried out by Peruvian troops.")
+    assert {(r, s) for r, s, _t, _m in found} == {("19", "PER")}, found
+
+
+def test_coordinated_sides_that_clash_act_on_each_other() -> None:
+    for text in (
+        "Chile and Peru exchanged fire along the border on Monday.",
+        "Chilean and Peruvian troops clashed along the border on Monday.",
+    ):
+        found = {(s, t) for r, s, t, _m in events(text) if r == "19"}
+        assert found == {("CHL", "PER"), ("PER", "CHL")}, (text, found)
+
+
 def test_condemning_the_attack_told_before_condemns_its_doer() -> None:
     found = events(
         "Peruvian rebels shelled a Chilean border post on Monday. Argentina condemned the "
