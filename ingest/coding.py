@@ -1430,13 +1430,14 @@ class SentenceCoder:
         events.extend(self._accusations())
         events.extend(demands)
         events.extend(event for r in readings for event in fallbacks.get(r.token.i, ()))
-        return _unique(events)
+        return _fold(_unique(events))
 
     def _speaks_of_another(self, verb: int, said: list[Coded]) -> bool:
         """ "Pompeo said Iran would face sanctions": a person named in the text who says, in
         the sentence's main clause, what another actor did or will do makes a statement
         about them (010 to them) besides the act reported; "..., officials said" and
-        statements with no one spoken of give way to what they report."""
+        statements with no one spoken of, or only the speaker's own side ("Kirby said U.S.
+        aircraft struck Y"), give way to what they report."""
         return (
             verb in self.attributions
             and self.doc[verb].dep_ == "ROOT"
@@ -1445,6 +1446,7 @@ class SentenceCoder:
                 and e.source is not None
                 and e.source.named
                 and e.source.actor.kind == "person"
+                and e.target.actor.code != e.source.actor.code
                 for e in said
             )
         )
@@ -1753,6 +1755,50 @@ def _agent_objects(verb: Token) -> Iterator[Token]:
 def _crowd(mention: Mention) -> bool:
     """People named by what they are ("students", "workers"), no body that speaks."""
     return not mention.named and not mention.pronoun and mention.actor.kind == "other"
+
+
+def _fold(events: list[Coded]) -> list[Coded]:
+    """One act told with coordinated parties ("X, Y and Z delivered aid to W", "urged the
+    government and the parties to ...") is one event: readings of one trigger, code and
+    mood that share a source or a target fold into the first, the others its co-sources
+    or co-targets. Acts done to each other ("X and Y met": X -> Y, Y -> X) stay apart."""
+    out: list[Coded] = []
+    for event in events:
+        host = next((e for e in out if _joins(e, event)), None)
+        if host is None:
+            out.append(event)
+            continue
+        if event.source is not None and _iri(event.source) not in _parties(host, "source"):
+            host.co_sources.append(event.source)
+        if event.target is not None and _iri(event.target) not in _parties(host, "target"):
+            host.co_targets.append(event.target)
+    return out
+
+
+def _parties(event: Coded, role: str) -> set[str | None]:
+    """The actors (IRIs) of an event's sources or targets, the coordinated ones too."""
+    if role == "source":
+        return {_iri(m) for m in [event.source, *event.co_sources]}
+    return {_iri(m) for m in [event.target, *event.co_targets]}
+
+
+def _joins(host: Coded, event: Coded) -> bool:
+    """Whether `event` is another party's share in `host`'s act (`_fold`)."""
+    if (host.start, host.end, host.code, host.modality) != (
+        event.start,
+        event.end,
+        event.code,
+        event.modality,
+    ):
+        return False
+    sources, targets = _parties(host, "source"), _parties(host, "target")
+    if _iri(event.source) in targets or _iri(event.target) in sources:
+        return False  # the other way round: done to each other
+    return _iri(event.source) in sources or _iri(event.target) in targets
+
+
+def _iri(mention: Mention | None) -> str | None:
+    return mention.actor.iri if mention is not None else None
 
 
 def _unique(events: list[Coded]) -> list[Coded]:

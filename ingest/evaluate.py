@@ -282,9 +282,15 @@ def failures(gold: GoldEvent, event: Event, level: str) -> list[str]:
         failed.append("evidence")
     if event.root not in gold.roots:
         failed.append("root")
-    if gold.source is not None and not actor_agrees(gold.source, event.source, level):
+    # an actor that took part with the source or target is a party too (the gold names
+    # coordinated actors as one event's, with their several names and codes)
+    if gold.source is not None and not any(
+        actor_agrees(gold.source, a, level) for a in event.sources
+    ):
         failed.append("source")
-    if gold.target is not None and not actor_agrees(gold.target, event.target, level):
+    if gold.target is not None and not any(
+        actor_agrees(gold.target, a, level) for a in event.targets
+    ):
         failed.append("target")
     return failed
 
@@ -536,7 +542,7 @@ def _score_dates(gold: GoldDocument, hits: LevelResult) -> list[dict[str, Any]]:
 def _score_actors(gold: GoldDocument, extraction: Extraction) -> list[dict[str, Any]]:
     """Actors the document is linked to: its actor list plus any actor of its events."""
     linked = list(extraction.actors)
-    linked += [a for e in extraction.events for a in (e.source, e.target) if a is not None]
+    linked += [a for e in extraction.events for a in e.sources + e.targets]
     return [
         {
             "name": list(ga.names),

@@ -109,7 +109,9 @@ def extract(doc: SourceDocument, coder: str | None = None) -> Extraction:
         for coded in coded_events:
             source = coded.source.actor if coded.source else None
             target = coded.target.actor if coded.target else None
-            for actor in (source, target):
+            co_sources = tuple(m.actor for m in coded.co_sources)
+            co_targets = tuple(m.actor for m in coded.co_targets)
+            for actor in (source, target, *co_sources, *co_targets):
                 if actor is not None:
                     actors.setdefault(actor.iri, actor)
             trigger_span = item.sent.doc[coded.start : coded.end]
@@ -135,6 +137,8 @@ def extract(doc: SourceDocument, coder: str | None = None) -> Extraction:
                     date=item.when,
                     place=place,
                     modality=coded.modality,
+                    co_sources=co_sources,
+                    co_targets=co_targets,
                 )
             )
     return Extraction(
@@ -200,6 +204,8 @@ def _parse_coded_all(read: list[_Read], triggers: frozenset[str]) -> list[list[C
                 event.source = back.get(id(event.source), event.source)
             if event.target is not None:
                 event.target = back.get(id(event.target), event.target)
+            event.co_sources = [back.get(id(m), m) for m in event.co_sources]
+            event.co_targets = [back.get(id(m), m) for m in event.co_targets]
             if event.root in VIOLENT_ROOTS and event.source is not None:
                 struck_before = event.source
         out[index] = coded

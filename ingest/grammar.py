@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -145,6 +145,10 @@ class Coded:
     target: Mention | None = None
     modality: str = "asserted"
     fallback: bool = False  # no one acted upon: kept only when the sentence has nothing else
+    # the others coordinated with the source or target ("X, Y and Z delivered aid to W"):
+    # one act, one event, with every party to it
+    co_sources: list[Mention] = field(default_factory=list)
+    co_targets: list[Mention] = field(default_factory=list)
 
     @property
     def root(self) -> str:

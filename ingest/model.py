@@ -110,6 +110,20 @@ class Event:
     # asserted, negated, hypothetical, intended, claimed or denied (ontology/evkg.ttl's
     # evkg:ModalityScheme); the coder keeps every reading and says which it is.
     modality: str = "asserted"
+    # actors coordinated with the source or the target ("X, Y and Z delivered aid to W"):
+    # one act is one event, whoever took part in it
+    co_sources: tuple[Actor, ...] = ()
+    co_targets: tuple[Actor, ...] = ()
+
+    @property
+    def sources(self) -> tuple[Actor, ...]:
+        """The source and those acting with it."""
+        return ((self.source,) if self.source else ()) + self.co_sources
+
+    @property
+    def targets(self) -> tuple[Actor, ...]:
+        """The target and those acted upon with it."""
+        return ((self.target,) if self.target else ()) + self.co_targets
 
     @property
     def root(self) -> str:
@@ -125,6 +139,8 @@ class Event:
             "goldstein": self.goldstein,
             "source": self.source.to_json() if self.source else None,
             "target": self.target.to_json() if self.target else None,
+            "co_sources": [a.to_json() for a in self.co_sources],
+            "co_targets": [a.to_json() for a in self.co_targets],
             "date": self.date,
             "place": self.place.to_json() if self.place else None,
             "modality": self.modality,

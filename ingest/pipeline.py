@@ -151,7 +151,7 @@ def reports_of(extraction: Extraction) -> InHand:
     reports = []
     facts: dict[tuple[str, str, str], None] = {}
     for event in extraction.events:
-        for actor in (event.source, event.target):
+        for actor in event.sources + event.targets:
             if actor is not None:
                 for kind, value in (("c", actor.code), ("s", actor.sector)):
                     if value:

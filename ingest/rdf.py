@@ -138,6 +138,8 @@ class _Terms:
     actor_kind = _iri(EVKG, "actorKind")
     source = _iri(EVKG, "source")
     target = _iri(EVKG, "target")
+    co_source = _iri(EVKG, "coSource")
+    co_target = _iri(EVKG, "coTarget")
     sentence = _iri(EVKG, "sentence")
     modality = _iri(EVKG, "modality")
     context = _iri(NIF, "Context")
@@ -290,7 +292,10 @@ def to_ntriples(extraction: Extraction, standalone: bool = False) -> bytes:
         if modality is None:  # written as asserted, it would be reported as having happened
             raise ValueError(f"event {event.iri} has an unknown modality {event.modality!r}")
         add(node, T.modality, modality)  # every event, so a reader need not assume
-        for role, taking_part in ((T.source, event.source), (T.target, event.target)):
+        roles = [(T.source, event.source), (T.target, event.target)]
+        roles += [(T.co_source, a) for a in event.co_sources]
+        roles += [(T.co_target, a) for a in event.co_targets]
+        for role, taking_part in roles:
             if taking_part is not None:
                 actor_node = out.actor(taking_part)
                 add(node, role, actor_node)

@@ -12,24 +12,26 @@ import time
 from datetime import date
 
 import pytest
+from rdflib import Namespace
 
 from ingest.extract import MAX_CHARS, DocumentTooLarge, extract
 from ingest.model import SourceDocument
+from ingest.rdf import to_graph
+from ontology.namespaces import EVKG as EVKG_IRI
 
 PUBLISHED = date(2020, 1, 10)
+EVKG = Namespace(EVKG_IRI)
 
 
 def events(text: str, full_code: bool = False) -> set[tuple[str, str | None, str | None, str]]:
-    """(root, or the full CAMEO code, source code, target code, modality) of each event."""
+    """(root, or the full CAMEO code, source code, target code, modality) of each event, for
+    each of its sources and targets (coordinated parties to one act are one event's)."""
     doc = SourceDocument(text=text, file="case.txt", published=PUBLISHED)
     return {
-        (
-            e.code if full_code else e.root,
-            e.source.code if e.source else None,
-            e.target.code if e.target else None,
-            e.modality,
-        )
+        (e.code if full_code else e.root, s.code if s else None, t.code if t else None, e.modality)
         for e in extract(doc, coder="parse").events
+        for s in e.sources or (None,)
+        for t in e.targets or (None,)
     }
 
 
@@ -806,7 +808,7 @@ def test_a_named_bodys_described_force_is_its_own() -> None:
     assert ("18", "MLI", "UNO", "asserted") in found, found
     # but "officials and groups" are two, the groups no modifier of the officials
     doc = SourceDocument(text="Chilean officials and groups condemned Peru's president.")
-    sources = {e.source.label for e in extract(doc, coder="parse").events if e.source}
+    sources = {a.label for e in extract(doc, coder="parse").events for a in e.sources}
     assert len(sources) == 2, sources
 
 
@@ -1053,6 +1055,26 @@ def test_an_act_carried_out_by_someone_is_theirs() -> None:
     assert found == {("18", "PER", "CHL", "asserted")}, found  # no "carrying" of its own
     found = events("Officials said the raid was carried out by Peruvian troops.")
     assert {(r, s) for r, s, _t, _m in found} == {("19", "PER")}, found
+
+
+def test_one_act_with_coordinated_parties_is_one_event() -> None:
+    doc = SourceDocument(
+        text="Aircraft from Chile, Argentina and Brazil delivered aid to Peru and Bolivia.",
+        file="case.txt",
+        published=PUBLISHED,
+    )
+    (event,) = extract(doc, coder="parse").events
+    assert event.root == "07", event
+    assert [a.code for a in event.sources] == ["CHL", "ARG", "BRA"], event
+    assert [a.code for a in event.targets] == ["PER", "BOL"], event
+    json = event.to_json()
+    assert [a["code"] for a in json["co_sources"]] == ["ARG", "BRA"], json
+    graph = to_graph(extract(doc, coder="parse"))
+    named = {str(o) for _s, _p, o in graph.triples((None, EVKG.coSource, None))}
+    assert len(named) == 2 and len(set(graph.objects(None, EVKG.coTarget))) == 1, named
+    # acts done to each other stay an event each way
+    found = events("Chile, Peru and Bolivia met in Lima on Monday.")
+    assert {s for r, s, _t, _m in found if r == "04"} == {"CHL", "PER", "BOL"}, found
 
 
 def test_coordinated_sides_that_clash_act_on_each_other() -> None:

@@ -209,6 +209,30 @@ def test_near_miss_taken_by_another_gold_event(tmp_path: Path) -> None:
     assert near["matched_to"] != level["misses"][0]["gold"]["evidence"]
 
 
+def test_a_coordinated_party_of_an_event_agrees_with_the_gold(tmp_path: Path) -> None:
+    """One event with the United States acting together with Iran: a gold event that names
+    Iran as the doer is a hit, and the event is one system event, not two."""
+    text = "The United States and Iran attacked U.S. bases."
+    gold = one_document(
+        tmp_path,
+        text,
+        '      - {evidence: attacked U.S. bases, source: {name: Iran, code: IRN}, root: ["18"]}\n',
+    )
+    ev = Event(
+        "id:e",
+        "180",
+        "attack",
+        4,
+        -9.0,
+        Span(text, 0, len(text)),
+        Span("attacked", 26, 34),
+        source=USA,
+        co_sources=(IRAN,),
+    )
+    summary = evaluate(gold, tmp_path, fixed([USA, IRAN], [ev])).to_json()["summary"]
+    assert (summary["dyad"]["hits"], summary["dyad"]["system"]) == (1, 1), summary["dyad"]
+
+
 def test_bipartite_matching_beats_greedy(tmp_path: Path) -> None:
     """Gold A admits roots 18/19, gold B only 19: a greedy pass could give the 19 to A."""
     text = "Iran attacked U.S. forces."

@@ -223,6 +223,8 @@ def test_extract_cli_jsonl_shape() -> None:
                 "goldstein",
                 "source",
                 "target",
+                "co_sources",
+                "co_targets",
                 "date",
                 "place",
                 "modality",
@@ -230,6 +232,7 @@ def test_extract_cli_jsonl_shape() -> None:
                 "trigger",
             }
             assert event["root"] == event["code"][:2]
+            assert all(set(a) == set(event["source"]) for a in event["co_sources"])
 
 
 def test_extract_cli_turtle_parses() -> None:
