@@ -243,6 +243,8 @@ class SentenceCoder:
             return any(c.dep_ == "xcomp" for c in verb.children)
         if lemma in self.g.undergoing_verbs:  # "Y suffered attacks by X": the attacks tell it
             return any(c.dep_ == "dobj" and c.i in self.nouns for c in verb.children)
+        if lemma in self.g.aiming_verbs:  # "the sanctions are aimed at Y": the sanctions'
+            return any(c.dep_ == "nsubjpass" and c.i in self.nouns for c in verb.children)
         return lemma in self.g.company_verbs and any(
             c.dep_ == "prep"
             and self.lowers[c.i] == "in"

@@ -59,6 +59,7 @@ class Grammar:
     penalty_verbs: frozenset[str]
     undergoing_verbs: frozenset[str]
     undergoing_preps: frozenset[str]
+    aiming_verbs: frozenset[str]
     pointing_words: frozenset[str]
     reciprocal_verbs: frozenset[str]
     penalty_nouns: frozenset[str]

@@ -1086,6 +1086,12 @@ def test_coordinated_sides_that_clash_act_on_each_other() -> None:
         assert found == {("CHL", "PER"), ("PER", "CHL")}, (text, found)
 
 
+def test_sanctions_aimed_at_someone_are_no_intent_of_their_own() -> None:
+    found = events("Chile said the new Peruvian sanctions were aimed at Chilean banks.")
+    assert ("16", "PER", "CHL", "asserted") in found, found
+    assert not {e for e in found if e[0] == "03"}, found
+
+
 def test_condemning_the_attack_told_before_condemns_its_doer() -> None:
     found = events(
         "Peruvian rebels shelled a Chilean border post on Monday. Argentina condemned the "
