@@ -15,7 +15,11 @@ parse:
 - target: the indirect or direct object, else the object of one of the sense's
   prepositions; an object that is no actor lends its own possessor or preposition
   ("condemned Turkey's incursion", "provided aid to Iraqis");
-- coordinated actors give one event each; symmetric events ("X and Y met") both ways;
+- coordinated actors are parties to one event (its co-sources and co-targets: "X, Y and Z
+  delivered aid to W"); symmetric and reciprocal events ("X and Y met", "X and Y
+  exchanged fire") go both ways;
+- a quotation's sentences are its speaker's (`ingest.quotes`): "This attack was
+  reckless." judges the last violent act's doer;
 - modality from negation, modal verbs, conditions and the verb that governs the clause
   (`asserted`, `negated`, `hypothetical`, `intended`, `claimed`, `denied`).
 
