@@ -537,16 +537,25 @@ class SentenceCoder:
         """ "withdrew its troops from Y", "sent (their) forces to Y": the source's own body,
         moved or used, is no target (the search goes on to the prepositions)."""
         mention = self.by_token.get(noun.i)
-        if mention is None or mention.actor.code not in self.acting_codes:
+        if mention is None:
+            return False
+        # "sent troops to Y": a bare agent noun (its soldiers and officials, not its
+        # demonstrators or civilians); whose country the linker guessed from the story,
+        # but what a peaceful act sends somewhere is the source's own
+        bare = all(t.is_lower for t in self.doc[mention.start : mention.end])
+        sector = (mention.actor.sector or "").lower()
+        sent = any(
+            c.dep_ == "prep" and self.lowers[c.i] in self.g.destination_preps
+            for c in (*noun.children, *noun.head.children)
+        )
+        if bare and sent and sector in self.g.own_means_sectors and not self.violent:
+            return True
+        if mention.actor.code not in self.acting_codes:
             return False
         own = any(
             c.dep_ == "poss" and c.pos_ == "PRON" and self.lowers[c.i] in {"its", "their", "our"}
             for c in noun.children
         )
-        # "sent troops to Y": a bare agent noun the linker gave the source's own country
-        bare = all(t.is_lower for t in self.doc[mention.start : mention.end])
-        # (its soldiers and officials, not its demonstrators or civilians)
-        sector = (mention.actor.sector or "").lower()
         return own or (bare and sector in self.g.own_means_sectors)
 
     def _others(self, found: list[Mention]) -> list[Mention]:

@@ -60,6 +60,7 @@ class Grammar:
     undergoing_verbs: frozenset[str]
     undergoing_preps: frozenset[str]
     aiming_verbs: frozenset[str]
+    destination_preps: frozenset[str]
     pointing_words: frozenset[str]
     reciprocal_verbs: frozenset[str]
     penalty_nouns: frozenset[str]

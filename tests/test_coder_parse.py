@@ -1086,6 +1086,15 @@ def test_coordinated_sides_that_clash_act_on_each_other() -> None:
         assert found == {("CHL", "PER"), ("PER", "CHL")}, (text, found)
 
 
+def test_bare_agents_sent_somewhere_are_the_senders_own() -> None:
+    found = events("The United Nations sent 40 civilian personnel to Peru to monitor the truce.")
+    assert ("07", "UNO", "PER", "asserted") in found, found
+    assert not {e for e in found if e[2] == "PER" and e[0] != "07"}, found
+    # met there, officials are the place's
+    found = events("Chile met officials in Lima on Monday.")
+    assert ("04", "CHL", "PER", "asserted") in found, found
+
+
 def test_sanctions_aimed_at_someone_are_no_intent_of_their_own() -> None:
     found = events("Chile said the new Peruvian sanctions were aimed at Chilean banks.")
     assert ("16", "PER", "CHL", "asserted") in found, found
