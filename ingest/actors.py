@@ -406,7 +406,8 @@ class ActorLinker:
             ),
         )
         written = surface.split()[0].lower() if surface else ""
-        named = [d for d in adjectives if d.lower() == written]  # "Polish", not "Pole"
+        # "Polish", not "Pole"; "Swiss" as written, though it ends as a plural does
+        named = [d for d in (state.demonyms if state else ()) if d.lower() == written]
         adjectives = named or adjectives
         country = adjectives[0] if adjectives else (state.actor.label if state else code)
         label = f"{country} {noun}"

@@ -124,6 +124,11 @@ def test_a_qualified_common_noun_is_not_the_body_it_names_alone() -> None:
         assert "COALITION" not in codes(text), text
 
 
+def test_a_body_named_by_demonym_keeps_the_demonym_written() -> None:
+    labels = [a.label for _s, a in mentions("Swiss doctors and Polish troops arrived.")]
+    assert labels == ["Swiss doctors", "Polish troops"], labels
+
+
 def test_the_department_is_the_department_named_before() -> None:
     for first in ("The U.S. Treasury Department", "The United States Department of the Treasury"):
         found = mentions(f"{first} sanctioned Peruvian banks. The department also named 20 men.")
