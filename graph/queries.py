@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from typing import TypedDict, Unpack
 
-from graph.network import Filters, event_patterns, happening_pattern, modality_pattern
+from graph.network import (
+    PARTIES,
+    PARTIES_ACTED_ON,
+    Filters,
+    event_patterns,
+    happening_pattern,
+    modality_pattern,
+)
 from graph.sparql import check_iri
 from graph.store.vocab import HAPPENINGS_GRAPH
 from ontology.namespaces import CAMEO
@@ -86,8 +93,8 @@ def actor_counts(actor: str, filters: Filters | None = None) -> str:
     source and as target."""
     a = _iri(actor)
     return f"""SELECT ?role ?root ?quad (COUNT(DISTINCT ?e) AS ?n) WHERE {{
-  {{ ?e evkg:source {a} . BIND("source" AS ?role) }}
-  UNION {{ ?e evkg:target {a} . BIND("target" AS ?role) }}
+  {{ ?e {PARTIES} {a} . BIND("source" AS ?role) }}
+  UNION {{ ?e {PARTIES_ACTED_ON} {a} . BIND("target" AS ?role) }}
   ?e sem:eventType ?type .
   {modality_pattern(filters or Filters())}
   OPTIONAL {{ ?type evkg:quadClass ?quad }}
@@ -116,9 +123,9 @@ def _matching_events(filters: Filters, **chosen: Unpack[Chosen]) -> str:
     code, place = chosen.get("code"), chosen.get("place")
     bound = []
     if source:
-        bound.append(f"?e evkg:source {_iri(source)} .")
+        bound.append(f"?e {PARTIES} {_iri(source)} .")
     if target:
-        bound.append(f"?e evkg:target {_iri(target)} .")
+        bound.append(f"?e {PARTIES_ACTED_ON} {_iri(target)} .")
     if actor:
         bound.append(f"?e sem:hasActor {_iri(actor)} .")
     if place:
@@ -131,7 +138,7 @@ def _matching_events(filters: Filters, **chosen: Unpack[Chosen]) -> str:
     # the filters' patterns without the event and dyad they open with (bound above), and
     # without the optional document (only its filter matters in choosing the page)
     body = event_patterns(filters, source="?s0", target="?t0", lean=True, choose=True).replace(
-        "?e a sem:Event ; evkg:source ?s0 ; evkg:target ?t0 ; sem:eventType ?type .", ""
+        f"?e a sem:Event ; {PARTIES} ?s0 ; {PARTIES_ACTED_ON} ?t0 ; sem:eventType ?type .", ""
     )
     return f"{' '.join(parts)}\n    {body}"
 
@@ -237,8 +244,8 @@ def dyad_timeline(a: str, b: str, filters: Filters | None = None) -> str:
     return f"""SELECT ?dir ?month (COUNT(?k) AS ?n) (SUM(?r) AS ?reports)
   (SUM(?g) AS ?goldstein) WHERE {{
   {{ SELECT ?dir ?k (MIN(?m) AS ?month) (COUNT(DISTINCT ?e) AS ?r) (MIN(?g0) AS ?g) WHERE {{
-    {{ ?e evkg:source {x} ; evkg:target {y} . BIND("ab" AS ?dir) }}
-    UNION {{ ?e evkg:source {y} ; evkg:target {x} . BIND("ba" AS ?dir) }}
+    {{ ?e {PARTIES} {x} ; {PARTIES_ACTED_ON} {y} . BIND("ab" AS ?dir) }}
+    UNION {{ ?e {PARTIES} {y} ; {PARTIES_ACTED_ON} {x} . BIND("ba" AS ?dir) }}
     ?e sem:eventType ?type ; sem:hasTimeStamp ?date .
     {modality_pattern(filters or Filters())}
     {happening_pattern()}

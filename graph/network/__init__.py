@@ -27,6 +27,8 @@ from graph.network.filters import (
     parse_modality,
 )
 from graph.network.sparql import (
+    PARTIES,
+    PARTIES_ACTED_ON,
     dyads_query,
     event_patterns,
     happening_pattern,
@@ -52,6 +54,8 @@ __all__ = [
     "EDGE_FIELDS",
     "MODALITIES",
     "Filters",
+    "PARTIES",
+    "PARTIES_ACTED_ON",
     "NetworkCache",
     "Ref",
     "Selectable",

@@ -14,6 +14,11 @@ from graph.sparql import check_iri, ntriples_literal
 from graph.store.vocab import HAPPENINGS_GRAPH
 from ontology.namespaces import CAMEO
 
+# An event's doers and those it was done to: its source and target, and the actors named
+# with them ("X, Y and Z delivered aid to W": an edge from each to W).
+PARTIES = "(evkg:source|evkg:coSource)"
+PARTIES_ACTED_ON = "(evkg:target|evkg:coTarget)"
+
 
 def iri(value: str) -> str:
     """`value` as a SPARQL IRI term, checked first."""
@@ -74,7 +79,7 @@ def event_patterns(
     # written, and starting from every event cost seconds at a million quads
     first = f"?e prov:wasDerivedFrom {iri(filters.document)} . " if filters.document else ""
     parts = [
-        f"{first}?e a sem:Event ; evkg:source {source} ; evkg:target {target} ; "
+        f"{first}?e a sem:Event ; {PARTIES} {source} ; {PARTIES_ACTED_ON} {target} ; "
         "sem:eventType ?type .",
         modality_pattern(filters),
     ]
@@ -180,7 +185,7 @@ ROOTS_QUERY = """SELECT ?root ?label WHERE {
 def dates_query(filters: Filters) -> str:
     """Dyadic events of `filters.modality` per date (the facets' histogram)."""
     return f"""SELECT ?date (COUNT(DISTINCT ?e) AS ?n) WHERE {{
-  ?e a sem:Event ; evkg:source ?s ; evkg:target ?t ; sem:hasTimeStamp ?date .
+  ?e a sem:Event ; {PARTIES} ?s ; {PARTIES_ACTED_ON} ?t ; sem:hasTimeStamp ?date .
   {modality_pattern(filters)}
 }} GROUP BY ?date"""
 
