@@ -124,6 +124,11 @@ def test_a_qualified_common_noun_is_not_the_body_it_names_alone() -> None:
         assert "COALITION" not in codes(text), text
 
 
+def test_an_adjective_is_no_agent() -> None:
+    found = [s for s, _a in mentions("Peru threatens global trade and regional stability.")]
+    assert found == ["Peru"], found
+
+
 def test_a_body_named_by_demonym_keeps_the_demonym_written() -> None:
     labels = [a.label for _s, a in mentions("Swiss doctors and Polish troops arrived.")]
     assert labels == ["Swiss doctors", "Polish troops"], labels

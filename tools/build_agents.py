@@ -124,6 +124,8 @@ ICEWS_SKIP = {
     "legal",
     "agricultural",
     "elite",
+    "global",
+    "regional",
     "lower house",
     "upper house",
     "parties",
