@@ -1152,6 +1152,27 @@ class SentenceCoder:
             reading.token, stopped.sense, code
         )
 
+    def _withdrawn(self, verb: Token) -> tuple[str, list[Mention]] | None:
+        """ "X withdrew its inspectors and aid workers from Y": the code of withdrawing
+        those people (grammar.yaml, withdrawn_codes) and whom it is done to, the state
+        they leave; None when the verb withdraws no such people from anyone named."""
+        if self.lemmas[verb.i] not in self.g.withdrawal_verbs:
+            return None
+        codes = self.g.withdrawn_codes
+        code = next(
+            (codes[self.lemmas[o.i]] for o in self._objects(verb) if self.lemmas[o.i] in codes),
+            None,
+        )
+        if code is None:
+            return None
+        left = [
+            m
+            for head in (verb, *self._objects(verb))
+            for o in self._prep_objects(head, {"from"})
+            for m in self.actors_at(o) or self._through(o)
+        ]
+        return (code, self._others(left)) if self._others(left) else None
+
     def _violent_object(self, verb: Token, deps: set[str]) -> tuple[Token, _Reading] | None:
         """The verb's first object (of `deps`) that is a violent event noun, with its reading."""
         for noun in (c for c in verb.children if c.dep_ in deps):
@@ -1599,6 +1620,8 @@ class SentenceCoder:
             code, targets = self.g.deescalation_code, eased  # "halted its offensive on Y"
         elif not reading.noun and (halted := self._halted(reading)) is not None:
             code, targets = halted  # "suspended its aid to Y": relations reduced (16)
+        elif not reading.noun and (withdrawn := self._withdrawn(token)) is not None:
+            code, targets = withdrawn  # "withdrew its inspectors from Y" (1662)
         elif code[:2] in {"18", "19"} and self._from_the_air(token):
             code = self.g.aerial_code  # "jets bombed Y", "a drone struck Y"
         elif not reading.noun and self.violent and (means := self._means(token)) is not None:

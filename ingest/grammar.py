@@ -61,6 +61,8 @@ class Grammar:
     undergoing_preps: frozenset[str]
     aiming_verbs: frozenset[str]
     destination_preps: frozenset[str]
+    withdrawal_verbs: frozenset[str]
+    withdrawn_codes: dict[str, str]
     pointing_words: frozenset[str]
     reciprocal_verbs: frozenset[str]
     penalty_nouns: frozenset[str]
@@ -122,6 +124,7 @@ def grammar() -> Grammar:
         "conditional_threat_codes": dict(data["conditional_threat_codes"]),
         "crowd_codes": dict(data["crowd_codes"]),
         "halted_codes": dict(data["halted_codes"]),
+        "withdrawn_codes": dict(data["withdrawn_codes"]),
         "counter_code": str(data["counter_code"]),
         "aerial_code": str(data["aerial_code"]),
         "deescalation_code": str(data["deescalation_code"]),

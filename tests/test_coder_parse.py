@@ -818,6 +818,18 @@ def test_halting_ones_own_offensive_de_escalates() -> None:
         assert {r for r, *_ in found} == {"08"}, (text, found)
 
 
+def test_withdrawing_ones_people_from_a_state_reduces_relations() -> None:
+    for text, code in (
+        ("Chile withdrew its weapons inspectors and aid workers from Peru.", "1662"),
+        ("Chile recalled its ambassador from Peru on Monday.", "161"),
+    ):
+        assert (code, "CHL", "PER", "asserted") in events(text, full_code=True), text
+    # troops withdrawn are a retreat; announced, the others' withdrawal is a threat
+    assert ("08", "CHL", "PER", "asserted") in events("Chile withdrew its troops from Peru.")
+    found = events("Chile announced that it will withdraw its peacekeepers from Peru.")
+    assert ("13", "CHL", "PER", "intended") in found, found
+
+
 def test_stopping_ones_own_cooperation_reduces_relations() -> None:
     for text, expected in (
         ("Japan halted economic assistance to Chile.", ("162", "JPN", "CHL")),
