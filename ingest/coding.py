@@ -21,7 +21,8 @@ parse:
 - a quotation's sentences are its speaker's (`ingest.quotes`): "This attack was
   reckless." judges the last violent act's doer;
 - modality from negation, modal verbs, conditions and the verb that governs the clause
-  (`asserted`, `negated`, `hypothetical`, `intended`, `claimed`, `denied`).
+  (`asserted`, `negated`, `hypothetical`, `intended`, `claimed`, `denied`:
+  `ingest.modality`).
 
 Word classes (light verbs, modal words, verbs of intent, belief and denial) are data in
 `dictionaries/grammar.yaml`.
@@ -35,6 +36,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Token
 
+from ingest import modality as moods
 from ingest.actors import Mention
 from ingest.grammar import VIOLENT_ROOTS, Coded, grammar
 from ingest.judgements import judgements
@@ -423,7 +425,7 @@ class SentenceCoder:
             "ADJ",
         }:
             if verb.dep_ == "xcomp":  # "asked Y to leave", "called on Y to leave": Y
-                asked = self._asked(head)
+                asked = moods.asked(self, head)
                 if asked is not None:
                     return self.actors_at(asked), False
             return self._subject(head, seen + 1)
@@ -826,220 +828,6 @@ class SentenceCoder:
             source, passive = self._subject(light, seen + 1)
             return [] if passive else source
         return []
-
-    # -- modality ---------------------------------------------------------------------
-
-    def modality(self, token: Token) -> str:
-        g = self.g
-        for child in token.children:
-            lower = self.lowers[child.i]
-            if child.dep_ == "neg" or (child.dep_ == "det" and lower == "no"):
-                return "negated"
-        if token.dep_ == "pcomp" and self.lowers[token.head.i] in g.negators:
-            return "negated"  # "without taking", "without consulting Y"
-        if token.dep_ in {"relcl", "acl"} and token.head.head.dep_ == "prep":
-            accuser = token.head.head.head  # "blamed X for an attack that killed Y"
-            if self.lemmas[accuser.i] in g.accusation_verbs:
-                return "claimed"
-        pledged = token.dep_ == "ccomp" and self.lemmas[token.head.i] in g.intent_verbs
-        for child in token.children:
-            lower = self.lowers[child.i]
-            if child.dep_ == "aux" and lower in g.obligation_aux and pledged:
-                return "intended"  # "agreed that their countries should cooperate"
-            if child.dep_ == "aux" and (lower in g.future_aux or self._reported_future(child)):
-                return "intended"
-            if child.dep_ == "aux" and lower in g.hypothetical_aux:
-                return "hypothetical"
-            if child.dep_ == "mark" and lower in g.conditional_marks:
-                return "hypothetical"
-            if child.dep_ == "advcl" and any(
-                c.dep_ == "mark" and self.lowers[c.i] in g.conditional_marks for c in child.children
-            ):
-                return "hypothetical"
-            if child.dep_ == "advmod" and lower in g.claim_adverbs:
-                return "claimed"
-        if token.pos_ == "NOUN" and self._accused_of(token):
-            return "claimed"
-        if token.pos_ == "NOUN":
-            noun = token
-            through_prep = token.head.dep_ == "prep"
-            token = token.head
-            if token.dep_ == "prep":
-                token = token.head
-            if token.pos_ not in {"VERB", "AUX"}:
-                return "asserted"
-            if through_prep and self.lemmas[token.i] in g.accusation_verbs:
-                return "claimed"  # "blamed X for the attack": the blame's word for it
-            if through_prep and self.lemmas[token.i] in g.intent_verbs:
-                return "intended"  # "agreed to a ceasefire", "committed to talks"
-            if self._undergone_by(noun) is not None:
-                return self.modality(token)  # "will face sanctions from X": to come
-            lent = self.lemmas[token.i] in g.light_verbs or any(
-                p.i == noun.i for p in self._joined_in(token)
-            )
-            if not lent and (
-                self._reacts_to(token) or noun.dep_ != "dobj" or self._done_by_another(noun, token)
-            ):
-                # "will investigate the killing": the killing took place; "will end attacks by
-                # Y": Y's attacks go on. But "will send aid": the aid is to come.
-                return "asserted"
-            inherited = self.modality(token)
-            if inherited != "asserted":
-                return inherited
-        node, steps = token, 0
-        while (
-            node.dep_ in {"xcomp", "ccomp", "pcomp", "conj", "advcl", "acomp", "acl"} and steps < 5
-        ):
-            dep, below = node.dep_, node
-            if dep == "pcomp" and self.lowers[node.head.i] in g.instrument_preps:
-                break  # "trying to win by attacking Y": the means is done, whatever the aim
-            node = node.head
-            if node.dep_ == "prep":
-                node = node.head
-            steps += 1
-            lemma = self.lemmas[node.i]
-            if dep in {"xcomp", "conj"} or (dep == "advcl" and self._infinitive(token)):
-                # "would stay to watch Y", "will meet and sign": the governor's mood carries.
-                for aux in node.children:
-                    if aux.dep_ == "aux" and self.lowers[aux.i] in g.future_aux:
-                        return "intended"
-                    if aux.dep_ == "aux" and self.lowers[aux.i] in g.hypothetical_aux:
-                        return "hypothetical"
-            if dep == "advcl" and self._infinitive(below) and lemma in g.offer_verbs:
-                return "hypothetical"  # "offered aid to Y to fight Z": if Y accepts
-            if dep == "advcl" and self._infinitive(below) and lemma in g.commitment_verbs:
-                return "intended"  # "have sworn to fight", parsed as a purpose clause
-            infinitive = dep == "xcomp" or (dep == "advcl" and self._infinitive(below))
-            if lemma in g.failure_verbs and (
-                infinitive or (dep == "acl" and self._infinitive(below))
-            ):
-                # "failed to take Y", "Y's failure to stop": not done; "did not fail to": done
-                return "asserted" if any(c.dep_ == "neg" for c in node.children) else "negated"
-            if infinitive and lemma in g.litotes_verbs:
-                # "hesitated to strike": not done; "did not hesitate to strike": done
-                negated = any(c.dep_ == "neg" for c in node.children)
-                return "asserted" if negated else "hypothetical"
-            if dep == "conj" or dep == "advcl":
-                continue
-            if lemma in g.deny_verbs:
-                return "denied"
-            if lemma in g.doubt_verbs:
-                return "claimed"
-            if (
-                dep == "acl"
-                and lemma in g.request_nouns
-                and (
-                    self._infinitive(below)
-                    or any(c.dep_ == "mark" and self.lowers[c.i] == "that" for c in below.children)
-                )
-            ):
-                return "hypothetical"  # "rejected calls to halt": only asked for
-            if lemma in g.request_verbs and (
-                (dep == "xcomp" and self._asked(node) is not None)
-                or (dep == "ccomp" and (self._infinitive(below) or self._subjunctive(below)))
-            ):
-                return "hypothetical"  # "urged Y to stop", "demanded that Y stop": asked of Y
-            if (
-                dep in {"xcomp", "pcomp"}
-                and lemma in g.intent_verbs
-                and not any(c.dep_ == "nsubj" for c in below.children)
-            ):
-                return "intended"  # "looking to expand", not "look at how X fought"
-            if any(c.dep_ == "neg" for c in node.children) and dep == "xcomp":
-                return "negated"
-        return "asserted"
-
-    def _demanded_by(self, verb: Token) -> Token | None:
-        """The verb of saying whose complement obliges its subject ("said Iraq must
-        withdraw", "insisted that Iran should stop", "declared X has to leave"): CAMEO
-        codes that as the speaker's demand (root 10), addressed to the obliged."""
-        clause = verb
-        if verb.dep_ == "xcomp" and self.lemmas[verb.head.i] in self.g.obligation_verbs:
-            clause = verb.head  # "has to leave", "needs to stop"
-        elif not any(
-            c.dep_ == "aux" and self.lowers[c.i] in self.g.obligation_aux for c in verb.children
-        ):
-            return None
-        if clause.dep_ == "ccomp" and self.lemmas[clause.head.i] in self.g.speech_verbs:
-            return clause.head
-        return None
-
-    def _asked(self, verb: Token) -> Token | None:
-        """Whom a verb of asking addresses: its object, or "call on Y", "appeal to Y"."""
-        for child in verb.children:
-            if child.dep_ in {"dobj", "dative"}:
-                return child
-            if child.dep_ == "prep" and self.lowers[child.i] in {"on", "upon", "to"}:
-                pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
-                if pobj is not None:
-                    return pobj
-        return None
-
-    def _refused_by(self, verb: Token) -> Token | None:
-        """The verb of refusal whose complement this is ("refused to withdraw")."""
-        head = verb.head
-        if verb.dep_ == "xcomp" and self.lemmas[head.i] in self.g.refusal_verbs:
-            return head
-        return None
-
-    def _wanted_by(self, verb: Token) -> Token | None:
-        """The verb of wishing that asks the complement of its object ("X wants Y to pay"):
-        CAMEO codes that as X's appeal to Y (root 02)."""
-        head = verb.head
-        if self.lemmas[head.i] not in self.g.wish_verbs:
-            return None
-        if verb.dep_ == "xcomp" and self._asked(head) is not None:
-            return head
-        if verb.dep_ == "ccomp" and self._infinitive(verb):  # parsed "wants [Y to pay]"
-            return head
-        return None
-
-    def _announced(self, verb: Token) -> bool:
-        """ "will/shall impose", "said it would impose", "announced it is ready to impose":
-        the act stated in the future."""
-        if any(
-            c.dep_ == "aux" and (self.lowers[c.i] in self.g.future_aux or self._reported_future(c))
-            for c in verb.children
-        ):
-            return True
-        node = verb
-        for _step in range(3):  # "... that it is prepared to impose": the intent reported
-            if node.dep_ == "ccomp":
-                return self.lemmas[node.head.i] in self.g.speech_verbs
-            if node.dep_ not in {"xcomp", "acomp"}:
-                return False
-            node = node.head
-            # "will not hesitate to strike": not hesitating is meaning to
-            litotes = self.lemmas[node.i] in self.g.litotes_verbs and any(
-                c.dep_ == "neg" for c in node.children
-            )
-            if litotes:
-                return self._announced(node)
-            if node.dep_ != "acomp" and self.lemmas[node.i] not in self.g.plan_words:
-                return False  # "sought to evict": an effort, not an announcement
-        return False
-
-    def _reported_future(self, aux: Token) -> bool:
-        """ "said they would blockade": "would" in a clause a verb of saying reports is the
-        future seen from the past, not a supposition."""
-        clause = aux.head
-        if clause.dep_ != "ccomp" or self.lemmas[clause.head.i] not in self.g.speech_verbs:
-            return False
-        if self.lowers[aux.i] == "would":
-            return True
-        if self.lowers[aux.i] not in self.g.offer_aux:
-            return False
-        # "X indicated it can supply Y": what the speaker can do, offered
-        doers = {m.actor.iri for m in self._subject(clause)[0]}
-        return bool(doers) and doers <= {m.actor.iri for m in self._subject(clause.head)[0]}
-
-    def _subjunctive(self, verb: Token) -> bool:
-        """ "demanded that Iran release": a clause with a subject and a verb in its bare form
-        is what is asked, not what was done ("told us that Iran released": done)."""
-        return verb.tag_ == "VB" and any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children)
-
-    def _infinitive(self, verb: Token) -> bool:
-        return any(c.dep_ == "aux" and self.lowers[c.i] == "to" for c in verb.children)
 
     # -- the sentence -----------------------------------------------------------------
 
@@ -1519,7 +1307,7 @@ class SentenceCoder:
         for verb in self.doc:
             if found.get(verb.i) or verb.dep_ != "xcomp" or verb.pos_ not in {"VERB", "AUX"}:
                 continue
-            refuser = self._refused_by(verb)
+            refuser = moods.refused_by(self, verb)
             if refuser is None or found.get(refuser.i):
                 continue
             sources, passive = self._subject(refuser)
@@ -1536,7 +1324,12 @@ class SentenceCoder:
             for source in sources:
                 for target in concerned:
                     yield Coded(
-                        "120", refuser.i, refuser.i + 1, source, target, self.modality(refuser)
+                        "120",
+                        refuser.i,
+                        refuser.i + 1,
+                        source,
+                        target,
+                        moods.modality(self, refuser),
                     )
 
     def _bare_demands(self, found: dict[int, list[Coded]]) -> Iterator[Coded]:
@@ -1547,14 +1340,14 @@ class SentenceCoder:
         for verb in self.doc:
             if found.get(verb.i) or verb.pos_ not in {"VERB", "AUX"}:
                 continue
-            speaker = self._demanded_by(verb)
+            speaker = moods.demanded_by(self, verb)
             if speaker is None or any(e.root != "01" for e in found.get(speaker.i, ())):
                 continue
             obliged, passive = self._subject(verb)
             sources, speaker_passive = self._subject(speaker)
             if passive or speaker_passive:
                 continue
-            modality = self.modality(speaker)
+            modality = moods.modality(self, speaker)
             if sources and obliged:
                 found[speaker.i] = []
             for source in sources:
@@ -1574,7 +1367,7 @@ class SentenceCoder:
                 or self.lemmas[verb.i] not in self.g.penalty_verbs
                 or verb.dep_ != "ccomp"
                 or self.lemmas[verb.head.i] not in self.g.speech_verbs
-                or self.modality(verb) not in {"intended", "hypothetical"}
+                or moods.modality(self, verb) not in {"intended", "hypothetical"}
             ):
                 continue
             speaker = verb.head
@@ -1585,7 +1378,7 @@ class SentenceCoder:
             if sources:
                 found[speaker.i] = []
             threats += [
-                Coded("130", speaker.i, speaker.i + 1, s, t, self.modality(speaker))
+                Coded("130", speaker.i, speaker.i + 1, s, t, moods.modality(self, speaker))
                 for s in sources
                 for t in targets
                 if s.actor.iri != t.actor.iri
@@ -1612,7 +1405,7 @@ class SentenceCoder:
                 else self._object_targets(token, reading.sense, reading.code)
             )
             start = token.i
-        modality = self.modality(token)
+        modality = moods.modality(self, token)
         code = reading.code
         if not reading.noun and (fought := self._countered(token)):
             code, targets = self.g.counter_code, fought
@@ -1656,23 +1449,27 @@ class SentenceCoder:
             code = self.g.crowd_codes[code]  # "students protested": a demonstration
         if self._commits_to_pattern(reading) and modality == "asserted":
             modality = "intended"  # "agreed to a ceasefire": the ceasefire is what they mean
-        speaker = None if reading.noun else self._demanded_by(token)
+        speaker = None if reading.noun else moods.demanded_by(self, token)
         if speaker is not None:  # "X said Y must withdraw": X demands that Y withdraw
             targets, (sources, _passive) = sources, self._subject(speaker)
             code = "10" + self.g.intent_codes.get(code[:2], "030")[2:]
-            modality = self.modality(speaker)
-        elif (refuser := None if reading.noun else self._refused_by(token)) is not None:
+            modality = moods.modality(self, speaker)
+        elif (refuser := None if reading.noun else moods.refused_by(self, token)) is not None:
             code = self.g.refusal_codes.get(code[:2], "120")  # "refused to withdraw from Y"
-            modality = self.modality(refuser)
-        elif (wisher := None if reading.noun else self._wanted_by(token)) is not None:
+            modality = moods.modality(self, refuser)
+        elif (wisher := None if reading.noun else moods.wanted_by(self, token)) is not None:
             targets, (sources, _passive) = sources, self._subject(wisher)
             code = "02" + self.g.intent_codes.get(code[:2], "030")[2:]
-            modality = self.modality(wisher)
+            modality = moods.modality(self, wisher)
         elif (threat := self._conditional_threat(reading, modality)) is not None:
             code = threat  # "will withdraw its troops unless Y holds elections"
-        elif modality == "intended" and code[:2] in self.g.threat_codes and self._announced(token):
+        elif (
+            modality == "intended"
+            and code[:2] in self.g.threat_codes
+            and moods.announced(self, token)
+        ):
             code = self.g.threat_codes[code[:2]]  # "will expel Y's diplomats": a threat
-        elif modality == "negated" and "03" <= code[:2] <= "08" and self._announced(token):
+        elif modality == "negated" and "03" <= code[:2] <= "08" and moods.announced(self, token):
             # "will not accept refugees", "said it would not meet them": cooperation refused
             code, modality = self.g.refusal_codes.get(code[:2], "120"), "asserted"
         elif modality == "intended":
@@ -1720,7 +1517,7 @@ class SentenceCoder:
             return False
         if reading.code[:2] in {"03", "13"}:
             return False
-        complements = [c for c in token.children if c.dep_ == "xcomp" and self._infinitive(c)]
+        complements = [c for c in token.children if c.dep_ == "xcomp" and moods.infinitive(self, c)]
         return bool(complements) and not any(c.i in self.read_tokens for c in complements)
 
     def _pairs(

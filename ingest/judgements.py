@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Token
 
+from ingest import modality as moods
 from ingest.grammar import Coded
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ def _quoted_verdicts(coder: SentenceCoder) -> Iterator[tuple[int, Coded]]:
     for copula in coder.doc:
         if copula.dep_ != "ROOT" or coder.lemmas[copula.i] != "be":
             continue
-        modality = coder.modality(copula)
+        modality = moods.modality(coder, copula)
         for judged, predicate in _predicated(coder, copula):
             code = _verdict(coder, predicate)
             if code is None:
@@ -75,7 +76,7 @@ def _verb_judges(
     sources, passive = coder._subject(verb)
     if passive:
         return
-    modality = coder.modality(verb)
+    modality = moods.modality(coder, verb)
     for source in sources:
         for target in targets:
             if source.actor.iri != target.actor.iri:
@@ -178,7 +179,7 @@ def _moods(coder: SentenceCoder) -> Iterator[tuple[int, Coded]]:
             said = copula.dep_ == "ccomp" and coder.lemmas[copula.head.i] in g.speech_verbs
             if said and not sources:
                 sources = coder._subject(copula.head)[0]
-            modality = coder.modality(copula)
+            modality = moods.modality(coder, copula)
             for source in sources:
                 for target in _about(coder, mood):
                     if source.actor.iri != target.actor.iri:
