@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -108,6 +109,21 @@ def one_document(folder: Path, text: str, events: str) -> Path:
     return gold
 
 
+def one_sentence_event(text: str, code: str, trigger: str, **roles: Any) -> Event:
+    """A system event of a one-sentence document, `trigger` its first occurrence."""
+    at = text.index(trigger)
+    return Event(
+        "id:e",
+        code,
+        trigger,
+        4,
+        -10.0,
+        Span(text, 0, len(text)),
+        Span(trigger, at, at + len(trigger)),
+        **roles,
+    )
+
+
 def fixed(actors: list[Actor], events: list[Event]):
     """An extractor that returns the given actors and events, recording what it was given."""
     seen: list[SourceDocument] = []
@@ -191,16 +207,7 @@ def test_near_miss_taken_by_another_gold_event(tmp_path: Path) -> None:
         '      - {evidence: Iran attacked, source: {name: Iran, code: IRN}, root: ["19"]}\n'
         "      - {evidence: shelled U.S. bases, source: {name: Iran, code: IRN}, root: [19]}\n",
     )
-    ev = Event(
-        "id:e",
-        "190",
-        "attack",
-        4,
-        -10.0,
-        Span(text, 0, len(text)),
-        Span("attacked", 5, 13),
-        source=IRAN,
-    )
+    ev = one_sentence_event(text, "190", "attacked", source=IRAN)
     report = evaluate(gold, tmp_path, fixed([IRAN], [ev])).to_json()
     level = report["documents"][0]["levels"]["dyad"]
     assert len(level["hits"]) == 1 and len(level["misses"]) == 1
@@ -218,17 +225,7 @@ def test_a_coordinated_party_of_an_event_agrees_with_the_gold(tmp_path: Path) ->
         text,
         '      - {evidence: attacked U.S. bases, source: {name: Iran, code: IRN}, root: ["18"]}\n',
     )
-    ev = Event(
-        "id:e",
-        "180",
-        "attack",
-        4,
-        -9.0,
-        Span(text, 0, len(text)),
-        Span("attacked", 26, 34),
-        source=USA,
-        co_sources=(IRAN,),
-    )
+    ev = one_sentence_event(text, "180", "attacked", source=USA, co_sources=(IRAN,))
     summary = evaluate(gold, tmp_path, fixed([USA, IRAN], [ev])).to_json()["summary"]
     assert (summary["dyad"]["hits"], summary["dyad"]["system"]) == (1, 1), summary["dyad"]
 
