@@ -43,6 +43,10 @@ class NameWords:
     invariant_plurals: frozenset[str]
     document_nouns: frozenset[str]
     relational_agents: frozenset[str]
+    person_titles: frozenset[str]
+    organisation_heads: frozenset[str]
+    adjectival_agents: frozenset[str]
+    backing_participles: frozenset[str]
     titles: tuple[str, ...]  # as written: tokenizer special cases
 
 
@@ -63,6 +67,10 @@ def name_words() -> NameWords:
                 ("invariant_plurals", "invariant_plurals"),
                 ("document_nouns", "document_nouns"),
                 ("relational_agents", "relational_agents"),
+                ("person_titles", "person_titles"),
+                ("organisation_heads", "organisation_heads"),
+                ("adjectival_agents", "adjectival_agents"),
+                ("backing_participles", "backing_participles"),
             )
         }
         return NameWords(**sets, titles=tuple(str(w) for w in data["abbreviated_titles"]))
