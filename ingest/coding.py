@@ -114,6 +114,7 @@ class SentenceCoder:
         self.absorbed: set[int] = set()
         self.read_tokens: set[int] = set()  # the tokens that are triggers of this sentence
         self.attributions: set[int] = set()  # "..., officials said": verbs that attribute
+        self.judging: set[int] = set()  # verbs that name a verdict ("called it a crime")
         self.outcomes: dict[int, int] = {}  # ", killing Y": the participle -> its clause's attack
 
     # -- dictionary matching ----------------------------------------------------------
@@ -815,11 +816,16 @@ class SentenceCoder:
             return [m for o in _agent_objects(light) for m in self.actors_at(o)]
         prep = noun.head if noun.dep_ == "pobj" else None
         if prep is not None and self.lemmas[light.i] in self.g.accusation_verbs:
-            accused = [c for c in light.children if c.dep_ in {"dobj", "dative"}]
+            # "blamed X for the attack", "X was blamed for the attack"
+            accused = [c for c in light.children if c.dep_ in {"dobj", "dative", "nsubjpass"}]
             if accused:
                 return self.actors_at(accused[0])  # "blamed X for the attack"
-        if noun.dep_ == "dobj" and self._reacts_to(light):
-            return []  # "Iran protested the sanctions": whose sanctions, the verb does not say
+        if noun.dep_ == "dobj" and (
+            self._reacts_to(light) or self.lemmas[light.i] in self.g.naming_verbs
+        ):
+            # "Iran protested the sanctions", "X called the killing a crime": whose act,
+            # the verb does not say
+            return []
         if (
             noun.dep_ == "dobj"
             or (light.dep_ == "relcl" and light.head.i == noun.i)
@@ -858,9 +864,18 @@ class SentenceCoder:
             i
             for v in verbs
             for i in v.used & set(nouns)
-            if self._done_by_another(self.doc[i], v.token)
+            if self._done_by_another(self.doc[i], v.token) or self._blamed_for(self.doc[i], v)
         }
         return verbs + [r for i, r in nouns.items() if i not in consumed or i in apart]
+
+    def _blamed_for(self, noun: Token, verb: _Reading) -> bool:
+        """ "X was blamed for the attack", "blamed X for the attack": the violent act an
+        accusation names is an event of its own, X's by the accuser's word (claimed)."""
+        return (
+            self.lemmas[verb.token.i] in self.g.accusation_verbs
+            and self.nouns[noun.i].code[:2] in VIOLENT_ROOTS
+            and noun.dep_ == "pobj"
+        )
 
     def _done_by_another(self, token: Token, verb: Token) -> bool:
         """ "X vowed to stop attacks by Y", "X condemned Y's invasion of Z": an event noun
@@ -1245,7 +1260,8 @@ class SentenceCoder:
         judged: dict[int, list[Coded]] = {}
         for verb, judgement in judgements(self):
             judged.setdefault(verb, []).append(judgement)
-        for verb in judged:  # a judgement is what the verb reports ("called": not 020)
+        for verb in set(judged) | self.judging:  # a judgement is what the verb reports
+            # ("called the raid a crime": no appeal, 020, nor a call, 041)
             found[verb] = fallbacks[verb] = []
         demands = list(self._bare_demands(found)) + list(self._bare_refusals(found))
         demands += self._foretold_penalties(found)

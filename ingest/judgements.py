@@ -43,6 +43,7 @@ def judgements(coder: SentenceCoder) -> Iterator[tuple[int, Coded]]:
             if code is None:
                 continue
             found = True
+            coder.judging.add(verb.i)  # what it names is a verdict, whoever it falls on
             yield from _verb_judges(coder, verb, code, predicate, _doers(coder, judged, predicate))
         if not found and lemma in g.naming_verbs:
             yield from _named_by_surface(coder, verb)
@@ -150,6 +151,8 @@ def _doers(coder: SentenceCoder, judged: Token, predicate: Token) -> list[Mentio
     Russian strikes"), else the doer the event noun's own roles give. An attack the
     sentence points back to ("This attack was reckless", "This was an unprovoked attack")
     is that of the doer of the last violent act the text told, if any."""
+    if judged.i in coder.nouns:  # "the killing of Y": Y was killed, the killer is judged
+        return coder.pointed_doer(judged)
     found = coder.actors_at(judged)
     if found:
         return found

@@ -47,6 +47,7 @@ class NameWords:
     organisation_heads: frozenset[str]
     adjectival_agents: frozenset[str]
     backing_participles: frozenset[str]
+    facility_nouns: frozenset[str]
     titles: tuple[str, ...]  # as written: tokenizer special cases
 
 
@@ -71,6 +72,7 @@ def name_words() -> NameWords:
                 ("organisation_heads", "organisation_heads"),
                 ("adjectival_agents", "adjectival_agents"),
                 ("backing_participles", "backing_participles"),
+                ("facility_nouns", "facility_nouns"),
             )
         }
         return NameWords(**sets, titles=tuple(str(w) for w in data["abbreviated_titles"]))

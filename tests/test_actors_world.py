@@ -124,6 +124,13 @@ def test_a_qualified_common_noun_is_not_the_body_it_names_alone() -> None:
         assert "COALITION" not in codes(text), text
 
 
+def test_a_place_named_after_a_person_is_no_person() -> None:
+    found = [a.label for _s, a in mentions("Iran fired missiles at Al Asad air base.")]
+    assert found == ["Iran"], found
+    found = [a.label for _s, a in mentions("Assad met Putin in Moscow.")]
+    assert "Bashar al-Assad" in found, found
+
+
 def test_an_adjective_is_no_agent() -> None:
     found = [s for s, _a in mentions("Peru threatens global trade and regional stability.")]
     assert found == ["Peru"], found

@@ -1107,6 +1107,21 @@ def test_bare_agents_sent_somewhere_are_the_senders_own() -> None:
     assert ("04", "CHL", "PER", "asserted") in found, found
 
 
+def test_those_blamed_for_an_attack_did_it_by_the_accusers_word() -> None:
+    found = events("Peruvian rebels were blamed for the attack on the Chilean embassy.")
+    assert ("18", "PER", "CHL", "claimed") in found, found
+    found = events("Chile blamed Peruvian rebels for the attack on the Chilean embassy.")
+    assert {("11", "CHL", "PER", "asserted"), ("18", "PER", "CHL", "claimed")} <= found, found
+
+
+def test_naming_anothers_act_is_no_act_of_the_namer() -> None:
+    found = events(
+        "The Chilean foreign minister called the killing of the Peruvian general a crime."
+    )
+    assert not {e for e in found if e[1] == "CHL" and e[0] in {"04", "18"}}, found
+    assert not {e for e in found if e[0] == "11" and e[2] == "PER"}, found  # the victim
+
+
 def test_sanctions_aimed_at_someone_are_no_intent_of_their_own() -> None:
     found = events("Chile said the new Peruvian sanctions were aimed at Chilean banks.")
     assert ("16", "PER", "CHL", "asserted") in found, found
