@@ -40,9 +40,10 @@ from ingest import modality as moods
 from ingest.actors import Mention
 from ingest.grammar import VIOLENT_ROOTS, Coded, grammar
 from ingest.judgements import judgements
+from ingest.people import name_words
 from ingest.triggers import Pattern, PrepItem, Sense, dictionary
 
-__all__ = ["Coded", "SentenceCoder", "code_parsed"]
+__all__ = ["Coded", "SentenceCoder", "Told", "code_parsed"]
 
 # Dependents of a verb that open another clause or are function words: not its complements.
 CLAUSE_EDGES = frozenset(
@@ -70,6 +71,19 @@ PASSIVE_AUX = {"auxpass"}
 
 
 @dataclass
+class Told:
+    """What the text told before a sentence that the sentence may take up."""
+
+    # the doer of the last violent act ("This attack was reckless" judges that act)
+    struck_before: Mention | None = None
+    # whose quotation the sentence lies in (`ingest.quotes`)
+    speaker: Mention | None = None
+    # who issued or adopted each kind of document ("adopted a resolution ... The resolution
+    # demands": the adopter's demand), by the document noun's lemma
+    issuers: dict[str, Mention] = field(default_factory=dict)
+
+
+@dataclass
 class _Reading:
     """A trigger with what its sense and patterns say, before roles are read."""
 
@@ -88,12 +102,12 @@ class SentenceCoder:
         doc: Doc,
         mentions: list[Mention],
         wheres: Collection[Mention] = (),
-        struck_before: Mention | None = None,
-        speaker: Mention | None = None,
+        told: Told | None = None,
     ) -> None:
         self.doc = doc
-        self.struck_before = struck_before  # the doer of the last violent act told before
-        self.speaker = speaker  # whose quotation the sentence is part of, if any
+        self.told = told or Told()
+        self.struck_before = self.told.struck_before  # the doer of the last violent act
+        self.speaker = self.told.speaker  # whose quotation the sentence is part of, if any
         # states named as where the sentence happens ("in Iraq"), by token
         self.where_at = {i: m for m in wheres for i in range(m.start, m.end)}
         self.g = grammar()
@@ -399,6 +413,8 @@ class SentenceCoder:
                 found = self.actors_at(child)
                 if not found and child.i in self.nouns:  # "an attack by X killed Y": X
                     found = self._noun_roles(child, self.nouns[child.i].sense, seen + 1)[0]
+                if not found and (issuer := self._issuer(child)) is not None:
+                    found = [issuer]  # "The resolution demands ...": who adopted it
                 return found, False
         head = verb.head
         if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ != "VBN"):
@@ -431,6 +447,23 @@ class SentenceCoder:
                     return self.actors_at(asked), False
             return self._subject(head, seen + 1)
         return [], False
+
+    def _issuer(self, noun: Token) -> Mention | None:
+        """Who issued the document a definite noun names ("the resolution", "the
+        statement"), told in an earlier sentence (`Told.issuers`)."""
+        definite = any(
+            c.dep_ == "det" and self.lowers[c.i] in {"the", "this", "that"} for c in noun.children
+        )
+        return self.told.issuers.get(self.lemmas[noun.i]) if definite else None
+
+    def _record_issued(self) -> None:
+        """ "X adopted a resolution", "X issued a statement": X is what "the resolution" or
+        "the statement" speaks for in the sentences after."""
+        for noun in self.doc:
+            if noun.dep_ == "dobj" and self.lemmas[noun.i] in name_words().document_nouns:
+                sources, passive = self._subject(noun.head)
+                if sources and not passive:
+                    self.told.issuers[self.lemmas[noun.i]] = sources[0]
 
     def _stranded_subject(self, verb: Token) -> Token | None:
         """A clause's subject the parser hung on the verb above as a second object: the
@@ -1270,6 +1303,7 @@ class SentenceCoder:
         events.extend(self._accusations())
         events.extend(demands)
         events.extend(event for r in readings for event in fallbacks.get(r.token.i, ()))
+        self._record_issued()
         return _fold(_unique(events))
 
     def _speaks_of_another(self, verb: int, said: list[Coded]) -> bool:
@@ -1669,14 +1703,9 @@ def _unique(events: list[Coded]) -> list[Coded]:
 
 
 def code_parsed(
-    doc: Doc,
-    mentions: list[Mention],
-    wheres: Collection[Mention] = (),
-    struck_before: Mention | None = None,
-    speaker: Mention | None = None,
+    doc: Doc, mentions: list[Mention], wheres: Collection[Mention] = (), told: Told | None = None
 ) -> list[Coded]:
     """The events of one parsed sentence; `mentions` (and `wheres`, the states named as
-    where it happens) index into `doc`; `struck_before` is the doer of the last violent
-    act the text told before it ("This attack was reckless" judges that act); `speaker`
-    whose quotation the sentence lies in (`ingest.quotes`)."""
-    return SentenceCoder(doc, mentions, wheres, struck_before, speaker).code()
+    where it happens) index into `doc`; `told` is what the text told before it, which the
+    sentence adds the documents it names the issuers of to."""
+    return SentenceCoder(doc, mentions, wheres, told).code()

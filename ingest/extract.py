@@ -9,7 +9,7 @@ from spacy.tokens import Doc
 from spacy.tokens import Span as SentenceSpan
 
 from ingest.actors import FIRST_PERSON, Mention, Resolver, linker
-from ingest.coding import Coded, code_parsed
+from ingest.coding import Coded, Told, code_parsed
 from ingest.dates import DateContext
 from ingest.grammar import VIOLENT_ROOTS
 from ingest.model import Actor, Event, Extraction, Place, SourceDocument, Span
@@ -187,7 +187,7 @@ def _parse_coded_all(read: list[_Read], triggers: frozenset[str]) -> list[list[C
     ]
     out: list[list[Coded]] = [[] for _ in read]
     trees = parse_many([read[i].sent for i in wanted]) if wanted else []
-    struck_before: Mention | None = None  # the doer of the last violent act told
+    told = Told()  # what earlier sentences told: the last violent doer, documents' issuers
     for index, tree in zip(wanted, trees, strict=True):
         sent, mentions, wheres = read[index].sent, read[index].mentions, read[index].states_where
         offset = sent.start
@@ -195,7 +195,8 @@ def _parse_coded_all(read: list[_Read], triggers: frozenset[str]) -> list[list[C
         local_wheres = [replace(m, start=m.start - offset, end=m.end - offset) for m in wheres]
         back = {id(here): m for here, m in zip(local, mentions, strict=True)}
         back.update((id(here), m) for here, m in zip(local_wheres, wheres, strict=True))
-        coded = code_parsed(tree, local, local_wheres, struck_before, read[index].speaker)
+        told.speaker = read[index].speaker
+        coded = code_parsed(tree, local, local_wheres, told)
         for event in coded:
             event.start += offset
             event.end += offset
@@ -207,7 +208,7 @@ def _parse_coded_all(read: list[_Read], triggers: frozenset[str]) -> list[list[C
             event.co_sources = [back.get(id(m), m) for m in event.co_sources]
             event.co_targets = [back.get(id(m), m) for m in event.co_targets]
             if event.root in VIOLENT_ROOTS and event.source is not None:
-                struck_before = event.source
+                told.struck_before = event.source
         out[index] = coded
     return out
 

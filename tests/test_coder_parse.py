@@ -1107,6 +1107,18 @@ def test_bare_agents_sent_somewhere_are_the_senders_own() -> None:
     assert ("04", "CHL", "PER", "asserted") in found, found
 
 
+def test_a_document_speaks_for_whoever_issued_it() -> None:
+    found = events(
+        "The UN Security Council adopted a resolution on Monday. "
+        "The resolution demands that Peru withdraw its troops from Chile."
+    )
+    assert ("10", "UNO", "PER", "asserted") in found, found
+    found = events("Chile issued a statement on Monday. The statement condemned Peru.")
+    assert ("11", "CHL", "PER", "asserted") in found, found
+    # a document no one was said to issue speaks for no one
+    assert not events("The statement condemned Peru.")
+
+
 def test_those_blamed_for_an_attack_did_it_by_the_accusers_word() -> None:
     found = events("Peruvian rebels were blamed for the attack on the Chilean embassy.")
     assert ("18", "PER", "CHL", "claimed") in found, found
