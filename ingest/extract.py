@@ -164,11 +164,11 @@ def _hear_quotations(quotations: Quotations, paragraph: Doc, items: list[_Read])
     """Give each sentence of a quotation its speaker (`ingest.quotes`), and the speaker's
     side to its "we" and "our" that the linker could only guess at."""
     speakers = quotations.hear(paragraph, [r.sent for r in items], [r.mentions for r in items])
+    lowers = words(paragraph)[1]
     for item, speaker in zip(items, speakers, strict=True):
         item.speaker = speaker
         if speaker is None:
             continue
-        lowers = words(paragraph)[1]
         item.mentions = [
             replace(m, actor=speaker.actor) if m.pronoun and lowers[m.start] in FIRST_PERSON else m
             for m in item.mentions
