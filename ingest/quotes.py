@@ -84,7 +84,7 @@ class Quotations:
                 said = [t.i for t in sents[index] if not t.is_punct]
                 if said and opening < said[0] and said[-1] < closing:
                     speakers[index] = speaker
-        self.last_speaker = carried or self.last_speaker
+        self.last_speaker = carried  # a paragraph without quotations ends the run
         ending = sents[-1]
         self.introduced = (
             _attributed(doc, ending, ending.end, mentions[-1], after=False)

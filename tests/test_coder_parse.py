@@ -1158,7 +1158,8 @@ def test_a_quotation_over_sentences_and_paragraphs_is_its_speakers() -> None:
         '"We condemn it. Peru is responsible for this escalation."\n\n'
         '"It was unprovoked. We will not accept it," Peruvian President Luis Soto later '
         'told reporters of a Chilean raid. "Chile alone is responsible for it."\n\n'
-        "Argentina said it was worried."
+        "Argentina said it was worried.\n\n"
+        '"Bolivia is responsible for this escalation."'
     )
     found = _extracted(text)
     judged = {(r, s, t) for r, s, t, _ in found if r == "11"}
@@ -1169,6 +1170,8 @@ def test_a_quotation_over_sentences_and_paragraphs_is_its_speakers() -> None:
     assert ("11", "Luis Soto", "CHL", "Chile alone ") in found, found
     # a sentence outside any quotation is nobody's quoted word
     assert not [e for e in found if e[3].startswith("Argentina") and e[1] != "Argentina"]
+    # and a quotation with no speaker of its own, after it, is no one's
+    assert not [e for e in found if e[3].startswith('"Bolivia')], found
 
 
 def test_a_titled_person_serves_the_body_named_beside_the_title() -> None:
