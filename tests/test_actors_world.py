@@ -124,6 +124,10 @@ def test_a_qualified_common_noun_is_not_the_body_it_names_alone() -> None:
         assert "COALITION" not in codes(text), text
 
 
+def test_serbs_and_croats_are_of_their_states() -> None:
+    assert {"SRB", "HRV"} <= codes("Serb police fired on Croats near the border.")
+
+
 def test_a_place_named_after_a_person_is_no_person() -> None:
     found = [a.label for _s, a in mentions("Iran fired missiles at Al Asad air base.")]
     assert found == ["Iran"], found

@@ -206,6 +206,8 @@ EXONYMS = {
     "TKM": ([], ["Turkmen", "Turkmens", "Turkmenistani"]),
     "SVN": ([], ["Slovenian", "Slovenians", "Slovene", "Slovenes"]),
     "MNE": ([], ["Montenegrin", "Montenegrins"]),
+    "SRB": ([], ["Serb", "Serbs"]),
+    "HRV": ([], ["Croats"]),
     "LUX": ([], ["Luxembourgish", "Luxembourger", "Luxembourgers"]),
     "BWA": ([], ["Botswanan", "Motswana", "Batswana"]),
     "BFA": (["Upper Volta"], ["Burkinabe", "Burkinabè"]),
