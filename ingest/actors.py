@@ -445,6 +445,19 @@ class ActorLinker:
             if _people_noun(doc[end - 1].lower_) and not _is_pro_modifier(doc, start):
                 if end < len(doc) and texts[end][:1].isupper():
                     continue
+                origin = self._people_home(doc, start, mentions, demonyms)
+                if origin is not None:
+                    # "Kosovo Albanians", "Bosnian Serbs", "Iraqi Kurds": a people of the
+                    # state named first
+                    opening_at, state_code, state_mention = origin
+                    people_name = doc[opening_at:end].text
+                    people = Actor(
+                        f"{ID}actor/{slug(people_name)}", people_name, (), state_code, None, "other"
+                    )
+                    if state_mention is not None:
+                        mentions.remove(state_mention)
+                    add(Mention(opening_at, end, people, plural=True))
+                    continue
                 add(Mention(start, end, self.vocab.actors[iri].actor, plural=True))
         for (start, end), iri in demonyms.items():
             if not free(start, end) or _is_pro_modifier(doc, start) or end >= sent.end:
@@ -618,6 +631,20 @@ class ActorLinker:
                 actor = _last(earlier, i, titled)
                 if actor:
                     return Mention(i, i + 1 + width, actor)
+        return None
+
+    def _people_home(
+        self, doc: Doc, start: int, mentions: list[Mention], demonyms: Demonyms
+    ) -> tuple[int, str, Mention | None] | None:
+        """Where a state named right before a people's name opens, its code, and its
+        mention if it has one ("Kosovo Albanians", "Bosnian Serbs"); None when none is."""
+        for mention in mentions:
+            if mention.end == start and mention.actor.kind == "state" and mention.actor.code:
+                return mention.start, mention.actor.code, mention
+        for (first, last), iri in demonyms.items():
+            code = self.vocab.actors[iri].actor.code
+            if last == start and code:
+                return first, code, None
         return None
 
     def _bare_agent(

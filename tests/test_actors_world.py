@@ -128,6 +128,13 @@ def test_serbs_and_croats_are_of_their_states() -> None:
     assert {"SRB", "HRV"} <= codes("Serb police fired on Croats near the border.")
 
 
+def test_a_people_named_after_a_state_is_of_that_state() -> None:
+    found = {s: a.code for s, a in mentions("Bosnian Serbs and Kosovo Albanians protested.")}
+    assert found == {"Bosnian Serbs": "BIH", "Kosovo Albanians": "XKX"}, found
+    found = {s: a.code for s, a in mentions("The Iranians and the Iraqis met.")}
+    assert found == {"Iranians": "IRN", "Iraqis": "IRQ"}, found
+
+
 def test_a_place_named_after_a_person_is_no_person() -> None:
     found = [a.label for _s, a in mentions("Iran fired missiles at Al Asad air base.")]
     assert found == ["Iran"], found
