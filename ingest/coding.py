@@ -37,7 +37,7 @@ from typing import Any
 from spacy.tokens import Doc, Token
 
 from ingest import modality as moods
-from ingest.actors import Mention
+from ingest.actors import DEFINITE, Mention
 from ingest.grammar import VIOLENT_ROOTS, Coded, grammar
 from ingest.judgements import judgements
 from ingest.people import name_words
@@ -105,9 +105,7 @@ class SentenceCoder:
         told: Told | None = None,
     ) -> None:
         self.doc = doc
-        self.told = told or Told()
-        self.struck_before = self.told.struck_before  # the doer of the last violent act
-        self.speaker = self.told.speaker  # whose quotation the sentence is part of, if any
+        self.told = told or Told()  # what the text told before this sentence
         # states named as where the sentence happens ("in Iraq"), by token
         self.where_at = {i: m for m in wheres for i in range(m.start, m.end)}
         self.g = grammar()
@@ -451,10 +449,9 @@ class SentenceCoder:
     def _issuer(self, noun: Token) -> Mention | None:
         """Who issued the document a definite noun names ("the resolution", "the
         statement"), told in an earlier sentence (`Told.issuers`)."""
-        definite = any(
-            c.dep_ == "det" and self.lowers[c.i] in {"the", "this", "that"} for c in noun.children
-        )
-        return self.told.issuers.get(self.lemmas[noun.i]) if definite else None
+        if not self._determined(noun, DEFINITE):
+            return None
+        return self.told.issuers.get(self.lemmas[noun.i])
 
     def _record_issued(self) -> None:
         """ "X adopted a resolution", "X issued a statement": X is what "the resolution" or
@@ -561,13 +558,15 @@ class SentenceCoder:
         if reading is None:
             return []
         sources = self._own_doers(noun)
-        pointed = pointed or any(
-            c.dep_ == "det" and self.lowers[c.i] in self.g.pointing_words for c in noun.children
-        )
+        pointed = pointed or self._determined(noun, self.g.pointing_words)
         violent = reading.code[:2] in VIOLENT_ROOTS
-        if not sources and pointed and violent and self.struck_before is not None:
-            return [self.struck_before]
+        if not sources and pointed and violent and self.told.struck_before is not None:
+            return [self.told.struck_before]
         return sources
+
+    def _determined(self, noun: Token, words: Collection[str]) -> bool:
+        """Whether one of `words` is the noun's determiner ("the resolution", "this attack")."""
+        return any(c.dep_ == "det" and self.lowers[c.i] in words for c in noun.children)
 
     def _own_means(self, noun: Token) -> bool:
         """ "withdrew its troops from Y", "sent (their) forces to Y": the source's own body,
@@ -1001,13 +1000,15 @@ class SentenceCoder:
         )
         if code is None:
             return None
-        left = [
-            m
-            for head in (verb, *self._objects(verb))
-            for o in self._prep_objects(head, {"from"})
-            for m in self.actors_at(o) or self._through(o)
-        ]
-        return (code, self._others(left)) if self._others(left) else None
+        left = self._others(
+            [
+                m
+                for head in (verb, *self._objects(verb))
+                for o in self._prep_objects(head, {"from"})
+                for m in self.actors_at(o) or self._through(o)
+            ]
+        )
+        return (code, left) if left else None
 
     def _violent_object(self, verb: Token, deps: set[str]) -> tuple[Token, _Reading] | None:
         """The verb's first object (of `deps`) that is a violent event noun, with its reading."""
@@ -1253,8 +1254,8 @@ class SentenceCoder:
             accused = [m for c in token.children if c.dep_ == "nsubj" for m in self.actors_at(c)]
             if not accused:
                 continue
-            if token.dep_ == "ROOT" and self.speaker is not None:
-                speakers, passive = [self.speaker], False  # quoted: "Y was behind it."
+            if token.dep_ == "ROOT" and self.told.speaker is not None:
+                speakers, passive = [self.told.speaker], False  # quoted: "Y was behind it."
             elif token.dep_ == "ccomp":
                 speakers, passive = self._subject(token.head)
             else:

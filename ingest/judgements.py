@@ -54,7 +54,7 @@ def judgements(coder: SentenceCoder) -> Iterator[tuple[int, Coded]]:
 def _quoted_verdicts(coder: SentenceCoder) -> Iterator[tuple[int, Coded]]:
     """ "This attack was reckless.", a sentence of a quotation whose speaker is named
     where it opens or closes (`ingest.quotes`): the speaker's judgement."""
-    speaker = coder.speaker
+    speaker = coder.told.speaker
     if speaker is None:
         return
     for copula in coder.doc:
@@ -65,23 +65,31 @@ def _quoted_verdicts(coder: SentenceCoder) -> Iterator[tuple[int, Coded]]:
             code = _verdict(coder, predicate)
             if code is None:
                 continue
-            for target in _doers(coder, judged, predicate):
-                if target.actor.iri != speaker.actor.iri:
-                    span = (predicate.i, predicate.i + 1)
-                    yield copula.i, Coded(code, *span, speaker, target, modality)
+            targets = _doers(coder, judged, predicate)
+            yield from _pairs(copula.i, code, predicate, [speaker], targets, modality)
 
 
 def _verb_judges(
     coder: SentenceCoder, verb: Token, code: str, word: Token, targets: list[Mention]
 ) -> Iterator[tuple[int, Coded]]:
     sources, passive = coder._subject(verb)
-    if passive:
-        return
-    modality = moods.modality(coder, verb)
+    if not passive:
+        yield from _pairs(verb.i, code, word, sources, targets, moods.modality(coder, verb))
+
+
+def _pairs(
+    at: int,
+    code: str,
+    word: Token,
+    sources: list[Mention],
+    targets: list[Mention],
+    modality: str,
+) -> Iterator[tuple[int, Coded]]:
+    """A judgement `word` from each source on each other target, told by the token `at`."""
     for source in sources:
         for target in targets:
             if source.actor.iri != target.actor.iri:
-                yield verb.i, Coded(code, word.i, word.i + 1, source, target, modality)
+                yield at, Coded(code, word.i, word.i + 1, source, target, modality)
 
 
 def _named_by_surface(coder: SentenceCoder, verb: Token) -> Iterator[tuple[int, Coded]]:
