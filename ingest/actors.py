@@ -408,11 +408,8 @@ class ActorLinker:
                 places.append(Mention(start, end, entry.actor))
                 taken.update(range(start, end))
                 continue
-            if (
-                entry.actor.kind == "person"
-                and lowers[end : end + 1]
-                and (lowers[end] in name_words().facility_nouns)
-            ):
+            facility = end < len(doc) and lowers[end] in name_words().facility_nouns
+            if entry.actor.kind == "person" and facility:
                 continue  # "Al Asad air base", "Khomeini airport": a place named after one
             if entry.actor.kind == "person":
                 wider = with_initials(doc, start, end, sent, entry.actor.label)
