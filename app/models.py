@@ -81,7 +81,8 @@ class ActorSummary(BaseModel):
     id: str
     iri: str
     label: str
-    events: int
+    events: int = Field(description="happenings: the reports of one real-world event count once")
+    reports: int = Field(description="document events reporting them")
 
 
 class ActorPage(Page):
@@ -105,9 +106,14 @@ class ActorDetail(BaseModel):
     backers: list[Related]
     backs: list[Related]
     counts_by_root: dict[str, dict[str, int]] = Field(
-        description="role (source/target) -> CAMEO root -> events"
+        description="role (source/target) -> CAMEO root -> happenings"
     )
-    counts_by_quad: dict[str, dict[str, int]]
+    counts_by_quad: dict[str, dict[str, int]] = Field(
+        description="role (source/target) -> quad class -> happenings"
+    )
+    reports_by_root: dict[str, dict[str, int]] = Field(
+        description="role (source/target) -> CAMEO root -> reports (document events)"
+    )
 
 
 class Node(BaseModel):

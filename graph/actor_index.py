@@ -4,18 +4,25 @@ Asking the store on every keystroke meant matching a text against every label in
 store (tens of thousands, gazetteer entries no document names among them) and joining
 actors typed in every document graph: seconds at a million quads. The index reads the
 store once per version (the actors that documents name or events involve, their labels
-and aliases, and their event counts per modality choice) and answers a search by
+and aliases, and their happening and report counts per modality choice) and answers a search by
 scanning a few thousand lowercased names in memory.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.network import Filters, Selectable, modality_complement, modality_pattern
+from graph.network import (
+    Filters,
+    Selectable,
+    happening_pattern,
+    modality_complement,
+    modality_pattern,
+)
 from graph.sparql import check_iri, values_limit
 
 # The actors documents name or events involve, not every gazetteer entry: the gazetteers
@@ -34,24 +41,47 @@ def names_query(actors: list[str]) -> str:
 
 
 def counts_query(pattern: str) -> str:
-    """Events per actor taking part in them, of those `pattern` keeps (about ?e)."""
-    return f"""SELECT ?a (COUNT(DISTINCT ?e) AS ?events) WHERE {{
-  ?e sem:hasActor ?a . {pattern}
-}} GROUP BY ?a"""
+    """Reports (?n) per actor taking part in them and happening (?k; a report not clustered
+    yet is its own), of the events `pattern` keeps (about ?e). A happening of several
+    reports names its actors too, and is not a report (its type tells)."""
+    return f"""SELECT ?a ?k (COUNT(DISTINCT ?e) AS ?n) WHERE {{
+  ?e sem:hasActor ?a ; a sem:Event . {pattern}
+  {happening_pattern()}
+  BIND(COALESCE(?h, ?e) AS ?k)
+}} GROUP BY ?a ?k"""
 
 
-def event_counts(source: Selectable, filters: Filters) -> dict[str, int]:
-    """Events (of the filters' modality) per actor. With asserted among the modalities
-    chosen, all events less those stating another (`modality_complement`): two quick
-    queries where one with `modality_pattern` took seconds at a million quads."""
+@dataclass(frozen=True)
+class Count:
+    """An actor's happenings and the reports of them (document events)."""
+
+    happenings: int = 0
+    reports: int = 0
+
+
+def event_counts(source: Selectable, filters: Filters) -> dict[str, Count]:
+    """Happenings and reports (of the filters' modality) per actor. With asserted among the
+    modalities chosen, all events less those stating another (`modality_complement`),
+    happening by happening: two quick queries where one with `modality_pattern` took
+    seconds at a million quads. A happening counts when any of its reports is kept."""
     complement = modality_complement(filters)
+    per_happening: dict[tuple[str, str], int] = {}
     if complement is None:
         pattern = modality_pattern(filters) if filters.modalities else ""
-        return {r["a"]: int(r["events"]) for r in source.select(counts_query(pattern))}
-    counts = {r["a"]: int(r["events"]) for r in source.select(counts_query(""))}
-    for row in source.select(counts_query(complement)):
-        counts[row["a"]] -= int(row["events"])
-    return counts
+        per_happening = {
+            (r["a"], r["k"]): int(r["n"]) for r in source.select(counts_query(pattern))
+        }
+    else:
+        per_happening = {(r["a"], r["k"]): int(r["n"]) for r in source.select(counts_query(""))}
+        for row in source.select(counts_query(complement)):
+            per_happening[row["a"], row["k"]] -= int(row["n"])
+    happenings: dict[str, int] = defaultdict(int)
+    reports: dict[str, int] = defaultdict(int)
+    for (actor, _), n in per_happening.items():
+        if n > 0:
+            happenings[actor] += 1
+            reports[actor] += n
+    return {a: Count(happenings[a], reports[a]) for a in happenings}
 
 
 @dataclass
@@ -62,7 +92,7 @@ class Snapshot:
     actors: list[str]
     label: dict[str, str]
     names: list[tuple[str, str]]  # (lowercased name, actor), labels and aliases alike
-    counts: dict[Hashable, dict[str, int]] = field(default_factory=dict)
+    counts: dict[Hashable, dict[str, Count]] = field(default_factory=dict)
 
 
 class ActorIndex:
@@ -85,7 +115,8 @@ class ActorIndex:
         filters: Filters | None = None,
     ) -> list[dict[str, Any]]:
         """Actors whose label or alias holds `text` (any case; all of them without one),
-        most events first then by IRI, as rows of `a`, `label` (if any) and `events`."""
+        most happenings first then by IRI, as rows of `a`, `label` (if any), `events`
+        (happenings) and `reports`."""
         filters = filters or Filters()
         snapshot, counts = self._at(source, version, filters)
         if text:
@@ -94,11 +125,13 @@ class ActorIndex:
             actors = [a for a in snapshot.actors if a in found]
         else:
             actors = snapshot.actors
-        ranked = sorted(actors, key=lambda a: (-counts.get(a, 0), a))
+        none = Count()
+        ranked = sorted(actors, key=lambda a: (-counts.get(a, none).happenings, a))
         page = ranked[offset : offset + limit]
         out = []
         for actor in page:
-            row: dict[str, Any] = {"a": actor, "events": counts.get(actor, 0)}
+            count = counts.get(actor, none)
+            row: dict[str, Any] = {"a": actor, "events": count.happenings, "reports": count.reports}
             if actor in snapshot.label:
                 row["label"] = snapshot.label[actor]
             out.append(row)
@@ -106,7 +139,7 @@ class ActorIndex:
 
     def _at(
         self, source: Selectable, version: Hashable, filters: Filters
-    ) -> tuple[Snapshot, dict[str, int]]:
+    ) -> tuple[Snapshot, dict[str, Count]]:
         key = filters.modality
         with self._lock:
             if self._snapshot is None or self._version != version:

@@ -89,14 +89,18 @@ def actor_links(actor: str) -> str:
 
 
 def actor_counts(actor: str, filters: Filters | None = None) -> str:
-    """Events of the actor (of the filters' modality) per CAMEO root and quad class, as
-    source and as target."""
+    """Happenings (?n) and their reports (?reports) of the actor, of the filters' modality,
+    per CAMEO root and quad class, as source and as target (a happening whose reports
+    disagree on the code counts under each code they give)."""
     a = _iri(actor)
-    return f"""SELECT ?role ?root ?quad (COUNT(DISTINCT ?e) AS ?n) WHERE {{
+    return f"""SELECT ?role ?root ?quad (COUNT(DISTINCT ?k) AS ?n) (COUNT(DISTINCT ?e) AS ?reports)
+WHERE {{
   {{ ?e {PARTIES} {a} . BIND("source" AS ?role) }}
   UNION {{ ?e {PARTIES_ACTED_ON} {a} . BIND("target" AS ?role) }}
-  ?e sem:eventType ?type .
+  ?e a sem:Event ; sem:eventType ?type .
   {modality_pattern(filters or Filters())}
+  {happening_pattern()}
+  BIND(COALESCE(?h, ?e) AS ?k)
   OPTIONAL {{ ?type evkg:quadClass ?quad }}
   BIND(SUBSTR(STR(?type), {len(CAMEO) + 1}, 2) AS ?root)
 }} GROUP BY ?role ?root ?quad ORDER BY ?role ?root"""

@@ -442,11 +442,29 @@ def test_a_second_source_adds_reports_not_happenings(api: ApiServer) -> None:
         net = httpx.get(f"{api.base}/actors/qassem-soleimani/neighbourhood").json()
         return {(e["source"], e["target"]): e for e in net["edges"]}[us, soleimani]
 
-    stats, before = httpx.get(f"{api.base}/stats").json(), edge()
+    def counts() -> tuple[dict, dict, dict]:
+        """The actor as search and detail count it, and the histogram's January 2020."""
+        found = httpx.get(f"{api.base}/actors", params={"q": "soleimani"}).json()["items"]
+        detail = httpx.get(f"{api.base}/actors/qassem-soleimani").json()
+        months = httpx.get(f"{api.base}/network/facets").json()["histogram"]
+        return (
+            next(a for a in found if a["iri"] == soleimani),
+            {k: detail[k] for k in ("counts_by_root", "counts_by_quad", "reports_by_root")},
+            next(m for m in months if m["month"] == "2020-01"),
+        )
+
+    stats, before, (actor, detail, month) = httpx.get(f"{api.base}/stats").json(), edge(), counts()
     made = httpx.post(f"{api.base}/documents", json=body, headers=api.auth, timeout=120)
     assert made.status_code == 201, made.text
     after, grown = edge(), httpx.get(f"{api.base}/stats").json()
     assert (after["count"], after["reports"]) == (before["count"], before["reports"] + 1)
+    actor_now, detail_now, month_now = counts()
+    assert (actor_now["events"], actor_now["reports"]) == (actor["events"], actor["reports"] + 1)
+    assert detail_now["counts_by_root"] == detail["counts_by_root"]
+    assert detail_now["counts_by_quad"] == detail["counts_by_quad"]
+    reported = [sum(d["reports_by_root"]["target"].values()) for d in (detail, detail_now)]
+    assert reported[1] == reported[0] + 1
+    assert (month_now["count"], month_now["reports"]) == (month["count"], month["reports"] + 1)
     assert grown["happenings"] == stats["happenings"]
     assert grown["events"] == stats["events"] + len(made.json()["events"])
     new = next(e for e in after["events"] if e["document"] == made.json()["iri"])
@@ -458,3 +476,4 @@ def test_a_second_source_adds_reports_not_happenings(api: ApiServer) -> None:
     gone = httpx.delete(f"{api.base}/documents/{made.json()['id']}", headers=api.auth)
     assert gone.status_code == 204
     assert edge() == before and httpx.get(f"{api.base}/stats").json() == stats
+    assert counts() == (actor, detail, month)

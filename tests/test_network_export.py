@@ -255,7 +255,10 @@ def test_page_view_is_cached_encoded_until_the_store_changes(store):
 
 def test_facets_offer_documents_roots_and_a_monthly_histogram(store):
     f = facets(store)
-    assert f["histogram"] == [{"month": "2019-12", "count": 1}, {"month": "2020-01", "count": 3}]
+    assert f["histogram"] == [
+        {"month": "2019-12", "count": 1, "reports": 1},
+        {"month": "2020-01", "count": 3, "reports": 3},
+    ]
     assert [d["title"] for d in f["documents"]] == ["Aid and strikes", "Strike on Iran"]
     assert {r["code"] for r in f["roots"]} == {"07", "19"}
 

@@ -59,10 +59,12 @@ async def search(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ActorPage:
-    """Each actor with its events of `modality` (asserted unless it names others)."""
+    """Each actor with its happenings of `modality` (asserted unless it names others) as
+    `events`, the reports of them (document events) as `reports`; most happenings first."""
     rows = await read(state, state.search_actors, q, limit, offset, filters)
     items = [ActorSummary(id=_slug(r["a"]), iri=r["a"], label=r.get("label") or _slug(r["a"]),
-                          events=int(r.get("events", 0))) for r in rows]
+                          events=int(r.get("events", 0)), reports=int(r.get("reports", 0)))
+             for r in rows]
     return ActorPage(limit=limit, offset=offset, items=items,
                      next=next_page(request, limit, offset, len(items)))
 
@@ -79,7 +81,8 @@ async def _existing(state, actor_id: str) -> str:
             summary="An actor: facts, aliases, parts, backers, event counts",
             responses=problems(400, 404, 422, 503))
 async def actor(actor_id: ActorId, state: StateDep, filters: ModalityFilters) -> ActorDetail:
-    """The counts are of the events of `modality` (asserted unless it names others)."""
+    """The counts are of the happenings of `modality` (asserted unless it names others),
+    the reports of them beside (`reports_by_root`)."""
     iri = minted("actor", actor_id)
     reader = state.reader()
     facts_rows = await read(state, reader.select, queries.actor_facts(iri))
@@ -98,9 +101,11 @@ async def actor(actor_id: ActorId, state: StateDep, filters: ModalityFilters) ->
                                            label=row.get("label")))
     by_root: dict[str, dict[str, int]] = defaultdict(dict)
     by_quad: dict[str, dict[str, int]] = defaultdict(dict)
+    reports: dict[str, dict[str, int]] = defaultdict(dict)
     for row in await read(state, reader.select, queries.actor_counts(iri, filters)):
         role = row["role"]
         by_root[role][row["root"]] = by_root[role].get(row["root"], 0) + int(row["n"])
+        reports[role][row["root"]] = reports[role].get(row["root"], 0) + int(row["reports"])
         quad = str(row.get("quad", "unknown"))
         by_quad[role][quad] = by_quad[role].get(quad, 0) + int(row["n"])
     labels = facts.get(PREF, [])
@@ -110,6 +115,7 @@ async def actor(actor_id: ActorId, state: StateDep, filters: ModalityFilters) ->
         facts=dict(facts), parts=related["part"], part_of=related["partOf"],
         backers=related["backer"], backs=related["backs"],
         counts_by_root=dict(by_root), counts_by_quad=dict(by_quad),
+        reports_by_root=dict(reports),
     )
 
 

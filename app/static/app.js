@@ -476,11 +476,13 @@ function updateDownloads() {
 
 async function setUpFilters() {
   const f = await getJson("/network/facets");
-  const counts = Object.fromEntries(f.histogram.map((h) => [h.month, h.count]));
+  const counts = Object.fromEntries(f.histogram.map((h) => [h.month, h]));
   state.months = fillMonths(f.histogram);
   const top = Math.max(1, ...f.histogram.map((h) => h.count));
-  $("histogram").innerHTML = state.months.map((m) => `<div title="${m}: ${counts[m] || 0} events"
-    style="height:${(100 * (counts[m] || 0)) / top}%"></div>`).join("");
+  const told = (m) => counts[m] ? `${counts[m].count} happenings, ${counts[m].reports} reports`
+    : "nothing";
+  $("histogram").innerHTML = state.months.map((m) => `<div title="${m}: ${told(m)}"
+    style="height:${(100 * (counts[m]?.count || 0)) / top}%"></div>`).join("");
   for (const id of ["time-from", "time-to"]) {
     $(id).max = String(Math.max(0, state.months.length - 1));
   }

@@ -182,12 +182,18 @@ ROOTS_QUERY = """SELECT ?root ?label WHERE {
 } ORDER BY ?code"""
 
 
-def dates_query(filters: Filters) -> str:
-    """Dyadic events of `filters.modality` per date (the facets' histogram)."""
-    return f"""SELECT ?date (COUNT(DISTINCT ?e) AS ?n) WHERE {{
-  ?e a sem:Event ; {PARTIES} ?s ; {PARTIES_ACTED_ON} ?t ; sem:hasTimeStamp ?date .
-  {modality_pattern(filters)}
-}} GROUP BY ?date"""
+def months_query(filters: Filters) -> str:
+    """Dyadic happenings of `filters.modality` per month, each in the month of its earliest
+    report (?n), and their reports (?reports): the facets' histogram."""
+    return f"""SELECT ?month (COUNT(?k) AS ?n) (SUM(?r) AS ?reports) WHERE {{
+  {{ SELECT ?k (MIN(?m) AS ?month) (COUNT(DISTINCT ?e) AS ?r) WHERE {{
+    ?e a sem:Event ; {PARTIES} ?s ; {PARTIES_ACTED_ON} ?t ; sem:hasTimeStamp ?date .
+    {modality_pattern(filters)}
+    {happening_pattern()}
+    BIND(COALESCE(?h, ?e) AS ?k)
+    BIND(SUBSTR(STR(?date), 1, 7) AS ?m)
+  }} GROUP BY ?k }}
+}} GROUP BY ?month"""
 
 
 def dyad_events_query(actor_from: str, actor_to: str, filters: Filters) -> str:

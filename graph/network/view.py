@@ -24,9 +24,9 @@ from graph.network.filters import FilterKey, Filters, modality_name
 from graph.network.sparql import (
     DOCUMENTS_QUERY,
     ROOTS_QUERY,
-    dates_query,
     dyad_events_query,
     facts_query,
+    months_query,
 )
 from graph.sparql import values_limit
 from ontology.namespaces import CAMEO
@@ -340,12 +340,13 @@ def neighbourhood_page(
 
 def facets(source: Selectable, filters: Filters | None = None) -> dict[str, Any]:
     """What the filter controls offer: documents, CAMEO roots, quad classes and a monthly
-    histogram of event dates (for the time slider), of the events of `filters.modality`
-    (asserted by default, as the network's)."""
-    months: dict[str, int] = {}
-    for row in source.select(dates_query(filters or Filters())):
-        month = str(row["date"])[:7]
-        months[month] = months.get(month, 0) + int(row["n"])
+    histogram (for the time slider) of the happenings of `filters.modality` (asserted by
+    default, as the network's), each in the month of its earliest report, with the reports
+    beside."""
+    months = {
+        str(row["month"]): (int(row["n"]), int(row["reports"]))
+        for row in source.select(months_query(filters or Filters()))
+    }
     docs = [
         {
             "iri": r["doc"],
@@ -360,7 +361,9 @@ def facets(source: Selectable, filters: Filters | None = None) -> dict[str, Any]
         for r in source.select(ROOTS_QUERY)
     ]
     return {
-        "histogram": [{"month": m, "count": months[m]} for m in sorted(months)],
+        "histogram": [
+            {"month": m, "count": months[m][0], "reports": months[m][1]} for m in sorted(months)
+        ],
         "documents": docs,
         "roots": roots,
         "quads": [{"code": k, "label": v} for k, v in QUAD_NAMES.items()],

@@ -1,0 +1,97 @@
+"""An actor's counts are of happenings: the reports of one real-world event count once, a
+happening counts under a modality when any of its reports puts it so, and the happening
+node itself (which names its actors too) is no report. Checked on a small hand-made store
+for the actor search's counts, an actor's counts by root and the facets' histogram."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from graph import queries
+from graph.actor_index import Count, event_counts
+from graph.network import Filters, facets, parse_filters
+from graph.store import OxigraphStore
+
+A = "https://evkg.org/id/actor/"
+E = "https://evkg.org/id/event/"
+H = "https://evkg.org/id/happening/"
+EVKG = "https://evkg.org/ontology#"
+SEM = "http://semanticweb.cs.vu.nl/2009/11/sem/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+CAMEO = "https://evkg.org/cameo/"
+HAPPENINGS = "https://evkg.org/graph/happenings"
+
+
+def _event(n: str, source: str, target: str, date: str, modality: str | None) -> str:
+    e = f"<{E}{n}>"
+    lines = [
+        f"{e} <{RDF_TYPE}> <{SEM}Event>",
+        f"{e} <{EVKG}source> <{A}{source}>",
+        f"{e} <{EVKG}target> <{A}{target}>",
+        f"{e} <{SEM}hasActor> <{A}{source}>",
+        f"{e} <{SEM}hasActor> <{A}{target}>",
+        f"{e} <{SEM}eventType> <{CAMEO}190>",
+        f'{e} <{SEM}hasTimeStamp> "{date}"^^<{XSD}date>',
+    ]
+    if modality:
+        lines.append(f"{e} <{EVKG}modality> <{EVKG}{modality}>")
+    return " .\n".join(lines) + " .\n"
+
+
+@pytest.fixture
+def store() -> Iterator[OxigraphStore]:
+    """Three reports of one strike by x on y (two asserted in January and February, one
+    claimed), a claimed strike of its own in March, and the happening of the three."""
+    store = OxigraphStore(None)
+    reports = {
+        "d1-1": ("2020-02-02", None),
+        "d2-1": ("2020-01-30", "Asserted"),
+        "d3-1": ("2020-02-01", "Claimed"),
+        "d4-1": ("2020-03-09", "Claimed"),
+    }
+    for n, (date, modality) in reports.items():
+        store.load(_event(n, "x", "y", date, modality).encode(), f"{E}{n}-doc", "ntriples")
+    h = f"<{H}one>"
+    happenings = [
+        f"{h} <{RDF_TYPE}> <{EVKG}Happening>",
+        f"{h} <{EVKG}source> <{A}x>",
+        f"{h} <{EVKG}target> <{A}y>",
+        f"{h} <{SEM}hasActor> <{A}x>",
+        f"{h} <{SEM}hasActor> <{A}y>",
+        f"{h} <{SEM}eventType> <{CAMEO}190>",
+        f"{h} <{EVKG}modality> <{EVKG}Asserted>",
+        f'{h} <{SEM}hasTimeStamp> "2020-01-30"^^<{XSD}date>',
+        *(f"<{E}{n}> <{EVKG}happening> {h}" for n in ("d1-1", "d2-1", "d3-1")),
+        f"<{E}d4-1> <{EVKG}happening> <{E}d4-1>",
+    ]
+    store.load((" .\n".join(happenings) + " .\n").encode(), HAPPENINGS, "ntriples")
+    yield store
+    store.close()
+
+
+def test_search_counts_happenings_and_reports(store: OxigraphStore) -> None:
+    asserted = event_counts(store, Filters())
+    assert asserted == {f"{A}x": Count(1, 2), f"{A}y": Count(1, 2)}
+    everything = event_counts(store, parse_filters(modality="all"))
+    assert everything[f"{A}x"] == Count(2, 4)
+    claimed = event_counts(store, parse_filters(modality="claimed"))
+    assert claimed[f"{A}y"] == Count(2, 2)
+
+
+def test_an_actors_counts_by_root_are_of_happenings(store: OxigraphStore) -> None:
+    rows = store.select(queries.actor_counts(f"{A}y", parse_filters(modality="all")))
+    assert [(r["role"], r["root"], int(r["n"]), int(r["reports"])) for r in rows] == [
+        ("target", "19", 2, 4)
+    ]
+
+
+def test_the_histogram_puts_a_happening_in_its_earliest_month(store: OxigraphStore) -> None:
+    months = facets(store, parse_filters(modality="all"))["histogram"]
+    assert months == [
+        {"month": "2020-01", "count": 1, "reports": 3},
+        {"month": "2020-03", "count": 1, "reports": 1},
+    ]
+    assert facets(store)["histogram"] == [{"month": "2020-01", "count": 1, "reports": 2}]
