@@ -10,7 +10,7 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 from servers import oxigraph_server, virtuoso_server  # noqa: F401
-from test_store import DOC, doc_graph, store  # noqa: F401
+from test_store import DOC, doc_graph, put_document, store  # noqa: F401
 
 from app.cli import main
 from graph.export import export
@@ -137,7 +137,7 @@ def test_export_errors_are_clear_and_leave_no_file(
 
 def test_remote_and_embedded_exports_agree(store: GraphStore) -> None:  # noqa: F811
     for key, actors in [("x1", ["iran", "iraq"]), ("x2", ["iraq", "united-states"])]:
-        store.put_document(DOC + key, doc_graph(key, key, actors))
+        put_document(store, DOC + key, doc_graph(key, key, actors))
     for fmt in ("trig", "turtle"):
         out = io.BytesIO()
         export(store, fmt, out)
@@ -158,7 +158,7 @@ def test_union_export_writes_each_triple_once_grouped_by_subject(tmp_path: Path)
     opened = OxigraphStore(tmp_path / "store")
     try:
         for key, actors in (("u1", ["iran", "iraq"]), ("u2", ["iran", "hezbollah"])):
-            opened.put_document(DOC + key, doc_graph(key, key, actors))
+            put_document(opened, DOC + key, doc_graph(key, key, actors))
         opened.update('INSERT DATA { <https://evkg.org/id/actor/iran> skos:prefLabel "Iran" }')
         out = io.BytesIO()
         export(opened, "ntriples", out)

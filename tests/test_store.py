@@ -33,6 +33,23 @@ ACTOR = "https://evkg.org/id/actor/"
 TEST_GRAPH = "https://evkg.org/graph/test-"
 
 
+def document_graph(iri: str, graph: rdflib.Graph, content_hash: str | None = None) -> DocumentGraph:
+    """A document ready to store from an rdflib graph: its hash read from
+    `<iri> evkg:contentHash` unless one is given (then recorded in the graph)."""
+    doc = rdflib.URIRef(iri)
+    if content_hash is None:
+        content_hash = str(graph.value(doc, rdflib.URIRef(CONTENT_HASH)))
+    else:
+        graph = graph + rdflib.Graph()  # a copy
+        graph.set((doc, rdflib.URIRef(CONTENT_HASH), rdflib.Literal(content_hash)))
+    return DocumentGraph(iri, content_hash, graph.serialize(format="nt", encoding="utf-8"))
+
+
+def put_document(store: GraphStore, iri: str, graph: rdflib.Graph) -> str:
+    """Store one document's graph, its hash read from it."""
+    return store.put_documents([document_graph(iri, graph)])[0]
+
+
 def doc_graph(key: str, content_hash: str, actors: list[str], title: str = "t") -> rdflib.Graph:
     """A small document graph in the shape of docs/ARCHITECTURE.md."""
     g = rdflib.Graph()
@@ -83,14 +100,14 @@ def mentioned_actors(store: GraphStore) -> int:
 def test_put_document_is_new_then_unchanged_then_replaced(store: GraphStore) -> None:
     iri = DOC + "a1"
     first = doc_graph("a1", "h1", ["iran", "iraq"])
-    assert store.put_document(iri, first) == "new"
+    assert put_document(store, iri, first) == "new"
     before = triples_of(store, iri)
     assert len(before) == len(first)
-    assert store.put_document(iri, first) == "unchanged"
+    assert put_document(store, iri, first) == "unchanged"
     assert triples_of(store, iri) == before
 
     second = doc_graph("a1", "h2", ["united-states"], title="changed")
-    assert store.put_document(iri, second) == "replaced"
+    assert put_document(store, iri, second) == "replaced"
     after = triples_of(store, iri)
     assert len(after) == len(second)
     assert not any("iraq" in o for _, _, o in after), "old version's triples must be gone"
@@ -99,9 +116,9 @@ def test_put_document_is_new_then_unchanged_then_replaced(store: GraphStore) -> 
 
 def test_batch_writes_each_document_and_last_version_wins(store: GraphStore) -> None:
     docs = [
-        DocumentGraph.from_graph(DOC + "b1", doc_graph("b1", "x", ["iran"])),
-        DocumentGraph.from_graph(DOC + "b2", doc_graph("b2", "y", ["iraq"])),
-        DocumentGraph.from_graph(DOC + "b1", doc_graph("b1", "z", ["hezbollah"])),
+        document_graph(DOC + "b1", doc_graph("b1", "x", ["iran"])),
+        document_graph(DOC + "b2", doc_graph("b2", "y", ["iraq"])),
+        document_graph(DOC + "b1", doc_graph("b1", "z", ["hezbollah"])),
     ]
     assert store.put_documents(docs) == ["new", "new", "replaced"]
     assert store.content_hashes([DOC + "b1", DOC + "b2"]) == {DOC + "b1": "z", DOC + "b2": "y"}
@@ -110,8 +127,8 @@ def test_batch_writes_each_document_and_last_version_wins(store: GraphStore) -> 
 
 
 def test_remove_drops_the_document_and_actors_only_it_named(store: GraphStore) -> None:
-    store.put_document(DOC + "c1", doc_graph("c1", "1", ["iran", "iraq"]))
-    store.put_document(DOC + "c2", doc_graph("c2", "2", ["iraq"]))
+    put_document(store, DOC + "c1", doc_graph("c1", "1", ["iran", "iraq"]))
+    put_document(store, DOC + "c2", doc_graph("c2", "2", ["iraq"]))
     assert mentioned_actors(store) == 2
     assert store.remove_graph(DOC + "c1") is True
     assert store.remove_graph(DOC + "c1") is False
@@ -121,8 +138,8 @@ def test_remove_drops_the_document_and_actors_only_it_named(store: GraphStore) -
 
 
 def test_default_graph_is_the_union_and_can_be_narrowed(store: GraphStore) -> None:
-    store.put_document(DOC + "d1", doc_graph("d1", "1", ["iran"]))
-    store.put_document(DOC + "d2", doc_graph("d2", "2", ["iraq"]))
+    put_document(store, DOC + "d1", doc_graph("d1", "1", ["iran"]))
+    put_document(store, DOC + "d2", doc_graph("d2", "2", ["iraq"]))
     docs = store.select("SELECT ?d WHERE { ?d a evkg:Document } ORDER BY ?d")
     assert [r["d"] for r in docs] == [DOC + "d1", DOC + "d2"]
     only = store.query("SELECT ?d WHERE { ?d a evkg:Document }", default_graph_uris=[DOC + "d2"])
@@ -137,13 +154,13 @@ def test_default_graph_is_the_union_and_can_be_narrowed(store: GraphStore) -> No
 
 
 def test_literals_survive_the_round_trip(store: GraphStore) -> None:
-    store.put_document(DOC + "e1", doc_graph("e1", "1", ["iran"]))
+    put_document(store, DOC + "e1", doc_graph("e1", "1", ["iran"]))
     rows = store.select("SELECT ?l WHERE { ?e a sem:Event ; rdfs:label ?l }")
     assert rows == [{"l": 'line one\nline "two" 0 ünï'}]
 
 
 def test_query_serialized_forwards_a_standard_encoding(store: GraphStore) -> None:
-    store.put_document(DOC + "f1", doc_graph("f1", "1", ["iran", "iraq"]))
+    put_document(store, DOC + "f1", doc_graph("f1", "1", ["iran", "iraq"]))
     chunks, media = store.query_serialized(
         "SELECT ?a WHERE { ?d evkg:mentions ?a } ORDER BY ?a", "application/sparql-results+json"
     )
@@ -161,7 +178,7 @@ def test_query_serialized_forwards_a_standard_encoding(store: GraphStore) -> Non
 
 
 def test_bad_input_is_a_clear_error_and_changes_nothing(store: GraphStore) -> None:
-    store.put_document(DOC + "g1", doc_graph("g1", "1", ["iran"]))
+    put_document(store, DOC + "g1", doc_graph("g1", "1", ["iran"]))
     before = triples_of(store, DOC + "g1")
     with pytest.raises(QuerySyntaxError):
         store.query("SELEKT nonsense")
@@ -170,7 +187,7 @@ def test_bad_input_is_a_clear_error_and_changes_nothing(store: GraphStore) -> No
     with pytest.raises(ValueError, match="IRI"):
         store.remove_graph("not an iri")
     with pytest.raises(ValueError, match="IRI"):
-        store.put_document(DOC + "g 1", doc_graph("g1", "2", []))
+        put_document(store, DOC + "g 1", doc_graph("g1", "2", []))
     assert triples_of(store, DOC + "g1") == before
 
 
@@ -215,7 +232,7 @@ def test_row_caps_are_paged(store: GraphStore) -> None:
     for i in range(10_500):
         g.add((ex[f"s{i}"], ex.p, rdflib.Literal(i)))
     iri = TEST_GRAPH + "big"
-    store.put_documents([DocumentGraph.from_graph(iri, g, content_hash="big")])
+    store.put_documents([document_graph(iri, g, content_hash="big")])
     assert len(triples_of(store, iri)) == 10_501
     found = store.select(f"SELECT ?s WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
     assert len(found) == len({r["s"] for r in found}) == 10_501  # the hash has its own
@@ -249,15 +266,6 @@ def test_embedded_store_is_single_process(tmp_path: Path) -> None:
     reopened.close()
 
 
-def test_content_hash_is_required() -> None:
-    g = rdflib.Graph()
-    g.add((rdflib.URIRef(DOC + "h"), rdflib.RDFS.label, rdflib.Literal("x")))
-    with pytest.raises(ValueError, match="contentHash"):
-        DocumentGraph.from_graph(DOC + "h", g)
-    with_hash = DocumentGraph.from_graph(DOC + "h", g, content_hash="abc")
-    assert CONTENT_HASH.encode() in with_hash.ntriples
-
-
 def test_document_graph_from_triples_gives_the_same_quads_in_its_graph() -> None:
     """The N-Quads are derived from the N-Triples text: literals that look like line ends
     (a dot, a newline, quotes) must not confuse it."""
@@ -285,9 +293,9 @@ def test_a_failed_bulk_write_leaves_none_of_its_batch(tmp_path: Path, on_disk: b
     """A batch whose N-Quads break part way is refused whole, in memory as on disk."""
     store = OxigraphStore(tmp_path / "store" if on_disk else None)
     try:
-        kept = DocumentGraph.from_graph(DOC + "kept", doc_graph("kept", "k", ["iran"]))
+        kept = document_graph(DOC + "kept", doc_graph("kept", "k", ["iran"]))
         assert store.put_documents([kept], bulk=True) == ["new"]
-        good = DocumentGraph.from_graph(DOC + "good", doc_graph("good", "g", ["iraq"]))
+        good = document_graph(DOC + "good", doc_graph("good", "g", ["iraq"]))
         text = doc_graph("bad", "b", ["syria"]).serialize(format="nt", encoding="utf-8")
         # Claimed to be Oxigraph's own text, so nothing parses it before the bulk loader does.
         fine = DocumentGraph(DOC + "good", "g", good.ntriples, canonical=True)

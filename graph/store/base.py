@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import IO, Any, Literal, Protocol, runtime_checkable
 
 import pyoxigraph as ox
-import rdflib
 
-from graph.sparql import CONTENT_HASH, Solutions, check_iri, select_rows
+from graph.sparql import Solutions, check_iri, select_rows
 
 PutStatus = Literal["new", "unchanged", "replaced"]
 
@@ -90,38 +89,10 @@ class DocumentGraph:
         quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in parsed]
         return rdf_bytes(quads, ox.RdfFormat.N_QUADS)
 
-    @classmethod
-    def from_graph(
-        cls, iri: str, graph: rdflib.Graph, content_hash: str | None = None
-    ) -> DocumentGraph:
-        """Take the hash from `<iri> evkg:contentHash` in the graph unless one is given."""
-        check_iri(iri)
-        recorded = list(graph.objects(rdflib.URIRef(iri), rdflib.URIRef(CONTENT_HASH)))
-        if content_hash is None:
-            if not recorded:
-                raise ValueError(f"graph for {iri} has no evkg:contentHash and none was given")
-            content_hash = str(recorded[0])
-        elif [str(value) for value in recorded] != [content_hash]:
-            graph = with_hash(graph, iri, content_hash)
-        return cls(iri, content_hash, graph.serialize(format="nt", encoding="utf-8"))
-
-
-def with_hash(graph: rdflib.Graph, iri: str, content_hash: str) -> rdflib.Graph:
-    """A copy of `graph` that records `content_hash` as `<iri> evkg:contentHash`."""
-    out = rdflib.Graph()
-    for triple in graph:
-        out.add(triple)
-    out.set((rdflib.URIRef(iri), rdflib.URIRef(CONTENT_HASH), rdflib.Literal(content_hash)))
-    return out
-
 
 @runtime_checkable
 class GraphStore(Protocol):
     """The graph store interface; see docs/ARCHITECTURE.md ("Store interface")."""
-
-    def put_document(self, iri: str, graph: rdflib.Graph) -> PutStatus:
-        """Store one document's graph (its hash read from it), as `put_documents` would."""
-        return self.put_documents([DocumentGraph.from_graph(iri, graph)])[0]
 
     def put_documents(
         self, docs: Sequence[DocumentGraph], *, bulk: bool = False
