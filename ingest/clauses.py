@@ -23,8 +23,8 @@ from ingest import targets as whom
 from ingest.grammar import VIOLENT_ROOTS, Coded
 
 if TYPE_CHECKING:
-    from ingest.actors import Mention
     from ingest.coding import Reading, SentenceCoder
+    from ingest.mentions import Mention
 
 __all__ = [
     "accusations",

@@ -44,9 +44,9 @@ from ingest import doers as who
 from ingest import modality as moods
 from ingest import senses as special
 from ingest import targets as whom
-from ingest.actors import Mention
 from ingest.grammar import VIOLENT_ROOTS, Coded, grammar
 from ingest.judgements import judgements
+from ingest.mentions import Mention
 from ingest.triggers import Pattern, PrepItem, Sense, dictionary
 
 __all__ = ["Coded", "SentenceCoder", "Told", "code_parsed"]

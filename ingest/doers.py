@@ -17,13 +17,13 @@ from spacy.tokens import Token
 
 from ingest import modality as moods
 from ingest import targets as whom
-from ingest.actors import DEFINITE
+from ingest.antecedents import DEFINITE
 from ingest.grammar import MODIFIERS, VIOLENT_ROOTS
 from ingest.people import name_words
 
 if TYPE_CHECKING:
-    from ingest.actors import Mention
     from ingest.coding import SentenceCoder
+    from ingest.mentions import Mention
 
 __all__ = [
     "accused_of",

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 if TYPE_CHECKING:  # the linker reads the grammar's word classes too
-    from ingest.actors import Mention
+    from ingest.mentions import Mention
 
 __all__ = ["MODIFIERS", "VIOLENT_ROOTS", "Coded", "Grammar", "grammar"]
 

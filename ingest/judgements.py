@@ -21,8 +21,8 @@ from ingest import modality as moods
 from ingest.grammar import Coded
 
 if TYPE_CHECKING:
-    from ingest.actors import Mention
     from ingest.coding import SentenceCoder
+    from ingest.mentions import Mention
 
 __all__ = ["judgements"]
 

@@ -21,8 +21,8 @@ from ingest import targets as whom
 from ingest.grammar import MODIFIERS, VIOLENT_ROOTS
 
 if TYPE_CHECKING:
-    from ingest.actors import Mention
     from ingest.coding import Reading, SentenceCoder
+    from ingest.mentions import Mention
 
 __all__ = [
     "blamed_for",

@@ -19,8 +19,8 @@ from ingest.grammar import MODIFIERS, VIOLENT_ROOTS
 from ingest.triggers import Sense
 
 if TYPE_CHECKING:
-    from ingest.actors import Mention
     from ingest.coding import SentenceCoder
+    from ingest.mentions import Mention
 
 __all__ = [
     "noun_roles",
