@@ -12,7 +12,8 @@ Mentions come in five shapes, tried in this order:
    resolved against the actors mentioned before (`ingest.antecedents`).
 
 What a mention is lies in `ingest.mentions`; the readers of the words around one (titles,
-owners, names that run on) in `ingest.mention_context`.
+owners, names that run on) in `ingest.mention_context`; the gazetteer's name matcher in
+`ingest.name_matcher`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from spacy.matcher import PhraseMatcher
-from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 
 from ingest import antecedents
@@ -51,20 +51,17 @@ from ingest.mention_context import (
 )
 from ingest.mentions import Demonyms, Found, Free, Mention, Resolver, slug
 from ingest.model import Actor
+from ingest.name_matcher import NameMatcher
 from ingest.people import name_words, with_initials
 from ingest.text import Match, matches_in, nlp
 from ingest.text import words as _words
 from ingest.vocab import (
-    ARTICLES,
-    WORD_KEYS,
     ActorEntry,
     AgentNoun,
-    NameIndex,
     Vocabulary,
     actor_names,
     is_exact_name,
     vocabulary,
-    word_key,
 )
 from ontology.namespaces import ID
 
@@ -74,62 +71,6 @@ DEMONYM_ENDINGS = ("an", "ish", "ese", "i", "ic", "ch", "ot", "er")
 COUNTRY_NOUNS = {"country", "nation"}
 LOCATIVE = {"in", "inside", "within", "across", "throughout", "around"}
 BACKING = name_words().backing_participles
-
-
-HYPHENS = frozenset({"-", "‐", "‑", "–", "—"})
-# Tokens a name may run across without a word of its own: hyphens and apostrophes.
-JOINERS = HYPHENS | {"'", "’", "‘"}
-
-
-class NameMatcher:
-    """Gazetteer names matched on their key (`ingest.vocab.name_key`): case-folded, without
-    diacritics, apostrophes or hyphens, with transliteration variants folded, so that
-    "Kata'ib Hizballah", "Kataeb Hezbollah" and "KATAIB HEZBOLLAH" are one name. A name
-    written with capitals matches only where one of its words is capitalised ("Turkey",
-    not "turkey"); a name written in lower case ("the coalition") matches in any case.
-
-    Called on a doc, it gives spaCy-matcher-like (match id, start, end) triples."""
-
-    def __init__(self, strings: StringStore, index: NameIndex) -> None:
-        add = strings.add
-        self.keys = {key: [add(iri) for iri in iris] for key, iris in index.keys.items()}
-        self.prefixes = index.prefixes
-        self.caseless = index.caseless
-        self.starts = frozenset(self.keys) | frozenset(index.prefixes)  # a run may start here
-
-    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
-        texts, lowers = _words(doc)
-        size = len(texts)
-        known = WORD_KEYS.get
-        token_keys = [k if (k := known(text)) is not None else word_key(text) for text in texts]
-        for hyphen in HYPHENS.intersection(texts):
-            at = texts.index(hyphen)
-            while at >= 0:
-                if at and lowers[at - 1] in ARTICLES:
-                    token_keys[at - 1] = "al"  # "ad-Din", "el-Sisi" = "al-Din", "al-Sisi"
-                at = texts.index(hyphen, at + 1) if hyphen in texts[at + 1 :] else -1
-        found = []
-        keys, prefixes, caseless, starts = self.keys, self.prefixes, self.caseless, self.starts
-        for i, so_far in enumerate(token_keys):
-            if so_far not in starts:
-                continue
-            j = i
-            while True:
-                ids = keys.get(so_far)
-                if ids is not None and (
-                    so_far in caseless or any(texts[k][:1].isupper() for k in range(i, j + 1))
-                ):
-                    for match_id in ids:
-                        found.append((match_id, i, j + 1))
-                if so_far not in prefixes:
-                    break
-                j += 1
-                while j < size and not token_keys[j] and texts[j] in JOINERS:
-                    j += 1
-                if j >= size or not token_keys[j]:
-                    break
-                so_far += token_keys[j]
-        return found
 
 
 class ActorLinker:
