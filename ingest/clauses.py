@@ -3,9 +3,7 @@ verb of saying to the clause it reports, an outcome to the attack it completes),
 clause tells with no trigger of its own (accusations, demands and refusals of acts the
 dictionary lacks, foretold penalties), and the parties of one act folded into one event.
 
-Functions of the parse coder (`ingest.coding.SentenceCoder`, their first argument),
-kept apart from it so that each reads in one sitting; the coder is imported for types
-only, as it imports this module.
+Each takes the coder (`ingest.coding`) first: out of its class, which stays short.
 """
 
 from __future__ import annotations

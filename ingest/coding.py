@@ -26,7 +26,9 @@ parse:
 
 What the coder keeps here: the dictionary lookup of triggers, the parse lookups every
 reader uses, and the reading of a trigger's roles into events. Senses a verb takes from what
-it is said of ("halted its offensive", "told reporters") are `ingest.senses`.
+it is said of ("halted its offensive", "told reporters") are `ingest.senses`. The readers in
+those modules are functions that take the coder as their first argument, kept apart so that
+each module reads in one sitting; they import the coder for types only, as it imports them.
 
 Word classes (light verbs, modal words, verbs of intent, belief and denial) are data in
 `dictionaries/grammar.yaml`.

@@ -3,9 +3,7 @@ subject it shares or the object that controls it, the noun a relative clause han
 of an event noun (its possessor or modifier, its "by" phrase, the subject of the light verb
 that carries it), and the doer of an earlier act a noun points back to ("this attack").
 
-Functions of the parse coder (`ingest.coding.SentenceCoder`, their first argument),
-kept apart from it so that each reads in one sitting; the coder is imported for types
-only, as it imports this module.
+Apart from the coder's class (`ingest.coding`), which each function takes first.
 """
 
 from __future__ import annotations

@@ -4,9 +4,7 @@ fighting off another's attack, the means of a violent act, a public statement ("
 reporters") and the press at large, joint acts, acts announced on a condition (threats),
 commitments; and the light verbs that lend their subject to an event noun.
 
-Functions of the parse coder (`ingest.coding.SentenceCoder`, their first argument),
-kept apart from it so that each reads in one sitting; the coder is imported for types
-only, as it imports this module.
+Kept out of the coder's class (`ingest.coding`, passed first) to keep it readable.
 """
 
 from __future__ import annotations

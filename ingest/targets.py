@@ -3,9 +3,7 @@ actor lends its own), a passive's subject, the subject of a threat's condition, 
 a violent act takes place in; and the roles of an event noun (`noun_roles`: its doer and
 whom it struck, "clashes between X and Y", "Y suffered attacks by X").
 
-Functions of the parse coder (`ingest.coding.SentenceCoder`, their first argument),
-kept apart from it so that each reads in one sitting; the coder is imported for types
-only, as it imports this module.
+The coder (`ingest.coding`) comes first in every call; its class stays short.
 """
 
 from __future__ import annotations
