@@ -8,10 +8,12 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc
 from spacy.tokens import Span as SentenceSpan
 
-from ingest.actors import FIRST_PERSON, Mention, Resolver, linker
+from ingest.actors import linker
+from ingest.antecedents import FIRST_PERSON
 from ingest.coding import Coded, Told, code_parsed
 from ingest.dates import DateContext
 from ingest.grammar import VIOLENT_ROOTS
+from ingest.mentions import Mention, Resolver
 from ingest.model import Actor, Event, Extraction, Place, SourceDocument, Span
 from ingest.parser import parse_many
 from ingest.places import place_finder

@@ -10,12 +10,14 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 if TYPE_CHECKING:  # the linker reads the grammar's word classes too
-    from ingest.actors import Mention
+    from ingest.mentions import Mention
 
-__all__ = ["VIOLENT_ROOTS", "Coded", "Grammar", "grammar"]
+__all__ = ["MODIFIERS", "VIOLENT_ROOTS", "Coded", "Grammar", "grammar"]
 
 # CAMEO's roots of violence: assault, fight, mass violence.
 VIOLENT_ROOTS = frozenset({"18", "19", "20"})
+# Dependents of a noun that name whose it is ("Turkey's incursion", "U.S. airstrikes").
+MODIFIERS = ("poss", "compound", "amod", "nmod", "npadvmod")
 
 GRAMMAR_FILE = Path(__file__).resolve().parent / "dictionaries" / "grammar.yaml"
 

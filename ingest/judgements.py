@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Token
 
+from ingest import doers as who
 from ingest import modality as moods
 from ingest.grammar import Coded
 
 if TYPE_CHECKING:
-    from ingest.actors import Mention
     from ingest.coding import SentenceCoder
+    from ingest.mentions import Mention
 
 __all__ = ["judgements"]
 
@@ -72,7 +73,7 @@ def _quoted_verdicts(coder: SentenceCoder) -> Iterator[tuple[int, Coded]]:
 def _verb_judges(
     coder: SentenceCoder, verb: Token, code: str, word: Token, targets: list[Mention]
 ) -> Iterator[tuple[int, Coded]]:
-    sources, passive = coder._subject(verb)
+    sources, passive = who.subject(coder, verb)
     if not passive:
         yield from _pairs(verb.i, code, word, sources, targets, moods.modality(coder, verb))
 
@@ -160,14 +161,14 @@ def _doers(coder: SentenceCoder, judged: Token, predicate: Token) -> list[Mentio
     sentence points back to ("This attack was reckless", "This was an unprovoked attack")
     is that of the doer of the last violent act the text told, if any."""
     if judged.i in coder.nouns:  # "the killing of Y": Y was killed, the killer is judged
-        return coder.pointed_doer(judged)
+        return who.pointed_doer(coder, judged)
     found = coder.actors_at(judged)
     if found:
         return found
     if coder.lowers[judged.i] in coder.g.pointing_words and predicate.i in coder.nouns:
         # "This was an unprovoked attack": the attack is what is judged
-        return coder.pointed_doer(predicate, pointed=True)
-    return coder.pointed_doer(judged)
+        return who.pointed_doer(coder, predicate, pointed=True)
+    return who.pointed_doer(coder, judged)
 
 
 def _moods(coder: SentenceCoder) -> Iterator[tuple[int, Coded]]:
@@ -189,7 +190,7 @@ def _moods(coder: SentenceCoder) -> Iterator[tuple[int, Coded]]:
             sources = [m for c in copula.children if c.dep_ == "nsubj" for m in coder.actors_at(c)]
             said = copula.dep_ == "ccomp" and coder.lemmas[copula.head.i] in g.speech_verbs
             if said and not sources:
-                sources = coder._subject(copula.head)[0]
+                sources = who.subject(coder, copula.head)[0]
             modality = moods.modality(coder, copula)
             for source in sources:
                 for target in _about(coder, mood):

@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Token
 
+from ingest import doers as who
+from ingest import targets as whom
+
 if TYPE_CHECKING:
     from ingest.coding import SentenceCoder
 
@@ -59,7 +62,7 @@ def modality(coder: SentenceCoder, token: Token) -> str:
             return "hypothetical"
         if child.dep_ == "advmod" and lower in g.claim_adverbs:
             return "claimed"
-    if token.pos_ == "NOUN" and coder._accused_of(token):
+    if token.pos_ == "NOUN" and who.accused_of(coder, token):
         return "claimed"
     if token.pos_ == "NOUN":
         noun = token
@@ -73,13 +76,15 @@ def modality(coder: SentenceCoder, token: Token) -> str:
             return "claimed"  # "blamed X for the attack": the blame's word for it
         if through_prep and coder.lemmas[token.i] in g.intent_verbs:
             return "intended"  # "agreed to a ceasefire", "committed to talks"
-        if coder._undergone_by(noun) is not None:
+        if whom.undergone_by(coder, noun) is not None:
             return modality(coder, token)  # "will face sanctions from X": to come
         lent = coder.lemmas[token.i] in g.light_verbs or any(
-            p.i == noun.i for p in coder._joined_in(token)
+            p.i == noun.i for p in who.joined_in(coder, token)
         )
         if not lent and (
-            coder._reacts_to(token) or noun.dep_ != "dobj" or coder._done_by_another(noun, token)
+            who.reacts_to(coder, token)
+            or noun.dep_ != "dobj"
+            or who.done_by_another(coder, noun, token)
         ):
             # "will investigate the killing": the killing took place; "will end attacks by
             # Y": Y's attacks go on. But "will send aid": the aid is to come.
@@ -235,8 +240,8 @@ def _reported_future(coder: SentenceCoder, aux: Token) -> bool:
     if coder.lowers[aux.i] not in coder.g.offer_aux:
         return False
     # "X indicated it can supply Y": what the speaker can do, offered
-    doers = {m.actor.iri for m in coder._subject(clause)[0]}
-    return bool(doers) and doers <= {m.actor.iri for m in coder._subject(clause.head)[0]}
+    doers = {m.actor.iri for m in who.subject(coder, clause)[0]}
+    return bool(doers) and doers <= {m.actor.iri for m in who.subject(coder, clause.head)[0]}
 
 
 def subjunctive(coder: SentenceCoder, verb: Token) -> bool:

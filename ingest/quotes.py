@@ -21,7 +21,7 @@ from ingest.text import words
 from ingest.triggers import verb_forms
 
 if TYPE_CHECKING:
-    from ingest.actors import Mention
+    from ingest.mentions import Mention
 
 __all__ = ["QUOTES", "Quotations", "speech_forms"]
 

@@ -24,7 +24,7 @@ from typing import Literal
 from spacy.tokens import Doc, Span
 
 from ingest import grammar
-from ingest.actors import Mention
+from ingest.mentions import Mention
 from ingest.rule_triggers import Form, trigger_matcher
 from ingest.text import matches_in, words
 

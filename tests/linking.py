@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ingest.actors import Resolver, linker
+from ingest.actors import linker
+from ingest.mentions import Resolver
 from ingest.model import Actor
 from ingest.text import nlp
 
