@@ -24,10 +24,11 @@ may read a snapshot itself too (`lease`: the whole store's dump, streamed for as
 the client reads), which keeps it as long. The pool owns its snapshot folder and empties
 it when it starts, so folders a killed server left are removed by the next one.
 
-A SPARQL update runs first in a worker too (`try_update`), on a writable checkpoint of the
-store taken for it (`update-*` in the snapshot folder, removed after): the server runs it on
-the store only once it completed there, so an update that crashes the engine or runs past
-its time limit costs a worker, not the server.
+A SPARQL update runs in a worker too (`try_update`), on a writable checkpoint of the store
+taken for it (`update-*` in the snapshot folder), which then becomes the store
+(`OxigraphStore.adopt`): the engine never runs an update in the server's process, so an
+update that crashes it or runs past its time limit costs a worker, not the server, and
+nothing is written.
 
 Unless the operator allows SERVICE, workers run without network access
 (`graph.sandbox.deny_network`): the engine cannot connect anywhere, whatever the query.
@@ -91,10 +92,10 @@ def _serve(conn: Connection, snapshot: str | None = None, network: bool = True) 
     `snapshot` is opened at once, so the first query does not pay for it, and then
     ("ready", sandboxed) is sent; without `network` the process first gives up network
     access (`sandboxed` says whether it could). The kind "update" runs an update on a
-    writable copy of the store (`args["folder"]`, a checkpoint `QueryPool.try_update` made
-    and removes), or on an empty in-memory store without one: the server runs each SPARQL
-    update here first, so one that crashes the engine crashes a worker, not the server, and
-    one that runs past the timeout is stopped with its worker."""
+    writable copy of the store (`args["folder"]`, a checkpoint `QueryPool.try_update` made,
+    which the server then adopts as the store), or on an empty in-memory store without one:
+    the server runs SPARQL updates here, so one that crashes the engine crashes a worker,
+    not the server, and one that runs past the timeout is stopped with its worker."""
     sandboxed = False
     if not network:
         from graph.sandbox import deny_network
@@ -119,12 +120,12 @@ def _serve(conn: Connection, snapshot: str | None = None, network: bool = True) 
         except EOFError:
             return
         try:
-            if kind == "update":  # tried on a copy of the data (or none) in this process
-                trial = ox.Store(args["folder"]) if args.get("folder") else ox.Store()
+            if kind == "update":  # on a copy of the data (or none), in this process
+                copy = ox.Store(args["folder"]) if args.get("folder") else ox.Store()
                 try:
-                    trial.update(args["sparql"], prefixes=PREFIXES)
+                    copy.update(args["sparql"], prefixes=PREFIXES)
                 finally:
-                    del trial  # closed before the server removes the folder
+                    del copy  # closed before the server adopts or removes the folder
                 conn.send(("value", None))
                 continue
             if current is None or current[0] != snapshot:
@@ -462,20 +463,23 @@ class QueryPool:
         self._free(worker, snapshot)
         return _result(reply, body)
 
-    async def try_update(self, sparql: str, timeout: float) -> None:
+    async def try_update(self, sparql: str, timeout: float) -> Path:
         """Run a SPARQL update in a worker (of the reserved lane: runaway queries cannot
-        hold it back) on a writable checkpoint of the store as it is now, then drop the
-        copy. The caller holds the write lock, so the copy is the data the real run will
-        meet: what it raises (a syntax error, a `QueryTimeout`, the engine crashing) the
-        real run would have met, with the server's process instead of a worker's."""
+        hold it back) on a writable checkpoint of the store as it is now, and return the
+        copy, updated, for the caller to adopt as the store (`OxigraphStore.adopt`) or
+        remove. The caller holds the write lock, so the copy is the store with the update
+        made. What the run raises (a syntax error, a `QueryTimeout`, the engine crashing)
+        is raised here, the copy removed."""
         folder = self.snapshots / f"update-{uuid.uuid4().hex}"  # not a g* snapshot
         try:
             await asyncio.to_thread(self.store.snapshot, folder)
             await self.run_async(
                 "update", {"sparql": sparql, "folder": str(folder)}, timeout, lane="rest"
             )
-        finally:
+        except BaseException:
             await asyncio.to_thread(shutil.rmtree, folder, True)
+            raise
+        return folder
 
     @staticmethod
     def _reply(worker: _Worker, timeout: float) -> tuple[Any, ...] | None:

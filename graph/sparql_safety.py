@@ -18,8 +18,8 @@ differently) and callers execute what it returns. Query workers also run without
 access (`graph.sandbox`), so a query that got past both walls still could not connect.
 
 `manages_graphs_only` reads an update with the same lexer to tell graph management (CLEAR,
-DROP, CREATE), which matches no pattern, from everything else: the server skips the trial
-run (`graph.isolated.QueryPool.try_update`) for those.
+DROP, CREATE), which matches no pattern, from everything else: the store runs those itself,
+where every other update runs in a worker (`graph.isolated.QueryPool.try_update`).
 
 `with_using` applies the protocol's `using-graph-uri` / `using-named-graph-uri` to an
 update, which Oxigraph's Python API cannot take as parameters.
@@ -288,13 +288,13 @@ def manages_graphs_only(text: str) -> bool:
     BASE and PREFIX declarations; the engine's own CLEAR and DROP then run on the store.
 
     These match no pattern and evaluate no expression: they take time in proportion to
-    what they remove and cannot recurse, so the trial run that guards other updates
-    against crashing the engine or running away is not needed. Every token must fit that
+    what they remove and cannot recurse, so the worker that guards against other updates
+    crashing the engine or running away is not needed. Every token must fit that
     grammar, read by the lexer that reads as Oxigraph's grammar does (comments end at a
     line feed or carriage return; `\\u` escapes count only inside IRIs and strings, so a
     keyword spelled with one is an unknown token here): a brace, string, variable or any
-    other word answers False, and the update gets its trial. ADD, MOVE and COPY are left
-    to the trial too: they copy every triple of a graph through the engine's insert, so
+    other word answers False, and the update goes to a worker. ADD, MOVE and COPY go there
+    too: they copy every triple of a graph through the engine's insert, so
     their cost grows with the graph and the time limit should stop them."""
     tokens = _tokens(text)
     i, n = 0, len(tokens)

@@ -119,25 +119,15 @@ class Grammar:
 def grammar() -> Grammar:
     with GRAMMAR_FILE.open(encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
-    values: dict[str, Any] = {
-        "intent_codes": dict(data["intent_codes"]),
-        "refusal_codes": dict(data["refusal_codes"]),
-        "threat_codes": dict(data["threat_codes"]),
-        "conditional_threat_codes": dict(data["conditional_threat_codes"]),
-        "crowd_codes": dict(data["crowd_codes"]),
-        "halted_codes": dict(data["halted_codes"]),
-        "withdrawn_codes": dict(data["withdrawn_codes"]),
-        "counter_code": str(data["counter_code"]),
-        "aerial_code": str(data["aerial_code"]),
-        "deescalation_code": str(data["deescalation_code"]),
-        "armed_backing_code": str(data["armed_backing_code"]),
-        "welcoming_code": str(data["welcoming_code"]),
-    }
-    for name, kind in Grammar.__annotations__.items():
-        if name in values:
-            continue
-        words = [str(w).lower() for w in data[name]]
-        values[name] = tuple(words) if "tuple" in str(kind) else frozenset(words)
+    values: dict[str, Any] = {}
+    for name, kind in Grammar.__annotations__.items():  # strings: annotations are postponed
+        if kind.startswith("dict"):
+            values[name] = dict(data[name])  # CAMEO codes by word
+        elif kind == "str":
+            values[name] = str(data[name])  # a CAMEO code
+        else:
+            words = [str(w).lower() for w in data[name]]
+            values[name] = tuple(words) if "tuple" in kind else frozenset(words)
     return Grammar(**values)
 
 

@@ -82,7 +82,9 @@ class Settings(BaseSettings):
         default=30.0, gt=0, description="seconds a query may run before it is answered 503"
     )
     update_timeout: float = Field(
-        default=300.0, gt=0, description="seconds a SPARQL update's trial run may take (then 503)"
+        default=300.0,
+        gt=0,
+        description="seconds a SPARQL update may run in its query process (then 503)",
     )
     max_rows: int = Field(
         default=10_000,

@@ -286,6 +286,7 @@ def test_a_runaway_update_is_stopped_in_its_worker_and_writes_nothing(
     assert r.headers["retry-after"]
     assert httpx.get(f"{api.base}/health", timeout=10).status_code == 200
     assert _count(api) == before
+    folder = api.store_path.stat().st_ino
     ok = httpx.post(
         f"{api.base}/sparql",
         headers=api.auth,
@@ -294,6 +295,9 @@ def test_a_runaway_update_is_stopped_in_its_worker_and_writes_nothing(
     )
     assert ok.status_code == 204, ok.text  # the replaced worker takes the next update
     assert _count(api) == before + 1
+    # the worker's updated copy became the store: the engine ran the update there only
+    assert api.store_path.stat().st_ino != folder
+    assert not list(api.store_path.parent.glob("*.replaced"))
     drop = httpx.post(
         f"{api.base}/sparql", headers=api.auth, timeout=60, data={"update": "DROP GRAPH <a:g>"}
     )
@@ -304,7 +308,7 @@ def test_a_runaway_update_is_stopped_in_its_worker_and_writes_nothing(
 def test_an_update_that_kills_its_worker_leaves_the_store_and_the_pool_whole(
     tmp_path: Path,
 ) -> None:
-    """The crash path: the worker running an update's trial dies (killed here, as an
+    """The crash path: the worker running an update dies (killed here, as an
     engine crash would end it). The caller is told, the store is unchanged, the copy is
     removed and a new worker takes the next update."""
     import asyncio
@@ -349,7 +353,7 @@ def test_ordinary_queries_naming_the_words_still_run(api: ApiServer, query: str)
 
 
 @pytest.mark.skipif(not SANDBOXED, reason="the network filter is Linux x86-64/AArch64 only")
-def test_the_trial_run_of_an_update_takes_the_crash_and_the_network_refusal(
+def test_the_worker_running_an_update_takes_the_crash_and_the_network_refusal(
     tmp_path: Path, listener: Listener
 ) -> None:
     """The third wall on its own: an update the text checks let through is first run on an
@@ -373,7 +377,7 @@ def test_the_trial_run_of_an_update_takes_the_crash_and_the_network_refusal(
         assert pool.run("update", {"sparql": "INSERT DATA { <a:s> <a:p> 1 }"}, 60) is None
         assert store.graph_size("a:g") == 0 and not store.select(
             "SELECT * WHERE { <a:s> ?p ?o }"
-        )  # the trial runs touched nothing
+        )  # the worker's runs touched nothing
     finally:
         pool.close()
         store.close()

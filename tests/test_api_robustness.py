@@ -447,6 +447,7 @@ def test_kill_9_during_writes_leaves_a_whole_store_and_no_snapshots(
             # the store opened whole: the graph holds one write's triple, not two or half
             answer = sparql_json(base, whole, timeout=30)
             assert answer["results"]["bindings"][0]["n"]["value"] == "1"
+            assert not store.with_name("store.replaced").exists()  # a cut swap was settled
         stop = threading.Event()
 
         def write(base: str = base, stop: threading.Event = stop) -> None:
@@ -464,13 +465,33 @@ def test_kill_9_during_writes_leaves_a_whole_store_and_no_snapshots(
                     return
                 i += 1
 
-        writer = threading.Thread(target=write)
-        writer.start()
+        def update(base: str = base, stop: threading.Event = stop) -> None:
+            """SPARQL updates, each run in a worker whose copy then takes the store's
+            place: a kill may land in the swap."""
+            triple = "<http://e/u> <http://e/p> {} .".format
+            i = 0
+            while not stop.is_set():
+                try:
+                    httpx.post(
+                        f"{base}/sparql",
+                        headers={"Authorization": auth["Authorization"]},
+                        data={"update": f"INSERT DATA {{ GRAPH <{GRAPH}/u> {{ {triple(i)} }} }}"},
+                        timeout=10,
+                    )
+                except httpx.HTTPError:
+                    return
+                i += 1
+
+        writers = [threading.Thread(target=write), threading.Thread(target=update)]
+        for writer in writers:
+            writer.start()
         time.sleep(1.5)
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
         stop.set()
-        writer.join()
+        for writer in writers:
+            writer.join()
+        assert store.exists() or store.with_name("store.replaced").exists()
         assert list(snapshots.glob("g*"))  # a kill leaves them...
         (snapshots / "left-by-the-killed-server").mkdir()
     proc = _serve(store, free_port(), log)  # ...and the next start clears them

@@ -309,17 +309,19 @@ def _update(api: ApiServer, text: str) -> httpx.Response:
 
 @pytest.fixture(scope="module")
 def tight_limits(tmp_path_factory: pytest.TempPathFactory, seeded: Path) -> Iterator[ApiServer]:
-    """A server where no query may take 0.3 s, and no trial run of an update a
-    millisecond: every update that gets a trial is stopped in it."""
+    """A server where no query may take 0.3 s, and no update in a worker a millisecond:
+    every update sent to a worker is stopped there."""
     yield from start_api(tmp_path_factory.mktemp("tight"), seeded, EVKG_QUERY_TIMEOUT="0.3",
                          EVKG_UPDATE_TIMEOUT="0.001")
 
 
-def test_graph_management_skips_the_trial_other_updates_do_not(tight_limits: ApiServer) -> None:
+def test_graph_management_runs_on_the_store_other_updates_in_a_worker(
+    tight_limits: ApiServer,
+) -> None:
     g = "http://example.org/managed"
     ask = f"ASK {{ GRAPH <{g}> {{ ?s ?p ?o }} }}"
     r = _update(tight_limits, f"INSERT DATA {{ GRAPH <{g}> {{ <{g}#s> <{g}#p> 1 }} }}")
-    assert r.status_code == 503 and "trial run" in r.json()["detail"], r.text
+    assert r.status_code == 503 and "isolated run" in r.json()["detail"], r.text
     assert q(tight_limits, ask).json()["boolean"] is False
     r = _update(tight_limits, f"CREATE GRAPH <{g}> ; # x\r DROP SILENT GRAPH <{g}/none>")
     assert r.status_code == 204, r.text

@@ -101,9 +101,9 @@ def test_w3c_protocol(api: ApiServer, test: rdflib.URIRef) -> None:
         assert ex.path.startswith("/sparql/")
         url = api.base + "/sparql" + ex.path.removeprefix("/sparql/")
         # every request carries the write token, so a refused update is refused for its
-        # own fault and not for want of authorisation; the time limit is generous ("CLEAR
-        # ALL" deletes the whole vocabulary twice, in the trial run and for real, which a
-        # loaded machine may take a while over: speed is the benchmarks' business)
+        # own fault and not for want of authorisation; the time limit is generous (an
+        # update copies the store and runs in a worker, which a loaded machine may take a
+        # while over: speed is the benchmarks' business)
         r = httpx.request(ex.method, url, headers={**ex.headers, **api.auth},
                           content=None if ex.body is None else ex.body.encode("utf-8"),
                           timeout=120)

@@ -308,3 +308,90 @@ def test_a_failed_bulk_write_leaves_none_of_its_batch(tmp_path: Path, on_disk: b
             assert not (tmp_path / "store" / JOURNAL).exists()
     finally:
         store.close()
+
+
+def _count(store: OxigraphStore) -> int:
+    return int(store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"])
+
+
+def _updated_copy(store: OxigraphStore, folder: Path, sparql: str) -> None:
+    """What a worker does: open a checkpoint of the store writable, update it, close it."""
+    store.snapshot(folder)
+    copy = ox.Store(str(folder))
+    copy.update(sparql)
+    del copy
+
+
+def test_an_updated_copy_becomes_the_store(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    store = OxigraphStore(path)
+    store.update("INSERT DATA { GRAPH <a:g> { <a:s> <a:p> 1 } }")
+    _updated_copy(store, tmp_path / "copy", "INSERT DATA { GRAPH <a:g> { <a:s> <a:p> 2 } }")
+    assert _count(store) == 1  # the copy is apart until adopted
+    store.adopt(tmp_path / "copy")
+    assert _count(store) == 2
+    assert not (tmp_path / "copy").exists() and not list(tmp_path.glob("*.replaced"))
+    store.update("INSERT DATA { GRAPH <a:g> { <a:s> <a:p> 3 } }")  # and takes writes
+    store.close()
+    reopened = OxigraphStore(path)
+    assert _count(reopened) == 3
+    with pytest.raises(StoreError, match="no store to adopt"):
+        reopened.adopt(tmp_path / "missing")
+    assert _count(reopened) == 3
+    reopened.close()
+
+
+def test_opening_settles_a_swap_a_kill_cut_short(tmp_path: Path) -> None:
+    """Killed between the two renames: the old store comes back, the update not made.
+    Killed after them: the new store stays and the old folder goes."""
+    path, aside = tmp_path / "store", tmp_path / "store.replaced"
+    store = OxigraphStore(path)
+    store.update("INSERT DATA { GRAPH <a:g> { <a:s> <a:p> 1 } }")
+    _updated_copy(store, tmp_path / "copy", "INSERT DATA { GRAPH <a:g> { <a:s> <a:p> 2 } }")
+    store.close()
+    path.rename(aside)  # the first rename, then the kill
+    store = OxigraphStore(path)
+    assert _count(store) == 1 and not aside.exists()
+    store.close()
+    path.rename(aside)
+    (tmp_path / "copy").rename(path)  # both renames, then the kill
+    store = OxigraphStore(path)
+    assert _count(store) == 2 and not aside.exists()
+    store.close()
+
+
+def test_reads_during_swaps_meet_the_old_store_or_the_new(tmp_path: Path) -> None:
+    """Reads in the server's process run beside the swaps of an update's copy into place:
+    each answers from the store before or after a swap, none meets it closed."""
+    import threading
+
+    store = OxigraphStore(tmp_path / "store")
+    store.update("INSERT DATA { GRAPH <a:g> { <a:s> <a:p> 0 } }")
+    seen: list[int] = []
+    failures: list[BaseException] = []
+    done = threading.Event()
+
+    def read() -> None:
+        while not done.is_set():
+            try:
+                seen.append(_count(store))
+                assert store.graphs() == ["a:g"]
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                failures.append(exc)
+                return
+
+    readers = [threading.Thread(target=read) for _ in range(3)]
+    for reader in readers:
+        reader.start()
+    try:
+        for i in range(1, 6):
+            copy = tmp_path / f"copy{i}"
+            _updated_copy(store, copy, f"INSERT DATA {{ GRAPH <a:g> {{ <a:s> <a:p> {i} }} }}")
+            store.adopt(copy)
+    finally:
+        done.set()
+        for reader in readers:
+            reader.join()
+    assert not failures, failures
+    assert _count(store) == 6 and set(seen) <= set(range(1, 7)) and len(seen) > 5
+    store.close()

@@ -7,6 +7,8 @@ in ways a typed signature cannot express; the checks follow the W3C protocol tes
 from __future__ import annotations
 
 import asyncio
+import shutil
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -32,7 +34,7 @@ from graph.sparql_safety import (
     manages_graphs_only,
     with_using,
 )
-from graph.store import StoreError
+from graph.store import OxigraphStore, StoreError
 
 router = APIRouter(tags=["sparql"])
 
@@ -227,9 +229,10 @@ async def run_update(state: State, request: Request, params: dict[str, list[str]
         raise Problem(400, str(exc)) from exc
     text = f"BASE <{request.url.replace(query='')}>\n{text}"
     async with state.write_lock:
-        await _trial(state, text)
+        updated = await _isolated(state, text)
         try:
-            await anyio.to_thread.run_sync(state.store.update, text)
+            if updated is None or not await _adopted(state, updated):
+                await anyio.to_thread.run_sync(state.store.update, text)
         except QuerySyntaxError as exc:
             raise Problem(400, f"malformed SPARQL update: {exc}") from exc
         except UpdateFailed as exc:
@@ -239,36 +242,52 @@ async def run_update(state: State, request: Request, params: dict[str, list[str]
     return Response(status_code=204)
 
 
-async def _trial(state: State, text: str) -> None:
-    """Run the update first in a network-less worker, on a writable copy of the data as it
-    is now (the write lock is held), within the update time limit: one that crashes the
-    engine, runs too long or reaches for the network fails there (the worker restarts, the
-    server lives on, nothing is written) and is answered with why. The store itself is
-    only given an update that completed there (or failed there as it will on the store).
-    Graph management alone (CLEAR, DROP, CREATE: `manages_graphs_only`) matches no pattern,
-    so it cannot crash the engine or run away: it skips the trial, which cost it a copy of
-    the store and a second run."""
+async def _isolated(state: State, text: str) -> Path | None:
+    """Run the update in a network-less worker, on a writable copy of the data as it is now
+    (the write lock is held), within the update time limit, and return the copy with the
+    update made, to become the store (`_adopted`): the engine never runs an update in the
+    server's process. One that crashes the engine, runs too long or reaches for the network
+    fails there (the worker restarts, the server lives on, nothing is written) and is
+    answered with why. None when the store runs the update itself: without workers (a
+    store in memory or elsewhere), for graph management alone (CLEAR, DROP, CREATE:
+    `manages_graphs_only`, which matches no pattern, so cannot crash the engine or run
+    away, and costs the store less than a copy), or after a failure the store will meet
+    and answer again."""
     if state.pool is None or manages_graphs_only(text):
-        return
+        return None
     try:
-        await state.pool.try_update(text, state.settings.update_timeout)
+        return await state.pool.try_update(text, state.settings.update_timeout)
     except QuerySyntaxError as exc:
         raise Problem(400, f"malformed SPARQL update: {exc}") from exc
     except QueryTimeout as exc:
         raise Problem(503, f"the update ran longer than {state.settings.update_timeout:g} s "
-                      "in a trial run and was stopped; nothing was written",
+                      "in an isolated run and was stopped; nothing was written",
                       {"Retry-After": "5"}) from exc
     except PoolBusy as exc:
         raise store_problem(exc) from exc
     except StoreError as exc:
         if str(exc) == CRASHED:
-            raise Problem(503, "the update crashed the SPARQL engine in a trial run on a copy "
-                          "of the data (the worker was restarted); nothing was written") from exc
+            raise Problem(503, "the update crashed the SPARQL engine in an isolated run on a "
+                          "copy of the data (the worker was restarted); nothing was written"
+                          ) from exc
         allowed = state.settings.allow_load or state.settings.allow_service
         if "permission denied" in str(exc).lower() and not allowed:
             raise Problem(403, "the update tried to reach the network (LOAD or SERVICE), "
                           "which this endpoint refuses") from exc
-        # any other failure the real run meets again, and answers as it always has
+        return None  # any other failure the store's own run meets again, and answers
+
+
+async def _adopted(state: State, updated: Path) -> bool:
+    """Make the updated copy the store; False (the copy removed) where its folder cannot
+    take the store's place, e.g. on another file system: the store then runs the update."""
+    try:
+        if not isinstance(state.store, OxigraphStore):  # only the embedded store has workers
+            raise OSError("no folder of the store to replace")
+        await anyio.to_thread.run_sync(state.store.adopt, updated)
+        return True
+    except OSError:
+        await anyio.to_thread.run_sync(shutil.rmtree, updated, True)
+        return False
 
 
 @router.get("/sparql", summary="SPARQL query (GET); no query: the service description",

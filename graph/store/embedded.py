@@ -15,12 +15,18 @@ the process is killed mid-write:
 The journal is a file, not a record in the store: a transaction before each bulk load
 makes RocksDB flush its memtable into the files the load then overlaps, which cost about
 7% of the writer's CPU.
+
+A SPARQL update is run by a worker process on a checkpoint of the store, which then becomes
+the store (`adopt`), so the engine never runs an update in the server's process. The
+folders are swapped by two renames; opening the store finishes or undoes a swap that a
+kill cut short (`REPLACED`).
 """
 
 from __future__ import annotations
 
 import io
 import os
+import shutil
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -37,6 +43,7 @@ from graph.sparql import (
     check_iri,
     query_form,
     result_media,
+    select_rows,
 )
 from graph.store.base import (
     DocumentGraph,
@@ -46,6 +53,7 @@ from graph.store.base import (
     StoreBusyError,
     StoreError,
 )
+from graph.store.gate import Gate, gated
 from graph.store.loading import parse_for_graph
 from graph.store.union import union_triples
 from ontology.namespaces import EVKG, EXPORT_PREFIXES, GRAPH, PREFIXES
@@ -53,6 +61,7 @@ from ontology.namespaces import EVKG, EXPORT_PREFIXES, GRAPH, PREFIXES
 _HASH = ox.NamedNode(CONTENT_HASH)
 JOURNAL = "evkg-pending-writes"  # in the store's folder: one graph IRI a line
 JOURNAL_DRAFT = f"{JOURNAL}.draft"  # the next journal while it is written
+REPLACED = ".replaced"  # the store's folder while an updated copy takes its place
 # Where earlier versions recorded pending graphs, inside the store; still read on opening.
 PENDING_GRAPH = f"{GRAPH}pending-writes"
 _PENDING_GRAPH = ox.NamedNode(PENDING_GRAPH)
@@ -75,6 +84,7 @@ class OxigraphStore(GraphStore):
             if self.path is None:
                 self._store = ox.Store()
             else:
+                _finish_swap(self.path)
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
         except OSError as exc:
@@ -86,6 +96,7 @@ class OxigraphStore(GraphStore):
                 ) from exc
             raise StoreError(f"cannot open the store at {self.path}: {exc}") from exc
         self._write_lock = threading.Lock()
+        self.gate = Gate()  # the engine's uses against a swap of its folder (`adopt`)
         # An in-memory store does not outlive its process: it needs no journal.
         self._journal = self.path / JOURNAL if self.path is not None else None
         self.recovered = self._drop_unfinished_writes()
@@ -141,6 +152,7 @@ class OxigraphStore(GraphStore):
 
     # -- documents ---------------------------------------------------------------------
 
+    @gated
     def content_hashes(self, iris: Iterable[str]) -> dict[str, str]:
         """The stored evkg:contentHash of each graph that exists (missing ones are left out)."""
         out = {}
@@ -151,6 +163,7 @@ class OxigraphStore(GraphStore):
                 break
         return out
 
+    @gated
     def put_documents(
         self, docs: Sequence[DocumentGraph], *, bulk: bool = False
     ) -> list[PutStatus]:
@@ -205,6 +218,7 @@ class OxigraphStore(GraphStore):
             raise
         self._clear_journal()
 
+    @gated
     def remove_graph(self, iri: str) -> bool:
         """Drop a named graph; False if there was none."""
         node = ox.NamedNode(check_iri(iri))
@@ -214,15 +228,18 @@ class OxigraphStore(GraphStore):
             self._store.update(f"DROP GRAPH <{iri}>")
             return True
 
+    @gated
     def load(
         self, source: str | Path | bytes, graph_iri: str, format: str | None = None
     ) -> PutStatus:
         """Load an RDF file into one named graph, replacing what it held before."""
         return self.put_documents([parse_for_graph(source, graph_iri, format)])[0]
 
+    @gated
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
+    @gated
     def graph_size(self, iri: str) -> int:
         node = ox.NamedNode(check_iri(iri))
         return sum(1 for _ in self._store.quads_for_pattern(None, None, None, node))
@@ -232,7 +249,9 @@ class OxigraphStore(GraphStore):
         IRI when it records none): for copying the store into another one."""
         for iri in self.graphs():
             node = ox.NamedNode(iri)
-            triples = [q.triple for q in self._store.quads_for_pattern(None, None, None, node)]
+            with self.gate.use():
+                quads = self._store.quads_for_pattern(None, None, None, node)
+                triples = [q.triple for q in quads]
             hashes = [
                 t.object.value
                 for t in triples
@@ -240,8 +259,14 @@ class OxigraphStore(GraphStore):
             ]
             yield DocumentGraph.from_triples(iri, hashes[0] if hashes else iri, triples)
 
+    @gated
+    def select(self, sparql: str) -> list[dict[str, Any]]:
+        """A SELECT as a list of dicts of plain Python values, read whole behind the gate."""
+        return select_rows(self.query(sparql))
+
     # -- SPARQL ------------------------------------------------------------------------
 
+    @gated
     def query(
         self,
         sparql: str,
@@ -276,6 +301,7 @@ class OxigraphStore(GraphStore):
             raise StoreError(f"query failed: {exc}") from exc
         return result
 
+    @gated
     def query_serialized(
         self,
         sparql: str,
@@ -296,6 +322,7 @@ class OxigraphStore(GraphStore):
         data = buffer.getvalue()
         return iter([data[i : i + 65536] for i in range(0, len(data), 65536)] or [b""]), media
 
+    @gated
     def update(self, sparql: str) -> None:
         with self._write_lock:
             try:
@@ -309,6 +336,7 @@ class OxigraphStore(GraphStore):
 
     # -- export ------------------------------------------------------------------------
 
+    @gated
     def dump(self, out: IO[bytes], fmt: ox.RdfFormat, graph: str | None = None) -> None:
         """Stream the store (or one graph) to `out`; triple formats get the union of graphs."""
         store = self._store
@@ -326,6 +354,7 @@ class OxigraphStore(GraphStore):
         else:
             _write_union(store, out, fmt)
 
+    @gated
     def snapshot(self, target: str | Path) -> None:
         """A read-only copy of the store as it is now, in `target` (a new folder): a RocksDB
         checkpoint of hard links, cheap, openable with `pyoxigraph.Store.read_only`."""
@@ -333,6 +362,40 @@ class OxigraphStore(GraphStore):
             raise StoreError("an in-memory store has no snapshot on disk")
         self.flush()
         self._store.backup(str(target))
+
+    def adopt(self, folder: str | Path) -> None:
+        """Make `folder`, a checkpoint of this store (`snapshot`) that an update was then run
+        on in another process, the store: what the update wrote is in, without running it
+        here. The caller holds off every other write from the checkpoint to the end (the
+        server's write lock), or those writes would be lost; reads in this process wait
+        for the few milliseconds of the swap (`gate`), and the swap for the reads under
+        way, so no read meets a closed store and the old engine is closed before its folder
+        moves. The old folder is renamed
+        aside, the copy renamed into place, then the old one removed; a kill in between
+        leaves the old store whole or the new one in place (`_finish_swap`)."""
+        if self.path is None:
+            raise StoreError("an in-memory store has no folder to replace")
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise StoreError(f"no store to adopt at {folder}")
+        aside = self.path.with_name(self.path.name + REPLACED)
+        with self._write_lock, self.gate.swap():
+            self._store.flush()
+            del self._store  # the last reference: RocksDB closes, its background work done
+            try:
+                os.rename(self.path, aside)
+            except OSError:  # a folder that may not be renamed: the store stays as it was
+                self._store = ox.Store(str(self.path))
+                raise
+            try:
+                os.rename(folder, self.path)  # fails across file systems
+            except OSError:
+                os.rename(aside, self.path)
+                self._store = ox.Store(str(self.path))
+                raise
+            _fsync_folder(self.path.parent)
+            self._store = ox.Store(str(self.path))
+            shutil.rmtree(aside, ignore_errors=True)
 
     def flush(self) -> None:
         if self.path is not None:
@@ -360,6 +423,19 @@ def dump_snapshot_union(folder: str | Path, out: IO[bytes], fmt: ox.RdfFormat) -
 def _write_union(store: ox.Store, out: IO[bytes], fmt: ox.RdfFormat) -> None:
     """Every triple of the union of `store`'s graphs once, in flat memory (`union_triples`)."""
     ox.serialize(union_triples(store), out, fmt, prefixes=EXPORT_PREFIXES)
+
+
+def _finish_swap(path: Path) -> None:
+    """Settle an `adopt` a kill interrupted: with the store's folder gone (killed between the
+    renames) the old one goes back, the update not made; with both there (killed before the
+    old one was removed) the new one stays."""
+    aside = path.with_name(path.name + REPLACED)
+    if not aside.exists():
+        return
+    if path.exists():
+        shutil.rmtree(aside, ignore_errors=True)
+    else:
+        os.rename(aside, path)
 
 
 def _fsync_folder(folder: Path) -> None:
