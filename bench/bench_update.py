@@ -1,5 +1,6 @@
-"""Graph-management SPARQL updates through the API: CLEAR ALL and DROP GRAPH on a store
-holding the seeds and every vocabulary (about 225,000 quads).
+SPARQL updates through the API on a store holding the seeds and every vocabulary (about
+225,000 quads): graph management (CLEAR ALL, DROP GRAPH), which the store runs itself, and
+an INSERT ... WHERE copying the gazetteer's labels, which runs in a query worker.
 
 Two stores: one `evkg ingest` filled ("ingested"), and one the server fills itself at
 start, loading the vocabularies into an empty folder ("loaded at start": its writes are
@@ -29,11 +30,22 @@ from bench_api import OUT, clone, free_port, server  # noqa: E402
 
 TOKEN = "bench-token"
 ACTORS = "https://evkg.org/graph/actors"
+COPY = "https://example.org/graph/labels"
+LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 UPDATES = {
     "CLEAR ALL": ("CLEAR ALL", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", 0),
     "DROP GRAPH <actors>": (
         f"DROP GRAPH <{ACTORS}>",
         f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ACTORS}> {{ ?s ?p ?o }} }}",
+        0,
+    ),
+    # an update that matches a pattern runs in a query worker, on a copy of the store
+    "INSERT labels WHERE": (
+        f"INSERT {{ GRAPH <{COPY}> {{ ?a <{LABEL}> ?name }} }} "
+        f"WHERE {{ GRAPH <{ACTORS}> {{ ?a <{LABEL}> ?name }} }}",
+        f"SELECT ((?copied - ?labels) AS ?n) WHERE {{ "
+        f"{{ SELECT (COUNT(*) AS ?copied) WHERE {{ GRAPH <{COPY}> {{ ?s ?p ?o }} }} }} "
+        f"{{ SELECT (COUNT(*) AS ?labels) WHERE {{ GRAPH <{ACTORS}> {{ ?s <{LABEL}> ?o }} }} }} }}",
         0,
     ),
 }
