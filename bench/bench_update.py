@@ -1,4 +1,4 @@
-SPARQL updates through the API on a store holding the seeds and every vocabulary (about
+"""SPARQL updates through the API on a store holding the seeds and every vocabulary (about
 225,000 quads): graph management (CLEAR ALL, DROP GRAPH), which the store runs itself, and
 an INSERT ... WHERE copying the gazetteer's labels, which runs in a query worker.
 
