@@ -19,7 +19,7 @@ from typing import Any
 from graph.network import (
     Filters,
     Selectable,
-    happening_pattern,
+    happening_key,
     modality_complement,
     modality_pattern,
 )
@@ -46,8 +46,7 @@ def counts_query(pattern: str) -> str:
     reports names its actors too, and is not a report (its type tells)."""
     return f"""SELECT ?a ?k (COUNT(DISTINCT ?e) AS ?n) WHERE {{
   ?e sem:hasActor ?a ; a sem:Event . {pattern}
-  {happening_pattern()}
-  BIND(COALESCE(?h, ?e) AS ?k)
+  {happening_key("?k")}
 }} GROUP BY ?a ?k"""
 
 
@@ -65,14 +64,9 @@ def event_counts(source: Selectable, filters: Filters) -> dict[str, Count]:
     happening by happening: two quick queries where one with `modality_pattern` took
     seconds at a million quads. A happening counts when any of its reports is kept."""
     complement = modality_complement(filters)
-    per_happening: dict[tuple[str, str], int] = {}
-    if complement is None:
-        pattern = modality_pattern(filters) if filters.modalities else ""
-        per_happening = {
-            (r["a"], r["k"]): int(r["n"]) for r in source.select(counts_query(pattern))
-        }
-    else:
-        per_happening = {(r["a"], r["k"]): int(r["n"]) for r in source.select(counts_query(""))}
+    pattern = modality_pattern(filters) if filters.modalities and complement is None else ""
+    per_happening = {(r["a"], r["k"]): int(r["n"]) for r in source.select(counts_query(pattern))}
+    if complement is not None:
         for row in source.select(counts_query(complement)):
             per_happening[row["a"], row["k"]] -= int(row["n"])
     happenings: dict[str, int] = defaultdict(int)

@@ -16,6 +16,7 @@ from graph.network import (
     PARTIES_ACTED_ON,
     Filters,
     event_patterns,
+    happening_key,
     happening_pattern,
     modality_pattern,
 )
@@ -57,7 +58,7 @@ WHERE {{
   {{ SELECT DISTINCT ?x ?kind WHERE {{
       {{ ?x a evkg:Document . BIND(1 AS ?kind) }} UNION {{ ?x a sem:Event . BIND(2 AS ?kind) }}
       UNION {{ ?x a sem:Actor . BIND(3 AS ?kind) }}
-      UNION {{ ?e a sem:Event . {happening_pattern()} BIND(COALESCE(?h, ?e) AS ?x)
+      UNION {{ ?e a sem:Event . {happening_key("?x")}
                BIND(4 AS ?kind) }} }} }}
 }}"""
 
@@ -99,8 +100,7 @@ WHERE {{
   UNION {{ ?e {PARTIES_ACTED_ON} {a} . BIND("target" AS ?role) }}
   ?e a sem:Event ; sem:eventType ?type .
   {modality_pattern(filters or Filters())}
-  {happening_pattern()}
-  BIND(COALESCE(?h, ?e) AS ?k)
+  {happening_key("?k")}
   OPTIONAL {{ ?type evkg:quadClass ?quad }}
   BIND(SUBSTR(STR(?type), {len(CAMEO) + 1}, 2) AS ?root)
 }} GROUP BY ?role ?root ?quad ORDER BY ?role ?root"""
@@ -206,8 +206,8 @@ def happenings(
 WHERE {{
   {{ SELECT ?e (COUNT(DISTINCT ?r) AS ?reports) WHERE {{
     {{ SELECT DISTINCT ?e0 WHERE {{ {matching} BIND(?e AS ?e0) }} }}
-    {happening_pattern("?e0")}
-    BIND(?e0 AS ?r) BIND(COALESCE(?h, ?e0) AS ?e)
+    {happening_key("?e", event="?e0")}
+    BIND(?e0 AS ?r)
   }} GROUP BY ?e ORDER BY ?e LIMIT {int(limit)} OFFSET {int(offset)} }}
   ?e sem:eventType ?type .
   {_DESCRIBED}
@@ -252,10 +252,9 @@ def dyad_timeline(a: str, b: str, filters: Filters | None = None) -> str:
     UNION {{ ?e {PARTIES} {y} ; {PARTIES_ACTED_ON} {x} . BIND("ba" AS ?dir) }}
     ?e sem:eventType ?type ; sem:hasTimeStamp ?date .
     {modality_pattern(filters or Filters())}
-    {happening_pattern()}
+    {happening_key("?k")}
     OPTIONAL {{ ?type evkg:goldstein ?gold }}
     BIND(COALESCE(?gold, 0) AS ?g0)
-    BIND(COALESCE(?h, ?e) AS ?k)
     BIND(SUBSTR(STR(?date), 1, 7) AS ?m)
   }} GROUP BY ?dir ?k }}
 }} GROUP BY ?dir ?month ORDER BY ?month ?dir"""

@@ -328,7 +328,7 @@ def test_an_updated_copy_becomes_the_store(tmp_path: Path) -> None:
     store.update("INSERT DATA { GRAPH <a:g> { <a:s> <a:p> 1 } }")
     _updated_copy(store, tmp_path / "copy", "INSERT DATA { GRAPH <a:g> { <a:s> <a:p> 2 } }")
     assert _count(store) == 1  # the copy is apart until adopted
-    store.adopt(tmp_path / "copy")
+    assert store.adopt(tmp_path / "copy")
     assert _count(store) == 2
     assert not (tmp_path / "copy").exists() and not list(tmp_path.glob("*.replaced"))
     store.update("INSERT DATA { GRAPH <a:g> { <a:s> <a:p> 3 } }")  # and takes writes
@@ -387,7 +387,7 @@ def test_reads_during_swaps_meet_the_old_store_or_the_new(tmp_path: Path) -> Non
         for i in range(1, 6):
             copy = tmp_path / f"copy{i}"
             _updated_copy(store, copy, f"INSERT DATA {{ GRAPH <a:g> {{ <a:s> <a:p> {i} }} }}")
-            store.adopt(copy)
+            assert store.adopt(copy)
     finally:
         done.set()
         for reader in readers:

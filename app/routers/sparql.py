@@ -280,14 +280,11 @@ async def _isolated(state: State, text: str) -> Path | None:
 async def _adopted(state: State, updated: Path) -> bool:
     """Make the updated copy the store; False (the copy removed) where its folder cannot
     take the store's place, e.g. on another file system: the store then runs the update."""
-    try:
-        if not isinstance(state.store, OxigraphStore):  # only the embedded store has workers
-            raise OSError("no folder of the store to replace")
-        await anyio.to_thread.run_sync(state.store.adopt, updated)
-        return True
-    except OSError:
-        await anyio.to_thread.run_sync(shutil.rmtree, updated, True)
-        return False
+    store = state.store
+    if isinstance(store, OxigraphStore) and await anyio.to_thread.run_sync(store.adopt, updated):
+        return True  # the one store with workers to copy it
+    await anyio.to_thread.run_sync(shutil.rmtree, updated, True)
+    return False
 
 
 @router.get("/sparql", summary="SPARQL query (GET); no query: the service description",

@@ -50,6 +50,12 @@ def happening_pattern(event: str = "?e", happening: str = "?h") -> str:
     return f"OPTIONAL {{ GRAPH <{HAPPENINGS_GRAPH}> {{ {event} evkg:happening {happening} }} }}"
 
 
+def happening_key(key: str, event: str = "?e") -> str:
+    """The SPARQL that binds `key` to what a count of happenings counts for the event: its
+    happening, or the event itself while it is not clustered (?h bound beside)."""
+    return f"{happening_pattern(event)} BIND(COALESCE(?h, {event}) AS {key})"
+
+
 def modality_complement(filters: Filters, event: str = "?e") -> str | None:
     """The events `modality_pattern` leaves out when it keeps those stating no modality
     (asserted chosen), as a pattern starting from the stated modality; None when it keeps
@@ -189,8 +195,7 @@ def months_query(filters: Filters) -> str:
   {{ SELECT ?k (MIN(?m) AS ?month) (COUNT(DISTINCT ?e) AS ?r) WHERE {{
     ?e a sem:Event ; {PARTIES} ?s ; {PARTIES_ACTED_ON} ?t ; sem:hasTimeStamp ?date .
     {modality_pattern(filters)}
-    {happening_pattern()}
-    BIND(COALESCE(?h, ?e) AS ?k)
+    {happening_key("?k")}
     BIND(SUBSTR(STR(?date), 1, 7) AS ?m)
   }} GROUP BY ?k }}
 }} GROUP BY ?month"""

@@ -363,16 +363,17 @@ class OxigraphStore(GraphStore):
         self.flush()
         self._store.backup(str(target))
 
-    def adopt(self, folder: str | Path) -> None:
+    def adopt(self, folder: str | Path) -> bool:
         """Make `folder`, a checkpoint of this store (`snapshot`) that an update was then run
         on in another process, the store: what the update wrote is in, without running it
         here. The caller holds off every other write from the checkpoint to the end (the
         server's write lock), or those writes would be lost; reads in this process wait
         for the few milliseconds of the swap (`gate`), and the swap for the reads under
         way, so no read meets a closed store and the old engine is closed before its folder
-        moves. The old folder is renamed
-        aside, the copy renamed into place, then the old one removed; a kill in between
-        leaves the old store whole or the new one in place (`_finish_swap`)."""
+        moves. The old folder is renamed aside, the copy renamed into place, then the old
+        one removed; a kill in between leaves the old store whole or the new one in place
+        (`_finish_swap`). False, the store unchanged, where the folders cannot be renamed
+        (another file system, a folder that may not move)."""
         if self.path is None:
             raise StoreError("an in-memory store has no folder to replace")
         folder = Path(folder)
@@ -383,19 +384,19 @@ class OxigraphStore(GraphStore):
             self._store.flush()
             del self._store  # the last reference: RocksDB closes, its background work done
             try:
-                os.rename(self.path, aside)
-            except OSError:  # a folder that may not be renamed: the store stays as it was
-                self._store = ox.Store(str(self.path))
-                raise
-            try:
-                os.rename(folder, self.path)  # fails across file systems
+                os.rename(self.path, aside)  # a folder that may not move: the store stays
+                try:
+                    os.rename(folder, self.path)  # fails across file systems
+                except OSError:
+                    os.rename(aside, self.path)
+                    raise
             except OSError:
-                os.rename(aside, self.path)
-                self._store = ox.Store(str(self.path))
-                raise
+                return False
+            finally:
+                self._store = ox.Store(str(self.path))  # the new store, or the old one back
             _fsync_folder(self.path.parent)
-            self._store = ox.Store(str(self.path))
             shutil.rmtree(aside, ignore_errors=True)
+            return True
 
     def flush(self) -> None:
         if self.path is not None:
