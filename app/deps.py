@@ -15,7 +15,7 @@ from app.problems import Problem, store_problem
 from graph.actor_index import ActorIndex
 from graph.happening_store import HappeningIndex, InHand
 from graph.isolated import PooledReader, QueryPool
-from graph.network import Filters, NetworkCache
+from graph.network import Filters, Mark, NetworkCache
 from graph.sparql import QuerySyntaxError
 from graph.store import GraphStore, OxigraphStore, PutStatus, StoreError
 from ingest.pipeline import Extracted
@@ -52,38 +52,47 @@ class State:
         if ready.graph is None:
             raise ValueError(f"nothing to write for {ready.where}: {ready.reason}")
         iri = ready.graph.iri
+        mark = self.networks.mark(self.store)
         [status] = self.store.put_documents([ready.graph])
         if status != "unchanged":
-            self.after_write([iri], None if ready.in_hand is None else {iri: ready.in_hand})
+            in_hand = None if ready.in_hand is None else {iri: ready.in_hand}
+            self.after_write([iri], in_hand, mark)
         return status
 
     def after_write(
-        self, documents: list[str] | None = None, in_hand: Mapping[str, InHand] | None = None
+        self,
+        documents: list[str] | None = None,
+        in_hand: Mapping[str, InHand] | None = None,
+        mark: Mark | None = None,
     ) -> None:
         """After a write: the happenings of `documents` (graphs just written or removed)
         are brought up to date, and any left behind repaired; readers see the write; and
-        what is kept per version follows. A write of `documents` only carries the embedded
-        store's actor networks forward, reading again just those documents and the ones
-        whose happenings changed with them; any other write (None: a SPARQL update, which
-        may change anything) reads the happening index again and leaves the networks to be
-        built again when asked for. `in_hand` (a written document -> its reports, as the
-        extraction gave them) saves reading them back."""
+        what is kept per version follows. A write of `documents` carries the actor
+        networks forward, reading again just those documents and the ones whose
+        happenings changed with them, when no other writer can have come between (a remote
+        store's: from `mark`, taken before the write); any other write (None: a SPARQL
+        update, which may change anything) reads the happening index again and leaves the
+        networks to be built again when asked for. `in_hand` (a written document -> its
+        reports, as the extraction gave them) saves reading them back."""
         changed = self._refresh_happenings(documents, in_hand)
         if self.pool is not None:
             self.pool.refresh()
-        before = self.store_version()
+        if isinstance(self.store, OxigraphStore):
+            mark = self.networks.mark(self.store)  # the count of writes before this one
         self.networks.written()
-        if documents is not None and isinstance(self.store, OxigraphStore):
+        after = None if mark is None else self.networks.successor(self.store, mark)
+        if documents is not None and mark is not None and after is not None:
             written = set(documents) | changed
-            self.networks.advance(self.reader(), before, self.store_version(), written)
+            self.networks.advance(self.reader(), mark.version, after, written)
 
     async def remove_graph(self, iri: str) -> bool:
         """Remove a graph (a document's or any other) under the write lock, then what
         follows a write; False when there was no such graph."""
         async with self.write_lock:
+            mark = await anyio.to_thread.run_sync(self.networks.mark, self.store)
             removed = await anyio.to_thread.run_sync(self.store.remove_graph, iri)
             if removed:
-                await anyio.to_thread.run_sync(self.after_write, [iri])
+                await anyio.to_thread.run_sync(self.after_write, [iri], None, mark)
         return removed
 
     def _refresh_happenings(

@@ -17,7 +17,7 @@ from graph.network.build import (
     paths,
     to_json,
 )
-from graph.network.cache import NetworkCache
+from graph.network.cache import Mark, NetworkCache
 from graph.network.filters import (
     ALL_MODALITIES,
     MODALITIES,
@@ -57,6 +57,7 @@ __all__ = [
     "Filters",
     "PARTIES",
     "PARTIES_ACTED_ON",
+    "Mark",
     "NetworkCache",
     "Ref",
     "Selectable",

@@ -13,7 +13,10 @@ actors in the store: the sentences and facts an answer shows are read once per v
 The store version (`NetworkCache.version`) is the one every cache of the service keys by:
 an embedded store changes only through this process, so the count of its writes
 (`written`) is its version; a remote one may be written by others, so it is asked for its
-own (one small query: `SparqlStore.version`).
+own (one small query: `SparqlStore.version`). Networks are carried across a write of known
+documents (`advance`) when nothing else can have changed the store meanwhile: always for
+an embedded store, and for a remote one when the count of writes its stamp keeps grew by
+exactly the writes this process stamped (`successor`).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import gc
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
 import networkx as nx
 
@@ -32,6 +35,7 @@ from graph.lru import Lru
 from graph.network.build import Selectable, build_network, updated_network
 from graph.network.filters import FilterKey, Filters
 from graph.store.embedded import OxigraphStore
+from graph.store.remote import SparqlStore
 
 if TYPE_CHECKING:  # the view module reads the cache: its types only, not at run time
     from graph.network.view import ActorFacts
@@ -40,6 +44,14 @@ DEFAULT_SIZE = 8  # networks kept (filter sets), least recently used dropped fir
 VIEWS = 32  # views (filter set, cap) kept, and as many of each encoded shape
 # a network as it is kept: (store version, `Filters.key()`)
 NetworkKey = tuple[Hashable, FilterKey]
+
+
+class Mark(NamedTuple):
+    """Where a write starts from: the store version, and how many writes the store object
+    had stamped (a remote store's `stamped`; 0 for one that does not stamp)."""
+
+    version: Hashable
+    stamped: int
 
 
 class Memos(TypedDict):
@@ -80,6 +92,24 @@ class NetworkCache:
         if isinstance(store, OxigraphStore):
             return ("writes", self.writes)
         return ("store", store.version())
+
+    def mark(self, store: Any) -> Mark:
+        """Taken before a write, for `successor` to compare with after it."""
+        return Mark(self.version(store), store.stamped if isinstance(store, SparqlStore) else 0)
+
+    def successor(self, store: Any, before: Mark) -> Hashable | None:
+        """The version after this process's writes since `before` (and `written`), if no
+        other writer's came between, so what is kept can be carried (`advance`); else None.
+        An embedded store has no other writer. A remote one has when its count of stamped
+        writes grew by more than this process stamped, or keeps no count."""
+        if not isinstance(store, SparqlStore):
+            return self.version(store)
+        now, was = store.version(), before.version
+        if now.writes is None or not isinstance(was, tuple) or was[1].writes is None:
+            return None
+        return (
+            ("store", now) if now.writes - was[1].writes == store.stamped - before.stamped else None
+        )
 
     def written(self) -> None:
         """An embedded store was written (call once readers see the write)."""

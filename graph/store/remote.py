@@ -12,7 +12,7 @@ import re
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 import httpx
 import pyoxigraph as ox
@@ -47,12 +47,22 @@ PAGE = 5000  # rows per page when this module pages on its own (below Virtuoso's
 # arguments"); other servers take the embedded store's chunks.
 VIRTUOSO_VALUES = 2000
 # A stamp every write through evkg replaces, so a reader learns whether the store changed
-# from one small query instead of reading every document graph's content hash.
+# from one small query instead of reading every document graph's content hash; beside it,
+# how many writes were stamped, so a writer can tell whether any but its own came between.
 VERSION_GRAPH = f"{GRAPH_BASE}store-version"
 _VERSION = f"{EVKG}storeVersion"
+_WRITES = f"{EVKG}storeWrites"
 SORT_KEY_BYTES = 1500  # of the values a query's rows are ordered by to page them
 _ORDERED = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
 _PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+class Stamp(NamedTuple):
+    """A remote store's version: the mark its latest write through evkg left, and the
+    number of writes stamped so far (None for a store versioned by its content hashes)."""
+
+    mark: str
+    writes: int | None
 
 
 class SparqlStore(GraphStore):
@@ -72,6 +82,7 @@ class SparqlStore(GraphStore):
             )
         self._auth = auth
         self._http = httpx.Client(timeout=timeout)
+        self.stamped = 0  # the writes this object stamped (`Stamp.writes` counts everyone's)
         # most values one VALUES list may hold (graph.sparql.values_limit reads it)
         if config.flavour == "virtuoso":
             self.max_values = VIRTUOSO_VALUES
@@ -167,22 +178,32 @@ class SparqlStore(GraphStore):
     def _stamp(self) -> None:
         """Record a new store version (after the write, so a reader that saw the old stamp
         rebuilds after it; one that reads between sees the written data under the old
-        stamp until the new one lands, a moment later)."""
+        stamp until the new one lands, a moment later), counting the write in the same
+        update: one transaction on the server, so writers' counts do not interleave."""
+        graph, mark = f"<{VERSION_GRAPH}>", uuid.uuid4().hex
+        # an aggregate gives one row on an empty graph where Virtuoso's OPTIONAL gives none
         self._send_update(
-            f"DROP SILENT GRAPH <{VERSION_GRAPH}> ; INSERT DATA {{ GRAPH <{VERSION_GRAPH}> "
-            f'{{ <{VERSION_GRAPH}> <{_VERSION}> "{uuid.uuid4().hex}" }} }}'
+            f"DELETE {{ GRAPH {graph} {{ {graph} <{_VERSION}> ?v . {graph} <{_WRITES}> ?n }} }} "
+            f'INSERT {{ GRAPH {graph} {{ {graph} <{_VERSION}> "{mark}" . '
+            f"{graph} <{_WRITES}> ?next }} }} WHERE {{ {{ SELECT (MAX(?w) AS ?n) "
+            f"(SAMPLE(?x) AS ?v) WHERE {{ GRAPH {graph} {{ {graph} <{_VERSION}> ?x "
+            f"OPTIONAL {{ {graph} <{_WRITES}> ?w }} }} }} }} BIND(COALESCE(?n, 0) + 1 AS ?next) }}"
         )
+        self.stamped += 1
 
-    def version(self) -> str:
+    def version(self) -> Stamp:
         """What changes whenever the store does through evkg: the stamp each write leaves,
         one small query. A store no evkg service has written since (no stamp yet) is
         versioned by its document graphs' content hashes instead."""
+        graph = f"<{VERSION_GRAPH}>"
         found = self.select(
-            f"SELECT ?v WHERE {{ GRAPH <{VERSION_GRAPH}> {{ <{VERSION_GRAPH}> <{_VERSION}> ?v }} }}"
+            f"SELECT ?v ?n WHERE {{ GRAPH {graph} {{ {graph} <{_VERSION}> ?v "
+            f"OPTIONAL {{ {graph} <{_WRITES}> ?n }} }} }}"
         )
         if found and "v" in found[0]:
-            return f"stamp:{found[0]['v']}"
-        return f"content:{content_version(self)}"
+            writes = found[0].get("n")
+            return Stamp(str(found[0]["v"]), writes if isinstance(writes, int) else None)
+        return Stamp(f"content:{content_version(self)}", None)
 
     def _replace(self, doc: DocumentGraph) -> None:
         check_iri(doc.iri)

@@ -1,0 +1,96 @@
+"""A remote store's version: the stamp and count each write through evkg leaves. A service
+carries its actor networks across its own writes (as on the embedded store), and builds
+them again when another service's write came between, on each kind of server."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from graph.network import Filters, NetworkCache, build_network
+from graph.store import DocumentGraph, OxigraphStore, open_store
+from graph.store.remote import SparqlStore
+from tests.servers import Server, need_virtuoso, start_oxigraph, start_virtuoso
+
+DOC = "https://evkg.org/id/document/"
+
+
+def _virtuoso(workdir: Path) -> Iterator[Server]:
+    need_virtuoso()
+    yield from start_virtuoso(workdir, max_rows=10)
+
+
+SERVERS: dict[str, Callable[[Path], Iterator[Server]]] = {
+    "oxigraph-server": start_oxigraph,
+    "virtuoso": _virtuoso,
+}
+
+
+@pytest.fixture(params=list(SERVERS))
+def stores(
+    request: pytest.FixtureRequest, tmp_path: Path, seeded: Path
+) -> Iterator[tuple[SparqlStore, SparqlStore, list[DocumentGraph]]]:
+    """Two services' stores over one server holding the seeds, and the seeds' graphs."""
+    shutil.copytree(seeded, tmp_path / "seeded")
+    embedded = OxigraphStore(tmp_path / "seeded")
+    docs = list(embedded.document_graphs())
+    embedded.close()
+    for server in SERVERS[request.param](tmp_path):
+        ours, theirs = open_store(server.spec), open_store(server.spec)
+        assert isinstance(ours, SparqlStore) and isinstance(theirs, SparqlStore)
+        ours.put_documents(docs)
+        yield ours, theirs, docs
+        ours.close()
+        theirs.close()
+
+
+def _shape(graph: nx.DiGraph) -> tuple:
+    edges = sorted((u, v, d["count"], tuple(d["refs"])) for u, v, d in graph.edges(data=True))
+    return sorted(graph.nodes(data="label")), edges
+
+
+def test_each_write_counts_once_in_the_stamp(
+    stores: tuple[SparqlStore, SparqlStore, list[DocumentGraph]],
+) -> None:
+    ours, theirs, _ = stores
+    first = ours.version()
+    assert first.writes is not None and ours.stamped == 1
+    theirs.update(f"INSERT DATA {{ GRAPH <{DOC}other> {{ <{DOC}x> <{DOC}p> 1 }} }}")
+    ours.remove_graph(f"{DOC}other")
+    now = ours.version()
+    assert now.writes == first.writes + 2 and now.mark != first.mark
+    assert theirs.version() == now
+
+
+def test_networks_are_carried_across_own_writes_only(
+    stores: tuple[SparqlStore, SparqlStore, list[DocumentGraph]],
+) -> None:
+    ours, theirs, docs = stores
+    cache = NetworkCache()
+    kept = cache.get(ours, cache.version(ours), Filters())
+    victim = next(
+        d
+        for d in docs
+        if d.iri.startswith(DOC)
+        and d.iri in {r.document for *_, refs in kept.edges(data="refs") for r in refs}
+    )
+
+    mark = cache.mark(ours)
+    assert ours.remove_graph(victim.iri)
+    cache.written()
+    after = cache.successor(ours, mark)
+    assert after == cache.version(ours) and after != mark.version
+    assert cache.advance(ours, mark.version, after, [victim.iri]) == 1
+    carried = cache.get(ours, after, Filters())
+    assert _shape(carried) == _shape(build_network(ours, Filters())) != _shape(kept)
+    assert cache.builds == 1  # carried, not built again
+
+    mark = cache.mark(ours)
+    theirs.put_documents([victim])  # another service writes between
+    ours.update(f"INSERT DATA {{ GRAPH <{DOC}other> {{ <{DOC}x> <{DOC}p> 1 }} }}")
+    cache.written()
+    assert cache.successor(ours, mark) is None
