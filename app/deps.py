@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator, Mapping
+from collections.abc import Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -15,11 +15,14 @@ from app.problems import Problem, store_problem
 from graph.actor_index import ActorIndex
 from graph.happening_store import HappeningIndex, InHand
 from graph.isolated import PooledReader, QueryPool
+from graph.lru import Lru
 from graph.network import Filters, Mark, NetworkCache
 from graph.sparql import QuerySyntaxError
 from graph.store import GraphStore, OxigraphStore, PutStatus, StoreError
 from ingest.pipeline import Extracted
 from ingest.settings import Settings
+
+ANSWERS = 64  # query answers kept (`State.answers`), least recently used dropped first
 
 
 @dataclass
@@ -33,6 +36,9 @@ class State:
     networks: NetworkCache = field(default_factory=NetworkCache)
     happenings: HappeningIndex | None = None  # kept between writes to an embedded store
     actors: ActorIndex = field(default_factory=ActorIndex)
+    # rows of listing and relation queries (and the ordered IRIs of event listings), keyed
+    # by (store version, query): a page asked again, or the next, asks the store nothing
+    answers: Lru[list] = field(default_factory=lambda: Lru(ANSWERS))
 
     def reader(self) -> Any:
         """What graph.queries and graph.network read through (isolated when possible)."""
@@ -167,3 +173,31 @@ async def read(state: State, fn: Any, *args: Any) -> Any:
     """Run a blocking read in a thread, mapping store errors to problems."""
     with store_problems():
         return await anyio.to_thread.run_sync(fn, *args)
+
+
+async def kept_rows(state: State, version: Hashable, *queries: str) -> list[list[dict]]:
+    """The rows of each SELECT in `queries` at store `version`, from `state.answers`; those
+    not kept are read at once, each in its own thread (a remote store answers each in a
+    round trip of its own, so they take the longest one's time, not the sum), and kept."""
+    reader = state.reader()
+    found: list[list[dict] | None] = [state.answers.get((version, q)) for q in queries]
+    failed: list[Exception] = []
+
+    async def one(i: int) -> None:
+        try:
+            found[i] = await anyio.to_thread.run_sync(reader.select, queries[i])
+        except Exception as exc:  # raised below, as `read` would, not as an exception group
+            failed.append(exc)
+
+    async with anyio.create_task_group() as group:
+        for i in (i for i, rows in enumerate(found) if rows is None):
+            group.start_soon(one, i)
+    if failed:
+        with store_problems():
+            raise failed[0]
+    out = []
+    for query, rows in zip(queries, found, strict=True):
+        assert rows is not None
+        state.answers.put((version, query), rows)
+        out.append(rows)
+    return out

@@ -258,9 +258,10 @@ def test_page_neighbourhoods_follow_writes(api: ApiServer) -> None:
     assert page() == first
 
 
-def test_event_listings_follow_writes(api: ApiServer) -> None:
-    """An actor's events are listed from IRIs kept per store version: a document posted or
-    deleted shows in every page of them at once."""
+def test_event_listings_and_relations_follow_writes(api: ApiServer) -> None:
+    """An actor's events are listed from IRIs kept per store version, and a dyad's
+    relation is kept per version: a document posted or deleted shows in every page of them
+    and in the relation at once."""
     body = {
         "text": "Iran fired missiles at Israel on 5 March 2020.",
         "url": "https://example.org/event-listings-follow-writes",
@@ -271,8 +272,13 @@ def test_event_listings_follow_writes(api: ApiServer) -> None:
         assert got.status_code == 200, got.text
         return [e["iri"] for e in got.json()["items"]]
 
-    first = listed(limit=1000)
-    assert listed(limit=1000) == first and len(first) > 2
+    def relation() -> dict:
+        got = httpx.get(f"{api.base}/relations/iran/israel")
+        assert got.status_code == 200, got.text
+        return got.json()
+
+    first, related = listed(limit=1000), relation()
+    assert listed(limit=1000) == first and len(first) > 2 and relation() == related
     assert len(set(listed(limit=2, offset=1)) & set(first)) == 2
     made = httpx.post(f"{api.base}/documents", json=body, headers=api.auth, timeout=120)
     assert made.status_code == 201, made.text
@@ -281,9 +287,14 @@ def test_event_listings_follow_writes(api: ApiServer) -> None:
     assert set(after) == {*first, event}
     pages = [e for start in range(0, len(after), 2) for e in listed(limit=2, offset=start)]
     assert sorted(pages) == sorted(after)  # each event on one page, in the new listing
+    now = relation()
+    assert {e["iri"] for e in now["a_to_b"]} == {e["iri"] for e in related["a_to_b"]} | {event}
+    march = [p for p in now["timeline"] if p["month"] == "2020-03" and p["direction"] == "ab"]
+    was = [p for p in related["timeline"] if p["month"] == "2020-03" and p["direction"] == "ab"]
+    assert march[0]["reports"] == (was[0]["reports"] if was else 0) + 1
     gone = httpx.delete(f"{api.base}/documents/{made.json()['id']}", headers=api.auth)
     assert gone.status_code == 204
-    assert listed(limit=1000) == first
+    assert listed(limit=1000) == first and relation() == related
 
 
 def test_documents_round_trip(api: ApiServer) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 
-from app.deps import StateDep, read
+from app.deps import StateDep, kept_rows, read
 from app.models import EventPage
 from app.responses import problems
 from app.routers.params import (
@@ -21,23 +21,9 @@ from app.routers.params import (
     next_page,
 )
 from graph import queries
-from graph.lru import Lru
 from graph.sparql import pages_itself
 
 router = APIRouter(tags=["events"])
-
-LISTINGS = 64  # event listings and pages kept, least recently used dropped first
-
-
-def listings(request: Request) -> Lru[list]:
-    """The app's event listings kept per store version, keyed by the version and the query:
-    the ordered IRIs of the events a `queries.event_ids` query finds (pages are cut from
-    them), and the rows of each page asked for."""
-    kept = getattr(request.app.state, "event_listings", None)
-    if kept is None:
-        kept = request.app.state.event_listings = Lru(LISTINGS)
-    return kept
-
 
 IdQ = Annotated[str | None, Query(max_length=300, examples=["iran"],
                                   json_schema_extra={"pattern": id_pattern("actor")})]
@@ -71,28 +57,21 @@ async def list_events(
               "target": minted("actor", target) if target else None,
               "actor": minted("actor", actor) if actor else None,
               "code": code, "place": minted("place", place) if place else None}
-    reader = state.reader()
     version = await read(state, state.store_version)  # a remote store's: one small query
-    kept = listings(request)
-    if level == "report" and not pages_itself(reader):
+    if level == "report" and not pages_itself(state.reader()):
         # found unordered, ordered here, the page described (`graph.sparql.pages_itself`)
         sparql = queries.event_ids(filters, **chosen)
-        found = kept.get((version, sparql))
-        if found is None:
-            rows = await read(state, reader.select, sparql)
+        key: tuple = (version, "ordered", sparql)
+        if (found := state.answers.get(key)) is None:
+            [rows] = await kept_rows(state, version, sparql)
             found = sorted({r["e"] for r in rows if not r["e"].startswith("_:")})
-            kept.put((version, sparql), found)
+            state.answers.put(key, found)
         page = found[offset:offset + limit]
-        key: tuple = (version, sparql, offset, limit)
-        if (rows := kept.get(key)) is None:
-            rows = await read(state, reader.select, queries.listed_events(page)) if page else []
-            kept.put(key, rows)
+        [rows] = await kept_rows(state, version, queries.listed_events(page)) if page else [[]]
     else:
         build = queries.happenings if level == "happening" else queries.events
-        sparql = build(filters, **chosen, limit=limit, offset=offset)
-        if (rows := kept.get((version, sparql))) is None:
-            rows = await read(state, reader.select, sparql)
-            kept.put((version, sparql), rows)
+        [rows] = await kept_rows(state, version, build(filters, **chosen, limit=limit,
+                                                        offset=offset))
     items = dedupe(rows)
     return EventPage(limit=limit, offset=offset, level=level, items=items,
                      next=next_page(request, limit, offset, len(items)))
