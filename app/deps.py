@@ -79,7 +79,8 @@ class State:
         store's: from `mark`, taken before the write); any other write (None: a SPARQL
         update, which may change anything) reads the happening index again and leaves the
         networks to be built again when asked for. `in_hand` (a written document -> its
-        reports, as the extraction gave them) saves reading them back."""
+        reports, as the extraction gave them) saves reading them back. The actor search's
+        index is carried the same way."""
         changed = self._refresh_happenings(documents, in_hand)
         if self.pool is not None:
             self.pool.refresh()
@@ -90,6 +91,7 @@ class State:
         if documents is not None and mark is not None and after is not None:
             written = set(documents) | changed
             self.networks.advance(self.reader(), mark.version, after, written)
+            self.actors.advance(self.reader(), mark.version, after, written)
 
     async def remove_graph(self, iri: str) -> bool:
         """Remove a graph (a document's or any other) under the write lock, then what
