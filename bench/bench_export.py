@@ -6,6 +6,7 @@ ru_maxrss, which Linux carries over from the parent across exec (it reported thi
 own ~1 GB, from filling the store, as every export's peak).
 
     python bench/bench_export.py --triples 1000000
+    python bench/bench_export.py --store bench/out/scale/store-12500   # an ingested store
 """
 
 from __future__ import annotations
@@ -89,11 +90,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--triples", type=int, default=1_000_000)
     parser.add_argument("--formats", nargs="+", default=["turtle", "nquads", "trig"])
+    parser.add_argument(
+        "--store", type=Path, help="export this store (not open elsewhere) instead of filling one"
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        store = Path(tmp) / "store"
-        count, seconds = fill(store, args.triples)
-        print(f"store: {count:,} quads written in {seconds:.1f} s ({count / seconds:,.0f}/s)")
+    with tempfile.TemporaryDirectory(dir=args.store.parent if args.store else None) as tmp:
+        if args.store:
+            store = args.store
+        else:
+            store = Path(tmp) / "store"
+            count, seconds = fill(store, args.triples)
+            print(f"store: {count:,} quads written in {seconds:.1f} s ({count / seconds:,.0f}/s)")
         results = {}
         for fmt in args.formats:
             out = Path(tmp) / f"export.{fmt}"
