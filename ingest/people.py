@@ -18,12 +18,12 @@ import yaml
 from spacy.tokens import Doc, Span
 
 from ingest.model import Actor
+from ingest.name_matcher import HYPHENS
 from ingest.resources import VocabularyError, dictionaries_dir
 from ingest.text import nlp
 from ingest.text import words as _words
 
 INITIAL = re.compile(r"^[A-Z]\.$")
-HYPHENS = frozenset({"-", "‐", "‑", "–", "—"})
 # The longest family name looked up, in words ("Abdel Aziz al Hakim").
 LONGEST = 4
 
