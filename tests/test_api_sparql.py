@@ -162,6 +162,12 @@ def test_service_description_and_html_page(api: ApiServer) -> None:
     assert (None, sdns.endpoint, rdflib.URIRef(f"{api.base}/sparql")) in g
     html = httpx.get(f"{api.base}/sparql", headers={"Accept": "text/html,*/*;q=0.8"})
     assert html.headers["content-type"].startswith("text/html") and "<form" in html.text
+    # a dataset named without a query is no query, but a malformed one is still refused
+    named = httpx.get(f"{api.base}/sparql", params={"default-graph-uri": "https://example.org/g"})
+    assert named.status_code == 200 and named.text == sd.text
+    for bad in ("not an iri", "relative/graph", "https://example.org/<g>"):
+        refused = httpx.get(f"{api.base}/sparql", params={"named-graph-uri": bad})
+        assert refused.status_code == 400 and "named-graph-uri" in refused.text
 
 
 def test_sparqlwrapper_and_rdflib_sparqlstore(api: ApiServer) -> None:

@@ -295,6 +295,8 @@ async def sparql_get(request: Request, state: StateDep) -> Response:
     if "update" in params:
         raise Problem(400, "updates must be POSTed (application/sparql-update or a form)")
     if "query" not in params:
+        for name in ("default-graph-uri", "named-graph-uri"):  # checked even when unused
+            _iris(params.get(name, []), name)
         accept = accepted(request)
         if "text/html" in accept[:2]:
             return HTMLResponse(query_page(str(request.url.replace(query=""))))
