@@ -34,7 +34,9 @@ class State:
     # the actor networks and what is made of them, kept per store version; also the keeper
     # of that version (`store_version`)
     networks: NetworkCache = field(default_factory=NetworkCache)
-    happenings: HappeningIndex | None = None  # kept between writes to an embedded store
+    # kept between writes, valid at the store version `happenings_at` (else read again)
+    happenings: HappeningIndex | None = None
+    happenings_at: Hashable = None
     actors: ActorIndex = field(default_factory=ActorIndex)
     # rows of listing and relation queries (and the ordered IRIs of event listings), keyed
     # by (store version, query): a page asked again, or the next, asks the store nothing
@@ -81,13 +83,14 @@ class State:
         networks to be built again when asked for. `in_hand` (a written document -> its
         reports, as the extraction gave them) saves reading them back. The actor search's
         index is carried the same way."""
-        changed = self._refresh_happenings(documents, in_hand)
-        if self.pool is not None:
-            self.pool.refresh()
         if isinstance(self.store, OxigraphStore):
             mark = self.networks.mark(self.store)  # the count of writes before this one
+        changed = self._refresh_happenings(documents, in_hand, mark)
+        if self.pool is not None:
+            self.pool.refresh()
         self.networks.written()
         after = None if mark is None else self.networks.successor(self.store, mark)
+        self.happenings_at = after  # None: read the index again at the next write
         if documents is not None and mark is not None and after is not None:
             written = set(documents) | changed
             self.networks.advance(self.reader(), mark.version, after, written)
@@ -104,21 +107,25 @@ class State:
         return removed
 
     def _refresh_happenings(
-        self, documents: list[str] | None, in_hand: Mapping[str, InHand] | None = None
+        self,
+        documents: list[str] | None,
+        in_hand: Mapping[str, InHand] | None = None,
+        mark: Mark | None = None,
     ) -> set[str]:
-        """Cluster again what `documents` changed; the documents whose reports moved. An
-        embedded store is written only through this process, so its happening index is
-        kept (but read again after a SPARQL update); a remote one's is read each time."""
-        embedded = isinstance(self.store, OxigraphStore)
+        """Cluster again what `documents` changed; the documents whose reports moved. The
+        happening index is kept from one write to the next while nothing else writes the
+        store: it is read again after a SPARQL update, or when the version the write
+        started from (`mark`) is not the one the index was left at (a remote store
+        another service wrote)."""
         index = self.happenings
-        if index is None or not documents or not embedded:
+        if index is None or not documents or mark is None or mark.version != self.happenings_at:
             index = HappeningIndex.load(self.store)
         try:
             change = index.refresh(self.store, documents or (), in_hand)
         except Exception:
             self.happenings = None  # read again from the store by the next write
             raise
-        self.happenings = index if embedded else None
+        self.happenings = index
         return set(change.documents)
 
     def store_version(self) -> Any:

@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from ingest.model import SourceDocument
 from tests.api_server import ApiServer, start_api
 from tests.servers import start_oxigraph
 
@@ -66,3 +67,35 @@ def test_a_read_only_service_says_when_the_store_lacks_the_vocabularies(
         log = (Path(workdir) / "server.log").read_text()
         missing = "ontology, cameo, actors, agents, countries, international, armed_groups"
         assert f"holds no {missing} vocabulary graph" in log, log
+
+
+def test_a_service_sees_the_reports_another_wrote_between_its_writes(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Three sources of one strike, the second posted through another service sharing the
+    store: the first service keeps its happening index across its own writes only, so its
+    next write matches the third report with both earlier ones, not the first alone. (A
+    happening is named after its first report by IRI: the other service's report comes
+    first, so the first service, had it not seen it, would name a happening of its own.)"""
+    texts = [
+        "Hezbollah fired rockets at Israel on 3 March 2020.",
+        "Hezbollah launched rockets at Israel on 3 March 2020.",
+        "Hezbollah fired rockets into Israel on 3 March 2020.",
+    ]
+    by_key = sorted((f"https://example.org/shared-{n}" for n in range(3)),
+                    key=lambda url: SourceDocument(text="", url=url).key)
+    urls = [by_key[1], by_key[0], by_key[2]]  # the other service's report first by IRI
+    for server in start_oxigraph(tmp_path_factory.mktemp("shared-oxigraph")):
+        for one in start_api(tmp_path_factory.mktemp("api-one"), EVKG_STORE=server.spec):
+            for other in start_api(tmp_path_factory.mktemp("api-other"), EVKG_STORE=server.spec):
+                events = []
+                for api, text, url in zip((one, other, one), texts, urls, strict=True):
+                    posted = httpx.post(f"{api.base}/documents", headers=api.auth, timeout=120,
+                                        json={"text": text, "url": url})
+                    assert posted.status_code == 201, posted.text
+                    events += [e["iri"] for e in posted.json()["events"]]
+                assert len(events) == 3
+                for api in (one, other):
+                    listed = httpx.get(f"{api.base}/events", params={
+                        "actor": "hezbollah", "level": "happening"}).json()["items"]
+                    assert [h["reports"] for h in listed] == [3]
