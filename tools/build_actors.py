@@ -59,6 +59,10 @@ Choices:
 - An alias that two generated actors would share is left off both (an armed group's
   only, when the other is of countries.ttl or international.ttl).
 
+The hand-written tables these choices use (state names, capitals, exonyms, irregular
+demonyms, the words that tell an organisation, a title or a description from a name) are
+data, kept in ontology/sources/actor_tables.yaml with what each is and where it comes from.
+
 Usage: python tools/build_actors.py [--out-dir DIR] [--check]
 """
 
@@ -72,7 +76,9 @@ import sys
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
+import yaml
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
@@ -101,263 +107,64 @@ SEM_ACTOR = URIRef("http://semanticweb.cs.vu.nl/2009/11/sem/Actor")
 # People whose every role ended before this are left out (the file stays small).
 ROLE_CUTOFF = dt.date(1991, 1, 1)
 
-# CAMEO codes that are not ISO 3166-1 alpha-3: East Timor, Kosovo (no ISO code; XKX is
-# the user-assigned code the EU and IMF use).
-CODE_FIXES = {"TMP": "TLS", "KSV": "XKX", "ROM": "ROU"}
-# Country records that are not states: a fictional test country of the TABARI suite.
-NOT_STATES = {"KNT"}
-# Readable names where the source's primary name is an official or misspelt form.
-STATE_NAMES = {
-    "USA": "United States",
-    "GBR": "United Kingdom",
-    "RUS": "Russia",
-    "ZAF": "South Africa",
-    "TZA": "Tanzania",
-    "BRN": "Brunei",
-    "MDG": "Madagascar",
-    "COG": "Republic of the Congo",
-    "COD": "Democratic Republic of the Congo",
-    "CIV": "Côte d'Ivoire",
-    "KNA": "Saint Kitts and Nevis",
-    "VNM": "Vietnam",
-    "TLS": "Timor-Leste",
-    "GNB": "Guinea-Bissau",
-    "SUN": "Soviet Union",
-    "DDR": "East Germany",
-    "CSK": "Czechoslovakia",
-    "SCG": "Serbia and Montenegro",
-    "YUG": "Yugoslavia",
-    "SWZ": "Eswatini",
-    "FSM": "Micronesia",
-}
-# Capitals as news writes them (general knowledge), ISO code -> names; the first one the
-# source lists among the state's synonyms is used, else the first here. Capitals that are
-# common words or names ("Male", "Victoria", "Hamilton") are left out, and so is
-# Jerusalem, whose status is disputed.
-CAPITALS = {
-    "AFG": "Kabul", "ALB": "Tirana", "DZA": "Algiers", "AND": "Andorra la Vella",
-    "AGO": "Luanda", "ATG": "St. John's", "ARG": "Buenos Aires", "ARM": "Yerevan",
-    "AUS": "Canberra", "AUT": "Vienna", "AZE": "Baku", "BHS": "Nassau", "BHR": "Manama",
-    "BGD": "Dhaka", "BRB": "Bridgetown", "BLR": "Minsk", "BEL": "Brussels",
-    "BLZ": "Belmopan", "BEN": "Porto-Novo", "BTN": "Thimphu", "BOL": "La Paz|Sucre",
-    "BIH": "Sarajevo", "BWA": "Gaborone", "BRA": "Brasilia|Brasília",
-    "BRN": "Bandar Seri Begawan", "BGR": "Sofia", "BFA": "Ouagadougou",
-    "BDI": "Bujumbura|Gitega", "KHM": "Phnom Penh", "CMR": "Yaounde|Yaoundé",
-    "CAN": "Ottawa", "CPV": "Praia", "CAF": "Bangui", "TCD": "N'Djamena", "CHL": "Santiago",
-    "CHN": "Beijing", "COL": "Bogota|Bogotá", "COM": "Moroni", "COG": "Brazzaville",
-    "CRI": "San Jose|San José", "CIV": "Yamoussoukro|Abidjan", "HRV": "Zagreb",
-    "CUB": "Havana", "CYP": "Nicosia", "CZE": "Prague", "COD": "Kinshasa",
-    "DNK": "Copenhagen", "DJI": "Djibouti", "DMA": "Roseau", "DOM": "Santo Domingo",
-    "ECU": "Quito", "EGY": "Cairo", "SLV": "San Salvador", "GNQ": "Malabo", "ERI": "Asmara",
-    "EST": "Tallinn", "ETH": "Addis Ababa", "FJI": "Suva", "FIN": "Helsinki", "FRA": "Paris",
-    "GAB": "Libreville", "GMB": "Banjul", "GEO": "Tbilisi", "DEU": "Berlin", "GHA": "Accra",
-    "GBR": "London", "GRC": "Athens", "GRD": "St. George's", "GTM": "Guatemala City",
-    "GIN": "Conakry", "GNB": "Bissau", "GUY": "Georgetown", "HTI": "Port-au-Prince",
-    "HND": "Tegucigalpa", "HUN": "Budapest", "ISL": "Reykjavik", "IND": "New Delhi",
-    "IDN": "Jakarta", "IRN": "Tehran", "IRQ": "Baghdad", "IRL": "Dublin", "ITA": "Rome",
-    "JAM": "Kingston", "JPN": "Tokyo", "JOR": "Amman", "KAZ": "Astana", "KEN": "Nairobi",
-    "KIR": "Tarawa", "KWT": "Kuwait City", "KGZ": "Bishkek", "LAO": "Vientiane",
-    "LVA": "Riga", "LBN": "Beirut", "LSO": "Maseru", "LBR": "Monrovia", "LBY": "Tripoli",
-    "LIE": "Vaduz", "LTU": "Vilnius", "LUX": "Luxembourg", "MKD": "Skopje",
-    "MDG": "Antananarivo", "MWI": "Lilongwe", "MYS": "Kuala Lumpur", "MLI": "Bamako",
-    "MLT": "Valletta", "MHL": "Majuro", "MRT": "Nouakchott", "MUS": "Port Louis",
-    "MEX": "Mexico City", "FSM": "Palikir", "MDA": "Chisinau", "MCO": "Monaco",
-    "MNG": "Ulaanbaatar|Ulan Bator", "MNE": "Podgorica", "MAR": "Rabat", "MOZ": "Maputo",
-    "MMR": "Naypyidaw|Naypyitaw", "NAM": "Windhoek", "NRU": "Yaren", "NPL": "Kathmandu",
-    "NLD": "Amsterdam", "NZL": "Wellington", "NIC": "Managua", "NER": "Niamey",
-    "NGA": "Abuja", "PRK": "Pyongyang", "NOR": "Oslo", "OMN": "Muscat", "PAK": "Islamabad",
-    "PLW": "Ngerulmud|Melekeok", "PSE": "Ramallah", "PAN": "Panama City",
-    "PNG": "Port Moresby", "PRY": "Asuncion|Asunción", "PER": "Lima", "PHL": "Manila",
-    "POL": "Warsaw", "PRT": "Lisbon", "QAT": "Doha", "ZAF": "Pretoria", "ROU": "Bucharest",
-    "RUS": "Moscow", "RWA": "Kigali", "KNA": "Basseterre", "LCA": "Castries",
-    "VCT": "Kingstown", "WSM": "Apia", "SMR": "San Marino", "STP": "Sao Tome|São Tomé",
-    "SAU": "Riyadh", "SEN": "Dakar", "SRB": "Belgrade", "SLE": "Freetown",
-    "SGP": "Singapore", "SVK": "Bratislava", "SVN": "Ljubljana", "SLB": "Honiara",
-    "SOM": "Mogadishu", "KOR": "Seoul", "SSD": "Juba", "ESP": "Madrid", "LKA": "Colombo",
-    "SDN": "Khartoum", "SUR": "Paramaribo", "SWZ": "Mbabane", "SWE": "Stockholm",
-    "CHE": "Bern|Berne", "SYR": "Damascus", "TWN": "Taipei", "TJK": "Dushanbe",
-    "TZA": "Dodoma|Dar es Salaam", "THA": "Bangkok", "TLS": "Dili", "TGO": "Lome|Lomé",
-    "TON": "Nuku'alofa", "TTO": "Port of Spain", "TUN": "Tunis", "TUR": "Ankara",
-    "TKM": "Ashgabat", "TUV": "Funafuti", "UGA": "Kampala", "UKR": "Kyiv|Kiev",
-    "ARE": "Abu Dhabi", "URY": "Montevideo", "USA": "Washington", "UZB": "Tashkent",
-    "VUT": "Port Vila", "VEN": "Caracas", "VNM": "Hanoi", "YEM": "Sanaa|Sana'a",
-    "ZMB": "Lusaka", "ZWE": "Harare", "XKX": "Pristina", "DDR": "East Berlin",
-}  # fmt: skip
-# Adjectives of origin that share no stem with the state's name (from the source's
-# synonyms; matched after upper-casing).
-# English names and demonyms of states that news uses but the source lists only in forms
-# the synonym test above cannot tell from a city or a landmark, or not at all (general
-# knowledge; former names kept, for archives): ISO code -> (names, demonyms).
-EXONYMS = {
-    "CIV": (["Ivory Coast"], ["Ivorian", "Ivorians"]),
-    "MMR": (["Burma"], []),
-    "TLS": (["East Timor"], ["Timorese"]),
-    "COD": (["Zaire", "Congo-Kinshasa", "DR Congo", "DRC"], ["Congolese"]),
-    "COG": (["Congo-Brazzaville"], []),
-    "KHM": (["Kampuchea"], ["Cambodian", "Cambodians", "Kampuchean"]),
-    "LKA": (["Ceylon"], ["Sri Lankan", "Sri Lankans"]),
-    "MKD": (["Macedonia", "North Macedonia"], ["Macedonian", "Macedonians"]),
-    "CZE": (["Czech Republic", "Czechia"], []),
-    "SWZ": (["Swaziland"], []),
-    "CPV": (["Cape Verde"], []),
-    "NER": ([], ["Nigerien", "Nigeriens"]),
-    "KGZ": (["Kirghizia"], ["Kyrgyz", "Kirghiz"]),
-    "TJK": ([], ["Tajik", "Tajiks", "Tajikistani"]),
-    "TKM": ([], ["Turkmen", "Turkmens", "Turkmenistani"]),
-    "SVN": ([], ["Slovenian", "Slovenians", "Slovene", "Slovenes"]),
-    "MNE": ([], ["Montenegrin", "Montenegrins"]),
-    "SRB": ([], ["Serb", "Serbs"]),
-    "HRV": ([], ["Croats"]),
-    "LUX": ([], ["Luxembourgish", "Luxembourger", "Luxembourgers"]),
-    "BWA": ([], ["Botswanan", "Motswana", "Batswana"]),
-    "BFA": (["Upper Volta"], ["Burkinabe", "Burkinabè"]),
-    "DJI": ([], ["Djiboutian", "Djiboutians"]),
-    "DOM": ([], ["Dominican", "Dominicans"]),
-    "BHS": (["The Bahamas"], ["Bahamian", "Bahamians"]),
-    "CAF": ([], ["Central African", "Central Africans"]),
-    "DDR": ([], ["East German", "East Germans"]),
-    "CSK": ([], ["Czechoslovak", "Czechoslovakian", "Czechoslovaks"]),
-    "SYC": ([], ["Seychellois"]),
-    "PNG": ([], ["Papua New Guinean", "Papua New Guineans"]),
-    "WSM": ([], ["Samoan", "Samoans"]),
-    "LSO": ([], ["Basotho", "Mosotho"]),
-    "VUT": ([], ["Ni-Vanuatu"]),
-}  # fmt: skip
-IRREGULAR_DEMONYMS = {
-    "FRENCH", "DUTCH", "SWISS", "GREEK", "GREEKS", "THAI", "THAIS", "CZECH", "CZECHS",
-    "BRITISH", "BRITON", "BRITONS", "IRISH", "DANISH", "DANE", "DANES", "SPANISH",
-    "FINNISH", "FINN", "FINNS", "POLISH", "POLE", "POLES", "SWEDE", "SWEDES", "TURK",
-    "TURKS", "SCOT", "SCOTS", "WELSH", "FILIPINO", "FILIPINOS", "MALAGASY", "LAO",
-    "MONEGASQUE", "MAGYAR", "PERSIAN", "PERSIANS", "ARAB", "KIWI", "KIWIS",
-    "BURMESE", "SOVIET", "SOVIETS", "YANKEE", "YANKEES", "NEW ZEALANDER",
-    "NEW ZEALANDERS", "ICELANDER", "ICELANDERS", "LUXEMBOURGER", "DUTCHMAN",
-}  # fmt: skip
-DEMONYM_SUFFIXES = ("an", "ans", "ese", "ish", "i", "is", "ic", "ics", "ot", "ots", "er", "ers")
-# Words that make a phrase a form of a state's name ("Republic of X").
-STATE_FORM_WORDS = {
-    "REPUBLIC", "KINGDOM", "STATE", "STATES", "FEDERATION", "FEDERAL", "EMIRATE",
-    "EMIRATES", "SULTANATE", "PRINCIPALITY", "DEMOCRATIC", "UNION", "COMMONWEALTH",
-    "ISLAMIC", "ARAB", "PEOPLE'S", "PEOPLES", "SOCIALIST", "GRAND", "DUCHY", "UNITED",
-    "THE", "OF", "AND", "HASHEMITE", "COOPERATIVE", "PLURINATIONAL",
-    "BOLIVARIAN", "ORIENTAL", "INDEPENDENT", "CO-OPERATIVE",
-}  # fmt: skip
-# Words of a name that make it an organisation rather than a person.
-ORG_WORDS = {
-    "ARMY", "FORCES", "FORCE", "MINISTRY", "DEPARTMENT", "COUNCIL", "ASSEMBLY", "PARTY",
-    "CONGRESS", "COURT", "AGENCY", "SERVICE", "SERVICES", "COMMITTEE", "COMMISSION",
-    "OFFICE", "BUREAU", "GOVERNMENT", "PARLIAMENT", "SENATE", "HOUSE", "MILITARY", "GUARD",
-    "GUARDS", "POLICE", "FRONT", "MOVEMENT", "BRIGADE", "BRIGADES", "UNION", "ALLIANCE",
-    "COALITION", "ORGANIZATION", "ORGANISATION", "AUTHORITY", "BANK", "FUND", "INSTITUTE",
-    "UNIVERSITY", "NETWORK", "GROUP", "CORPS", "COMMAND", "DIRECTORATE", "ADMINISTRATION",
-    "FEDERATION", "ASSOCIATION", "SOCIETY", "FOUNDATION", "CENTER", "CENTRE", "PALACE",
-    "KREMLIN", "TEAM", "PROGRAM", "PROGRAMME", "DECLARATION", "OBSERVATORY", "COMMUNITY",
-    "NATIONS", "LEAGUE", "SECRETARIAT", "TRIBUNAL", "MISSION", "BOARD", "REPUBLIC",
-    "STATE", "STATES", "ISLANDS", "NATIONAL", "INTELLIGENCE", "SECURITY", "DEFENSE",
-    "DEFENCE", "CABINET", "PRESIDENCY", "KNESSET", "BUNDESRAT", "REICHSTAG", "POLITBURO",
-    "JUNTA", "REGIME", "REBELS", "MILITIA", "INSURGENTS", "TALIBAN", "AL-QAEDA", "COMPANY",
-    "CORPORATION", "TRUST", "CAMPAIGN", "WATCH", "INTERNATIONAL", "PANEL", "REGIONAL",
-}  # fmt: skip
-# Words that open a title before a name ("PRESIDENT_BORIS_YELTSIN") and are stripped.
-TITLE_WORDS = {
-    "PRESIDENT", "VICE", "PRIME", "MINISTER", "SECRETARY", "SECRETARY-GENERAL", "GENERAL",
-    "GEN.", "GEN", "LEADER", "CHIEF", "FORMER", "EX-PRESIDENT", "KING", "QUEEN", "PRINCE",
-    "PRINCESS", "CROWN", "SHEIKH", "SHEIK", "EMIR", "AMIR", "SULTAN", "AYATOLLAH", "GRAND",
-    "DR.", "DR", "MR.", "MRS.", "MS.", "MR", "MRS", "COL.", "COLONEL", "LT.", "MAJ.",
-    "ADMIRAL", "ADM.", "COMMANDER", "CHAIRMAN", "SPEAKER", "SENATOR", "SEN.", "GOVERNOR",
-    "AMBASSADOR", "FOREIGN", "DEFENSE", "DEFENCE", "INTERIOR", "FINANCE", "CONGRESSMAN",
-    "REPRESENTATIVE", "REP.", "SIR", "LORD", "DAME", "JUDGE", "JUSTICE", "PREMIER",
-    "CHANCELLOR", "MONSIGNOR", "POPE", "BISHOP", "CARDINAL", "IMAM", "MULLAH", "SAYYED",
-    "SAYYID", "HAJ", "HAJJI", "MARSHAL", "FIELD", "BRIG.", "BRIGADIER", "CAPTAIN", "CAPT.",
-    "SERGEANT", "SGT.", "DEPUTY", "ACTING", "INTERIM", "SPOKESMAN", "SPOKESWOMAN",
-    "GOV.", "GOV", "PRES.", "AMB.", "PRESIDENT-ELECT", "SECY", "SEC.", "PM", "FM",
-    "VICE-PRESIDENT", "VICE-PREMIER", "DIRECTOR", "HOJATOLISLAM", "HOJJATOLESLAM",
-    "HOJATOLESLAM", "HOJJAT-OL-ESLAM", "PRESIDENTIAL", "CANDIDATE", "ENVOY",
-}  # fmt: skip
-# Words that make a would-be person name a description ("SOVIET_LEADER_LEONID_BREZHNEV").
-DESCRIPTION_WORDS = {
-    "OF", "THE", "FOR", "AND", "SOVIET", "COMMUNIST", "PARTY", "ADMINISTRATION", "US",
-    "U.S.", "UN", "U.N.", "EU", "AMERICAN", "BRITISH", "FRENCH", "RUSSIAN", "CHINESE",
-    "THEN", "HEAD", "OFFICIAL", "OFFICIALS", "SPOKESMAN", "MINISTER", "PRESIDENT",
-    "SECRETARY", "LEADER", "CHIEF", "FORMER", "GOVERNMENT", "REGIME",
-}  # fmt: skip
-# Titles that, inside a would-be person name, make it a description.
-MID_TITLES = {
-    "DIRECTOR", "SECRETARY", "MINISTER", "PRESIDENT", "CHAIRMAN", "SPOKESMAN",
-    "SPOKESWOMAN", "AMBASSADOR", "GOVERNOR", "SENATOR", "COMMANDER", "GENERAL", "PREMIER",
-    "CHANCELLOR", "DEPUTY", "ENVOY", "CHIEF", "LEADER", "OFFICIAL", "VICE-PRESIDENT",
-}  # fmt: skip
-# Particles that stay lower case inside a name, and that keep a name whole (no short form).
-PARTICLES = {
-    "al", "el", "bin", "ibn", "bint", "abu", "abd", "abdel", "abdul", "de", "da", "di", "do",
-    "dos", "das", "du", "del", "della", "der", "den", "van", "von", "la", "le", "ter", "ould",
-    "ben", "y", "e", "of", "the", "and", "for", "in", "on", "at", "to", "a",
-}  # fmt: skip
-LOWER_WORDS = {
-    "fi", "wa", "wal", "li", "bi", "al", "el", "bin", "ibn", "bint", "de", "da", "di", "do",
-    "dos", "das", "du", "del", "della", "der", "den", "van", "von", "la", "le", "ter", "ould",
-    "y", "e", "of", "the", "and", "for", "in", "on", "at", "to", "a", "an",
-}  # fmt: skip
-KIND_BY_SECTOR = {
-    "MIL": "ArmedForce",
-    "LEG": "Legislature",
-    "GOV": "GovernmentBody",
-    "JUD": "GovernmentBody",
-    "COP": "GovernmentBody",
-    "SPY": "GovernmentBody",
-    "PRM": "Militia",
-    "UAF": "Militia",
-    "REB": "ArmedGroup",
-    "JRN": "Media",
-}
+# The hand-written tables the rules below apply (capitals, exonyms, demonyms, word classes)
+# are data: ontology/sources/actor_tables.yaml, which says what each is and where it comes
+# from. Each is kept here under its key in upper case (GROUP_WORDS adds ORG_WORDS to its own).
+TABLES_FILE = SOURCES / "actor_tables.yaml"
 
 
-# Words (compared as ingest.vocab word keys) too common in names to show two names are of one
-# actor: an alias added to an actor of actors.ttl must share some other word with its names.
-GENERIC_WORDS = frozenset(
-    word_key(word)
-    for word in {
-        "the", "of", "and", "al", "for", "in", "on", "de", "la", "le", "el", "bin", "abu",
-        "abd", "us", "un", "uk", "eu", "u", "s", "national", "united", "states", "state",
-        "forces", "force", "army", "armed", "ministry", "department", "council", "group",
-        "front", "movement", "party", "brigade", "brigades", "organization", "organisation",
-        "international", "islamic", "republic", "government", "office", "agency",
-        "committee", "command", "commission", "union", "central", "general", "federal", "new",
-        "north", "south", "east", "west", "democratic", "people", "peoples", "popular",
-        "american", "iraki", "iranian", "israili", "syrian", "kurdish", "arab", "intelligence",
-        "director", "assembly", "community", "security", "service", "services", "staff",
-        "press", "secretary", "official", "officials", "president", "leadership", "affairs",
-    }
-)  # fmt: skip
+def only_strings(value: object) -> bool:
+    """Whether every key and entry of a table is a string (YAML reads an unquoted `on`
+    as True and `null` as None)."""
+    if isinstance(value, dict):
+        return all(isinstance(key, str) and only_strings(item) for key, item in value.items())
+    if isinstance(value, list):
+        return all(only_strings(item) for item in value)
+    return isinstance(value, str)
+
+
+def read_tables(path: Path = TABLES_FILE) -> dict[str, Any]:
+    """The tables of the file by name, each a list or a mapping of strings."""
+    with path.open(encoding="utf-8") as handle:
+        tables: dict[str, Any] = yaml.safe_load(handle)
+    wrong = sorted(name for name, table in tables.items() if not only_strings(table))
+    if wrong:
+        raise ValueError(f"{path}: entries that are not strings (quote them) in {wrong}")
+    return tables
+
+
+TABLES = read_tables()
+
+CODE_FIXES: dict[str, str] = TABLES["code_fixes"]
+NOT_STATES: frozenset[str] = frozenset(TABLES["not_states"])
+STATE_NAMES: dict[str, str] = TABLES["state_names"]
+CAPITALS: dict[str, list[str]] = TABLES["capitals"]
+EXONYMS: dict[str, tuple[list[str], list[str]]] = {
+    code: (entry.get("names", []), entry.get("demonyms", []))
+    for code, entry in TABLES["exonyms"].items()
+}
+IRREGULAR_DEMONYMS: frozenset[str] = frozenset(TABLES["irregular_demonyms"])
+DEMONYM_SUFFIXES: tuple[str, ...] = tuple(TABLES["demonym_suffixes"])
+STATE_FORM_WORDS: frozenset[str] = frozenset(TABLES["state_form_words"])
+ORG_WORDS: frozenset[str] = frozenset(TABLES["org_words"])
+TITLE_WORDS: frozenset[str] = frozenset(TABLES["title_words"])
+DESCRIPTION_WORDS: frozenset[str] = frozenset(TABLES["description_words"])
+MID_TITLES: frozenset[str] = frozenset(TABLES["mid_titles"])
+PARTICLES: frozenset[str] = frozenset(TABLES["particles"])
+LOWER_WORDS: frozenset[str] = frozenset(TABLES["lower_words"])
+KIND_BY_SECTOR: dict[str, str] = TABLES["kind_by_sector"]
+GENERIC_WORDS = frozenset(word_key(word) for word in TABLES["generic_words"])
 
 
 # -- the non-state armed groups file -----------------------------------------------------
 
-# Sectors an armed group may have; a record whose code names none (a religion, "MUS") is REB.
-ARMED_SECTORS = ("REB", "UAF", "PRM", "MIL")
-# Records that are no armed group: villains of fiction the test entries planted.
-FICTIONAL = {"ERNST STAVRO BLOFELD", "RA'S AL GHUL", "HONG KIL DONG"}
-# Words of a name that make it a description rather than a name ("AL_QAEDA_LINKED_ABU_SAYYAF",
-# "EXTREMIST_ABU_SAYYAF", "PHILIPPINE_SECESSIONIST_GROUP_MORO_ISLAMIC_LIBERATION_FRONT").
-DESCRIPTION_OF_GROUP = {
-    "LINKED", "AFFILIATED", "OFFSHOOT", "OPERATIVES", "EXTREMIST", "EXTREMISTS",
-    "SECESSIONIST", "MEMBERS", "SUPPORTERS", "RELATED",
-}  # fmt: skip
-# Words that make a name a group's rather than a person's, besides ORG_WORDS.
-GROUP_WORDS = ORG_WORDS | {
-    "BATTALION", "BATTALIONS", "MUJAHIDEEN", "MUJAHIDEN", "MUJAHIDIN", "LASHKAR", "LASKAR",
-    "JEMAAH", "JAMAAH", "JAMAAT", "HARKAT", "HARAKAT", "HARAKUT", "QAIDA", "QAEDA",
-    "QAI'DAH", "SHINRIKYO", "KAI", "TRUTH", "CELLS", "CELL", "COMMANDOS", "RESISTANCE",
-    "LIBERATION", "REVOLUTIONARY", "FIGHTERS", "TIGERS", "NUCLEI", "NUCLEUS", "DIVISION",
-    "SQUAD", "SQUADS", "UNIT", "UNITS", "LEGION", "JIHAD", "ISLAMI", "ISLAMIYA",
-    "ISLAMIYAH", "ISLAMIAH", "ISLAMIYYA", "ANSAR", "JAISH", "JAYSH", "HIZB", "HIZBUL", "GANG",
-}  # fmt: skip
-# Group names that the English word list (english_words) also has, as the name of that
-# very group; any other single English word ("+YOUTH_", "TIGERS_", "(PARADISE)") is too
-# common to name a group on its own and is left out.
-GROUP_NAMES_IN_DICTIONARY = {"hamas", "interahamwe", "tanzim", "contras", "sandinistas", "grapo"}
-# Names the file gives a group that news uses for something else: "CAR" (the Central
-# African Republic), "ANA" (the Afghan National Army), "La Liga" (Spanish football).
-NAMES_NEWS_GIVES_OTHERS = {"CAR", "ANA", "LA LIGA"}
+ARMED_SECTORS: tuple[str, ...] = tuple(TABLES["armed_sectors"])
+FICTIONAL: frozenset[str] = frozenset(TABLES["fictional"])
+DESCRIPTION_OF_GROUP: frozenset[str] = frozenset(TABLES["description_of_group"])
+GROUP_WORDS = ORG_WORDS | frozenset(TABLES["group_words"])
+GROUP_NAMES_IN_DICTIONARY: frozenset[str] = frozenset(TABLES["group_names_in_dictionary"])
+NAMES_NEWS_GIVES_OTHERS: frozenset[str] = frozenset(TABLES["names_news_gives_others"])
+
 # How close (difflib ratio of word keys) each word of a KEDS spelling must be to the word of
 # a group's name to be another spelling of it ("LASKAR_I_TOIBA" for "LASHKAR_E_TAYYIBA").
 SPELLING_RATIO = 0.6
@@ -869,7 +676,7 @@ class Builder:
             elif kind == "demonym":
                 demonyms.append(readable(words_of(synonym), acronyms=False))
         label = STATE_NAMES.get(code) or readable(primary[0], acronyms=False)
-        capitals = CAPITALS.get(code, "").split("|") if code in CAPITALS else []
+        capitals = CAPITALS.get(code, [])
         listed = {name_key(s) for s in synonyms}
         capital = next((c for c in capitals if name_key(c) in listed), None)
         if capital:
