@@ -3,10 +3,6 @@ store again, and answers as an index built from the written store would."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
-
 import pyoxigraph as ox
 import pytest
 
@@ -19,11 +15,8 @@ FILTER_SETS = [Filters(), parse_filters(modality="all"), parse_filters(modality=
 
 
 @pytest.fixture
-def store(seeded: Path, tmp_path: Path) -> Iterator[OxigraphStore]:
-    shutil.copytree(seeded, tmp_path / "store")
-    opened = OxigraphStore(tmp_path / "store")
-    yield opened
-    opened.close()
+def store(seeded_store: OxigraphStore) -> OxigraphStore:
+    return seeded_store
 
 
 def _everything(index: ActorIndex, store: OxigraphStore, version: int, filters: Filters) -> list:

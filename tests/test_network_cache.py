@@ -3,10 +3,6 @@ again, and come out as a fresh build of the written store would."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
-
 import networkx as nx
 import pyoxigraph as ox
 import pytest
@@ -19,11 +15,8 @@ FILTER_SETS = [Filters(), Filters(modality="all"), Filters(root="19")]
 
 
 @pytest.fixture
-def store(seeded: Path, tmp_path: Path) -> Iterator[OxigraphStore]:
-    shutil.copytree(seeded, tmp_path / "store")
-    opened = OxigraphStore(tmp_path / "store")
-    yield opened
-    opened.close()
+def store(seeded_store: OxigraphStore) -> OxigraphStore:
+    return seeded_store
 
 
 def _shape(graph: nx.DiGraph) -> tuple:
