@@ -3,9 +3,10 @@
 Asking the store on every keystroke meant matching a text against every label in the
 store (tens of thousands, gazetteer entries no document names among them) and joining
 actors typed in every document graph: seconds at a million quads. The index reads the
-store once per version (the actors that documents name or events involve, their labels
-and aliases, and their happening and report counts per modality choice) and answers a search by
-scanning a few thousand lowercased names in memory.
+store once (the actors that documents name or events involve, their labels and aliases,
+and their happening and report counts per modality choice, tallied per graph) and answers
+a search by scanning a few thousand lowercased names in memory. A write of known graphs
+carries it to the new store version by reading those graphs alone (`ActorIndex.advance`).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ Key = tuple[str, str]  # (actor, happening key)
 
 
 def _scope(graphs: list[str] | None) -> str:
-    """The VALUES list that limits ?g to `graphs` (every graph for None)."""
+    """What limits ?g to `graphs` (for None, every graph but the happenings graph)."""
     if graphs is None:
         return f"FILTER(?g != <{HAPPENINGS_GRAPH}>)"
     return f"VALUES ?g {{ {' '.join(f'<{check_iri(g)}>' for g in graphs)} }}"

@@ -12,13 +12,18 @@ import httpx
 import networkx as nx
 import pytest
 
-from graph.network import Filters, Ref, add_evidence, dyads_query
-from graph.store import OxigraphStore, open_store
+from graph.network import Filters, Ref, add_evidence, build_network, dyads_query
+from graph.store import DocumentGraph, OxigraphStore, open_store
 from graph.store.remote import SparqlStore
 from ontology.namespaces import CAMEO
 from tests.api_server import ApiServer, start_api
 from tests.servers import need_virtuoso, start_virtuoso
 
+EVKG = "https://evkg.org/ontology#"
+SEM = "http://semanticweb.cs.vu.nl/2009/11/sem/"
+PROV = "http://www.w3.org/ns/prov#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 CAP = 10  # rows: the seeds' network, names and evidence are several times as many
 ROUTES = [
     "/actors?limit=500",
@@ -118,3 +123,39 @@ def test_rows_with_long_values_are_paged(apis: tuple[ApiServer, ApiServer, Sparq
     )
     assert sorted(r["e"] for r in found) == sorted(events)
     assert all(r["long"] == r["e"] + padding for r in found)
+
+
+def test_a_dyad_of_many_events_is_paged(apis: tuple[ApiServer, ApiServer, SparqlStore]) -> None:
+    """Virtuoso cannot order rows past ~4,000 bytes, and one row a dyad holding each of its
+    events is far longer for a busy dyad: a store that pages reads one row an event, and
+    builds the network an embedded store holding the same graph builds."""
+    *_, remote = apis
+    a, b = "https://evkg.org/id/actor/busy-a", "https://evkg.org/id/actor/busy-b"
+    document = "https://evkg.org/id/document/busy-dyad"
+    lines = [f"<{document}> <{RDF_TYPE}> <{EVKG}Document> ."]
+    for n in range(60):
+        e = f"<https://evkg.org/id/event/busy-dyad-{n}>"
+        lines += [
+            f"{e} <{RDF_TYPE}> <{SEM}Event> .",
+            f"{e} <{EVKG}source> <{a}> .",
+            f"{e} <{EVKG}target> <{b}> .",
+            f"{e} <{SEM}hasActor> <{a}> .",
+            f"{e} <{SEM}hasActor> <{b}> .",
+            f"{e} <{SEM}eventType> <{CAMEO}190> .",
+            f'{e} <{SEM}hasTimeStamp> "2019-03-{n % 28 + 1:02d}"^^<{XSD}date> .',
+            f"{e} <{PROV}wasDerivedFrom> <{document}> .",
+        ]
+    graph = DocumentGraph(document, "busy", ("\n".join(lines) + "\n").encode())
+    embedded = OxigraphStore(None)
+    embedded.put_documents([graph])
+    remote.put_documents([graph])
+    try:
+        assert len(remote.select(dyads_query(Filters(document=document)))) == 1  # ~10 KB
+        mine, theirs = build_network(embedded), build_network(remote)  # past the cap: paged
+        assert len(theirs.edges) > CAP
+        shown = [
+            [(r.iri, r.date, r.document) for r in n.edges[a, b]["refs"]] for n in (mine, theirs)
+        ]
+        assert shown[0] == shown[1] and len(shown[1]) == 60
+    finally:
+        remote.remove_graph(document)

@@ -17,6 +17,7 @@ or the isolated query pool of the API server.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, NotRequired, Protocol, TypedDict
 
@@ -29,7 +30,7 @@ from graph.network.sparql import (
     labels_query,
     sentences_query,
 )
-from graph.sparql import check_iri, values_limit
+from graph.sparql import check_iri, pages_itself, values_limit
 from ontology.namespaces import CAMEO
 
 DEFAULT_NODE_CAP = 200
@@ -88,15 +89,24 @@ class NetworkEdge(TypedDict):
     quads: NotRequired[dict[int, int]]
 
 
+def read_dyads(
+    source: Selectable, filters: Filters, actors: Iterable[str] | None = None
+) -> list[dict[str, Any]]:
+    """The rows of `dyads_query`, one a dyad, or one an event from a store that pages its
+    answers (`graph.sparql.pages_itself`): `add_dyads` takes either."""
+    return source.select(dyads_query(filters, actors, grouped=not pages_itself(source)))
+
+
 def add_dyads(graph: nx.DiGraph, rows: list[dict[str, Any]]) -> None:
-    """Edges from `dyads_query` rows: count, goldstein (sum), first, last and `refs` (the
-    events, in date order). An edge already present is kept: any query that returned it
-    returned all of its events."""
+    """Edges from `read_dyads` rows (those of one dyad joined): count, goldstein (sum),
+    first, last and `refs` (the events, in date order). An edge already present is kept:
+    any query that returned it returned all of its events."""
+    refs_of: dict[tuple[str, str], list[Ref]] = {}
     for row in rows:
-        source, target = row["s"], row["t"]
-        if graph.has_edge(source, target):
+        dyad = (row["s"], row["t"])
+        if graph.has_edge(*dyad):
             continue
-        refs = []
+        refs = refs_of.setdefault(dyad, [])
         for line in str(row.get("refs") or "").split("\n"):
             if line:
                 date, gold, kind, doc, iri, modality, happening = line.split(" ", 6)
@@ -111,6 +121,7 @@ def add_dyads(graph: nx.DiGraph, rows: list[dict[str, Any]]) -> None:
                         None if happening == "-" else happening,
                     )
                 )
+    for (source, target), refs in refs_of.items():
         for node in (source, target):
             if node not in graph:
                 graph.add_node(node, label=None)
@@ -150,7 +161,7 @@ def build_network(source: Selectable, filters: Filters | None = None) -> nx.DiGr
     quad classes, and each edge's `quads` counts its happenings per quad class
     (`quad_counts`), so a neighbourhood copies them instead of counting again."""
     graph = nx.DiGraph()
-    add_dyads(graph, source.select(dyads_query(filters or Filters())))
+    add_dyads(graph, read_dyads(source, filters or Filters()))
     label_nodes(source, graph)
     quad_of = graph.graph["quads"] = quad_classes(source)
     for _, _, data in graph.edges(data=True):
@@ -189,7 +200,7 @@ def updated_network(
         if filters.document in (None, document):
             scoped = dataclasses.replace(filters, document=document)
             read = nx.DiGraph()  # one document's dyads (add_dyads keeps an edge it has)
-            add_dyads(read, source.select(dyads_query(scoped)))
+            add_dyads(read, read_dyads(source, scoped))
             for u, v, refs in read.edges(data="refs"):
                 fresh.setdefault((u, v), []).extend(refs)
     touched = set(fresh)
@@ -266,7 +277,7 @@ def neighbourhood(
             break
         queried |= todo
         if network is None:
-            add_dyads(full, source.select(dyads_query(filters, todo)))
+            add_dyads(full, read_dyads(source, filters, todo))
         ring: dict[str, int] = {}
         # the adjacency dicts read directly: a 2-hop ring at a million quads is tens of
         # thousands of edges, each a few lookups through networkx's views otherwise

@@ -113,12 +113,14 @@ def event_patterns(
     return "\n  ".join(parts)
 
 
-def dyads_query(filters: Filters, actors: Iterable[str] | None = None) -> str:
+def dyads_query(filters: Filters, actors: Iterable[str] | None = None, grouped: bool = True) -> str:
     """One row per directed dyad (?s ?t) with its events in ?refs, one line each of
     "date goldstein type document iri modality happening" ("-" for an unknown date or
     document, no modality stated or no happening yet): a network,
     or the ring around `actors`, comes back as one row per edge instead of one per event.
-    The inner group counts an event with two types or sentences once."""
+    The inner group counts an event with two types or sentences once. Not `grouped`, one
+    row per event and dyad: for a store that pages its answers, since Virtuoso cannot
+    order rows holding a dyad's thousands of events ("Max row length is exceeded")."""
     touching = ""
     if actors is not None:
         touching = f"VALUES ?x {{ {iris(actors)} }} ?e sem:hasActor ?x ."
@@ -128,13 +130,16 @@ def dyads_query(filters: Filters, actors: Iterable[str] | None = None) -> str:
         '" ", COALESCE(STR(?doc), "-"), " ", STR(?e), " ", COALESCE(STR(?modality), "-"), '
         '" ", COALESCE(STR(?h), "-"))'
     )
-    return f"""SELECT ?s ?t (GROUP_CONCAT(?ref; separator="\\n") AS ?refs) WHERE {{
-  {{ SELECT ?e ?s ?t (SAMPLE({ref}) AS ?ref) WHERE {{
+    per_event = f"""SELECT ?e ?s ?t (SAMPLE({ref}) AS ?ref) WHERE {{
     {touching}
     {event_patterns(filters, lean=True)}
     {doc}
     {happening_pattern()}
-  }} GROUP BY ?e ?s ?t }}
+  }} GROUP BY ?e ?s ?t"""
+    if not grouped:
+        return f"SELECT ?s ?t (?ref AS ?refs) WHERE {{ {{ {per_event} }} }}"
+    return f"""SELECT ?s ?t (GROUP_CONCAT(?ref; separator="\\n") AS ?refs) WHERE {{
+  {{ {per_event} }}
 }} GROUP BY ?s ?t"""
 
 
