@@ -89,7 +89,7 @@ def virtuoso(workdir: Path, buffers: int) -> Iterator[str]:
         [VIRTUOSO_BINARY, "+configfile", str(data / "virtuoso.ini"), "+foreground"],
         dict(os.environ),
         f"{base}/sparql?query=ASK%7B%7D",
-        120,
+        900,  # a store loaded but not checkpointed replays its log first: minutes
         workdir / "virtuoso.out",
     ):
         yield f"virtuoso:{base}"
