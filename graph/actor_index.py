@@ -24,7 +24,7 @@ from graph.network import (
     modality_complement,
     modality_pattern,
 )
-from graph.sparql import check_iri, values_limit
+from graph.sparql import check_iri, pages_itself, values_limit
 from graph.store.vocab import HAPPENINGS_GRAPH
 
 # The actors each graph's documents name or events involve, not every gazetteer entry: the
@@ -78,11 +78,24 @@ class Count:
     reports: int = 0
 
 
+# A store that pages its answers gives each page by running the whole query again: the
+# index reads it this many graphs a query, each answer within a page.
+PAGED_GRAPHS = 100
+ALL_GRAPHS = (
+    f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{HAPPENINGS_GRAPH}>) }}"
+)
+
+
 def _chunks(source: Selectable, graphs: list[str] | None) -> list[list[str] | None]:
-    """`graphs` in lists a VALUES may hold at `source` ([None] for every graph)."""
+    """`graphs` in lists a VALUES may hold at `source`. For every graph ([None]: one
+    query), or on a store that pages (Virtuoso under its row cap, where an aggregate's
+    rows past the cap cost the aggregate again a page), every graph in lists of
+    PAGED_GRAPHS."""
     if graphs is None:
-        return [None]
-    step = values_limit(source)
+        if not pages_itself(source):
+            return [None]
+        graphs = sorted(r["g"] for r in source.select(ALL_GRAPHS) if "g" in r)
+    step = PAGED_GRAPHS if pages_itself(source) else values_limit(source)
     return [graphs[start : start + step] for start in range(0, len(graphs), step)]
 
 
@@ -253,8 +266,9 @@ class ActorIndex:
         with self._lock:
             if self._snapshot is None or self._version != version:
                 uses: dict[str, set[str]] = defaultdict(set)
-                for row in source.select(uses_query()):
-                    uses[row["g"]].add(row["a"])
+                for chunk in _chunks(source, None):
+                    for row in source.select(uses_query(chunk)):
+                        uses[row["g"]].add(row["a"])
                 self._snapshot = _named(source, dict(uses))
                 self._version = version
                 self.builds += 1
