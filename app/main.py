@@ -31,6 +31,7 @@ from app.routers import (
     sparql,
 )
 from graph.isolated import QueryPool
+from graph.network import NetworkCache
 from graph.store import GraphStore, OxigraphStore, StoreError, open_store
 from graph.store.vocab import VOCABULARIES, load_vocabularies, vocabulary_graph
 from ingest.settings import Settings, get_settings
@@ -112,7 +113,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             from app.routers.documents import warm_up
 
             await anyio.to_thread.run_sync(warm_up)
-        app.state.evkg = State(settings, store, pool, anyio.Lock())
+        networks = NetworkCache(version_ttl=settings.store_version_ttl)
+        app.state.evkg = State(settings, store, pool, anyio.Lock(), networks)
         try:
             yield
         finally:

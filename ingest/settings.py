@@ -70,6 +70,13 @@ class Settings(BaseSettings):
     store_password: str | None = Field(
         default=None, repr=False, description="password for a remote store"
     )
+    store_version_ttl: float = Field(
+        default=1.0,
+        ge=0,
+        description="seconds the service takes a remote store's version as read before "
+        "asking again: another writer's change shows up to this much later (the service's "
+        "own at once); 0 asks on every request",
+    )
     # -- the service
     host: str = Field(default="127.0.0.1", description="the address `evkg serve` listens on")
     port: int = Field(default=8000, ge=1, le=65535, description="the port `evkg serve` listens on")

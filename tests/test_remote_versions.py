@@ -94,3 +94,26 @@ def test_networks_are_carried_across_own_writes_only(
     ours.update(f"INSERT DATA {{ GRAPH <{DOC}other> {{ <{DOC}x> <{DOC}p> 1 }} }}")
     cache.written()
     assert cache.successor(ours, mark) is None
+
+
+def test_the_version_is_kept_a_while_but_not_past_a_write_of_ours(
+    stores: tuple[SparqlStore, SparqlStore, list[DocumentGraph]],
+) -> None:
+    """A service asks a remote store for its version at most once per `version_ttl`: another
+    service's write shows when the version is read again, this service's own at once."""
+    ours, theirs, _ = stores
+    kept, exact = NetworkCache(version_ttl=3600), NetworkCache(version_ttl=0)
+    first = kept.version(ours)
+    assert exact.version(ours) == first
+
+    theirs.update(f"INSERT DATA {{ GRAPH <{DOC}theirs> {{ <{DOC}x> <{DOC}p> 1 }} }}")
+    assert kept.version(ours) == first  # taken as read
+    assert exact.version(ours) != first
+    assert kept.version(ours, fresh=True) == exact.version(ours)
+
+    mark = kept.mark(ours)
+    ours.update(f"INSERT DATA {{ GRAPH <{DOC}ours> {{ <{DOC}x> <{DOC}p> 1 }} }}")
+    kept.written()
+    now = kept.version(ours)
+    assert now != mark.version and now == exact.version(ours)
+    assert kept.successor(ours, mark) == now

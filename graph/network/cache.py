@@ -13,7 +13,10 @@ actors in the store: the sentences and facts an answer shows are read once per v
 The store version (`NetworkCache.version`) is the one every cache of the service keys by:
 an embedded store changes only through this process, so the count of its writes
 (`written`) is its version; a remote one may be written by others, so it is asked for its
-own (one small query: `SparqlStore.version`). Networks are carried across a write of known
+own (one small query: `SparqlStore.version`), at most once per `version_ttl` seconds (a
+round trip of a few milliseconds on every request was most of a warm route's time).
+Another writer's change shows that much later; this process's own writes at once, as each
+forgets the version kept (`written`). Networks are carried across a write of known
 documents (`advance`) when nothing else can have changed the store meanwhile: always for
 an embedded store, and for a remote one when the count of writes its stamp keeps grew by
 exactly the writes this process stamped (`successor`).
@@ -24,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
@@ -35,7 +39,7 @@ from graph.lru import Lru
 from graph.network.build import Selectable, build_network, updated_network
 from graph.network.filters import FilterKey, Filters
 from graph.store.embedded import OxigraphStore
-from graph.store.remote import SparqlStore
+from graph.store.remote import SparqlStore, Stamp
 
 if TYPE_CHECKING:  # the view module reads the cache: its types only, not at run time
     from graph.network.view import ActorFacts
@@ -47,11 +51,13 @@ NetworkKey = tuple[Hashable, FilterKey]
 
 
 class Mark(NamedTuple):
-    """Where a write starts from: the store version, and how many writes the store object
-    had stamped (a remote store's `stamped`; 0 for one that does not stamp)."""
+    """Where a write starts from: the store version, how many writes the store object had
+    stamped and the stamp read (a remote store's `stamped` and `version()`; 0 and None for
+    an embedded store)."""
 
     version: Hashable
     stamped: int
+    stamp: Stamp | None = None
 
 
 class Memos(TypedDict):
@@ -70,9 +76,14 @@ class NetworkCache:
     the same actors again, and a 2-hop neighbourhood is thousands of edges to gather and
     decorate). Every key starts with the store version."""
 
-    def __init__(self, size: int = DEFAULT_SIZE, views: int = VIEWS) -> None:
+    def __init__(
+        self, size: int = DEFAULT_SIZE, views: int = VIEWS, version_ttl: float = 0
+    ) -> None:
         self.size = size
-        self.writes = 0  # writes this process made to an embedded store (`version`)
+        self.writes = 0  # writes this process made (an embedded store's `version`)
+        self.version_ttl = version_ttl  # seconds a remote store's version is taken as read
+        # a remote store's version as last read: (when asked, `writes` then, the version)
+        self._stamp: tuple[float, int, tuple[str, Stamp]] | None = None
         self.views: Lru[nx.DiGraph] = Lru(views)
         self.view_bodies: Lru[dict[str, Any]] = Lru(views)  # `view_json`, made only when asked for
         self.bodies: Lru[bytes] = Lru(views)
@@ -85,17 +96,33 @@ class NetworkCache:
         self._memos: tuple[Hashable, Memos] = (None, Memos(sentences={}, facts={}))
         self.builds = 0  # how many networks were built (for tests and benchmarks)
 
-    def version(self, store: Any) -> Hashable:
+    def version(self, store: Any, fresh: bool = False) -> Hashable:
         """The version of `store` (the store itself, not a reader of it) that whatever is
         kept of it is keyed by: the writes counted by `written` for an embedded store, the
-        store's own stamp for a remote one."""
+        store's own stamp for a remote one, read again when older than `version_ttl` (or
+        when `fresh`) and after this process's every write."""
         if isinstance(store, OxigraphStore):
             return ("writes", self.writes)
-        return ("store", store.version())
+        return self._remote(store, fresh)
+
+    def _remote(self, store: Any, fresh: bool) -> tuple[str, Stamp]:
+        with self._lock:
+            kept, writes = self._stamp, self.writes
+        now = time.monotonic()
+        if not fresh and kept is not None and now - kept[0] < self.version_ttl:
+            return kept[2]
+        version = ("store", store.version())
+        with self._lock:  # not if a write came while reading: its stamp may be the older
+            if self.writes == writes:
+                self._stamp = (now, writes, version)
+        return version
 
     def mark(self, store: Any) -> Mark:
         """Taken before a write, for `successor` to compare with after it."""
-        return Mark(self.version(store), store.stamped if isinstance(store, SparqlStore) else 0)
+        if isinstance(store, SparqlStore):
+            version = self._remote(store, fresh=True)
+            return Mark(version, store.stamped, version[1])
+        return Mark(self.version(store), 0)
 
     def successor(self, store: Any, before: Mark) -> Hashable | None:
         """The version after this process's writes since `before` (and `written`), if no
@@ -104,17 +131,18 @@ class NetworkCache:
         writes grew by more than this process stamped, or keeps no count."""
         if not isinstance(store, SparqlStore):
             return self.version(store)
-        now, was = store.version(), before.version
-        if now.writes is None or not isinstance(was, tuple) or was[1].writes is None:
+        after = self._remote(store, fresh=True)
+        now, was = after[1], before.stamp
+        if now.writes is None or was is None or was.writes is None:
             return None
-        return (
-            ("store", now) if now.writes - was[1].writes == store.stamped - before.stamped else None
-        )
+        return after if now.writes - was.writes == store.stamped - before.stamped else None
 
     def written(self) -> None:
-        """An embedded store was written (call once readers see the write)."""
+        """The store was written (call once readers see the write): an embedded store's
+        version moves on, a remote one's is read again."""
         with self._lock:
             self.writes += 1
+            self._stamp = None
 
     def get(self, source: Selectable, version: Hashable, filters: Filters) -> nx.DiGraph:
         """The network under `filters` at `version`, built from `source` if not kept.
