@@ -26,6 +26,7 @@ import networkx as nx
 from graph.network.filters import ASSERTED, Filters, modality_name
 from graph.network.sparql import (
     QUAD_CLASSES_QUERY,
+    SOURCES_QUERY,
     dyads_query,
     labels_query,
     sentences_query,
@@ -35,6 +36,8 @@ from ontology.namespaces import CAMEO
 
 DEFAULT_NODE_CAP = 200
 MAX_HOPS = 3
+# events a query reads when a store that pages has the network read by doers (`read_dyads`)
+EVENTS_PER_QUERY = 5_000
 
 
 class Selectable(Protocol):
@@ -93,8 +96,33 @@ def read_dyads(
     source: Selectable, filters: Filters, actors: Iterable[str] | None = None
 ) -> list[dict[str, Any]]:
     """The rows of `dyads_query`, one a dyad, or one an event from a store that pages its
-    answers (`graph.sparql.pages_itself`): `add_dyads` takes either."""
-    return source.select(dyads_query(filters, actors, grouped=not pages_itself(source)))
+    answers (`graph.sparql.pages_itself`): `add_dyads` takes either. Such a store reads the
+    whole network by doers, about EVENTS_PER_QUERY events a query: each page past its row
+    cap is the query run again, so one query paged through a store's every event cost
+    (pages x the whole query), past ten minutes at ten million quads."""
+    if not pages_itself(source):
+        return source.select(dyads_query(filters, actors))
+    if actors is not None:
+        return source.select(dyads_query(filters, actors, grouped=False))
+    rows: list[dict[str, Any]] = []
+    for doers in _by_events(source.select(SOURCES_QUERY), EVENTS_PER_QUERY):
+        rows += source.select(dyads_query(filters, grouped=False, sources=doers))
+    return rows
+
+
+def _by_events(counts: list[dict[str, Any]], most: int) -> list[list[str]]:
+    """The actors of `counts` rows (?s, ?n events) in lists of about `most` events (an
+    actor with more alone), in IRI order."""
+    lists: list[list[str]] = [[]]
+    held = 0
+    for row in sorted(counts, key=lambda r: str(r["s"])):
+        n = int(row["n"])
+        if lists[-1] and held + n > most:
+            lists.append([])
+            held = 0
+        lists[-1].append(str(row["s"]))
+        held += n
+    return [doers for doers in lists if doers]
 
 
 def add_dyads(graph: nx.DiGraph, rows: list[dict[str, Any]]) -> None:

@@ -113,17 +113,25 @@ def event_patterns(
     return "\n  ".join(parts)
 
 
-def dyads_query(filters: Filters, actors: Iterable[str] | None = None, grouped: bool = True) -> str:
+def dyads_query(
+    filters: Filters,
+    actors: Iterable[str] | None = None,
+    grouped: bool = True,
+    sources: Iterable[str] | None = None,
+) -> str:
     """One row per directed dyad (?s ?t) with its events in ?refs, one line each of
     "date goldstein type document iri modality happening" ("-" for an unknown date or
     document, no modality stated or no happening yet): a network,
     or the ring around `actors`, comes back as one row per edge instead of one per event.
     The inner group counts an event with two types or sentences once. Not `grouped`, one
     row per event and dyad: for a store that pages its answers, since Virtuoso cannot
-    order rows holding a dyad's thousands of events ("Max row length is exceeded")."""
+    order rows holding a dyad's thousands of events ("Max row length is exceeded"). With
+    `sources`, only the dyads from those actors."""
     touching = ""
     if actors is not None:
         touching = f"VALUES ?x {{ {iris(actors)} }} ?e sem:hasActor ?x ."
+    if sources is not None:
+        touching += f" VALUES ?s {{ {iris(sources)} }}"
     doc = "" if filters.document else "OPTIONAL { ?e prov:wasDerivedFrom ?doc }"
     ref = (
         'CONCAT(COALESCE(STR(?date), "-"), " ", STR(COALESCE(?gold, 0)), " ", STR(?type), '
@@ -141,6 +149,10 @@ def dyads_query(filters: Filters, actors: Iterable[str] | None = None, grouped: 
     return f"""SELECT ?s ?t (GROUP_CONCAT(?ref; separator="\\n") AS ?refs) WHERE {{
   {{ {per_event} }}
 }} GROUP BY ?s ?t"""
+
+
+# Events per doer (source or named with one), for cutting a network's reading by doers
+SOURCES_QUERY = f"SELECT ?s (COUNT(?e) AS ?n) WHERE {{ ?e a sem:Event ; {PARTIES} ?s }} GROUP BY ?s"
 
 
 def labels_query(actors: Iterable[str]) -> str:
