@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hmac
+import logging
 from collections.abc import Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import anyio
 from fastapi import Depends, Request
@@ -23,6 +24,7 @@ from ingest.pipeline import Extracted
 from ingest.settings import Settings
 
 ANSWERS = 64  # query answers kept (`State.answers`), least recently used dropped first
+log = logging.getLogger("evkg")
 
 
 @dataclass
@@ -41,6 +43,7 @@ class State:
     # rows of listing and relation queries (and the ordered IRIs of event listings), keyed
     # by (store version, query): a page asked again, or the next, asks the store nothing
     answers: Lru[list] = field(default_factory=lambda: Lru(ANSWERS))
+    warm: Literal["off", "warming", "ready", "failed"] = "off"  # `warm_up`, for /health
 
     def reader(self) -> Any:
         """What graph.queries and graph.network read through (isolated when possible)."""
@@ -136,6 +139,23 @@ class State:
     def network(self, filters: Filters | None = None) -> Any:
         """The actor network under `filters`, kept until the store changes."""
         return self.networks.get(self.reader(), self.store_version(), filters or Filters())
+
+    def warm_up(self) -> None:
+        """Build the actor network (default filters) and the search index, in a thread at
+        start, so the first neighbourhood and search read memory: at ten million quads each
+        took over a minute, past a request's timeout. Read with the update timeout."""
+        self.warm = "warming"
+        reader = self.store if self.pool is None else PooledReader(
+            self.pool, self.settings.update_timeout)
+        try:
+            version = self.store_version()
+            self.networks.get(reader, version, Filters())
+            self.actors.search(reader, version, None, 1, 0, Filters())
+        except Exception as exc:  # the service answers on; the first request builds them
+            log.warning("building the actor network at start failed: %s", exc)
+            self.warm = "failed"
+            return
+        self.warm = "ready"
 
     def search_actors(self, text: str | None, limit: int, offset: int,
                       filters: Filters) -> list[dict]:

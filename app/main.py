@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -114,7 +115,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
             await anyio.to_thread.run_sync(warm_up)
         networks = NetworkCache(version_ttl=settings.store_version_ttl)
-        app.state.evkg = State(settings, store, pool, anyio.Lock(), networks)
+        app.state.evkg = state = State(settings, store, pool, anyio.Lock(), networks)
+        if settings.warm_network:
+            threading.Thread(target=state.warm_up, name="evkg-warm-up", daemon=True).start()
         try:
             yield
         finally:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field
 
@@ -60,6 +60,10 @@ class Health(BaseModel):
     store: str
     isolated: bool = Field(description="SPARQL runs in killable worker processes")
     writable: bool = Field(description="a write token is configured")
+    warm: Literal["off", "warming", "ready", "failed"] = Field(
+        description="the actor network and search index built at start (EVKG_WARM_NETWORK): "
+        "until ready, the first neighbourhood or search waits for them"
+    )
 
 
 class Stats(BaseModel):

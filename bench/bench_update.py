@@ -87,6 +87,7 @@ def once(store: Path | None, update: str, check: str, expected: int, code: Path)
         "EVKG_STORE": f"oxigraph:{copy}",
         "EVKG_TOKEN": TOKEN,
         "EVKG_WARM_EXTRACTOR": "0",
+        "EVKG_WARM_NETWORK": "0",
     }
     command = [
         sys.executable,

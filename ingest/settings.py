@@ -119,6 +119,11 @@ class Settings(BaseSettings):
         description="build the extractor before the first request (writable service; "
         "on under `evkg serve`)",
     )
+    warm_network: bool = Field(
+        default=False,
+        description="build the actor network and search index in the background at start "
+        "(on under `evkg serve`; `/health` says when they are ready)",
+    )
     # -- extraction
     coder: Coder = Field(
         default="parse", description="the event coder: `parse` (dependency parse) or `rules`"

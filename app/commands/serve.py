@@ -38,6 +38,9 @@ def run(args: argparse.Namespace) -> int:
     # with writes allowed, the extractor is built before the first request is accepted
     # (EVKG_WARM_EXTRACTOR=0 skips it); apps made in-process leave it to the first document
     os.environ.setdefault("EVKG_WARM_EXTRACTOR", "1")
+    # the actor network and search index are built in the background once serving (a 10M
+    # quad store's take a minute); EVKG_WARM_NETWORK=0 leaves them to the first request
+    os.environ.setdefault("EVKG_WARM_NETWORK", "1")
     get_settings.cache_clear()
     settings = get_settings()
     require()  # POST /documents extracts: no start without the vocabularies (app.cli)

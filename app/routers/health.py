@@ -16,7 +16,7 @@ router = APIRouter(tags=["service"])
 async def health(state: StateDep) -> Health:
     # the store's kind, not its repr: that names a file path or a server's address
     return Health(status="ok", store=type(state.store).__name__, isolated=state.pool is not None,
-                  writable=state.settings.token is not None)
+                  writable=state.settings.token is not None, warm=state.warm)
 
 
 @router.get("/stats", response_model=Stats, summary="Counts of documents, events, actors",
