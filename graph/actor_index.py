@@ -271,6 +271,8 @@ class ActorIndex:
         changed with them): only they are read again. False when nothing was kept at
         `before` (the next search reads the store)."""
         graphs = sorted(set(graphs) - {HAPPENINGS_GRAPH})
+        # the lock is held while reading: a search asked meanwhile (at the version after
+        # the write) waits milliseconds for the carried index instead of reading the store
         with self._lock:
             old = self._snapshot
             if old is None or self._version != before:
