@@ -23,7 +23,7 @@ from graph.network import (
     modality_complement,
     modality_pattern,
 )
-from graph.sparql import check_iri, values_limit
+from graph.sparql import check_iri, in_named_graphs, values_limit
 from graph.store.vocab import HAPPENINGS_GRAPH
 
 # The actors each graph's documents name or events involve, not every gazetteer entry: the
@@ -36,13 +36,10 @@ Key = tuple[str, str]  # (actor, happening), or (actor, ALONE) for its reports a
 
 def _in(graphs: list[str] | None, pattern: str) -> str:
     """`pattern` matched in each of `graphs` with ?g bound to it, or in every graph but the
-    happenings graph for None. A graph named is a lookup on any store, where a VALUES list
-    of graphs Virtuoso joined by reading every graph (a second for three at 9M quads)."""
+    happenings graph for None."""
     if graphs is None:
         return f"GRAPH ?g {{ {pattern} }} FILTER(?g != <{HAPPENINGS_GRAPH}>)"
-    return " UNION ".join(
-        f"{{ BIND(<{check_iri(g)}> AS ?g) GRAPH <{g}> {{ {pattern} }} }}" for g in graphs
-    )
+    return in_named_graphs(graphs, pattern)
 
 
 def uses_query(graphs: list[str] | None = None) -> str:

@@ -32,7 +32,7 @@ from graph.happenings import (
 )
 from graph.network import MODALITIES, Selectable, modality_name
 from graph.network import happening_pattern as happening_pattern
-from graph.sparql import check_iri, ntriples_literal
+from graph.sparql import check_iri, in_named_graphs, ntriples_literal, pages_itself
 from graph.store.vocab import HAPPENINGS_GRAPH
 from ontology.namespaces import CAMEO, EVKG, GAF, RDFS, SEM, XSD
 
@@ -44,23 +44,31 @@ class Updatable(Selectable, Protocol):
     def update(self, sparql: str) -> None: ...
 
 
-def _reports_query(documents: Iterable[str] | None) -> str:
+def _reports_query(documents: Iterable[str] | None, linked: bool = False) -> str:
     """A document's events are read inside its own graph (named by the document's IRI),
-    which the store finds by index; a VALUES over documents joined to the union graph read
-    every stored event per batch."""
-    values = ""
-    if documents is not None:
-        values = "VALUES ?doc { " + " ".join(f"<{check_iri(d)}>" for d in documents) + " }"
-    return f"""SELECT ?e ?doc ?type ?s ?t ?date ?place ?modality ?label ?m WHERE {{
-  {values}
-  GRAPH ?doc {{
-    ?e a sem:Event ; sem:eventType ?type ; prov:wasDerivedFrom ?doc .
-    OPTIONAL {{ ?e evkg:source ?s }} OPTIONAL {{ ?e evkg:target ?t }}
-    OPTIONAL {{ ?e sem:hasTimeStamp ?date }} OPTIONAL {{ ?e sem:hasPlace ?place }}
-    OPTIONAL {{ ?e evkg:modality ?modality }} OPTIONAL {{ ?e rdfs:label ?label }}
-    OPTIONAL {{ ?e gaf:denotedBy ?m }}
-  }}
-}}"""
+    which the store finds by index, each graph named (`in_named_graphs`); a VALUES over
+    documents joined to the union graph read every stored event per batch. `linked` reads
+    each one's happening (?h) too."""
+    body = """?e a sem:Event ; sem:eventType ?type ; prov:wasDerivedFrom ?doc .
+    OPTIONAL { ?e evkg:source ?s } OPTIONAL { ?e evkg:target ?t }
+    OPTIONAL { ?e sem:hasTimeStamp ?date } OPTIONAL { ?e sem:hasPlace ?place }
+    OPTIONAL { ?e evkg:modality ?modality } OPTIONAL { ?e rdfs:label ?label }
+    OPTIONAL { ?e gaf:denotedBy ?m }"""
+    if documents is None:
+        where = f"GRAPH ?doc {{ {body} }}"
+    else:
+        where = in_named_graphs(documents, body, "?doc")
+    if linked:
+        where += f" {happening_pattern()}"
+    return f"SELECT ?e ?doc ?type ?s ?t ?date ?place ?modality ?label ?m ?h WHERE {{ {where} }}"
+
+
+# Documents a query reads when a store that pages has its reports read by documents
+PAGED_DOCUMENTS = 50
+# Reports linked to a happening whose document is gone (a removal not followed by a refresh)
+UNREPORTED = f"""SELECT ?r ?h WHERE {{ GRAPH <{HAPPENINGS_GRAPH}> {{ ?r evkg:happening ?h }}
+  FILTER NOT EXISTS {{ GRAPH ?g {{ ?r a sem:Event }} }} }}"""
+DOCUMENTS = "SELECT DISTINCT ?doc WHERE { GRAPH ?doc { ?doc a evkg:Document } }"
 
 
 def read_reports(source: Selectable, documents: Iterable[str] | None = None) -> list[Report]:
@@ -69,14 +77,45 @@ def read_reports(source: Selectable, documents: Iterable[str] | None = None) -> 
         documents = sorted(set(documents))
         if not documents:
             return []
-    rows: dict[str, dict[str, Any]] = {}
+    reports, _ = _reports(source.select(_reports_query(documents)))
+    return reports
+
+
+def _reports(rows: Iterable[dict[str, Any]]) -> tuple[list[Report], set[tuple[str, str]]]:
+    """The reports of `_reports_query` rows, and (report, happening) for those linked."""
+    first: dict[str, dict[str, Any]] = {}
     mentions: dict[str, set[str]] = {}
-    for row in source.select(_reports_query(documents)):
-        rows.setdefault(row["e"], row)
+    links: set[tuple[str, str]] = set()
+    for row in rows:
+        first.setdefault(row["e"], row)
         if row.get("m"):
             mentions.setdefault(row["e"], set()).add(str(row["m"]))
+        if row.get("h"):
+            links.add((str(row["e"]), str(row["h"])))
+    reports = [_report(iri, row, mentions.get(iri, ())) for iri, row in sorted(first.items())]
+    return reports, links
 
-    return [_report(iri, row, mentions.get(iri, ())) for iri, row in sorted(rows.items())]
+
+def _everything(source: Selectable) -> tuple[list[Report], set[tuple[str, str]]]:
+    """Every report and every (report, happening) link, a report's gone or not. A store that
+    pages (Virtuoso under its row cap) reads them PAGED_DOCUMENTS documents a query, with
+    their links, and the links of reports gone in one more: one query over every report
+    ran again for each page of its answer (half a million rows at ten million quads)."""
+    if not pages_itself(source):
+        rows = source.select(
+            f"SELECT ?r ?h WHERE {{ GRAPH <{HAPPENINGS_GRAPH}> {{ ?r evkg:happening ?h }} }}"
+        )
+        return read_reports(source), {(str(row["r"]), str(row["h"])) for row in rows}
+    documents = sorted(str(row["doc"]) for row in source.select(DOCUMENTS))
+    reports: list[Report] = []
+    links: set[tuple[str, str]] = set()
+    for start in range(0, len(documents), PAGED_DOCUMENTS):
+        chunk = documents[start : start + PAGED_DOCUMENTS]
+        some, linked = _reports(source.select(_reports_query(chunk, linked=True)))
+        reports += some
+        links |= linked
+    links |= {(str(row["r"]), str(row["h"])) for row in source.select(UNREPORTED)}
+    return reports, links
 
 
 @dataclass(frozen=True)
@@ -129,7 +168,7 @@ def read_gazetteer(
         scope = f"{{ SELECT DISTINCT ?a WHERE {{ VALUES ?doc {{ {listed} }} "
         scope += "?e prov:wasDerivedFrom ?doc ; sem:hasActor ?a } }"
     rows = source.select(
-        f"""SELECT ?a ?k ?o WHERE {{ {scope}
+        f"""SELECT DISTINCT ?a ?k ?o WHERE {{ {scope}
   {{ ?a evkg:partOf ?o BIND("p" AS ?k) }} UNION {{ ?a evkg:countryCode ?o BIND("c" AS ?k) }}
   UNION {{ ?a evkg:sector ?o BIND("s" AS ?k) }}
   UNION {{ ?a evkg:actorKind evkg:State BIND("k" AS ?k) BIND("" AS ?o) }} }}"""
@@ -165,13 +204,10 @@ class HappeningIndex:
     @classmethod
     def load(cls, source: Selectable) -> HappeningIndex:
         index = cls(read_gazetteer(source))
-        for report in read_reports(source):
+        reports, links = _everything(source)
+        for report in reports:
             index._add(report)
-        rows = source.select(
-            f"SELECT ?r ?h WHERE {{ GRAPH <{HAPPENINGS_GRAPH}> {{ ?r evkg:happening ?h }} }}"
-        )
-        for row in rows:
-            iri, happening = str(row["r"]), str(row["h"])
+        for iri, happening in sorted(links):
             index.members.setdefault(happening, set()).add(iri)
             if iri in index.reports:
                 index.happening_of[iri] = happening

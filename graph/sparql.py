@@ -68,6 +68,15 @@ def split_prologue(sparql: str) -> tuple[str, str]:
     return sparql[:end], sparql[end:]
 
 
+def in_named_graphs(graphs: Iterable[str], pattern: str, var: str = "?g") -> str:
+    """`pattern` matched in each of `graphs`, `var` bound to its name: a graph named is a
+    lookup on any store, where a VALUES list of graphs Virtuoso joined by reading every
+    graph (a second for three at 9M quads)."""
+    return " UNION ".join(
+        f"{{ BIND(<{check_iri(g)}> AS {var}) GRAPH <{g}> {{ {pattern} }} }}" for g in graphs
+    )
+
+
 def values_limit(source: object) -> int:
     """Most values one VALUES list may hold when sent to `source` (a store or a reader):
     its own `max_values` if it has one (Virtuoso takes at most 4,094), else VALUES_LIMIT."""

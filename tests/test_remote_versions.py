@@ -11,6 +11,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from graph import happening_store
+from graph.happening_store import HappeningIndex
+from graph.happenings import Gazetteer
 from graph.network import Filters, NetworkCache, build, build_network
 from graph.store import DocumentGraph, OxigraphStore, open_store
 from graph.store.remote import SparqlStore
@@ -134,3 +137,32 @@ def test_a_network_read_by_doers_is_the_network_read_whole(
     assert _shape(build_network(ours, Filters())) == whole
     assert sum("VALUES ?s" in q for q in asked) > 3
     assert whole[1]  # the seeds make edges
+
+
+def _index(store: object) -> tuple:
+    index = HappeningIndex.load(store)  # type: ignore[arg-type]
+    return index.reports, index.happening_of, index.members, index.stale, index.pending
+
+
+def test_the_happening_index_read_by_documents_is_the_one_read_whole(
+    stores: tuple[SparqlStore, SparqlStore, list[DocumentGraph]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A store that pages reads its reports a few documents a query, with their links, and
+    the links of reports gone in one more query: the same index as the embedded store reads
+    whole, before and after a document is removed without clustering again (its
+    happenings stale). (The gazetteer is left out: under a cap of 10 rows its tens of
+    thousands of facts are thousands of pages.)"""
+    ours, _, _ = stores
+    monkeypatch.setattr(happening_store, "read_gazetteer", lambda *_, **__: Gazetteer())
+    embedded = OxigraphStore(tmp_path / "seeded")
+    try:
+        assert _index(ours) == _index(embedded)
+        victim = sorted(HappeningIndex.load(embedded).by_document)[0]
+        assert ours.remove_graph(victim) and embedded.remove_graph(victim)
+        removed = _index(embedded)
+        assert removed[3]  # stale happenings, found on both
+        assert _index(ours) == removed
+    finally:
+        embedded.close()
