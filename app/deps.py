@@ -144,7 +144,7 @@ class State:
         """Build the actor network (default filters) and the search index, in a thread at
         start, so the first neighbourhood and search read memory: at ten million quads each
         took over a minute, past a request's timeout. Read with the update timeout."""
-        self.warm = "warming"
+        self.warm = "warming"  # (already, when started at start)
         reader = self.store if self.pool is None else PooledReader(
             self.pool, self.settings.update_timeout)
         try:

@@ -117,6 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         networks = NetworkCache(version_ttl=settings.store_version_ttl)
         app.state.evkg = state = State(settings, store, pool, anyio.Lock(), networks)
         if settings.warm_network:
+            state.warm = "warming"  # before the first request can ask /health
             threading.Thread(target=state.warm_up, name="evkg-warm-up", daemon=True).start()
         try:
             yield
