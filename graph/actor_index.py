@@ -23,7 +23,7 @@ from graph.network import (
     modality_complement,
     modality_pattern,
 )
-from graph.sparql import check_iri, in_named_graphs, values_limit
+from graph.sparql import check_iri, in_named_graphs, named_graph_lists, values_limit
 from graph.store.vocab import HAPPENINGS_GRAPH
 
 # The actors each graph's documents name or events involve, not every gazetteer entry: the
@@ -88,18 +88,14 @@ class Count:
     reports: int = 0
 
 
-# Graphs a query reads when it names them (`_in`), on a write's carrying the index over.
-NAMED_GRAPHS = 50
-
-
 def _chunks(graphs: list[str] | None) -> list[list[str] | None]:
-    """`graphs` in lists of NAMED_GRAPHS; every graph ([None]) in one query, which a store
-    that pages (Virtuoso under its row cap) answers a page at a time, each page the query
-    again: better than a query per few graphs, each of which it answered by reading them
-    all."""
+    """`graphs` in lists a query names (`named_graph_lists`); every graph ([None]) in one
+    query, which a store that pages (Virtuoso under its row cap) answers a page at a time,
+    each page the query again: better than a query per few graphs, each of which it
+    answered by reading them all."""
     if graphs is None:
         return [None]
-    return [graphs[start : start + NAMED_GRAPHS] for start in range(0, len(graphs), NAMED_GRAPHS)]
+    return [*named_graph_lists(graphs)]
 
 
 def _tallied(

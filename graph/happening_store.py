@@ -32,7 +32,13 @@ from graph.happenings import (
 )
 from graph.network import MODALITIES, Selectable, modality_name
 from graph.network import happening_pattern as happening_pattern
-from graph.sparql import check_iri, in_named_graphs, ntriples_literal, pages_itself
+from graph.sparql import (
+    check_iri,
+    in_named_graphs,
+    named_graph_lists,
+    ntriples_literal,
+    pages_itself,
+)
 from graph.store.vocab import HAPPENINGS_GRAPH
 from ontology.namespaces import CAMEO, EVKG, GAF, RDFS, SEM, XSD
 
@@ -63,8 +69,6 @@ def _reports_query(documents: Iterable[str] | None, linked: bool = False) -> str
     return f"SELECT ?e ?doc ?type ?s ?t ?date ?place ?modality ?label ?m ?h WHERE {{ {where} }}"
 
 
-# Documents a query reads when a store that pages has its reports read by documents
-PAGED_DOCUMENTS = 50
 # Reports linked to a happening whose document is gone (a removal not followed by a refresh)
 UNREPORTED = f"""SELECT ?r ?h WHERE {{ GRAPH <{HAPPENINGS_GRAPH}> {{ ?r evkg:happening ?h }}
   FILTER NOT EXISTS {{ GRAPH ?g {{ ?r a sem:Event }} }} }}"""
@@ -75,10 +79,24 @@ def read_reports(source: Selectable, documents: Iterable[str] | None = None) -> 
     """The document events of `documents` (all when None) as matching reads them."""
     if documents is not None:
         documents = sorted(set(documents))
-        if not documents:
-            return []
-    reports, _ = _reports(source.select(_reports_query(documents)))
+    reports, _ = _read(source, documents)
     return reports
+
+
+def _read(
+    source: Selectable, documents: list[str] | None, linked: bool = False
+) -> tuple[list[Report], set[tuple[str, str]]]:
+    """The reports of `documents` (every one's in one query for None, else a query's worth
+    of named graphs at a time) in IRI order and, `linked`, their links to happenings."""
+    if documents is None:
+        return _reports(source.select(_reports_query(None, linked)))
+    reports: list[Report] = []
+    links: set[tuple[str, str]] = set()
+    for chunk in named_graph_lists(documents):
+        some, found = _reports(source.select(_reports_query(chunk, linked)))
+        reports += some
+        links |= found
+    return sorted(reports, key=lambda r: r.iri), links
 
 
 def _reports(rows: Iterable[dict[str, Any]]) -> tuple[list[Report], set[tuple[str, str]]]:
@@ -98,7 +116,7 @@ def _reports(rows: Iterable[dict[str, Any]]) -> tuple[list[Report], set[tuple[st
 
 def _everything(source: Selectable) -> tuple[list[Report], set[tuple[str, str]]]:
     """Every report and every (report, happening) link, a report's gone or not. A store that
-    pages (Virtuoso under its row cap) reads them PAGED_DOCUMENTS documents a query, with
+    pages (Virtuoso under its row cap) reads them a few documents a query (`_read`), with
     their links, and the links of reports gone in one more: one query over every report
     ran again for each page of its answer (half a million rows at ten million quads)."""
     if not pages_itself(source):
@@ -107,13 +125,7 @@ def _everything(source: Selectable) -> tuple[list[Report], set[tuple[str, str]]]
         )
         return read_reports(source), {(str(row["r"]), str(row["h"])) for row in rows}
     documents = sorted(str(row["doc"]) for row in source.select(DOCUMENTS))
-    reports: list[Report] = []
-    links: set[tuple[str, str]] = set()
-    for start in range(0, len(documents), PAGED_DOCUMENTS):
-        chunk = documents[start : start + PAGED_DOCUMENTS]
-        some, linked = _reports(source.select(_reports_query(chunk, linked=True)))
-        reports += some
-        links |= linked
+    reports, links = _read(source, documents, linked=True)
     links |= {(str(row["r"]), str(row["h"])) for row in source.select(UNREPORTED)}
     return reports, links
 
