@@ -75,7 +75,8 @@ class Settings(BaseSettings):
         ge=0,
         description="seconds the service takes a remote store's version as read before "
         "asking again: another writer's change shows up to this much later (the service's "
-        "own at once); 0 asks on every request",
+        "own at once); past half of it the service asks again in the background while "
+        "requests come; 0 asks on every request",
     )
     # -- the service
     host: str = Field(default="127.0.0.1", description="the address `evkg serve` listens on")

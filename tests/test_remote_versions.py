@@ -5,6 +5,7 @@ them again when another service's write came between, on each kind of server."""
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -71,7 +72,10 @@ def test_each_write_counts_once_in_the_stamp(
 
 def test_networks_are_carried_across_own_writes_only(
     stores: tuple[SparqlStore, SparqlStore, list[DocumentGraph]],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Carried, a network reads the events of the documents written, each query starting
+    from the document (not from every doer in the store, which cost seconds at 10M)."""
     ours, theirs, docs = stores
     cache = NetworkCache()
     kept = cache.get(ours, cache.version(ours), Filters())
@@ -87,7 +91,13 @@ def test_networks_are_carried_across_own_writes_only(
     cache.written()
     after = cache.successor(ours, mark)
     assert after == cache.version(ours) and after != mark.version
+    asked: list[str] = []
+    select = ours.select
+    monkeypatch.setattr(ours, "select", lambda q: asked.append(q) or select(q))
     assert cache.advance(ours, mark.version, after, [victim.iri]) == 1
+    monkeypatch.undo()
+    events = [q for q in asked if "sem:Event" in q]
+    assert events and all(victim.iri in q for q in events)
     carried = cache.get(ours, after, Filters())
     assert _shape(carried) == _shape(build_network(ours, Filters())) != _shape(kept)
     assert cache.builds == 1  # carried, not built again
@@ -120,6 +130,27 @@ def test_the_version_is_kept_a_while_but_not_past_a_write_of_ours(
     now = kept.version(ours)
     assert now != mark.version and now == exact.version(ours)
     assert kept.successor(ours, mark) == now
+
+
+def test_the_version_is_read_again_ahead_while_requests_come(
+    stores: tuple[SparqlStore, SparqlStore, list[DocumentGraph]],
+) -> None:
+    """Past half its TTL a kept version is still answered at once, and read again in the
+    background: another service's write shows before the TTL is out, with no request
+    waiting for the store."""
+    ours, theirs, _ = stores
+    ttl = 6.0
+    cache = NetworkCache(version_ttl=ttl)
+    first, started = cache.version(ours), time.monotonic()
+    theirs.update(f"INSERT DATA {{ GRAPH <{DOC}theirs> {{ <{DOC}x> <{DOC}p> 1 }} }}")
+    time.sleep(ttl / 2 + 0.2)
+    assert cache.version(ours) == first  # answered from memory, a reading started
+    seen = first
+    while seen == first and time.monotonic() - started < ttl - 0.5:
+        time.sleep(0.05)
+        seen = cache.version(ours)
+    assert seen != first and time.monotonic() - started < ttl
+    assert seen == NetworkCache().version(ours)
 
 
 def test_a_network_read_by_doers_is_the_network_read_whole(

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import Field
 
-from app.deps import StateDep, read
+from app.deps import StateDep, kept_rows, read
 from app.models import ActorDetail, ActorPage, ActorSummary, Network, PageNetwork, Related
 from app.problems import Problem
 from app.responses import problems
@@ -70,8 +70,11 @@ async def search(
 
 
 async def _existing(state, actor_id: str) -> str:
+    """The actor's IRI, or 404; the answer kept per store version (on a remote store the
+    question was a round trip on every neighbourhood, most of a kept one's time)."""
     iri = minted("actor", actor_id)
-    rows = await read(state, state.reader().select, queries.actor_exists(iri))
+    version = await read(state, state.store_version)
+    [rows] = await kept_rows(state, version, queries.actor_exists(iri))
     if not rows:
         raise Problem(404, f"no actor {actor_id!r}")
     return iri

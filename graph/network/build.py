@@ -99,10 +99,12 @@ def read_dyads(
     answers (`graph.sparql.pages_itself`): `add_dyads` takes either. Such a store reads the
     whole network by doers, about EVENTS_PER_QUERY events a query: each page past its row
     cap is the query run again, so one query paged through a store's every event cost
-    (pages x the whole query), past ten minutes at ten million quads."""
+    (pages x the whole query), past ten minutes at ten million quads. The events of given
+    actors or of one document are read in one query: they start from what is bound, and
+    counting every doer first (`SOURCES_QUERY`) cost seconds a write at ten million."""
     if not pages_itself(source):
         return source.select(dyads_query(filters, actors))
-    if actors is not None:
+    if actors is not None or filters.document:
         return source.select(dyads_query(filters, actors, grouped=False))
     rows: list[dict[str, Any]] = []
     for doers in _by_events(source.select(SOURCES_QUERY), EVENTS_PER_QUERY):

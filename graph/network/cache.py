@@ -14,8 +14,9 @@ The store version (`NetworkCache.version`) is the one every cache of the service
 an embedded store changes only through this process, so the count of its writes
 (`written`) is its version; a remote one may be written by others, so it is asked for its
 own (one small query: `SparqlStore.version`), at most once per `version_ttl` seconds (a
-round trip of a few milliseconds on every request was most of a warm route's time).
-Another writer's change shows that much later; this process's own writes at once, as each
+round trip of a few milliseconds on every request was most of a warm route's time), and
+read again ahead of that in a thread while requests come. Another writer's change shows
+up to `version_ttl` later; this process's own writes at once, as each
 forgets the version kept (`written`). Networks are carried across a write of known
 documents (`advance`) when nothing else can have changed the store meanwhile: always for
 an embedded store, and for a remote one when the count of writes its stamp keeps grew by
@@ -84,6 +85,7 @@ class NetworkCache:
         self.version_ttl = version_ttl  # seconds a remote store's version is taken as read
         # a remote store's version as last read: (when asked, `writes` then, the version)
         self._stamp: tuple[float, int, tuple[str, Stamp]] | None = None
+        self._refreshing = False  # a thread is reading it again ahead of the TTL
         self.views: Lru[nx.DiGraph] = Lru(views)
         self.view_bodies: Lru[dict[str, Any]] = Lru(views)  # `view_json`, made only when asked for
         self.bodies: Lru[bytes] = Lru(views)
@@ -106,11 +108,30 @@ class NetworkCache:
         return self._remote(store, fresh)
 
     def _remote(self, store: Any, fresh: bool) -> tuple[str, Stamp]:
+        """The kept version while younger than `version_ttl`; past half of it, read again in
+        a thread meanwhile, so a service in steady use never waits for the round trip (a
+        few milliseconds a request, where a kept answer takes two or three)."""
         with self._lock:
             kept, writes = self._stamp, self.writes
+            age = time.monotonic() - kept[0] if kept is not None else self.version_ttl
+            if fresh or age >= self.version_ttl:
+                kept = None
+            elif age >= self.version_ttl / 2 and not self._refreshing:
+                self._refreshing = True
+                threading.Thread(target=self._refresh, args=(store, writes), daemon=True).start()
+        return kept[2] if kept is not None else self._read_remote(store, writes)
+
+    def _refresh(self, store: Any, writes: int) -> None:
+        try:
+            self._read_remote(store, writes)
+        except Exception:  # the next request past the TTL reads it, and reports the failure
+            pass
+        finally:
+            with self._lock:
+                self._refreshing = False
+
+    def _read_remote(self, store: Any, writes: int) -> tuple[str, Stamp]:
         now = time.monotonic()
-        if not fresh and kept is not None and now - kept[0] < self.version_ttl:
-            return kept[2]
         version = ("store", store.version())
         with self._lock:  # not if a write came while reading: its stamp may be the older
             if self.writes == writes:
