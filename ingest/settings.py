@@ -122,8 +122,9 @@ class Settings(BaseSettings):
     )
     warm_network: bool = Field(
         default=False,
-        description="build the actor network and search index in the background at start "
-        "(on under `evkg serve`; `/health` says when they are ready)",
+        description="build the actor network and search index (with writes allowed, the "
+        "happening index too) in the background at start (on under `evkg serve`; `/health` "
+        "says when they are ready)",
     )
     # -- extraction
     coder: Coder = Field(

@@ -12,14 +12,15 @@ import httpx
 import pytest
 
 from app.deps import State
+from graph.happening_store import HappeningIndex
 from graph.network import Filters
 from graph.store import OxigraphStore
 from ingest.settings import Settings
 from tests.api_server import start_api
 
 
-def _state(store: OxigraphStore) -> State:
-    return State(Settings(store="oxigraph:"), store, None, anyio.Lock())
+def _state(store: OxigraphStore, token: str | None = None) -> State:
+    return State(Settings(store="oxigraph:", token=token), store, None, anyio.Lock())
 
 
 def test_warming_up_builds_what_the_first_requests_read(seeded_store: OxigraphStore) -> None:
@@ -30,6 +31,40 @@ def test_warming_up_builds_what_the_first_requests_read(seeded_store: OxigraphSt
     assert state.network().number_of_edges() > 0
     assert state.search_actors("iran", 5, 0, Filters())
     assert (state.networks.builds, state.actors.builds) == (1, 1)  # read, not built again
+
+
+def test_a_writable_service_reads_the_happening_index_for_its_first_write(
+    seeded_store: OxigraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read_only, writable = _state(seeded_store), _state(seeded_store, token="secret")
+    read_only.warm_up()
+    writable.warm_up()
+    assert read_only.happenings is None and writable.happenings is not None
+    victim = sorted(writable.happenings.by_document)[0]
+
+    loads: list[object] = []
+    load = HappeningIndex.load
+    monkeypatch.setattr(HappeningIndex, "load", lambda store: loads.append(store) or load(store))
+    assert seeded_store.remove_graph(victim)
+    writable.after_write([victim])
+    assert not loads  # the first write used the index read at start
+    assert victim not in writable.happenings.by_document
+
+
+def test_an_index_warmed_while_a_write_came_is_not_kept(
+    seeded_store: OxigraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = _state(seeded_store, token="secret")
+    load = HappeningIndex.load
+
+    def meanwhile(store: OxigraphStore) -> HappeningIndex:
+        index = load(store)
+        state.networks.written()  # a write lands while the index is read
+        return index
+
+    monkeypatch.setattr(HappeningIndex, "load", meanwhile)
+    state.warm_up()
+    assert state.warm == "ready" and state.happenings is None
 
 
 def test_a_failed_warm_up_is_said_and_left_to_the_first_request(
