@@ -34,7 +34,6 @@ from graph.network import MODALITIES, Selectable, modality_name
 from graph.network import happening_pattern as happening_pattern
 from graph.sparql import (
     check_iri,
-    in_named_graphs,
     named_graph_lists,
     ntriples_literal,
     pages_itself,
@@ -51,10 +50,12 @@ class Updatable(Selectable, Protocol):
 
 
 def _reports_query(documents: Iterable[str] | None, linked: bool = False) -> str:
-    """A document's events are read inside its own graph (named by the document's IRI),
-    which the store finds by index, each graph named (`in_named_graphs`); a VALUES over
-    documents joined to the union graph read every stored event per batch. `linked` reads
-    each one's happening (?h) too."""
+    """Every document's events, each read inside its own graph (named by the document's
+    IRI); or those of `documents`, found from each document (`prov:wasDerivedFrom`, which
+    only a document's own graph says of its events): Virtuoso answered that in half the
+    time of the graphs named one by one, Oxigraph in the same, and a VALUES list of graphs
+    (`GRAPH ?doc`) took Oxigraph twenty times longer. `linked` reads each one's happening
+    (?h) too."""
     body = """?e a sem:Event ; sem:eventType ?type ; prov:wasDerivedFrom ?doc .
     OPTIONAL { ?e evkg:source ?s } OPTIONAL { ?e evkg:target ?t }
     OPTIONAL { ?e sem:hasTimeStamp ?date } OPTIONAL { ?e sem:hasPlace ?place }
@@ -63,7 +64,8 @@ def _reports_query(documents: Iterable[str] | None, linked: bool = False) -> str
     if documents is None:
         where = f"GRAPH ?doc {{ {body} }}"
     else:
-        where = in_named_graphs(documents, body, "?doc")
+        listed = " ".join(f"<{check_iri(d)}>" for d in documents)
+        where = f"VALUES ?doc {{ {listed} }} ?e prov:wasDerivedFrom ?doc . {body}"
     if linked:
         where += f" {happening_pattern()}"
     return f"SELECT ?e ?doc ?type ?s ?t ?date ?place ?modality ?label ?m ?h WHERE {{ {where} }}"

@@ -21,6 +21,7 @@ from graph.config import RemoteConfig
 from graph.sparql import (
     CONTENT_HASH,
     GRAPH_MEDIA,
+    RESULT_MEDIA,
     QuerySyntaxError,
     Solutions,
     check_iri,
@@ -84,8 +85,13 @@ class SparqlStore(GraphStore):
         self._http = httpx.Client(timeout=timeout)
         self.stamped = 0  # the writes this object stamped (`Stamp.writes` counts everyone's)
         # most values one VALUES list may hold (graph.sparql.values_limit reads it)
+        # how SELECT and ASK answers are asked for: Virtuoso writes its JSON results several
+        # times slower than its XML ones (0.66-0.89 s against 0.34-0.54 s for 1,242 rows of
+        # eleven terms), and its TSV is not the standard's
+        self.results_media = "application/sparql-results+json"
         if config.flavour == "virtuoso":
             self.max_values = VIRTUOSO_VALUES
+            self.results_media = "application/sparql-results+xml"
 
     def __repr__(self) -> str:
         return f"SparqlStore({self.config.query_url})"
@@ -271,10 +277,9 @@ class SparqlStore(GraphStore):
     ) -> QueryResult:
         form = query_form(sparql)
         if form in ("SELECT", "ASK"):
-            response = self._send_query(
-                sparql, "application/sparql-results+json", default_graph_uris, named_graph_uris
-            )
-            result = ox.parse_query_results(response.content, ox.QueryResultsFormat.JSON)
+            media = self.results_media
+            response = self._send_query(sparql, media, default_graph_uris, named_graph_uris)
+            result = ox.parse_query_results(response.content, RESULT_MEDIA[media])
             if isinstance(result, ox.QueryBoolean):
                 return bool(result)
             cap = self._max_rows(response)
@@ -325,10 +330,9 @@ class SparqlStore(GraphStore):
             page = (
                 f"{prologue}SELECT {projected} WHERE {{ {{ {body} }} }} LIMIT {cap} OFFSET {offset}"
             )
-            response = self._send_query(
-                page, "application/sparql-results+json", default_graph_uris, named_graph_uris
-            )
-            result = ox.parse_query_results(response.content, ox.QueryResultsFormat.JSON)
+            media = self.results_media
+            response = self._send_query(page, media, default_graph_uris, named_graph_uris)
+            result = ox.parse_query_results(response.content, RESULT_MEDIA[media])
             got = list(result)  # type: ignore[arg-type]
             out += got
             if len(got) < cap:
