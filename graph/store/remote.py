@@ -84,12 +84,12 @@ class SparqlStore(GraphStore):
         self._auth = auth
         self._http = httpx.Client(timeout=timeout)
         self.stamped = 0  # the writes this object stamped (`Stamp.writes` counts everyone's)
-        # most values one VALUES list may hold (graph.sparql.values_limit reads it)
         # how SELECT and ASK answers are asked for: Virtuoso writes its JSON results several
         # times slower than its XML ones (0.66-0.89 s against 0.34-0.54 s for 1,242 rows of
         # eleven terms), and its TSV is not the standard's
         self.results_media = "application/sparql-results+json"
         if config.flavour == "virtuoso":
+            # most values one VALUES list may hold (graph.sparql.values_limit reads it)
             self.max_values = VIRTUOSO_VALUES
             self.results_media = "application/sparql-results+xml"
 
