@@ -16,6 +16,7 @@ from graph import happening_store
 from graph.happening_store import HappeningIndex
 from graph.happenings import Gazetteer
 from graph.network import Filters, NetworkCache, build, build_network
+from graph.network.sparql import facts_query
 from graph.store import DocumentGraph, OxigraphStore, open_store
 from graph.store.remote import SparqlStore
 from tests.servers import Server, need_virtuoso, start_oxigraph, start_virtuoso
@@ -151,6 +152,19 @@ def test_the_version_is_read_again_ahead_while_requests_come(
         seen = cache.version(ours)
     assert seen != first and time.monotonic() - started < ttl
     assert seen == NetworkCache().version(ours)
+
+
+def test_actor_facts_come_once_however_many_documents_state_them(
+    stores: tuple[SparqlStore, SparqlStore, list[DocumentGraph]],
+) -> None:
+    """An actor the dictionaries lack is described in every document naming it; its facts
+    are read once each (Virtuoso's union of graphs gave each once a graph)."""
+    ours, _, _ = stores
+    actor, label = f"{DOC}actor", "<http://www.w3.org/2004/02/skos/core#prefLabel>"
+    said = " ".join(f'GRAPH <{DOC}d{i}> {{ <{actor}> {label} "A" }}' for i in range(3))
+    ours.update(f"INSERT DATA {{ {said} }}")
+    rows = ours.select(facts_query([actor]))
+    assert [(r["p"], str(r["v"])) for r in rows] == [("label", "A")]
 
 
 def test_a_network_read_by_doers_is_the_network_read_whole(

@@ -189,9 +189,11 @@ FACTS = {
 def facts_query(actors: Iterable[str]) -> str:
     """One row (?a ?p ?v) a fact of the listed actors, ?p the key of FACTS it fills. One row
     a fact, put together by the reader: one row an actor, its facts as OPTIONALs and
-    aggregates, took Oxigraph minutes for 200 actors at a million quads."""
+    aggregates, took Oxigraph minutes for 200 actors at a million quads. DISTINCT: an actor
+    is described in every document naming it, and Virtuoso's union of graphs gave each
+    fact once a graph (28,562 rows for 200 actors at ten million quads, 8 s in pages)."""
     named = " ".join(f'({prop} "{key}")' for prop, key in FACTS.items() if key != "kind")
-    return f"""SELECT ?a ?p ?v WHERE {{ VALUES ?a {{ {iris(actors)} }}
+    return f"""SELECT DISTINCT ?a ?p ?v WHERE {{ VALUES ?a {{ {iris(actors)} }}
   {{ VALUES (?prop ?p) {{ {named} }} ?a ?prop ?v }}
   UNION {{ ?a evkg:actorKind ?kc . ?kc skos:notation ?v . BIND("kind" AS ?p) }}
 }}"""
