@@ -452,13 +452,15 @@ def test_kill_9_during_writes_leaves_a_whole_store_and_no_snapshots(
             answer = sparql_json(base, whole, timeout=30)
             assert answer["results"]["bindings"][0]["n"]["value"] == "1"
             assert not store.with_name("store.replaced").exists()  # a cut swap was settled
-        stop = threading.Event()
+        stop, landed = threading.Event(), threading.Event()
 
-        def write(base: str = base, stop: threading.Event = stop) -> None:
+        def write(
+            base: str = base, stop: threading.Event = stop, landed: threading.Event = landed
+        ) -> None:
             i = 0
             while not stop.is_set():
                 try:
-                    httpx.put(
+                    response = httpx.put(
                         f"{base}/rdf-graphs",
                         params={"graph": GRAPH},
                         headers=auth,
@@ -467,6 +469,8 @@ def test_kill_9_during_writes_leaves_a_whole_store_and_no_snapshots(
                     )
                 except httpx.HTTPError:
                     return
+                if response.is_success:
+                    landed.set()
                 i += 1
 
         def update(base: str = base, stop: threading.Event = stop) -> None:
@@ -489,6 +493,8 @@ def test_kill_9_during_writes_leaves_a_whole_store_and_no_snapshots(
         writers = [threading.Thread(target=write), threading.Thread(target=update)]
         for writer in writers:
             writer.start()
+        # killed once a write has landed (the next round counts its triple), amid others
+        assert landed.wait(120), "no write landed"
         time.sleep(1.5)
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
