@@ -124,9 +124,8 @@ class State:
         started from (`mark`) is not the one the index was left at (a remote store
         another service wrote)."""
         with self.happening_lock:
-            index = self.happenings
-            if not documents or mark is None or mark.version != self.happenings_at:
-                index = None
+            kept = documents and mark is not None and mark.version == self.happenings_at
+            index = self.happenings if kept else None
             if index is None:
                 index = HappeningIndex.load(self.store)
             try:

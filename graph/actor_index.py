@@ -23,7 +23,7 @@ from graph.network import (
     modality_complement,
     modality_pattern,
 )
-from graph.sparql import check_iri, in_named_graphs, named_graph_lists, values_limit
+from graph.sparql import in_named_graphs, iris, named_graph_lists, values_limit
 from graph.store.vocab import HAPPENINGS_GRAPH
 
 # The actors each graph's documents name or events involve, not every gazetteer entry: the
@@ -51,8 +51,7 @@ def uses_query(graphs: list[str] | None = None) -> str:
 def names_query(actors: list[str]) -> str:
     """The labels (?pref 1) and aliases (?pref 0) of the listed actors: asking for the
     actors in use reads a fifth of the names a scan of every label would."""
-    listed = " ".join(f"<{check_iri(a)}>" for a in actors)
-    return f"""SELECT DISTINCT ?a ?name ?pref WHERE {{ VALUES ?a {{ {listed} }}
+    return f"""SELECT DISTINCT ?a ?name ?pref WHERE {{ VALUES ?a {{ {iris(actors)} }}
   {{ ?a skos:prefLabel ?name . BIND(1 AS ?pref) }}
   UNION {{ ?a skos:altLabel ?name . BIND(0 AS ?pref) }}
 }}"""

@@ -34,6 +34,7 @@ from graph.network import MODALITIES, Selectable, modality_name
 from graph.network import happening_pattern as happening_pattern
 from graph.sparql import (
     check_iri,
+    iris,
     named_graph_lists,
     ntriples_literal,
     pages_itself,
@@ -64,8 +65,7 @@ def _reports_query(documents: Iterable[str] | None, linked: bool = False) -> str
     if documents is None:
         where = f"GRAPH ?doc {{ {body} }}"
     else:
-        listed = " ".join(f"<{check_iri(d)}>" for d in documents)
-        where = f"VALUES ?doc {{ {listed} }} ?e prov:wasDerivedFrom ?doc . {body}"
+        where = f"VALUES ?doc {{ {iris(documents)} }} ?e prov:wasDerivedFrom ?doc . {body}"
     if linked:
         where += f" {happening_pattern()}"
     return f"SELECT ?e ?doc ?type ?s ?t ?date ?place ?modality ?label ?m ?h WHERE {{ {where} }}"
@@ -89,7 +89,8 @@ def _read(
     source: Selectable, documents: list[str] | None, linked: bool = False
 ) -> tuple[list[Report], set[tuple[str, str]]]:
     """The reports of `documents` (every one's in one query for None, else a query's worth
-    of named graphs at a time) in IRI order and, `linked`, their links to happenings."""
+    of documents at a time: `named_graph_lists`) in IRI order and, `linked`, their links to
+    happenings."""
     if documents is None:
         return _reports(source.select(_reports_query(None, linked)))
     reports: list[Report] = []
@@ -176,7 +177,7 @@ def read_gazetteer(
     gazetteer = into if into is not None else Gazetteer()
     scope = ""
     if documents is not None:
-        listed = " ".join(f"<{check_iri(d)}>" for d in sorted(set(documents)))
+        listed = iris(documents)
         if not listed:
             return gazetteer
         scope = f"{{ SELECT DISTINCT ?a WHERE {{ VALUES ?doc {{ {listed} }} "

@@ -68,7 +68,19 @@ def split_prologue(sparql: str) -> tuple[str, str]:
     return sparql[:end], sparql[end:]
 
 
-# Graphs one query names (`in_named_graphs`): a UNION of many more strains a store's compiler
+def iri(value: str) -> str:
+    """`value` as a SPARQL IRI term, checked first."""
+    return f"<{check_iri(value)}>"
+
+
+def iris(values: Iterable[str]) -> str:
+    """The distinct `values` as IRI terms, sorted, for a VALUES list."""
+    return " ".join(iri(v) for v in sorted(set(values)))
+
+
+# Graphs (or documents) one query names, in a UNION of graphs (`in_named_graphs`) or a VALUES
+# list of documents: a UNION of many more strains a store's compiler, and 50 documents'
+# reports stay under Virtuoso's 10,000-row cap
 NAMED_GRAPHS = 50
 
 

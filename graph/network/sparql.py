@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from graph.network.filters import ASSERTED, MODALITIES, Filters
-from graph.sparql import check_iri, ntriples_literal
+from graph.sparql import iri, iris, ntriples_literal
 from graph.store.vocab import HAPPENINGS_GRAPH
 from ontology.namespaces import CAMEO
 
@@ -18,16 +18,6 @@ from ontology.namespaces import CAMEO
 # with them ("X, Y and Z delivered aid to W": an edge from each to W).
 PARTIES = "(evkg:source|evkg:coSource)"
 PARTIES_ACTED_ON = "(evkg:target|evkg:coTarget)"
-
-
-def iri(value: str) -> str:
-    """`value` as a SPARQL IRI term, checked first."""
-    return f"<{check_iri(value)}>"
-
-
-def iris(values: Iterable[str]) -> str:
-    """The distinct `values` as IRI terms, sorted, for a VALUES list."""
-    return " ".join(iri(v) for v in sorted(set(values)))
 
 
 def modality_pattern(filters: Filters, event: str = "?e") -> str:

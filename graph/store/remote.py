@@ -131,6 +131,18 @@ class SparqlStore(GraphStore):
             raise StoreError(f"query failed ({response.status_code}): {body.strip()}")
         return response
 
+    def _results(
+        self,
+        sparql: str,
+        default_graph_uris: Sequence[str] | None,
+        named_graph_uris: Sequence[str] | None,
+    ) -> tuple[httpx.Response, ox.QuerySolutions | ox.QueryBoolean]:
+        """A SELECT's or ASK's answer, asked for in `results_media` and parsed; the response
+        beside it for its headers."""
+        media = self.results_media
+        response = self._send_query(sparql, media, default_graph_uris, named_graph_uris)
+        return response, ox.parse_query_results(response.content, RESULT_MEDIA[media])
+
     def _send_update(self, sparql: str) -> None:
         try:
             response = self._http.post(
@@ -277,9 +289,7 @@ class SparqlStore(GraphStore):
     ) -> QueryResult:
         form = query_form(sparql)
         if form in ("SELECT", "ASK"):
-            media = self.results_media
-            response = self._send_query(sparql, media, default_graph_uris, named_graph_uris)
-            result = ox.parse_query_results(response.content, RESULT_MEDIA[media])
+            response, result = self._results(sparql, default_graph_uris, named_graph_uris)
             if isinstance(result, ox.QueryBoolean):
                 return bool(result)
             cap = self._max_rows(response)
@@ -330,9 +340,7 @@ class SparqlStore(GraphStore):
             page = (
                 f"{prologue}SELECT {projected} WHERE {{ {{ {body} }} }} LIMIT {cap} OFFSET {offset}"
             )
-            media = self.results_media
-            response = self._send_query(page, media, default_graph_uris, named_graph_uris)
-            result = ox.parse_query_results(response.content, RESULT_MEDIA[media])
+            _, result = self._results(page, default_graph_uris, named_graph_uris)
             got = list(result)  # type: ignore[arg-type]
             out += got
             if len(got) < cap:
