@@ -18,7 +18,7 @@ from graph.actor_index import ActorIndex
 from graph.happening_store import HappeningIndex, InHand
 from graph.isolated import PooledReader, QueryPool
 from graph.lru import Lru
-from graph.network import Filters, Mark, NetworkCache
+from graph.network import Filters, Mark, NetworkCache, described_actors
 from graph.sparql import QuerySyntaxError
 from graph.store import GraphStore, OxigraphStore, PutStatus, StoreError
 from ingest.pipeline import Extracted
@@ -66,7 +66,7 @@ class State:
         if ready.graph is None:
             raise ValueError(f"nothing to write for {ready.where}: {ready.reason}")
         iri = ready.graph.iri
-        mark = self.networks.mark(self.store)
+        mark = self.networks.mark(self.store, [iri])
         [status] = self.store.put_documents([ready.graph])
         if status != "unchanged":
             in_hand = None if ready.in_hand is None else {iri: ready.in_hand}
@@ -88,8 +88,10 @@ class State:
         update, which may change anything) reads the happening index again and leaves the
         networks to be built again when asked for. `in_hand` (a written document -> its
         reports, as the extraction gave them) saves reading them back. The actor search's
-        index is carried the same way."""
-        if isinstance(self.store, OxigraphStore):
+        index is carried the same way, and what both remember of actors' facts, but for
+        the actors the written graphs described before the write (`mark.described`) or
+        after it."""
+        if mark is None and isinstance(self.store, OxigraphStore):
             mark = self.networks.mark(self.store)  # the count of writes before this one
         changed = self._refresh_happenings(documents, in_hand, mark)
         if self.pool is not None:
@@ -98,15 +100,18 @@ class State:
         after = None if mark is None else self.networks.successor(self.store, mark)
         self.happenings_at = after  # None: read the index again at the next write
         if documents is not None and mark is not None and after is not None:
-            written = set(documents) | changed
-            self.networks.advance(self.reader(), mark.version, after, written)
-            self.actors.advance(self.reader(), mark.version, after, written)
+            written, reader = set(documents) | changed, self.reader()
+            stale = None
+            if mark.described is not None:
+                stale = mark.described | described_actors(reader, documents)
+            self.networks.advance(reader, mark.version, after, written, stale)
+            self.actors.advance(reader, mark.version, after, written, stale)
 
     async def remove_graph(self, iri: str) -> bool:
         """Remove a graph (a document's or any other) under the write lock, then what
         follows a write; False when there was no such graph."""
         async with self.write_lock:
-            mark = await anyio.to_thread.run_sync(self.networks.mark, self.store)
+            mark = await anyio.to_thread.run_sync(self.networks.mark, self.store, [iri])
             removed = await anyio.to_thread.run_sync(self.store.remove_graph, iri)
             if removed:
                 await anyio.to_thread.run_sync(self.after_write, [iri], None, mark)

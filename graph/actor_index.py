@@ -256,12 +256,19 @@ class ActorIndex:
         return out
 
     def advance(
-        self, source: Selectable, before: Hashable, after: Hashable, graphs: Iterable[str]
+        self,
+        source: Selectable,
+        before: Hashable,
+        after: Hashable,
+        graphs: Iterable[str],
+        stale: frozenset[str] | None = None,
     ) -> bool:
         """Carry the index kept at version `before` to `after`, the store after a write
         that added, replaced or removed `graphs` (documents, and those whose happenings
-        changed with them): only they are read again. False when nothing was kept at
-        `before` (the next search reads the store)."""
+        changed with them): only they are read again, and the names of the actors in
+        `stale` (those the written graphs described before or after it; None: only new
+        actors' names are read). False when nothing was kept at `before` (the next search
+        reads the store)."""
         graphs = sorted(set(graphs) - {HAPPENINGS_GRAPH})
         # the lock is held while reading: a search asked meanwhile (at the version after
         # the write) waits milliseconds for the carried index instead of reading the store
@@ -275,7 +282,7 @@ class ActorIndex:
                     fresh[row["g"]].add(row["a"])
             uses = {g: a for g, a in old.uses.items() if g not in fresh}
             uses.update({g: a for g, a in fresh.items() if a})
-            snapshot = _named(source, uses, old)
+            snapshot = _named(source, uses, old, stale or frozenset())
             for key, tally in old.tallies.items():
                 changed = _tallied(source, Filters(modality=key), graphs)
                 snapshot.tallies[key] = tally.replaced(changed, set(graphs))
@@ -301,18 +308,21 @@ class ActorIndex:
 
 
 def _named(
-    source: Selectable, uses: dict[str, set[str]], known: Snapshot | None = None
+    source: Selectable,
+    uses: dict[str, set[str]],
+    known: Snapshot | None = None,
+    stale: frozenset[str] = frozenset(),
 ) -> Snapshot:
     """The snapshot of the actors `uses` names, their names read from the store but for
-    those `known` holds already."""
+    those `known` holds already and not `stale`."""
     actors = sorted({a for used in uses.values() for a in used if not a.startswith("_:")})
     label: dict[str, str] = {}
     names: set[tuple[str, str]] = set()
     if known is not None:
-        keep = set(actors)
+        keep = set(actors) - stale
         label = {a: n for a, n in known.label.items() if a in keep}
         names = {(n, a) for n, a in known.names if a in keep}
-        unread = sorted(keep - set(known.actors))
+        unread = sorted(set(actors) - (keep & set(known.actors)))
     else:
         unread = actors
     step = values_limit(source)

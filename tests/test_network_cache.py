@@ -7,7 +7,8 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 
-from graph.network import Filters, NetworkCache, build_network
+from graph.network import Filters, NetworkCache, add_evidence, build_network, described_actors
+from graph.network.view import actor_facts
 from graph.store import DocumentGraph, OxigraphStore
 
 DOC = "https://evkg.org/id/document/"
@@ -55,3 +56,53 @@ def test_networks_follow_a_removed_and_a_restored_document(store: OxigraphStore)
     for filters in FILTER_SETS:
         assert _shape(cache.get(store, 3, filters)) == before[filters]
     assert cache.builds == len(FILTER_SETS)  # built once, carried twice
+
+
+class Counting:
+    """A source that counts the queries asked through it."""
+
+    def __init__(self, store: OxigraphStore) -> None:
+        self.store, self.asked = store, 0
+
+    def select(self, sparql: str) -> list[dict]:
+        self.asked += 1
+        return self.store.select(sparql)
+
+
+def test_a_write_carries_what_was_read_of_actors_but_what_it_described(
+    store: OxigraphStore,
+) -> None:
+    """Actor facts and event sentences read at one version go along with the networks
+    across a write, less the facts of the actors the written graph described before or
+    after it and the sentences of its events; what is carried is what reading it again
+    gives."""
+    cache = NetworkCache()
+    network = cache.get(store, cache.version(store), Filters())
+    actors = sorted(network.nodes)
+    actor_facts(store, actors, network.graph["facts"])
+    add_evidence(store, network.copy(), network)
+    victim = max(r.document for *_, refs in network.edges(data="refs") for r in refs)
+    mark = cache.mark(store, [victim])
+    assert mark.described & set(actors)  # some of the network's actors, not all
+    assert not set(actors) <= mark.described
+
+    assert store.remove_graph(victim)
+    cache.written()
+    after = cache.successor(store, mark)
+    assert not described_actors(store, [victim])  # the graph is gone: only `before` tells
+    assert cache.advance(store, mark.version, after, [victim], mark.described) == 1
+    carried = cache.get(store, after, Filters())
+    memo = carried.graph["facts"]
+    assert memo.keys() == set(actors) - mark.described
+    counting = Counting(store)
+    left = sorted(carried.nodes)
+    assert actor_facts(counting, left, memo) == actor_facts(store, left)
+    assert counting.asked == (1 if mark.described & set(left) else 0)
+    sentences = carried.graph["sentences"]
+    assert sentences and all(document != victim for document, _ in sentences)
+    assert sentences.keys() == {
+        (r.document, r.iri)
+        for *_, refs in network.edges(data="refs")
+        for r in refs
+        if r.document != victim
+    }

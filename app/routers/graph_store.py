@@ -98,7 +98,7 @@ async def _write(state: State, iri: str, write: Callable[[Any], object], arg: An
     201 when it made the graph, 204 when the graph was there."""
     async with state.write_lock:
         existed = iri in await anyio.to_thread.run_sync(state.store.graphs)
-        mark = await anyio.to_thread.run_sync(state.networks.mark, state.store)
+        mark = await anyio.to_thread.run_sync(state.networks.mark, state.store, [iri])
         await anyio.to_thread.run_sync(write, arg)
         await anyio.to_thread.run_sync(state.after_write, [iri], None, mark)
     return Response(status_code=204 if existed else 201)

@@ -27,11 +27,12 @@ from graph.network.filters import ASSERTED, Filters, modality_name
 from graph.network.sparql import (
     QUAD_CLASSES_QUERY,
     SOURCES_QUERY,
+    described_query,
     dyads_query,
     labels_query,
     sentences_query,
 )
-from graph.sparql import check_iri, pages_itself, values_limit
+from graph.sparql import check_iri, named_graph_lists, pages_itself, values_limit
 from ontology.namespaces import CAMEO
 
 DEFAULT_NODE_CAP = 200
@@ -66,6 +67,14 @@ def label_nodes(source: Selectable, graph: nx.DiGraph) -> None:
     }
     for node in graph.nodes:
         graph.nodes[node]["label"] = labels.get(node) or node.rsplit("/", 1)[-1]
+
+
+def described_actors(source: Selectable, graphs: Iterable[str]) -> frozenset[str]:
+    """The actors `graphs` state a label, alias, kind, country or sector of
+    (`described_query`): read before and after a write of those graphs, the actors whose
+    facts it may have changed, where every other actor's facts kept hold."""
+    lists = named_graph_lists(sorted(set(graphs)))
+    return frozenset(row["a"] for chunk in lists for row in source.select(described_query(chunk)))
 
 
 class Ref(NamedTuple):
@@ -221,10 +230,15 @@ def quad_classes(source: Selectable) -> dict[str, int]:
 
 
 def updated_network(
-    source: Selectable, network: nx.DiGraph, filters: Filters, documents: set[str]
+    source: Selectable,
+    network: nx.DiGraph,
+    filters: Filters,
+    documents: set[str],
+    stale: frozenset[str] = frozenset(),
 ) -> nx.DiGraph:
     """A copy of `network` (never changed itself) with the events of `documents` as the
-    store holds them now: their old refs dropped, their dyads read again."""
+    store holds them now: their old refs dropped, their dyads read again; the labels of
+    new actors read, and of those in `stale` (whose facts the write may have changed)."""
     fresh: dict[tuple[str, str], list[Ref]] = {}  # each document's refs, per edge
     for document in sorted(documents):
         if filters.document in (None, document):
@@ -261,7 +275,9 @@ def updated_network(
             graph.remove_edge(u, v)
     graph.remove_nodes_from([n for n in ends if n in graph and graph.degree(n) == 0])
     unlabelled = nx.DiGraph()
-    unlabelled.add_nodes_from(n for n, label in graph.nodes(data="label") if label is None)
+    unlabelled.add_nodes_from(
+        n for n, label in graph.nodes(data="label") if label is None or n in stale
+    )
     label_nodes(source, unlabelled)
     for node, label in unlabelled.nodes(data="label"):
         graph.nodes[node]["label"] = label
@@ -418,17 +434,18 @@ def add_evidence(
             refs = refs[-per_edge:] if per_edge else []
         chosen[u, v] = refs
     quads = full.graph["quads"]
-    # a cached network may carry a memo of sentences already read (shared, only grows)
-    sentences: dict[str, str | None] = full.graph.get("sentences", {})
-    iris = sorted({ref.iri for refs in chosen.values() for ref in refs if ref.iri not in sentences})
+    # a cached network may carry a memo of sentences already read (shared, only grows),
+    # keyed by (document, event): a write of documents drops theirs (`NetworkCache.advance`)
+    sentences: dict[tuple[str | None, str], str | None] = full.graph.get("sentences", {})
+    unread = {(r.document, r.iri) for refs in chosen.values() for r in refs} - sentences.keys()
+    iris = sorted({iri for _, iri in unread})
     step = min(EVIDENCE_CHUNK, values_limit(source))
+    found: dict[str, str] = {}
     for start in range(0, len(iris), step):
-        chunk = iris[start : start + step]
-        found: dict[str, str] = {}
-        for row in source.select(sentences_query(chunk)):
+        for row in source.select(sentences_query(iris[start : start + step])):
             if row["e"] not in found or row["sentence"] < found[row["e"]]:
                 found[row["e"]] = row["sentence"]
-        sentences.update({iri: found.get(iri) for iri in chunk})
+    sentences.update({key: found.get(key[1]) for key in unread})
     for (u, v), refs in chosen.items():
         data = graph.edges[u, v]
         data["events_truncated"] = len(refs) < data["reports"]
@@ -439,7 +456,7 @@ def add_evidence(
                 "date": r.date,
                 "goldstein": r.goldstein,
                 "quad_class": quads.get(r.type),
-                "sentence": sentences.get(r.iri),
+                "sentence": sentences.get((r.document, r.iri)),
                 "document": r.document,
                 "modality": r.modality,
                 "happening": r.happening or r.iri,

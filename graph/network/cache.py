@@ -37,7 +37,12 @@ import networkx as nx
 
 from graph.layout import LayoutCache
 from graph.lru import Lru
-from graph.network.build import Selectable, build_network, updated_network
+from graph.network.build import (
+    Selectable,
+    build_network,
+    described_actors,
+    updated_network,
+)
 from graph.network.filters import FilterKey, Filters
 from graph.store.embedded import OxigraphStore
 from graph.store.remote import SparqlStore, Stamp
@@ -54,18 +59,21 @@ NetworkKey = tuple[Hashable, FilterKey]
 class Mark(NamedTuple):
     """Where a write starts from: the store version, how many writes the store object had
     stamped and the stamp read (a remote store's `stamped` and `version()`; 0 and None for
-    an embedded store)."""
+    an embedded store), and the actors the graphs about to be written described
+    (`described_actors`; None when not read)."""
 
     version: Hashable
     stamped: int
     stamp: Stamp | None = None
+    described: frozenset[str] | None = None
 
 
 class Memos(TypedDict):
     """What the networks of one store version remember of it, each in `network.graph[name]`:
-    event IRI -> sentence (`add_evidence`), actor IRI -> facts (`actor_facts`)."""
+    (document, event IRI) -> sentence (`add_evidence`), actor IRI -> facts
+    (`actor_facts`). A write of known graphs carries them (`advance`)."""
 
-    sentences: dict[str, str | None]
+    sentences: dict[tuple[str | None, str], str | None]
     facts: dict[str, ActorFacts]
 
 
@@ -138,12 +146,14 @@ class NetworkCache:
                 self._stamp = (now, writes, version)
         return version
 
-    def mark(self, store: Any) -> Mark:
-        """Taken before a write, for `successor` to compare with after it."""
+    def mark(self, store: Any, graphs: Iterable[str] = ()) -> Mark:
+        """Taken before a write (of `graphs`, when known), for `successor` to compare with
+        after it, and for what is carried across it to know whose facts it can change."""
+        described = described_actors(store, graphs) if graphs else None
         if isinstance(store, SparqlStore):
             version = self._remote(store, fresh=True)
-            return Mark(version, store.stamped, version[1])
-        return Mark(self.version(store), 0)
+            return Mark(version, store.stamped, version[1], described)
+        return Mark(self.version(store), 0, None, described)
 
     def successor(self, store: Any, before: Mark) -> Hashable | None:
         """The version after this process's writes since `before` (and `written`), if no
@@ -206,17 +216,28 @@ class NetworkCache:
         _keep_from_collector(dropped)
 
     def advance(
-        self, source: Selectable, before: Hashable, after: Hashable, documents: Iterable[str]
+        self,
+        source: Selectable,
+        before: Hashable,
+        after: Hashable,
+        documents: Iterable[str],
+        stale: frozenset[str] | None = None,
     ) -> int:
         """Carry the networks kept at version `before` to `after`, the store after a write
         that added, replaced or removed the graphs of `documents` (each a document's graph:
         its events, derived from it, and no others'). Each costs one small query per
         document (`source` reads the store at `after`) and a copy of the network, where
         building it again is one query over every event: seconds at a million quads.
-        Requests for `after` wait for it rather than build. Returns how many were carried."""
+        Requests for `after` wait for it rather than build. The memos go along, less the
+        sentences of `documents` and the facts of the actors in `stale` (those the written
+        graphs described before or after the write; None: no facts carried). Returns how
+        many networks were carried."""
         documents = set(documents)
         with self._lock:  # taken now: keeping the first carried drops the others
             kept = [(k, n) for k, n in self._networks.items() if k[0] == before]
+            version, memos = self._memos
+            if kept and version == before:
+                self._memos = (after, _carried(memos, documents, stale))
         carried = 0
         for key, network in kept:
             new_key = (after, key[1])
@@ -225,7 +246,9 @@ class NetworkCache:
             with building:
                 try:
                     if new_key not in self._networks:
-                        updated = updated_network(source, network, Filters(*key[1]), documents)
+                        updated = updated_network(
+                            source, network, Filters(*key[1]), documents, stale or frozenset()
+                        )
                         with self._lock:
                             self._keep(new_key, updated)
                         carried += 1
@@ -233,6 +256,14 @@ class NetworkCache:
                     with self._lock:
                         self._building.pop(new_key, None)
         return carried
+
+
+def _carried(memos: Memos, documents: set[str], stale: frozenset[str] | None) -> Memos:
+    """`memos` less what a write of `documents` may have changed: their events' sentences,
+    and the facts of the actors in `stale` (every actor's for None)."""
+    sentences = {k: v for k, v in memos["sentences"].items() if k[0] not in documents}
+    facts = {} if stale is None else {a: f for a, f in memos["facts"].items() if a not in stale}
+    return Memos(sentences=sentences, facts=facts)
 
 
 def _keep_from_collector(dropped: bool) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from graph.network.filters import ASSERTED, MODALITIES, Filters
-from graph.sparql import iri, iris, ntriples_literal
+from graph.sparql import in_named_graphs, iri, iris, ntriples_literal
 from graph.store.vocab import HAPPENINGS_GRAPH
 from ontology.namespaces import CAMEO
 
@@ -187,6 +187,13 @@ def facts_query(actors: Iterable[str]) -> str:
   {{ VALUES (?prop ?p) {{ {named} }} ?a ?prop ?v }}
   UNION {{ ?a evkg:actorKind ?kc . ?kc skos:notation ?v . BIND("kind" AS ?p) }}
 }}"""
+
+
+def described_query(graphs: Iterable[str]) -> str:
+    """The actors (?a) the listed graphs state a fact of (a predicate of FACTS): the ones
+    whose facts a write of those graphs can change."""
+    pattern = f"VALUES ?p {{ {' '.join(FACTS)} }} ?a ?p ?v"
+    return f"SELECT DISTINCT ?a WHERE {{ {in_named_graphs(graphs, pattern)} }}"
 
 
 DOCUMENTS_QUERY = """SELECT ?doc (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?issued) WHERE {
