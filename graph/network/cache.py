@@ -57,14 +57,13 @@ NetworkKey = tuple[Hashable, FilterKey]
 
 
 class Mark(NamedTuple):
-    """Where a write starts from: the store version, how many writes the store object had
-    stamped and the stamp read (a remote store's `stamped` and `version()`; 0 and None for
-    an embedded store), and the actors the graphs about to be written described
+    """Where a write starts from: the store version (a remote store's: ("store", the stamp
+    read)), how many writes the store object had stamped (a remote store's `stamped`; 0
+    for an embedded store), and the actors the graphs about to be written described
     (`described_actors`; None when not read)."""
 
     version: Hashable
     stamped: int
-    stamp: Stamp | None = None
     described: frozenset[str] | None = None
 
 
@@ -152,8 +151,8 @@ class NetworkCache:
         described = described_actors(store, graphs) if graphs else None
         if isinstance(store, SparqlStore):
             version = self._remote(store, fresh=True)
-            return Mark(version, store.stamped, version[1], described)
-        return Mark(self.version(store), 0, None, described)
+            return Mark(version, store.stamped, described)
+        return Mark(self.version(store), 0, described)
 
     def successor(self, store: Any, before: Mark) -> Hashable | None:
         """The version after this process's writes since `before` (and `written`), if no
@@ -163,7 +162,7 @@ class NetworkCache:
         if not isinstance(store, SparqlStore):
             return self.version(store)
         after = self._remote(store, fresh=True)
-        now, was = after[1], before.stamp
+        now, was = after[1], _stamp_of(before.version)
         if now.writes is None or was is None or was.writes is None:
             return None
         return after if now.writes - was.writes == store.stamped - before.stamped else None
@@ -256,6 +255,13 @@ class NetworkCache:
                     with self._lock:
                         self._building.pop(new_key, None)
         return carried
+
+
+def _stamp_of(version: Hashable) -> Stamp | None:
+    """The stamp a remote store's version holds (None for an embedded store's)."""
+    if isinstance(version, tuple) and version[0] == "store" and isinstance(version[1], Stamp):
+        return version[1]
+    return None
 
 
 def _carried(memos: Memos, documents: set[str], stale: frozenset[str] | None) -> Memos:
