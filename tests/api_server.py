@@ -30,6 +30,16 @@ class ApiServer:
     def auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
 
+    def put_graph(self, graph: str, turtle: str, timeout: float = 60) -> httpx.Response:
+        """Replace the named `graph` with `turtle` (Graph Store Protocol PUT, authorised)."""
+        return httpx.put(
+            f"{self.base}/rdf-graphs",
+            params={"graph": graph},
+            content=turtle,
+            headers={"Content-Type": "text/turtle", **self.auth},
+            timeout=timeout,
+        )
+
 
 def seed_store(path: Path) -> None:
     """Ingest the seeds (in a child process, which then releases the store)."""

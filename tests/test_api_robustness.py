@@ -251,13 +251,7 @@ def test_reads_never_fail_while_graphs_are_replaced(api: ApiServer) -> None:
         i = 0
         while time.monotonic() < stop:
             body = f"<http://e/s{n}> <http://e/p> {i} ."
-            r = httpx.put(
-                f"{api.base}/rdf-graphs",
-                params={"graph": f"{GRAPH}/{n}"},
-                content=body,
-                headers={"Content-Type": "text/turtle", **api.auth},
-                timeout=60,
-            )
+            r = api.put_graph(f"{GRAPH}/{n}", body)
             if r.status_code not in (201, 204):
                 failures.append(f"write {r.status_code}: {r.text[:200]}")
             writes.append(i)
@@ -308,13 +302,7 @@ def test_the_whole_store_streams_whole_and_unchanged_while_graphs_are_replaced(
         i = 0
         while not stop.is_set():
             body = f"<http://e/dump-a> <http://e/p> {i} . <http://e/dump-z> <http://e/p> {i} ."
-            r = httpx.put(
-                f"{api.base}/rdf-graphs",
-                params={"graph": graph},
-                content=body,
-                headers={"Content-Type": "text/turtle", **api.auth},
-                timeout=60,
-            )
+            r = api.put_graph(graph, body)
             assert r.status_code in (201, 204), r.text
             writes.append(i)
             i += 1

@@ -56,12 +56,7 @@ def test_an_alias_written_and_removed_shows_and_goes(api: ApiServer) -> None:
     assert ALIAS not in _aliases(api, actor) and _found(api, ALIAS.lower()) == []
 
     turtle = f'<{actor}> <http://www.w3.org/2004/02/skos/core#altLabel> "{ALIAS}" .'
-    put = httpx.put(
-        f"{api.base}/rdf-graphs",
-        params={"graph": GRAPH},
-        content=turtle,
-        headers={"Content-Type": "text/turtle", **api.auth},
-    )
+    put = api.put_graph(GRAPH, turtle)
     assert put.status_code == 201, put.text
     assert ALIAS in _aliases(api, actor)
     assert _found(api, ALIAS.lower()) == [actor]
