@@ -147,21 +147,23 @@ async def actor_neighbourhood(
         # rings come from the actor network kept per store version; only sentences are read
         reader, cache = state.reader(), state.networks
         version = state.store_version()
-        key = (version, iri, hops, filters.key(), node_cap)
-        if compact and (kept := cache.neighbourhoods.get(key)) is not None:
+        shape = "compact" if compact else events_per_edge
+        key = (version, iri, hops, filters.key(), node_cap, shape)
+        if (kept := cache.neighbourhoods.get(key)) is not None:
             return kept
         network = cache.get(reader, version, filters)
         hood = neighbourhood(reader, iri, hops, filters, node_cap, not compact,
                              events_per_edge, network)
         if compact:
-            page = encode(neighbourhood_page(reader, hood, network))
-            cache.neighbourhoods.put(key, page)  # the page's shape: kept per store version
-            return page
-        body = {"root": iri, "hops": hops, "node_cap": node_cap, "capped": hood.capped,
-                "events_per_edge": events_per_edge, **to_json(hood.graph)}
-        # written straight from graph.network's JSON shape (the Network model documents it,
-        # and the schema tests hold the two together): validating thousands of events
-        # again would cost more than finding them
-        return encode(body)
+            encoded = encode(neighbourhood_page(reader, hood, network))
+        else:
+            # written straight from graph.network's JSON shape (the Network model documents
+            # it, and the schema tests hold the two together): validating thousands of
+            # events again would cost more than finding them
+            encoded = encode({"root": iri, "hops": hops, "node_cap": node_cap,
+                              "capped": hood.capped, "events_per_edge": events_per_edge,
+                              **to_json(hood.graph)})
+        cache.neighbourhoods.put(key, encoded)  # kept per store version
+        return encoded
 
     return Response(await read(state, work), media_type="application/json")

@@ -52,6 +52,7 @@ if TYPE_CHECKING:  # the view module reads the cache: its types only, not at run
 
 DEFAULT_SIZE = 8  # networks kept (filter sets), least recently used dropped first
 VIEWS = 32  # views (filter set, cap) kept, and as many of each encoded shape
+NEIGHBOURHOOD_BYTES = 128 * 2**20  # the most the encoded neighbourhoods kept may take
 # a network as it is kept: (store version, `Filters.key()`)
 NetworkKey = tuple[Hashable, FilterKey]
 
@@ -96,7 +97,8 @@ class NetworkCache:
         self.views: Lru[nx.DiGraph] = Lru(views)
         self.view_bodies: Lru[dict[str, Any]] = Lru(views)  # `view_json`, made only when asked for
         self.bodies: Lru[bytes] = Lru(views)
-        self.neighbourhoods: Lru[bytes] = Lru(views * 8)  # ~100 KB each at 2 hops
+        # encoded neighbourhoods, either shape: ~100 KB compact at 2 hops, with evidence MBs
+        self.neighbourhoods: Lru[bytes] = Lru(views * 8, NEIGHBOURHOOD_BYTES, len)
         self.layouts = LayoutCache(views * 2)
         self._lock = threading.Lock()
         self._networks: OrderedDict[NetworkKey, nx.DiGraph] = OrderedDict()
