@@ -268,9 +268,13 @@ def _stamp_of(version: Hashable) -> Stamp | None:
 
 def _carried(memos: Memos, documents: set[str], stale: frozenset[str] | None) -> Memos:
     """`memos` less what a write of `documents` may have changed: their events' sentences,
-    and the facts of the actors in `stale` (every actor's for None)."""
-    sentences = {k: v for k, v in memos["sentences"].items() if k[0] not in documents}
-    facts = {} if stale is None else {a: f for a, f in memos["facts"].items() if a not in stale}
+    and the facts of the actors in `stale` (every actor's for None). Each is copied first
+    (one step under the interpreter's lock): requests at the old version may still be
+    adding to them."""
+    sentences = {k: v for k, v in dict(memos["sentences"]).items() if k[0] not in documents}
+    facts = (
+        {} if stale is None else {a: f for a, f in dict(memos["facts"]).items() if a not in stale}
+    )
     return Memos(sentences=sentences, facts=facts)
 
 
