@@ -23,7 +23,7 @@ from graph.network import (
     modality_complement,
     modality_pattern,
 )
-from graph.sparql import in_named_graphs, iris, named_graph_lists, values_limit
+from graph.sparql import in_named_graphs, iris, named_graph_lists, select_listed
 from graph.store.vocab import HAPPENINGS_GRAPH
 
 # The actors each graph's documents name or events involve, not every gazetteer entry: the
@@ -48,7 +48,7 @@ def uses_query(graphs: list[str] | None = None) -> str:
     return f"SELECT DISTINCT ?g ?a WHERE {{ {_in(graphs, USES)} }}"
 
 
-def names_query(actors: list[str]) -> str:
+def names_query(actors: Iterable[str]) -> str:
     """The labels (?pref 1) and aliases (?pref 0) of the listed actors: asking for the
     actors in use reads a fifth of the names a scan of every label would."""
     return f"""SELECT DISTINCT ?a ?name ?pref WHERE {{ VALUES ?a {{ {iris(actors)} }}
@@ -325,12 +325,7 @@ def _named(
         unread = sorted(set(actors) - (keep & set(known.actors)))
     else:
         unread = actors
-    step = values_limit(source)
-    for row in (
-        r
-        for start in range(0, len(unread), step)
-        for r in source.select(names_query(unread[start : start + step]))
-    ):
+    for row in select_listed(source, names_query, unread):
         actor, name = row["a"], row.get("name")
         if not isinstance(name, str):
             continue

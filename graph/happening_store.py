@@ -33,6 +33,7 @@ from graph.happenings import (
 from graph.network import MODALITIES, Selectable, modality_name
 from graph.network import happening_pattern as happening_pattern
 from graph.sparql import (
+    batches,
     check_iri,
     iris,
     named_graph_lists,
@@ -427,8 +428,8 @@ def _write(
     is deleted before it is written again."""
     graph = f"<{HAPPENINGS_GRAPH}>"
     parts = []
-    for start in range(0, len(removed), DELETE_CHUNK):
-        listed = " ".join(_iri(h) for h in removed[start : start + DELETE_CHUNK])
+    for part in batches(removed, DELETE_CHUNK):
+        listed = " ".join(_iri(h) for h in part)
         parts.append(
             f"DELETE {{ GRAPH {graph} {{ ?x ?p ?o }} }} WHERE {{ VALUES ?h {{ {listed} }} "
             f"GRAPH {graph} {{ {{ ?h ?p ?o BIND(?h AS ?x) }} UNION "

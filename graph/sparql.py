@@ -7,10 +7,10 @@ remote store parses the server's answer with pyoxigraph), so callers handle one 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import pyoxigraph as ox
 
@@ -84,9 +84,27 @@ def iris(values: Iterable[str]) -> str:
 NAMED_GRAPHS = 50
 
 
+T = TypeVar("T")
+
+
+def batches(values: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    """`values` in consecutive parts of at most `size`, a query's (or request's) worth each."""
+    return (values[start : start + size] for start in range(0, len(values), size))
+
+
 def named_graph_lists(graphs: list[str]) -> list[list[str]]:
     """`graphs` in lists of NAMED_GRAPHS, a query's worth each."""
-    return [graphs[start : start + NAMED_GRAPHS] for start in range(0, len(graphs), NAMED_GRAPHS)]
+    return [list(part) for part in batches(graphs, NAMED_GRAPHS)]
+
+
+def select_listed(
+    source: Any, query: Callable[[Sequence[str]], str], values: Sequence[str], most: int = 0
+) -> Iterator[dict[str, Any]]:
+    """The rows of `query(part)` for each part of `values` one VALUES list sent to `source`
+    may hold (`values_limit`, or `most` when smaller): one query for a short list."""
+    size = min(values_limit(source), most or VALUES_LIMIT)
+    for part in batches(values, size):
+        yield from source.select(query(part))
 
 
 def in_named_graphs(graphs: Iterable[str], pattern: str, var: str = "?g") -> str:

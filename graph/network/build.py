@@ -32,7 +32,7 @@ from graph.network.sparql import (
     labels_query,
     sentences_query,
 )
-from graph.sparql import check_iri, named_graph_lists, pages_itself, values_limit
+from graph.sparql import check_iri, named_graph_lists, pages_itself, select_listed
 from ontology.namespaces import CAMEO
 
 DEFAULT_NODE_CAP = 200
@@ -59,12 +59,7 @@ def label_nodes(source: Selectable, graph: nx.DiGraph) -> None:
     """Fill in each node's `label` (its skos:prefLabel, else the IRI's last segment)."""
     if graph.number_of_nodes() == 0:
         return
-    actors, step = sorted(graph.nodes), values_limit(source)
-    labels = {
-        r["a"]: r.get("label")
-        for start in range(0, len(actors), step)
-        for r in source.select(labels_query(actors[start : start + step]))
-    }
+    labels = {r["a"]: r.get("label") for r in select_listed(source, labels_query, sorted(graph))}
     for node in graph.nodes:
         graph.nodes[node]["label"] = labels.get(node) or node.rsplit("/", 1)[-1]
 
@@ -439,12 +434,10 @@ def add_evidence(
     sentences: dict[tuple[str | None, str], str | None] = full.graph.get("sentences", {})
     unread = {(r.document, r.iri) for refs in chosen.values() for r in refs} - sentences.keys()
     iris = sorted({iri for _, iri in unread})
-    step = min(EVIDENCE_CHUNK, values_limit(source))
     found: dict[str, str] = {}
-    for start in range(0, len(iris), step):
-        for row in source.select(sentences_query(iris[start : start + step])):
-            if row["e"] not in found or row["sentence"] < found[row["e"]]:
-                found[row["e"]] = row["sentence"]
+    for row in select_listed(source, sentences_query, iris, EVIDENCE_CHUNK):
+        if row["e"] not in found or row["sentence"] < found[row["e"]]:
+            found[row["e"]] = row["sentence"]
     sentences.update({key: found.get(key[1]) for key in unread})
     for (u, v), refs in chosen.items():
         data = graph.edges[u, v]

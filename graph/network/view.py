@@ -28,7 +28,7 @@ from graph.network.sparql import (
     facts_query,
     months_query,
 )
-from graph.sparql import values_limit
+from graph.sparql import select_listed
 from ontology.namespaces import CAMEO
 
 DEFAULT_MAX_NODES = 2000
@@ -63,12 +63,10 @@ def actor_facts(
     wanted = sorted(set(actors))
     known = memo if memo is not None else {}
     todo = [a for a in wanted if a not in known]
-    step = values_limit(source)
     found: dict[str, dict[str, set[str]]] = {a: {} for a in todo}
-    for start in range(0, len(todo), step):
-        for row in source.select(facts_query(todo[start : start + step])):
-            if "v" in row:
-                found[row["a"]].setdefault(row["p"], set()).add(str(row["v"]))
+    for row in select_listed(source, facts_query, todo):
+        if "v" in row:
+            found[row["a"]].setdefault(row["p"], set()).add(str(row["v"]))
     for actor, values in found.items():
         first = {key: min(values[key]) for key in values if key != "aliases"}
         known[actor] = {

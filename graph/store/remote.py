@@ -24,6 +24,7 @@ from graph.sparql import (
     RESULT_MEDIA,
     QuerySyntaxError,
     Solutions,
+    batches,
     check_iri,
     query_form,
     result_media,
@@ -165,8 +166,8 @@ class SparqlStore(GraphStore):
     def content_hashes(self, iris: Iterable[str]) -> dict[str, str]:
         out: dict[str, str] = {}
         iris = [check_iri(i) for i in iris]
-        for start in range(0, len(iris), 200):
-            values = " ".join(f"<{i}>" for i in iris[start : start + 200])
+        for part in batches(iris, 200):
+            values = " ".join(f"<{i}>" for i in part)
             found = self.select(
                 f"SELECT ?g ?h WHERE {{ VALUES ?g {{ {values} }} "
                 f"GRAPH ?g {{ ?g <{CONTENT_HASH}> ?h }} }}"
