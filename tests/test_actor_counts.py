@@ -11,7 +11,7 @@ import pytest
 
 from graph import queries
 from graph.actor_index import ActorIndex, Count, event_counts
-from graph.network import Filters, facets, parse_filters
+from graph.network import Filters, facets, modality_pattern, parse_filters
 from graph.store import OxigraphStore
 
 A = "https://evkg.org/id/actor/"
@@ -79,6 +79,54 @@ def test_search_counts_happenings_and_reports(store: OxigraphStore) -> None:
     assert everything[f"{A}x"] == Count(2, 4)
     claimed = event_counts(store, parse_filters(modality="claimed"))
     assert claimed[f"{A}y"] == Count(2, 2)
+
+
+class Asking:
+    """A store's reader that keeps the queries asked through it."""
+
+    def __init__(self, store: OxigraphStore) -> None:
+        self.store, self.queries = store, list[str]()
+
+    def select(self, sparql: str) -> list[dict]:
+        self.queries.append(sparql)
+        return self.store.select(sparql)
+
+
+@pytest.mark.parametrize(
+    "stated,counted",
+    [
+        (None, True),  # states none: asserted
+        (f"<{EVKG}Asserted>", True),
+        (f"<{EVKG}Negated>", False),
+        ("<https://example.org/modality/rumoured>", False),  # not evkg's: not asserted
+        ('"negated"', False),  # a literal, as a graph written by hand may state
+    ],
+)
+def test_asserted_counts_leave_out_every_other_modality_stated(
+    store: OxigraphStore, stated: str | None, counted: bool
+) -> None:
+    """Asserted counts are every report less those stating another modality, where the
+    store is asked which modalities it states: one it does not know, or a literal, is
+    left out as `modality_pattern` leaves it out, and with no other stated (the store's
+    claimed reports taken away first) nothing is taken away."""
+    for claimed in ("d3-1", "d4-1"):
+        assert store.remove_graph(f"{E}{claimed}-doc")
+    lines = _event("d6-1", "x", "z", "2020-05-01", None)
+    if stated is not None:
+        lines += f"<{E}d6-1> <{EVKG}modality> {stated} .\n"
+    store.load(lines.encode(), f"{E}d6-doc", "ntriples")
+    asked = Asking(store)
+    counts = event_counts(asked, Filters())
+    # only a literal sends it back to the filter over every stated modality
+    literal = stated is not None and stated.startswith('"')
+    assert any("NOT IN" in q for q in asked.queries) == literal
+    assert counts[f"{A}x"] == (Count(2, 3) if counted else Count(1, 2))
+    assert (f"{A}z" in counts) == counted
+    rows = store.select(
+        "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { GRAPH ?g { ?e a sem:Event ; "
+        f"sem:hasActor <{A}z> {modality_pattern(Filters())} }} }}"
+    )
+    assert int(rows[0]["n"]) == int(counted)  # as the pattern itself keeps it
 
 
 def test_an_actors_counts_by_root_are_of_happenings(store: OxigraphStore) -> None:

@@ -30,6 +30,7 @@ from graph.network.filters import (
 from graph.network.sparql import (
     PARTIES,
     PARTIES_ACTED_ON,
+    STATED_MODALITIES,
     dyads_query,
     event_patterns,
     happening_key,
@@ -58,6 +59,7 @@ __all__ = [
     "Filters",
     "PARTIES",
     "PARTIES_ACTED_ON",
+    "STATED_MODALITIES",
     "Mark",
     "NetworkCache",
     "Ref",
