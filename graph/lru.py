@@ -35,13 +35,14 @@ class Lru(Generic[Value]):
 
     def put(self, key: Hashable, value: Value) -> None:
         weigh = self._weigh
-        if weigh is not None and weigh(value) > self._budget:
+        weight = weigh(value) if weigh is not None else 0
+        if weight > self._budget and weigh is not None:
             return
         with self._lock:
             if weigh is not None:
                 if key in self._items:
                     self._weight -= weigh(self._items[key])
-                self._weight += weigh(value)
+                self._weight += weight
             self._items[key] = value
             self._items.move_to_end(key)
             while len(self._items) > self._size or (

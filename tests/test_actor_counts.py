@@ -13,6 +13,7 @@ from graph import queries
 from graph.actor_index import ActorIndex, Count, event_counts
 from graph.network import Filters, facets, modality_pattern, parse_filters
 from graph.store import OxigraphStore
+from tests.recording import Recording
 
 A = "https://evkg.org/id/actor/"
 E = "https://evkg.org/id/event/"
@@ -81,17 +82,6 @@ def test_search_counts_happenings_and_reports(store: OxigraphStore) -> None:
     assert claimed[f"{A}y"] == Count(2, 2)
 
 
-class Asking:
-    """A store's reader that keeps the queries asked through it."""
-
-    def __init__(self, store: OxigraphStore) -> None:
-        self.store, self.queries = store, list[str]()
-
-    def select(self, sparql: str) -> list[dict]:
-        self.queries.append(sparql)
-        return self.store.select(sparql)
-
-
 @pytest.mark.parametrize(
     "stated,counted",
     [
@@ -115,7 +105,7 @@ def test_asserted_counts_leave_out_every_other_modality_stated(
     if stated is not None:
         lines += f"<{E}d6-1> <{EVKG}modality> {stated} .\n"
     store.load(lines.encode(), f"{E}d6-doc", "ntriples")
-    asked = Asking(store)
+    asked = Recording(store)
     counts = event_counts(asked, Filters())
     # only a literal sends it back to the filter over every stated modality
     literal = stated is not None and stated.startswith('"')

@@ -10,6 +10,7 @@ import pytest
 from graph.network import Filters, NetworkCache, add_evidence, build_network, described_actors
 from graph.network.view import actor_facts
 from graph.store import DocumentGraph, OxigraphStore
+from tests.recording import Recording
 
 DOC = "https://evkg.org/id/document/"
 FILTER_SETS = [Filters(), Filters(modality="all"), Filters(root="19")]
@@ -58,17 +59,6 @@ def test_networks_follow_a_removed_and_a_restored_document(store: OxigraphStore)
     assert cache.builds == len(FILTER_SETS)  # built once, carried twice
 
 
-class Counting:
-    """A source that counts the queries asked through it."""
-
-    def __init__(self, store: OxigraphStore) -> None:
-        self.store, self.asked = store, 0
-
-    def select(self, sparql: str) -> list[dict]:
-        self.asked += 1
-        return self.store.select(sparql)
-
-
 def test_a_write_carries_what_was_read_of_actors_but_what_it_described(
     store: OxigraphStore,
 ) -> None:
@@ -94,10 +84,10 @@ def test_a_write_carries_what_was_read_of_actors_but_what_it_described(
     carried = cache.get(store, after, Filters())
     memo = carried.graph["facts"]
     assert memo.keys() == set(actors) - mark.described
-    counting = Counting(store)
+    asked = Recording(store)
     left = sorted(carried.nodes)
-    assert actor_facts(counting, left, memo) == actor_facts(store, left)
-    assert counting.asked == (1 if mark.described & set(left) else 0)
+    assert actor_facts(asked, left, memo) == actor_facts(store, left)
+    assert len(asked.queries) == (1 if mark.described & set(left) else 0)
     sentences = carried.graph["sentences"]
     assert sentences and all(document != victim for document, _ in sentences)
     assert sentences.keys() == {

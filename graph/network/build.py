@@ -432,7 +432,8 @@ def add_evidence(
     # a cached network may carry a memo of sentences already read (shared, only grows),
     # keyed by (document, event): a write of documents drops theirs (`NetworkCache.advance`)
     sentences: dict[tuple[str | None, str], str | None] = full.graph.get("sentences", {})
-    unread = {(r.document, r.iri) for refs in chosen.values() for r in refs} - sentences.keys()
+    shown = {(r.document, r.iri) for refs in chosen.values() for r in refs}
+    unread = {key for key in shown if key not in sentences}  # lookups: others may add meanwhile
     iris = sorted({iri for _, iri in unread})
     found: dict[str, str] = {}
     for row in select_listed(source, sentences_query, iris, EVIDENCE_CHUNK):
