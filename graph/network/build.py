@@ -32,7 +32,7 @@ from graph.network.sparql import (
     labels_query,
     sentences_query,
 )
-from graph.sparql import check_iri, named_graph_lists, pages_itself, select_listed
+from graph.sparql import NAMED_GRAPHS, check_iri, pages_itself, select_listed
 from ontology.namespaces import CAMEO
 
 DEFAULT_NODE_CAP = 200
@@ -68,8 +68,10 @@ def described_actors(source: Selectable, graphs: Iterable[str]) -> frozenset[str
     """The actors `graphs` state a label, alias, kind, country or sector of
     (`described_query`): read before and after a write of those graphs, the actors whose
     facts it may have changed, where every other actor's facts kept hold."""
-    lists = named_graph_lists(sorted(set(graphs)))
-    return frozenset(row["a"] for chunk in lists for row in source.select(described_query(chunk)))
+    listed = sorted(set(graphs))
+    return frozenset(
+        row["a"] for row in select_listed(source, described_query, listed, NAMED_GRAPHS)
+    )
 
 
 class Ref(NamedTuple):
